@@ -1,0 +1,66 @@
+package dev.sluice.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every environment variable Sluice reads, read in one place. Lambda passes the process environment; the
+ * local runtime passes the variables it resolved from template.yaml plus the emulator endpoints.
+ */
+public record Settings(
+        String region,
+        String runsTable,
+        String uploadBucket,
+        String chunkQueueUrl,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        long chunkBytes,
+        int chunkMaxRecords,
+        Duration uploadUrlTtl,
+        long maxFileBytes,
+        Optional<URI> s3Endpoint,
+        Optional<URI> s3PublicEndpoint,
+        Optional<URI> sqsEndpoint,
+        Optional<URI> dynamoDbEndpoint,
+        Optional<StaticCredentials> staticCredentials) {
+
+    /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
+    public record StaticCredentials(String accessKeyId, String secretAccessKey) {
+    }
+
+    public static Settings fromEnvironment(Map<String, String> env) {
+        return new Settings(
+                env.getOrDefault("AWS_REGION", "us-east-1"),
+                required(env, "RUNS_TABLE"),
+                required(env, "UPLOAD_BUCKET"),
+                required(env, "CHUNK_QUEUE_URL"),
+                required(env, "DB_URL"),
+                env.getOrDefault("DB_USER", "sluice"),
+                env.getOrDefault("DB_PASSWORD", ""),
+                Long.parseLong(env.getOrDefault("CHUNK_BYTES", "4194304")),
+                Integer.parseInt(env.getOrDefault("CHUNK_MAX_RECORDS", "50000")),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("UPLOAD_URL_TTL_SECONDS", "900"))),
+                Long.parseLong(env.getOrDefault("MAX_FILE_BYTES", "10737418240")),
+                uri(env, "AWS_ENDPOINT_URL_S3"),
+                uri(env, "SLUICE_S3_PUBLIC_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_S3")),
+                uri(env, "AWS_ENDPOINT_URL_SQS"),
+                uri(env, "AWS_ENDPOINT_URL_DYNAMODB"),
+                Optional.ofNullable(env.get("SLUICE_STATIC_ACCESS_KEY_ID"))
+                        .map(id -> new StaticCredentials(id, env.getOrDefault("SLUICE_STATIC_SECRET_ACCESS_KEY", ""))));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+
+    private static Optional<URI> uri(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank()).map(URI::create);
+    }
+}
