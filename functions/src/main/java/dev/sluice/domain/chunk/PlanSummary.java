@@ -1,0 +1,4 @@
+package dev.sluice.domain.chunk;
+
+public record PlanSummary(long records, int chunks, long lines, long bytes) {
+}

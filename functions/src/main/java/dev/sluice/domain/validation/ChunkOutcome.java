@@ -1,0 +1,4 @@
+package dev.sluice.domain.validation;
+
+public record ChunkOutcome(int records, int stored, int rejected) {
+}
