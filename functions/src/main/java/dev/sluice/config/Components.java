@@ -1,17 +1,125 @@
 package dev.sluice.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.adapter.out.postgres.ConnectionPool;
+import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
+import dev.sluice.adapter.out.s3.S3ObjectStore;
+import dev.sluice.adapter.out.sqs.SqsChunkSender;
+import dev.sluice.application.load.LoadChunk;
+import dev.sluice.application.split.SplitObject;
+import dev.sluice.application.upload.CreateUpload;
+import java.time.Clock;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
 /**
- * Builds the AWS clients and adapters that handlers need, once per Lambda instance (or once per local
- * runtime). Handlers take a Components in their second constructor.
+ * Builds the AWS clients, adapters and use cases that handlers need, once per Lambda instance (or once per
+ * local runtime). Handlers take a Components in their second constructor.
  */
-public final class Components {
+public final class Components implements AutoCloseable {
     private final Settings settings;
+    private final Clock clock = Clock.systemUTC();
+    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+    private final AwsCredentialsProvider credentials;
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final SqsClient sqs;
+    private final DynamoDbClient dynamo;
+    private final ConnectionPool connections;
+    private final S3ObjectStore objectStore;
+    private final DynamoRunRepository runs;
+    private final PostgresRecordRepository records;
 
     public Components(Settings settings) {
         this.settings = settings;
+        this.credentials = settings.staticCredentials()
+                .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        Region region = Region.of(settings.region());
+        boolean customS3 = settings.s3Endpoint().isPresent();
+        // S3-compatible endpoints other than AWS only do path-style addressing; the SDK's default checksums
+        // (added in 2.30) are not understood by them, so checksums are sent only when S3 requires them.
+        S3Configuration s3Configuration = S3Configuration.builder().pathStyleAccessEnabled(customS3).build();
+        var s3Builder = S3Client.builder().region(region).credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .serviceConfiguration(s3Configuration)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        settings.s3Endpoint().ifPresent(s3Builder::endpointOverride);
+        this.s3 = s3Builder.build();
+        var presignerBuilder = S3Presigner.builder().region(region).credentialsProvider(credentials)
+                .serviceConfiguration(s3Configuration);
+        settings.s3PublicEndpoint().ifPresent(presignerBuilder::endpointOverride);
+        this.presigner = presignerBuilder.build();
+        var sqsBuilder = SqsClient.builder().region(region).credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+        settings.sqsEndpoint().ifPresent(sqsBuilder::endpointOverride);
+        this.sqs = sqsBuilder.build();
+        var dynamoBuilder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+        settings.dynamoDbEndpoint().ifPresent(dynamoBuilder::endpointOverride);
+        this.dynamo = dynamoBuilder.build();
+        this.connections = new ConnectionPool(settings.databaseUrl(), settings.databaseUser(),
+                settings.databasePassword(), settings.databasePoolSize());
+        this.objectStore = new S3ObjectStore(s3, presigner, clock);
+        this.runs = new DynamoRunRepository(dynamo, settings.runsTable(), clock);
+        this.records = new PostgresRecordRepository(connections);
     }
 
     public Settings settings() {
         return settings;
+    }
+
+    public ObjectMapper json() {
+        return json;
+    }
+
+    public DynamoRunRepository runs() {
+        return runs;
+    }
+
+    public PostgresRecordRepository records() {
+        return records;
+    }
+
+    public S3ObjectStore objectStore() {
+        return objectStore;
+    }
+
+    public CreateUpload createUpload() {
+        return new CreateUpload(objectStore, runs, settings.uploadBucket(), settings.uploadUrlTtl(),
+                settings.maxFileBytes(), clock);
+    }
+
+    public SplitObject splitObject() {
+        return new SplitObject(objectStore, runs, new SqsChunkSender(sqs, settings.chunkQueueUrl(), json),
+                new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(), settings.maxFileBytes()),
+                clock);
+    }
+
+    public LoadChunk loadChunk() {
+        return new LoadChunk(objectStore, runs, records);
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+        s3.close();
+        presigner.close();
+        sqs.close();
+        dynamo.close();
     }
 }

@@ -4,25 +4,57 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.out.sqs.ChunkMessageCodec;
+import dev.sluice.application.load.LoadChunk;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
+import dev.sluice.domain.chunk.ChunkMessage;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until implemented. */
+/** ChunkDLQ → record the chunk as dead so its run still finishes (PARTIAL) and says which chunk and why. */
 public final class DeadChunkFunction implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    private final Components components;
+    private static final Logger LOG = LoggerFactory.getLogger(DeadChunkFunction.class);
+
+    private final LoadChunk loadChunk;
+    private final ObjectMapper json;
 
     public DeadChunkFunction() {
         this(new Components(Settings.fromEnvironment(System.getenv())));
     }
 
     public DeadChunkFunction(Components components) {
-        this.components = components;
+        this.loadChunk = components.loadChunk();
+        this.json = components.json();
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        components.settings();
-        return new SQSBatchResponse(List.of());
+        return Telemetry.invocation(context, () -> {
+            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+            for (SQSEvent.SQSMessage message : event.getRecords()) {
+                ChunkMessage chunk;
+                try {
+                    chunk = ChunkMessageCodec.decode(json, message.getBody());
+                } catch (RuntimeException e) {
+                    // Nothing to mark: a body that was never a chunk message. Dropped with an error log.
+                    LOG.error("dead message {} is not a chunk message: {}", message.getMessageId(), e.getMessage());
+                    continue;
+                }
+                try (AutoCloseable ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
+                    LoadChunk.Result result = loadChunk.markDead(chunk);
+                    LOG.warn("chunk {} (records {}-{}) is {}{}", chunk.chunkNo(), chunk.firstRecord(),
+                            chunk.lastRecord(), result.entry().outcome(),
+                            result.finished().map(s -> "; run finished " + s).orElse(""));
+                } catch (Exception e) {
+                    LOG.error("could not mark chunk {} of run {} dead; will retry", chunk.chunkNo(), chunk.runId(), e);
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                }
+            }
+            return new SQSBatchResponse(failures);
+        });
     }
 }

@@ -4,25 +4,74 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.out.sqs.ChunkMessageCodec;
+import dev.sluice.application.load.LoadChunk;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
+import dev.sluice.domain.chunk.ChunkMessage;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder until implemented. */
+/**
+ * ChunkQueue → load each chunk once. A failed chunk is reported as a batch item failure, so SQS redelivers
+ * only it; after maxReceiveCount deliveries SQS moves it to ChunkDLQ.
+ */
 public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResponse> {
-    private final Components components;
+    private static final Logger LOG = LoggerFactory.getLogger(LoadFunction.class);
+
+    private final LoadChunk loadChunk;
+    private final ObjectMapper json;
 
     public LoadFunction() {
         this(new Components(Settings.fromEnvironment(System.getenv())));
     }
 
     public LoadFunction(Components components) {
-        this.components = components;
+        this.loadChunk = components.loadChunk();
+        this.json = components.json();
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        components.settings();
-        return new SQSBatchResponse(List.of());
+        return Telemetry.invocation(context, () -> {
+            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+            for (SQSEvent.SQSMessage message : event.getRecords()) {
+                if (!load(message)) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                }
+            }
+            return new SQSBatchResponse(failures);
+        });
+    }
+
+    private boolean load(SQSEvent.SQSMessage message) {
+        ChunkMessage chunk;
+        try {
+            chunk = ChunkMessageCodec.decode(json, message.getBody());
+        } catch (RuntimeException e) {
+            // Retrying cannot fix a malformed body; it goes to the DLQ after maxReceiveCount like any failure.
+            LOG.error("message {} is not a chunk message: {}", message.getMessageId(), e.getMessage());
+            return false;
+        }
+        try (AutoCloseable ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
+            LoadChunk.Result result = Telemetry.traced("load", chunk.runId(), () -> loadChunk.load(chunk));
+            LOG.info("chunk {} records {}-{}: stored {}, rejected {}, loaded now {}, counted now {}{}",
+                    chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.entry().stored(),
+                    result.entry().rejected(), result.loadedNow(), result.countedNow(),
+                    result.finished().map(s -> ", run finished " + s).orElse(""));
+            return true;
+        } catch (Exception e) {
+            LOG.error("chunk {} of run {} failed (delivery {}); it will be retried", chunk.chunkNo(), chunk.runId(),
+                    message.getAttributes() == null ? "?" : message.getAttributes().get("ApproximateReceiveCount"), e);
+            try {
+                loadChunk.recordFailure(chunk, e);
+            } catch (RuntimeException recordError) {
+                LOG.warn("could not record the failure of chunk {}", chunk.chunkNo(), recordError);
+            }
+            return false;
+        }
     }
 }

@@ -1,0 +1,150 @@
+package dev.sluice.adapter.out.dynamodb;
+
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.Run.DeadChunk;
+import dev.sluice.domain.run.Run.FileFacts;
+import dev.sluice.domain.run.Run.RunSource;
+import dev.sluice.domain.run.RunStatus;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Converts runs to and from DynamoDB items. */
+final class RunItems {
+    private RunItems() {
+    }
+
+    static Map<String, AttributeValue> toItem(Run run) {
+        Map<String, AttributeValue> item = new HashMap<>(DynamoRunRepository.runKey(run.runId()));
+        String created = run.createdAt().toString();
+        item.put("gsi1pk", s("OWNER#" + run.owner()));
+        item.put("gsi1sk", s(created + "#" + run.runId()));
+        item.put("gsi2pk", s("STATUS#" + run.status().name()));
+        item.put("gsi2sk", s(run.updatedAt().toString()));
+        item.put("runId", s(run.runId()));
+        item.put("owner", s(run.owner()));
+        item.put("datasetId", s(run.datasetId()));
+        item.put("fileName", s(run.fileName()));
+        item.put("bucket", s(run.bucket()));
+        item.put("objectKey", s(run.key()));
+        item.put("source", s(run.source().name()));
+        item.put("status", s(run.status().name()));
+        item.put("contentLength", n(run.contentLength()));
+        item.put("createdAt", s(created));
+        item.put("updatedAt", s(run.updatedAt().toString()));
+        item.put("records", n(run.records()));
+        item.put("stored", n(run.stored()));
+        item.put("errors", n(run.errors()));
+        item.put("chunksPlanned", n(run.chunksPlanned()));
+        item.put("chunksDone", n(run.chunksDone()));
+        item.put("chunksDead", n(run.chunksDead()));
+        item.put("chunksOutstanding", n(0));
+        if (!run.requestedMapping().isEmpty()) {
+            item.put("requestedMapping", stringMap(run.requestedMapping()));
+        }
+        return item;
+    }
+
+    static Run fromItem(Map<String, AttributeValue> item) {
+        return new Run(
+                str(item, "runId"),
+                str(item, "owner"),
+                str(item, "datasetId"),
+                str(item, "fileName"),
+                str(item, "bucket"),
+                str(item, "objectKey"),
+                RunSource.valueOf(str(item, "source")),
+                RunStatus.valueOf(str(item, "status")),
+                num(item, "contentLength"),
+                instant(item, "createdAt"),
+                instant(item, "updatedAt"),
+                instant(item, "finishedAt"),
+                num(item, "records"),
+                num(item, "stored"),
+                num(item, "errors"),
+                item.containsKey("chunksTotal") ? (int) num(item, "chunksTotal") : null,
+                (int) num(item, "chunksPlanned"),
+                (int) num(item, "chunksDone"),
+                (int) num(item, "chunksDead"),
+                deadChunks(item.get("deadChunks")),
+                item.containsKey("requestedMapping") ? stringMapOf(item.get("requestedMapping")) : Map.of(),
+                facts(item.get("fileFacts")),
+                str(item, "failureCode"),
+                str(item, "failureMessage"));
+    }
+
+    static AttributeValue factsValue(FileFacts facts) {
+        Map<String, AttributeValue> map = new HashMap<>();
+        map.put("encoding", s(facts.encoding()));
+        map.put("delimiter", s(facts.delimiter()));
+        map.put("numberStyle", s(facts.numberStyle()));
+        map.put("mapping", stringMap(facts.mapping()));
+        map.put("header", AttributeValue.fromL(facts.header().stream().map(RunItems::s).toList()));
+        return AttributeValue.fromM(map);
+    }
+
+    static AttributeValue deadChunkValue(DeadChunk chunk) {
+        return AttributeValue.fromM(Map.of(
+                "chunkNo", n(chunk.chunkNo()),
+                "firstRecord", n(chunk.firstRecord()),
+                "recordCount", n(chunk.recordCount()),
+                "reason", s(chunk.reason())));
+    }
+
+    private static FileFacts facts(AttributeValue value) {
+        if (value == null || !value.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> map = value.m();
+        List<String> header = map.containsKey("header") ? map.get("header").l().stream().map(AttributeValue::s).toList()
+                : List.of();
+        return new FileFacts(str(map, "encoding"), str(map, "delimiter"), str(map, "numberStyle"),
+                map.containsKey("mapping") ? stringMapOf(map.get("mapping")) : Map.of(), header);
+    }
+
+    private static List<DeadChunk> deadChunks(AttributeValue value) {
+        if (value == null || !value.hasL()) {
+            return List.of();
+        }
+        return value.l().stream().map(AttributeValue::m).map(m -> new DeadChunk((int) num(m, "chunkNo"),
+                num(m, "firstRecord"), (int) num(m, "recordCount"), str(m, "reason"))).toList();
+    }
+
+    private static AttributeValue stringMap(Map<String, String> map) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        map.forEach((k, v) -> values.put(k, s(v)));
+        return AttributeValue.fromM(values);
+    }
+
+    private static Map<String, String> stringMapOf(AttributeValue value) {
+        Map<String, String> map = new LinkedHashMap<>();
+        value.m().forEach((k, v) -> map.put(k, v.s()));
+        return map;
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String value = str(item, name);
+        return value == null ? null : Instant.parse(value);
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

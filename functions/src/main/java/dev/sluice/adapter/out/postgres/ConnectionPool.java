@@ -1,0 +1,86 @@
+package dev.sluice.adapter.out.postgres;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A few reused JDBC connections. On Lambda an instance serves one invocation at a time, so one idle
+ * connection is kept per instance (Aurora's max_connections bounds LoadConcurrency, not this class); the
+ * local runtime shares one handler across concurrent pollers and keeps more.
+ */
+public final class ConnectionPool implements AutoCloseable {
+    private final String url;
+    private final Properties properties = new Properties();
+    private final BlockingQueue<Connection> idle;
+
+    public ConnectionPool(String url, String user, String password, int maxIdle) {
+        this.url = url;
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        properties.setProperty("ApplicationName", "sluice");
+        // COPY and multi-row statements make round trips rare; keep the socket from hanging forever.
+        properties.setProperty("socketTimeout", "300");
+        properties.setProperty("connectTimeout", "10");
+        this.idle = new ArrayBlockingQueue<>(Math.max(1, maxIdle));
+    }
+
+    public Connection borrow() throws SQLException {
+        Connection connection;
+        while ((connection = idle.poll()) != null) {
+            if (connection.isValid(2)) {
+                return connection;
+            }
+            closeQuietly(connection);
+        }
+        return DriverManager.getConnection(url, properties);
+    }
+
+    /** Returns a healthy connection; pass {@code broken = true} after an error that may have spoiled it. */
+    public void release(Connection connection, boolean broken) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            if (broken || connection.isClosed() || !connection.getAutoCommit() && !resetTransaction(connection)) {
+                closeQuietly(connection);
+                return;
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            return;
+        }
+        if (!idle.offer(connection)) {
+            closeQuietly(connection);
+        }
+    }
+
+    private static boolean resetTransaction(Connection connection) {
+        try {
+            connection.rollback();
+            connection.setAutoCommit(true);
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection: nothing more to do
+        }
+    }
+
+    @Override
+    public void close() {
+        Connection connection;
+        while ((connection = idle.poll()) != null) {
+            closeQuietly(connection);
+        }
+    }
+}

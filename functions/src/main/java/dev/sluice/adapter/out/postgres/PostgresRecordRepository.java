@@ -1,0 +1,283 @@
+package dev.sluice.adapter.out.postgres;
+
+import dev.sluice.application.port.RecordRepository;
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.validation.RowError;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/** Records, row errors and the chunk ledger in PostgreSQL (Aurora on AWS). */
+public final class PostgresRecordRepository implements RecordRepository {
+    private static final String INSERT_LEDGER = "INSERT INTO chunk_ledger "
+            + "(run_id, chunk_no, first_record, record_count, stored, rejected, outcome, reason) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, chunk_no) DO NOTHING";
+    private static final String INSERT_ERROR = "INSERT INTO row_errors "
+            + "(run_id, record_no, seq, line_no, column_name, code, message, raw_excerpt) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+
+    private final ConnectionPool pool;
+
+    public PostgresRecordRepository(ConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Optional<LedgerEntry> ledgerEntry(String runId, int chunkNo) {
+        return withConnection(connection -> readLedger(connection, runId, chunkNo));
+    }
+
+    @Override
+    public ChunkBuffer newBuffer(ChunkMessage chunk, String datasetId) {
+        return new CopyChunkBuffer(chunk.runId(), datasetId, chunk.endByte() - chunk.startByte());
+    }
+
+    @Override
+    public LedgerEntry load(ChunkMessage chunk, ChunkBuffer buffer) {
+        CopyChunkBuffer copyBuffer = (CopyChunkBuffer) buffer;
+        return inTransaction(connection -> {
+            // The ledger row goes first: a concurrent delivery of the same chunk blocks on its primary key
+            // until this transaction ends, then inserts nothing and reads our entry.
+            LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), "loaded", buffer.stored(), buffer.rejected());
+            if (!insertLedger(connection, chunk, entry, null)) {
+                connection.rollback();
+                return readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow();
+            }
+            if (copyBuffer.stored() > 0) {
+                copyRecords(connection, copyBuffer);
+            }
+            insertErrors(connection, chunk.runId(), buffer.errors());
+            return entry;
+        });
+    }
+
+    @Override
+    public LedgerEntry markDead(ChunkMessage chunk, String reason) {
+        return inTransaction(connection -> {
+            LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), "dead", 0, chunk.recordCount());
+            if (!insertLedger(connection, chunk, entry, reason)) {
+                connection.rollback();
+                return readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow();
+            }
+            List<RowError> errors = new ArrayList<>(chunk.recordCount());
+            String message = "chunk " + chunk.chunkNo() + " (records " + chunk.firstRecord() + "-"
+                    + chunk.lastRecord() + ") could not be loaded: " + reason
+                    + ". Redrive the run to try these records again.";
+            for (long record = chunk.firstRecord(); record <= chunk.lastRecord(); record++) {
+                // Only the chunk's first record has a known line; the others are somewhere after it.
+                long line = record == chunk.firstRecord() ? chunk.firstLine() : 0;
+                errors.add(new RowError(record, line, null, "CHUNK_FAILED", message, null));
+            }
+            insertErrors(connection, chunk.runId(), errors);
+            return entry;
+        });
+    }
+
+    @Override
+    public Page<StoredRecord> records(String runId, long afterRecordNo, int limit) {
+        return withConnection(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT record_no, line_no, date, campaign, channel, spend, clicks, conversions, impressions, "
+                            + "extra::text FROM records WHERE run_id = ? AND record_no > ? ORDER BY record_no LIMIT ?")) {
+                query.setString(1, runId);
+                query.setLong(2, afterRecordNo);
+                query.setInt(3, limit + 1);
+                List<StoredRecord> items = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        items.add(new StoredRecord(rows.getLong(1), rows.getLong(2),
+                                rows.getObject(3, java.time.LocalDate.class), rows.getString(4), rows.getString(5),
+                                rows.getBigDecimal(6), nullableLong(rows, 7), rows.getBigDecimal(8),
+                                nullableLong(rows, 9), rows.getString(10)));
+                    }
+                }
+                if (items.size() > limit) {
+                    items.remove(items.size() - 1);
+                    return new Page<>(items, Optional.of(Long.toString(items.get(items.size() - 1).recordNo())));
+                }
+                return new Page<>(items, Optional.empty());
+            }
+        });
+    }
+
+    @Override
+    public Page<RowError> errors(String runId, ErrorCursor after, int limit) {
+        return withConnection(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT record_no, seq, line_no, column_name, code, message, raw_excerpt FROM row_errors "
+                            + "WHERE run_id = ? AND (record_no, seq) > (?, ?) ORDER BY record_no, seq LIMIT ?")) {
+                query.setString(1, runId);
+                query.setLong(2, after.recordNo());
+                query.setInt(3, after.seq());
+                query.setInt(4, limit + 1);
+                List<RowError> items = new ArrayList<>();
+                List<Integer> seqs = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        items.add(new RowError(rows.getLong(1), rows.getLong(3), rows.getString(4), rows.getString(5),
+                                rows.getString(6), rows.getString(7)));
+                        seqs.add(rows.getInt(2));
+                    }
+                }
+                if (items.size() > limit) {
+                    items.remove(items.size() - 1);
+                    RowError last = items.get(items.size() - 1);
+                    return new Page<>(items, Optional.of(last.recordNo() + "." + seqs.get(items.size() - 1)));
+                }
+                return new Page<>(items, Optional.empty());
+            }
+        });
+    }
+
+    /** Totals straight from the tables, to prove the run's counters. */
+    public long countRecords(String runId) {
+        return count("SELECT count(*) FROM records WHERE run_id = ?", runId);
+    }
+
+    public long countRejectedRecords(String runId) {
+        return count("SELECT count(DISTINCT record_no) FROM row_errors WHERE run_id = ?", runId);
+    }
+
+    private long count(String sql, String runId) {
+        return withConnection(connection -> {
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                query.setString(1, runId);
+                try (ResultSet rows = query.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
+    private static Long nullableLong(ResultSet rows, int column) throws SQLException {
+        long value = rows.getLong(column);
+        return rows.wasNull() ? null : value;
+    }
+
+    private static boolean insertLedger(Connection connection, ChunkMessage chunk, LedgerEntry entry, String reason)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_LEDGER)) {
+            insert.setString(1, chunk.runId());
+            insert.setInt(2, chunk.chunkNo());
+            insert.setLong(3, chunk.firstRecord());
+            insert.setInt(4, chunk.recordCount());
+            insert.setInt(5, entry.stored());
+            insert.setInt(6, entry.rejected());
+            insert.setString(7, entry.outcome());
+            insert.setString(8, reason);
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    private static Optional<LedgerEntry> readLedger(Connection connection, String runId, int chunkNo)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT outcome, stored, rejected FROM chunk_ledger WHERE run_id = ? AND chunk_no = ?")) {
+            query.setString(1, runId);
+            query.setInt(2, chunkNo);
+            try (ResultSet rows = query.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new LedgerEntry(chunkNo, rows.getString(1), rows.getInt(2), rows.getInt(3)));
+            }
+        }
+    }
+
+    private static void copyRecords(Connection connection, CopyChunkBuffer buffer) throws SQLException {
+        CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
+        CopyIn copy = copyManager.copyIn("COPY records (" + CopyChunkBuffer.COLUMNS + ") FROM STDIN");
+        try {
+            byte[] data = buffer.copyData();
+            copy.writeToCopy(data, 0, data.length);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    private static void insertErrors(Connection connection, String runId, List<RowError> errors) throws SQLException {
+        if (errors.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_ERROR)) {
+            long previousRecord = -1;
+            int seq = 0;
+            for (RowError error : errors) {
+                seq = error.recordNo() == previousRecord ? seq + 1 : 1;
+                previousRecord = error.recordNo();
+                insert.setString(1, runId);
+                insert.setLong(2, error.recordNo());
+                insert.setInt(3, seq);
+                if (error.lineNo() > 0) {
+                    insert.setLong(4, error.lineNo());
+                } else {
+                    insert.setNull(4, Types.BIGINT);
+                }
+                insert.setString(5, error.column());
+                insert.setString(6, error.code());
+                insert.setString(7, error.message());
+                insert.setString(8, error.rawExcerpt());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T withConnection(SqlWork<T> work) {
+        Connection connection = null;
+        boolean broken = false;
+        try {
+            connection = pool.borrow();
+            return work.run(connection);
+        } catch (SQLException e) {
+            broken = true;
+            throw new DatabaseException(e);
+        } finally {
+            pool.release(connection, broken);
+        }
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        return withConnection(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        });
+    }
+
+    /** A database failure; the message is for logs and operators, never for API responses. */
+    public static final class DatabaseException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DatabaseException(SQLException cause) {
+            super("database error (SQLState " + cause.getSQLState() + "): " + cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.sluice.adapter.out.sqs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.mapping.CanonicalField;
+import dev.sluice.domain.mapping.Mapping;
+import dev.sluice.domain.validation.NumberStyle;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON body of a chunk message on ChunkQueue (and, after redrive, on ChunkDLQ). */
+public final class ChunkMessageCodec {
+    private ChunkMessageCodec() {
+    }
+
+    public static String encode(ObjectMapper json, ChunkMessage chunk) {
+        ObjectNode root = json.createObjectNode();
+        root.put("runId", chunk.runId());
+        root.put("chunkNo", chunk.chunkNo());
+        root.put("bucket", chunk.bucket());
+        root.put("key", chunk.key());
+        root.put("startByte", chunk.startByte());
+        root.put("endByte", chunk.endByte());
+        root.put("firstRecord", chunk.firstRecord());
+        root.put("recordCount", chunk.recordCount());
+        root.put("firstLine", chunk.firstLine());
+        ObjectNode dialect = root.putObject("dialect");
+        dialect.put("encoding", chunk.dialect().encoding());
+        dialect.put("bomLength", chunk.dialect().bomLength());
+        dialect.put("delimiter", String.valueOf(chunk.dialect().delimiter()));
+        dialect.put("quote", String.valueOf(chunk.dialect().quote()));
+        chunk.dialect().header().forEach(dialect.putArray("header")::add);
+        ObjectNode mapping = root.putObject("mapping");
+        chunk.mapping().columns().forEach((field, header) -> mapping.put(field.fieldName(), header));
+        root.put("numberStyle", chunk.numberStyle().name());
+        try {
+            return json.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode chunk message", e);
+        }
+    }
+
+    /** Throws IllegalArgumentException (with what is wrong) for a body that is not a chunk message. */
+    public static ChunkMessage decode(ObjectMapper json, String body) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("chunk message is not JSON: " + e.getOriginalMessage(), e);
+        }
+        JsonNode dialectNode = required(root, "dialect");
+        List<String> header = new ArrayList<>();
+        required(dialectNode, "header").forEach(h -> header.add(h.asText()));
+        Dialect dialect = new Dialect(text(dialectNode, "encoding"), required(dialectNode, "bomLength").asInt(),
+                text(dialectNode, "delimiter").charAt(0), text(dialectNode, "quote").charAt(0), header);
+        Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
+        required(root, "mapping").properties().forEach(entry -> CanonicalField.byFieldName(entry.getKey())
+                .ifPresent(field -> columns.put(field, entry.getValue().asText())));
+        return new ChunkMessage(text(root, "runId"), required(root, "chunkNo").asInt(), text(root, "bucket"),
+                text(root, "key"), required(root, "startByte").asLong(), required(root, "endByte").asLong(),
+                required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
+                required(root, "firstLine").asLong(), dialect, new Mapping(columns),
+                NumberStyle.valueOf(text(root, "numberStyle")));
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException("chunk message has no '" + field + "'");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field) {
+        return required(node, field).asText();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.sluice.application.load;
+
+import dev.sluice.application.port.ObjectStore;
+import dev.sluice.application.port.RecordRepository;
+import dev.sluice.application.port.RecordRepository.ChunkBuffer;
+import dev.sluice.application.port.RecordRepository.LedgerEntry;
+import dev.sluice.application.port.RunRepository;
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.RunStatus;
+import dev.sluice.domain.validation.ChunkOutcome;
+import dev.sluice.domain.validation.ChunkReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * The loader use case. Exactly-once effects over at-least-once delivery: the chunk's records and its ledger
+ * row commit in one PostgreSQL transaction (a repeat finds the ledger row and writes nothing), and the run's
+ * counters are bumped in one DynamoDB transaction with a per-chunk marker (a repeat finds the marker).
+ */
+public final class LoadChunk {
+    private final ObjectStore objects;
+    private final RunRepository runs;
+    private final RecordRepository records;
+
+    /** What one delivery did. */
+    public record Result(LedgerEntry entry, boolean loadedNow, boolean countedNow, Optional<RunStatus> finished) {
+    }
+
+    public LoadChunk(ObjectStore objects, RunRepository runs, RecordRepository records) {
+        this.objects = objects;
+        this.runs = runs;
+        this.records = records;
+    }
+
+    public Result load(ChunkMessage chunk) {
+        Run run = runs.find(chunk.runId())
+                .orElseThrow(() -> new IllegalStateException("chunk " + chunk.chunkNo() + " names unknown run "
+                        + chunk.runId()));
+        Optional<LedgerEntry> existing = records.ledgerEntry(chunk.runId(), chunk.chunkNo());
+        LedgerEntry entry;
+        boolean loadedNow = false;
+        if (existing.isPresent()) {
+            entry = existing.get();
+        } else {
+            ChunkBuffer buffer = records.newBuffer(chunk, run.datasetId());
+            try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), chunk.startByte(), chunk.endByte())) {
+                ChunkOutcome outcome = ChunkReader.read(bytes, chunk, buffer);
+                if (outcome.records() != chunk.recordCount()) {
+                    throw new IllegalStateException("chunk " + chunk.chunkNo() + " of run " + chunk.runId()
+                            + " held " + outcome.records() + " records, the splitter planned " + chunk.recordCount());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of s3://" + chunk.bucket()
+                        + "/" + chunk.key(), e);
+            }
+            entry = records.load(chunk, buffer);
+            loadedNow = entry.stored() == buffer.stored() && entry.rejected() == buffer.rejected();
+        }
+        return count(chunk, entry, loadedNow);
+    }
+
+    private Result count(ChunkMessage chunk, LedgerEntry entry, boolean loadedNow) {
+        boolean countedNow;
+        if ("dead".equals(entry.outcome())) {
+            countedNow = runs.countDeadChunk(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
+                    chunk.recordCount(), "declared dead before this delivery"));
+        } else {
+            countedNow = runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected());
+        }
+        return new Result(entry, loadedNow, countedNow, runs.finishIfComplete(chunk.runId()));
+    }
+
+    /**
+     * The dead-chunk use case: a chunk that failed every attempt. If the ledger shows it was in fact loaded (the
+     * counting step failed, not the load), it is counted as loaded; otherwise its records become row errors.
+     */
+    public Result markDead(ChunkMessage chunk) {
+        Optional<LedgerEntry> existing = records.ledgerEntry(chunk.runId(), chunk.chunkNo());
+        if (existing.isPresent()) {
+            return count(chunk, existing.get(), false);
+        }
+        String reason = runs.lastChunkFailure(chunk.runId(), chunk.chunkNo()).orElse("no failure was recorded");
+        LedgerEntry entry = records.markDead(chunk, reason);
+        boolean countedNow;
+        if ("dead".equals(entry.outcome())) {
+            countedNow = runs.countDeadChunk(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
+                    chunk.recordCount(), reason));
+        } else {
+            countedNow = runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected());
+        }
+        return new Result(entry, false, countedNow, runs.finishIfComplete(chunk.runId()));
+    }
+
+    /** Remembers why this attempt failed; the run's dead-chunk entry quotes it. */
+    public void recordFailure(ChunkMessage chunk, Throwable failure) {
+        String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        runs.recordChunkFailure(chunk.runId(), chunk.chunkNo(), reason);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.sluice.application.split;
+
+import dev.sluice.application.port.ChunkSender;
+import dev.sluice.application.port.ObjectStore;
+import dev.sluice.application.port.RunRepository;
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.chunk.ChunkPlanner;
+import dev.sluice.domain.chunk.PlanSummary;
+import dev.sluice.domain.csv.FileProfile;
+import dev.sluice.domain.csv.FileProfiler;
+import dev.sluice.domain.csv.FileRejectedException;
+import dev.sluice.domain.mapping.CanonicalField;
+import dev.sluice.domain.mapping.Mapping;
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.Run.RunSource;
+import dev.sluice.domain.run.RunStatus;
+import java.io.IOException;
+import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The splitter use case: one streaming pass over an uploaded object. Profiles the first MiB (encoding,
+ * delimiter, header, mapping, number style), then scans the rest with the chunk planner and sends chunk
+ * messages in batches while it streams, so loaders start before the scan ends.
+ */
+public final class SplitObject {
+    /** Chunk messages are sent in SQS batches of ten; progress is written every this many batches. */
+    private static final int BATCHES_PER_PROGRESS_UPDATE = 5;
+    private static final int READ_BUFFER = 1 << 16;
+
+    private final ObjectStore objects;
+    private final RunRepository runs;
+    private final ChunkSender chunks;
+    private final SplitLimits limits;
+    private final Clock clock;
+
+    /** How big chunks and files may be. */
+    public record SplitLimits(long targetChunkBytes, int maxRecordsPerChunk, long maxFileBytes) {
+    }
+
+    /** What happened to one notification. */
+    public enum Outcome { SPLIT, FAILED, SKIPPED_DUPLICATE, IGNORED }
+
+    public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits, Clock clock) {
+        this.objects = objects;
+        this.runs = runs;
+        this.chunks = chunks;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    public Outcome split(S3ObjectEvent event) {
+        Optional<String> runId = runFor(event);
+        if (runId.isEmpty()) {
+            return Outcome.IGNORED;
+        }
+        if (!runs.startSplitting(runId.get())) {
+            // A repeated notification for a run that is already loading or finished.
+            return Outcome.SKIPPED_DUPLICATE;
+        }
+        Run run = runs.find(runId.get()).orElseThrow();
+        if (event.size() > limits.maxFileBytes()) {
+            runs.fail(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
+                    + " bytes; the limit is " + limits.maxFileBytes() + " bytes.");
+            return Outcome.FAILED;
+        }
+        try (PushbackInputStream in = new PushbackInputStream(objects.open(event.bucket(), event.key()), 1)) {
+            return splitStream(run, event, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading s3://" + event.bucket() + "/" + event.key(), e);
+        }
+    }
+
+    private Outcome splitStream(Run run, S3ObjectEvent event, PushbackInputStream in) throws IOException {
+        byte[] prefix = new byte[FileProfiler.PROFILE_BYTES];
+        int prefixLength = in.readNBytes(prefix, 0, prefix.length);
+        boolean complete = prefixLength < prefix.length || isEnd(in);
+        FileProfile profile;
+        try {
+            profile = FileProfiler.profile(prefix, prefixLength, complete, requestedMapping(run));
+        } catch (FileRejectedException e) {
+            runs.fail(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage());
+            return Outcome.FAILED;
+        }
+        runs.recordFileFacts(run.runId(), facts(profile));
+
+        BatchingSink sink = new BatchingSink(run, event, profile);
+        ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(), profile.dataStartLine(),
+                limits.targetChunkBytes(), limits.maxRecordsPerChunk(), sink);
+        int dataStart = (int) Math.min(profile.dataStartByte(), prefixLength);
+        planner.feed(prefix, dataStart, prefixLength - dataStart);
+        byte[] buffer = new byte[READ_BUFFER];
+        int read;
+        while ((read = in.read(buffer)) > 0) {
+            planner.feed(buffer, 0, read);
+        }
+        PlanSummary summary = planner.finish();
+        sink.flush();
+        if (runs.finishSplitting(run.runId(), summary.records(), summary.chunks())) {
+            runs.finishIfComplete(run.runId());
+        }
+        return Outcome.SPLIT;
+    }
+
+    /** The prefix buffer was filled exactly: peek one byte to learn whether the object ended there. */
+    private static boolean isEnd(PushbackInputStream in) throws IOException {
+        int next = in.read();
+        if (next < 0) {
+            return true;
+        }
+        in.unread(next);
+        return false;
+    }
+
+    private Optional<String> runFor(S3ObjectEvent event) {
+        String[] parts = event.key().split("/", 4);
+        if (parts.length == 4 && parts[0].equals("uploads")) {
+            // uploads/{owner}/{runId}/{fileName}: the run was created by POST /api/uploads.
+            return runs.find(parts[2]).map(Run::runId);
+        }
+        if (parts.length >= 3 && parts[0].equals("drop") && !event.key().endsWith("/")) {
+            String partner = parts[1];
+            String fileName = event.key().substring(event.key().lastIndexOf('/') + 1);
+            // The same notification delivered twice must name the same run: derive its id from the object.
+            String identity = event.bucket() + "/" + event.key() + "/" + event.sequencer() + "/" + event.eTag();
+            String runId = UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
+            runs.create(Run.created(runId, "partner:" + partner, partner, fileName, event.bucket(), event.key(),
+                    RunSource.DROP, RunStatus.RECEIVED, event.size(), Map.of(), clock.instant()));
+            return Optional.of(runId);
+        }
+        return Optional.empty();
+    }
+
+    private static Mapping requestedMapping(Run run) {
+        if (run.requestedMapping().isEmpty()) {
+            return null;
+        }
+        Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
+        run.requestedMapping().forEach((field, header) -> CanonicalField.byFieldName(field)
+                .ifPresent(f -> columns.put(f, header)));
+        return new Mapping(columns);
+    }
+
+    private static Run.FileFacts facts(FileProfile profile) {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        profile.mapping().columns().forEach((field, header) -> mapping.put(field.fieldName(), header));
+        char delimiter = profile.dialect().delimiter();
+        return new Run.FileFacts(profile.dialect().encoding(), delimiter == '\t' ? "\\t" : String.valueOf(delimiter),
+                profile.numberStyle().name(), mapping, profile.dialect().header());
+    }
+
+    /** Collects planned chunks into SQS batches and sends each batch as soon as it is full. */
+    private final class BatchingSink implements java.util.function.Consumer<dev.sluice.domain.chunk.PlannedChunk> {
+        private final Run run;
+        private final S3ObjectEvent event;
+        private final FileProfile profile;
+        private final List<ChunkMessage> batch = new ArrayList<>();
+        private long recordsPlanned;
+        private int chunksPlanned;
+        private int batchesSinceProgress;
+        private long lastFlushMillis = clock.millis();
+
+        BatchingSink(Run run, S3ObjectEvent event, FileProfile profile) {
+            this.run = run;
+            this.event = event;
+            this.profile = profile;
+        }
+
+        @Override
+        public void accept(dev.sluice.domain.chunk.PlannedChunk planned) {
+            batch.add(new ChunkMessage(run.runId(), planned.chunkNo(), event.bucket(), event.key(),
+                    planned.startByte(), planned.endByte(), planned.firstRecord(), planned.recordCount(),
+                    planned.firstLine(), profile.dialect(), profile.mapping(), profile.numberStyle()));
+            recordsPlanned += planned.recordCount();
+            chunksPlanned = planned.chunkNo();
+            // The first chunk goes out alone so a loader starts at once; then full batches, or whatever is
+            // waiting once a second when the object streams in slowly.
+            if (batch.size() == 10 || chunksPlanned == 1 || clock.millis() - lastFlushMillis > 1000) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            chunks.send(List.copyOf(batch));
+            batch.clear();
+            lastFlushMillis = clock.millis();
+            // The first batch reports at once so the user sees progress within a second of the upload.
+            if (batchesSinceProgress++ % BATCHES_PER_PROGRESS_UPDATE == 0) {
+                runs.recordSplitProgress(run.runId(), recordsPlanned, chunksPlanned);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.sluice.domain.run;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One import of one file: where it came from, how far it got and what it counted. Counters are exact once
+ * the run is final: {@code stored + errors == records}.
+ *
+ * @param records       data records in the file (while splitting: records planned so far)
+ * @param chunksTotal   chunks in the file; null until the splitter has finished
+ * @param errors        records rejected (row errors, including every record of a dead chunk)
+ */
+public record Run(
+        String runId,
+        String owner,
+        String datasetId,
+        String fileName,
+        String bucket,
+        String key,
+        RunSource source,
+        RunStatus status,
+        long contentLength,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant finishedAt,
+        long records,
+        long stored,
+        long errors,
+        Integer chunksTotal,
+        int chunksPlanned,
+        int chunksDone,
+        int chunksDead,
+        List<DeadChunk> deadChunks,
+        Map<String, String> requestedMapping,
+        FileFacts fileFacts,
+        String failureCode,
+        String failureMessage) {
+
+    public Run {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(status, "status");
+        deadChunks = deadChunks == null ? List.of() : List.copyOf(deadChunks);
+        requestedMapping = requestedMapping == null ? Map.of() : Map.copyOf(requestedMapping);
+    }
+
+    /** How the run's file arrived. */
+    public enum RunSource { UPLOAD, DROP }
+
+    /** A chunk that failed every delivery attempt; its records are counted as row errors. */
+    public record DeadChunk(int chunkNo, long firstRecord, int recordCount, String reason) {
+    }
+
+    /** What the splitter learned about the file. */
+    public record FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
+            List<String> header) {
+        public FileFacts {
+            mapping = mapping == null ? Map.of() : Map.copyOf(mapping);
+            header = header == null ? List.of() : List.copyOf(header);
+        }
+    }
+
+    /** A new run waiting for its upload. */
+    public static Run created(String runId, String owner, String datasetId, String fileName, String bucket,
+            String key, RunSource source, RunStatus status, long contentLength, Map<String, String> mapping,
+            Instant now) {
+        return new Run(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, now, now,
+                null, 0, 0, 0, null, 0, 0, 0, List.of(), mapping, null, null, null);
+    }
+}
