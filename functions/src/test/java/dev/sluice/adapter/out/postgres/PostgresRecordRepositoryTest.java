@@ -1,0 +1,159 @@
+package dev.sluice.adapter.out.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.application.port.RecordRepository.ChunkBuffer;
+import dev.sluice.application.port.RecordRepository.ErrorCursor;
+import dev.sluice.application.port.RecordRepository.LedgerEntry;
+import dev.sluice.application.port.RecordRepository.Page;
+import dev.sluice.application.port.RecordRepository.StoredRecord;
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.mapping.CanonicalField;
+import dev.sluice.domain.mapping.Mapping;
+import dev.sluice.domain.validation.NumberStyle;
+import dev.sluice.domain.validation.RowError;
+import dev.sluice.domain.validation.ValidRecord;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The ledger guarantee against a real PostgreSQL: a chunk is loaded once, however it is delivered. */
+class PostgresRecordRepositoryTest {
+    private static EmbeddedPostgres postgres;
+    private static ConnectionPool pool;
+    private static PostgresRecordRepository repository;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        Migrations.apply(postgres.getPostgresDatabase());
+        assertTrue(Migrations.apply(postgres.getPostgresDatabase()).isEmpty(), "a second apply changes nothing");
+        pool = new ConnectionPool(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", 4);
+        repository = new PostgresRecordRepository(pool);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pool.close();
+        postgres.close();
+    }
+
+    @Test
+    void aChunkDeliveredTwiceIsLoadedOnce() {
+        String runId = UUID.randomUUID().toString();
+        ChunkMessage chunk = chunk(runId, 1, 1, 3);
+        LedgerEntry first = repository.load(chunk, filled(chunk, "Spring \"Sale\"\tEU\\1\nnext"));
+        LedgerEntry second = repository.load(chunk, filled(chunk, "ignored"));
+        assertEquals(new LedgerEntry(1, "loaded", 2, 1), first);
+        assertEquals(first, second);
+        assertEquals(2, repository.countRecords(runId));
+        assertEquals(1, repository.countRejectedRecords(runId));
+        Page<StoredRecord> records = repository.records(runId, 0, 10);
+        assertEquals("Spring \"Sale\"\tEU\\1\nnext", records.items().get(0).campaign(), "text survives COPY escaping");
+        assertEquals(new BigDecimal("1234.56"), records.items().get(0).spend());
+        assertEquals("{\"Ad group\": \"g\\\"1\"}", records.items().get(0).extraJson());
+    }
+
+    @Test
+    void concurrentDeliveriesOfOneChunkLoadItOnce() throws Exception {
+        String runId = UUID.randomUUID().toString();
+        ChunkMessage chunk = chunk(runId, 7, 101, 3);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<LedgerEntry>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Callable<LedgerEntry> delivery = () -> {
+                    ChunkBuffer buffer = filled(chunk, "c");
+                    start.await();
+                    return repository.load(chunk, buffer);
+                };
+                results.add(pool.submit(delivery));
+            }
+            start.countDown();
+            for (Future<LedgerEntry> result : results) {
+                assertEquals(new LedgerEntry(7, "loaded", 2, 1), result.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, repository.countRecords(runId));
+        assertEquals(1, repository.countRejectedRecords(runId));
+    }
+
+    @Test
+    void aDeadChunkTurnsEveryRecordIntoAnErrorOnceAndNeverAfterALoad() {
+        String runId = UUID.randomUUID().toString();
+        ChunkMessage dead = chunk(runId, 2, 11, 4);
+        assertEquals("dead", repository.markDead(dead, "S3 said no").outcome());
+        assertEquals("dead", repository.markDead(dead, "again").outcome());
+        assertEquals(4, repository.countRejectedRecords(runId));
+        assertEquals(0, repository.countRecords(runId));
+
+        ChunkMessage loaded = chunk(runId, 3, 15, 3);
+        repository.load(loaded, filled(loaded, "x"));
+        LedgerEntry afterLoad = repository.markDead(loaded, "late DLQ copy");
+        assertEquals("loaded", afterLoad.outcome(), "a loaded chunk is never declared dead");
+        assertEquals(2, repository.countRecords(runId));
+    }
+
+    @Test
+    void errorsPageInRecordOrder() {
+        String runId = UUID.randomUUID().toString();
+        ChunkMessage dead = chunk(runId, 1, 1, 5);
+        repository.markDead(dead, "boom");
+        List<Long> seen = new ArrayList<>();
+        ErrorCursor cursor = ErrorCursor.START;
+        while (true) {
+            Page<RowError> page = repository.errors(runId, cursor, 2);
+            page.items().forEach(e -> seen.add(e.recordNo()));
+            if (page.nextCursor().isEmpty()) {
+                break;
+            }
+            String[] parts = page.nextCursor().get().split("\\.");
+            cursor = new ErrorCursor(Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seen);
+        assertFalse(repository.errors(runId, ErrorCursor.START, 10).items().get(0).message().isBlank());
+    }
+
+    /** Two valid records and one rejected record (with two problems) for a chunk of three. */
+    private static ChunkBuffer filled(ChunkMessage chunk, String campaign) {
+        ChunkBuffer buffer = repository.newBuffer(chunk, "default");
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("Ad group", "g\"1");
+        long first = chunk.firstRecord();
+        buffer.accept(new ValidRecord(first, first + 1, LocalDate.of(2024, 3, 1), campaign, "search",
+                new BigDecimal("1234.56"), 10L, new BigDecimal("1.5"), 1000L, extra));
+        buffer.reject(first + 1, first + 2, List.of(
+                new RowError(first + 1, first + 2, "Day", "INVALID_DATE", "bad date", "2024-02-30"),
+                new RowError(first + 1, first + 2, "Cost", "NEGATIVE", "negative", "-5")));
+        buffer.accept(new ValidRecord(first + 2, first + 3, LocalDate.of(2024, 3, 2), "b", "social", null, null, null,
+                null, Map.of()));
+        return buffer;
+    }
+
+    private static ChunkMessage chunk(String runId, int chunkNo, long firstRecord, int count) {
+        Dialect dialect = new Dialect("UTF-8", 0, ',', '"', List.of("Day", "Campaign", "Channel", "Cost"));
+        Mapping mapping = new Mapping(Map.of(CanonicalField.DATE, "Day", CanonicalField.CAMPAIGN, "Campaign",
+                CanonicalField.CHANNEL, "Channel", CanonicalField.SPEND, "Cost"));
+        return new ChunkMessage(runId, chunkNo, "bucket", "key", 0, 100, firstRecord, count, firstRecord + 1, dialect,
+                mapping, NumberStyle.US);
+    }
+}
