@@ -39,7 +39,7 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
             List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
             for (SQSEvent.SQSMessage message : event.getRecords()) {
                 try {
-                    for (S3ObjectEvent objectEvent : parse(message.getBody())) {
+                    for (S3ObjectEvent objectEvent : parse(json, message.getBody())) {
                         split(objectEvent);
                     }
                 } catch (RuntimeException e) {
@@ -57,7 +57,7 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     /** The S3 event notification JSON (eventVersion 2.x); s3:TestEvent messages carry no records. */
-    List<S3ObjectEvent> parse(String body) {
+    static List<S3ObjectEvent> parse(ObjectMapper json, String body) {
         List<S3ObjectEvent> events = new ArrayList<>();
         JsonNode root;
         try {

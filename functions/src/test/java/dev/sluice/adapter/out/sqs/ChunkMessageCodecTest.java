@@ -1,0 +1,38 @@
+package dev.sluice.adapter.out.sqs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.mapping.CanonicalField;
+import dev.sluice.domain.validation.NumberStyle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ChunkMessageCodecTest {
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void decodesTheExampleChunkMessageAndEncodesItBackUnchanged() throws Exception {
+        JsonNode event = json.readTree(Files.readString(Path.of("../events/sqs-chunk-message.json")));
+        String body = event.path("Records").get(0).path("body").asText();
+        ChunkMessage chunk = ChunkMessageCodec.decode(json, body);
+        assertEquals(1, chunk.chunkNo());
+        assertEquals(41230, chunk.recordCount());
+        assertEquals(',', chunk.dialect().delimiter());
+        assertEquals("Impr.", chunk.mapping().headerFor(CanonicalField.IMPRESSIONS).orElseThrow());
+        assertEquals(NumberStyle.US, chunk.numberStyle());
+        assertEquals(json.readTree(body), json.readTree(ChunkMessageCodec.encode(json, chunk)));
+    }
+
+    @Test
+    void rejectsABodyThatIsNotAChunkMessage() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ChunkMessageCodec.decode(json, "{\"runId\":\"r\"}"));
+        assertTrue(error.getMessage().contains("dialect"), error.getMessage());
+    }
+}
