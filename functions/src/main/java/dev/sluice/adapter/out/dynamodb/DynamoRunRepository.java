@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -36,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  */
 public final class DynamoRunRepository implements RunRepository {
     private static final String RUN_SK = "RUN";
+    private static final Pattern PLACEHOLDER = Pattern.compile("#\\w+");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -79,7 +82,7 @@ public final class DynamoRunRepository implements RunRepository {
     @Override
     public boolean startSplitting(String runId) {
         return conditionalUpdate(runId,
-                "SET #status = :splitting, gsi2pk = :statusKey, updatedAt = :now, gsi2sk = :now",
+                "SET #status = :splitting, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now",
                 "#status IN (:created, :received, :splitting)",
                 Map.of(":splitting", s(RunStatus.SPLITTING.name()), ":statusKey", s("STATUS#SPLITTING"),
                         ":created", s(RunStatus.CREATED.name()), ":received", s(RunStatus.RECEIVED.name()),
@@ -88,14 +91,14 @@ public final class DynamoRunRepository implements RunRepository {
 
     @Override
     public void recordFileFacts(String runId, FileFacts facts) {
-        conditionalUpdate(runId, "SET fileFacts = :facts, updatedAt = :now", "attribute_exists(pk)",
+        conditionalUpdate(runId, "SET #fileFacts = :facts, #updatedAt = :now", "attribute_exists(pk)",
                 Map.of(":facts", RunItems.factsValue(facts), ":now", s(now())));
     }
 
     @Override
     public void recordSplitProgress(String runId, long recordsPlanned, int chunksPlanned) {
-        conditionalUpdate(runId, "SET records = :records, chunksPlanned = :chunks, updatedAt = :now",
-                "#status = :splitting AND (attribute_not_exists(chunksPlanned) OR chunksPlanned < :chunks)",
+        conditionalUpdate(runId, "SET #records = :records, #chunksPlanned = :chunks, #updatedAt = :now",
+                "#status = :splitting AND (attribute_not_exists(#chunksPlanned) OR #chunksPlanned < :chunks)",
                 Map.of(":records", n(recordsPlanned), ":chunks", n(chunksPlanned),
                         ":splitting", s(RunStatus.SPLITTING.name()), ":now", s(now())));
     }
@@ -103,8 +106,8 @@ public final class DynamoRunRepository implements RunRepository {
     @Override
     public boolean finishSplitting(String runId, long records, int chunks) {
         return conditionalUpdate(runId,
-                "SET #status = :loading, gsi2pk = :statusKey, records = :records, chunksTotal = :chunks, "
-                        + "chunksPlanned = :chunks, updatedAt = :now, gsi2sk = :now ADD chunksOutstanding :chunks",
+                "SET #status = :loading, #gsi2pk = :statusKey, #records = :records, #chunksTotal = :chunks, "
+                        + "#chunksPlanned = :chunks, #updatedAt = :now, #gsi2sk = :now ADD #chunksOutstanding :chunks",
                 "#status = :splitting",
                 Map.of(":loading", s(RunStatus.LOADING.name()), ":statusKey", s("STATUS#LOADING"),
                         ":records", n(records), ":chunks", n(chunks), ":splitting", s(RunStatus.SPLITTING.name()),
@@ -130,7 +133,7 @@ public final class DynamoRunRepository implements RunRepository {
         }
         condition.append(')');
         return conditionalUpdate(runId,
-                "SET #status = :failed, gsi2pk = :statusKey, failureCode = :code, failureMessage = :message, "
+                "SET #status = :failed, #gsi2pk = :statusKey, #failureCode = :code, #failureMessage = :message, "
                         + "updatedAt = :now, gsi2sk = :now, finishedAt = :now",
                 condition.toString(), values);
     }
@@ -138,7 +141,7 @@ public final class DynamoRunRepository implements RunRepository {
     @Override
     public boolean countChunk(String runId, int chunkNo, int stored, int rejected) {
         return countOnce(runId, chunkNo, "loaded",
-                "SET updatedAt = :now ADD stored :stored, errors :rejected, chunksDone :one, chunksOutstanding :minusOne",
+                "SET #updatedAt = :now ADD #stored :stored, #errors :rejected, #chunksDone :one, #chunksOutstanding :minusOne",
                 Map.of(":stored", n(stored), ":rejected", n(rejected), ":one", n(1), ":minusOne", n(-1),
                         ":now", s(now())));
     }
@@ -146,8 +149,8 @@ public final class DynamoRunRepository implements RunRepository {
     @Override
     public boolean countDeadChunk(String runId, DeadChunk deadChunk) {
         return countOnce(runId, deadChunk.chunkNo(), "dead",
-                "SET updatedAt = :now, deadChunks = list_append(if_not_exists(deadChunks, :empty), :dead) "
-                        + "ADD errors :rejected, chunksDead :one, chunksOutstanding :minusOne",
+                "SET #updatedAt = :now, #deadChunks = list_append(if_not_exists(#deadChunks, :empty), :dead) "
+                        + "ADD #errors :rejected, #chunksDead :one, #chunksOutstanding :minusOne",
                 Map.of(":rejected", n(deadChunk.recordCount()), ":one", n(1), ":minusOne", n(-1),
                         ":now", s(now()), ":empty", AttributeValue.fromL(List.of()),
                         ":dead", AttributeValue.fromL(List.of(RunItems.deadChunkValue(deadChunk)))));
@@ -166,6 +169,7 @@ public final class DynamoRunRepository implements RunRepository {
                             .conditionExpression("attribute_not_exists(pk)").build()).build(),
                     TransactWriteItem.builder().update(Update.builder().tableName(table).key(runKey(runId))
                             .updateExpression(update).conditionExpression("attribute_exists(pk)")
+                            .expressionAttributeNames(attributeNames(update))
                             .expressionAttributeValues(values).build()).build()));
             return true;
         } catch (TransactionCanceledException e) {
@@ -182,7 +186,8 @@ public final class DynamoRunRepository implements RunRepository {
     public void recordChunkFailure(String runId, int chunkNo, String reason) {
         dynamo.updateItem(b -> b.tableName(table)
                 .key(Map.of("pk", s("RUN#" + runId), "sk", s(chunkSortKey("CHUNKFAIL#", chunkNo))))
-                .updateExpression("SET lastError = :reason, updatedAt = :now ADD attempts :one")
+                .updateExpression("SET #lastError = :reason, #updatedAt = :now ADD #attempts :one")
+                .expressionAttributeNames(attributeNames("#lastError #updatedAt #attempts"))
                 .expressionAttributeValues(Map.of(":reason", s(truncate(reason, 1000)), ":now", s(now()),
                         ":one", n(1))));
     }
@@ -212,8 +217,8 @@ public final class DynamoRunRepository implements RunRepository {
         // Once every chunk is counted the counters cannot change any more, so the status read here is final.
         RunStatus outcome = run.errors() > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
         boolean changed = conditionalUpdate(runId,
-                "SET #status = :final, gsi2pk = :statusKey, updatedAt = :now, gsi2sk = :now, finishedAt = :now",
-                "#status = :loading AND chunksOutstanding = :zero",
+                "SET #status = :final, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now, #finishedAt = :now",
+                "#status = :loading AND #chunksOutstanding = :zero",
                 Map.of(":final", s(outcome.name()), ":statusKey", s("STATUS#" + outcome.name()),
                         ":loading", s(RunStatus.LOADING.name()), ":zero", n(0), ":now", s(now())));
         return changed ? Optional.of(outcome) : Optional.empty();
@@ -221,10 +226,7 @@ public final class DynamoRunRepository implements RunRepository {
 
     private boolean conditionalUpdate(String runId, String update, String condition,
             Map<String, AttributeValue> values) {
-        Map<String, String> names = new LinkedHashMap<>();
-        if (update.contains("#status") || condition.contains("#status")) {
-            names.put("#status", "status");
-        }
+        Map<String, String> names = attributeNames(update + " " + condition);
         try {
             UpdateItemRequest.Builder request = UpdateItemRequest.builder().tableName(table).key(runKey(runId))
                     .updateExpression(update).conditionExpression(condition).expressionAttributeValues(values);
@@ -236,6 +238,16 @@ public final class DynamoRunRepository implements RunRepository {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    /** Every attribute is named through #placeholders: several of ours (records, stored, errors) are reserved words. */
+    private static Map<String, String> attributeNames(String expression) {
+        Map<String, String> names = new LinkedHashMap<>();
+        Matcher matcher = PLACEHOLDER.matcher(expression);
+        while (matcher.find()) {
+            names.put(matcher.group(), matcher.group().substring(1));
+        }
+        return names;
     }
 
     private String now() {

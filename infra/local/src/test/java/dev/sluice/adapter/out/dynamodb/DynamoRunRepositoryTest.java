@@ -1,0 +1,162 @@
+package dev.sluice.adapter.out.dynamodb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.Run.RunSource;
+import dev.sluice.domain.run.RunStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** The conditional writes that carry the run-state guarantees, against DynamoDB Local. */
+class DynamoRunRepositoryTest {
+    private static AmazonDynamoDBLocal local;
+    private static DynamoDbClient dynamo;
+    private static DynamoRunRepository runs;
+
+    @BeforeAll
+    static void start() {
+        local = DynamoDBEmbedded.create(true);
+        dynamo = local.dynamoDbClient();
+        dynamo.createTable(b -> b.tableName("runs").billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr("pk"), attr("sk"), attr("gsi1pk"), attr("gsi1sk"))
+                .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("RunsByOwner")
+                        .keySchema(key("gsi1pk", KeyType.HASH), key("gsi1sk", KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build()));
+        runs = new DynamoRunRepository(dynamo, "runs", Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        local.shutdown();
+    }
+
+    @Test
+    void aChunkCountedTwiceConcurrentlyIsCountedOnceAndTheRunFinishesOnce() throws Exception {
+        String runId = newRun();
+        assertTrue(runs.startSplitting(runId));
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Boolean>> counted = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                int chunkNo = 1 + i % 2;
+                Callable<Boolean> delivery = () -> {
+                    start.await();
+                    return runs.countChunk(runId, chunkNo, 90, 10);
+                };
+                counted.add(pool.submit(delivery));
+            }
+            start.countDown();
+            int times = 0;
+            for (Future<Boolean> result : counted) {
+                times += result.get() ? 1 : 0;
+            }
+            assertEquals(2, times, "each of the two chunks counted exactly once");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(Optional.empty(), runs.finishIfComplete(runId), "still splitting: not final");
+        assertTrue(runs.finishSplitting(runId, 200, 2));
+        assertFalse(runs.finishSplitting(runId, 200, 2), "a second splitter cannot add the chunks again");
+        assertEquals(Optional.of(RunStatus.PARTIAL), runs.finishIfComplete(runId));
+        assertEquals(Optional.empty(), runs.finishIfComplete(runId), "finishes once");
+        Run run = runs.find(runId).orElseThrow();
+        assertEquals(180, run.stored());
+        assertEquals(20, run.errors());
+        assertEquals(200, run.records());
+        assertEquals(2, run.chunksDone());
+        assertEquals(RunStatus.PARTIAL, run.status());
+    }
+
+    @Test
+    void aDeadChunkIsCountedOnceAndNamedOnTheRun() {
+        String runId = newRun();
+        runs.startSplitting(runId);
+        runs.finishSplitting(runId, 150, 2);
+        assertTrue(runs.countChunk(runId, 1, 100, 0));
+        runs.recordChunkFailure(runId, 2, "IllegalStateException: boom");
+        runs.recordChunkFailure(runId, 2, "IllegalStateException: boom again");
+        assertEquals("IllegalStateException: boom again (after 2 attempts)", runs.lastChunkFailure(runId, 2).orElseThrow());
+        Run.DeadChunk dead = new Run.DeadChunk(2, 101, 50, "boom");
+        assertTrue(runs.countDeadChunk(runId, dead));
+        assertFalse(runs.countDeadChunk(runId, dead));
+        assertFalse(runs.countChunk(runId, 2, 50, 0), "a dead chunk cannot be counted as loaded too");
+        assertEquals(Optional.of(RunStatus.PARTIAL), runs.finishIfComplete(runId));
+        Run run = runs.find(runId).orElseThrow();
+        assertEquals(List.of(dead), run.deadChunks());
+        assertEquals(100, run.stored());
+        assertEquals(50, run.errors());
+        assertEquals(1, run.chunksDead());
+    }
+
+    @Test
+    void aCleanRunSucceedsAndAFinalRunCannotFailOrSplitAgain() {
+        String runId = newRun();
+        runs.startSplitting(runId);
+        runs.recordSplitProgress(runId, 10, 1);
+        runs.recordSplitProgress(runId, 5, 1);
+        assertEquals(10, runs.find(runId).orElseThrow().records(), "progress never moves backwards");
+        runs.finishSplitting(runId, 10, 1);
+        runs.countChunk(runId, 1, 10, 0);
+        assertEquals(Optional.of(RunStatus.SUCCEEDED), runs.finishIfComplete(runId));
+        assertFalse(runs.fail(runId, "X", "late failure"));
+        assertFalse(runs.startSplitting(runId), "a repeated S3 event does not split a finished run");
+        assertEquals(RunStatus.SUCCEEDED, runs.find(runId).orElseThrow().status());
+    }
+
+    @Test
+    void aRunIsCreatedOnceAndListedForItsOwner() {
+        String owner = "owner-" + UUID.randomUUID();
+        Run run = Run.created(UUID.randomUUID().toString(), owner, "default", "f.csv", "b", "k", RunSource.DROP,
+                RunStatus.RECEIVED, 10, Map.of("spend", "Cost"), Clock.systemUTC().instant());
+        assertTrue(runs.create(run));
+        assertFalse(runs.create(run));
+        List<Run> listed = runs.listByOwner(owner, 10);
+        assertEquals(1, listed.size());
+        assertEquals(Map.of("spend", "Cost"), listed.get(0).requestedMapping());
+        assertTrue(runs.fail(run.runId(), "MISSING_COLUMNS", "no channel column"));
+        assertEquals("MISSING_COLUMNS", runs.find(run.runId()).orElseThrow().failureCode());
+    }
+
+    private static String newRun() {
+        String runId = UUID.randomUUID().toString();
+        runs.create(Run.created(runId, "local", "default", "f.csv", "b", "uploads/local/" + runId + "/f.csv",
+                RunSource.UPLOAD, RunStatus.CREATED, 100, Map.of(), Clock.systemUTC().instant()));
+        return runId;
+    }
+
+    private static AttributeDefinition attr(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+}
