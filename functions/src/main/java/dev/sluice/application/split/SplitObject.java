@@ -58,16 +58,33 @@ public final class SplitObject {
         this.clock = clock;
     }
 
-    public Outcome split(S3ObjectEvent event) {
+    /**
+     * Splits the object named by one notification. On the last delivery attempt a failure ends the run as FAILED
+     * instead of leaving it SPLITTING forever; earlier failures are rethrown so SQS delivers the event again.
+     */
+    public Outcome split(S3ObjectEvent event, boolean lastAttempt) {
         Optional<String> runId = runFor(event);
         if (runId.isEmpty()) {
             return Outcome.IGNORED;
         }
-        if (!runs.startSplitting(runId.get())) {
+        try {
+            return split(event, runId.get());
+        } catch (RuntimeException e) {
+            if (!lastAttempt) {
+                throw e;
+            }
+            runs.fail(runId.get(), "SPLIT_FAILED", "The file could not be read after repeated attempts ("
+                    + e.getClass().getSimpleName() + "). Re-upload it or ask an operator to check the logs.");
+            return Outcome.FAILED;
+        }
+    }
+
+    private Outcome split(S3ObjectEvent event, String runId) {
+        if (!runs.startSplitting(runId)) {
             // A repeated notification for a run that is already loading or finished.
             return Outcome.SKIPPED_DUPLICATE;
         }
-        Run run = runs.find(runId.get()).orElseThrow();
+        Run run = runs.find(runId).orElseThrow();
         if (event.size() > limits.maxFileBytes()) {
             runs.fail(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
                     + " bytes; the limit is " + limits.maxFileBytes() + " bytes.");

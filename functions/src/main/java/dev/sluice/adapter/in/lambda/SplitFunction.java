@@ -23,6 +23,7 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
 
     private final SplitObject splitObject;
     private final ObjectMapper json;
+    private final int maxReceiveCount;
 
     public SplitFunction() {
         this(new Components(Settings.fromEnvironment(System.getenv())));
@@ -31,6 +32,7 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
     public SplitFunction(Components components) {
         this.splitObject = components.splitObject();
         this.json = components.json();
+        this.maxReceiveCount = components.settings().ingestMaxReceiveCount();
     }
 
     @Override
@@ -39,8 +41,9 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
             List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
             for (SQSEvent.SQSMessage message : event.getRecords()) {
                 try {
+                    boolean lastAttempt = receiveCount(message) >= maxReceiveCount;
                     for (S3ObjectEvent objectEvent : parse(json, message.getBody())) {
-                        split(objectEvent);
+                        split(objectEvent, lastAttempt);
                     }
                 } catch (RuntimeException e) {
                     LOG.error("split failed for message {}; it will be retried", message.getMessageId(), e);
@@ -51,8 +54,14 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
         });
     }
 
-    private void split(S3ObjectEvent objectEvent) {
-        SplitObject.Outcome outcome = Telemetry.traced("split", null, () -> splitObject.split(objectEvent));
+    private static int receiveCount(SQSEvent.SQSMessage message) {
+        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+        return count == null ? 1 : Integer.parseInt(count);
+    }
+
+    private void split(S3ObjectEvent objectEvent, boolean lastAttempt) {
+        SplitObject.Outcome outcome = Telemetry.traced("split", null,
+                () -> splitObject.split(objectEvent, lastAttempt));
         LOG.info("s3://{}/{} ({} bytes): {}", objectEvent.bucket(), objectEvent.key(), objectEvent.size(), outcome);
     }
 
