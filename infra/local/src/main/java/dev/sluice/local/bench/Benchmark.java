@@ -1,0 +1,363 @@
+package dev.sluice.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.domain.chunk.ChunkPlanner;
+import dev.sluice.domain.chunk.PlanSummary;
+import dev.sluice.domain.csv.FileProfile;
+import dev.sluice.domain.csv.FileProfiler;
+import dev.sluice.local.LocalOptions;
+import dev.sluice.local.LocalSluice;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.postgresql.PGConnection;
+
+/**
+ * {@code bench}: in one run, on one embedded PostgreSQL and one table shape, measures raw COPY (the ceiling),
+ * Sluice end to end, row-by-row INSERTs (what Sluice replaces) and the splitter's scan against a plain read.
+ */
+public final class Benchmark {
+    private static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
+    private static final long SEED = 20261122L;
+
+    /** What to measure. */
+    public record Options(long records, int rowByRowRows, Map<String, String> parameters, Integer maxConcurrency,
+            boolean json) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Benchmark(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public ObjectNode run() throws Exception {
+        Path work = Files.createTempDirectory("sluice-bench");
+        try {
+            return run(work);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private ObjectNode run(Path work) throws Exception {
+        say("generating %,d records ...", options.records());
+        BenchmarkFile.Written file = BenchmarkFile.write(work.resolve("bench.csv"), work.resolve("bench-copy.csv"),
+                options.records(), SEED);
+        say("  %s: %,d bytes, %,d invalid records", file.csv().getFileName(), file.bytes(), file.invalidRecords());
+
+        LocalOptions.Builder local = LocalOptions.builder().port(0).dataDir(work.resolve("data"))
+                .parameters(options.parameters());
+        if (options.maxConcurrency() != null) {
+            local.maxConcurrency(options.maxConcurrency());
+        }
+        ObjectNode result = json.createObjectNode();
+        try (LocalSluice sluice = LocalSluice.start(local.build())) {
+            result.put("records", file.records());
+            result.put("invalidRecords", file.invalidRecords());
+            result.put("fileBytes", file.bytes());
+            ObjectNode machine = result.putObject("machine");
+            machine.put("cores", Runtime.getRuntime().availableProcessors());
+            machine.put("maxHeapMb", Runtime.getRuntime().maxMemory() >> 20);
+            machine.put("java", System.getProperty("java.version"));
+            machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+
+            ObjectNode copy = rawCopy(sluice, file);
+            result.set("rawCopy", copy);
+            ObjectNode endToEnd;
+            long peakUsed;
+            long peakLive;
+            System.gc();
+            try (HeapMonitor heap = new HeapMonitor()) {
+                endToEnd = endToEnd(sluice, file);
+                peakUsed = heap.peakUsedBytes();
+                peakLive = heap.peakLiveBytes();
+            }
+            result.set("endToEnd", endToEnd);
+            result.set("rowByRow", rowByRow(sluice, file));
+            ObjectNode scan = scan(sluice, endToEnd.path("bucket").asText(), endToEnd.path("key").asText(), file);
+            result.set("splitterScan", scan.get("splitter"));
+            result.set("plainRead", scan.get("plainRead"));
+            result.put("endToEndOverCopy", round(endToEnd.path("recordsPerSecond").asDouble()
+                    / copy.path("recordsPerSecond").asDouble(), 3));
+            result.put("splitterOverPlainRead", round(scan.path("splitter").path("mbPerSecond").asDouble()
+                    / scan.path("plainRead").path("mbPerSecond").asDouble(), 3));
+            result.put("firstProgressMillis", endToEnd.path("firstProgressMillis").asLong());
+            result.put("peakHeapMb", peakUsed >> 20);
+            result.put("peakLiveHeapMb", peakLive >> 20);
+            ObjectNode targets = result.putObject("targets");
+            targets.put("endToEndOverCopyAtLeast0_6", result.get("endToEndOverCopy").asDouble() >= 0.6);
+            targets.put("splitterOverPlainReadAtLeast0_5", result.get("splitterOverPlainRead").asDouble() >= 0.5);
+            targets.put("firstProgressWithin1s", result.get("firstProgressMillis").asLong() <= 1000);
+            targets.put("everyRecordAccountedFor", endToEnd.path("accountedFor").asBoolean());
+        }
+        report(result);
+        return result;
+    }
+
+    /** The ceiling: the valid records, already in the table's shape, COPY'd by one client. */
+    private ObjectNode rawCopy(LocalSluice sluice, BenchmarkFile.Written file) throws Exception {
+        say("raw COPY ...");
+        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS bench_copy");
+            statement.execute("CREATE TABLE bench_copy (LIKE records INCLUDING ALL)");
+            long started = System.nanoTime();
+            long rows;
+            try (Reader reader = Files.newBufferedReader(file.copyCsv(), StandardCharsets.UTF_8)) {
+                rows = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                        "COPY bench_copy (" + BenchmarkFile.COPY_COLUMNS + ") FROM STDIN (FORMAT csv)", reader, 1 << 16);
+            }
+            double seconds = seconds(started);
+            statement.execute("DROP TABLE bench_copy");
+            ObjectNode node = json.createObjectNode();
+            node.put("rows", rows);
+            node.put("seconds", round(seconds, 3));
+            node.put("recordsPerSecond", Math.round(rows / seconds));
+            return node;
+        }
+    }
+
+    /** The whole path, driven through the HTTP API like a browser: create upload, PUT, follow the run. */
+    private ObjectNode endToEnd(LocalSluice sluice, BenchmarkFile.Written file) throws Exception {
+        say("Sluice end to end ...");
+        URI api = sluice.baseUrl().resolve("/api/");
+        ObjectNode request = json.createObjectNode();
+        request.put("fileName", "bench.csv");
+        request.put("contentLength", file.bytes());
+        request.put("datasetId", "bench");
+        JsonNode upload = send(HttpRequest.newBuilder(api.resolve("uploads"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request))).build(), 201);
+        String runId = upload.get("runId").asText();
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.get("uploadUrl").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofFile(file.csv()));
+        upload.get("headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
+        long started = System.nanoTime();
+        HttpResponse<String> putResponse = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+        if (putResponse.statusCode() >= 300) {
+            throw new IllegalStateException("PUT to the presigned URL answered " + putResponse.statusCode() + ": "
+                    + putResponse.body());
+        }
+        long uploaded = System.nanoTime();
+        URI runUri = api.resolve("runs/" + runId);
+        long firstProgress = -1;
+        JsonNode run;
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (true) {
+            run = send(HttpRequest.newBuilder(runUri).GET().build(), 200);
+            if (firstProgress < 0 && (run.path("records").asLong() > 0 || FINAL.contains(run.path("status").asText()))) {
+                firstProgress = System.nanoTime();
+            }
+            if (FINAL.contains(run.path("status").asText())) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("run " + runId + " did not finish within 30 minutes: " + run);
+            }
+            Thread.sleep(firstProgress < 0 ? 10 : 100);
+        }
+        long finished = System.nanoTime();
+        double seconds = (finished - started) / 1e9;
+        long records = run.path("records").asLong();
+        long stored = run.path("stored").asLong();
+        long errors = run.path("errors").asLong();
+        ObjectNode node = json.createObjectNode();
+        node.put("runId", runId);
+        node.put("status", run.path("status").asText());
+        node.put("seconds", round(seconds, 3));
+        node.put("uploadSeconds", round((uploaded - started) / 1e9, 3));
+        node.put("afterUploadSeconds", round((finished - uploaded) / 1e9, 3));
+        node.put("recordsPerSecond", Math.round(records / seconds));
+        node.put("firstProgressMillis", (firstProgress - uploaded) / 1_000_000);
+        node.put("stored", stored);
+        node.put("errors", errors);
+        node.put("chunks", run.path("chunksTotal").asInt());
+        node.put("accountedFor", records == file.records() && stored + errors == records
+                && errors == file.invalidRecords());
+        node.put("bucket", sluice.bucketName("UploadBucket"));
+        node.put("key", upload.path("key").asText());
+        return node;
+    }
+
+    /** What Sluice replaces: one INSERT per row, autocommit, on a slice of the file. */
+    private ObjectNode rowByRow(LocalSluice sluice, BenchmarkFile.Written file) throws Exception {
+        int limit = (int) Math.min(options.rowByRowRows(), file.validRecords());
+        say("row by row (%,d rows) ...", limit);
+        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+                Statement statement = connection.createStatement();
+                Reader reader = Files.newBufferedReader(file.copyCsv(), StandardCharsets.UTF_8)) {
+            statement.execute("DROP TABLE IF EXISTS bench_rows");
+            statement.execute("CREATE TABLE bench_rows (LIKE records INCLUDING ALL)");
+            connection.setAutoCommit(true);
+            int rows = 0;
+            long started = System.nanoTime();
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO bench_rows ("
+                    + BenchmarkFile.COPY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?::numeric, ?, ?::numeric, ?, ?::jsonb)")) {
+                for (CSVRecord record : CSVFormat.DEFAULT.parse(reader)) {
+                    if (rows == limit) {
+                        break;
+                    }
+                    insert.setString(1, record.get(0));
+                    insert.setLong(2, Long.parseLong(record.get(1)));
+                    insert.setLong(3, Long.parseLong(record.get(2)));
+                    insert.setString(4, record.get(3));
+                    insert.setObject(5, LocalDate.parse(record.get(4)));
+                    insert.setString(6, record.get(5));
+                    insert.setString(7, record.get(6));
+                    insert.setString(8, record.get(7));
+                    insert.setLong(9, Long.parseLong(record.get(8)));
+                    insert.setString(10, record.get(9));
+                    insert.setLong(11, Long.parseLong(record.get(10)));
+                    insert.setString(12, record.get(11));
+                    insert.executeUpdate();
+                    rows++;
+                }
+            }
+            double seconds = seconds(started);
+            statement.execute("DROP TABLE bench_rows");
+            ObjectNode node = json.createObjectNode();
+            node.put("rows", rows);
+            node.put("seconds", round(seconds, 3));
+            node.put("rowsPerSecond", Math.round(rows / seconds));
+            return node;
+        }
+    }
+
+    /** The splitter's pass (profile + chunk planning) against a plain read of the same object from local S3. */
+    private ObjectNode scan(LocalSluice sluice, String bucket, String key, BenchmarkFile.Written file) throws Exception {
+        say("splitter scan vs plain read ...");
+        double plainBest = 0;
+        double splitterBest = 0;
+        long chunks = 0;
+        for (int round = 0; round < 2; round++) {
+            long started = System.nanoTime();
+            long bytes = 0;
+            byte[] buffer = new byte[1 << 16];
+            try (InputStream in = sluice.s3Client().getObject(b -> b.bucket(bucket).key(key))) {
+                int read;
+                while ((read = in.read(buffer)) > 0) {
+                    bytes += read;
+                }
+            }
+            plainBest = Math.max(plainBest, bytes / 1e6 / seconds(started));
+
+            started = System.nanoTime();
+            try (InputStream in = sluice.s3Client().getObject(b -> b.bucket(bucket).key(key))) {
+                byte[] prefix = new byte[FileProfiler.PROFILE_BYTES];
+                int length = in.readNBytes(prefix, 0, prefix.length);
+                FileProfile profile = FileProfiler.profile(prefix, length, length < prefix.length, null);
+                long[] count = new long[1];
+                ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(),
+                        profile.dataStartLine(), Long.parseLong(options.parameters().getOrDefault("ChunkBytes",
+                                "4194304")), 50_000, chunk -> count[0]++);
+                int dataStart = (int) Math.min(profile.dataStartByte(), length);
+                planner.feed(prefix, dataStart, length - dataStart);
+                int read;
+                while ((read = in.read(buffer)) > 0) {
+                    planner.feed(buffer, 0, read);
+                }
+                PlanSummary summary = planner.finish();
+                if (summary.records() != file.records()) {
+                    throw new IllegalStateException("planner counted " + summary.records() + " records, the file has "
+                            + file.records());
+                }
+                chunks = summary.chunks();
+            }
+            splitterBest = Math.max(splitterBest, file.bytes() / 1e6 / seconds(started));
+        }
+        ObjectNode node = json.createObjectNode();
+        node.putObject("plainRead").put("mbPerSecond", round(plainBest, 1));
+        node.putObject("splitter").put("mbPerSecond", round(splitterBest, 1)).put("chunks", chunks);
+        return node;
+    }
+
+    private JsonNode send(HttpRequest request, int expectedStatus) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expectedStatus) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " answered "
+                    + response.statusCode() + ": " + response.body());
+        }
+        return json.readTree(response.body());
+    }
+
+    private void report(ObjectNode result) throws IOException {
+        JsonNode copy = result.get("rawCopy");
+        JsonNode e2e = result.get("endToEnd");
+        JsonNode rows = result.get("rowByRow");
+        out.println();
+        out.printf("Sluice benchmark: %,d records (%,d bytes, %,d invalid) on %d cores, Java %s%n",
+                result.get("records").asLong(), result.get("fileBytes").asLong(), result.get("invalidRecords").asLong(),
+                result.get("machine").get("cores").asInt(), result.get("machine").get("java").asText());
+        out.printf("  %-28s %12s %10s%n", "phase", "records/s", "seconds");
+        out.printf("  %-28s %,12d %10.2f%n", "raw COPY (ceiling)", copy.get("recordsPerSecond").asLong(),
+                copy.get("seconds").asDouble());
+        out.printf("  %-28s %,12d %10.2f  (upload %.2f s, %d chunks, %s)%n", "Sluice end to end",
+                e2e.get("recordsPerSecond").asLong(), e2e.get("seconds").asDouble(), e2e.get("uploadSeconds").asDouble(),
+                e2e.get("chunks").asInt(), e2e.get("status").asText());
+        out.printf("  %-28s %,12d %10.2f  (%,d rows)%n", "row by row INSERT", rows.get("rowsPerSecond").asLong(),
+                rows.get("seconds").asDouble(), rows.get("rows").asLong());
+        out.printf("  splitter scan %.1f MB/s vs plain read %.1f MB/s%n",
+                result.get("splitterScan").get("mbPerSecond").asDouble(),
+                result.get("plainRead").get("mbPerSecond").asDouble());
+        out.printf("  end-to-end / raw COPY = %.3f   splitter / plain read = %.3f%n",
+                result.get("endToEndOverCopy").asDouble(), result.get("splitterOverPlainRead").asDouble());
+        out.printf("  first progress %d ms after upload; peak heap %d MB (live after GC %d MB)%n",
+                result.get("firstProgressMillis").asLong(), result.get("peakHeapMb").asLong(),
+                result.get("peakLiveHeapMb").asLong());
+        out.printf("  every record accounted for: %s%n", e2e.get("accountedFor").asBoolean());
+        if (options.json()) {
+            out.println(json.writeValueAsString(result));
+        }
+    }
+
+    private void say(String format, Object... args) {
+        System.err.printf(format + "%n", args);
+    }
+
+    private static double seconds(long startedNanos) {
+        return Math.max(1e-9, (System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
