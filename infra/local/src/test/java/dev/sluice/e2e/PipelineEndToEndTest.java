@@ -1,0 +1,397 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.adapter.in.lambda.LoadFunction;
+import dev.sluice.local.LocalOptions;
+import dev.sluice.local.LocalSluice;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The whole pipeline through the local runtime: HTTP API, presigned PUT, S3 notification, splitter, SQS,
+ * loaders, DLQ. Chunks are tiny (1 KiB) so every sample file is cut into several chunks.
+ */
+class PipelineEndToEndTest {
+    private static final Path REPO = repoRoot();
+    private static final List<String> RUN_IDS = new ArrayList<>();
+    private static Path dataDir;
+    private static LocalSluice sluice;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dataDir = Files.createTempDirectory("sluice-e2e");
+        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir)
+                .parameter("ChunkBytes", "1024")
+                .visibilityTimeoutOverride(1)
+                .build());
+        api = new ApiClient(sluice.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (sluice != null) {
+            sluice.close();
+        }
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Invariant 1 for every run this class created: counters = what PostgreSQL holds = the file's records. */
+    @AfterEach
+    void everyRowIsAccountedFor() throws Exception {
+        for (String runId : List.copyOf(RUN_IDS)) {
+            JsonNode run = api.run(runId);
+            if (!ApiClient.FINAL.contains(run.get("status").asText()) || run.get("status").asText().equals("FAILED")) {
+                continue;
+            }
+            long stored = run.get("stored").asLong();
+            long errors = run.get("errors").asLong();
+            assertEquals(run.get("records").asLong(), stored + errors, () -> "stored + errors = records: " + run);
+            assertEquals(stored, count("SELECT count(*) FROM records WHERE run_id = ?", runId), "stored vs table");
+            assertEquals(errors, count("SELECT count(DISTINCT record_no) FROM row_errors WHERE run_id = ?", runId),
+                    "errors vs table");
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySampleFileGivesExactlyItsExpectedOutcome() throws Exception {
+        try (Stream<Path> files = Files.list(REPO.resolve("samplecsv"))) {
+            return files.filter(p -> p.toString().endsWith(".expected.json")).sorted()
+                    .map(expected -> DynamicTest.dynamicTest(expected.getFileName().toString(),
+                            () -> checkSample(expected)))
+                    .toList().stream();
+        }
+    }
+
+    private void checkSample(Path expectedFile) throws Exception {
+        JsonNode expected = api.json.readTree(expectedFile.toFile());
+        String csvName = expectedFile.getFileName().toString().replace(".expected.json", ".csv");
+        Path csv = expectedFile.resolveSibling(csvName);
+        Map<String, String> mapping = null;
+        if (expected.has("mapping")) {
+            mapping = new HashMap<>();
+            for (var field : expected.get("mapping").properties()) {
+                mapping.put(field.getKey(), field.getValue().asText());
+            }
+        }
+        String runId = api.upload(csvName, Files.readAllBytes(csv), mapping);
+        RUN_IDS.add(runId);
+        JsonNode run = api.awaitFinal(runId);
+        assertEquals(expected.get("status").asText(), run.get("status").asText(), () -> csvName + ": " + run);
+        if (expected.hasNonNull("failureCode")) {
+            assertEquals(expected.get("failureCode").asText(), run.get("failure").get("code").asText());
+            assertTrue(run.get("failure").get("message").asText().contains(csvName),
+                    () -> "the failure names the file: " + run.get("failure"));
+            return;
+        }
+        assertEquals(expected.get("records").asLong(), run.get("records").asLong(), csvName + " records");
+        assertEquals(expected.get("stored").asLong(), run.get("stored").asLong(), csvName + " stored");
+        assertEquals(expected.get("errors").asLong(), run.get("errors").asLong(), csvName + " errors");
+
+        Map<Long, List<String>> actualCodes = new TreeMap<>();
+        Map<Long, Long> actualLines = new TreeMap<>();
+        for (JsonNode error : api.all("runs/" + runId + "/errors")) {
+            actualCodes.computeIfAbsent(error.get("record").asLong(), r -> new ArrayList<>()).add(error.get("code").asText());
+            actualLines.put(error.get("record").asLong(), error.get("line").asLong());
+            assertFalse(error.get("message").asText().isBlank(), "every error says why");
+        }
+        Map<Long, List<String>> expectedCodes = new TreeMap<>();
+        for (JsonNode rejected : expected.path("rejected")) {
+            List<String> codes = new ArrayList<>();
+            rejected.get("codes").forEach(c -> codes.add(c.asText()));
+            expectedCodes.put(rejected.get("record").asLong(), codes);
+            if (rejected.has("line")) {
+                assertEquals(rejected.get("line").asLong(), actualLines.get(rejected.get("record").asLong()),
+                        csvName + " line of record " + rejected.get("record"));
+            }
+        }
+        assertEquals(expectedCodes, actualCodes, csvName + " rejected records and their codes");
+
+        List<JsonNode> records = api.all("runs/" + runId + "/records");
+        assertEquals(expected.get("stored").asLong(), records.size());
+        Map<Long, JsonNode> byNumber = new HashMap<>();
+        records.forEach(r -> byNumber.put(r.get("record").asLong(), r));
+        for (JsonNode spot : expected.path("spot")) {
+            JsonNode actual = byNumber.get(spot.get("record").asLong());
+            assertTrue(actual != null, () -> csvName + ": record " + spot.get("record") + " was not stored");
+            for (var field : spot.properties()) {
+                if (field.getKey().equals("record")) {
+                    continue;
+                }
+                JsonNode value = field.getKey().startsWith("extra.")
+                        ? actual.get("extra").get(field.getKey().substring(6)) : actual.get(field.getKey());
+                assertTrue(value != null, csvName + " record " + spot.get("record") + " has " + field.getKey());
+                if (value.isNumber() && field.getValue().isTextual()) {
+                    assertEquals(0, value.decimalValue().compareTo(new java.math.BigDecimal(field.getValue().asText())),
+                            csvName + " record " + spot.get("record") + " " + field.getKey());
+                } else if (value.isNumber()) {
+                    assertEquals(0, value.decimalValue().compareTo(field.getValue().decimalValue()),
+                            csvName + " record " + spot.get("record") + " " + field.getKey());
+                } else {
+                    assertEquals(field.getValue().asText(), value.asText(),
+                            csvName + " record " + spot.get("record") + " " + field.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSameS3NotificationDeliveredTwiceCreatesOneRun() throws Exception {
+        String ingestQueue = sluice.queueUrl("IngestQueue");
+        sluice.pauseEventSource("SplitFunction");
+        String key = "drop/acme/twice " + System.nanoTime() + ".csv";
+        try {
+            sluice.s3Client().putObject(b -> b.bucket(sluice.bucketName("UploadBucket")).key(key),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString(smallCsv(25)));
+            Message notification = receiveOne(ingestQueue);
+            sluice.sqsClient().deleteMessage(b -> b.queueUrl(ingestQueue).receiptHandle(notification.receiptHandle()));
+            for (int i = 0; i < 3; i++) {
+                sluice.sqsClient().sendMessage(b -> b.queueUrl(ingestQueue).messageBody(notification.body()));
+            }
+        } finally {
+            sluice.resumeEventSource("SplitFunction");
+        }
+        String owner = "partner:acme";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<String> runs;
+        JsonNode run;
+        while (true) {
+            runs = runsForKey(owner, key);
+            run = runs.size() == 1 ? api.json.readTree(runJsonFromTable(runs.get(0))) : null;
+            if (run != null && ApiClient.FINAL.contains(run.get("status").asText())
+                    && sluice.eventSources("SplitFunction").get(0).invocations() >= 3 && queueEmpty(ingestQueue)) {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "the partner file's run did not finish: " + runs);
+            Thread.sleep(50);
+        }
+        assertEquals(1, runsForKey(owner, key).size(), "one run for one object");
+        assertEquals("SUCCEEDED", run.get("status").asText());
+        assertEquals(25, run.get("records").asLong());
+        assertEquals(25, count("SELECT count(*) FROM records WHERE run_id = ?", runs.get(0)));
+    }
+
+    @Test
+    void aChunkDeliveredTwiceAndConcurrentlyIsLoadedAndCountedOnce() throws Exception {
+        String chunkQueue = sluice.queueUrl("ChunkQueue");
+        sluice.pauseEventSource("LoadFunction");
+        String runId;
+        List<Message> chunks;
+        try {
+            runId = api.upload("twice.csv", smallCsv(120).getBytes(StandardCharsets.UTF_8), null);
+            RUN_IDS.add(runId);
+            JsonNode loading = api.awaitRun(runId, r -> "LOADING".equals(r.path("status").asText()),
+                    Duration.ofSeconds(30));
+            int total = loading.get("chunksTotal").asInt();
+            assertTrue(total >= 3, "a small chunk size cuts the file into several chunks: " + total);
+            chunks = receiveAll(chunkQueue, total);
+            LoadFunction loader = sluice.function("LoadFunction", LoadFunction.class);
+            // Every chunk handed to two concurrent invocations, then once more afterwards.
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (Message chunk : chunks) {
+                    CountDownLatch go = new CountDownLatch(1);
+                    List<Future<SQSBatchResponse>> results = new ArrayList<>();
+                    for (int i = 0; i < 2; i++) {
+                        results.add(pool.submit(() -> {
+                            go.await();
+                            return loader.handleRequest(event(chunk), null);
+                        }));
+                    }
+                    go.countDown();
+                    for (Future<SQSBatchResponse> result : results) {
+                        assertTrue(result.get().getBatchItemFailures().isEmpty());
+                    }
+                    assertTrue(loader.handleRequest(event(chunk), null).getBatchItemFailures().isEmpty());
+                    sluice.sqsClient().deleteMessage(b -> b.queueUrl(chunkQueue).receiptHandle(chunk.receiptHandle()));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            sluice.resumeEventSource("LoadFunction");
+        }
+        JsonNode run = api.awaitFinal(runId);
+        assertEquals("SUCCEEDED", run.get("status").asText());
+        assertEquals(120, run.get("records").asLong());
+        assertEquals(120, run.get("stored").asLong());
+        assertEquals(0, run.get("errors").asLong());
+        assertEquals(run.get("chunksTotal").asInt(), run.get("chunksDone").asInt());
+        assertEquals(120, count("SELECT count(*) FROM records WHERE run_id = ?", runId));
+        assertEquals(chunks.size(), count("SELECT count(*) FROM chunk_ledger WHERE run_id = ?", runId));
+    }
+
+    @Test
+    void aPoisonChunkGoesToTheDlqAndTheRunEndsPartialNamingIt() throws Exception {
+        String chunkQueue = sluice.queueUrl("ChunkQueue");
+        sluice.pauseEventSource("LoadFunction");
+        String runId;
+        int poisoned;
+        long poisonedRecords;
+        try {
+            runId = api.upload("poison.csv", smallCsv(60).getBytes(StandardCharsets.UTF_8), null);
+            RUN_IDS.add(runId);
+            JsonNode loading = api.awaitRun(runId, r -> "LOADING".equals(r.path("status").asText()),
+                    Duration.ofSeconds(30));
+            List<Message> chunks = receiveAll(chunkQueue, loading.get("chunksTotal").asInt());
+            Message victim = chunks.get(1);
+            ObjectNode body = (ObjectNode) api.json.readTree(victim.body());
+            poisoned = body.get("chunkNo").asInt();
+            poisonedRecords = body.get("recordCount").asLong();
+            // The object this chunk points at does not exist: every delivery fails the same way.
+            body.put("key", body.get("key").asText() + ".missing");
+            String poison = api.json.writeValueAsString(body);
+            sluice.sqsClient().sendMessage(b -> b.queueUrl(chunkQueue).messageBody(poison));
+            sluice.sqsClient().deleteMessage(b -> b.queueUrl(chunkQueue).receiptHandle(victim.receiptHandle()));
+            for (Message chunk : chunks) {
+                if (chunk != victim) {
+                    sluice.sqsClient().changeMessageVisibility(b -> b.queueUrl(chunkQueue)
+                            .receiptHandle(chunk.receiptHandle()).visibilityTimeout(0));
+                }
+            }
+        } finally {
+            sluice.resumeEventSource("LoadFunction");
+        }
+        JsonNode run = api.awaitFinal(runId);
+        assertEquals("PARTIAL", run.get("status").asText(), run::toString);
+        assertEquals(1, run.get("chunksDead").asInt());
+        JsonNode dead = run.get("deadChunks").get(0);
+        assertEquals(poisoned, dead.get("chunkNo").asInt());
+        assertTrue(dead.get("reason").asText().contains("5 attempts"), () -> "reason says why: " + dead);
+        assertEquals(poisonedRecords, run.get("errors").asLong());
+        assertEquals(60 - poisonedRecords, run.get("stored").asLong());
+        List<JsonNode> errors = api.all("runs/" + runId + "/errors");
+        assertEquals(poisonedRecords, errors.size());
+        errors.forEach(e -> assertEquals("CHUNK_FAILED", e.get("code").asText()));
+    }
+
+    private static SQSEvent event(Message message) {
+        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+        record.setMessageId(message.messageId());
+        record.setReceiptHandle(message.receiptHandle());
+        record.setBody(message.body());
+        record.setAttributes(Map.of("ApproximateReceiveCount", "1"));
+        record.setEventSource("aws:sqs");
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(record));
+        return event;
+    }
+
+    private static Message receiveOne(String queueUrl) throws InterruptedException {
+        return receiveAll(queueUrl, 1).get(0);
+    }
+
+    /** Takes the messages off the queue for a minute (visibility), so nothing else sees them meanwhile. */
+    private static List<Message> receiveAll(String queueUrl, int expected) throws InterruptedException {
+        List<Message> messages = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (messages.size() < expected) {
+            assertTrue(System.nanoTime() < deadline, "expected " + expected + " messages, got " + messages.size());
+            messages.addAll(sluice.sqsClient().receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+                    .visibilityTimeout(60).waitTimeSeconds(1)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages());
+        }
+        messages.sort(Comparator.comparingInt(m -> m.body().hashCode()));
+        return messages;
+    }
+
+    private static boolean queueEmpty(String queueUrl) {
+        Map<String, String> attributes = new HashMap<>();
+        sluice.sqsClient().getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings(
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings()
+                .forEach(attributes::put);
+        return "0".equals(attributes.get("ApproximateNumberOfMessages"))
+                && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"));
+    }
+
+    private static List<String> runsForKey(String owner, String key) {
+        List<String> ids = new ArrayList<>();
+        sluice.dynamoDbClient().query(b -> b.tableName(sluice.tableName("RunsTable")).indexName("RunsByOwner")
+                .keyConditionExpression("gsi1pk = :owner")
+                .expressionAttributeValues(Map.of(":owner",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("OWNER#" + owner))))
+                .items().stream().filter(item -> key.equals(item.get("objectKey").s()))
+                .forEach(item -> ids.add(item.get("runId").s()));
+        return ids;
+    }
+
+    /** Partner runs belong to the partner, not the local API user, so they are read through the same JSON view. */
+    private static String runJsonFromTable(String runId) throws Exception {
+        var runs = new dev.sluice.adapter.out.dynamodb.DynamoRunRepository(sluice.dynamoDbClient(),
+                sluice.tableName("RunsTable"), java.time.Clock.systemUTC());
+        var run = runs.find(runId).orElseThrow();
+        ObjectNode node = api.json.createObjectNode();
+        node.put("status", run.status().name());
+        node.put("records", run.records());
+        node.put("stored", run.stored());
+        node.put("errors", run.errors());
+        return api.json.writeValueAsString(node);
+    }
+
+    private static String smallCsv(int records) {
+        StringBuilder csv = new StringBuilder("Date,Campaign,Channel,Spend,Clicks\n");
+        for (int i = 1; i <= records; i++) {
+            csv.append("2024-03-").append(String.format("%02d", 1 + i % 28)).append(",\"Campaign ").append(i)
+                    .append(", EU\",search,").append(i).append(".50,").append(i * 3).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static long count(String sql, String runId) throws Exception {
+        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            if (sql.contains("?")) {
+                query.setString(1, runId);
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
+        }
+        return dir;
+    }
+}
