@@ -1,4 +1,40 @@
 package dev.sluice.domain.chunk;
 
+import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.mapping.Mapping;
+import dev.sluice.domain.validation.NumberStyle;
+
+/**
+ * A chunk as cut by the {@link ChunkPlanner}, before it is addressed to a run and an object.
+ *
+ * @param chunkNo     1-based, in file order
+ * @param startByte   absolute offset of the chunk's first byte (its first record, or blank lines before it)
+ * @param endByte     absolute offset one past its last byte; the next chunk starts here
+ * @param firstRecord record number of its first record (1 = first data record)
+ * @param recordCount records in the chunk, never 0
+ * @param firstLine   physical line (1-based) where its first record starts
+ */
 public record PlannedChunk(int chunkNo, long startByte, long endByte, long firstRecord, int recordCount, long firstLine) {
+    public PlannedChunk {
+        if (chunkNo < 1) {
+            throw new IllegalArgumentException("chunkNo must be >= 1, was " + chunkNo);
+        }
+        if (startByte < 0 || endByte <= startByte) {
+            throw new IllegalArgumentException("invalid byte range " + startByte + ".." + endByte);
+        }
+        if (firstRecord < 1 || recordCount < 1 || firstLine < 1) {
+            throw new IllegalArgumentException("invalid record position: firstRecord=" + firstRecord
+                    + " recordCount=" + recordCount + " firstLine=" + firstLine);
+        }
+    }
+
+    public long lastRecord() {
+        return firstRecord + recordCount - 1;
+    }
+
+    public ChunkMessage toMessage(String runId, String bucket, String key, Dialect dialect, Mapping mapping,
+            NumberStyle numberStyle) {
+        return new ChunkMessage(runId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount,
+                firstLine, dialect, mapping, numberStyle);
+    }
 }

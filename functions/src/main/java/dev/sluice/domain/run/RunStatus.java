@@ -1,9 +1,54 @@
 package dev.sluice.domain.run;
 
+/**
+ * The life of one import run. Transitions only move forward; a final status never changes again, so a late or
+ * repeated event (at-least-once delivery) can never reopen a finished run.
+ */
 public enum RunStatus {
-    CREATED, RECEIVED, SPLITTING, LOADING, PUBLISHING, SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED;
+    /** Created by the API; waiting for the upload. */
+    CREATED,
+    /** The object landed in S3 and its event was taken off IngestQueue. */
+    RECEIVED,
+    /** The splitter is streaming the object and sending chunks. */
+    SPLITTING,
+    /** All chunks are sent; workers are loading them. */
+    LOADING,
+    /** All chunks are loaded or dead; the run's records are being published to the dataset. */
+    PUBLISHING,
+    SUCCEEDED,
+    /** Finished, but some records were rejected or some chunks died. */
+    PARTIAL,
+    /** Nothing loadable: unreadable file, missing required columns, over limits. */
+    FAILED,
+    /** The same content was already imported into this dataset. */
+    DUPLICATE,
+    CANCELLED;
 
     public boolean isFinal() {
-        return this == SUCCEEDED || this == PARTIAL || this == FAILED || this == DUPLICATE || this == CANCELLED;
+        return switch (this) {
+            case SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether a run in this status may move to {@code next}. SPLITTING to SPLITTING is allowed because a split
+     * retried after a crash (SQS redelivery) starts over in the same status.
+     */
+    public boolean canMoveTo(RunStatus next) {
+        if (isFinal()) {
+            return false;
+        }
+        if (next == FAILED || next == CANCELLED) {
+            return true;
+        }
+        return switch (this) {
+            case CREATED -> next == RECEIVED;
+            case RECEIVED -> next == SPLITTING || next == DUPLICATE;
+            case SPLITTING -> next == SPLITTING || next == LOADING || next == DUPLICATE;
+            case LOADING -> next == PUBLISHING || next == SUCCEEDED || next == PARTIAL;
+            case PUBLISHING -> next == SUCCEEDED || next == PARTIAL;
+            default -> false;
+        };
     }
 }

@@ -1,13 +1,343 @@
 package dev.sluice.domain.validation;
 
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.CsvFormats;
+import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.mapping.CanonicalField;
+import dev.sluice.domain.mapping.Mapping;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.Charset;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
+/**
+ * Reads one chunk, maps each record onto the canonical fields and validates it. Every record the planner
+ * counted ends at the sink exactly once, accepted or rejected; a disagreement between the planner's count and
+ * what commons-csv parses is a bug in the splitter, never the user's fault, and fails the chunk loudly.
+ */
 public final class ChunkReader {
+    /** Longest campaign or channel name stored, in code points. */
+    public static final int MAX_TEXT_LENGTH = 1000;
+
+    private static final Map<LayoutKey, Layout> LAYOUTS = new ConcurrentHashMap<>();
+
     private ChunkReader() {
     }
 
+    /**
+     * @param chunkBytes exactly the bytes {@code [startByte, endByte)} of the object; not closed here
+     * @throws UncheckedIOException if reading {@code chunkBytes} fails (worth a retry)
+     * @throws IllegalStateException if the chunk does not hold the records its message promises
+     */
     public static ChunkOutcome read(InputStream chunkBytes, ChunkMessage chunk, RecordSink sink) {
-        return new ChunkOutcome(chunk.recordCount(), 0, chunkBytes == null || sink == null ? 0 : 0);
+        Objects.requireNonNull(chunkBytes, "chunkBytes");
+        Objects.requireNonNull(chunk, "chunk");
+        Objects.requireNonNull(sink, "sink");
+        Dialect dialect = chunk.dialect();
+        Layout layout = LAYOUTS.computeIfAbsent(new LayoutKey(dialect.header(), chunk.mapping()),
+                key -> Layout.of(key.header(), key.mapping()));
+        if (LAYOUTS.size() > 1000) {
+            LAYOUTS.clear(); // a long-lived local runtime sees many files; this is a cache, not a registry
+        }
+        RecordPositions positions = new RecordPositions(dialect);
+        DecodingReader reader = new DecodingReader(chunkBytes, Charset.forName(dialect.encoding()), positions);
+        Validator validator = new Validator(layout, chunk, dialect);
+        int records = 0;
+        int stored = 0;
+        long firstRelativeLine = -1;
+        try {
+            CSVParser parser = CsvFormats.of(dialect).parse(reader);
+            for (CSVRecord record : parser) {
+                records++;
+                if (records > chunk.recordCount() || !positions.hasNext()) {
+                    throw mismatch(chunk, "commons-csv parsed at least " + records + " records", positions);
+                }
+                if (firstRelativeLine < 0) {
+                    firstRelativeLine = positions.nextLine();
+                }
+                long recordNo = chunk.firstRecord() + records - 1;
+                long lineNo = chunk.firstLine() + positions.nextLine() - firstRelativeLine;
+                List<RowError> errors;
+                if (positions.nextIsUnterminated()) {
+                    long quoteLine = chunk.firstLine() + positions.unterminatedQuoteLine() - firstRelativeLine;
+                    errors = List.of(new RowError(recordNo, lineNo, null, "UNTERMINATED_QUOTE",
+                            "record " + recordNo + " (line " + lineNo + "): the quoted field opened on line "
+                                    + quoteLine + " is never closed, so everything from there to the end of the "
+                                    + "file was read as one value; add the missing closing quote (\") near line "
+                                    + quoteLine, raw(record, dialect)));
+                } else if (positions.nextEncodingProblem() != null) {
+                    errors = List.of(new RowError(recordNo, lineNo, null, "ENCODING",
+                            encodingMessage(recordNo, lineNo, positions.nextEncodingProblem(), dialect.encoding()),
+                            raw(record, dialect)));
+                } else {
+                    errors = validator.validate(record, recordNo, lineNo, sink);
+                }
+                positions.poll();
+                if (errors == null) {
+                    stored++;
+                } else {
+                    sink.reject(recordNo, lineNo, errors);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of " + chunk.key(), e);
+        }
+        if (records != chunk.recordCount() || positions.recordsStarted() != records) {
+            throw mismatch(chunk, "commons-csv parsed " + records + " records", positions);
+        }
+        long expectedBytes = chunk.endByte() - chunk.startByte();
+        if (reader.bytesRead() != expectedBytes) {
+            throw new IllegalStateException("chunk " + chunk.chunkNo() + " of " + chunk.key() + " should be "
+                    + expectedBytes + " bytes (" + chunk.startByte() + ".." + chunk.endByte() + ") but the stream held "
+                    + reader.bytesRead());
+        }
+        return new ChunkOutcome(records, stored, records - stored);
+    }
+
+    private static IllegalStateException mismatch(ChunkMessage chunk, String parsed, RecordPositions positions) {
+        return new IllegalStateException("chunk " + chunk.chunkNo() + " of " + chunk.key() + " (bytes "
+                + chunk.startByte() + ".." + chunk.endByte() + ", records " + chunk.firstRecord() + ".."
+                + chunk.lastRecord() + ") was planned with " + chunk.recordCount() + " records but " + parsed
+                + " and the record scanner saw " + positions.recordsStarted()
+                + " start; the splitter and the parser disagree about record boundaries");
+    }
+
+    private static String encodingMessage(long recordNo, long lineNo, String detail, String encoding) {
+        String other = encoding.equalsIgnoreCase("UTF-8") ? "windows-1252 (Excel on Windows)" : "UTF-8";
+        return "record " + recordNo + " (line " + lineNo + ") contains " + detail + " that cannot be read as "
+                + encoding + ", the encoding assumed for this file; if the file was saved in another encoding "
+                + "such as " + other + ", re-run the import with that encoding";
+    }
+
+    static String raw(CSVRecord record, Dialect dialect) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < record.size() && out.length() <= RowError.MAX_EXCERPT; i++) {
+            if (i > 0) {
+                out.append(dialect.delimiter());
+            }
+            out.append(record.get(i));
+        }
+        return RowError.excerpt(out.toString());
+    }
+
+    private record LayoutKey(List<String> header, Mapping mapping) {
+    }
+
+    /** Where each canonical field sits in the header; resolved once per header and mapping. */
+    private record Layout(int headerSize, int[] fieldIndex, String[] fieldColumn, int[] extraIndex,
+            String[] extraName) {
+        static Layout of(List<String> header, Mapping mapping) {
+            CanonicalField[] fields = CanonicalField.values();
+            int[] fieldIndex = new int[fields.length];
+            String[] fieldColumn = new String[fields.length];
+            boolean[] used = new boolean[header.size()];
+            for (CanonicalField field : fields) {
+                fieldIndex[field.ordinal()] = -1;
+                String column = mapping.columns().get(field);
+                if (column == null) {
+                    if (field.requiredColumn()) {
+                        throw new IllegalArgumentException("the mapping has no column for " + field.fieldName());
+                    }
+                    continue;
+                }
+                int index = header.indexOf(column);
+                for (int i = 0; index < 0 && i < header.size(); i++) {
+                    if (header.get(i).trim().equalsIgnoreCase(column.trim())) {
+                        index = i;
+                    }
+                }
+                if (index < 0) {
+                    throw new IllegalArgumentException("the mapping names column \"" + column + "\" for "
+                            + field.fieldName() + ", which is not in the header " + header);
+                }
+                fieldIndex[field.ordinal()] = index;
+                fieldColumn[field.ordinal()] = header.get(index);
+                used[index] = true;
+            }
+            List<Integer> extras = new ArrayList<>();
+            for (int i = 0; i < header.size(); i++) {
+                if (!used[i]) {
+                    extras.add(i);
+                }
+            }
+            int[] extraIndex = extras.stream().mapToInt(Integer::intValue).toArray();
+            String[] extraName = extras.stream().map(header::get).toArray(String[]::new);
+            return new Layout(header.size(), fieldIndex, fieldColumn, extraIndex, extraName);
+        }
+    }
+
+    private static final class Validator {
+        private final Layout layout;
+        private final NumberStyle style;
+        private final Dialect dialect;
+        private final int date;
+        private final int campaign;
+        private final int channel;
+        private final int spend;
+        private final int clicks;
+        private final int conversions;
+        private final int impressions;
+
+        Validator(Layout layout, ChunkMessage chunk, Dialect dialect) {
+            this.layout = layout;
+            this.style = chunk.numberStyle();
+            this.dialect = dialect;
+            int[] index = layout.fieldIndex();
+            date = index[CanonicalField.DATE.ordinal()];
+            campaign = index[CanonicalField.CAMPAIGN.ordinal()];
+            channel = index[CanonicalField.CHANNEL.ordinal()];
+            spend = index[CanonicalField.SPEND.ordinal()];
+            clicks = index[CanonicalField.CLICKS.ordinal()];
+            conversions = index[CanonicalField.CONVERSIONS.ordinal()];
+            impressions = index[CanonicalField.IMPRESSIONS.ordinal()];
+        }
+
+        /** Accepts the record into the sink and returns null, or returns its errors. */
+        List<RowError> validate(CSVRecord record, long recordNo, long lineNo, RecordSink sink) {
+            if (record.size() != layout.headerSize()) {
+                return List.of(new RowError(recordNo, lineNo, null, "FIELD_COUNT",
+                        "record " + recordNo + " (line " + lineNo + ") has " + record.size()
+                                + (record.size() == 1 ? " field" : " fields") + ", the header has "
+                                + layout.headerSize() + "; check for a missing or extra "
+                                + describe(dialect.delimiter()) + " or an unquoted value containing one",
+                        raw(record, dialect)));
+            }
+            Errors errors = new Errors(recordNo, lineNo);
+            LocalDate dateValue = null;
+            String dateRaw = record.get(date);
+            if (FieldParsers.isBlank(dateRaw)) {
+                errors.required(CanonicalField.DATE, column(CanonicalField.DATE));
+            } else {
+                try {
+                    dateValue = FieldParsers.parseDate(dateRaw);
+                } catch (InvalidValueException e) {
+                    errors.add(column(CanonicalField.DATE), e, dateRaw);
+                }
+            }
+            String campaignValue = text(record, campaign, CanonicalField.CAMPAIGN, errors);
+            String channelValue = text(record, channel, CanonicalField.CHANNEL, errors);
+            BigDecimal spendValue = decimal(record, spend, CanonicalField.SPEND, errors);
+            Long clicksValue = integer(record, clicks, CanonicalField.CLICKS, errors);
+            BigDecimal conversionsValue = decimal(record, conversions, CanonicalField.CONVERSIONS, errors);
+            Long impressionsValue = integer(record, impressions, CanonicalField.IMPRESSIONS, errors);
+            if (errors.list != null) {
+                return errors.list;
+            }
+            Map<String, String> extra = Map.of();
+            int[] extraIndex = layout.extraIndex();
+            if (extraIndex.length > 0) {
+                extra = new LinkedHashMap<>(extraIndex.length * 2);
+                String[] names = layout.extraName();
+                for (int i = 0; i < extraIndex.length; i++) {
+                    extra.put(names[i], record.get(extraIndex[i]));
+                }
+            }
+            sink.accept(new ValidRecord(recordNo, lineNo, dateValue, campaignValue, channelValue, spendValue,
+                    clicksValue, conversionsValue, impressionsValue, extra));
+            return null;
+        }
+
+        private String column(CanonicalField field) {
+            return layout.fieldColumn()[field.ordinal()];
+        }
+
+        private String text(CSVRecord record, int index, CanonicalField field, Errors errors) {
+            String value = FieldParsers.trim(record.get(index));
+            if (value.isEmpty()) {
+                errors.required(field, column(field));
+                return null;
+            }
+            if (value.length() > MAX_TEXT_LENGTH) {
+                int codePoints = value.codePointCount(0, value.length());
+                if (codePoints > MAX_TEXT_LENGTH) {
+                    errors.add(column(field), "TOO_LONG", String.format(Locale.ROOT,
+                            "the value is %,d characters long; the maximum is %,d", codePoints, MAX_TEXT_LENGTH),
+                            value);
+                    return null;
+                }
+            }
+            return value;
+        }
+
+        private BigDecimal decimal(CSVRecord record, int index, CanonicalField field, Errors errors) {
+            if (index < 0) {
+                return null;
+            }
+            String raw = record.get(index);
+            if (FieldParsers.isBlank(raw)) {
+                return null;
+            }
+            try {
+                return FieldParsers.parseDecimal(raw, style);
+            } catch (InvalidValueException e) {
+                errors.add(column(field), e, raw);
+                return null;
+            }
+        }
+
+        private Long integer(CSVRecord record, int index, CanonicalField field, Errors errors) {
+            if (index < 0) {
+                return null;
+            }
+            String raw = record.get(index);
+            if (FieldParsers.isBlank(raw)) {
+                return null;
+            }
+            try {
+                return FieldParsers.parseInteger(raw, style);
+            } catch (InvalidValueException e) {
+                errors.add(column(field), e, raw);
+                return null;
+            }
+        }
+    }
+
+    private static String describe(char delimiter) {
+        return switch (delimiter) {
+            case ',' -> "comma";
+            case ';' -> "semicolon";
+            case '\t' -> "tab";
+            case '|' -> "pipe (|)";
+            default -> "delimiter " + delimiter;
+        };
+    }
+
+    /** The errors of one record, created only when the first one appears. */
+    private static final class Errors {
+        private final long recordNo;
+        private final long lineNo;
+        List<RowError> list;
+
+        Errors(long recordNo, long lineNo) {
+            this.recordNo = recordNo;
+            this.lineNo = lineNo;
+        }
+
+        void required(CanonicalField field, String column) {
+            add(column, "REQUIRED", "the value is empty; every record needs a " + field.fieldName(), "");
+        }
+
+        void add(String column, InvalidValueException e, String raw) {
+            add(column, e.code(), e.getMessage(), raw);
+        }
+
+        void add(String column, String code, String detail, String raw) {
+            if (list == null) {
+                list = new ArrayList<>(2);
+            }
+            list.add(new RowError(recordNo, lineNo, column, code,
+                    "record " + recordNo + " (line " + lineNo + "), column \"" + column + "\": " + detail, raw));
+        }
     }
 }

@@ -1,0 +1,19 @@
+package dev.sluice.domain.validation;
+
+/**
+ * A field value that cannot be used. The message says what is wrong with the value and what is expected; the
+ * reader adds record, line and column. Thrown once per bad value, so it carries no stack trace.
+ */
+public final class InvalidValueException extends Exception {
+    private final String code;
+
+    public InvalidValueException(String code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+
+    /** One of the {@link RowError} codes: INVALID_DATE, INVALID_NUMBER, INVALID_INTEGER, NEGATIVE. */
+    public String code() {
+        return code;
+    }
+}

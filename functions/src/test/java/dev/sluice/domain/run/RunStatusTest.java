@@ -1,0 +1,55 @@
+package dev.sluice.domain.run;
+
+import static dev.sluice.domain.run.RunStatus.CANCELLED;
+import static dev.sluice.domain.run.RunStatus.CREATED;
+import static dev.sluice.domain.run.RunStatus.DUPLICATE;
+import static dev.sluice.domain.run.RunStatus.FAILED;
+import static dev.sluice.domain.run.RunStatus.LOADING;
+import static dev.sluice.domain.run.RunStatus.PARTIAL;
+import static dev.sluice.domain.run.RunStatus.PUBLISHING;
+import static dev.sluice.domain.run.RunStatus.RECEIVED;
+import static dev.sluice.domain.run.RunStatus.SPLITTING;
+import static dev.sluice.domain.run.RunStatus.SUCCEEDED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RunStatusTest {
+    /** The complete table of allowed moves; anything not listed must be refused. */
+    private static final Map<RunStatus, Set<RunStatus>> ALLOWED = Map.of(
+            CREATED, EnumSet.of(RECEIVED, FAILED, CANCELLED),
+            RECEIVED, EnumSet.of(SPLITTING, DUPLICATE, FAILED, CANCELLED),
+            SPLITTING, EnumSet.of(SPLITTING, LOADING, DUPLICATE, FAILED, CANCELLED),
+            LOADING, EnumSet.of(PUBLISHING, SUCCEEDED, PARTIAL, FAILED, CANCELLED),
+            PUBLISHING, EnumSet.of(SUCCEEDED, PARTIAL, FAILED, CANCELLED));
+
+    @Test
+    void finalStatuses() {
+        assertEquals(EnumSet.of(SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED),
+                EnumSet.copyOf(java.util.Arrays.stream(RunStatus.values()).filter(RunStatus::isFinal).toList()));
+    }
+
+    @Test
+    void everyPairOfStatusesFollowsTheTable() {
+        for (RunStatus from : RunStatus.values()) {
+            for (RunStatus to : RunStatus.values()) {
+                boolean expected = ALLOWED.getOrDefault(from, Set.of()).contains(to);
+                assertEquals(expected, from.canMoveTo(to), from + " -> " + to);
+            }
+        }
+    }
+
+    @Test
+    void aFinalStatusNeverMovesAgain() {
+        for (RunStatus from : RunStatus.values()) {
+            if (from.isFinal()) {
+                for (RunStatus to : RunStatus.values()) {
+                    assertEquals(false, from.canMoveTo(to), from + " -> " + to);
+                }
+            }
+        }
+    }
+}

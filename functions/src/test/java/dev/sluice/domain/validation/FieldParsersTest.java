@@ -1,0 +1,175 @@
+package dev.sluice.domain.validation;
+
+import static dev.sluice.domain.validation.NumberStyle.EUROPEAN;
+import static dev.sluice.domain.validation.NumberStyle.US;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FieldParsersTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "2024-03-01|2024-03-01",
+        "2024/03/01|2024-03-01",
+        "2024-3-5|2024-03-05",
+        " 2024-12-31 |2024-12-31",
+        "01.03.2024|2024-03-01",
+        "1.3.2024|2024-03-01",
+        "Jan 5, 2024|2024-01-05",
+        "January 5, 2024|2024-01-05",
+        "jan 15, 2024|2024-01-15",
+        "Sept 9, 2024|2024-09-09",
+        "Sep. 9, 2024|2024-09-09",
+        "DECEMBER 31, 2023|2023-12-31",
+        "2024-02-29|2024-02-29",
+    })
+    void acceptedDates(String raw, String expected) throws InvalidValueException {
+        assertEquals(LocalDate.parse(expected), FieldParsers.parseDate(raw));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "2024-02-30|February 2024 has 29 days",
+        "2023-02-29|February 2023 has 28 days",
+        "2024-13-01|there is no month 13",
+        "31.04.2024|April 2024 has 30 days",
+        "2024-03-01 10:00|not a date in a known format",
+        "03/01/2024|not a date in a known format",
+        "Janvier 5, 2024|not a date in a known format",
+        "Jan 5 2024|not a date in a known format",
+        "yesterday|not a date in a known format",
+        "20240301|not a date in a known format",
+        "2024-03-001|not a date in a known format",
+    })
+    void rejectedDatesSayWhy(String raw, String reason) {
+        InvalidValueException e = assertThrows(InvalidValueException.class, () -> FieldParsers.parseDate(raw));
+        assertEquals("INVALID_DATE", e.code());
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+        assertTrue(e.getMessage().contains("\"" + raw + "\""), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "US|0|0",
+        "US|12.5|12.5",
+        "US|12.50|12.50",
+        "US|1,234.56|1234.56",
+        "US|1,234,567.8|1234567.8",
+        "US|$1,234.50|1234.50",
+        "US|USD 99|99",
+        "US|99 USD|99",
+        "US|99usd|99",
+        "US|  42  |42",
+        "US|.5|0.5",
+        "US|5.|5",
+        "US|+7|7",
+        "US|-0|0",
+        "US|1,234|1234",
+        "US|123456789012345678901234.5|123456789012345678901234.5",
+        "EUROPEAN|12,5|12.5",
+        "EUROPEAN|0,75|0.75",
+        "EUROPEAN|1.234,56|1234.56",
+        "EUROPEAN|1.234.567|1234567",
+        "EUROPEAN|1 234,56|1234.56",
+        "EUROPEAN|1\u00A0234,56|1234.56",
+        "EUROPEAN|1\u202F234,56 €|1234.56",
+        "EUROPEAN|€ 3,10|3.10",
+        "EUROPEAN|EUR 3|3",
+        "EUROPEAN|£7|7",
+        "EUROPEAN|¥7|7",
+    })
+    void acceptedDecimals(NumberStyle style, String raw, String expected) throws InvalidValueException {
+        BigDecimal parsed = FieldParsers.parseDecimal(raw, style);
+        assertEquals(new BigDecimal(expected), parsed, raw);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "US|-5|NEGATIVE",
+        "US|(5)|NEGATIVE",
+        "US|($5.00)|NEGATIVE",
+        "US|-$5|NEGATIVE",
+        "US|$-5|NEGATIVE",
+        "US|−5|NEGATIVE",
+        "EUROPEAN|-1.234,5|NEGATIVE",
+        "US|12,5|INVALID_NUMBER",
+        "US|1,23,456|INVALID_NUMBER",
+        "US|1.2.3|INVALID_NUMBER",
+        "US|12%|INVALID_NUMBER",
+        "US|abc|INVALID_NUMBER",
+        "US|$|INVALID_NUMBER",
+        "US|1e5|INVALID_NUMBER",
+        "US|--5|INVALID_NUMBER",
+        "US|$5$|INVALID_NUMBER",
+        "US|1 234|INVALID_NUMBER",
+        "EUROPEAN|12.5|INVALID_NUMBER",
+        "EUROPEAN|1,2,3|INVALID_NUMBER",
+        "EUROPEAN|1.234 567|INVALID_NUMBER",
+        "EUROPEAN|-abc|INVALID_NUMBER",
+    })
+    void rejectedDecimals(NumberStyle style, String raw, String code) {
+        InvalidValueException e = assertThrows(InvalidValueException.class,
+                () -> FieldParsers.parseDecimal(raw, style));
+        assertEquals(code, e.code(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("\"" + raw + "\""), e.getMessage());
+    }
+
+    @Test
+    void aDecimalCommaInAUsFileGetsAHint() {
+        InvalidValueException e = assertThrows(InvalidValueException.class,
+                () -> FieldParsers.parseDecimal("12,5", US));
+        assertEquals("\"12,5\" is not a number; expected US style (1,234.56) such as 1234.56 or $1,234.56; "
+                + "it reads as European style (1.234,56), but this file's numbers were detected as US style "
+                + "(1,234.56)", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "US|0|0",
+        "US|1234|1234",
+        "US|1,234|1234",
+        "US|12.0|12",
+        "US|12.00|12",
+        "US| 7 |7",
+        "US|9223372036854775807|9223372036854775807",
+        "EUROPEAN|1.234|1234",
+        "EUROPEAN|1 234|1234",
+        "EUROPEAN|12,0|12",
+    })
+    void acceptedIntegers(NumberStyle style, String raw, long expected) throws InvalidValueException {
+        assertEquals(expected, FieldParsers.parseInteger(raw, style));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "US|1.5|INVALID_INTEGER",
+        "US|-3|NEGATIVE",
+        "US|(3)|NEGATIVE",
+        "US|$3|INVALID_INTEGER",
+        "US|3 clicks|INVALID_INTEGER",
+        "US|9223372036854775808|INVALID_INTEGER",
+        "US|1,5|INVALID_INTEGER",
+        "EUROPEAN|1,5|INVALID_INTEGER",
+        "EUROPEAN|12.0|INVALID_INTEGER",
+    })
+    void rejectedIntegers(NumberStyle style, String raw, String code) {
+        InvalidValueException e = assertThrows(InvalidValueException.class,
+                () -> FieldParsers.parseInteger(raw, style));
+        assertEquals(code, e.code(), e.getMessage());
+    }
+
+    @Test
+    void blankAndTrimKnowSpreadsheetSpaces() {
+        assertTrue(FieldParsers.isBlank(" \u00A0\u202F\t"));
+        assertFalse(FieldParsers.isBlank(" x "));
+        assertEquals("x y", FieldParsers.trim("\u00A0 x y\u202F"));
+    }
+}
