@@ -37,7 +37,11 @@ public interface RecordRepository {
 
     Page<StoredRecord> records(String runId, long afterRecordNo, int limit);
 
-    Page<RowError> errors(String runId, ErrorCursor after, int limit);
+    Page<StoredError> errors(String runId, ErrorCursor after, int limit);
+
+    /** A row error as stored; {@code lineNo} is null for the records of a dead chunk after its first. */
+    record StoredError(long recordNo, Long lineNo, String column, String code, String message, String rawExcerpt) {
+    }
 
     record ErrorCursor(long recordNo, int seq) {
         public static final ErrorCursor START = new ErrorCursor(0, 0);

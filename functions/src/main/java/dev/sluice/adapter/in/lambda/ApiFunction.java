@@ -13,6 +13,7 @@ import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RecordRepository.ErrorCursor;
 import dev.sluice.application.port.RecordRepository.Page;
+import dev.sluice.application.port.RecordRepository.StoredError;
 import dev.sluice.application.port.RecordRepository.StoredRecord;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.application.upload.CreateUpload;
@@ -20,7 +21,6 @@ import dev.sluice.application.upload.UploadRequest;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
 import dev.sluice.domain.run.Run;
-import dev.sluice.domain.validation.RowError;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -193,17 +193,13 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 throw InvalidRequestException.badField("cursor", "is not a cursor returned by this endpoint");
             }
         }
-        Page<RowError> page = records.errors(run.runId(), after, limit(event));
+        Page<StoredError> page = records.errors(run.runId(), after, limit(event));
         ObjectNode response = json.createObjectNode();
         ArrayNode items = response.putArray("items");
-        for (RowError error : page.items()) {
+        for (StoredError error : page.items()) {
             ObjectNode item = items.addObject();
             item.put("record", error.recordNo());
-            if (error.lineNo() > 0) {
-                item.put("line", error.lineNo());
-            } else {
-                item.putNull("line");
-            }
+            putLong(item, "line", error.lineNo());
             item.put("column", error.column());
             item.put("code", error.code());
             item.put("message", error.message());

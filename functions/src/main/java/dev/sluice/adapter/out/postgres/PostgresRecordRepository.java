@@ -67,16 +67,28 @@ public final class PostgresRecordRepository implements RecordRepository {
                 connection.rollback();
                 return readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow();
             }
-            List<RowError> errors = new ArrayList<>(chunk.recordCount());
             String message = "chunk " + chunk.chunkNo() + " (records " + chunk.firstRecord() + "-"
                     + chunk.lastRecord() + ") could not be loaded: " + reason
                     + ". Redrive the run to try these records again.";
-            for (long record = chunk.firstRecord(); record <= chunk.lastRecord(); record++) {
-                // Only the chunk's first record has a known line; the others are somewhere after it.
-                long line = record == chunk.firstRecord() ? chunk.firstLine() : 0;
-                errors.add(new RowError(record, line, null, "CHUNK_FAILED", message, null));
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_ERROR)) {
+                for (long record = chunk.firstRecord(); record <= chunk.lastRecord(); record++) {
+                    insert.setString(1, chunk.runId());
+                    insert.setLong(2, record);
+                    insert.setInt(3, 1);
+                    // Only the chunk's first record has a known line; the bytes after it were never read.
+                    if (record == chunk.firstRecord()) {
+                        insert.setLong(4, chunk.firstLine());
+                    } else {
+                        insert.setNull(4, Types.BIGINT);
+                    }
+                    insert.setNull(5, Types.VARCHAR);
+                    insert.setString(6, "CHUNK_FAILED");
+                    insert.setString(7, message);
+                    insert.setNull(8, Types.VARCHAR);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
             }
-            insertErrors(connection, chunk.runId(), errors);
             return entry;
         });
     }
@@ -109,7 +121,7 @@ public final class PostgresRecordRepository implements RecordRepository {
     }
 
     @Override
-    public Page<RowError> errors(String runId, ErrorCursor after, int limit) {
+    public Page<StoredError> errors(String runId, ErrorCursor after, int limit) {
         return withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT record_no, seq, line_no, column_name, code, message, raw_excerpt FROM row_errors "
@@ -118,18 +130,18 @@ public final class PostgresRecordRepository implements RecordRepository {
                 query.setLong(2, after.recordNo());
                 query.setInt(3, after.seq());
                 query.setInt(4, limit + 1);
-                List<RowError> items = new ArrayList<>();
+                List<StoredError> items = new ArrayList<>();
                 List<Integer> seqs = new ArrayList<>();
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        items.add(new RowError(rows.getLong(1), rows.getLong(3), rows.getString(4), rows.getString(5),
-                                rows.getString(6), rows.getString(7)));
+                        items.add(new StoredError(rows.getLong(1), nullableLong(rows, 3), rows.getString(4),
+                                rows.getString(5), rows.getString(6), rows.getString(7)));
                         seqs.add(rows.getInt(2));
                     }
                 }
                 if (items.size() > limit) {
                     items.remove(items.size() - 1);
-                    RowError last = items.get(items.size() - 1);
+                    StoredError last = items.get(items.size() - 1);
                     return new Page<>(items, Optional.of(last.recordNo() + "." + seqs.get(items.size() - 1)));
                 }
                 return new Page<>(items, Optional.empty());

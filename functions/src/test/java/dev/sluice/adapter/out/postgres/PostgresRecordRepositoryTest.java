@@ -8,6 +8,7 @@ import dev.sluice.application.port.RecordRepository.ChunkBuffer;
 import dev.sluice.application.port.RecordRepository.ErrorCursor;
 import dev.sluice.application.port.RecordRepository.LedgerEntry;
 import dev.sluice.application.port.RecordRepository.Page;
+import dev.sluice.application.port.RecordRepository.StoredError;
 import dev.sluice.application.port.RecordRepository.StoredRecord;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.Dialect;
@@ -121,7 +122,7 @@ class PostgresRecordRepositoryTest {
         List<Long> seen = new ArrayList<>();
         ErrorCursor cursor = ErrorCursor.START;
         while (true) {
-            Page<RowError> page = repository.errors(runId, cursor, 2);
+            Page<StoredError> page = repository.errors(runId, cursor, 2);
             page.items().forEach(e -> seen.add(e.recordNo()));
             if (page.nextCursor().isEmpty()) {
                 break;
@@ -130,7 +131,10 @@ class PostgresRecordRepositoryTest {
             cursor = new ErrorCursor(Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
         }
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seen);
-        assertFalse(repository.errors(runId, ErrorCursor.START, 10).items().get(0).message().isBlank());
+        List<StoredError> errors = repository.errors(runId, ErrorCursor.START, 10).items();
+        assertFalse(errors.get(0).message().isBlank());
+        assertEquals(2L, errors.get(0).lineNo(), "the dead chunk's first record keeps its line");
+        assertEquals(null, errors.get(1).lineNo(), "later lines of a dead chunk are unknown");
     }
 
     /** Two valid records and one rejected record (with two problems) for a chunk of three. */
