@@ -1,0 +1,321 @@
+package dev.sluice.local.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.local.LocalSluice;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code ingest FILE...}: upload each file the way the web app does (POST /api/uploads, PUT to the presigned
+ * URL, poll the run) and report the outcome. Without {@code --api} the whole stack runs in this process.
+ *
+ * <p>With {@code --json} the last line of stdout is JSON: the run ({@code GET /api/runs/{id}}) for one file,
+ * {@code {"runs":[...]}} for several; the human summary then goes to stderr.
+ *
+ * <p>Exit codes: 0 every run reached a final state (whatever it is), 1 a run did not finish before the
+ * deadline, 2 nothing could run (missing file, API unreachable, upload rejected).
+ */
+public final class IngestCommand implements Command {
+    static final Set<String> FINAL_STATUSES = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
+    private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect", "upgrade");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public IngestCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public String summary() {
+        return "upload CSV files through the API and follow their runs to the end";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                ingest FILE... [options]
+                  --dataset NAME                 dataset to import into
+                  --mapping canonical=Header,... column mapping, e.g. --mapping date=Day,amount=Total
+                  --json                         last stdout line is the run as JSON ({"runs":[...]} for several files)
+                  --api URL                      a running `serve` (e.g. http://127.0.0.1:8080); without it the stack starts in-process
+                """ + StackOptions.USAGE;
+    }
+
+    /** Failure that stops the command before any run could finish; exit code 2. */
+    static final class CannotRun extends Exception {
+        CannotRun(String message) {
+            super(message);
+        }
+
+        CannotRun(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    @Override
+    public int run(List<String> arguments) throws Exception {
+        Set<String> flags = new HashSet<>(StackOptions.FLAGS);
+        flags.add("json");
+        Args args = Args.parse(arguments, flags);
+        if (args.positional().isEmpty()) {
+            throw new Args.UsageException("no file to ingest");
+        }
+        List<Path> files = new ArrayList<>();
+        for (String name : args.positional()) {
+            Path file = Path.of(name);
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                err.println("error: cannot read file " + file.toAbsolutePath());
+                return 2;
+            }
+            files.add(file);
+        }
+        boolean json = args.flag("json");
+        PrintStream human = json ? err : out;
+        Optional<String> api = args.option("api");
+        LocalSluice sluice = null;
+        try {
+            URI base;
+            if (api.isPresent()) {
+                base = apiBase(api.get());
+            } else {
+                human.println("starting Sluice in-process (data dir " + args.option("data-dir").orElse(".sluice") + ") ...");
+                sluice = LocalSluice.start(StackOptions.builder(args, 0).build());
+                base = sluice.baseUrl();
+                human.println("ready in " + sluice.startupMillis().get("total") + " ms at " + base);
+            }
+            Ingest ingest = new Ingest(base, human, System.console() != null);
+            List<JsonNode> runs = new ArrayList<>();
+            boolean allFinal = true;
+            for (Path file : files) {
+                JsonNode run = ingest.ingest(file, args.option("dataset"), args.pairs("mapping"));
+                runs.add(run);
+                allFinal &= FINAL_STATUSES.contains(run.path("status").asText());
+            }
+            if (json) {
+                if (runs.size() == 1) {
+                    out.println(JSON.writeValueAsString(runs.getFirst()));
+                } else {
+                    ObjectNode all = JSON.createObjectNode();
+                    ArrayNode array = all.putArray("runs");
+                    runs.forEach(array::add);
+                    out.println(JSON.writeValueAsString(all));
+                }
+                out.flush();
+            }
+            return allFinal ? 0 : 1;
+        } catch (CannotRun e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } finally {
+            if (sluice != null) {
+                sluice.close();
+            }
+        }
+    }
+
+    /** Accepts {@code http://host:port}, with or without a trailing {@code /} or {@code /api}. */
+    static URI apiBase(String api) {
+        String base = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+        if (base.endsWith("/api")) {
+            base = base.substring(0, base.length() - 4);
+        }
+        return URI.create(base + "/");
+    }
+
+    /** One API conversation per file. */
+    static final class Ingest {
+        private final URI base;
+        private final PrintStream human;
+        private final boolean interactive;
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+        Ingest(URI base, PrintStream human, boolean interactive) {
+            this.base = base;
+            this.human = human;
+            this.interactive = interactive;
+        }
+
+        JsonNode ingest(Path file, Optional<String> dataset, Map<String, String> mapping) throws Exception {
+            long size = Files.size(file);
+            long started = System.nanoTime();
+            ObjectNode request = JSON.createObjectNode();
+            dataset.ifPresent(name -> request.put("datasetId", name));
+            request.put("fileName", file.getFileName().toString());
+            request.put("contentLength", size);
+            request.put("contentType", "text/csv");
+            if (!mapping.isEmpty()) {
+                ObjectNode mappingNode = request.putObject("mapping");
+                mapping.forEach(mappingNode::put);
+            }
+            HttpResponse<String> created = send(HttpRequest.newBuilder(base.resolve("api/uploads"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build());
+            if (created.statusCode() / 100 != 2) {
+                throw new CannotRun(file + ": upload rejected (HTTP " + created.statusCode() + "): " + errorMessage(created.body()));
+            }
+            JsonNode upload = JSON.readTree(created.body());
+            String runId = upload.path("runId").asText();
+            String uploadUrl = upload.path("uploadUrl").asText();
+            if (runId.isEmpty() || uploadUrl.isEmpty()) {
+                throw new CannotRun(file + ": the API answered without runId/uploadUrl: " + created.body());
+            }
+            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(uploadUrl))
+                    .timeout(Duration.ofSeconds(60 + size / (1024 * 1024)))
+                    .method(upload.path("method").asText("PUT"), HttpRequest.BodyPublishers.ofFile(file));
+            upload.path("headers").properties().forEach(header -> {
+                if (!RESTRICTED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                    put.header(header.getKey(), header.getValue().asText());
+                }
+            });
+            HttpResponse<String> stored = send(put.build());
+            if (stored.statusCode() / 100 != 2) {
+                throw new CannotRun(file + ": storage rejected the upload (HTTP " + stored.statusCode() + "): " + stored.body());
+            }
+            JsonNode run = follow(runId, size);
+            printSummary(file, run, Duration.ofNanos(System.nanoTime() - started));
+            return run;
+        }
+
+        private JsonNode follow(String runId, long size) throws Exception {
+            // Generous: a cold local stack loads a few MB/s at least; small files get at least two minutes.
+            long deadline = System.nanoTime() + Duration.ofSeconds(120 + size / (256 * 1024)).toNanos();
+            long started = System.nanoTime();
+            JsonNode run = JSON.createObjectNode();
+            URI runUri = base.resolve("api/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> response = send(HttpRequest.newBuilder(runUri).GET().build());
+                if (response.statusCode() == 200) {
+                    run = JSON.readTree(response.body());
+                    if (interactive) {
+                        progress(run, Duration.ofNanos(System.nanoTime() - started));
+                    }
+                    if (FINAL_STATUSES.contains(run.path("status").asText())) {
+                        break;
+                    }
+                } else if (response.statusCode() != 404) {
+                    throw new CannotRun("GET " + runUri + " answered HTTP " + response.statusCode() + ": "
+                            + errorMessage(response.body()));
+                }
+                Thread.sleep(POLL_INTERVAL);
+            }
+            if (interactive) {
+                human.print("\r" + " ".repeat(100) + "\r");
+            }
+            if (!FINAL_STATUSES.contains(run.path("status").asText())) {
+                human.println("run " + runId + " did not finish before the deadline; last status " + run.path("status").asText("unknown"));
+            }
+            return run;
+        }
+
+        private void progress(JsonNode run, Duration elapsed) {
+            long records = run.path("records").asLong(0);
+            long done = run.path("stored").asLong(0) + run.path("errors").asLong(0);
+            long chunksTotal = run.path("chunksTotal").asLong(0);
+            long chunksDone = run.path("chunksDone").asLong(0) + run.path("chunksDead").asLong(0);
+            double fraction = records > 0 ? (double) done / records : chunksTotal > 0 ? (double) chunksDone / chunksTotal : 0;
+            fraction = Math.max(0, Math.min(1, fraction));
+            int width = 30;
+            int filled = (int) Math.round(fraction * width);
+            double seconds = Math.max(0.001, elapsed.toMillis() / 1000.0);
+            double rate = done / seconds;
+            String eta = rate > 0 && records > done ? String.format(Locale.ROOT, "ETA %.0fs", (records - done) / rate) : "";
+            String total = records > 0 ? Long.toString(records) : "?";
+            human.print(String.format(Locale.ROOT, "\r%-10s [%s%s] %d/%s rows  %.0f rows/s  %s   ",
+                    run.path("status").asText(""), "#".repeat(filled), ".".repeat(width - filled), done, total, rate, eta));
+            human.flush();
+        }
+
+        private void printSummary(Path file, JsonNode run, Duration duration) throws Exception {
+            human.printf(Locale.ROOT, "%s: %s  records %s, stored %s, errors %s, chunks %s/%s (dead %s)  in %.1f s  run %s%n",
+                    file.getFileName(), run.path("status").asText("?"), run.path("records").asText("?"),
+                    run.path("stored").asText("?"), run.path("errors").asText("?"), run.path("chunksDone").asText("?"),
+                    run.path("chunksTotal").asText("?"), run.path("chunksDead").asText("0"),
+                    duration.toMillis() / 1000.0, run.path("runId").asText());
+            if (run.path("errors").asLong(0) > 0) {
+                HttpResponse<String> errors = send(HttpRequest.newBuilder(base.resolve("api/runs/"
+                        + URLEncoder.encode(run.path("runId").asText(), StandardCharsets.UTF_8) + "/errors?limit=5")).GET().build());
+                if (errors.statusCode() == 200) {
+                    JsonNode body = JSON.readTree(errors.body());
+                    JsonNode items = body.isArray() ? body : body.has("errors") ? body.get("errors") : body.path("items");
+                    for (JsonNode item : items) {
+                        human.println("  " + describeError(item));
+                    }
+                }
+            }
+            human.flush();
+        }
+
+        private static String describeError(JsonNode error) {
+            StringBuilder text = new StringBuilder();
+            if (error.has("recordNumber")) {
+                text.append("record ").append(error.get("recordNumber").asText()).append(' ');
+            }
+            if (error.has("lineNumber") || error.has("line")) {
+                text.append("(line ").append(error.has("lineNumber") ? error.get("lineNumber").asText() : error.get("line").asText())
+                        .append(") ");
+            }
+            if (error.has("column")) {
+                text.append("column ").append(error.get("column").asText()).append(' ');
+            }
+            if (error.has("code")) {
+                text.append(error.get("code").asText()).append(": ");
+            }
+            text.append(error.has("message") ? error.get("message").asText() : error.toString());
+            return text.toString().trim();
+        }
+
+        private HttpResponse<String> send(HttpRequest request) throws CannotRun, InterruptedException {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                throw new CannotRun("cannot reach " + request.uri() + " (is `serve` running?)", e);
+            } catch (HttpTimeoutException e) {
+                throw new CannotRun(request.method() + " " + request.uri() + " timed out", e);
+            } catch (IOException e) {
+                throw new CannotRun(request.method() + " " + request.uri() + " failed: " + e, e);
+            }
+        }
+
+        /** The API's {@code {"error":{"message":...}}}, else the body itself. */
+        static String errorMessage(String body) {
+            try {
+                JsonNode node = JSON.readTree(body);
+                JsonNode message = node.path("error").path("message");
+                if (!message.isMissingNode()) {
+                    return message.asText();
+                }
+                if (node.has("message")) {
+                    return node.get("message").asText();
+                }
+            } catch (IOException | RuntimeException e) {
+                // not JSON: show as-is
+            }
+            return body;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.sluice.local.cli;
+
+import dev.sluice.local.LocalSluice;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code serve}: start everything and run until Ctrl-C. */
+public final class ServeCommand implements Command {
+    private final PrintStream out;
+
+    public ServeCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String summary() {
+        return "start S3, SQS, DynamoDB, PostgreSQL, the functions and the gateway; run until Ctrl-C";
+    }
+
+    @Override
+    public String usage() {
+        return "serve [--port N] [options]\n  --port N                       gateway port (default 8080, 0 = any free port)\n"
+                + StackOptions.USAGE;
+    }
+
+    @Override
+    public int run(List<String> arguments) throws Exception {
+        Args args = Args.parse(arguments, StackOptions.FLAGS);
+        if (!args.positional().isEmpty()) {
+            throw new Args.UsageException("serve takes no file arguments: " + args.positional());
+        }
+        LocalSluice sluice = LocalSluice.start(StackOptions.builder(args, 8080).build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sluice.close();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        printEndpoints(out, sluice);
+        stopped.await();
+        return 0;
+    }
+
+    static void printEndpoints(PrintStream out, LocalSluice sluice) {
+        out.println("Sluice ready at " + sluice.baseUrl() + " (started in " + sluice.startupMillis().get("total") + " ms)");
+        out.println("  API         " + sluice.baseUrl().resolve("api/"));
+        out.println("  S3          " + sluice.s3Endpoint() + "  (access key " + LocalSluice.ACCESS_KEY_ID + ", secret "
+                + LocalSluice.SECRET_ACCESS_KEY + ", path-style)");
+        for (String bucket : sluice.template().buckets().keySet()) {
+            out.println("    bucket    " + bucket + " = " + sluice.bucketName(bucket));
+        }
+        out.println("  SQS         " + sluice.sqsEndpoint());
+        for (String queue : sluice.template().queues().keySet()) {
+            out.println("    queue     " + queue + " = " + sluice.queueUrl(queue));
+        }
+        out.println("  DynamoDB    " + sluice.dynamoDbEndpoint());
+        for (String table : sluice.template().tables().keySet()) {
+            out.println("    table     " + table + " = " + sluice.tableName(table));
+        }
+        out.println("  PostgreSQL  " + sluice.jdbcUrl() + "  (user " + sluice.dbUser() + ")");
+        out.println("  data dir    " + sluice.dataDir());
+        out.println("  startup ms  " + sluice.startupMillis());
+        out.flush();
+    }
+
+    static Set<String> flags() {
+        return StackOptions.FLAGS;
+    }
+}

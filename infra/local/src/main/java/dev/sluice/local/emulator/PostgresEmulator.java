@@ -1,0 +1,100 @@
+package dev.sluice.local.emulator;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A real PostgreSQL: the embedded binaries with their cluster in {@code DATA_DIR/postgres} (kept across
+ * restarts), or an external server given by JDBC URL. Either way the runtime talks to database
+ * {@code sluice} as {@link #user()}.
+ */
+public final class PostgresEmulator implements AutoCloseable {
+    public static final String DATABASE = "sluice";
+    public static final String LOCAL_USER = "sluice";
+    public static final String LOCAL_PASSWORD = "sluice-local";
+
+    private final EmbeddedPostgres embedded;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+
+    private PostgresEmulator(EmbeddedPostgres embedded, String jdbcUrl, String user, String password) {
+        this.embedded = embedded;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+    }
+
+    public static PostgresEmulator external(String jdbcUrl, String user, String password) {
+        return new PostgresEmulator(null, jdbcUrl, user, password == null ? "" : password);
+    }
+
+    public static PostgresEmulator startEmbedded(Path dataDir) throws IOException, SQLException {
+        Files.createDirectories(dataDir.getParent());
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir.toAbsolutePath())
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "100")
+                .start();
+        try {
+            try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                    Statement statement = connection.createStatement()) {
+                try (ResultSet role = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + LOCAL_USER + "'")) {
+                    if (!role.next()) {
+                        statement.execute("CREATE ROLE " + LOCAL_USER + " LOGIN PASSWORD '" + LOCAL_PASSWORD + "'");
+                    }
+                }
+                try (ResultSet database = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                    if (!database.next()) {
+                        statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + LOCAL_USER);
+                    }
+                }
+            }
+            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
+            return new PostgresEmulator(postgres, url, LOCAL_USER, LOCAL_PASSWORD);
+        } catch (SQLException | RuntimeException e) {
+            postgres.close();
+            throw e;
+        }
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    public DataSource dataSource() {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(jdbcUrl);
+        dataSource.setUser(user);
+        dataSource.setPassword(password);
+        return dataSource;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

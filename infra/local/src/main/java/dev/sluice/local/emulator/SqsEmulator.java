@@ -1,0 +1,105 @@
+package dev.sluice.local.emulator;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.actor.queue.QueueEvent;
+import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
+import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.elasticmq.util.NowProvider;
+import scala.Option;
+
+/**
+ * SQS on ElasticMQ, wired the way {@code ElasticMQServer} does it but embedded: queue metadata and messages
+ * are written through to an H2 database under {@code DATA_DIR/sqs} (ElasticMQ's {@code messages-storage})
+ * and restored at start, so queued messages survive a restart.
+ */
+public final class SqsEmulator implements AutoCloseable {
+    private final ActorSystem actorSystem;
+    private final SQSRestServer server;
+    private final URI endpoint;
+
+    private SqsEmulator(ActorSystem actorSystem, SQSRestServer server, URI endpoint) {
+        this.actorSystem = actorSystem;
+        this.server = server;
+        this.endpoint = endpoint;
+    }
+
+    public static SqsEmulator start(Path dataDir, String region, String accountId) throws Exception {
+        Files.createDirectories(dataDir);
+        int port = FreePort.pick();
+        // ElasticMQ's reference config logs at DEBUG through Pekko; WARNING keeps the console quiet.
+        ActorSystem system = ActorSystem.create("elasticmq", ConfigFactory.parseString("""
+                pekko.loglevel = "WARNING"
+                pekko.stdout-loglevel = "WARNING"
+                pekko.log-dead-letters = off
+                pekko.log-dead-letters-during-shutdown = off
+                pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+                """).withFallback(ConfigFactory.load()));
+        try {
+            String h2 = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("elasticmq").toString().replace('\\', '/');
+            SqlQueuePersistenceConfig persistence = new SqlQueuePersistenceConfig(true, "org.h2.Driver", h2, "sa", "", false);
+            ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class, persistence,
+                    scala.collection.immutable.List$.MODULE$.empty()));
+            ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
+                    StrictSQSLimits$.MODULE$, Option.apply(store)));
+            Patterns.ask(store, new QueueEvent.Restore(queueManager), Duration.ofSeconds(30))
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            SQSRestServer server = SQSRestServerBuilder.withActorSystem(system)
+                    .withQueueManagerActor(queueManager)
+                    .withQueueEventListener(store)
+                    .withInterface("127.0.0.1")
+                    .withPort(port)
+                    .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
+                    .withAWSRegion(region)
+                    .withAWSAccountId(accountId)
+                    .withSQSLimits(StrictSQSLimits$.MODULE$)
+                    .start();
+            server.waitUntilStarted();
+            return new SqsEmulator(system, server, URI.create("http://127.0.0.1:" + port));
+        } catch (Exception | Error e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping", e);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("could not stop cleanly", e);
+        }
+    }
+
+    private void stop() throws Exception {
+        try {
+            server.stopAndWait();
+        } finally {
+            actorSystem.terminate();
+            actorSystem.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+}
