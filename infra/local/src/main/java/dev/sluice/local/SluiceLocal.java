@@ -1,6 +1,7 @@
 package dev.sluice.local;
 
 import dev.sluice.local.cli.Args;
+import dev.sluice.local.bench.BenchCommand;
 import dev.sluice.local.cli.Command;
 import dev.sluice.local.cli.IngestCommand;
 import dev.sluice.local.cli.ServeCommand;
@@ -27,7 +28,7 @@ public final class SluiceLocal {
         Map<String, Command> commands = new LinkedHashMap<>();
         commands.put("serve", new ServeCommand(out));
         commands.put("ingest", new IngestCommand(out, err));
-        // bench: registered here by the benchmark work (commands.put("bench", new BenchCommand(out, err))).
+        commands.put("bench", new BenchCommand(out));
         return commands;
     }
 

@@ -1,0 +1,51 @@
+package dev.sluice.local.bench;
+
+import dev.sluice.local.cli.Args;
+import dev.sluice.local.cli.Command;
+import dev.sluice.local.cli.Args.UsageException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code bench [--records N] [--json]}: see {@link Benchmark}. */
+public final class BenchCommand implements Command {
+    private final PrintStream out;
+
+    public BenchCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String summary() {
+        return "measure raw COPY, Sluice end to end, row-by-row INSERTs and the splitter scan in one run";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                  --records N            records in the generated file (default 1000000)
+                  --row-by-row-rows N    rows for the row-by-row INSERT baseline (default 20000)
+                  --param Name=Value     template parameter override, e.g. --param ChunkBytes=4194304
+                  --max-concurrency N    loader pollers (default: the template's LoadConcurrency capped at 2 per core)
+                  --json                 print all figures as one JSON object on the last line
+                """;
+    }
+
+    @Override
+    public int run(List<String> arguments) throws Exception {
+        Args args = Args.parse(arguments, Set.of("json"));
+        long records = args.option("records").map(Long::parseLong).orElse(1_000_000L);
+        if (records < 1) {
+            throw new UsageException("--records must be at least 1");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>(args.pairs("param"));
+        System.setProperty("sluice.logDir", Files.createTempDirectory("sluice-bench-logs").toString());
+        Benchmark.Options options = new Benchmark.Options(records, args.integer("row-by-row-rows").orElse(20_000),
+                parameters, args.integer("max-concurrency").orElse(null), args.flag("json"));
+        new Benchmark(options, out).run();
+        return 0;
+    }
+}
