@@ -3,7 +3,27 @@ package dev.sluice.domain.csv;
 import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.validation.NumberStyle;
 import java.util.List;
+import java.util.Objects;
 
+/**
+ * What the splitter needs to know about a file before it plans chunks.
+ *
+ * @param dataStartByte   absolute offset just past the header record's line terminator
+ * @param dataStartLine   physical line (1-based) that starts at {@code dataStartByte}
+ * @param unmappedHeaders header columns that feed no canonical field, in file order; kept as extra data
+ */
 public record FileProfile(Dialect dialect, long dataStartByte, long dataStartLine, Mapping mapping,
         NumberStyle numberStyle, List<String> unmappedHeaders) {
+    public FileProfile {
+        Objects.requireNonNull(dialect, "dialect");
+        Objects.requireNonNull(mapping, "mapping");
+        Objects.requireNonNull(numberStyle, "numberStyle");
+        if (dataStartByte < dialect.bomLength()) {
+            throw new IllegalArgumentException("dataStartByte " + dataStartByte + " is inside the byte-order mark");
+        }
+        if (dataStartLine < 1) {
+            throw new IllegalArgumentException("dataStartLine must be >= 1, was " + dataStartLine);
+        }
+        unmappedHeaders = List.copyOf(unmappedHeaders);
+    }
 }
