@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -142,7 +143,13 @@ public final class SqsEventSource implements AutoCloseable {
                         .messageAttributeNames("All")
                         .build()).messages();
                 if (!messages.isEmpty() && running) {
-                    handle(messages);
+                    if (paused) {
+                        // Paused while this long poll was waiting: hand the batch back untouched, as a disabled
+                        // event source mapping would never have received it.
+                        release(messages);
+                    } else {
+                        handle(messages);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -199,6 +206,15 @@ public final class SqsEventSource implements AutoCloseable {
             inFlight.decrementAndGet();
         }
         delete(messages.stream().filter(m -> !keep.contains(m.messageId())).toList());
+    }
+
+    private void release(List<Message> messages) {
+        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                    .receiptHandle(messages.get(i).receiptHandle()).visibilityTimeout(0).build());
+        }
+        sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
     }
 
     private void delete(List<Message> messages) {
