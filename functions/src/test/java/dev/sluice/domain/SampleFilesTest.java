@@ -1,0 +1,173 @@
+package dev.sluice.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.domain.chunk.ChunkPlanner;
+import dev.sluice.domain.chunk.PlannedChunk;
+import dev.sluice.domain.csv.FileProfile;
+import dev.sluice.domain.csv.FileProfiler;
+import dev.sluice.domain.csv.FileRejectedException;
+import dev.sluice.domain.validation.ChunkOutcome;
+import dev.sluice.domain.validation.ChunkReader;
+import dev.sluice.domain.validation.RecordSink;
+import dev.sluice.domain.validation.RowError;
+import dev.sluice.domain.validation.ValidRecord;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every file in {@code samplecsv/} through profiler, planner and reader, in three chunkings (one record per
+ * chunk, small chunks, one chunk), compared with its hand-written {@code .expected.json}.
+ */
+class SampleFilesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** targetChunkBytes, maxRecordsPerChunk, bytes per feed call. */
+    private static final long[][] MODES = {{1, 1, 1}, {200, 5, 64}, {Long.MAX_VALUE, Integer.MAX_VALUE, 1 << 16}};
+
+    record Outcome(String status, String failureCode, long records, long stored, long errors,
+            Map<Long, ValidRecord> valid, Map<Long, List<RowError>> rejected, int chunks) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySampleFileMatchesItsExpectedOutcome() throws IOException {
+        Path dir = samples();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+        }
+        assertTrue(files.size() >= 6, "sample files in " + dir.toAbsolutePath());
+        return files.stream().flatMap(file -> Stream.of(MODES).map(mode -> DynamicTest.dynamicTest(
+                file.getFileName() + " chunks of " + mode[0] + " bytes / " + mode[1] + " records",
+                () -> check(file, mode))));
+    }
+
+    private static void check(Path file, long[] mode) throws IOException {
+        String name = file.getFileName().toString();
+        JsonNode expected = JSON.readTree(file.resolveSibling(name.replace(".csv", ".expected.json")).toFile());
+        Outcome actual = run(Files.readAllBytes(file), mode);
+
+        assertEquals(expected.get("status").asText(), actual.status(), name + " status");
+        assertEquals(expected.get("failureCode").isNull() ? null : expected.get("failureCode").asText(),
+                actual.failureCode(), name + " failureCode");
+        assertEquals(expected.get("records").asLong(), actual.records(), name + " records");
+        assertEquals(expected.get("stored").asLong(), actual.stored(), name + " stored");
+        assertEquals(expected.get("errors").asLong(), actual.errors(), name + " rejected records");
+
+        Map<Long, String> expectedRejected = new TreeMap<>();
+        for (JsonNode row : expected.get("rejected")) {
+            List<String> codes = new ArrayList<>();
+            row.get("codes").forEach(code -> codes.add(code.asText()));
+            expectedRejected.put(row.get("record").asLong(), "line " + row.get("line").asLong() + " " + codes);
+        }
+        Map<Long, String> actualRejected = new TreeMap<>();
+        actual.rejected().forEach((record, errors) -> actualRejected.put(record,
+                "line " + errors.get(0).lineNo() + " " + errors.stream().map(RowError::code).toList()));
+        assertEquals(expectedRejected, actualRejected, name + " rejected records: " + actual.rejected());
+
+        for (JsonNode spot : expected.get("spot")) {
+            long recordNo = spot.get("record").asLong();
+            ValidRecord record = actual.valid().get(recordNo);
+            assertNotNull(record, name + " record " + recordNo + " should be stored");
+            String where = name + " record " + recordNo + " ";
+            for (Map.Entry<String, JsonNode> field : spot.properties()) {
+                JsonNode value = field.getValue();
+                switch (field.getKey()) {
+                    case "record" -> { }
+                    case "line" -> assertEquals(value.asLong(), record.lineNo(), where + "line");
+                    case "date" -> assertEquals(value.asText(), String.valueOf(record.date()), where + "date");
+                    case "campaign" -> assertEquals(value.asText(), record.campaign(), where + "campaign");
+                    case "channel" -> assertEquals(value.asText(), record.channel(), where + "channel");
+                    case "spend" -> assertDecimal(value, record.spend(), where + "spend");
+                    case "conversions" -> assertDecimal(value, record.conversions(), where + "conversions");
+                    case "clicks" -> assertEquals(value.isNull() ? null : value.asLong(), record.clicks(),
+                            where + "clicks");
+                    case "impressions" -> assertEquals(value.isNull() ? null : value.asLong(),
+                            record.impressions(), where + "impressions");
+                    case "extra" -> value.properties().forEach(e -> assertEquals(e.getValue().asText(),
+                            record.extra().get(e.getKey()), where + "extra " + e.getKey()));
+                    default -> throw new AssertionError(where + "unknown spot field " + field.getKey());
+                }
+            }
+        }
+        if (mode[0] == 200 && actual.records() > 10) {
+            assertTrue(actual.chunks() > 1, name + " should be split into several chunks");
+        }
+    }
+
+    private static void assertDecimal(JsonNode expected, BigDecimal actual, String what) {
+        if (expected.isNull()) {
+            assertEquals(null, actual, what);
+        } else {
+            assertNotNull(actual, what);
+            assertEquals(0, new BigDecimal(expected.asText()).compareTo(actual),
+                    what + ": expected " + expected.asText() + " but was " + actual);
+        }
+    }
+
+    static Outcome run(byte[] bytes, long[] mode) {
+        FileProfile profile;
+        try {
+            int prefix = Math.min(bytes.length, FileProfiler.PROFILE_BYTES);
+            profile = FileProfiler.profile(bytes, prefix, prefix == bytes.length, null);
+        } catch (FileRejectedException e) {
+            return new Outcome("FAILED", e.code(), 0, 0, 0, Map.of(), Map.of(), 0);
+        }
+        List<PlannedChunk> chunks = new ArrayList<>();
+        ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(), profile.dataStartLine(),
+                mode[0], (int) mode[1], chunks::add);
+        int feed = (int) mode[2];
+        for (int at = (int) profile.dataStartByte(); at < bytes.length; at += feed) {
+            planner.feed(bytes, at, Math.min(feed, bytes.length - at));
+        }
+        long planned = planner.finish().records();
+
+        Map<Long, ValidRecord> valid = new TreeMap<>();
+        Map<Long, List<RowError>> rejected = new TreeMap<>();
+        RecordSink sink = new RecordSink() {
+            @Override
+            public void accept(ValidRecord record) {
+                valid.put(record.recordNo(), record);
+            }
+
+            @Override
+            public void reject(long recordNo, long lineNo, List<RowError> errors) {
+                rejected.put(recordNo, errors);
+            }
+        };
+        long records = 0;
+        for (PlannedChunk chunk : chunks) {
+            ChunkOutcome outcome = ChunkReader.read(new ByteArrayInputStream(bytes, (int) chunk.startByte(),
+                    (int) (chunk.endByte() - chunk.startByte())), chunk.toMessage("run", "bucket", "key",
+                    profile.dialect(), profile.mapping(), profile.numberStyle()), sink);
+            records += outcome.records();
+        }
+        assertEquals(planned, records);
+        assertEquals(records, valid.size() + rejected.size(), "every record stored or rejected exactly once");
+        return new Outcome(rejected.isEmpty() ? "SUCCEEDED" : "PARTIAL", null, records, valid.size(),
+                rejected.size(), valid, rejected, chunks.size());
+    }
+
+    private static Path samples() {
+        for (String candidate : List.of("../samplecsv", "samplecsv")) {
+            if (Files.isDirectory(Path.of(candidate))) {
+                return Path.of(candidate);
+            }
+        }
+        throw new AssertionError("samplecsv/ not found from " + Path.of("").toAbsolutePath());
+    }
+}
