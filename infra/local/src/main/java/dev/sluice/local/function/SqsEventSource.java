@@ -51,6 +51,8 @@ public final class SqsEventSource implements AutoCloseable {
     private final AtomicLong failedInvocations = new AtomicLong();
     private volatile boolean running;
     private volatile boolean paused;
+    /** Pollers waiting in the paused state; guarded by pauseLock. */
+    private int parked;
 
     public SqsEventSource(LocalFunction function, Specs.SqsEvent mapping, String queueUrl, String queueArn,
             SqsClient sqs, int concurrency) {
@@ -108,9 +110,25 @@ public final class SqsEventSource implements AutoCloseable {
         return failedInvocations.get();
     }
 
-    /** Stops receiving new batches (in-flight ones finish), like disabling the event source mapping. */
+    /**
+     * Stops receiving new batches, like disabling the event source mapping, and returns once every poller is
+     * parked: after this, no message sent to the queue is received until {@link #resume()}. Without the wait, a
+     * long poll already in progress could receive (and hand back) a message, raising its receive count towards
+     * the queue's maxReceiveCount.
+     */
     public void pause() {
-        paused = true;
+        synchronized (pauseLock) {
+            paused = true;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_TIME_SECONDS + 30);
+            while (running && parked < pollers.size() && System.nanoTime() < deadline) {
+                try {
+                    pauseLock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     public void resume() {
@@ -129,8 +147,14 @@ public final class SqsEventSource implements AutoCloseable {
             try {
                 if (paused) {
                     synchronized (pauseLock) {
-                        while (paused && running) {
-                            pauseLock.wait();
+                        parked++;
+                        pauseLock.notifyAll();
+                        try {
+                            while (paused && running) {
+                                pauseLock.wait();
+                            }
+                        } finally {
+                            parked--;
                         }
                     }
                     continue;
