@@ -201,4 +201,22 @@ class EventSourceTest {
         assertTrue(peak.get() >= 2, "pollers run in parallel, peak " + peak.get());
         Poll.until(Duration.ofSeconds(10), "all deleted", () -> approximateMessages(sluice, queues.url()) == 0);
     }
+
+    @Test
+    void aPausedSourceLeavesNewMessagesOnTheQueueUntilResumed(LocalSluice sluice) {
+        Queues queues = queuesWithRedrive(sluice, 5);
+        TestHandler handler = new TestHandler(event -> new SQSBatchResponse(List.of()));
+        try (SqsEventSource source = source(sluice, queues, handler, 10, true, 2)) {
+            source.start();
+            source.pause();
+            send(sluice, queues.url(), "while-paused");
+            List<Message> received = sluice.sqsClient().receiveMessage(b -> b.queueUrl(queues.url()).waitTimeSeconds(2)).messages();
+            assertEquals(1, received.size(), "the paused pollers did not take it");
+            assertTrue(handler.seen.isEmpty());
+            sluice.sqsClient().changeMessageVisibility(b -> b.queueUrl(queues.url())
+                    .receiptHandle(received.getFirst().receiptHandle()).visibilityTimeout(0));
+            source.resume();
+            Poll.until(Duration.ofSeconds(10), "the resumed source to invoke the handler", () -> handler.timesSeen("while-paused") == 1);
+        }
+    }
 }

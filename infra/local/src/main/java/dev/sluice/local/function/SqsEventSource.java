@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -44,6 +45,8 @@ public final class SqsEventSource implements AutoCloseable {
     private final int concurrency;
     private final List<Thread> pollers = new ArrayList<>();
     private final Object pauseLock = new Object();
+    /** Pollers hold the read lock while they check {@link #paused} and receive; pause() takes the write lock. */
+    private final ReentrantReadWriteLock receiving = new ReentrantReadWriteLock();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicLong invocations = new AtomicLong();
@@ -107,9 +110,18 @@ public final class SqsEventSource implements AutoCloseable {
         return failedInvocations.get();
     }
 
-    /** Stops receiving new batches (in-flight ones finish), like disabling the event source mapping. */
+    /**
+     * Stops receiving, like disabling the event source mapping. Returns once no poller is inside a
+     * ReceiveMessage call (at most the 1 s long poll), so a message sent after this returns stays on the queue
+     * until {@link #resume()}. Batches already received still run to completion.
+     */
     public void pause() {
-        paused = true;
+        receiving.writeLock().lock();
+        try {
+            paused = true;
+        } finally {
+            receiving.writeLock().unlock();
+        }
     }
 
     public void resume() {
@@ -134,13 +146,22 @@ public final class SqsEventSource implements AutoCloseable {
                     }
                     continue;
                 }
-                List<Message> messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
-                        .queueUrl(queueUrl)
-                        .maxNumberOfMessages(Math.min(10, mapping.batchSize()))
-                        .waitTimeSeconds(WAIT_TIME_SECONDS)
-                        .messageSystemAttributeNamesWithStrings("All")
-                        .messageAttributeNames("All")
-                        .build()).messages();
+                List<Message> messages;
+                receiving.readLock().lock();
+                try {
+                    if (paused) {
+                        continue;
+                    }
+                    messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
+                            .queueUrl(queueUrl)
+                            .maxNumberOfMessages(Math.min(10, mapping.batchSize()))
+                            .waitTimeSeconds(WAIT_TIME_SECONDS)
+                            .messageSystemAttributeNamesWithStrings("All")
+                            .messageAttributeNames("All")
+                            .build()).messages();
+                } finally {
+                    receiving.readLock().unlock();
+                }
                 if (!messages.isEmpty() && running) {
                     handle(messages);
                 }
