@@ -93,7 +93,7 @@ public final class LocalSluice implements AutoCloseable {
     private DynamoDbEmulator dynamoDbEmulator;
     private S3Emulator s3Emulator;
     private PostgresEmulator postgres;
-    private SqsClient sqsClient;
+    private volatile SqsClient sqsClient;
     private DynamoDbClient dynamoDbClient;
     private S3Client s3Client;
     private HttpGateway gateway;
@@ -125,37 +125,58 @@ public final class LocalSluice implements AutoCloseable {
 
         ExecutorService starter = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon(true).name("sluice-start-", 1).factory());
         try {
-            // ElasticMQ (~2.5 s) and PostgreSQL (2-4 s) dominate; start everything at once.
-            Future<SqsEmulator> sqs = starter.submit(timed("sqs", () -> SqsEmulator.start(dataDir.resolve("sqs"),
-                    SamTemplate.REGION, SamTemplate.ACCOUNT_ID)));
-            Future<DynamoDbEmulator> dynamo = starter.submit(timed("dynamodb",
-                    () -> DynamoDbEmulator.start(dataDir.resolve("dynamodb"), nativeLibraryDir())));
+            // ElasticMQ (~2.5 s) and PostgreSQL (2-4 s) dominate; start everything at once, and create each
+            // emulator's resources in the same task so SDK start-up overlaps too.
             S3EventNotifications notifications = new S3EventNotifications(bucketsByName(), this::queueUrl, () -> sqsClient);
-            Future<S3Emulator> s3 = starter.submit(timed("s3", () -> S3Emulator.start(dataDir.resolve("s3"),
-                    ACCESS_KEY_ID, SECRET_ACCESS_KEY, notifications)));
-            Future<PostgresEmulator> pg = starter.submit(timed("postgres", () -> options.jdbcUrl().isPresent()
-                    ? PostgresEmulator.external(options.jdbcUrl().get(), options.dbUser().orElse(PostgresEmulator.LOCAL_USER),
-                            options.dbPassword().orElse(""))
-                    : PostgresEmulator.startEmbedded(dataDir.resolve("postgres"))));
-            sqsEmulator = register(await(sqs));
-            dynamoDbEmulator = register(await(dynamo));
-            s3Emulator = register(await(s3));
-            postgres = register(await(pg));
+            List<Future<?>> tasks = List.of(
+                    starter.submit(timed("sqs", () -> {
+                        sqsEmulator = register(SqsEmulator.start(dataDir.resolve("sqs"), SamTemplate.REGION, SamTemplate.ACCOUNT_ID));
+                        sqsClient = register(SqsClient.builder().endpointOverride(sqsEmulator.endpoint()).region(Region.US_EAST_1)
+                                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build());
+                        createQueues();
+                        return null;
+                    })),
+                    starter.submit(timed("dynamodb", () -> {
+                        dynamoDbEmulator = register(DynamoDbEmulator.start(dataDir.resolve("dynamodb"), nativeLibraryDir()));
+                        dynamoDbClient = register(DynamoDbClient.builder().endpointOverride(dynamoDbEmulator.endpoint())
+                                .region(Region.US_EAST_1).credentialsProvider(credentials())
+                                .httpClient(UrlConnectionHttpClient.create()).build());
+                        createTables();
+                        return null;
+                    })),
+                    starter.submit(timed("s3", () -> {
+                        s3Emulator = register(S3Emulator.start(dataDir.resolve("s3"), ACCESS_KEY_ID, SECRET_ACCESS_KEY, notifications));
+                        s3Client = register(newS3Client(s3Emulator.endpoint()));
+                        createBuckets();
+                        return null;
+                    })),
+                    starter.submit(timed("postgres", () -> {
+                        postgres = register(options.jdbcUrl().isPresent()
+                                ? PostgresEmulator.external(options.jdbcUrl().get(),
+                                        options.dbUser().orElse(PostgresEmulator.LOCAL_USER), options.dbPassword().orElse(""))
+                                : PostgresEmulator.startEmbedded(dataDir.resolve("postgres")));
+                        return null;
+                    })));
+            // Wait for every task even when one fails, so nothing registers itself after close() ran.
+            Exception failure = null;
+            for (Future<?> task : tasks) {
+                try {
+                    await(task);
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
         } finally {
-            starter.shutdownNow();
+            starter.shutdown();
         }
-        sqsClient = register(SqsClient.builder().endpointOverride(sqsEmulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build());
-        dynamoDbClient = register(DynamoDbClient.builder().endpointOverride(dynamoDbEmulator.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build());
-        s3Client = register(newS3Client(s3Emulator.endpoint()));
 
-        timed("resources", () -> {
-            createQueues();
-            createTables();
-            createBuckets();
-            return null;
-        }).call();
         timed("migrations", () -> {
             applyMigrations();
             return null;
@@ -248,7 +269,9 @@ public final class LocalSluice implements AutoCloseable {
 
     private <T> T register(T resource) {
         if (resource instanceof AutoCloseable closeable) {
-            closeables.push(closeable);
+            synchronized (closeables) {
+                closeables.push(closeable);
+            }
         }
         return resource;
     }

@@ -270,23 +270,14 @@ public final class IngestCommand implements Command {
             human.flush();
         }
 
+        /** The API's messages already name record, line and column; fall back to the raw item otherwise. */
         private static String describeError(JsonNode error) {
-            StringBuilder text = new StringBuilder();
-            if (error.has("recordNumber")) {
-                text.append("record ").append(error.get("recordNumber").asText()).append(' ');
+            String code = error.path("code").asText("");
+            String message = error.path("message").asText("");
+            if (message.isEmpty()) {
+                return error.toString();
             }
-            if (error.has("lineNumber") || error.has("line")) {
-                text.append("(line ").append(error.has("lineNumber") ? error.get("lineNumber").asText() : error.get("line").asText())
-                        .append(") ");
-            }
-            if (error.has("column")) {
-                text.append("column ").append(error.get("column").asText()).append(' ');
-            }
-            if (error.has("code")) {
-                text.append(error.get("code").asText()).append(": ");
-            }
-            text.append(error.has("message") ? error.get("message").asText() : error.toString());
-            return text.toString().trim();
+            return code.isEmpty() ? message : code + ": " + message;
         }
 
         private HttpResponse<String> send(HttpRequest request) throws CannotRun, InterruptedException {

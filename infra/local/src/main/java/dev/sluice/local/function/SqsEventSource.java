@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -45,14 +45,14 @@ public final class SqsEventSource implements AutoCloseable {
     private final int concurrency;
     private final List<Thread> pollers = new ArrayList<>();
     private final Object pauseLock = new Object();
+    /** Pollers hold the read lock while they check {@link #paused} and receive; pause() takes the write lock. */
+    private final ReentrantReadWriteLock receiving = new ReentrantReadWriteLock();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong failedInvocations = new AtomicLong();
     private volatile boolean running;
     private volatile boolean paused;
-    /** Pollers waiting in the paused state; guarded by pauseLock. */
-    private int parked;
 
     public SqsEventSource(LocalFunction function, Specs.SqsEvent mapping, String queueUrl, String queueArn,
             SqsClient sqs, int concurrency) {
@@ -111,23 +111,16 @@ public final class SqsEventSource implements AutoCloseable {
     }
 
     /**
-     * Stops receiving new batches, like disabling the event source mapping, and returns once every poller is
-     * parked: after this, no message sent to the queue is received until {@link #resume()}. Without the wait, a
-     * long poll already in progress could receive (and hand back) a message, raising its receive count towards
-     * the queue's maxReceiveCount.
+     * Stops receiving, like disabling the event source mapping. Returns once no poller is inside a
+     * ReceiveMessage call (at most the 1 s long poll), so a message sent after this returns stays on the queue
+     * until {@link #resume()}. Batches already received still run to completion.
      */
     public void pause() {
-        synchronized (pauseLock) {
+        receiving.writeLock().lock();
+        try {
             paused = true;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_TIME_SECONDS + 30);
-            while (running && parked < pollers.size() && System.nanoTime() < deadline) {
-                try {
-                    pauseLock.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        } finally {
+            receiving.writeLock().unlock();
         }
     }
 
@@ -147,33 +140,30 @@ public final class SqsEventSource implements AutoCloseable {
             try {
                 if (paused) {
                     synchronized (pauseLock) {
-                        parked++;
-                        pauseLock.notifyAll();
-                        try {
-                            while (paused && running) {
-                                pauseLock.wait();
-                            }
-                        } finally {
-                            parked--;
+                        while (paused && running) {
+                            pauseLock.wait();
                         }
                     }
                     continue;
                 }
-                List<Message> messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
-                        .queueUrl(queueUrl)
-                        .maxNumberOfMessages(Math.min(10, mapping.batchSize()))
-                        .waitTimeSeconds(WAIT_TIME_SECONDS)
-                        .messageSystemAttributeNamesWithStrings("All")
-                        .messageAttributeNames("All")
-                        .build()).messages();
-                if (!messages.isEmpty() && running) {
+                List<Message> messages;
+                receiving.readLock().lock();
+                try {
                     if (paused) {
-                        // Paused while this long poll was waiting: hand the batch back untouched, as a disabled
-                        // event source mapping would never have received it.
-                        release(messages);
-                    } else {
-                        handle(messages);
+                        continue;
                     }
+                    messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
+                            .queueUrl(queueUrl)
+                            .maxNumberOfMessages(Math.min(10, mapping.batchSize()))
+                            .waitTimeSeconds(WAIT_TIME_SECONDS)
+                            .messageSystemAttributeNamesWithStrings("All")
+                            .messageAttributeNames("All")
+                            .build()).messages();
+                } finally {
+                    receiving.readLock().unlock();
+                }
+                if (!messages.isEmpty() && running) {
+                    handle(messages);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -230,15 +220,6 @@ public final class SqsEventSource implements AutoCloseable {
             inFlight.decrementAndGet();
         }
         delete(messages.stream().filter(m -> !keep.contains(m.messageId())).toList());
-    }
-
-    private void release(List<Message> messages) {
-        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                    .receiptHandle(messages.get(i).receiptHandle()).visibilityTimeout(0).build());
-        }
-        sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
     }
 
     private void delete(List<Message> messages) {

@@ -1,0 +1,140 @@
+package dev.sluice.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.local.template.CloudFormationYaml;
+import dev.sluice.local.template.Intrinsics;
+import dev.sluice.local.template.SamTemplate;
+import dev.sluice.local.template.Specs;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The local runtime's view of the real template.yaml. */
+class SamTemplateTest {
+    private static SamTemplate template(Map<String, String> parameters) throws Exception {
+        Path file = SamTemplate.locate(Path.of("")).orElseThrow(() -> new AssertionError("template.yaml not found"));
+        return SamTemplate.read(file, parameters);
+    }
+
+    @Test
+    void functionsComeWithHandlersTimeoutsAndEventMappings() throws Exception {
+        SamTemplate template = template(Map.of());
+        assertEquals(List.of("ApiFunction", "SplitFunction", "LoadFunction", "DeadChunkFunction"),
+                List.copyOf(template.functions().keySet()));
+
+        Specs.Function api = template.functions().get("ApiFunction");
+        assertEquals("dev.sluice.adapter.in.lambda.ApiFunction", api.handlerClass());
+        assertEquals("handleRequest", api.handlerMethod());
+        assertEquals(29, api.timeoutSeconds());
+        assertEquals(List.of(new Specs.HttpApiEvent("Api", "/api/{proxy+}", "ANY")), api.httpApiEvents());
+
+        Specs.Function split = template.functions().get("SplitFunction");
+        assertEquals(900, split.timeoutSeconds());
+        assertEquals(List.of(new Specs.SqsEvent("Ingest", "IngestQueue", 1, true, Optional.empty(), true)), split.sqsEvents());
+
+        Specs.Function load = template.functions().get("LoadFunction");
+        assertEquals(120, load.timeoutSeconds(), "Globals.Timeout");
+        assertEquals(List.of(new Specs.SqsEvent("Chunks", "ChunkQueue", 1, true, Optional.of(8), true)), load.sqsEvents());
+
+        Specs.Function dead = template.functions().get("DeadChunkFunction");
+        assertEquals(512, dead.memorySizeMb());
+        assertEquals("ChunkDLQ", dead.sqsEvents().getFirst().queueLogicalId());
+        assertEquals(10, dead.sqsEvents().getFirst().batchSize());
+
+        assertTrue(load.environment().containsKey("DB_PASSWORD"), "Globals environment merged in");
+        assertEquals("50000", load.environment().get("CHUNK_MAX_RECORDS"));
+    }
+
+    @Test
+    void parameterOverridesReachEventMappings() throws Exception {
+        SamTemplate template = template(Map.of("LoadConcurrency", "4", "ChunkBytes", "1048576"));
+        assertEquals(Optional.of(4), template.functions().get("LoadFunction").sqsEvents().getFirst().maximumConcurrency());
+        assertEquals("1048576", template.parameterValues().get("ChunkBytes"));
+    }
+
+    @Test
+    void queuesKeepVisibilityTimeoutsAndRedrive() throws Exception {
+        SamTemplate template = template(Map.of());
+        Specs.Queue ingest = template.queues().get("IngestQueue");
+        assertEquals(900, ingest.visibilityTimeoutSeconds());
+        assertEquals(Optional.of(new Specs.Redrive("IngestDLQ", 5)), ingest.redrive());
+        Specs.Queue chunks = template.queues().get("ChunkQueue");
+        assertEquals(720, chunks.visibilityTimeoutSeconds());
+        assertEquals(1_209_600, chunks.messageRetentionSeconds());
+        assertEquals(Optional.of(new Specs.Redrive("ChunkDLQ", 5)), chunks.redrive());
+        assertEquals(Optional.empty(), template.queues().get("ChunkDLQ").redrive());
+        assertEquals(30, template.queues().get("ChunkDLQ").visibilityTimeoutSeconds(), "SQS default");
+    }
+
+    @Test
+    void tableHasKeysIndexesAndStream() throws Exception {
+        Specs.Table table = template(Map.of()).tables().get("RunsTable");
+        assertEquals(List.of(new Specs.KeyElement("pk", "HASH"), new Specs.KeyElement("sk", "RANGE")), table.keySchema());
+        assertEquals(List.of("RunsByOwner", "RunsByStatus", "SubscribersByRun"),
+                table.globalSecondaryIndexes().stream().map(Specs.Index::name).toList());
+        assertEquals("KEYS_ONLY", table.globalSecondaryIndexes().get(2).projectionType());
+        assertEquals(8, table.attributeTypes().size());
+        assertEquals(Optional.of("NEW_AND_OLD_IMAGES"), table.streamViewType());
+        assertEquals(Optional.of("expiresAt"), table.timeToLiveAttribute());
+    }
+
+    @Test
+    void bucketNotificationsGoToIngestQueueByPrefix() throws Exception {
+        Specs.Bucket bucket = template(Map.of()).buckets().get("UploadBucket");
+        assertEquals("sluice-uploads-000000000000", bucket.name());
+        assertEquals(List.of("uploads/", "drop/"), bucket.queueNotifications().stream().map(Specs.QueueNotification::prefix).toList());
+        Specs.QueueNotification uploads = bucket.queueNotifications().getFirst();
+        assertEquals("IngestQueue", uploads.queueLogicalId());
+        assertTrue(uploads.matches("ObjectCreated:Put", "uploads/a/b.csv"));
+        assertTrue(uploads.matches("ObjectCreated:CompleteMultipartUpload", "uploads/a/b.csv"));
+        assertTrue(!uploads.matches("ObjectCreated:Put", "other/uploads/b.csv"));
+        assertTrue(!uploads.matches("ObjectRemoved:Delete", "uploads/a/b.csv"));
+    }
+
+    @Test
+    void shortFormIntrinsicsParseAndResolve() {
+        Map<String, Object> raw = CloudFormationYaml.load(new StringReader("""
+                a: !Ref Thing
+                b: !GetAtt Queue.Arn
+                c: !Sub 'x-${AWS::Region}-${Thing}-${Queue.QueueName}-${!Literal}'
+                d: !Join [',', [!Ref Thing, 'y']]
+                e: !Sub '{{resolve:secretsmanager:${Thing}:SecretString:password}}'
+                f: !If [IsLocal, 1, 2]
+                g: !Select [1, !Split ['/', 'p/q/r']]
+                """));
+        Intrinsics intrinsics = new Intrinsics(new Intrinsics.Environment() {
+            @Override
+            public Object ref(String name) {
+                return name.equals("AWS::Region") ? "us-east-1" : "thing";
+            }
+
+            @Override
+            public Object getAtt(String resource, String attribute) {
+                return resource + "/" + attribute;
+            }
+
+            @Override
+            public String dynamicReference(String reference) {
+                return "secret(" + reference + ")";
+            }
+
+            @Override
+            public boolean condition(String name) {
+                return name.equals("IsLocal");
+            }
+        });
+        Map<?, ?> resolved = (Map<?, ?>) intrinsics.resolve(raw);
+        assertEquals("thing", resolved.get("a"));
+        assertEquals("Queue/Arn", resolved.get("b"));
+        assertEquals("x-us-east-1-thing-Queue/QueueName-${Literal}", resolved.get("c"));
+        assertEquals("thing,y", resolved.get("d"));
+        assertEquals("secret(secretsmanager:thing:SecretString:password)", resolved.get("e"));
+        assertEquals(1, resolved.get("f"));
+        assertEquals("q", resolved.get("g"));
+    }
+}
