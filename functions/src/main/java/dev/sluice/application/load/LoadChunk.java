@@ -26,7 +26,13 @@ public final class LoadChunk {
     private final RecordRepository records;
 
     /** What one delivery did. */
-    public record Result(LedgerEntry entry, boolean loadedNow, boolean countedNow, Optional<RunStatus> finished) {
+    public record Result(LedgerEntry entry, boolean loadedNow, boolean countedNow, Optional<RunStatus> finished,
+            Timings timings) {
+    }
+
+    /** Where one delivery spent its time, in milliseconds (logged with every chunk for operators). */
+    public record Timings(long readMillis, long writeMillis, long countMillis) {
+        static final Timings NONE = new Timings(0, 0, 0);
     }
 
     public LoadChunk(ObjectStore objects, RunRepository runs, RecordRepository records) {
@@ -39,6 +45,8 @@ public final class LoadChunk {
         Run run = runs.find(chunk.runId())
                 .orElseThrow(() -> new IllegalStateException("chunk " + chunk.chunkNo() + " names unknown run "
                         + chunk.runId()));
+        long started = System.nanoTime();
+        long read = started;
         Optional<LedgerEntry> existing = records.ledgerEntry(chunk.runId(), chunk.chunkNo());
         LedgerEntry entry;
         boolean loadedNow = false;
@@ -56,10 +64,15 @@ public final class LoadChunk {
                 throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of s3://" + chunk.bucket()
                         + "/" + chunk.key(), e);
             }
+            read = System.nanoTime();
             entry = records.load(chunk, buffer);
             loadedNow = entry.stored() == buffer.stored() && entry.rejected() == buffer.rejected();
         }
-        return count(chunk, entry, loadedNow);
+        long written = System.nanoTime();
+        Result result = count(chunk, entry, loadedNow);
+        long counted = System.nanoTime();
+        return new Result(result.entry(), loadedNow, result.countedNow(), result.finished(), new Timings(
+                (read - started) / 1_000_000, (written - read) / 1_000_000, (counted - written) / 1_000_000));
     }
 
     private Result count(ChunkMessage chunk, LedgerEntry entry, boolean loadedNow) {
@@ -70,7 +83,7 @@ public final class LoadChunk {
         } else {
             countedNow = runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected());
         }
-        return new Result(entry, loadedNow, countedNow, runs.finishIfComplete(chunk.runId()));
+        return new Result(entry, loadedNow, countedNow, runs.finishIfComplete(chunk.runId()), Timings.NONE);
     }
 
     /**
@@ -91,7 +104,7 @@ public final class LoadChunk {
         } else {
             countedNow = runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected());
         }
-        return new Result(entry, false, countedNow, runs.finishIfComplete(chunk.runId()));
+        return new Result(entry, false, countedNow, runs.finishIfComplete(chunk.runId()), Timings.NONE);
     }
 
     /** Remembers why this attempt failed; the run's dead-chunk entry quotes it. */

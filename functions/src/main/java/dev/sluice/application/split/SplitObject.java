@@ -4,10 +4,8 @@ import dev.sluice.application.port.ChunkSender;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
-import dev.sluice.domain.chunk.ChunkPlanner;
 import dev.sluice.domain.chunk.PlanSummary;
 import dev.sluice.domain.csv.FileProfile;
-import dev.sluice.domain.csv.FileProfiler;
 import dev.sluice.domain.csv.FileRejectedException;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
@@ -15,7 +13,7 @@ import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
 import java.io.IOException;
-import java.io.PushbackInputStream;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,7 +33,6 @@ import java.util.UUID;
 public final class SplitObject {
     /** Chunk messages are sent in SQS batches of ten; progress is written every this many batches. */
     private static final int BATCHES_PER_PROGRESS_UPDATE = 5;
-    private static final int READ_BUFFER = 1 << 16;
 
     private final ObjectStore objects;
     private final RunRepository runs;
@@ -90,52 +87,32 @@ public final class SplitObject {
                     + " bytes; the limit is " + limits.maxFileBytes() + " bytes.");
             return Outcome.FAILED;
         }
-        try (PushbackInputStream in = new PushbackInputStream(objects.open(event.bucket(), event.key()), 1)) {
+        try (InputStream in = objects.open(event.bucket(), event.key())) {
             return splitStream(run, event, in);
         } catch (IOException e) {
             throw new UncheckedIOException("reading s3://" + event.bucket() + "/" + event.key(), e);
         }
     }
 
-    private Outcome splitStream(Run run, S3ObjectEvent event, PushbackInputStream in) throws IOException {
-        byte[] prefix = new byte[FileProfiler.PROFILE_BYTES];
-        int prefixLength = in.readNBytes(prefix, 0, prefix.length);
-        boolean complete = prefixLength < prefix.length || isEnd(in);
-        FileProfile profile;
+    private Outcome splitStream(Run run, S3ObjectEvent event, InputStream in) throws IOException {
+        BatchingSink[] sink = new BatchingSink[1];
+        PlanSummary summary;
         try {
-            profile = FileProfiler.profile(prefix, prefixLength, complete, requestedMapping(run));
+            summary = ObjectScan.scan(in, requestedMapping(run), limits.targetChunkBytes(),
+                    limits.maxRecordsPerChunk(), profile -> {
+                        runs.recordFileFacts(run.runId(), facts(profile));
+                        sink[0] = new BatchingSink(run, event, profile);
+                        return sink[0];
+                    });
         } catch (FileRejectedException e) {
             runs.fail(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage());
             return Outcome.FAILED;
         }
-        runs.recordFileFacts(run.runId(), facts(profile));
-
-        BatchingSink sink = new BatchingSink(run, event, profile);
-        ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(), profile.dataStartLine(),
-                limits.targetChunkBytes(), limits.maxRecordsPerChunk(), sink);
-        int dataStart = (int) Math.min(profile.dataStartByte(), prefixLength);
-        planner.feed(prefix, dataStart, prefixLength - dataStart);
-        byte[] buffer = new byte[READ_BUFFER];
-        int read;
-        while ((read = in.read(buffer)) > 0) {
-            planner.feed(buffer, 0, read);
-        }
-        PlanSummary summary = planner.finish();
-        sink.flush();
+        sink[0].flush();
         if (runs.finishSplitting(run.runId(), summary.records(), summary.chunks())) {
             runs.finishIfComplete(run.runId());
         }
         return Outcome.SPLIT;
-    }
-
-    /** The prefix buffer was filled exactly: peek one byte to learn whether the object ended there. */
-    private static boolean isEnd(PushbackInputStream in) throws IOException {
-        int next = in.read();
-        if (next < 0) {
-            return true;
-        }
-        in.unread(next);
-        return false;
     }
 
     private Optional<String> runFor(S3ObjectEvent event) {

@@ -109,51 +109,68 @@ public abstract class RecordScanner {
         }
     }
 
+    /**
+     * The hot loop of the splitter. Bytes that are neither CR, LF nor a quote are handled inline (skip within a
+     * field, count a delimiter, open an unquoted field) with the state in locals; everything else goes through
+     * {@link #step}. Both paths make the same transitions.
+     */
     private void scanSingleBytes(byte[] buf, int off, int len, long position) {
         final int end = off + len;
         final long base = position - off;
         final byte delim = (byte) delimiter;
         final byte q = (byte) quote;
+        int st = state;
+        int fields = completedFields;
+        boolean consumedPlain = false;
         int i = off;
         while (i < end) {
-            int current = state;
-            if (current == QUOTED) {
-                int j = i;
-                while (j < end) {
-                    byte b = buf[j];
-                    if (b == q || b == CR || b == LF) {
-                        break;
+            byte b = buf[i];
+            if (b != CR && b != LF) {
+                if (st == UNQUOTED || st == AFTER_CLOSE) {
+                    if (b == delim) {
+                        fields++;
+                        st = FIELD_START;
                     }
-                    j++;
+                    i++;
+                    consumedPlain = true;
+                    continue;
                 }
-                if (j > i) {
-                    previousWasCr = false;
-                    previousWasLineEnd = false;
-                    i = j;
-                    if (i == end) {
-                        break;
+                if (st == FIELD_START) {
+                    if (b == delim) {
+                        fields++;
+                        i++;
+                        consumedPlain = true;
+                        continue;
                     }
-                }
-            } else if (current == UNQUOTED || current == AFTER_CLOSE) {
-                int j = i;
-                while (j < end) {
-                    byte b = buf[j];
-                    if (b == delim || b == CR || b == LF) {
-                        break;
+                    if (b != q) {
+                        st = UNQUOTED;
+                        i++;
+                        consumedPlain = true;
+                        continue;
                     }
-                    j++;
-                }
-                if (j > i) {
-                    previousWasCr = false;
-                    previousWasLineEnd = false;
-                    i = j;
-                    if (i == end) {
-                        break;
-                    }
+                } else if (st == QUOTED && b != q) {
+                    i++;
+                    consumedPlain = true;
+                    continue;
                 }
             }
-            step(buf[i] & 0xFF, base + i, 1);
+            state = st;
+            completedFields = fields;
+            if (consumedPlain) {
+                previousWasCr = false;
+                previousWasLineEnd = false;
+                consumedPlain = false;
+            }
+            step(b & 0xFF, base + i, 1);
+            st = state;
+            fields = completedFields;
             i++;
+        }
+        state = st;
+        completedFields = fields;
+        if (consumedPlain) {
+            previousWasCr = false;
+            previousWasLineEnd = false;
         }
     }
 

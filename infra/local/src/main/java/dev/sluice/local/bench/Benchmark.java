@@ -3,10 +3,8 @@ package dev.sluice.local.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.domain.chunk.ChunkPlanner;
+import dev.sluice.application.split.ObjectScan;
 import dev.sluice.domain.chunk.PlanSummary;
-import dev.sluice.domain.csv.FileProfile;
-import dev.sluice.domain.csv.FileProfiler;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
 import java.io.IOException;
@@ -270,20 +268,8 @@ public final class Benchmark {
 
             started = System.nanoTime();
             try (InputStream in = sluice.s3Client().getObject(b -> b.bucket(bucket).key(key))) {
-                byte[] prefix = new byte[FileProfiler.PROFILE_BYTES];
-                int length = in.readNBytes(prefix, 0, prefix.length);
-                FileProfile profile = FileProfiler.profile(prefix, length, length < prefix.length, null);
-                long[] count = new long[1];
-                ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(),
-                        profile.dataStartLine(), Long.parseLong(options.parameters().getOrDefault("ChunkBytes",
-                                "4194304")), 50_000, chunk -> count[0]++);
-                int dataStart = (int) Math.min(profile.dataStartByte(), length);
-                planner.feed(prefix, dataStart, length - dataStart);
-                int read;
-                while ((read = in.read(buffer)) > 0) {
-                    planner.feed(buffer, 0, read);
-                }
-                PlanSummary summary = planner.finish();
+                long targetChunkBytes = Long.parseLong(options.parameters().getOrDefault("ChunkBytes", "4194304"));
+                PlanSummary summary = ObjectScan.scan(in, null, targetChunkBytes, 50_000, profile -> chunk -> { });
                 if (summary.records() != file.records()) {
                     throw new IllegalStateException("planner counted " + summary.records() + " records, the file has "
                             + file.records());

@@ -1,0 +1,54 @@
+package dev.sluice.application.split;
+
+import dev.sluice.domain.chunk.ChunkPlanner;
+import dev.sluice.domain.chunk.PlanSummary;
+import dev.sluice.domain.chunk.PlannedChunk;
+import dev.sluice.domain.csv.FileProfile;
+import dev.sluice.domain.csv.FileProfiler;
+import dev.sluice.domain.csv.FileRejectedException;
+import dev.sluice.domain.mapping.Mapping;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The splitter's single pass over an object: profile the first MiB, then plan chunks over every byte. Reading runs
+ * a few MiB ahead on its own thread (see {@link ReadAhead}); memory stays at a handful of MiB whatever the size.
+ */
+public final class ObjectScan {
+    /** Buffers of the read-ahead; the first one is exactly the profiler's prefix. */
+    private static final int BUFFER_BYTES = FileProfiler.PROFILE_BYTES;
+    private static final int READ_AHEAD_BUFFERS = 4;
+
+    private ObjectScan() {
+    }
+
+    /**
+     * @param onProfile told the file's profile before planning starts; returns where planned chunks go
+     */
+    public static PlanSummary scan(InputStream in, Mapping requested, long targetChunkBytes, int maxRecordsPerChunk,
+            Function<FileProfile, Consumer<PlannedChunk>> onProfile) throws IOException, FileRejectedException {
+        try (ReadAhead readAhead = new ReadAhead(in, BUFFER_BYTES, READ_AHEAD_BUFFERS)) {
+            ReadAhead.Segment first = readAhead.next();
+            byte[] prefix = first == null ? new byte[0] : first.bytes();
+            int prefixLength = first == null ? 0 : first.length();
+            // Every segment but the last is full, so a short first segment is the whole object.
+            ReadAhead.Segment second = prefixLength < BUFFER_BYTES ? null : readAhead.next();
+            boolean complete = prefixLength < BUFFER_BYTES || second == null;
+            FileProfile profile = FileProfiler.profile(prefix, prefixLength, complete, requested);
+            ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(),
+                    profile.dataStartLine(), targetChunkBytes, maxRecordsPerChunk, onProfile.apply(profile));
+            int dataStart = (int) Math.min(profile.dataStartByte(), prefixLength);
+            planner.feed(prefix, dataStart, prefixLength - dataStart);
+            readAhead.release(first);
+            ReadAhead.Segment segment = second;
+            while (segment != null) {
+                planner.feed(segment.bytes(), 0, segment.length());
+                readAhead.release(segment);
+                segment = readAhead.next();
+            }
+            return planner.finish();
+        }
+    }
+}
