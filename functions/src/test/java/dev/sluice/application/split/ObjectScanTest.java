@@ -45,12 +45,16 @@ class ObjectScanTest {
     @Test
     void aReadFailurePartWayReachesTheCaller() {
         InputStream failing = new InputStream() {
+            private final byte[] header = "Date,Campaign,Channel\n".getBytes(StandardCharsets.US_ASCII);
             private int served;
 
             @Override
             public int read() throws IOException {
+                if (served < header.length) {
+                    return header[served++];
+                }
                 if (served < 3 * (1 << 20)) {
-                    return "a,b\n".charAt(served++ % 4);
+                    return "2024-01-01,c,s\n".charAt(served++ % 15);
                 }
                 throw new IOException("connection reset by S3");
             }
