@@ -18,6 +18,7 @@ import java.util.function.Consumer;
  */
 public final class ChunkPlanner {
     private final Scanner scanner;
+    private final ByteScanner byteScanner;
     private final long targetChunkBytes;
     private final int maxRecordsPerChunk;
     private final Consumer<PlannedChunk> sink;
@@ -48,7 +49,9 @@ public final class ChunkPlanner {
         if (maxRecordsPerChunk < 1) {
             throw new IllegalArgumentException("maxRecordsPerChunk must be >= 1, was " + maxRecordsPerChunk);
         }
-        this.scanner = new Scanner(dialect, dataStartLine);
+        boolean singleBytes = RecordScanner.Units.of(dialect.encoding()) == RecordScanner.Units.SINGLE_BYTE;
+        this.scanner = singleBytes ? null : new Scanner(dialect, dataStartLine);
+        this.byteScanner = singleBytes ? new ByteScanner(dialect.delimiter(), dialect.quote(), dataStartLine) : null;
         this.targetChunkBytes = targetChunkBytes;
         this.maxRecordsPerChunk = maxRecordsPerChunk;
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -63,7 +66,11 @@ public final class ChunkPlanner {
             throw new IllegalStateException("feed after finish");
         }
         Objects.checkFromIndexSize(off, len, buf.length);
-        scanner.scanBytes(buf, off, len, position);
+        if (byteScanner != null) {
+            byteScanner.scan(buf, off, len, position);
+        } else {
+            scanner.scanBytes(buf, off, len, position);
+        }
         position += len;
     }
 
@@ -71,12 +78,17 @@ public final class ChunkPlanner {
     public PlanSummary finish() {
         if (!finished) {
             finished = true;
-            scanner.end(position);
+            if (byteScanner != null) {
+                byteScanner.end(position);
+            } else {
+                scanner.end(position);
+            }
             if (chunkRecords > 0) {
                 emit(position);
             }
         }
-        return new PlanSummary(records, chunks, scanner.lines(), position - dataStartByte);
+        long lines = byteScanner != null ? byteScanner.lines() : scanner.lines();
+        return new PlanSummary(records, chunks, lines, position - dataStartByte);
     }
 
     private void recordStarted(long recordStart, long line) {
@@ -103,6 +115,168 @@ public final class ChunkPlanner {
         chunks++;
         sink.accept(new PlannedChunk(chunks, chunkStart, end, chunkFirstRecord, chunkRecords, chunkFirstLine));
         chunkRecords = 0;
+    }
+
+    /**
+     * The splitter's hot loop for single-byte encodings (UTF-8, Windows-1252), where every structural character is
+     * one ASCII byte. It makes exactly the transitions of {@link RecordScanner} (a quote opens a quoted field only at
+     * a field start; {@code ""} inside quotes is data; CR, LF and CRLF end a record outside quotes and count as one
+     * line each way), but with one tight loop per state instead of a call per structural byte: the splitter must
+     * keep up with a plain read of the object. The planner tests run both scanners against commons-csv.
+     */
+    private final class ByteScanner {
+        private static final int LINE_START = 0;
+        private static final int AFTER_CR = 1;
+        private static final int FIELD_START = 2;
+        private static final int UNQUOTED = 3;
+        private static final int QUOTED = 4;
+        private static final int QUOTE_IN_QUOTED = 5;
+
+        private final byte delimiter;
+        private final byte quote;
+        private final long firstLine;
+        private int state = LINE_START;
+        private long terminators;
+        /** The last byte seen was CR: an LF right after it belongs to the same terminator. */
+        private boolean previousWasCr;
+        private boolean sawAnyByte;
+        private boolean lastWasLineEnd = true;
+
+        ByteScanner(char delimiter, char quote, long firstLine) {
+            this.delimiter = (byte) delimiter;
+            this.quote = (byte) quote;
+            this.firstLine = firstLine;
+        }
+
+        void scan(byte[] buf, int off, int len, long at) {
+            if (len == 0) {
+                return;
+            }
+            sawAnyByte = true;
+            final int end = off + len;
+            final long base = at - off;
+            final byte d = delimiter;
+            final byte q = quote;
+            int st = state;
+            long terms = terminators;
+            boolean cr = previousWasCr;
+            int i = off;
+            while (i < end) {
+                byte b = buf[i];
+                switch (st) {
+                    case UNQUOTED -> {
+                        while (b != d && b != '\r' && b != '\n') {
+                            if (++i == end) {
+                                break;
+                            }
+                            b = buf[i];
+                        }
+                        if (i == end) {
+                            cr = false;
+                            continue;
+                        }
+                        if (b == d) {
+                            st = FIELD_START;
+                            cr = false;
+                        } else {
+                            terms++;
+                            cr = b == '\r';
+                            st = cr ? AFTER_CR : LINE_START;
+                            recordEnded(base + i + 1);
+                        }
+                        i++;
+                    }
+                    case FIELD_START -> {
+                        cr = b == '\r';
+                        if (b == q) {
+                            st = QUOTED;
+                        } else if (b == '\r' || b == '\n') {
+                            terms++;
+                            st = cr ? AFTER_CR : LINE_START;
+                            recordEnded(base + i + 1);
+                        } else if (b != d) {
+                            st = UNQUOTED;
+                        }
+                        i++;
+                    }
+                    case QUOTED -> {
+                        while (b != q) {
+                            if (b == '\r') {
+                                terms++;
+                                cr = true;
+                            } else {
+                                if (b == '\n' && !cr) {
+                                    terms++;
+                                }
+                                cr = false;
+                            }
+                            if (++i == end) {
+                                break;
+                            }
+                            b = buf[i];
+                        }
+                        if (i == end) {
+                            continue;
+                        }
+                        cr = false;
+                        st = QUOTE_IN_QUOTED;
+                        i++;
+                    }
+                    case QUOTE_IN_QUOTED -> {
+                        cr = b == '\r';
+                        if (b == q) {
+                            st = QUOTED;
+                        } else if (b == d) {
+                            st = FIELD_START;
+                        } else if (b == '\r' || b == '\n') {
+                            terms++;
+                            st = cr ? AFTER_CR : LINE_START;
+                            recordEnded(base + i + 1);
+                        } else {
+                            // Trailing data after a closing quote runs to the next delimiter, like commons-csv.
+                            st = UNQUOTED;
+                        }
+                        i++;
+                    }
+                    default -> {
+                        // LINE_START or AFTER_CR: blank lines are skipped; any other byte starts a record.
+                        if (b == '\r') {
+                            terms++;
+                            cr = true;
+                            st = AFTER_CR;
+                        } else if (b == '\n') {
+                            if (!(st == AFTER_CR && cr)) {
+                                terms++;
+                            }
+                            cr = false;
+                            st = LINE_START;
+                        } else {
+                            cr = false;
+                            recordStarted(base + i, firstLine + terms);
+                            st = b == q ? QUOTED : b == d ? FIELD_START : UNQUOTED;
+                        }
+                        i++;
+                    }
+                }
+            }
+            state = st;
+            terminators = terms;
+            previousWasCr = cr;
+            byte last = buf[end - 1];
+            lastWasLineEnd = last == '\r' || last == '\n';
+        }
+
+        void end(long at) {
+            if (state != LINE_START && state != AFTER_CR) {
+                recordEnded(at);
+                state = LINE_START;
+            }
+        }
+
+        /** Physical lines: terminators, plus one for a last line without a terminator. */
+        long lines() {
+            return terminators + (sawAnyByte && !lastWasLineEnd ? 1 : 0);
+        }
     }
 
     private final class Scanner extends RecordScanner {
