@@ -3,60 +3,72 @@ package dev.sluice.adapter.out.postgres;
 import dev.sluice.application.port.RecordRepository.ChunkBuffer;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.ValidRecord;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Encodes valid records straight into PostgreSQL COPY text format (tab-separated, {@code \N} for null,
- * backslash escapes), so a chunk costs one COPY round trip and no per-row statement. Holds one chunk: O(chunk).
+ * Encodes valid records straight into PostgreSQL COPY text format (tab-separated, {@code \N} for null, backslash
+ * escapes), as UTF-8 bytes in one growing array: a chunk costs one COPY round trip, no per-row statement and no
+ * intermediate strings. Holds one chunk: O(chunk).
  */
 final class CopyChunkBuffer implements ChunkBuffer {
     static final String COLUMNS = "run_id, record_no, line_no, dataset_id, date, campaign, channel, spend, clicks, "
             + "conversions, impressions, extra";
+    private static final byte[] NULL = {'\\', 'N'};
 
-    private final String runIdField;
-    private final String datasetIdField;
-    private final StringBuilder line = new StringBuilder(256);
-    private final ByteArrayOutputStream copyData;
+    private final byte[] runIdField;
+    private final byte[] datasetIdField;
     private final List<RowError> errors = new ArrayList<>();
+    private byte[] data;
+    private int size;
     private int stored;
     private int rejected;
 
     CopyChunkBuffer(String runId, String datasetId, long expectedBytes) {
-        this.runIdField = escape(runId);
-        this.datasetIdField = escape(datasetId);
-        this.copyData = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, expectedBytes * 2)));
+        this.runIdField = escapedUtf8(runId);
+        this.datasetIdField = escapedUtf8(datasetId);
+        // Rows come out a little longer than the CSV they came from (run id, record and line numbers, JSON keys).
+        this.data = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, expectedBytes * 2))];
+    }
+
+    /** A scratch buffer for escaping one value. */
+    private CopyChunkBuffer() {
+        this.runIdField = new byte[0];
+        this.datasetIdField = new byte[0];
+        this.data = new byte[64];
     }
 
     @Override
     public void accept(ValidRecord record) {
-        StringBuilder out = line;
-        out.setLength(0);
-        out.append(runIdField).append('\t')
-                .append(record.recordNo()).append('\t')
-                .append(record.lineNo()).append('\t')
-                .append(datasetIdField).append('\t')
-                .append(record.date()).append('\t');
-        appendText(out, record.campaign());
-        out.append('\t');
-        appendText(out, record.channel());
-        out.append('\t');
-        appendDecimal(out, record.spend());
-        out.append('\t');
-        appendLong(out, record.clicks());
-        out.append('\t');
-        appendDecimal(out, record.conversions());
-        out.append('\t');
-        appendLong(out, record.impressions());
-        out.append('\t');
-        appendText(out, extraJson(record.extra()));
-        out.append('\n');
-        byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-        copyData.write(bytes, 0, bytes.length);
+        ensure(runIdField.length + datasetIdField.length + 64);
+        put(runIdField);
+        putByte('\t');
+        putLong(record.recordNo());
+        putByte('\t');
+        putLong(record.lineNo());
+        putByte('\t');
+        put(datasetIdField);
+        putByte('\t');
+        putDate(record.date());
+        putByte('\t');
+        putText(record.campaign(), false);
+        putByte('\t');
+        putText(record.channel(), false);
+        putByte('\t');
+        putDecimal(record.spend());
+        putByte('\t');
+        putNullableLong(record.clicks());
+        putByte('\t');
+        putDecimal(record.conversions());
+        putByte('\t');
+        putNullableLong(record.impressions());
+        putByte('\t');
+        putExtraJson(record.extra());
+        putByte('\n');
         stored++;
     }
 
@@ -82,94 +94,189 @@ final class CopyChunkBuffer implements ChunkBuffer {
     }
 
     byte[] copyData() {
-        return copyData.toByteArray();
+        return data;
     }
 
     int copyDataSize() {
-        return copyData.size();
+        return size;
     }
 
-    void writeCopyDataTo(java.io.OutputStream out) throws java.io.IOException {
-        copyData.writeTo(out);
-    }
-
-    private static void appendDecimal(StringBuilder out, BigDecimal value) {
-        if (value == null) {
-            out.append("\\N");
-        } else {
-            out.append(value.toPlainString());
-        }
-    }
-
-    private static void appendLong(StringBuilder out, Long value) {
-        if (value == null) {
-            out.append("\\N");
-        } else {
-            out.append(value.longValue());
-        }
-    }
-
-    private static void appendText(StringBuilder out, String value) {
-        if (value == null) {
-            out.append("\\N");
+    private void putDate(LocalDate date) {
+        ensure(16);
+        int year = date.getYear();
+        if (year < 1000 || year > 9999) {
+            putAscii(date.toString());
             return;
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                // PostgreSQL text cannot hold NUL; keep the position visible instead of dropping it.
-                case '\0' -> out.append('\uFFFD');
-                default -> out.append(c);
-            }
+        putLong(year);
+        putByte('-');
+        putTwoDigits(date.getMonthValue());
+        putByte('-');
+        putTwoDigits(date.getDayOfMonth());
+    }
+
+    private void putTwoDigits(int value) {
+        putByte('0' + value / 10);
+        putByte('0' + value % 10);
+    }
+
+    private void putDecimal(BigDecimal value) {
+        if (value == null) {
+            put(NULL);
+        } else {
+            putAscii(value.toPlainString());
         }
     }
 
-    private static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 8);
-        appendText(out, value);
-        return out.toString();
+    private void putNullableLong(Long value) {
+        if (value == null) {
+            put(NULL);
+        } else {
+            putLong(value);
+        }
     }
 
-    /** The unmapped columns as a JSON object; written by hand because it runs for every record. */
-    static String extraJson(Map<String, String> extra) {
+    private void putLong(long value) {
+        ensure(20);
+        if (value < 0) {
+            putAscii(Long.toString(value));
+            return;
+        }
+        if (value == 0) {
+            putByte('0');
+            return;
+        }
+        int digits = 0;
+        for (long v = value; v > 0; v /= 10) {
+            digits++;
+        }
+        int at = size + digits;
+        for (long v = value; v > 0; v /= 10) {
+            data[--at] = (byte) ('0' + v % 10);
+        }
+        size += digits;
+    }
+
+    /** The unmapped columns as a JSON object, COPY-escaped; written by hand because it runs for every record. */
+    private void putExtraJson(Map<String, String> extra) {
         if (extra == null || extra.isEmpty()) {
-            return "{}";
+            putAscii("{}");
+            return;
         }
-        StringBuilder json = new StringBuilder(64);
-        json.append('{');
+        putByte('{');
         boolean first = true;
         for (Map.Entry<String, String> entry : extra.entrySet()) {
             if (!first) {
-                json.append(',');
+                putByte(',');
             }
             first = false;
-            appendJsonString(json, entry.getKey());
-            json.append(':');
+            putText(entry.getKey(), true);
+            putByte(':');
             if (entry.getValue() == null) {
-                json.append("null");
+                putAscii("null");
             } else {
-                appendJsonString(json, entry.getValue());
+                putText(entry.getValue(), true);
             }
         }
-        return json.append('}').toString();
+        putByte('}');
     }
 
-    private static void appendJsonString(StringBuilder json, String value) {
-        json.append('"');
-        for (int i = 0; i < value.length(); i++) {
+    /**
+     * Text as UTF-8 with COPY escapes; with {@code json}, also as a quoted JSON string (whose own backslashes then
+     * pass through COPY's escaping).
+     */
+    private void putText(String value, boolean json) {
+        int length = value.length();
+        ensure(length * 3 + (json ? length * 4 + 2 : 0) + 8);
+        if (json) {
+            putByte('"');
+        }
+        for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c < 0x20) {
-                json.append(String.format("\\u%04x", (int) c));
+            if (c >= 0x20 && c < 0x80 && c != '\\' && c != '"') {
+                data[size++] = (byte) c;
+                continue;
+            }
+            if (json && (c == '"' || c == '\\')) {
+                putCopyEscaped('\\');
+                putCopyEscaped(c);
+            } else if (json && c < 0x20) {
+                putCopyEscaped('\\');
+                putAscii(String.format("u%04x", (int) c));
+            } else if (c < 0x80) {
+                putCopyEscaped(c);
             } else {
-                json.append(c);
+                i = putUtf8(value, i);
             }
         }
-        json.append('"');
+        if (json) {
+            putByte('"');
+        }
+    }
+
+    private void putCopyEscaped(char c) {
+        ensure(2);
+        switch (c) {
+            case '\\' -> putAscii("\\\\");
+            case '\t' -> putAscii("\\t");
+            case '\n' -> putAscii("\\n");
+            case '\r' -> putAscii("\\r");
+            // PostgreSQL text cannot hold NUL; keep the position visible instead of dropping it.
+            case '\0' -> putUtf8("\uFFFD", 0);
+            default -> data[size++] = (byte) c;
+        }
+    }
+
+    /** Encodes the code point at {@code index}; returns the index of its last char. */
+    private int putUtf8(String value, int index) {
+        int codePoint = value.codePointAt(index);
+        ensure(4);
+        if (codePoint < 0x800) {
+            data[size++] = (byte) (0xC0 | codePoint >> 6);
+            data[size++] = (byte) (0x80 | codePoint & 0x3F);
+        } else if (codePoint < 0x10000) {
+            if (Character.isSurrogate((char) codePoint)) {
+                codePoint = 0xFFFD;
+            }
+            data[size++] = (byte) (0xE0 | codePoint >> 12);
+            data[size++] = (byte) (0x80 | codePoint >> 6 & 0x3F);
+            data[size++] = (byte) (0x80 | codePoint & 0x3F);
+        } else {
+            data[size++] = (byte) (0xF0 | codePoint >> 18);
+            data[size++] = (byte) (0x80 | codePoint >> 12 & 0x3F);
+            data[size++] = (byte) (0x80 | codePoint >> 6 & 0x3F);
+            data[size++] = (byte) (0x80 | codePoint & 0x3F);
+        }
+        return index + Character.charCount(codePoint) - 1;
+    }
+
+    private void putAscii(String value) {
+        ensure(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            data[size++] = (byte) value.charAt(i);
+        }
+    }
+
+    private void put(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, data, size, bytes.length);
+        size += bytes.length;
+    }
+
+    private void putByte(int b) {
+        ensure(1);
+        data[size++] = (byte) b;
+    }
+
+    private void ensure(int more) {
+        if (size + more > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, size + more));
+        }
+    }
+
+    private static byte[] escapedUtf8(String value) {
+        CopyChunkBuffer scratch = new CopyChunkBuffer();
+        scratch.putText(value, false);
+        return Arrays.copyOf(scratch.data, scratch.size);
     }
 }

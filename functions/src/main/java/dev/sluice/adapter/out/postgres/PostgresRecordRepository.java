@@ -209,8 +209,7 @@ public final class PostgresRecordRepository implements RecordRepository {
         CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
         CopyIn copy = copyManager.copyIn("COPY records (" + CopyChunkBuffer.COLUMNS + ") FROM STDIN");
         try {
-            byte[] data = buffer.copyData();
-            copy.writeToCopy(data, 0, data.length);
+            copy.writeToCopy(buffer.copyData(), 0, buffer.copyDataSize());
             copy.endCopy();
         } finally {
             if (copy.isActive()) {

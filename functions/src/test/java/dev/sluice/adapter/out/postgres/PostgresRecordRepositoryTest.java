@@ -72,6 +72,24 @@ class PostgresRecordRepositoryTest {
     }
 
     @Test
+    void anyTextSurvivesTheCopyEncoding() {
+        String runId = UUID.randomUUID().toString();
+        ChunkMessage chunk = chunk(runId, 1, 1, 1);
+        ChunkBuffer buffer = repository.newBuffer(chunk, "d\\s");
+        String campaign = "Été 🌞 \\N \\\\ back\\slash \u00a0 \u4e2d\u6587";
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("Notes \"q\"", "tab\there\u0001 ctl \\ \u00fc");
+        buffer.accept(new ValidRecord(1, 2, LocalDate.of(999, 1, 2), campaign, "ch\r\nx", null, 0L, null, 12L, extra));
+        repository.load(chunk, buffer);
+        StoredRecord stored = repository.records(runId, 0, 1).items().get(0);
+        assertEquals(campaign, stored.campaign());
+        assertEquals("ch\r\nx", stored.channel());
+        assertEquals(LocalDate.of(999, 1, 2), stored.date());
+        assertEquals(0L, stored.clicks());
+        assertEquals("{\"Notes \\\"q\\\"\": \"tab\\there\\u0001 ctl \\\\ \u00fc\"}", stored.extraJson());
+    }
+
+    @Test
     void concurrentDeliveriesOfOneChunkLoadItOnce() throws Exception {
         String runId = UUID.randomUUID().toString();
         ChunkMessage chunk = chunk(runId, 7, 101, 3);

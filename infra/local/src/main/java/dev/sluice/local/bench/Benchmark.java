@@ -254,7 +254,7 @@ public final class Benchmark {
         double plainBest = 0;
         double splitterBest = 0;
         long chunks = 0;
-        for (int round = 0; round < 2; round++) {
+        for (int round = 0; round < 3; round++) {
             long started = System.nanoTime();
             long bytes = 0;
             byte[] buffer = new byte[1 << 16];
