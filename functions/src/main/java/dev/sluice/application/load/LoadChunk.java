@@ -2,7 +2,6 @@ package dev.sluice.application.load;
 
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.RecordRepository;
-import dev.sluice.application.port.RecordRepository.ChunkBuffer;
 import dev.sluice.application.port.RecordRepository.LedgerEntry;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
@@ -30,7 +29,10 @@ public final class LoadChunk {
             Timings timings) {
     }
 
-    /** Where one delivery spent its time, in milliseconds (logged with every chunk for operators). */
+    /**
+     * Where one delivery spent its time, in milliseconds (logged with every chunk for operators): checking the
+     * ledger, reading + parsing + writing in one streaming transaction, and counting in DynamoDB.
+     */
     public record Timings(long readMillis, long writeMillis, long countMillis) {
         static final Timings NONE = new Timings(0, 0, 0);
     }
@@ -46,27 +48,30 @@ public final class LoadChunk {
                 .orElseThrow(() -> new IllegalStateException("chunk " + chunk.chunkNo() + " names unknown run "
                         + chunk.runId()));
         long started = System.nanoTime();
-        long read = started;
         Optional<LedgerEntry> existing = records.ledgerEntry(chunk.runId(), chunk.chunkNo());
+        long read = System.nanoTime();
         LedgerEntry entry;
         boolean loadedNow = false;
         if (existing.isPresent()) {
             entry = existing.get();
         } else {
-            ChunkBuffer buffer = records.newBuffer(chunk, run.datasetId());
-            try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), chunk.startByte(), chunk.endByte())) {
-                ChunkOutcome outcome = ChunkReader.read(bytes, chunk, buffer);
-                if (outcome.records() != chunk.recordCount()) {
-                    throw new IllegalStateException("chunk " + chunk.chunkNo() + " of run " + chunk.runId()
-                            + " held " + outcome.records() + " records, the splitter planned " + chunk.recordCount());
+            RecordRepository.LoadResult loaded = records.load(chunk, run.datasetId(), sink -> {
+                try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), chunk.startByte(),
+                        chunk.endByte())) {
+                    ChunkOutcome outcome = ChunkReader.read(bytes, chunk, sink);
+                    if (outcome.records() != chunk.recordCount()) {
+                        throw new IllegalStateException("chunk " + chunk.chunkNo() + " of run " + chunk.runId()
+                                + " held " + outcome.records() + " records, the splitter planned "
+                                + chunk.recordCount());
+                    }
+                    return outcome.records();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of s3://"
+                            + chunk.bucket() + "/" + chunk.key(), e);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of s3://" + chunk.bucket()
-                        + "/" + chunk.key(), e);
-            }
-            read = System.nanoTime();
-            entry = records.load(chunk, buffer);
-            loadedNow = entry.stored() == buffer.stored() && entry.rejected() == buffer.rejected();
+            });
+            entry = loaded.entry();
+            loadedNow = loaded.loadedNow();
         }
         long written = System.nanoTime();
         Result result = count(chunk, entry, loadedNow);

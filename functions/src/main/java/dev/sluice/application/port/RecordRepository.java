@@ -2,7 +2,6 @@ package dev.sluice.application.port;
 
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.validation.RecordSink;
-import dev.sluice.domain.validation.RowError;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,25 +14,25 @@ public interface RecordRepository {
 
     Optional<LedgerEntry> ledgerEntry(String runId, int chunkNo);
 
-    /** A buffer that collects one chunk's valid records (in the store's bulk-load format) and row errors. */
-    ChunkBuffer newBuffer(ChunkMessage chunk, String datasetId);
-
     /**
-     * Loads a parsed chunk in one transaction with its ledger row. When the ledger row exists already (a
-     * repeated or concurrent delivery) nothing is written and the existing entry is returned.
+     * Loads one chunk in one transaction with its ledger row, parsing while it writes: the ledger row is claimed
+     * first, then {@code parse} feeds records into the store's bulk load as it reads them. When the ledger row
+     * exists already (a repeated or concurrent delivery), {@code parse} is not called, nothing is written and the
+     * existing entry is returned with {@code loadedNow = false}.
      */
-    LedgerEntry load(ChunkMessage chunk, ChunkBuffer buffer);
+    LoadResult load(ChunkMessage chunk, String datasetId, ChunkParse parse);
+
+    /** Reads the chunk's records into the sink; returns how many records it read. */
+    @FunctionalInterface
+    interface ChunkParse {
+        int parseInto(RecordSink sink);
+    }
+
+    record LoadResult(LedgerEntry entry, boolean loadedNow) {
+    }
 
     /** Writes a CHUNK_FAILED row error for every record of a chunk that could not be loaded, once. */
     LedgerEntry markDead(ChunkMessage chunk, String reason);
-
-    interface ChunkBuffer extends RecordSink {
-        int stored();
-
-        int rejected();
-
-        List<RowError> errors();
-    }
 
     Page<StoredRecord> records(String runId, long afterRecordNo, int limit);
 

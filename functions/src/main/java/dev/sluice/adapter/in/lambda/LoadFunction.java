@@ -59,7 +59,7 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
         try (AutoCloseable ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
             LoadChunk.Result result = Telemetry.traced("load", chunk.runId(), () -> loadChunk.load(chunk));
             LOG.info("chunk {} records {}-{}: stored {}, rejected {}, loaded now {}, counted now {}; "
-                            + "read+parse {} ms, write {} ms, count {} ms{}",
+                            + "ledger check {} ms, read+parse+write {} ms, count {} ms{}",
                     chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.entry().stored(),
                     result.entry().rejected(), result.loadedNow(), result.countedNow(), result.timings().readMillis(),
                     result.timings().writeMillis(), result.timings().countMillis(),

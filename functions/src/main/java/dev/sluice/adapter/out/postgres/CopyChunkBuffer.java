@@ -1,6 +1,6 @@
 package dev.sluice.adapter.out.postgres;
 
-import dev.sluice.application.port.RecordRepository.ChunkBuffer;
+import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.ValidRecord;
 import java.math.BigDecimal;
@@ -12,10 +12,20 @@ import java.util.Map;
 
 /**
  * Encodes valid records straight into PostgreSQL COPY text format (tab-separated, {@code \N} for null, backslash
- * escapes), as UTF-8 bytes in one growing array: a chunk costs one COPY round trip, no per-row statement and no
- * intermediate strings. Holds one chunk: O(chunk).
+ * escapes) as UTF-8 bytes, and hands them to the COPY stream every {@value #FLUSH_BYTES} bytes: PostgreSQL works on
+ * the first rows while the rest are still being parsed, no per-row statement, no intermediate strings. Row errors
+ * are kept until the COPY ends (a connection in COPY mode runs no other statement).
  */
-final class CopyChunkBuffer implements ChunkBuffer {
+final class CopyChunkBuffer implements RecordSink {
+    /** Bytes handed to COPY at once: large enough to amortize the call, small enough to overlap parse and load. */
+    static final int FLUSH_BYTES = 256 * 1024;
+
+    /** Where full buffers go. */
+    @FunctionalInterface
+    interface Flush {
+        void write(byte[] bytes, int length);
+    }
+
     static final String COLUMNS = "run_id, record_no, line_no, dataset_id, date, campaign, channel, spend, clicks, "
             + "conversions, impressions, extra";
     private static final byte[] NULL = {'\\', 'N'};
@@ -23,22 +33,25 @@ final class CopyChunkBuffer implements ChunkBuffer {
     private final byte[] runIdField;
     private final byte[] datasetIdField;
     private final List<RowError> errors = new ArrayList<>();
+    private final Flush flush;
     private byte[] data;
     private int size;
     private int stored;
     private int rejected;
 
-    CopyChunkBuffer(String runId, String datasetId, long expectedBytes) {
+    CopyChunkBuffer(String runId, String datasetId, Flush flush) {
         this.runIdField = escapedUtf8(runId);
         this.datasetIdField = escapedUtf8(datasetId);
-        // Rows come out a little longer than the CSV they came from (run id, record and line numbers, JSON keys).
-        this.data = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, expectedBytes * 2))];
+        this.flush = flush;
+        this.data = new byte[FLUSH_BYTES + 64 * 1024];
     }
 
     /** A scratch buffer for escaping one value. */
     private CopyChunkBuffer() {
         this.runIdField = new byte[0];
         this.datasetIdField = new byte[0];
+        this.flush = (bytes, length) -> {
+        };
         this.data = new byte[64];
     }
 
@@ -70,6 +83,17 @@ final class CopyChunkBuffer implements ChunkBuffer {
         putExtraJson(record.extra());
         putByte('\n');
         stored++;
+        if (size >= FLUSH_BYTES) {
+            flush();
+        }
+    }
+
+    /** Hands whatever is buffered to COPY. */
+    void flush() {
+        if (size > 0) {
+            flush.write(data, size);
+            size = 0;
+        }
     }
 
     @Override
@@ -78,27 +102,16 @@ final class CopyChunkBuffer implements ChunkBuffer {
         rejected++;
     }
 
-    @Override
-    public int stored() {
+    int stored() {
         return stored;
     }
 
-    @Override
-    public int rejected() {
+    int rejected() {
         return rejected;
     }
 
-    @Override
-    public List<RowError> errors() {
+    List<RowError> errors() {
         return errors;
-    }
-
-    byte[] copyData() {
-        return data;
-    }
-
-    int copyDataSize() {
-        return size;
     }
 
     private void putDate(LocalDate date) {

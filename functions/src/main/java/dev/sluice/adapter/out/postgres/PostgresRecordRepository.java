@@ -36,26 +36,44 @@ public final class PostgresRecordRepository implements RecordRepository {
     }
 
     @Override
-    public ChunkBuffer newBuffer(ChunkMessage chunk, String datasetId) {
-        return new CopyChunkBuffer(chunk.runId(), datasetId, chunk.endByte() - chunk.startByte());
-    }
-
-    @Override
-    public LedgerEntry load(ChunkMessage chunk, ChunkBuffer buffer) {
-        CopyChunkBuffer copyBuffer = (CopyChunkBuffer) buffer;
+    public LoadResult load(ChunkMessage chunk, String datasetId, ChunkParse parse) {
         return inTransaction(connection -> {
-            // The ledger row goes first: a concurrent delivery of the same chunk blocks on its primary key
-            // until this transaction ends, then inserts nothing and reads our entry.
-            LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), "loaded", buffer.stored(), buffer.rejected());
-            if (!insertLedger(connection, chunk, entry, null)) {
+            // The ledger row goes first: a concurrent delivery of the same chunk blocks on its primary key until
+            // this transaction ends, then inserts nothing, reads our entry and never parses the chunk.
+            if (!insertLedger(connection, chunk, new LedgerEntry(chunk.chunkNo(), "loaded", 0, 0), null)) {
                 connection.rollback();
-                return readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow();
+                return new LoadResult(readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow(), false);
             }
-            if (copyBuffer.stored() > 0) {
-                copyRecords(connection, copyBuffer);
+            CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
+            CopyIn copy = copyManager.copyIn("COPY records (" + CopyChunkBuffer.COLUMNS + ") FROM STDIN");
+            CopyChunkBuffer buffer;
+            try {
+                buffer = new CopyChunkBuffer(chunk.runId(), datasetId, (bytes, length) -> {
+                    try {
+                        copy.writeToCopy(bytes, 0, length);
+                    } catch (SQLException e) {
+                        throw new DatabaseException(e);
+                    }
+                });
+                parse.parseInto(buffer);
+                buffer.flush();
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
             }
             insertErrors(connection, chunk.runId(), buffer.errors());
-            return entry;
+            LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), "loaded", buffer.stored(), buffer.rejected());
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE chunk_ledger SET stored = ?, rejected = ? WHERE run_id = ? AND chunk_no = ?")) {
+                update.setInt(1, entry.stored());
+                update.setInt(2, entry.rejected());
+                update.setString(3, chunk.runId());
+                update.setInt(4, chunk.chunkNo());
+                update.executeUpdate();
+            }
+            return new LoadResult(entry, true);
         });
     }
 
@@ -201,19 +219,6 @@ public final class PostgresRecordRepository implements RecordRepository {
                     return Optional.empty();
                 }
                 return Optional.of(new LedgerEntry(chunkNo, rows.getString(1), rows.getInt(2), rows.getInt(3)));
-            }
-        }
-    }
-
-    private static void copyRecords(Connection connection, CopyChunkBuffer buffer) throws SQLException {
-        CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
-        CopyIn copy = copyManager.copyIn("COPY records (" + CopyChunkBuffer.COLUMNS + ") FROM STDIN");
-        try {
-            copy.writeToCopy(buffer.copyData(), 0, buffer.copyDataSize());
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
             }
         }
     }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.application.port.RecordRepository.ChunkBuffer;
+import dev.sluice.application.port.RecordRepository;
+import dev.sluice.application.port.RecordRepository.LoadResult;
 import dev.sluice.application.port.RecordRepository.ErrorCursor;
 import dev.sluice.application.port.RecordRepository.LedgerEntry;
 import dev.sluice.application.port.RecordRepository.Page;
@@ -15,6 +16,7 @@ import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.validation.NumberStyle;
+import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.ValidRecord;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -59,8 +61,14 @@ class PostgresRecordRepositoryTest {
     void aChunkDeliveredTwiceIsLoadedOnce() {
         String runId = UUID.randomUUID().toString();
         ChunkMessage chunk = chunk(runId, 1, 1, 3);
-        LedgerEntry first = repository.load(chunk, filled(chunk, "Spring \"Sale\"\tEU\\1\nnext"));
-        LedgerEntry second = repository.load(chunk, filled(chunk, "ignored"));
+        LoadResult firstLoad = repository.load(chunk, "default", filled(chunk, "Spring \"Sale\"\tEU\\1\nnext"));
+        LoadResult secondLoad = repository.load(chunk, "default", sink -> {
+            throw new AssertionError("a chunk already in the ledger is not parsed again");
+        });
+        assertTrue(firstLoad.loadedNow());
+        assertFalse(secondLoad.loadedNow());
+        LedgerEntry first = firstLoad.entry();
+        LedgerEntry second = secondLoad.entry();
         assertEquals(new LedgerEntry(1, "loaded", 2, 1), first);
         assertEquals(first, second);
         assertEquals(2, repository.countRecords(runId));
@@ -72,15 +80,35 @@ class PostgresRecordRepositoryTest {
     }
 
     @Test
+    void aChunkLargerThanOneCopyFlushIsStreamedWhole() {
+        String runId = UUID.randomUUID().toString();
+        int records = 20_000;
+        ChunkMessage chunk = chunk(runId, 1, 1, records);
+        LoadResult result = repository.load(chunk, "default", sink -> {
+            for (int i = 1; i <= records; i++) {
+                sink.accept(new ValidRecord(i, i + 1, LocalDate.of(2024, 1, 1), "campaign " + "x".repeat(i % 50),
+                        "search", new BigDecimal(i + ".25"), (long) i, null, null, Map.of("n", Integer.toString(i))));
+            }
+            return records;
+        });
+        assertEquals(records, result.entry().stored());
+        assertEquals(records, repository.countRecords(runId));
+        assertEquals("{\"n\": \"20000\"}", repository.records(runId, records - 1, 1).items().get(0).extraJson());
+    }
+
+    @Test
     void anyTextSurvivesTheCopyEncoding() {
         String runId = UUID.randomUUID().toString();
         ChunkMessage chunk = chunk(runId, 1, 1, 1);
-        ChunkBuffer buffer = repository.newBuffer(chunk, "d\\s");
         String campaign = "Été 🌞 \\N \\\\ back\\slash \u00a0 \u4e2d\u6587";
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("Notes \"q\"", "tab\there\u0001 ctl \\ \u00fc");
-        buffer.accept(new ValidRecord(1, 2, LocalDate.of(999, 1, 2), campaign, "ch\r\nx", null, 0L, null, 12L, extra));
-        repository.load(chunk, buffer);
+        RecordRepository.ChunkParse parse = buffer -> {
+            buffer.accept(new ValidRecord(1, 2, LocalDate.of(999, 1, 2), campaign, "ch\r\nx", null, 0L, null, 12L,
+                    extra));
+            return 1;
+        };
+        repository.load(chunk, "d\\s", parse);
         StoredRecord stored = repository.records(runId, 0, 1).items().get(0);
         assertEquals(campaign, stored.campaign());
         assertEquals("ch\r\nx", stored.channel());
@@ -99,9 +127,8 @@ class PostgresRecordRepositoryTest {
             List<Future<LedgerEntry>> results = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 Callable<LedgerEntry> delivery = () -> {
-                    ChunkBuffer buffer = filled(chunk, "c");
                     start.await();
-                    return repository.load(chunk, buffer);
+                    return repository.load(chunk, "default", filled(chunk, "c")).entry();
                 };
                 results.add(pool.submit(delivery));
             }
@@ -126,7 +153,7 @@ class PostgresRecordRepositoryTest {
         assertEquals(0, repository.countRecords(runId));
 
         ChunkMessage loaded = chunk(runId, 3, 15, 3);
-        repository.load(loaded, filled(loaded, "x"));
+        repository.load(loaded, "default", filled(loaded, "x"));
         LedgerEntry afterLoad = repository.markDead(loaded, "late DLQ copy");
         assertEquals("loaded", afterLoad.outcome(), "a loaded chunk is never declared dead");
         assertEquals(2, repository.countRecords(runId));
@@ -156,8 +183,11 @@ class PostgresRecordRepositoryTest {
     }
 
     /** Two valid records and one rejected record (with two problems) for a chunk of three. */
-    private static ChunkBuffer filled(ChunkMessage chunk, String campaign) {
-        ChunkBuffer buffer = repository.newBuffer(chunk, "default");
+    private static RecordRepository.ChunkParse filled(ChunkMessage chunk, String campaign) {
+        return buffer -> fill(buffer, chunk, campaign);
+    }
+
+    private static int fill(RecordSink buffer, ChunkMessage chunk, String campaign) {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("Ad group", "g\"1");
         long first = chunk.firstRecord();
@@ -168,7 +198,7 @@ class PostgresRecordRepositoryTest {
                 new RowError(first + 1, first + 2, "Cost", "NEGATIVE", "negative", "-5")));
         buffer.accept(new ValidRecord(first + 2, first + 3, LocalDate.of(2024, 3, 2), "b", "social", null, null, null,
                 null, Map.of()));
-        return buffer;
+        return 3;
     }
 
     private static ChunkMessage chunk(String runId, int chunkNo, long firstRecord, int count) {
