@@ -152,7 +152,7 @@ class SampleFilesTest {
         long records = 0;
         for (PlannedChunk chunk : chunks) {
             ChunkOutcome outcome = ChunkReader.read(new ByteArrayInputStream(bytes, (int) chunk.startByte(),
-                    (int) (chunk.endByte() - chunk.startByte())), chunk.toMessage("run", "bucket", "key",
+                    (int) (chunk.endByte() - chunk.startByte())), chunk.toMessage("run", "default", "bucket", "key",
                     profile.dialect(), profile.mapping(), profile.numberStyle()), sink);
             records += outcome.records();
         }

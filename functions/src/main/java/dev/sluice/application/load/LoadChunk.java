@@ -44,9 +44,6 @@ public final class LoadChunk {
     }
 
     public Result load(ChunkMessage chunk) {
-        Run run = runs.find(chunk.runId())
-                .orElseThrow(() -> new IllegalStateException("chunk " + chunk.chunkNo() + " names unknown run "
-                        + chunk.runId()));
         long started = System.nanoTime();
         Optional<LedgerEntry> existing = records.ledgerEntry(chunk.runId(), chunk.chunkNo());
         long read = System.nanoTime();
@@ -55,7 +52,7 @@ public final class LoadChunk {
         if (existing.isPresent()) {
             entry = existing.get();
         } else {
-            RecordRepository.LoadResult loaded = records.load(chunk, run.datasetId(), sink -> {
+            RecordRepository.LoadResult loaded = records.load(chunk, chunk.datasetId(), sink -> {
                 try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), chunk.startByte(),
                         chunk.endByte())) {
                     ChunkOutcome outcome = ChunkReader.read(bytes, chunk, sink);

@@ -171,7 +171,7 @@ public final class SplitObject {
 
         @Override
         public void accept(dev.sluice.domain.chunk.PlannedChunk planned) {
-            batch.add(new ChunkMessage(run.runId(), planned.chunkNo(), event.bucket(), event.key(),
+            batch.add(new ChunkMessage(run.runId(), run.datasetId(), planned.chunkNo(), event.bucket(), event.key(),
                     planned.startByte(), planned.endByte(), planned.firstRecord(), planned.recordCount(),
                     planned.firstLine(), profile.dialect(), profile.mapping(), profile.numberStyle()));
             recordsPlanned += planned.recordCount();

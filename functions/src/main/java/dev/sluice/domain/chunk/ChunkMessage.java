@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * One chunk of one file, as sent on ChunkQueue. The byte range always starts and ends on a record boundary.
+ * It carries everything a loader needs, so loading a chunk reads nothing about the run first.
  *
+ * @param datasetId   the dataset the run's records belong to
  * @param startByte   first byte of the chunk's first record (inclusive, from the start of the object)
  * @param endByte     one past the last byte of the chunk (exclusive)
  * @param firstRecord record number of the chunk's first record (1 = first data record after the header)
@@ -16,6 +18,7 @@ import java.util.Objects;
  */
 public record ChunkMessage(
         String runId,
+        String datasetId,
         int chunkNo,
         String bucket,
         String key,
@@ -29,6 +32,7 @@ public record ChunkMessage(
         NumberStyle numberStyle) {
     public ChunkMessage {
         Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(datasetId, "datasetId");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(dialect, "dialect");

@@ -32,9 +32,9 @@ public record PlannedChunk(int chunkNo, long startByte, long endByte, long first
         return firstRecord + recordCount - 1;
     }
 
-    public ChunkMessage toMessage(String runId, String bucket, String key, Dialect dialect, Mapping mapping,
-            NumberStyle numberStyle) {
-        return new ChunkMessage(runId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount,
+    public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
+            Mapping mapping, NumberStyle numberStyle) {
+        return new ChunkMessage(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount,
                 firstLine, dialect, mapping, numberStyle);
     }
 }

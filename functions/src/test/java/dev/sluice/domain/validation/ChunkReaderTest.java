@@ -256,7 +256,7 @@ class ChunkReaderTest {
             for (PlannedChunk chunk : chunks) {
                 Collected out = new Collected();
                 byte[] slice = java.util.Arrays.copyOfRange(bytes, (int) chunk.startByte(), (int) chunk.endByte());
-                ChunkMessage message = chunk.toMessage("run", "bucket", "key", dialect, mapping, NumberStyle.US);
+                ChunkMessage message = chunk.toMessage("run", "default", "bucket", "key", dialect, mapping, NumberStyle.US);
                 ChunkOutcome outcome = ChunkReader.read(new ByteArrayInputStream(slice), message, out);
                 assertEquals(chunk.recordCount(), outcome.records(), "round " + round);
                 assertEquals(outcome.records(), out.order.size());
@@ -281,12 +281,12 @@ class ChunkReaderTest {
         // One chunk per record when target is 1 byte; re-number as if the file started at firstRecord.
         for (PlannedChunk chunk : chunks) {
             byte[] slice = java.util.Arrays.copyOfRange(bytes, (int) chunk.startByte(), (int) chunk.endByte());
-            ChunkMessage message = new ChunkMessage("run", chunk.chunkNo(), "b", "k", chunk.startByte(),
+            ChunkMessage message = new ChunkMessage("run", "default", chunk.chunkNo(), "b", "k", chunk.startByte(),
                     chunk.endByte(), chunk.firstRecord() + firstRecord - 1, chunk.recordCount(), chunk.firstLine(),
                     dialect, MAPPING, style);
             ChunkReader.read(new ByteArrayInputStream(slice), message, out);
         }
-        ChunkMessage whole = new ChunkMessage("run", 1, "b", "k", 0, bytes.length, firstRecord,
+        ChunkMessage whole = new ChunkMessage("run", "default", 1, "b", "k", 0, bytes.length, firstRecord,
                 chunks.stream().mapToInt(PlannedChunk::recordCount).sum(), chunks.get(0).firstLine(), dialect,
                 MAPPING, style);
         Collected again = new Collected();
@@ -298,7 +298,7 @@ class ChunkReaderTest {
 
     static ChunkMessage message(Dialect dialect, Mapping mapping, NumberStyle style, long length, int records,
             long firstRecord, long firstLine) {
-        return new ChunkMessage("run", 1, "bucket", "key", 100, 100 + length, firstRecord, records, firstLine,
+        return new ChunkMessage("run", "default", 1, "bucket", "key", 100, 100 + length, firstRecord, records, firstLine,
                 dialect, mapping, style);
     }
 

@@ -22,6 +22,7 @@ public final class ChunkMessageCodec {
     public static String encode(ObjectMapper json, ChunkMessage chunk) {
         ObjectNode root = json.createObjectNode();
         root.put("runId", chunk.runId());
+        root.put("datasetId", chunk.datasetId());
         root.put("chunkNo", chunk.chunkNo());
         root.put("bucket", chunk.bucket());
         root.put("key", chunk.key());
@@ -62,7 +63,7 @@ public final class ChunkMessageCodec {
         Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
         required(root, "mapping").properties().forEach(entry -> CanonicalField.byFieldName(entry.getKey())
                 .ifPresent(field -> columns.put(field, entry.getValue().asText())));
-        return new ChunkMessage(text(root, "runId"), required(root, "chunkNo").asInt(), text(root, "bucket"),
+        return new ChunkMessage(text(root, "runId"), text(root, "datasetId"), required(root, "chunkNo").asInt(), text(root, "bucket"),
                 text(root, "key"), required(root, "startByte").asLong(), required(root, "endByte").asLong(),
                 required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
                 required(root, "firstLine").asLong(), dialect, new Mapping(columns),

@@ -39,6 +39,7 @@ import org.postgresql.PGConnection;
 public final class Benchmark {
     private static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
     private static final long SEED = 20261122L;
+    private static final long WARM_UP_RECORDS = 200_000;
 
     /** What to measure. */
     public record Options(long records, int rowByRowRows, Map<String, String> parameters, Integer maxConcurrency,
@@ -86,18 +87,32 @@ public final class Benchmark {
             machine.put("java", System.getProperty("java.version"));
             machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
 
-            ObjectNode copy = rawCopy(sluice, file);
-            result.set("rawCopy", copy);
+            ObjectNode firstCopy = rawCopy(sluice, file);
+            // A Lambda that has served a few chunks is JIT-compiled; so is this JVM after one small import. Without
+            // it the first chunks of the measured run pay for compilation and the ratio measures warm-up.
+            say("warm-up import (%,d records) ...", WARM_UP_RECORDS);
+            BenchmarkFile.Written warmUp = BenchmarkFile.write(work.resolve("warm-up.csv"),
+                    work.resolve("warm-up-copy.csv"), WARM_UP_RECORDS, SEED + 1);
+            endToEnd(sluice, warmUp, "warm-up.csv");
+            result.put("warmUpRecords", WARM_UP_RECORDS);
             ObjectNode endToEnd;
             long peakUsed;
             long peakLive;
             System.gc();
             try (HeapMonitor heap = new HeapMonitor()) {
-                endToEnd = endToEnd(sluice, file);
+                endToEnd = endToEnd(sluice, file, "bench.csv");
                 peakUsed = heap.peakUsedBytes();
                 peakLive = heap.peakLiveBytes();
             }
             result.set("endToEnd", endToEnd);
+            // The ceiling is the faster of two COPYs (one before, one after the Sluice run): a slow COPY caught by a
+            // checkpoint or a busy core would flatter the ratio.
+            ObjectNode secondCopy = rawCopy(sluice, file);
+            ObjectNode copy = firstCopy.get("seconds").asDouble() <= secondCopy.get("seconds").asDouble()
+                    ? firstCopy : secondCopy;
+            copy.putArray("attemptsSeconds").add(firstCopy.get("seconds").asDouble())
+                    .add(secondCopy.get("seconds").asDouble());
+            result.set("rawCopy", copy);
             result.set("rowByRow", rowByRow(sluice, file));
             ObjectNode scan = scan(sluice, endToEnd.path("bucket").asText(), endToEnd.path("key").asText(), file);
             result.set("splitterScan", scan.get("splitter"));
@@ -143,11 +158,11 @@ public final class Benchmark {
     }
 
     /** The whole path, driven through the HTTP API like a browser: create upload, PUT, follow the run. */
-    private ObjectNode endToEnd(LocalSluice sluice, BenchmarkFile.Written file) throws Exception {
-        say("Sluice end to end ...");
+    private ObjectNode endToEnd(LocalSluice sluice, BenchmarkFile.Written file, String fileName) throws Exception {
+        say("Sluice end to end (%s) ...", fileName);
         URI api = sluice.baseUrl().resolve("/api/");
         ObjectNode request = json.createObjectNode();
-        request.put("fileName", "bench.csv");
+        request.put("fileName", fileName);
         request.put("contentLength", file.bytes());
         request.put("datasetId", "bench");
         JsonNode upload = send(HttpRequest.newBuilder(api.resolve("uploads"))
