@@ -2,6 +2,9 @@ package dev.sluice.domain.chunk;
 
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.RecordScanner;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -132,9 +135,18 @@ public final class ChunkPlanner {
         private static final int QUOTED = 4;
         private static final int QUOTE_IN_QUOTED = 5;
 
+        private static final long ONES = 0x0101010101010101L;
+        private static final long HIGH_BITS = 0x8080808080808080L;
+        private static final long CR_WORD = '\r' * ONES;
+        private static final long LF_WORD = '\n' * ONES;
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+                ByteOrder.LITTLE_ENDIAN);
+
         private final byte delimiter;
         private final byte quote;
         private final long firstLine;
+        private final long delimiterWord;
+        private final long quoteWord;
         private int state = LINE_START;
         private long terminators;
         /** The last byte seen was CR: an LF right after it belongs to the same terminator. */
@@ -146,6 +158,42 @@ public final class ChunkPlanner {
             this.delimiter = (byte) delimiter;
             this.quote = (byte) quote;
             this.firstLine = firstLine;
+            this.delimiterWord = broadcast(delimiter);
+            this.quoteWord = broadcast(quote);
+        }
+
+        private static long broadcast(char c) {
+            return (c & 0xFFL) * ONES;
+        }
+
+        /**
+         * The index of the first byte in {@code [from, end)} that is CR, LF or the byte repeated in {@code word}, or
+         * {@code end}. Eight bytes at a time (the "has zero byte" bit trick): field data is mostly plain bytes.
+         */
+        private static int findStop(byte[] buf, int from, int end, long word) {
+            int i = from;
+            while (i + 8 <= end) {
+                long w = (long) LONGS.get(buf, i);
+                long hits = zeroBytes(w ^ word) | zeroBytes(w ^ CR_WORD) | zeroBytes(w ^ LF_WORD);
+                if (hits != 0) {
+                    // The lowest flagged byte is always a real match; only bytes above one can be false.
+                    return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+                }
+                i += 8;
+            }
+            byte single = (byte) word;
+            while (i < end) {
+                byte b = buf[i];
+                if (b == single || b == '\r' || b == '\n') {
+                    return i;
+                }
+                i++;
+            }
+            return end;
+        }
+
+        private static long zeroBytes(long v) {
+            return (v - ONES) & ~v & HIGH_BITS;
         }
 
         void scan(byte[] buf, int off, int len, long at) {
@@ -165,16 +213,14 @@ public final class ChunkPlanner {
                 byte b = buf[i];
                 switch (st) {
                     case UNQUOTED -> {
-                        while (b != d && b != '\r' && b != '\n') {
-                            if (++i == end) {
-                                break;
-                            }
-                            b = buf[i];
-                        }
-                        if (i == end) {
+                        int stop = findStop(buf, i, end, delimiterWord);
+                        if (stop == end) {
                             cr = false;
+                            i = end;
                             continue;
                         }
+                        i = stop;
+                        b = buf[i];
                         if (b == d) {
                             st = FIELD_START;
                             cr = false;
@@ -200,26 +246,27 @@ public final class ChunkPlanner {
                         i++;
                     }
                     case QUOTED -> {
-                        while (b != q) {
-                            if (b == '\r') {
-                                terms++;
-                                cr = true;
-                            } else {
-                                if (b == '\n' && !cr) {
-                                    terms++;
-                                }
-                                cr = false;
-                            }
-                            if (++i == end) {
-                                break;
+                        int stop = findStop(buf, i, end, quoteWord);
+                        if (stop > i) {
+                            cr = false;
+                            i = stop;
+                            if (i == end) {
+                                continue;
                             }
                             b = buf[i];
                         }
-                        if (i == end) {
-                            continue;
+                        if (b == q) {
+                            cr = false;
+                            st = QUOTE_IN_QUOTED;
+                        } else if (b == '\r') {
+                            terms++;
+                            cr = true;
+                        } else {
+                            if (!cr) {
+                                terms++;
+                            }
+                            cr = false;
                         }
-                        cr = false;
-                        st = QUOTE_IN_QUOTED;
                         i++;
                     }
                     case QUOTE_IN_QUOTED -> {
