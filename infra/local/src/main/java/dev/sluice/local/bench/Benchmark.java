@@ -105,6 +105,7 @@ public final class Benchmark {
                 peakLive = heap.peakLiveBytes();
             }
             result.set("endToEnd", endToEnd);
+            result.put("recordsTableMb", tableMegabytes(sluice));
             // The ceiling is the faster of two COPYs (one before, one after the Sluice run): a slow COPY caught by a
             // checkpoint or a busy core would flatter the ratio.
             ObjectNode secondCopy = rawCopy(sluice, file);
@@ -217,6 +218,17 @@ public final class Benchmark {
         node.put("bucket", sluice.bucketName("UploadBucket"));
         node.put("key", upload.path("key").asText());
         return node;
+    }
+
+    /** Records, their index and the row errors on disk after the run: the storage the cost page prices. */
+    private static long tableMegabytes(LocalSluice sluice) throws Exception {
+        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("SELECT pg_total_relation_size('records') + "
+                        + "pg_total_relation_size('row_errors') + pg_total_relation_size('chunk_ledger')")) {
+            rows.next();
+            return rows.getLong(1) >> 20;
+        }
     }
 
     /** What Sluice replaces: one INSERT per row, autocommit, on a slice of the file. */
