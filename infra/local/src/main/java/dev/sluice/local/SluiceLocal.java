@@ -4,6 +4,7 @@ import dev.sluice.local.cli.Args;
 import dev.sluice.local.bench.BenchCommand;
 import dev.sluice.local.cli.Command;
 import dev.sluice.local.cli.IngestCommand;
+import dev.sluice.local.cli.MigrateCommand;
 import dev.sluice.local.cli.ServeCommand;
 import dev.sluice.local.cli.StackOptions;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ public final class SluiceLocal {
         commands.put("serve", new ServeCommand(out));
         commands.put("ingest", new IngestCommand(out, err));
         commands.put("bench", new BenchCommand(out));
+        commands.put("migrate", new MigrateCommand(out));
         return commands;
     }
 

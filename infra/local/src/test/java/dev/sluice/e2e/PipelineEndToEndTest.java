@@ -180,6 +180,69 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void badRequestsGetSpecificSafeErrors() throws Exception {
+        ApiClient.Response missingName = api.post("uploads", "{\"contentLength\": 10}");
+        assertEquals(400, missingName.status());
+        assertEquals("INVALID_REQUEST", missingName.body().get("error").get("code").asText());
+        assertTrue(missingName.body().get("error").get("message").asText().contains("fileName"), missingName::toString);
+
+        ApiClient.Response notJson = api.post("uploads", "{\"fileName\": \"a.csv\",\n \"contentLength\": }");
+        assertEquals(400, notJson.status());
+        assertTrue(notJson.body().get("error").get("message").asText().contains("line 2"), notJson::toString);
+
+        ApiClient.Response tooBig = api.post("uploads", "{\"fileName\": \"a.csv\", \"contentLength\": 6000000000}");
+        assertEquals(413, tooBig.status());
+        assertEquals("FILE_TOO_LARGE", tooBig.body().get("error").get("code").asText());
+
+        ApiClient.Response badMapping = api.post("uploads",
+                "{\"fileName\": \"a.csv\", \"contentLength\": 5, \"mapping\": {\"cost\": \"Spend\"}}");
+        assertEquals(400, badMapping.status());
+        assertTrue(badMapping.body().get("error").get("message").asText().contains("cost"), badMapping::toString);
+
+        ApiClient.Response unknownRun = api.get("runs/00000000-0000-0000-0000-000000000000");
+        assertEquals(404, unknownRun.status());
+        assertEquals("NOT_FOUND", unknownRun.body().get("error").get("code").asText());
+
+        String runId = api.upload("cursor.csv", smallCsv(3).getBytes(StandardCharsets.UTF_8), null);
+        RUN_IDS.add(runId);
+        api.awaitFinal(runId);
+        ApiClient.Response badCursor = api.get("runs/" + runId + "/records?cursor=!!");
+        assertEquals(400, badCursor.status());
+        ApiClient.Response badLimit = api.get("runs/" + runId + "/errors?limit=5000");
+        assertEquals(400, badLimit.status());
+        assertTrue(badLimit.body().get("error").get("message").asText().contains("limit"));
+
+        for (ApiClient.Response response : List.of(missingName, notJson, tooBig, badMapping, unknownRun, badCursor,
+                badLimit)) {
+            String body = response.body().toString();
+            assertFalse(body.contains("Exception") || body.contains("at dev.sluice"), () -> "no stack trace: " + body);
+        }
+    }
+
+    @Test
+    void aPresignedUrlAcceptsExactlyItsKeyAndLength() throws Exception {
+        ObjectNode request = api.json.createObjectNode();
+        request.put("fileName", "exact.csv");
+        request.put("contentLength", 20);
+        JsonNode created = api.post("uploads", api.json.writeValueAsString(request)).body();
+        String url = created.get("uploadUrl").asText();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> wrongLength = http.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(url)).header("Content-Type", "text/csv")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(21))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, wrongLength.statusCode(), "a body of another length is refused");
+        String otherKey = url.replace("exact.csv", "other.csv");
+        java.net.http.HttpResponse<String> wrongKey = http.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(otherKey)).header("Content-Type", "text/csv")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x".repeat(20))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, wrongKey.statusCode(), "the signature covers exactly one key");
+        assertEquals("CREATED", api.run(created.get("runId").asText()).get("status").asText(),
+                "nothing arrived, so nothing started");
+    }
+
+    @Test
     void theSameS3NotificationDeliveredTwiceCreatesOneRun() throws Exception {
         String ingestQueue = sluice.queueUrl("IngestQueue");
         sluice.pauseEventSource("SplitFunction");

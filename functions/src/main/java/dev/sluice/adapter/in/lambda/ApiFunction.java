@@ -40,13 +40,18 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9_.@:-]{1,128}");
     private static final int DEFAULT_PAGE = 100;
     private static final int MAX_PAGE = 1000;
-    /** Without an authorizer (the local runtime) every caller is this one user. */
+    /**
+     * Without an authorizer every caller is one user: on the local runtime the laptop's owner, who may see every
+     * run (partner drops included); on AWS before Cognito is configured, an anonymous user who sees only its own.
+     */
     static final String LOCAL_OWNER = "local";
+    static final String ANONYMOUS_OWNER = "anonymous";
 
     private final CreateUpload createUpload;
     private final RunRepository runs;
     private final RecordRepository records;
     private final ObjectMapper json;
+    private final boolean localRuntime;
 
     public ApiFunction() {
         this(new Components(Settings.fromEnvironment(System.getenv())));
@@ -57,6 +62,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         this.runs = components.runs();
         this.records = components.records();
         this.json = components.json();
+        this.localRuntime = components.settings().localRuntime();
     }
 
     @Override
@@ -283,11 +289,11 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private record Caller(String owner, boolean admin) {
     }
 
-    private static Caller caller(APIGatewayV2HTTPEvent event) {
+    private Caller caller(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
         if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
                 || context.getAuthorizer().getJwt().getClaims() == null) {
-            return new Caller(LOCAL_OWNER, false);
+            return localRuntime ? new Caller(LOCAL_OWNER, true) : new Caller(ANONYMOUS_OWNER, false);
         }
         Map<String, String> claims = context.getAuthorizer().getJwt().getClaims();
         String subject = claims.getOrDefault("sub", "");
