@@ -198,53 +198,61 @@ public abstract class RecordScanner {
         final long base = position - off;
         final char delim = (char) delimiter;
         final char q = (char) quote;
+        int st = state;
+        int fields = completedFields;
+        boolean consumedPlain = false;
         int i = off;
         while (i < end) {
-            int current = state;
-            if (current == QUOTED) {
-                int j = i;
-                while (j < end) {
-                    char c = buf[j];
-                    if (c == q || c == CR || c == LF) {
-                        break;
+            char c = buf[i];
+            if (c != CR && c != LF) {
+                if (st == UNQUOTED || st == AFTER_CLOSE) {
+                    if (c == delim) {
+                        fields++;
+                        st = FIELD_START;
                     }
-                    j++;
+                    i++;
+                    consumedPlain = true;
+                    continue;
                 }
-                if (j > i) {
-                    previousWasCr = false;
-                    previousWasLineEnd = false;
-                    i = j;
-                    if (i == end) {
-                        break;
+                if (st == FIELD_START) {
+                    if (c == delim) {
+                        fields++;
+                        i++;
+                        consumedPlain = true;
+                        continue;
                     }
-                }
-            } else if (current == UNQUOTED || current == AFTER_CLOSE) {
-                int j = i;
-                while (j < end) {
-                    char c = buf[j];
-                    if (c == delim || c == CR || c == LF) {
-                        break;
+                    if (c != q) {
+                        st = UNQUOTED;
+                        i++;
+                        consumedPlain = true;
+                        continue;
                     }
-                    j++;
-                }
-                if (j > i) {
-                    previousWasCr = false;
-                    previousWasLineEnd = false;
-                    i = j;
-                    if (i == end) {
-                        break;
-                    }
+                } else if (st == QUOTED && c != q) {
+                    i++;
+                    consumedPlain = true;
+                    continue;
                 }
             }
-            step(buf[i], base + i, 1);
+            state = st;
+            completedFields = fields;
+            if (consumedPlain) {
+                previousWasCr = false;
+                previousWasLineEnd = false;
+                consumedPlain = false;
+            }
+            step(c, base + i, 1);
+            st = state;
+            fields = completedFields;
             i++;
+        }
+        state = st;
+        completedFields = fields;
+        if (consumedPlain) {
+            previousWasCr = false;
+            previousWasLineEnd = false;
         }
     }
 
-    /**
-     * Ends the input at {@code position}. A record still open ends here, even inside an unclosed quote: the rest
-     * of the input is then one final record, which the reader reports as unterminated.
-     */
     protected final void endOfInput(long position) {
         if (ended) {
             return;

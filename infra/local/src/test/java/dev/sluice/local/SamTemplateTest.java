@@ -47,7 +47,7 @@ class SamTemplateTest {
         assertEquals(10, dead.sqsEvents().getFirst().batchSize());
 
         assertTrue(load.environment().containsKey("DB_PASSWORD"), "Globals environment merged in");
-        assertEquals("50000", load.environment().get("CHUNK_MAX_RECORDS"));
+        assertEquals("5", load.environment().get("INGEST_MAX_RECEIVE_COUNT"));
     }
 
     @Test
