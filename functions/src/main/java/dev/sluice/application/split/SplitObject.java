@@ -47,6 +47,10 @@ public final class SplitObject {
     /** What happened to one notification. */
     public enum Outcome { SPLIT, FAILED, SKIPPED_DUPLICATE, IGNORED }
 
+    /** The outcome and the run it concerns (null when the object belongs to no run). */
+    public record Result(Outcome outcome, String runId) {
+    }
+
     public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits, Clock clock) {
         this.objects = objects;
         this.runs = runs;
@@ -59,20 +63,20 @@ public final class SplitObject {
      * Splits the object named by one notification. On the last delivery attempt a failure ends the run as FAILED
      * instead of leaving it SPLITTING forever; earlier failures are rethrown so SQS delivers the event again.
      */
-    public Outcome split(S3ObjectEvent event, boolean lastAttempt) {
+    public Result split(S3ObjectEvent event, boolean lastAttempt) {
         Optional<String> runId = runFor(event);
         if (runId.isEmpty()) {
-            return Outcome.IGNORED;
+            return new Result(Outcome.IGNORED, null);
         }
         try {
-            return split(event, runId.get());
+            return new Result(split(event, runId.get()), runId.get());
         } catch (RuntimeException e) {
             if (!lastAttempt) {
                 throw e;
             }
             runs.fail(runId.get(), "SPLIT_FAILED", "The file could not be read after repeated attempts ("
                     + e.getClass().getSimpleName() + "). Re-upload it or ask an operator to check the logs.");
-            return Outcome.FAILED;
+            return new Result(Outcome.FAILED, runId.get());
         }
     }
 

@@ -21,7 +21,10 @@ import dev.sluice.application.upload.UploadRequest;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
 import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.RunStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +42,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9_.@:-]{1,128}");
     private static final int DEFAULT_PAGE = 100;
+    static final Duration STALLED_AFTER = Duration.ofMinutes(15);
     private static final int MAX_PAGE = 1000;
     /**
      * Without an authorizer every caller is one user: on the local runtime the laptop's owner, who may see every
@@ -220,6 +224,11 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         node.put("runId", run.runId());
         node.put("status", run.status().name());
         node.put("final", run.status().isFinal());
+        // Runs must always finish (DESIGN invariant 5). A live run's item changes at least once per chunk counted,
+        // and a chunk is redelivered within ChunkQueue's 12-minute visibility timeout; no change for longer than
+        // that means something outside the normal retry path went wrong, and the run says so.
+        node.put("stalled", !run.status().isFinal() && run.status() != RunStatus.CREATED && run.updatedAt() != null
+                && run.updatedAt().isBefore(Instant.now().minus(STALLED_AFTER)));
         node.put("datasetId", run.datasetId());
         node.put("fileName", run.fileName());
         node.put("source", run.source().name().toLowerCase(java.util.Locale.ROOT));

@@ -44,7 +44,7 @@ public final class DeadChunkFunction implements RequestHandler<SQSEvent, SQSBatc
                     LOG.error("dead message {} is not a chunk message: {}", message.getMessageId(), e.getMessage());
                     continue;
                 }
-                try (AutoCloseable ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
+                try (Telemetry.LogContext ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
                     LoadChunk.Result result = loadChunk.markDead(chunk);
                     LOG.warn("chunk {} (records {}-{}) is {}{}", chunk.chunkNo(), chunk.firstRecord(),
                             chunk.lastRecord(), result.entry().outcome(),

@@ -56,7 +56,7 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
             LOG.error("message {} is not a chunk message: {}", message.getMessageId(), e.getMessage());
             return false;
         }
-        try (AutoCloseable ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
+        try (Telemetry.LogContext ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
             LoadChunk.Result result = Telemetry.traced("load", chunk.runId(), () -> loadChunk.load(chunk));
             LOG.info("chunk {} records {}-{}: stored {}, rejected {}, loaded now {}, counted now {}; "
                             + "ledger check {} ms, read+parse+write {} ms, count {} ms{}",

@@ -60,9 +60,11 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     private void split(S3ObjectEvent objectEvent, boolean lastAttempt) {
-        SplitObject.Outcome outcome = Telemetry.traced("split", null,
-                () -> splitObject.split(objectEvent, lastAttempt));
-        LOG.info("s3://{}/{} ({} bytes): {}", objectEvent.bucket(), objectEvent.key(), objectEvent.size(), outcome);
+        SplitObject.Result result = Telemetry.traced("split", null, () -> splitObject.split(objectEvent, lastAttempt));
+        try (Telemetry.LogContext ignored = Telemetry.logContext(result.runId(), null)) {
+            LOG.info("s3://{}/{} ({} bytes): {}", objectEvent.bucket(), objectEvent.key(), objectEvent.size(),
+                    result.outcome());
+        }
     }
 
     /** The S3 event notification JSON (eventVersion 2.x); s3:TestEvent messages carry no records. */

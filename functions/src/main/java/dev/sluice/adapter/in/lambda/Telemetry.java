@@ -42,9 +42,17 @@ final class Telemetry {
         }
     }
 
+    /** Log fields for the duration of a try block. */
+    interface LogContext extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Puts run id and chunk number on every log line of the current record. */
-    static AutoCloseable logContext(String runId, Integer chunkNo) {
-        MDC.put("runId", runId);
+    static LogContext logContext(String runId, Integer chunkNo) {
+        if (runId != null) {
+            MDC.put("runId", runId);
+        }
         if (chunkNo != null) {
             MDC.put("chunkNo", chunkNo.toString());
         }
