@@ -52,9 +52,11 @@ function render(card, run) {
   const done = run.stored + run.errors;
   const progress = card.querySelector('progress');
   progress.value = run.records > 0 ? done / run.records : (FINAL.has(run.status) ? 1 : 0);
-  card.querySelector('.counts').textContent =
-    `${done.toLocaleString()} of ${run.records.toLocaleString()}${run.recordsTotalKnown ? '' : '+'} records · ` +
-    `${run.stored.toLocaleString()} stored · ${run.errors.toLocaleString()} rejected`;
+  card.querySelector('.counts').textContent = run.failure
+    ? 'Nothing was loaded from this file.'
+    : `${done.toLocaleString()} of ${run.records.toLocaleString()}${run.recordsTotalKnown ? '' : '+'} records · ` +
+      `${run.stored.toLocaleString()} stored · ${run.errors.toLocaleString()} rejected` +
+      (run.stalled ? ' · no progress for 15 minutes' : '');
   const failure = card.querySelector('.failure');
   failure.hidden = !run.failure;
   if (run.failure) failure.textContent = run.failure.message;
