@@ -110,67 +110,13 @@ public abstract class RecordScanner {
     }
 
     /**
-     * The hot loop of the splitter. Bytes that are neither CR, LF nor a quote are handled inline (skip within a
-     * field, count a delimiter, open an unquoted field) with the state in locals; everything else goes through
-     * {@link #step}. Both paths make the same transitions.
+     * Single-byte encodings, one {@link #step} per byte: the profiler's and the reader's use, on at most a MiB or a
+     * chunk. The splitter's hot loop over whole objects is {@code ChunkPlanner}'s own scanner.
      */
     private void scanSingleBytes(byte[] buf, int off, int len, long position) {
-        final int end = off + len;
         final long base = position - off;
-        final byte delim = (byte) delimiter;
-        final byte q = (byte) quote;
-        int st = state;
-        int fields = completedFields;
-        boolean consumedPlain = false;
-        int i = off;
-        while (i < end) {
-            byte b = buf[i];
-            if (b != CR && b != LF) {
-                if (st == UNQUOTED || st == AFTER_CLOSE) {
-                    if (b == delim) {
-                        fields++;
-                        st = FIELD_START;
-                    }
-                    i++;
-                    consumedPlain = true;
-                    continue;
-                }
-                if (st == FIELD_START) {
-                    if (b == delim) {
-                        fields++;
-                        i++;
-                        consumedPlain = true;
-                        continue;
-                    }
-                    if (b != q) {
-                        st = UNQUOTED;
-                        i++;
-                        consumedPlain = true;
-                        continue;
-                    }
-                } else if (st == QUOTED && b != q) {
-                    i++;
-                    consumedPlain = true;
-                    continue;
-                }
-            }
-            state = st;
-            completedFields = fields;
-            if (consumedPlain) {
-                previousWasCr = false;
-                previousWasLineEnd = false;
-                consumedPlain = false;
-            }
-            step(b & 0xFF, base + i, 1);
-            st = state;
-            fields = completedFields;
-            i++;
-        }
-        state = st;
-        completedFields = fields;
-        if (consumedPlain) {
-            previousWasCr = false;
-            previousWasLineEnd = false;
+        for (int i = off; i < off + len; i++) {
+            step(buf[i] & 0xFF, base + i, 1);
         }
     }
 

@@ -18,7 +18,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * DynamoDB Local in server mode with its SQLite files under {@code DATA_DIR/dynamodb}. {@code -sharedDb}
  * makes the tables independent of the credentials and region a client signs with.
  */
-public final class DynamoDbEmulator implements AutoCloseable {
+public final class DynamoDbEmulator implements Emulator {
     private final DynamoDBProxyServer server;
     private final URI endpoint;
 
@@ -69,20 +69,7 @@ public final class DynamoDbEmulator implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping", e);
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("could not stop cleanly", e);
-        }
-    }
-
-    private void stop() throws Exception {
+    public void stop() throws Exception {
         server.stop();
     }
 }

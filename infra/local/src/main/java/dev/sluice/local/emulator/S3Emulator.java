@@ -19,7 +19,7 @@ import org.jclouds.filesystem.reference.FilesystemConstants;
  * {@code DATA_DIR/s3}. SigV4 is checked, so presigned URLs behave like S3's (wrong signature, expired URL
  * or another Content-Type → 403).
  */
-public final class S3Emulator implements AutoCloseable {
+public final class S3Emulator implements Emulator {
     private final S3Proxy proxy;
     private final BlobStoreContext context;
     private final BlobStore blobStore;
@@ -74,20 +74,7 @@ public final class S3Emulator implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping", e);
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("could not stop cleanly", e);
-        }
-    }
-
-    private void stop() throws Exception {
+    public void stop() throws Exception {
         try {
             proxy.stop();
         } finally {

@@ -27,7 +27,7 @@ import scala.Option;
  * are written through to an H2 database under {@code DATA_DIR/sqs} (ElasticMQ's {@code messages-storage})
  * and restored at start, so queued messages survive a restart.
  */
-public final class SqsEmulator implements AutoCloseable {
+public final class SqsEmulator implements Emulator {
     private final ActorSystem actorSystem;
     private final SQSRestServer server;
     private final URI endpoint;
@@ -81,20 +81,7 @@ public final class SqsEmulator implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        try {
-            stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping", e);
-        } catch (IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("could not stop cleanly", e);
-        }
-    }
-
-    private void stop() throws Exception {
+    public void stop() throws Exception {
         try {
             server.stopAndWait();
         } finally {
