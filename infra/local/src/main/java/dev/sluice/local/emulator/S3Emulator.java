@@ -1,6 +1,5 @@
 package dev.sluice.local.emulator;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package dev.sluice.local.emulator;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
