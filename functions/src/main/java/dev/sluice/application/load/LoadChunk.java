@@ -9,6 +9,7 @@ import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import dev.sluice.domain.validation.ChunkOutcome;
 import dev.sluice.domain.validation.ChunkReader;
+import dev.sluice.domain.validation.RecordSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,11 +31,13 @@ public final class LoadChunk {
     }
 
     /**
-     * Where one delivery spent its time, in milliseconds (logged with every chunk for operators): checking the
-     * ledger, reading + parsing + writing in one streaming transaction, and counting in DynamoDB.
+     * Where one delivery spent its time, in milliseconds (logged with every chunk for operators): the streaming
+     * transaction (ledger row, ranged GET, parse, COPY) and counting in DynamoDB.
      */
-    public record Timings(long readMillis, long writeMillis, long countMillis) {
-        static final Timings NONE = new Timings(0, 0, 0);
+    public record Timings(long writeMillis, long countMillis) {
+    }
+
+    private record Counted(boolean countedNow, Optional<RunStatus> finished) {
     }
 
     public LoadChunk(ObjectStore objects, RunRepository runs, RecordRepository records) {
@@ -43,49 +46,29 @@ public final class LoadChunk {
         this.records = records;
     }
 
+    /** Loads a chunk unless the ledger has it already (then only counts it, which is idempotent too). */
     public Result load(ChunkMessage chunk) {
         long started = System.nanoTime();
-        Optional<LedgerEntry> existing = records.ledgerEntry(chunk.runId(), chunk.chunkNo());
-        long read = System.nanoTime();
-        LedgerEntry entry;
-        boolean loadedNow = false;
-        if (existing.isPresent()) {
-            entry = existing.get();
-        } else {
-            RecordRepository.LoadResult loaded = records.load(chunk, chunk.datasetId(), sink -> {
-                try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), chunk.startByte(),
-                        chunk.endByte())) {
-                    ChunkOutcome outcome = ChunkReader.read(bytes, chunk, sink);
-                    if (outcome.records() != chunk.recordCount()) {
-                        throw new IllegalStateException("chunk " + chunk.chunkNo() + " of run " + chunk.runId()
-                                + " held " + outcome.records() + " records, the splitter planned "
-                                + chunk.recordCount());
-                    }
-                    return outcome.records();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of s3://"
-                            + chunk.bucket() + "/" + chunk.key(), e);
-                }
-            });
-            entry = loaded.entry();
-            loadedNow = loaded.loadedNow();
-        }
+        RecordRepository.LoadResult loaded = records.load(chunk, chunk.datasetId(), sink -> parse(chunk, sink));
         long written = System.nanoTime();
-        Result result = count(chunk, entry, loadedNow);
-        long counted = System.nanoTime();
-        return new Result(result.entry(), loadedNow, result.countedNow(), result.finished(), new Timings(
-                (read - started) / 1_000_000, (written - read) / 1_000_000, (counted - written) / 1_000_000));
+        Counted counted = count(chunk, loaded.entry(), "declared dead before this delivery");
+        long done = System.nanoTime();
+        return new Result(loaded.entry(), loaded.loadedNow(), counted.countedNow(), counted.finished(),
+                new Timings((written - started) / 1_000_000, (done - written) / 1_000_000));
     }
 
-    private Result count(ChunkMessage chunk, LedgerEntry entry, boolean loadedNow) {
-        boolean countedNow;
-        if ("dead".equals(entry.outcome())) {
-            countedNow = runs.countDeadChunk(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
-                    chunk.recordCount(), "declared dead before this delivery"));
-        } else {
-            countedNow = runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected());
+    private int parse(ChunkMessage chunk, RecordSink sink) {
+        try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), chunk.startByte(), chunk.endByte())) {
+            ChunkOutcome outcome = ChunkReader.read(bytes, chunk, sink);
+            if (outcome.records() != chunk.recordCount()) {
+                throw new IllegalStateException("chunk " + chunk.chunkNo() + " of run " + chunk.runId() + " held "
+                        + outcome.records() + " records, the splitter planned " + chunk.recordCount());
+            }
+            return outcome.records();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of s3://" + chunk.bucket() + "/"
+                    + chunk.key(), e);
         }
-        return new Result(entry, loadedNow, countedNow, runs.finishIfComplete(chunk.runId()), Timings.NONE);
     }
 
     /**
@@ -93,20 +76,19 @@ public final class LoadChunk {
      * counting step failed, not the load), it is counted as loaded; otherwise its records become row errors.
      */
     public Result markDead(ChunkMessage chunk) {
-        Optional<LedgerEntry> existing = records.ledgerEntry(chunk.runId(), chunk.chunkNo());
-        if (existing.isPresent()) {
-            return count(chunk, existing.get(), false);
-        }
         String reason = runs.lastChunkFailure(chunk.runId(), chunk.chunkNo()).orElse("no failure was recorded");
         LedgerEntry entry = records.markDead(chunk, reason);
-        boolean countedNow;
-        if ("dead".equals(entry.outcome())) {
-            countedNow = runs.countDeadChunk(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
-                    chunk.recordCount(), reason));
-        } else {
-            countedNow = runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected());
-        }
-        return new Result(entry, false, countedNow, runs.finishIfComplete(chunk.runId()), Timings.NONE);
+        Counted counted = count(chunk, entry, reason);
+        return new Result(entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0));
+    }
+
+    /** Counts the chunk as the ledger has it, loaded or dead, once; then finishes the run if it was the last. */
+    private Counted count(ChunkMessage chunk, LedgerEntry entry, String deadReason) {
+        boolean countedNow = "dead".equals(entry.outcome())
+                ? runs.countDeadChunk(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
+                        chunk.recordCount(), deadReason))
+                : runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected());
+        return new Counted(countedNow, runs.finishIfComplete(chunk.runId()));
     }
 
     /** Remembers why this attempt failed; the run's dead-chunk entry quotes it. */

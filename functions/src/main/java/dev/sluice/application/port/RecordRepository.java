@@ -12,8 +12,6 @@ public interface RecordRepository {
     record LedgerEntry(int chunkNo, String outcome, int stored, int rejected) {
     }
 
-    Optional<LedgerEntry> ledgerEntry(String runId, int chunkNo);
-
     /**
      * Loads one chunk in one transaction with its ledger row, parsing while it writes: the ledger row is claimed
      * first, then {@code parse} feeds records into the store's bulk load as it reads them. When the ledger row
@@ -31,7 +29,10 @@ public interface RecordRepository {
     record LoadResult(LedgerEntry entry, boolean loadedNow) {
     }
 
-    /** Writes a CHUNK_FAILED row error for every record of a chunk that could not be loaded, once. */
+    /**
+     * Writes a CHUNK_FAILED row error for every record of a chunk that could not be loaded, once. When the ledger
+     * has the chunk already (loaded after all, or declared dead before), nothing is written and that entry returned.
+     */
     LedgerEntry markDead(ChunkMessage chunk, String reason);
 
     Page<StoredRecord> records(String runId, long afterRecordNo, int limit);

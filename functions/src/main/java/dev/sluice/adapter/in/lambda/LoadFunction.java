@@ -59,10 +59,9 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
         try (Telemetry.LogContext ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
             LoadChunk.Result result = Telemetry.traced("load", chunk.runId(), () -> loadChunk.load(chunk));
             LOG.info("chunk {} records {}-{}: stored {}, rejected {}, loaded now {}, counted now {}; "
-                            + "ledger check {} ms, read+parse+write {} ms, count {} ms{}",
+                            + "read+parse+write {} ms, count {} ms{}",
                     chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.entry().stored(),
-                    result.entry().rejected(), result.loadedNow(), result.countedNow(), result.timings().readMillis(),
-                    result.timings().writeMillis(), result.timings().countMillis(),
+                    result.entry().rejected(), result.loadedNow(), result.countedNow(), result.timings().writeMillis(), result.timings().countMillis(),
                     result.finished().map(s -> ", run finished " + s).orElse(""));
             return true;
         } catch (Exception e) {

@@ -31,11 +31,6 @@ public final class PostgresRecordRepository implements RecordRepository {
     }
 
     @Override
-    public Optional<LedgerEntry> ledgerEntry(String runId, int chunkNo) {
-        return withConnection(connection -> readLedger(connection, runId, chunkNo));
-    }
-
-    @Override
     public LoadResult load(ChunkMessage chunk, String datasetId, ChunkParse parse) {
         return inTransaction(connection -> {
             // The ledger row goes first: a concurrent delivery of the same chunk blocks on its primary key until
