@@ -15,8 +15,8 @@ public interface RunRepository {
 
     List<Run> listByOwner(String owner, int limit);
 
-    /** CREATED/RECEIVED (or a retried SPLITTING) becomes SPLITTING; false when the run is past that. */
-    boolean startSplitting(String runId);
+    /** CREATED/RECEIVED (or a retried SPLITTING) becomes SPLITTING: the run as it now is, or empty when past that. */
+    Optional<Run> startSplitting(String runId);
 
     void recordFileFacts(String runId, Run.FileFacts facts);
 

@@ -81,11 +81,12 @@ public final class SplitObject {
     }
 
     private Outcome split(S3ObjectEvent event, String runId) {
-        if (!runs.startSplitting(runId)) {
+        Optional<Run> splitting = runs.startSplitting(runId);
+        if (splitting.isEmpty()) {
             // A repeated notification for a run that is already loading or finished.
             return Outcome.SKIPPED_DUPLICATE;
         }
-        Run run = runs.find(runId).orElseThrow();
+        Run run = splitting.get();
         if (event.size() > limits.maxFileBytes()) {
             runs.fail(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
                     + " bytes; the limit is " + limits.maxFileBytes() + " bytes.");

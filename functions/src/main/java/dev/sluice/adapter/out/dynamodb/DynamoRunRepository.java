@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -80,8 +81,8 @@ public final class DynamoRunRepository implements RunRepository {
     }
 
     @Override
-    public boolean startSplitting(String runId) {
-        return conditionalUpdate(runId,
+    public Optional<Run> startSplitting(String runId) {
+        return conditionalUpdateReturningRun(runId,
                 "SET #status = :splitting, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now",
                 "#status IN (:created, :received, :splitting)",
                 Map.of(":splitting", s(RunStatus.SPLITTING.name()), ":statusKey", s("STATUS#SPLITTING"),
@@ -226,17 +227,29 @@ public final class DynamoRunRepository implements RunRepository {
 
     private boolean conditionalUpdate(String runId, String update, String condition,
             Map<String, AttributeValue> values) {
+        return update(runId, update, condition, values, ReturnValue.NONE).isPresent();
+    }
+
+    /** The run as the update left it, in the same round trip, or empty when the condition failed. */
+    private Optional<Run> conditionalUpdateReturningRun(String runId, String update, String condition,
+            Map<String, AttributeValue> values) {
+        return update(runId, update, condition, values, ReturnValue.ALL_NEW).map(RunItems::fromItem);
+    }
+
+    private Optional<Map<String, AttributeValue>> update(String runId, String update, String condition,
+            Map<String, AttributeValue> values, ReturnValue returnValue) {
         Map<String, String> names = attributeNames(update + " " + condition);
         try {
             UpdateItemRequest.Builder request = UpdateItemRequest.builder().tableName(table).key(runKey(runId))
-                    .updateExpression(update).conditionExpression(condition).expressionAttributeValues(values);
+                    .updateExpression(update).conditionExpression(condition).expressionAttributeValues(values)
+                    .returnValues(returnValue);
             if (!names.isEmpty()) {
                 request.expressionAttributeNames(names);
             }
-            dynamo.updateItem(request.build());
-            return true;
+            Map<String, AttributeValue> attributes = dynamo.updateItem(request.build()).attributes();
+            return Optional.of(attributes == null ? Map.of() : attributes);
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

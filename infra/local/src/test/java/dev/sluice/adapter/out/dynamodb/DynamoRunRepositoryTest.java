@@ -60,7 +60,7 @@ class DynamoRunRepositoryTest {
     @Test
     void aChunkCountedTwiceConcurrentlyIsCountedOnceAndTheRunFinishesOnce() throws Exception {
         String runId = newRun();
-        assertTrue(runs.startSplitting(runId));
+        assertEquals(RunStatus.SPLITTING, runs.startSplitting(runId).orElseThrow().status(), "returns the run as updated");
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<Boolean>> counted = new ArrayList<>();
@@ -127,7 +127,7 @@ class DynamoRunRepositoryTest {
         runs.countChunk(runId, 1, 10, 0);
         assertEquals(Optional.of(RunStatus.SUCCEEDED), runs.finishIfComplete(runId));
         assertFalse(runs.fail(runId, "X", "late failure"));
-        assertFalse(runs.startSplitting(runId), "a repeated S3 event does not split a finished run");
+        assertFalse(runs.startSplitting(runId).isPresent(), "a repeated S3 event does not split a finished run");
         assertEquals(RunStatus.SUCCEEDED, runs.find(runId).orElseThrow().status());
     }
 

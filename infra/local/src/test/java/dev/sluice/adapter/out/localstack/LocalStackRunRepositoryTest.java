@@ -52,7 +52,7 @@ class LocalStackRunRepositoryTest {
             String runId = UUID.randomUUID().toString();
             runs.create(Run.created(runId, "local", "default", "f.csv", "b", "k", RunSource.UPLOAD,
                     RunStatus.CREATED, 10, Map.of(), Clock.systemUTC().instant()));
-            assertTrue(runs.startSplitting(runId));
+            assertTrue(runs.startSplitting(runId).isPresent());
             assertTrue(runs.finishSplitting(runId, 10, 1));
             assertTrue(runs.countChunk(runId, 1, 10, 0));
             assertFalse(runs.countChunk(runId, 1, 10, 0));
