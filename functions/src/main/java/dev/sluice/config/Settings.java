@@ -24,6 +24,7 @@ public record Settings(
         int databasePoolSize,
         int ingestMaxReceiveCount,
         boolean localRuntime,
+        boolean xrayTracing,
         Optional<URI> s3Endpoint,
         Optional<URI> s3PublicEndpoint,
         Optional<URI> sqsEndpoint,
@@ -35,6 +36,7 @@ public record Settings(
     }
 
     public static Settings fromEnvironment(Map<String, String> env) {
+        boolean localRuntime = Boolean.parseBoolean(env.getOrDefault("SLUICE_LOCAL", "false"));
         return new Settings(
                 env.getOrDefault("AWS_REGION", "us-east-1"),
                 required(env, "RUNS_TABLE"),
@@ -49,7 +51,9 @@ public record Settings(
                 Long.parseLong(env.getOrDefault("MAX_FILE_BYTES", "5368709120")),
                 Integer.parseInt(env.getOrDefault("DB_POOL_SIZE", "1")),
                 Integer.parseInt(env.getOrDefault("INGEST_MAX_RECEIVE_COUNT", "5")),
-                Boolean.parseBoolean(env.getOrDefault("SLUICE_LOCAL", "false")),
+                localRuntime,
+                // On Lambda (Tracing: Active) the runtime provides the segment; elsewhere there is no X-Ray daemon.
+                env.containsKey("AWS_LAMBDA_FUNCTION_NAME") && !localRuntime,
                 uri(env, "AWS_ENDPOINT_URL_S3"),
                 uri(env, "SLUICE_S3_PUBLIC_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_S3")),
                 uri(env, "AWS_ENDPOINT_URL_SQS"),

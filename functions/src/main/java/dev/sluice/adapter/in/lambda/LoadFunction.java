@@ -24,6 +24,7 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
 
     private final LoadChunk loadChunk;
     private final ObjectMapper json;
+    private final boolean tracing;
 
     public LoadFunction() {
         this(new Components(Settings.fromEnvironment(System.getenv())));
@@ -32,6 +33,7 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
     public LoadFunction(Components components) {
         this.loadChunk = components.loadChunk();
         this.json = components.json();
+        this.tracing = components.settings().xrayTracing();
     }
 
     @Override
@@ -57,7 +59,7 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
             return false;
         }
         try (Telemetry.LogContext ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
-            LoadChunk.Result result = Telemetry.traced("load", chunk.runId(), () -> loadChunk.load(chunk));
+            LoadChunk.Result result = Telemetry.traced(tracing, "load", chunk.runId(), () -> loadChunk.load(chunk));
             LOG.info("chunk {} records {}-{}: stored {}, rejected {}, loaded now {}, counted now {}; "
                             + "read+parse+write {} ms, count {} ms{}",
                     chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.entry().stored(),

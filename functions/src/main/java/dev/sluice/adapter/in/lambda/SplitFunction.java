@@ -23,6 +23,7 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
 
     private final SplitObject splitObject;
     private final ObjectMapper json;
+    private final boolean tracing;
     private final int maxReceiveCount;
 
     public SplitFunction() {
@@ -32,6 +33,7 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
     public SplitFunction(Components components) {
         this.splitObject = components.splitObject();
         this.json = components.json();
+        this.tracing = components.settings().xrayTracing();
         this.maxReceiveCount = components.settings().ingestMaxReceiveCount();
     }
 
@@ -60,7 +62,7 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     private void split(S3ObjectEvent objectEvent, boolean lastAttempt) {
-        SplitObject.Result result = Telemetry.traced("split", null, () -> splitObject.split(objectEvent, lastAttempt));
+        SplitObject.Result result = Telemetry.traced(tracing, "split", null, () -> splitObject.split(objectEvent, lastAttempt));
         try (Telemetry.LogContext ignored = Telemetry.logContext(result.runId(), null)) {
             LOG.info("s3://{}/{} ({} bytes): {}", objectEvent.bucket(), objectEvent.key(), objectEvent.size(),
                     result.outcome());

@@ -12,9 +12,6 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * no X-Ray daemon or trace header, so subsegments are skipped rather than logging "context missing" each time.
  */
 final class Telemetry {
-    private static final boolean TRACING = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
-            && System.getenv("_X_AMZN_TRACE_ID") != null;
-
     private Telemetry() {
     }
 
@@ -23,9 +20,9 @@ final class Telemetry {
         return PowertoolsLogging.withLogging(context, work);
     }
 
-    /** Runs work in an X-Ray subsegment named after the step, annotated with the run id. */
-    static <T> T traced(String step, String runId, Supplier<T> work) {
-        if (!TRACING) {
+    /** Runs work in an X-Ray subsegment named after the step, annotated with the run id, when tracing is on. */
+    static <T> T traced(boolean tracing, String step, String runId, Supplier<T> work) {
+        if (!tracing) {
             return work.get();
         }
         Subsegment subsegment = AWSXRay.beginSubsegment(step);
