@@ -177,6 +177,11 @@ public final class ChunkReader {
         }
     }
 
+    @FunctionalInterface
+    private interface ValueParser<T> {
+        T parse(String raw) throws InvalidValueException;
+    }
+
     private static final class Validator {
         private final Layout layout;
         private final NumberStyle style;
@@ -271,22 +276,16 @@ public final class ChunkReader {
         }
 
         private BigDecimal decimal(CSVRecord record, int index, CanonicalField field, Errors errors) {
-            if (index < 0) {
-                return null;
-            }
-            String raw = record.get(index);
-            if (FieldParsers.isBlank(raw)) {
-                return null;
-            }
-            try {
-                return FieldParsers.parseDecimal(raw, style);
-            } catch (InvalidValueException e) {
-                errors.add(column(field), e, raw);
-                return null;
-            }
+            return optionalMetric(record, index, field, errors, raw -> FieldParsers.parseDecimal(raw, style));
         }
 
         private Long integer(CSVRecord record, int index, CanonicalField field, Errors errors) {
+            return optionalMetric(record, index, field, errors, raw -> FieldParsers.parseInteger(raw, style));
+        }
+
+        /** A metric column: absent or blank is null; a value that does not parse is an error on its column. */
+        private <T> T optionalMetric(CSVRecord record, int index, CanonicalField field, Errors errors,
+                ValueParser<T> parser) {
             if (index < 0) {
                 return null;
             }
@@ -295,7 +294,7 @@ public final class ChunkReader {
                 return null;
             }
             try {
-                return FieldParsers.parseInteger(raw, style);
+                return parser.parse(raw);
             } catch (InvalidValueException e) {
                 errors.add(column(field), e, raw);
                 return null;
