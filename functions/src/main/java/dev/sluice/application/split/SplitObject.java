@@ -5,6 +5,7 @@ import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.chunk.PlanSummary;
+import dev.sluice.domain.chunk.PlannedChunk;
 import dev.sluice.domain.csv.FileProfile;
 import dev.sluice.domain.csv.FileRejectedException;
 import dev.sluice.domain.mapping.CanonicalField;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The splitter use case: one streaming pass over an uploaded object. Profiles the first MiB (encoding,
@@ -31,7 +33,8 @@ import java.util.UUID;
  * messages in batches while it streams, so loaders start before the scan ends.
  */
 public final class SplitObject {
-    /** Chunk messages are sent in SQS batches of ten; progress is written every this many batches. */
+    /** Chunk messages go out ten at a time, SendMessageBatch's limit; progress is written every fifth batch. */
+    private static final int CHUNKS_PER_SEND = 10;
     private static final int BATCHES_PER_PROGRESS_UPDATE = 5;
 
     private final ObjectStore objects;
@@ -158,7 +161,7 @@ public final class SplitObject {
     }
 
     /** Collects planned chunks into SQS batches and sends each batch as soon as it is full. */
-    private final class BatchingSink implements java.util.function.Consumer<dev.sluice.domain.chunk.PlannedChunk> {
+    private final class BatchingSink implements Consumer<PlannedChunk> {
         private final Run run;
         private final S3ObjectEvent event;
         private final FileProfile profile;
@@ -175,15 +178,14 @@ public final class SplitObject {
         }
 
         @Override
-        public void accept(dev.sluice.domain.chunk.PlannedChunk planned) {
-            batch.add(new ChunkMessage(run.runId(), run.datasetId(), planned.chunkNo(), event.bucket(), event.key(),
-                    planned.startByte(), planned.endByte(), planned.firstRecord(), planned.recordCount(),
-                    planned.firstLine(), profile.dialect(), profile.mapping(), profile.numberStyle()));
+        public void accept(PlannedChunk planned) {
+            batch.add(planned.toMessage(run.runId(), run.datasetId(), event.bucket(), event.key(), profile.dialect(),
+                    profile.mapping(), profile.numberStyle()));
             recordsPlanned += planned.recordCount();
             chunksPlanned = planned.chunkNo();
             // The first chunk goes out alone so a loader starts at once; then full batches, or whatever is
             // waiting once a second when the object streams in slowly.
-            if (batch.size() == 10 || chunksPlanned == 1 || clock.millis() - lastFlushMillis > 1000) {
+            if (batch.size() == CHUNKS_PER_SEND || chunksPlanned == 1 || clock.millis() - lastFlushMillis > 1000) {
                 flush();
             }
         }
