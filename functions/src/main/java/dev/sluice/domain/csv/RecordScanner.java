@@ -3,8 +3,9 @@ package dev.sluice.domain.csv;
 import java.util.Locale;
 
 /**
- * The record-boundary state machine of a CSV stream, shared by the profiler, the chunk planner and the chunk
- * reader so that all three agree on where records start and end.
+ * The record-boundary state machine of a CSV stream, shared by the profiler and the chunk planner so that they
+ * agree on where records start and end; {@link CsvRecordReader}, which the loader reads chunks with, follows the
+ * same rules.
  *
  * <p>It reproduces how commons-csv's lexer splits records with the settings the loader uses (quote {@code "},
  * no escape character, no comments, trailing data after a closing quote allowed, empty lines ignored):
@@ -20,7 +21,7 @@ import java.util.Locale;
  * error message is the line an editor shows.
  *
  * <p>Units are bytes (UTF-8 and windows-1252: ASCII bytes never occur inside a multi-byte UTF-8 sequence),
- * UTF-16 code units, or chars. Only ASCII code points are structural, so any other unit is plain data.
+ * or UTF-16 code units. Only ASCII code points are structural, so any other unit is plain data.
  */
 public abstract class RecordScanner {
     /** How the scanned bytes form code units. */
@@ -70,7 +71,6 @@ public abstract class RecordScanner {
     private boolean previousWasLineEnd = true;
     private long terminators;
     private int completedFields;
-    private long quoteOpenedOnLine;
     private int pendingHalfUnit = -1;
     private long pendingHalfUnitPosition;
     private boolean ended;
@@ -132,70 +132,6 @@ public abstract class RecordScanner {
                 pendingHalfUnit = -1;
                 step(unit, pendingHalfUnitPosition, 2);
             }
-        }
-    }
-
-    /** Scans decoded characters; positions count chars. */
-    protected final void scan(char[] buf, int off, int len, long position) {
-        if (ended) {
-            throw new IllegalStateException("input already ended");
-        }
-        final int end = off + len;
-        final long base = position - off;
-        final char delim = (char) delimiter;
-        final char q = (char) quote;
-        int st = state;
-        int fields = completedFields;
-        boolean consumedPlain = false;
-        int i = off;
-        while (i < end) {
-            char c = buf[i];
-            if (c != CR && c != LF) {
-                if (st == UNQUOTED || st == AFTER_CLOSE) {
-                    if (c == delim) {
-                        fields++;
-                        st = FIELD_START;
-                    }
-                    i++;
-                    consumedPlain = true;
-                    continue;
-                }
-                if (st == FIELD_START) {
-                    if (c == delim) {
-                        fields++;
-                        i++;
-                        consumedPlain = true;
-                        continue;
-                    }
-                    if (c != q) {
-                        st = UNQUOTED;
-                        i++;
-                        consumedPlain = true;
-                        continue;
-                    }
-                } else if (st == QUOTED && c != q) {
-                    i++;
-                    consumedPlain = true;
-                    continue;
-                }
-            }
-            state = st;
-            completedFields = fields;
-            if (consumedPlain) {
-                previousWasCr = false;
-                previousWasLineEnd = false;
-                consumedPlain = false;
-            }
-            step(c, base + i, 1);
-            st = state;
-            fields = completedFields;
-            i++;
-        }
-        state = st;
-        completedFields = fields;
-        if (consumedPlain) {
-            previousWasCr = false;
-            previousWasLineEnd = false;
         }
     }
 
@@ -277,7 +213,6 @@ public abstract class RecordScanner {
             state = FIELD_START;
         } else if (c == quote) {
             state = QUOTED;
-            quoteOpenedOnLine = currentLine();
         } else if (c == CR || c == LF) {
             endRecord(c, endOfUnit);
         } else {
@@ -288,25 +223,6 @@ public abstract class RecordScanner {
     private void endRecord(int c, long endPosition) {
         state = c == CR ? AFTER_CR : START_OF_LINE;
         recordEnded(endPosition, completedFields + 1);
-    }
-
-    private long currentLine() {
-        return firstLine + terminators;
-    }
-
-    /** True while the scanner is inside a record (between its first unit and its terminator). */
-    protected final boolean inRecord() {
-        return state != START_OF_LINE && state != AFTER_CR;
-    }
-
-    /** True while inside an opened quoted field. */
-    protected final boolean inQuotedField() {
-        return state == QUOTED;
-    }
-
-    /** The line on which the most recently opened quoted field began. */
-    protected final long quoteOpenedOnLine() {
-        return quoteOpenedOnLine;
     }
 
     /** Physical lines seen so far: terminators, plus one for a last line without a terminator. */

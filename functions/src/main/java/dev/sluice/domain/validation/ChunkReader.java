@@ -1,7 +1,7 @@
 package dev.sluice.domain.validation;
 
 import dev.sluice.domain.chunk.ChunkMessage;
-import dev.sluice.domain.csv.CsvFormats;
+import dev.sluice.domain.csv.CsvRecordReader;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
@@ -18,13 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads one chunk, maps each record onto the canonical fields and validates it. Every record the planner
  * counted ends at the sink exactly once, accepted or rejected; a disagreement between the planner's count and
- * what commons-csv parses is a bug in the splitter, never the user's fault, and fails the chunk loudly.
+ * the records read is a bug in the splitter, never the user's fault, and fails the chunk loudly.
  */
 public final class ChunkReader {
     /** Longest campaign or channel name stored, in code points. */
@@ -50,40 +48,39 @@ public final class ChunkReader {
         if (LAYOUTS.size() > 1000) {
             LAYOUTS.clear(); // a long-lived local runtime sees many files; this is a cache, not a registry
         }
-        RecordPositions positions = new RecordPositions(dialect);
-        DecodingReader reader = new DecodingReader(chunkBytes, Charset.forName(dialect.encoding()), positions);
+        DecodingReader decoded = new DecodingReader(chunkBytes, Charset.forName(dialect.encoding()));
+        CsvRecordReader record = new CsvRecordReader(decoded, dialect.delimiter(), dialect.quote(), 1);
         Validator validator = new Validator(layout, chunk, dialect);
         int records = 0;
         int stored = 0;
         long firstRelativeLine = -1;
         try {
-            CSVParser parser = CsvFormats.of(dialect).parse(reader);
-            for (CSVRecord record : parser) {
+            while (record.next()) {
                 records++;
-                if (records > chunk.recordCount() || !positions.hasNext()) {
-                    throw mismatch(chunk, "commons-csv parsed at least " + records + " records", positions);
+                if (records > chunk.recordCount()) {
+                    throw mismatch(chunk, "at least " + records);
                 }
                 if (firstRelativeLine < 0) {
-                    firstRelativeLine = positions.nextLine();
+                    firstRelativeLine = record.line();
                 }
                 long recordNo = chunk.firstRecord() + records - 1;
-                long lineNo = chunk.firstLine() + positions.nextLine() - firstRelativeLine;
+                long lineNo = chunk.firstLine() + record.line() - firstRelativeLine;
+                String encodingProblem = decoded.problemBefore(record.endPosition());
                 List<RowError> errors;
-                if (positions.nextIsUnterminated()) {
-                    long quoteLine = chunk.firstLine() + positions.unterminatedQuoteLine() - firstRelativeLine;
+                if (record.unterminated()) {
+                    long quoteLine = chunk.firstLine() + record.quoteOpenedOnLine() - firstRelativeLine;
                     errors = List.of(new RowError(recordNo, lineNo, null, "UNTERMINATED_QUOTE",
                             "record " + recordNo + " (line " + lineNo + "): the quoted field opened on line "
                                     + quoteLine + " is never closed, so everything from there to the end of the "
                                     + "file was read as one value; add the missing closing quote (\") near line "
                                     + quoteLine, raw(record, dialect)));
-                } else if (positions.nextEncodingProblem() != null) {
+                } else if (encodingProblem != null) {
                     errors = List.of(new RowError(recordNo, lineNo, null, "ENCODING",
-                            encodingMessage(recordNo, lineNo, positions.nextEncodingProblem(), dialect.encoding()),
+                            encodingMessage(recordNo, lineNo, encodingProblem, dialect.encoding()),
                             raw(record, dialect)));
                 } else {
                     errors = validator.validate(record, recordNo, lineNo, sink);
                 }
-                positions.poll();
                 if (errors == null) {
                     stored++;
                 } else {
@@ -93,24 +90,23 @@ public final class ChunkReader {
         } catch (IOException e) {
             throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of " + chunk.key(), e);
         }
-        if (records != chunk.recordCount() || positions.recordsStarted() != records) {
-            throw mismatch(chunk, "commons-csv parsed " + records + " records", positions);
+        if (records != chunk.recordCount()) {
+            throw mismatch(chunk, String.valueOf(records));
         }
         long expectedBytes = chunk.endByte() - chunk.startByte();
-        if (reader.bytesRead() != expectedBytes) {
+        if (decoded.bytesRead() != expectedBytes) {
             throw new IllegalStateException("chunk " + chunk.chunkNo() + " of " + chunk.key() + " should be "
                     + expectedBytes + " bytes (" + chunk.startByte() + ".." + chunk.endByte() + ") but the stream held "
-                    + reader.bytesRead());
+                    + decoded.bytesRead());
         }
         return new ChunkOutcome(records, stored, records - stored);
     }
 
-    private static IllegalStateException mismatch(ChunkMessage chunk, String parsed, RecordPositions positions) {
+    private static IllegalStateException mismatch(ChunkMessage chunk, String parsed) {
         return new IllegalStateException("chunk " + chunk.chunkNo() + " of " + chunk.key() + " (bytes "
                 + chunk.startByte() + ".." + chunk.endByte() + ", records " + chunk.firstRecord() + ".."
                 + chunk.lastRecord() + ") was planned with " + chunk.recordCount() + " records but " + parsed
-                + " and the record scanner saw " + positions.recordsStarted()
-                + " start; the splitter and the parser disagree about record boundaries");
+                + " were read; the splitter and the reader disagree about record boundaries");
     }
 
     private static String encodingMessage(long recordNo, long lineNo, String detail, String encoding) {
@@ -120,7 +116,7 @@ public final class ChunkReader {
                 + "such as " + other + ", re-run the import with that encoding";
     }
 
-    static String raw(CSVRecord record, Dialect dialect) {
+    static String raw(CsvRecordReader record, Dialect dialect) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < record.size() && out.length() <= RowError.MAX_EXCERPT; i++) {
             if (i > 0) {
@@ -165,14 +161,15 @@ public final class ChunkReader {
                 fieldColumn[field.ordinal()] = header.get(index);
                 used[index] = true;
             }
-            List<Integer> extras = new ArrayList<>();
+            // A name that repeats in the header keeps its first place and its last value, as a map put would.
+            Map<String, Integer> extras = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {
                 if (!used[i]) {
-                    extras.add(i);
+                    extras.put(header.get(i), i);
                 }
             }
-            int[] extraIndex = extras.stream().mapToInt(Integer::intValue).toArray();
-            String[] extraName = extras.stream().map(header::get).toArray(String[]::new);
+            int[] extraIndex = extras.values().stream().mapToInt(Integer::intValue).toArray();
+            String[] extraName = extras.keySet().toArray(String[]::new);
             return new Layout(header.size(), fieldIndex, fieldColumn, extraIndex, extraName);
         }
     }
@@ -209,7 +206,7 @@ public final class ChunkReader {
         }
 
         /** Accepts the record into the sink and returns null, or returns its errors. */
-        List<RowError> validate(CSVRecord record, long recordNo, long lineNo, RecordSink sink) {
+        List<RowError> validate(CsvRecordReader record, long recordNo, long lineNo, RecordSink sink) {
             if (record.size() != layout.headerSize()) {
                 return List.of(new RowError(recordNo, lineNo, null, "FIELD_COUNT",
                         "record " + recordNo + " (line " + lineNo + ") has " + record.size()
@@ -242,11 +239,11 @@ public final class ChunkReader {
             Map<String, String> extra = Map.of();
             int[] extraIndex = layout.extraIndex();
             if (extraIndex.length > 0) {
-                extra = new LinkedHashMap<>(extraIndex.length * 2);
-                String[] names = layout.extraName();
+                String[] values = new String[extraIndex.length];
                 for (int i = 0; i < extraIndex.length; i++) {
-                    extra.put(names[i], record.get(extraIndex[i]));
+                    values[i] = record.get(extraIndex[i]);
                 }
+                extra = new ExtraColumns(layout.extraName(), values);
             }
             sink.accept(new ValidRecord(recordNo, lineNo, dateValue, campaignValue, channelValue, spendValue,
                     clicksValue, conversionsValue, impressionsValue, extra));
@@ -257,7 +254,7 @@ public final class ChunkReader {
             return layout.fieldColumn()[field.ordinal()];
         }
 
-        private String text(CSVRecord record, int index, CanonicalField field, Errors errors) {
+        private String text(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
             String value = FieldParsers.trim(record.get(index));
             if (value.isEmpty()) {
                 errors.required(field, column(field));
@@ -275,16 +272,16 @@ public final class ChunkReader {
             return value;
         }
 
-        private BigDecimal decimal(CSVRecord record, int index, CanonicalField field, Errors errors) {
+        private BigDecimal decimal(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
             return optionalMetric(record, index, field, errors, raw -> FieldParsers.parseDecimal(raw, style));
         }
 
-        private Long integer(CSVRecord record, int index, CanonicalField field, Errors errors) {
+        private Long integer(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
             return optionalMetric(record, index, field, errors, raw -> FieldParsers.parseInteger(raw, style));
         }
 
         /** A metric column: absent or blank is null; a value that does not parse is an error on its column. */
-        private <T> T optionalMetric(CSVRecord record, int index, CanonicalField field, Errors errors,
+        private <T> T optionalMetric(CsvRecordReader record, int index, CanonicalField field, Errors errors,
                 ValueParser<T> parser) {
             if (index < 0) {
                 return null;

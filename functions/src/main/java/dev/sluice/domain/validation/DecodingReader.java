@@ -9,11 +9,12 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
+import java.util.ArrayDeque;
 
 /**
  * Decodes a chunk's bytes strictly: an undecodable sequence is never silently replaced. It becomes one U+FFFD
- * in the text (so commons-csv keeps the record's shape) and is reported to {@link RecordPositions}, which marks
- * the record holding it, and that record is rejected. The decoder then resumes right after the bad sequence;
+ * in the text (so the record keeps its shape) and is remembered with its position in the text, so that the record
+ * holding it can be rejected. The decoder then resumes right after the bad sequence;
  * the JDK's malformed-input lengths never include an ASCII byte, so no delimiter or line break is swallowed.
  */
 final class DecodingReader extends Reader {
@@ -21,20 +22,24 @@ final class DecodingReader extends Reader {
 
     private final InputStream in;
     private final CharsetDecoder decoder;
-    private final RecordPositions positions;
+    private final ArrayDeque<Problem> problems = new ArrayDeque<>();
     private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER);
     private final CharBuffer chars = CharBuffer.allocate(BUFFER);
     private long bufferStart;
     private long bytesRead;
+    private long charsBeforeBuffer;
     private boolean inputEnded;
     private boolean finished;
 
-    DecodingReader(InputStream in, Charset charset, RecordPositions positions) {
+    /** An undecodable sequence, replaced by the char at {@code position} of the decoded text. */
+    private record Problem(long position, String detail) {
+    }
+
+    DecodingReader(InputStream in, Charset charset) {
         this.in = in;
         this.decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        this.positions = positions;
         bytes.flip();
         chars.flip();
     }
@@ -59,9 +64,24 @@ final class DecodingReader extends Reader {
         return bytesRead;
     }
 
+    /**
+     * The first undecodable sequence before {@code position} of the decoded text that has not been asked for yet,
+     * or null; the ones after it up to {@code position} are passed over.
+     */
+    String problemBefore(long position) {
+        String first = null;
+        while (!problems.isEmpty() && problems.peekFirst().position() < position) {
+            Problem problem = problems.pollFirst();
+            if (first == null) {
+                first = problem.detail();
+            }
+        }
+        return first;
+    }
+
     private void fill() throws IOException {
+        charsBeforeBuffer += chars.limit();
         chars.clear();
-        int tracked = 0;
         while (true) {
             chars.limit(chars.capacity() - 1); // keeps room for the replacement of a bad sequence
             CoderResult result = decoder.decode(bytes, chars, inputEnded);
@@ -70,11 +90,8 @@ final class DecodingReader extends Reader {
                 int at = bytes.position();
                 String detail = describe(at, result.length());
                 bytes.position(at + result.length());
-                positions.chars(chars.array(), tracked, chars.position() - tracked);
+                problems.addLast(new Problem(charsBeforeBuffer + chars.position(), detail));
                 chars.put('\uFFFD');
-                positions.chars(chars.array(), chars.position() - 1, 1);
-                positions.encodingProblem(detail);
-                tracked = chars.position();
             } else if (result.isOverflow()) {
                 break;
             } else if (inputEnded) {
@@ -86,10 +103,6 @@ final class DecodingReader extends Reader {
             } else {
                 readMore();
             }
-        }
-        positions.chars(chars.array(), tracked, chars.position() - tracked);
-        if (finished) {
-            positions.end();
         }
         chars.flip();
     }

@@ -193,13 +193,46 @@ public final class FieldParsers {
 
     /** Parses a non-blank decimal amount that must be 0 or more; the scale is kept as written. */
     public static BigDecimal parseDecimal(String raw, NumberStyle style) throws InvalidValueException {
-        Number parsed = parseNumber(raw, style, true, "INVALID_NUMBER", true);
-        BigDecimal value = parsed.digits == null ? BigDecimal.valueOf(parsed.integer)
-                : new BigDecimal(parsed.digits, 0, parsed.length);
-        if (parsed.negative && value.signum() != 0) {
-            throw new InvalidValueException("NEGATIVE", quote(raw) + " is negative; expected 0 or more");
+        BigDecimal value = plainDecimal(raw, style == NumberStyle.US ? '.' : ',');
+        if (value == null) {
+            Number parsed = parseNumber(raw, style, true, "INVALID_NUMBER", true);
+            value = parsed.digits == null ? BigDecimal.valueOf(parsed.integer)
+                    : new BigDecimal(parsed.digits, 0, parsed.length);
+            if (parsed.negative && value.signum() != 0) {
+                throw new InvalidValueException("NEGATIVE", quote(raw) + " is negative; expected 0 or more");
+            }
+            value = value.abs();
         }
-        return value.signum() == 0 && value.scale() == 0 ? BigDecimal.ZERO : value.abs();
+        return value.signum() == 0 && value.scale() == 0 ? BigDecimal.ZERO : value;
+    }
+
+    /**
+     * The common case of an amount, digits with at most one decimal separator and nothing else, read without the
+     * general parser's allocations; null for anything else (spaces, signs, currency, grouping, more than 18 digits).
+     */
+    private static BigDecimal plainDecimal(String raw, char decimalSeparator) {
+        int length = raw.length();
+        if (length == 0 || length > 19) {
+            return null;
+        }
+        long unscaled = 0;
+        int digits = 0;
+        int scale = -1;
+        for (int i = 0; i < length; i++) {
+            char c = raw.charAt(i);
+            if (isDigit(c)) {
+                unscaled = unscaled * 10 + (c - '0');
+                digits++;
+                if (scale >= 0) {
+                    scale++;
+                }
+            } else if (c == decimalSeparator && scale < 0) {
+                scale = 0;
+            } else {
+                return null;
+            }
+        }
+        return digits == 0 || digits > 18 ? null : BigDecimal.valueOf(unscaled, Math.max(scale, 0));
     }
 
     /** Parses a non-blank whole count that must be 0 or more. */

@@ -31,6 +31,10 @@ public record ValidRecord(
         Objects.requireNonNull(date, "date");
         Objects.requireNonNull(campaign, "campaign");
         Objects.requireNonNull(channel, "channel");
-        extra = extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        if (extra.isEmpty()) {
+            extra = Map.of();
+        } else if (!(extra instanceof ExtraColumns)) { // already immutable, and made once per record: not copied
+            extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+        }
     }
 }

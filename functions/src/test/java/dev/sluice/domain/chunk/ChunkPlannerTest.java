@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.domain.csv.CsvReference;
 import dev.sluice.domain.csv.Dialect;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -136,9 +136,34 @@ final class CopyChunkBuffer implements RecordSink {
     private void putDecimal(BigDecimal value) {
         if (value == null) {
             put(NULL);
+        } else if (value.signum() >= 0 && value.scale() >= 0 && value.precision() <= 18) {
+            putScaled(value.unscaledValue().longValue(), value.scale());
         } else {
             putAscii(value.toPlainString());
         }
+    }
+
+    /** {@code unscaled / 10^scale} in plain notation, as {@code toPlainString} writes it, without the string. */
+    private void putScaled(long unscaled, int scale) {
+        if (scale == 0) {
+            putLong(unscaled);
+            return;
+        }
+        int start = size;
+        putLong(unscaled);
+        int digits = size - start;
+        int leadingZeros = Math.max(0, scale + 1 - digits);
+        ensure(leadingZeros + 1);
+        // Shift the digits right to make room for the leading zeros and the point, then fill them in.
+        int integerDigits = digits + leadingZeros - scale;
+        System.arraycopy(data, start, data, start + leadingZeros, digits);
+        for (int i = 0; i < leadingZeros; i++) {
+            data[start + i] = '0';
+        }
+        int point = start + integerDigits;
+        System.arraycopy(data, point, data, point + 1, scale);
+        data[point] = '.';
+        size = start + digits + leadingZeros + 1;
     }
 
     private void putNullableLong(Long value) {
@@ -177,21 +202,19 @@ final class CopyChunkBuffer implements RecordSink {
             return;
         }
         putByte('{');
-        boolean first = true;
-        for (Map.Entry<String, String> entry : extra.entrySet()) {
-            if (!first) {
-                putByte(',');
-            }
-            first = false;
-            putText(entry.getKey(), true);
-            putByte(':');
-            if (entry.getValue() == null) {
-                putAscii("null");
-            } else {
-                putText(entry.getValue(), true);
-            }
+        extra.forEach(this::putJsonMember);
+        data[size - 1] = '}'; // over the comma after the last member
+    }
+
+    private void putJsonMember(String name, String value) {
+        putText(name, true);
+        putByte(':');
+        if (value == null) {
+            putAscii("null");
+        } else {
+            putText(value, true);
         }
-        putByte('}');
+        putByte(',');
     }
 
     /**

@@ -118,6 +118,24 @@ class PostgresRecordRepositoryTest {
     }
 
     @Test
+    void decimalsKeepValueAndScaleThroughTheCopyEncoding() {
+        String runId = UUID.randomUUID().toString();
+        List<String> spends = List.of("0", "0.00", "0.05", "0.000123", "7", "1234.56", "12.50", "999999999999999999",
+                "99999999999999999.9", "1234567890123456789.5", "123456789012345678901234.000001");
+        ChunkMessage chunk = chunk(runId, 1, 1, spends.size());
+        repository.load(chunk, "d", buffer -> {
+            for (int i = 0; i < spends.size(); i++) {
+                buffer.accept(new ValidRecord(i + 1, i + 2, LocalDate.of(2024, 3, 1), "c", "ch",
+                        new BigDecimal(spends.get(i)), null, null, null, Map.of()));
+            }
+            return spends.size();
+        });
+        List<String> stored = repository.records(runId, 0, spends.size()).items().stream()
+                .map(record -> record.spend().toPlainString()).toList();
+        assertEquals(spends, stored);
+    }
+
+    @Test
     void concurrentDeliveriesOfOneChunkLoadItOnce() throws Exception {
         String runId = UUID.randomUUID().toString();
         ChunkMessage chunk = chunk(runId, 7, 101, 3);

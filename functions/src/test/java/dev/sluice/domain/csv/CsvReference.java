@@ -1,6 +1,5 @@
-package dev.sluice.domain.chunk;
+package dev.sluice.domain.csv;
 
-import dev.sluice.domain.csv.CsvFormats;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -9,16 +8,16 @@ import java.util.List;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
-/** What commons-csv itself makes of a text: the oracle the byte scanner is checked against. */
-final class CsvReference {
-    record Parsed(List<String> values, long line) {
+/** What commons-csv itself makes of a text: the oracle the scanners and the record reader are checked against. */
+public final class CsvReference {
+    public record Parsed(List<String> values, long line) {
     }
 
     private CsvReference() {
     }
 
     /** Records of {@code text}, each with the physical line of its first character (counted from firstLine). */
-    static List<Parsed> parse(String text, char delimiter, long firstLine) {
+    public static List<Parsed> parse(String text, char delimiter, long firstLine) {
         List<Parsed> out = new ArrayList<>();
         try (CSVParser parser = CsvFormats.of(delimiter, '"').parse(new StringReader(text))) {
             for (CSVRecord record : parser) {
@@ -34,7 +33,7 @@ final class CsvReference {
         return out;
     }
 
-    static long terminatorsBefore(String text, int end) {
+    public static long terminatorsBefore(String text, int end) {
         long count = 0;
         for (int i = 0; i < end; i++) {
             char c = text.charAt(i);
@@ -45,7 +44,7 @@ final class CsvReference {
         return count;
     }
 
-    static List<List<String>> values(List<Parsed> parsed) {
+    public static List<List<String>> values(List<Parsed> parsed) {
         return parsed.stream().map(Parsed::values).toList();
     }
 }

@@ -1,0 +1,170 @@
+package dev.sluice.domain.csv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CsvRecordReaderTest {
+    /** A reader that hands out at most {@code step} chars per call, so records and terminators straddle refills. */
+    private static final class Trickle extends Reader {
+        private final String text;
+        private final int step;
+        private int at;
+
+        Trickle(String text, int step) {
+            this.text = text;
+            this.step = step;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) {
+            if (at == text.length()) {
+                return -1;
+            }
+            int n = Math.min(Math.min(length, step), text.length() - at);
+            text.getChars(at, at + n, buffer, offset);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private record Read(List<String> values, long line, boolean unterminated, long quoteLine) {
+    }
+
+    private static List<Read> readAll(Reader in, char delimiter, long firstLine) throws IOException {
+        CsvRecordReader reader = new CsvRecordReader(in, delimiter, '"', firstLine);
+        List<Read> out = new ArrayList<>();
+        while (reader.next()) {
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < reader.size(); i++) {
+                values.add(reader.get(i));
+            }
+            out.add(new Read(values, reader.line(), reader.unterminated(), reader.quoteOpenedOnLine()));
+        }
+        assertFalse(reader.next(), "the end of input stays the end");
+        return out;
+    }
+
+    @Test
+    void quotedFieldsKeepDelimitersLineBreaksAndDoubledQuotes() throws IOException {
+        List<Read> records = readAll(new StringReader(
+                "name,\"note, with comma\",x\r\n\"two\r\nlines\",\"say \"\"hi\"\"\",\r\n\n\r\nlast"), ',', 1);
+        assertEquals(List.of("name", "note, with comma", "x"), records.get(0).values());
+        assertEquals(1, records.get(0).line());
+        assertEquals(List.of("two\r\nlines", "say \"hi\"", ""), records.get(1).values());
+        assertEquals(2, records.get(1).line());
+        assertEquals(List.of("last"), records.get(2).values());
+        assertEquals(6, records.get(2).line(), "blank lines are skipped but counted");
+        assertEquals(3, records.size());
+    }
+
+    @Test
+    void textAfterAClosingQuoteAndQuotesInsideUnquotedTextAreKept() throws IOException {
+        List<Read> records = readAll(new StringReader("\"10\" kg,5\" screen,\"a\"b\"c\n"), ',', 1);
+        assertEquals(List.of(List.of("10 kg", "5\" screen", "ab\"c")), records.stream().map(Read::values).toList());
+    }
+
+    @Test
+    void anUnclosedQuoteMakesTheRestOneUnterminatedRecord() throws IOException {
+        List<Read> records = readAll(new StringReader("a,b\nc,\"open\nd,e\nf"), ',', 10);
+        assertEquals(2, records.size());
+        assertFalse(records.get(0).unterminated());
+        assertEquals(List.of("c", "open\nd,e\nf"), records.get(1).values());
+        assertTrue(records.get(1).unterminated());
+        assertEquals(11, records.get(1).line());
+        assertEquals(11, records.get(1).quoteLine());
+    }
+
+    @Test
+    void loneCarriageReturnsEndRecords() throws IOException {
+        List<Read> records = readAll(new StringReader("a;b\rc;d\r\re"), ';', 1);
+        assertEquals(List.of(List.of("a", "b"), List.of("c", "d"), List.of("e")),
+                records.stream().map(Read::values).toList());
+        assertEquals(List.of(1L, 2L, 4L), records.stream().map(Read::line).toList());
+    }
+
+    @Test
+    void endPositionIsPastEachRecordsTerminator() throws IOException {
+        CsvRecordReader reader = new CsvRecordReader(new StringReader("ab,c\r\n\r\nd\n"), ',', '"', 1);
+        assertTrue(reader.next());
+        assertEquals(6, reader.endPosition());
+        assertTrue(reader.next());
+        assertEquals(10, reader.endPosition());
+        assertFalse(reader.next());
+    }
+
+    @Test
+    void rejectsAmbiguousSettingsAndOutOfRangeFields() throws IOException {
+        assertThrows(IllegalArgumentException.class, () -> new CsvRecordReader(new StringReader(""), '"', '"', 1));
+        assertThrows(IllegalArgumentException.class, () -> new CsvRecordReader(new StringReader(""), '\n', '"', 1));
+        CsvRecordReader reader = new CsvRecordReader(new StringReader("a,b"), ',', '"', 1);
+        assertTrue(reader.next());
+        assertThrows(IndexOutOfBoundsException.class, () -> reader.get(2));
+    }
+
+    /**
+     * Random text over the characters that matter, fed a few chars at a time: values and lines must be what
+     * commons-csv reads with the settings the rest of Sluice uses.
+     */
+    @Test
+    void fuzzAgainstCommonsCsv() throws IOException {
+        Random random = new Random(20261123L);
+        char[] alphabet = {'a', 'b', ',', ';', '\t', '"', '"', '\r', '\n', '\n', ' ', 'é', '|'};
+        char[] delimiters = {',', ';', '\t', '|'};
+        for (int round = 0; round < 30_000; round++) {
+            int length = random.nextInt(48);
+            StringBuilder text = new StringBuilder(length);
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String data = text.toString();
+            char delimiter = delimiters[random.nextInt(delimiters.length)];
+            String context = "round " + round + " delimiter " + (int) delimiter + " text "
+                    + data.replace("\r", "\\r").replace("\n", "\\n");
+            List<CsvReference.Parsed> expected = CsvReference.parse(data, delimiter, 1);
+            List<Read> actual = readAll(new Trickle(data, 1 + random.nextInt(6)), delimiter, 1);
+            assertEquals(CsvReference.values(expected), actual.stream().map(Read::values).toList(), context);
+            assertEquals(expected.stream().map(CsvReference.Parsed::line).toList(),
+                    actual.stream().map(Read::line).toList(), context);
+            boolean endsInOpenQuote = !actual.isEmpty() && actual.getLast().unterminated();
+            assertEquals(endsInsideQuotes(data, delimiter), endsInOpenQuote, context);
+        }
+    }
+
+    /** An independent, char-at-a-time statement of when the input ends inside an opened quoted field. */
+    private static boolean endsInsideQuotes(String text, char delimiter) {
+        boolean fieldStart = true;
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                }
+            } else if (fieldStart && c == '"') {
+                quoted = true;
+                fieldStart = false;
+            } else {
+                fieldStart = c == delimiter || c == '\r' || c == '\n';
+            }
+        }
+        return quoted;
+    }
+}
