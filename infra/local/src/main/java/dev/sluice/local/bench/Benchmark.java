@@ -38,7 +38,8 @@ import org.postgresql.PGConnection;
 
 /**
  * {@code bench}: in one run, on one embedded PostgreSQL and one table shape, measures raw COPY (the ceiling),
- * Sluice end to end (the median of several imports), row-by-row INSERTs (what Sluice replaces) and the splitter's scan against a plain read.
+ * Sluice end to end (the median of several imports, with the CPU time the JVM, its loaders and PostgreSQL spent),
+ * row-by-row INSERTs (what Sluice replaces) and the splitter's scan against a plain read.
  */
 public final class Benchmark {
     private static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
@@ -91,15 +92,19 @@ public final class Benchmark {
             machine.put("java", System.getProperty("java.version"));
             machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
 
-            ObjectNode firstCopy = rawCopy(sluice, file);
+            CpuMeter cpu;
+            try (Connection connection = connect(sluice)) {
+                cpu = CpuMeter.of(sluice, connection);
+            }
+            ObjectNode firstCopy = rawCopy(sluice, file, cpu);
             warmUp(sluice, work);
             result.put("warmUpRecords", WARM_UP_RECORDS);
-            List<MeasuredRun> runs = measuredRuns(sluice, file);
+            List<MeasuredRun> runs = measuredRuns(sluice, file, cpu);
             MeasuredRun median = MeasuredRun.median(runs);
             result.set("endToEnd", median.endToEnd());
             result.set("endToEndRuns", runsJson(runs));
             result.put("recordsTableMb", tableMegabytes(sluice));
-            ObjectNode copy = fasterCopy(firstCopy, rawCopy(sluice, file));
+            ObjectNode copy = fasterCopy(firstCopy, rawCopy(sluice, file, cpu));
             result.set("rawCopy", copy);
             result.set("rowByRow", rowByRow(sluice, file));
             ObjectNode scan = scan(sluice, median.endToEnd().path("bucket").asText(),
@@ -114,6 +119,7 @@ public final class Benchmark {
             result.put("firstProgressMillis", median.endToEnd().path("firstProgressMillis").asLong());
             result.put("peakHeapMb", runs.stream().mapToLong(MeasuredRun::peakUsedBytes).max().orElseThrow() >> 20);
             result.put("peakLiveHeapMb", runs.stream().mapToLong(MeasuredRun::peakLiveBytes).max().orElseThrow() >> 20);
+            result.set("cpuSeconds", cpuJson(median.cpu()));
             ObjectNode targets = result.putObject("targets");
             targets.put("endToEndOverCopyAtLeast0_6", result.get("endToEndOverCopy").asDouble() >= 0.6);
             targets.put("splitterOverPlainReadAtLeast0_5", result.get("splitterOverPlainRead").asDouble() >= 0.5);
@@ -140,21 +146,24 @@ public final class Benchmark {
      * of the same file. Each run loads into emptied tables: all do the same work, none pays for the index the one
      * before it grew.
      */
-    private List<MeasuredRun> measuredRuns(LocalSluice sluice, BenchmarkFile.Written file) throws Exception {
+    private List<MeasuredRun> measuredRuns(LocalSluice sluice, BenchmarkFile.Written file, CpuMeter cpu)
+            throws Exception {
         List<MeasuredRun> runs = new ArrayList<>();
         for (int run = 1; run <= options.runs(); run++) {
             emptyLoadedTables(sluice);
-            runs.add(measuredRun(sluice, file, "bench-" + run + ".csv"));
+            runs.add(measuredRun(sluice, file, "bench-" + run + ".csv", cpu));
         }
         return runs;
     }
 
-    private MeasuredRun measuredRun(LocalSluice sluice, BenchmarkFile.Written file, String fileName)
+    private MeasuredRun measuredRun(LocalSluice sluice, BenchmarkFile.Written file, String fileName, CpuMeter cpu)
             throws Exception {
         System.gc();
         try (HeapMonitor heap = new HeapMonitor()) {
+            CpuMeter.Sample before = cpu.sample();
             ObjectNode endToEnd = endToEnd(sluice, file, fileName);
-            return new MeasuredRun(endToEnd, heap.peakUsedBytes(), heap.peakLiveBytes());
+            CpuMeter.Usage usage = cpu.between(before, cpu.sample());
+            return new MeasuredRun(endToEnd, usage, heap.peakUsedBytes(), heap.peakLiveBytes());
         }
     }
 
@@ -166,11 +175,12 @@ public final class Benchmark {
     }
 
     /** The ceiling: the valid records, already in the table's shape, COPY'd by one client. */
-    private ObjectNode rawCopy(LocalSluice sluice, BenchmarkFile.Written file) throws Exception {
+    private ObjectNode rawCopy(LocalSluice sluice, BenchmarkFile.Written file, CpuMeter cpu) throws Exception {
         say("raw COPY ...");
         try (Connection connection = connect(sluice); Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS bench_copy");
             statement.execute("CREATE TABLE bench_copy (LIKE records INCLUDING ALL)");
+            CpuMeter.Sample before = cpu.sample();
             long started = System.nanoTime();
             long rows;
             try (Reader reader = Files.newBufferedReader(file.copyCsv(), StandardCharsets.UTF_8)) {
@@ -178,11 +188,13 @@ public final class Benchmark {
                         "COPY bench_copy (" + BenchmarkFile.COPY_COLUMNS + ") FROM STDIN (FORMAT csv)", reader, 1 << 16);
             }
             double seconds = seconds(started);
+            CpuMeter.Usage usage = cpu.between(before, cpu.sample());
             statement.execute("DROP TABLE bench_copy");
             ObjectNode node = json.createObjectNode();
             node.put("rows", rows);
             node.put("seconds", round(seconds, 3));
             node.put("recordsPerSecond", Math.round(rows / seconds));
+            usage.postgresSeconds().ifPresent(cpuSeconds -> node.put("postgresCpuSeconds", round(cpuSeconds, 3)));
             return node;
         }
     }
@@ -212,8 +224,19 @@ public final class Benchmark {
             for (String field : fields) {
                 node.set(field, run.endToEnd().get(field));
             }
+            node.set("cpuSeconds", cpuJson(run.cpu()));
         }
         return array;
+    }
+
+    private ObjectNode cpuJson(CpuMeter.Usage usage) {
+        ObjectNode node = json.createObjectNode();
+        node.put("jvm", round(usage.jvmSeconds(), 3));
+        usage.postgresSeconds().ifPresent(seconds -> node.put("postgres", round(seconds, 3)));
+        usage.loaderThreadSeconds().ifPresent(seconds -> node.put("loaderThreads", round(seconds, 3)));
+        node.put("wall", round(usage.wallSeconds(), 3));
+        node.put("cores", usage.cores());
+        return node;
     }
 
     /** The whole path, driven through the HTTP API like a browser: create upload, PUT, follow the run. */
@@ -405,6 +428,7 @@ public final class Benchmark {
                 result.get("endToEndOverCopy").asDouble(), result.get("splitterOverPlainRead").asDouble());
         out.printf("  end-to-end / raw COPY per run: %s (median %.3f)%n", perRun(result.get("endToEndOverCopyRuns")),
                 result.get("endToEndOverCopy").asDouble());
+        out.printf("  %s%n", cpuLine(result.get("cpuSeconds")));
         out.printf("  first progress %d ms after upload; peak heap %d MB (live after GC %d MB)%n",
                 result.get("firstProgressMillis").asLong(), result.get("peakHeapMb").asLong(),
                 result.get("peakLiveHeapMb").asLong());
@@ -419,6 +443,19 @@ public final class Benchmark {
         List<String> formatted = new ArrayList<>();
         ratios.forEach(ratio -> formatted.add(String.format("%.3f", ratio.asDouble())));
         return String.join(" ", formatted);
+    }
+
+    private static String cpuLine(JsonNode cpu) {
+        StringBuilder line = new StringBuilder(
+                String.format("CPU during end to end: JVM %.1f s", cpu.get("jvm").asDouble()));
+        if (cpu.has("loaderThreads")) {
+            line.append(String.format(" (loaders %.1f s)", cpu.get("loaderThreads").asDouble()));
+        }
+        if (cpu.has("postgres")) {
+            line.append(String.format(", PostgreSQL %.1f s", cpu.get("postgres").asDouble()));
+        }
+        return line.append(String.format(", over %.1f s wall on %d cores", cpu.get("wall").asDouble(),
+                cpu.get("cores").asInt())).toString();
     }
 
     private void say(String format, Object... args) {

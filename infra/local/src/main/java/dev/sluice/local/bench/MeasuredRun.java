@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Comparator;
 import java.util.List;
 
-/** One measured end-to-end import: its figures as reported and its heap peaks. */
-record MeasuredRun(ObjectNode endToEnd, long peakUsedBytes, long peakLiveBytes) {
+/** One measured end-to-end import: its figures as reported, the CPU it used and its heap peaks. */
+record MeasuredRun(ObjectNode endToEnd, CpuMeter.Usage cpu, long peakUsedBytes, long peakLiveBytes) {
 
     long recordsPerSecond() {
         return endToEnd.path("recordsPerSecond").asLong();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class MeasuredRunTest {
@@ -29,8 +30,9 @@ class MeasuredRunTest {
     }
 
     private static List<MeasuredRun> runs(long... recordsPerSecond) {
+        CpuMeter.Usage cpu = new CpuMeter.Usage(1, 1, OptionalDouble.empty(), OptionalDouble.empty(), 2);
         return Arrays.stream(recordsPerSecond)
-                .mapToObj(rate -> new MeasuredRun(JSON.createObjectNode().put("recordsPerSecond", rate), 0, 0))
+                .mapToObj(rate -> new MeasuredRun(JSON.createObjectNode().put("recordsPerSecond", rate), cpu, 0, 0))
                 .toList();
     }
 }
