@@ -2,6 +2,7 @@ package dev.sluice.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.application.split.ObjectScan;
 import dev.sluice.domain.chunk.PlanSummary;
@@ -21,10 +22,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -34,16 +38,17 @@ import org.postgresql.PGConnection;
 
 /**
  * {@code bench}: in one run, on one embedded PostgreSQL and one table shape, measures raw COPY (the ceiling),
- * Sluice end to end, row-by-row INSERTs (what Sluice replaces) and the splitter's scan against a plain read.
+ * Sluice end to end (the median of several imports, with the CPU time the JVM, its loaders and PostgreSQL spent),
+ * row-by-row INSERTs (what Sluice replaces) and the splitter's scan against a plain read.
  */
 public final class Benchmark {
     private static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
     private static final long SEED = 20261122L;
     private static final long WARM_UP_RECORDS = 200_000;
 
-    /** What to measure. */
-    public record Options(long records, int rowByRowRows, Map<String, String> parameters, Integer maxConcurrency,
-            boolean json) {
+    /** What to measure; {@code runs} is how many times the end-to-end import is measured. */
+    public record Options(long records, int runs, int rowByRowRows, Map<String, String> parameters,
+            Integer maxConcurrency, boolean json) {
     }
 
     private final Options options;
@@ -87,61 +92,95 @@ public final class Benchmark {
             machine.put("java", System.getProperty("java.version"));
             machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
 
-            ObjectNode firstCopy = rawCopy(sluice, file);
-            // A Lambda that has served a few chunks is JIT-compiled; so is this JVM after one small import. Without
-            // it the first chunks of the measured run pay for compilation and the ratio measures warm-up.
-            say("warm-up import (%,d records) ...", WARM_UP_RECORDS);
-            BenchmarkFile.Written warmUp = BenchmarkFile.write(work.resolve("warm-up.csv"),
-                    work.resolve("warm-up-copy.csv"), WARM_UP_RECORDS, SEED + 1);
-            endToEnd(sluice, warmUp, "warm-up.csv");
-            result.put("warmUpRecords", WARM_UP_RECORDS);
-            ObjectNode endToEnd;
-            long peakUsed;
-            long peakLive;
-            System.gc();
-            try (HeapMonitor heap = new HeapMonitor()) {
-                endToEnd = endToEnd(sluice, file, "bench.csv");
-                peakUsed = heap.peakUsedBytes();
-                peakLive = heap.peakLiveBytes();
+            CpuMeter cpu;
+            try (Connection connection = connect(sluice)) {
+                cpu = CpuMeter.of(sluice, connection);
             }
-            result.set("endToEnd", endToEnd);
+            ObjectNode firstCopy = rawCopy(sluice, file, cpu);
+            warmUp(sluice, work);
+            result.put("warmUpRecords", WARM_UP_RECORDS);
+            List<MeasuredRun> runs = measuredRuns(sluice, file, cpu);
+            MeasuredRun median = MeasuredRun.median(runs);
+            result.set("endToEnd", median.endToEnd());
+            result.set("endToEndRuns", runsJson(runs));
             result.put("recordsTableMb", tableMegabytes(sluice));
-            // The ceiling is the faster of two COPYs (one before, one after the Sluice run): a slow COPY caught by a
-            // checkpoint or a busy core would flatter the ratio.
-            ObjectNode secondCopy = rawCopy(sluice, file);
-            ObjectNode copy = firstCopy.get("seconds").asDouble() <= secondCopy.get("seconds").asDouble()
-                    ? firstCopy : secondCopy;
-            copy.putArray("attemptsSeconds").add(firstCopy.get("seconds").asDouble())
-                    .add(secondCopy.get("seconds").asDouble());
+            ObjectNode copy = fasterCopy(firstCopy, rawCopy(sluice, file, cpu));
             result.set("rawCopy", copy);
             result.set("rowByRow", rowByRow(sluice, file));
-            ObjectNode scan = scan(sluice, endToEnd.path("bucket").asText(), endToEnd.path("key").asText(), file);
+            ObjectNode scan = scan(sluice, median.endToEnd().path("bucket").asText(),
+                    median.endToEnd().path("key").asText(), file);
             result.set("splitterScan", scan.get("splitter"));
             result.set("plainRead", scan.get("plainRead"));
-            result.put("endToEndOverCopy", round(endToEnd.path("recordsPerSecond").asDouble()
-                    / copy.path("recordsPerSecond").asDouble(), 3));
+            result.put("endToEndOverCopy", overCopy(median, copy));
+            ArrayNode ratios = result.putArray("endToEndOverCopyRuns");
+            runs.forEach(run -> ratios.add(overCopy(run, copy)));
             result.put("splitterOverPlainRead", round(scan.path("splitter").path("mbPerSecond").asDouble()
                     / scan.path("plainRead").path("mbPerSecond").asDouble(), 3));
-            result.put("firstProgressMillis", endToEnd.path("firstProgressMillis").asLong());
-            result.put("peakHeapMb", peakUsed >> 20);
-            result.put("peakLiveHeapMb", peakLive >> 20);
+            result.put("firstProgressMillis", median.endToEnd().path("firstProgressMillis").asLong());
+            result.put("peakHeapMb", runs.stream().mapToLong(MeasuredRun::peakUsedBytes).max().orElseThrow() >> 20);
+            result.put("peakLiveHeapMb", runs.stream().mapToLong(MeasuredRun::peakLiveBytes).max().orElseThrow() >> 20);
+            result.set("cpuSeconds", cpuJson(median.cpu()));
             ObjectNode targets = result.putObject("targets");
             targets.put("endToEndOverCopyAtLeast0_6", result.get("endToEndOverCopy").asDouble() >= 0.6);
             targets.put("splitterOverPlainReadAtLeast0_5", result.get("splitterOverPlainRead").asDouble() >= 0.5);
             targets.put("firstProgressWithin1s", result.get("firstProgressMillis").asLong() <= 1000);
-            targets.put("everyRecordAccountedFor", endToEnd.path("accountedFor").asBoolean());
+            targets.put("everyRecordAccountedFor", runs.stream().allMatch(MeasuredRun::accountedFor));
         }
         report(result);
         return result;
     }
 
+    /**
+     * A JIT-compiled Lambda has served a few chunks; so has this JVM after one small import. Without it the first
+     * chunks of the first measured run pay for compilation and the ratio measures warm-up.
+     */
+    private void warmUp(LocalSluice sluice, Path work) throws Exception {
+        say("warm-up import (%,d records) ...", WARM_UP_RECORDS);
+        BenchmarkFile.Written warmUp = BenchmarkFile.write(work.resolve("warm-up.csv"),
+                work.resolve("warm-up-copy.csv"), WARM_UP_RECORDS, SEED + 1);
+        endToEnd(sluice, warmUp, "warm-up.csv");
+    }
+
+    /**
+     * One end-to-end import on a 2-core host varies by about 10 %, so it is measured several times, each a new upload
+     * of the same file. Each run loads into emptied tables: all do the same work, none pays for the index the one
+     * before it grew.
+     */
+    private List<MeasuredRun> measuredRuns(LocalSluice sluice, BenchmarkFile.Written file, CpuMeter cpu)
+            throws Exception {
+        List<MeasuredRun> runs = new ArrayList<>();
+        for (int run = 1; run <= options.runs(); run++) {
+            emptyLoadedTables(sluice);
+            runs.add(measuredRun(sluice, file, "bench-" + run + ".csv", cpu));
+        }
+        return runs;
+    }
+
+    private MeasuredRun measuredRun(LocalSluice sluice, BenchmarkFile.Written file, String fileName, CpuMeter cpu)
+            throws Exception {
+        System.gc();
+        try (HeapMonitor heap = new HeapMonitor()) {
+            CpuMeter.Sample before = cpu.sample();
+            ObjectNode endToEnd = endToEnd(sluice, file, fileName);
+            CpuMeter.Usage usage = cpu.between(before, cpu.sample());
+            return new MeasuredRun(endToEnd, usage, heap.peakUsedBytes(), heap.peakLiveBytes());
+        }
+    }
+
+    /** The bench owns its data directory, so it may empty the tables a run loads. */
+    private static void emptyLoadedTables(LocalSluice sluice) throws SQLException {
+        try (Connection connection = connect(sluice); Statement statement = connection.createStatement()) {
+            statement.execute("TRUNCATE records, row_errors, chunk_ledger");
+        }
+    }
+
     /** The ceiling: the valid records, already in the table's shape, COPY'd by one client. */
-    private ObjectNode rawCopy(LocalSluice sluice, BenchmarkFile.Written file) throws Exception {
+    private ObjectNode rawCopy(LocalSluice sluice, BenchmarkFile.Written file, CpuMeter cpu) throws Exception {
         say("raw COPY ...");
-        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
-                Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(sluice); Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS bench_copy");
             statement.execute("CREATE TABLE bench_copy (LIKE records INCLUDING ALL)");
+            CpuMeter.Sample before = cpu.sample();
             long started = System.nanoTime();
             long rows;
             try (Reader reader = Files.newBufferedReader(file.copyCsv(), StandardCharsets.UTF_8)) {
@@ -149,13 +188,55 @@ public final class Benchmark {
                         "COPY bench_copy (" + BenchmarkFile.COPY_COLUMNS + ") FROM STDIN (FORMAT csv)", reader, 1 << 16);
             }
             double seconds = seconds(started);
+            CpuMeter.Usage usage = cpu.between(before, cpu.sample());
             statement.execute("DROP TABLE bench_copy");
             ObjectNode node = json.createObjectNode();
             node.put("rows", rows);
             node.put("seconds", round(seconds, 3));
             node.put("recordsPerSecond", Math.round(rows / seconds));
+            usage.postgresSeconds().ifPresent(cpuSeconds -> node.put("postgresCpuSeconds", round(cpuSeconds, 3)));
             return node;
         }
+    }
+
+    /**
+     * The ceiling is the faster of two COPYs, one before and one after the Sluice runs: a slow COPY caught by a
+     * checkpoint or a busy core would flatter the ratio.
+     */
+    private static ObjectNode fasterCopy(ObjectNode first, ObjectNode second) {
+        double firstSeconds = first.get("seconds").asDouble();
+        double secondSeconds = second.get("seconds").asDouble();
+        ObjectNode faster = firstSeconds <= secondSeconds ? first : second;
+        faster.putArray("attemptsSeconds").add(firstSeconds).add(secondSeconds);
+        return faster;
+    }
+
+    private static double overCopy(MeasuredRun run, JsonNode copy) {
+        return round(run.recordsPerSecond() / copy.path("recordsPerSecond").asDouble(), 3);
+    }
+
+    /** Each run's own figures, in the order they ran: the spread shows how much one run can be trusted. */
+    private ArrayNode runsJson(List<MeasuredRun> runs) {
+        List<String> fields = List.of("seconds", "recordsPerSecond", "firstProgressMillis", "status", "accountedFor");
+        ArrayNode array = json.createArrayNode();
+        for (MeasuredRun run : runs) {
+            ObjectNode node = array.addObject();
+            for (String field : fields) {
+                node.set(field, run.endToEnd().get(field));
+            }
+            node.set("cpuSeconds", cpuJson(run.cpu()));
+        }
+        return array;
+    }
+
+    private ObjectNode cpuJson(CpuMeter.Usage usage) {
+        ObjectNode node = json.createObjectNode();
+        node.put("jvm", round(usage.jvmSeconds(), 3));
+        usage.postgresSeconds().ifPresent(seconds -> node.put("postgres", round(seconds, 3)));
+        usage.loaderThreadSeconds().ifPresent(seconds -> node.put("loaderThreads", round(seconds, 3)));
+        node.put("wall", round(usage.wallSeconds(), 3));
+        node.put("cores", usage.cores());
+        return node;
     }
 
     /** The whole path, driven through the HTTP API like a browser: create upload, PUT, follow the run. */
@@ -222,7 +303,7 @@ public final class Benchmark {
 
     /** Records, their index and the row errors on disk after the run: the storage the cost page prices. */
     private static long tableMegabytes(LocalSluice sluice) throws Exception {
-        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+        try (Connection connection = connect(sluice);
                 Statement statement = connection.createStatement();
                 java.sql.ResultSet rows = statement.executeQuery("SELECT pg_total_relation_size('records') + "
                         + "pg_total_relation_size('row_errors') + pg_total_relation_size('chunk_ledger')")) {
@@ -235,7 +316,7 @@ public final class Benchmark {
     private ObjectNode rowByRow(LocalSluice sluice, BenchmarkFile.Written file) throws Exception {
         int limit = (int) Math.min(options.rowByRowRows(), file.validRecords());
         say("row by row (%,d rows) ...", limit);
-        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+        try (Connection connection = connect(sluice);
                 Statement statement = connection.createStatement();
                 Reader reader = Files.newBufferedReader(file.copyCsv(), StandardCharsets.UTF_8)) {
             statement.execute("DROP TABLE IF EXISTS bench_rows");
@@ -311,6 +392,10 @@ public final class Benchmark {
         return node;
     }
 
+    private static Connection connect(LocalSluice sluice) throws SQLException {
+        return DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+    }
+
     private JsonNode send(HttpRequest request, int expectedStatus) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expectedStatus) {
@@ -331,7 +416,7 @@ public final class Benchmark {
         out.printf("  %-28s %12s %10s%n", "phase", "records/s", "seconds");
         out.printf("  %-28s %,12d %10.2f%n", "raw COPY (ceiling)", copy.get("recordsPerSecond").asLong(),
                 copy.get("seconds").asDouble());
-        out.printf("  %-28s %,12d %10.2f  (upload %.2f s, %d chunks, %s)%n", "Sluice end to end",
+        out.printf("  %-28s %,12d %10.2f  (upload %.2f s, %d chunks, %s)%n", "Sluice end to end (median)",
                 e2e.get("recordsPerSecond").asLong(), e2e.get("seconds").asDouble(), e2e.get("uploadSeconds").asDouble(),
                 e2e.get("chunks").asInt(), e2e.get("status").asText());
         out.printf("  %-28s %,12d %10.2f  (%,d rows)%n", "row by row INSERT", rows.get("rowsPerSecond").asLong(),
@@ -341,13 +426,36 @@ public final class Benchmark {
                 result.get("plainRead").get("mbPerSecond").asDouble());
         out.printf("  end-to-end / raw COPY = %.3f   splitter / plain read = %.3f%n",
                 result.get("endToEndOverCopy").asDouble(), result.get("splitterOverPlainRead").asDouble());
+        out.printf("  end-to-end / raw COPY per run: %s (median %.3f)%n", perRun(result.get("endToEndOverCopyRuns")),
+                result.get("endToEndOverCopy").asDouble());
+        out.printf("  %s%n", cpuLine(result.get("cpuSeconds")));
         out.printf("  first progress %d ms after upload; peak heap %d MB (live after GC %d MB)%n",
                 result.get("firstProgressMillis").asLong(), result.get("peakHeapMb").asLong(),
                 result.get("peakLiveHeapMb").asLong());
-        out.printf("  every record accounted for: %s%n", e2e.get("accountedFor").asBoolean());
+        out.printf("  every record accounted for, in every run: %s%n",
+                result.get("targets").get("everyRecordAccountedFor").asBoolean());
         if (options.json()) {
             out.println(json.writeValueAsString(result));
         }
+    }
+
+    private static String perRun(JsonNode ratios) {
+        List<String> formatted = new ArrayList<>();
+        ratios.forEach(ratio -> formatted.add(String.format("%.3f", ratio.asDouble())));
+        return String.join(" ", formatted);
+    }
+
+    private static String cpuLine(JsonNode cpu) {
+        StringBuilder line = new StringBuilder(
+                String.format("CPU during end to end: JVM %.1f s", cpu.get("jvm").asDouble()));
+        if (cpu.has("loaderThreads")) {
+            line.append(String.format(" (loaders %.1f s)", cpu.get("loaderThreads").asDouble()));
+        }
+        if (cpu.has("postgres")) {
+            line.append(String.format(", PostgreSQL %.1f s", cpu.get("postgres").asDouble()));
+        }
+        return line.append(String.format(", over %.1f s wall on %d cores", cpu.get("wall").asDouble(),
+                cpu.get("cores").asInt())).toString();
     }
 
     private void say(String format, Object... args) {
