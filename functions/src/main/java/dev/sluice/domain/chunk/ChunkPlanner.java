@@ -145,7 +145,6 @@ public final class ChunkPlanner {
         private final byte delimiter;
         private final byte quote;
         private final long firstLine;
-        private final long delimiterWord;
         private final long quoteWord;
         private int state = LINE_START;
         private long terminators;
@@ -153,12 +152,13 @@ public final class ChunkPlanner {
         private boolean previousWasCr;
         private boolean sawAnyByte;
         private boolean lastWasLineEnd = true;
+        /** The last byte of the previous feed: whether a quote at the start of this one follows a delimiter. */
+        private byte lastByte;
 
         ByteScanner(char delimiter, char quote, long firstLine) {
             this.delimiter = (byte) delimiter;
             this.quote = (byte) quote;
             this.firstLine = firstLine;
-            this.delimiterWord = broadcast(delimiter);
             this.quoteWord = broadcast(quote);
         }
 
@@ -213,17 +213,20 @@ public final class ChunkPlanner {
                 byte b = buf[i];
                 switch (st) {
                     case UNQUOTED -> {
-                        int stop = findStop(buf, i, end, delimiterWord);
+                        // Outside quotes a delimiter changes nothing the planner needs, except that a quote right
+                        // after one opens a quoted field; so stop only at quotes and line ends, and look back.
+                        int stop = findStop(buf, i, end, quoteWord);
+                        cr = false;
                         if (stop == end) {
-                            cr = false;
                             i = end;
                             continue;
                         }
                         i = stop;
                         b = buf[i];
-                        if (b == d) {
-                            st = FIELD_START;
-                            cr = false;
+                        if (b == q) {
+                            if ((i > off ? buf[i - 1] : lastByte) == d) {
+                                st = QUOTED;
+                            }
                         } else {
                             terms++;
                             cr = b == '\r';
@@ -309,8 +312,8 @@ public final class ChunkPlanner {
             state = st;
             terminators = terms;
             previousWasCr = cr;
-            byte last = buf[end - 1];
-            lastWasLineEnd = last == '\r' || last == '\n';
+            lastByte = buf[end - 1];
+            lastWasLineEnd = lastByte == '\r' || lastByte == '\n';
         }
 
         void end(long at) {

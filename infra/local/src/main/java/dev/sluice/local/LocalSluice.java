@@ -621,6 +621,11 @@ public final class LocalSluice implements AutoCloseable {
         return postgres.dataSource();
     }
 
+    /** The embedded PostgreSQL's superuser; empty when running against an external server. */
+    public Optional<DataSource> postgresSuperuser() {
+        return postgres.superuserDataSource();
+    }
+
     public SamTemplate template() {
         return template;
     }

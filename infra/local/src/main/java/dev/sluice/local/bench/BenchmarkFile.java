@@ -27,6 +27,11 @@ public final class BenchmarkFile {
         "Always On", "Prospecting", "Holiday"};
     private static final String[] REGIONS = {"EU", "US", "APAC", "LATAM"};
     private static final LocalDate START = LocalDate.of(2024, 1, 1);
+    /**
+     * The run id of the ceiling's rows: a UUID like every run id Sluice stores, so that the primary key the COPY
+     * builds is as wide as the one an import builds.
+     */
+    private static final String COPY_RUN_ID = "5eed0000-0000-4000-8000-00000000b00c";
 
     /** What was written: the record count, how many are invalid, and the byte size of the CSV. */
     public record Written(Path csv, Path copyCsv, long records, long invalidRecords, long bytes) {
@@ -90,7 +95,7 @@ public final class BenchmarkFile {
                     invalid++;
                 } else {
                     copyRow.setLength(0);
-                    copyRow.append("bench,").append(record).append(',').append(line).append(",bench,")
+                    copyRow.append(COPY_RUN_ID).append(',').append(record).append(',').append(line).append(",bench,")
                             .append(day).append(',').append(quoted(campaign)).append(',').append(channel).append(',')
                             .append(spend).append(',').append(clicks).append(',').append(conversions).append(',')
                             .append(impressions).append(',')

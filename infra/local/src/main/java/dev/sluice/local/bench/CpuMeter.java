@@ -2,6 +2,7 @@ package dev.sluice.local.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.sluice.local.LocalSluice;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -24,6 +25,7 @@ final class CpuMeter {
 
     private final OperatingSystemMXBean process = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
     private final List<String> loaderThreadPrefixes;
     private final Optional<PostgresServerCpu> postgres;
 
@@ -34,12 +36,12 @@ final class CpuMeter {
 
     /** CPU time at one moment; only the difference of two means anything. */
     record Sample(long wallNanos, long jvmCpuNanos, Map<Long, Long> loaderThreadCpuNanos,
-            OptionalDouble postgresCpuSeconds) {
+            OptionalDouble postgresCpuSeconds, long jitMillis) {
     }
 
     /** CPU seconds spent between two samples; a figure that could not be measured is empty. */
     record Usage(double wallSeconds, double jvmSeconds, OptionalDouble loaderThreadSeconds,
-            OptionalDouble postgresSeconds, int cores) {
+            OptionalDouble postgresSeconds, OptionalDouble jitSeconds, int cores) {
     }
 
     static CpuMeter of(LocalSluice sluice, Connection connection) throws SQLException, InterruptedException {
@@ -53,7 +55,7 @@ final class CpuMeter {
 
     Sample sample() {
         return new Sample(System.nanoTime(), process.getProcessCpuTime(), loaderThreadCpuNanos(),
-                postgres.map(PostgresServerCpu::cpuSeconds).orElse(OptionalDouble.empty()));
+                postgres.map(PostgresServerCpu::cpuSeconds).orElse(OptionalDouble.empty()), jitMillis());
     }
 
     Usage between(Sample before, Sample after) {
@@ -61,6 +63,8 @@ final class CpuMeter {
                 (after.jvmCpuNanos() - before.jvmCpuNanos()) / 1e9,
                 loaderThreadSeconds(before.loaderThreadCpuNanos(), after.loaderThreadCpuNanos()),
                 difference(before.postgresCpuSeconds(), after.postgresCpuSeconds()),
+                before.jitMillis() < 0 ? OptionalDouble.empty()
+                        : OptionalDouble.of((after.jitMillis() - before.jitMillis()) / 1e3),
                 Runtime.getRuntime().availableProcessors());
     }
 
@@ -77,6 +81,15 @@ final class CpuMeter {
             nanos += thread.getValue() - before.get(thread.getKey());
         }
         return OptionalDouble.of(nanos / 1e9);
+    }
+
+    /**
+     * Time the JIT compiler threads have spent, summed over them; -1 where not monitored. Part of the JVM's CPU: a
+     * JVM that is still compiling competes with the loaders and PostgreSQL for the same cores.
+     */
+    private long jitMillis() {
+        return compiler != null && compiler.isCompilationTimeMonitoringSupported()
+                ? compiler.getTotalCompilationTime() : -1;
     }
 
     private Map<Long, Long> loaderThreadCpuNanos() {

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -85,6 +86,14 @@ public final class PostgresEmulator implements AutoCloseable {
 
     public boolean embedded() {
         return embedded != null;
+    }
+
+    /**
+     * The embedded server's superuser, for maintenance the local role may not do (CHECKPOINT); empty for an external
+     * server.
+     */
+    public Optional<DataSource> superuserDataSource() {
+        return embedded == null ? Optional.empty() : Optional.of(embedded.getPostgresDatabase());
     }
 
     public DataSource dataSource() {
