@@ -2,7 +2,10 @@ package dev.sluice.domain.csv;
 
 import org.apache.commons.csv.CSVFormat;
 
-/** The one commons-csv configuration that {@link RecordScanner} mirrors; every parse of a file uses it. */
+/**
+ * The commons-csv configuration that {@link RecordScanner} and {@link CsvRecordReader} mirror; the profiler parses
+ * with it.
+ */
 public final class CsvFormats {
     private CsvFormats() {
     }

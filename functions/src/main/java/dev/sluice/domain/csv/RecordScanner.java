@@ -7,7 +7,7 @@ import java.util.Locale;
  * agree on where records start and end; {@link CsvRecordReader}, which the loader reads chunks with, follows the
  * same rules.
  *
- * <p>It reproduces how commons-csv's lexer splits records with the settings the loader uses (quote {@code "},
+ * <p>It reproduces how commons-csv's lexer splits records with the settings of {@link CsvFormats} (quote {@code "},
  * no escape character, no comments, trailing data after a closing quote allowed, empty lines ignored):
  * <ul>
  *   <li>a quote opens a quoted field only as the first character of a field; elsewhere it is a literal;</li>

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +50,7 @@ public final class Benchmark {
     private static final long MAX_WARM_UP_RECORDS = 1_000_000;
     private static final int MAX_WARM_UPS = 4;
     private static final double SETTLED_JIT_SHARE = 0.25;
+    private static final String SERIAL_GC = "Serial";
 
     /** What to measure; {@code runs} is how many times the end-to-end import is measured. */
     public record Options(long records, int runs, int rowByRowRows, Map<String, String> parameters,
@@ -95,6 +97,12 @@ public final class Benchmark {
             machine.put("maxHeapMb", Runtime.getRuntime().maxMemory() >> 20);
             machine.put("java", System.getProperty("java.version"));
             machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            machine.put("gc", garbageCollector());
+            if (!machine.get("gc").asText().equals(SERIAL_GC)) {
+                say("note: this JVM runs the %s collector; Lambda functions below ~1.8 GB run the serial one "
+                        + "(java -XX:+UseSerialGC -jar ... bench), and on 2 cores the difference shows in every "
+                        + "figure", machine.get("gc").asText());
+            }
 
             CpuMeter cpu;
             try (Connection connection = connect(sluice)) {
@@ -441,14 +449,21 @@ public final class Benchmark {
         return json.readTree(response.body());
     }
 
+    /** The collector's name as the JVM reports it, e.g. "Serial" or "G1". */
+    private static String garbageCollector() {
+        String young = ManagementFactory.getGarbageCollectorMXBeans().getFirst().getName();
+        return young.equals("Copy") ? SERIAL_GC : young.replace(" Young Generation", "").replace(" Scavenge", "");
+    }
+
     private void report(ObjectNode result) throws IOException {
         JsonNode copy = result.get("rawCopy");
         JsonNode e2e = result.get("endToEnd");
         JsonNode rows = result.get("rowByRow");
         out.println();
-        out.printf("Sluice benchmark: %,d records (%,d bytes, %,d invalid) on %d cores, Java %s%n",
+        JsonNode machine = result.get("machine");
+        out.printf("Sluice benchmark: %,d records (%,d bytes, %,d invalid) on %d cores, Java %s, %s GC%n",
                 result.get("records").asLong(), result.get("fileBytes").asLong(), result.get("invalidRecords").asLong(),
-                result.get("machine").get("cores").asInt(), result.get("machine").get("java").asText());
+                machine.get("cores").asInt(), machine.get("java").asText(), machine.get("gc").asText());
         out.printf("  %-28s %12s %10s%n", "phase", "records/s", "seconds");
         out.printf("  %-28s %,12d %10.2f%n", "raw COPY (ceiling)", copy.get("recordsPerSecond").asLong(),
                 copy.get("seconds").asDouble());
