@@ -99,9 +99,9 @@ public final class Benchmark {
             machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             machine.put("gc", garbageCollector());
             if (!machine.get("gc").asText().equals(SERIAL_GC)) {
-                say("note: this JVM runs the %s collector; Lambda functions below ~1.8 GB run the serial one "
-                        + "(java -XX:+UseSerialGC -jar ... bench), and on 2 cores the difference shows in every "
-                        + "figure", machine.get("gc").asText());
+                say("note: this JVM runs the %s collector; Lambda functions below ~1.8 GB run the serial one, "
+                        + "so java -XX:+UseSerialGC -jar ... bench measures them as they run there",
+                        machine.get("gc").asText());
             }
 
             CpuMeter cpu;
