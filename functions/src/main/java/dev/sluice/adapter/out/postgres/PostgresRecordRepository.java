@@ -40,7 +40,7 @@ public final class PostgresRecordRepository implements RecordRepository {
                 return new LoadResult(readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow(), false);
             }
             CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
-            CopyIn copy = copyManager.copyIn("COPY records (" + CopyChunkBuffer.COLUMNS + ") FROM STDIN");
+            CopyIn copy = copyManager.copyIn(CopyChunkBuffer.COPY);
             CopyChunkBuffer buffer;
             try {
                 buffer = new CopyChunkBuffer(chunk.runId(), datasetId, (bytes, length) -> {
@@ -51,7 +51,7 @@ public final class PostgresRecordRepository implements RecordRepository {
                     }
                 });
                 parse.parseInto(buffer);
-                buffer.flush();
+                buffer.finish();
                 copy.endCopy();
             } finally {
                 if (copy.isActive()) {

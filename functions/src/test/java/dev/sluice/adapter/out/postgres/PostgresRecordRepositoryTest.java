@@ -2,6 +2,7 @@ package dev.sluice.adapter.out.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.RecordRepository;
@@ -99,14 +100,17 @@ class PostgresRecordRepositoryTest {
     @Test
     void anyTextSurvivesTheCopyEncoding() {
         String runId = UUID.randomUUID().toString();
-        ChunkMessage chunk = chunk(runId, 1, 1, 1);
+        ChunkMessage chunk = chunk(runId, 1, 1, 2);
         String campaign = "Été 🌞 \\N \\\\ back\\slash \u00a0 \u4e2d\u6587";
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("Notes \"q\"", "tab\there\u0001 ctl \\ \u00fc");
+        extra.put("nul", "a\u0000b \ud800 lone");
         RecordRepository.ChunkParse parse = buffer -> {
             buffer.accept(new ValidRecord(1, 2, LocalDate.of(999, 1, 2), campaign, "ch\r\nx", null, 0L, null, 12L,
                     extra));
-            return 1;
+            buffer.accept(new ValidRecord(2, 3, LocalDate.of(2024, 2, 29), "nul\u0000here", "\t", null, null, null,
+                    null, Map.of()));
+            return 2;
         };
         repository.load(chunk, "d\\s", parse);
         StoredRecord stored = repository.records(runId, 0, 1).items().get(0);
@@ -114,14 +118,22 @@ class PostgresRecordRepositoryTest {
         assertEquals("ch\r\nx", stored.channel());
         assertEquals(LocalDate.of(999, 1, 2), stored.date());
         assertEquals(0L, stored.clicks());
-        assertEquals("{\"Notes \\\"q\\\"\": \"tab\\there\\u0001 ctl \\\\ \u00fc\"}", stored.extraJson());
+        assertEquals("{\"nul\": \"a\ufffdb \ufffd lone\", \"Notes \\\"q\\\"\": \"tab\\there\\u0001 ctl \\\\ \u00fc\"}",
+                stored.extraJson(), "JSONB orders keys by length; NUL and a lone surrogate become U+FFFD");
+        StoredRecord second = repository.records(runId, 1, 1).items().get(0);
+        assertEquals("nul\ufffdhere", second.campaign());
+        assertEquals("\t", second.channel());
+        assertEquals(LocalDate.of(2024, 2, 29), second.date());
+        assertNull(second.clicks());
     }
 
     @Test
     void decimalsKeepValueAndScaleThroughTheCopyEncoding() {
         String runId = UUID.randomUUID().toString();
-        List<String> spends = List.of("0", "0.00", "0.05", "0.000123", "7", "1234.56", "12.50", "999999999999999999",
-                "99999999999999999.9", "1234567890123456789.5", "123456789012345678901234.000001");
+        List<String> spends = List.of("0", "0.00", "0.05", "0.000123", "7", "1234.56", "12.50", "10000", "10000.0001",
+                "999999999999999999", "99999999999999999.9", "1234567890123456789.5", "123456789012345678901234.000001",
+                "-12.50", "-0.0001", "1E+3", "123456789012345678901234567890123456789012345678901234567890.5");
+        List<String> expected = spends.stream().map(spend -> new BigDecimal(spend).toPlainString()).toList();
         ChunkMessage chunk = chunk(runId, 1, 1, spends.size());
         repository.load(chunk, "d", buffer -> {
             for (int i = 0; i < spends.size(); i++) {
@@ -132,7 +144,7 @@ class PostgresRecordRepositoryTest {
         });
         List<String> stored = repository.records(runId, 0, spends.size()).items().stream()
                 .map(record -> record.spend().toPlainString()).toList();
-        assertEquals(spends, stored);
+        assertEquals(expected, stored);
     }
 
     @Test
