@@ -82,6 +82,24 @@ class ChunkReaderTest {
     }
 
     @Test
+    void unmappedColumnsKeepFileOrderAndARepeatedNameKeepsItsLastValue() {
+        List<String> header = List.of("Note", "Day", "Campaign", "Channel", "Region", "Note");
+        Mapping mapping = mapping(Map.of(CanonicalField.DATE, "Day", CanonicalField.CAMPAIGN, "Campaign",
+                CanonicalField.CHANNEL, "Channel"));
+        byte[] data = "first,2024-03-01,c,ch,EU,last\n".getBytes(StandardCharsets.UTF_8);
+        Dialect dialect = new Dialect("UTF-8", 0, ',', '"', header);
+        Collected out = new Collected();
+        ChunkReader.read(new ByteArrayInputStream(data), message(dialect, mapping, NumberStyle.US, data.length, 1, 1, 2),
+                out);
+        Map<String, String> extra = out.valid.get(0).extra();
+        assertEquals(List.of("Note", "Region"), List.copyOf(extra.keySet()));
+        assertEquals("last", extra.get("Note"));
+        assertEquals(new java.util.LinkedHashMap<>(Map.of("Note", "last", "Region", "EU")), extra);
+        assertEquals(Map.of("Note", "last", "Region", "EU").hashCode(), extra.hashCode());
+        assertThrows(UnsupportedOperationException.class, () -> extra.put("x", "y"));
+    }
+
+    @Test
     void fieldErrorsNameRecordLineColumnAndValue() {
         String data = "2024-02-30,C,google,-5,1.5,x,10,a\n"          // record 1, line 2
                 + "2024-03-01,,  ,(3),-1,1,2,a\n"                   // record 2, line 3
