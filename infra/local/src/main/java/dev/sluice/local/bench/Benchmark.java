@@ -92,23 +92,14 @@ public final class Benchmark {
             result.put("records", file.records());
             result.put("invalidRecords", file.invalidRecords());
             result.put("fileBytes", file.bytes());
-            ObjectNode machine = result.putObject("machine");
-            machine.put("cores", Runtime.getRuntime().availableProcessors());
-            machine.put("maxHeapMb", Runtime.getRuntime().maxMemory() >> 20);
-            machine.put("java", System.getProperty("java.version"));
-            machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-            machine.put("gc", garbageCollector());
-            if (!machine.get("gc").asText().equals(SERIAL_GC)) {
-                say("note: this JVM runs the %s collector; Lambda functions below ~1.8 GB run the serial one, "
-                        + "so java -XX:+UseSerialGC -jar ... bench measures them as they run there",
-                        machine.get("gc").asText());
-            }
-
+            result.set("machine", machine());
             CpuMeter cpu;
             try (Connection connection = connect(sluice)) {
                 cpu = CpuMeter.of(sluice, connection);
             }
-            result.set("warmUp", warmUp(sluice, work, cpu));
+            ObjectNode warmUp = warmUp(sluice, work, cpu);
+            result.set("warmUp", warmUp);
+            result.put("warmUpRecords", warmUp.get("records").asLong());
             List<ObjectNode> copies = new ArrayList<>();
             List<MeasuredRun> runs = measuredRuns(sluice, file, cpu, copies);
             MeasuredRun median = MeasuredRun.median(runs);
@@ -447,6 +438,21 @@ public final class Benchmark {
                     + response.statusCode() + ": " + response.body());
         }
         return json.readTree(response.body());
+    }
+
+    private ObjectNode machine() {
+        ObjectNode machine = json.createObjectNode();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("maxHeapMb", Runtime.getRuntime().maxMemory() >> 20);
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        String gc = garbageCollector();
+        machine.put("gc", gc);
+        if (!gc.equals(SERIAL_GC)) {
+            say("note: this JVM runs the %s collector; Lambda functions below ~1.8 GB run the serial one, so "
+                    + "java -XX:+UseSerialGC -jar ... bench measures them as they run there", gc);
+        }
+        return machine;
     }
 
     /** The collector's name as the JVM reports it, e.g. "Serial" or "G1". */
