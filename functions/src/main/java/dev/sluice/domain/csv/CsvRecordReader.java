@@ -15,7 +15,10 @@ import java.util.Objects;
  * physical lines, so line numbers took a second scan; here field text is copied in runs between structural
  * characters, and lines are counted where the terminators are met anyway.
  *
- * <p>One record is current at a time; its values are valid until the next call to {@link #next()}.
+ * <p>One record is current at a time; its values are valid until the next call to {@link #next()}. A record's values
+ * are kept up to {@code maxRecordChars}: past that the record is still read to its end, so the records after it are
+ * found, but it is {@link #tooLong()} and its values are cut. Memory stays bounded when an unclosed quote turns
+ * the rest of a file into one record.
  */
 public final class CsvRecordReader {
     private static final int BUFFER_CHARS = 64 * 1024;
@@ -26,6 +29,7 @@ public final class CsvRecordReader {
     private final Reader in;
     private final char delimiter;
     private final char quote;
+    private final int maxRecordChars;
     private final char[] buffer = new char[BUFFER_CHARS];
     private int position;
     private int limit;
@@ -35,6 +39,7 @@ public final class CsvRecordReader {
 
     private char[] values = new char[1024];
     private int valuesLength;
+    private long recordChars;
     private int[] fieldEnds = new int[16];
     private int fieldCount;
     private long recordLine;
@@ -44,8 +49,9 @@ public final class CsvRecordReader {
 
     /**
      * @param firstLine the physical line number of the first character of {@code in}
+     * @param maxRecordChars how many characters of values a record may hold before it is {@link #tooLong()}
      */
-    public CsvRecordReader(Reader in, char delimiter, char quote, long firstLine) {
+    public CsvRecordReader(Reader in, char delimiter, char quote, long firstLine, int maxRecordChars) {
         this.in = Objects.requireNonNull(in, "in");
         if (delimiter == quote || delimiter == '\r' || delimiter == '\n' || quote == '\r' || quote == '\n') {
             throw new IllegalArgumentException("delimiter and quote must differ from each other and from CR/LF");
@@ -53,6 +59,10 @@ public final class CsvRecordReader {
         this.delimiter = delimiter;
         this.quote = quote;
         this.line = firstLine;
+        if (maxRecordChars < 1) {
+            throw new IllegalArgumentException("maxRecordChars must be at least 1, was " + maxRecordChars);
+        }
+        this.maxRecordChars = maxRecordChars;
     }
 
     /**
@@ -62,6 +72,7 @@ public final class CsvRecordReader {
      */
     public boolean next() throws IOException {
         valuesLength = 0;
+        recordChars = 0;
         fieldCount = 0;
         while (true) {
             int c = peek();
@@ -99,6 +110,16 @@ public final class CsvRecordReader {
         Objects.checkIndex(index, fieldCount);
         int start = index == 0 ? 0 : fieldEnds[index - 1];
         return new String(values, start, fieldEnds[index] - start);
+    }
+
+    /** True if the current record's values are longer than {@code maxRecordChars}; they are cut there. */
+    public boolean tooLong() {
+        return recordChars > maxRecordChars;
+    }
+
+    /** Characters in the current record's values, counted in full even when it is {@link #tooLong()}. */
+    public long recordChars() {
+        return recordChars;
     }
 
     /** The physical line the current record starts on. */
@@ -235,8 +256,9 @@ public final class CsvRecordReader {
     }
 
     private void append(int from, int to) {
-        int length = to - from;
-        if (length == 0) {
+        recordChars += to - from;
+        int length = Math.min(to - from, maxRecordChars - valuesLength);
+        if (length <= 0) {
             return;
         }
         ensureValues(length);
@@ -245,6 +267,10 @@ public final class CsvRecordReader {
     }
 
     private void appendChar(char c) {
+        recordChars++;
+        if (valuesLength == maxRecordChars) {
+            return;
+        }
         ensureValues(1);
         values[valuesLength++] = c;
     }

@@ -27,6 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ChunkReader {
     /** Longest campaign or channel name stored, in code points. */
     public static final int MAX_TEXT_LENGTH = 1000;
+    /**
+     * Most characters one record may hold (all its values together): far beyond any real export row, and a bound on
+     * a loader's memory when an unclosed quote makes the rest of a file one record.
+     */
+    public static final int MAX_RECORD_CHARS = 1 << 20;
 
     private static final Map<LayoutKey, Layout> LAYOUTS = new ConcurrentHashMap<>();
 
@@ -49,7 +54,8 @@ public final class ChunkReader {
             LAYOUTS.clear(); // a long-lived local runtime sees many files; this is a cache, not a registry
         }
         DecodingReader decoded = new DecodingReader(chunkBytes, Charset.forName(dialect.encoding()));
-        CsvRecordReader record = new CsvRecordReader(decoded, dialect.delimiter(), dialect.quote(), 1);
+        CsvRecordReader record = new CsvRecordReader(decoded, dialect.delimiter(), dialect.quote(), 1,
+                MAX_RECORD_CHARS);
         Validator validator = new Validator(layout, chunk, dialect);
         int records = 0;
         int stored = 0;
@@ -74,6 +80,12 @@ public final class ChunkReader {
                                     + quoteLine + " is never closed, so everything from there to the end of the "
                                     + "file was read as one value; add the missing closing quote (\") near line "
                                     + quoteLine, raw(record, dialect)));
+                } else if (record.tooLong()) {
+                    errors = List.of(new RowError(recordNo, lineNo, null, "RECORD_TOO_LONG", String.format(Locale.ROOT,
+                            "record %d (line %d) holds %,d characters; the most one record may hold is %,d. A missing "
+                                    + "line break, or a quote left open and closed much later, joins many lines into "
+                                    + "one record", recordNo, lineNo, record.recordChars(), MAX_RECORD_CHARS),
+                            raw(record, dialect)));
                 } else if (encodingProblem != null) {
                     errors = List.of(new RowError(recordNo, lineNo, null, "ENCODING",
                             encodingMessage(recordNo, lineNo, encodingProblem, dialect.encoding()),

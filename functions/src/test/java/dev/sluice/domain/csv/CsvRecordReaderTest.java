@@ -41,18 +41,25 @@ class CsvRecordReaderTest {
         }
     }
 
-    private record Read(List<String> values, long line, boolean unterminated, long quoteLine) {
+    private record Read(List<String> values, long line, boolean unterminated, long quoteLine, boolean tooLong,
+            long chars) {
     }
 
     private static List<Read> readAll(Reader in, char delimiter, long firstLine) throws IOException {
-        CsvRecordReader reader = new CsvRecordReader(in, delimiter, '"', firstLine);
+        return readAll(in, delimiter, firstLine, Integer.MAX_VALUE);
+    }
+
+    private static List<Read> readAll(Reader in, char delimiter, long firstLine, int maxRecordChars)
+            throws IOException {
+        CsvRecordReader reader = new CsvRecordReader(in, delimiter, '"', firstLine, maxRecordChars);
         List<Read> out = new ArrayList<>();
         while (reader.next()) {
             List<String> values = new ArrayList<>();
             for (int i = 0; i < reader.size(); i++) {
                 values.add(reader.get(i));
             }
-            out.add(new Read(values, reader.line(), reader.unterminated(), reader.quoteOpenedOnLine()));
+            out.add(new Read(values, reader.line(), reader.unterminated(), reader.quoteOpenedOnLine(),
+                    reader.tooLong(), reader.recordChars()));
         }
         assertFalse(reader.next(), "the end of input stays the end");
         return out;
@@ -89,6 +96,17 @@ class CsvRecordReaderTest {
     }
 
     @Test
+    void aRecordPastTheLimitIsReadToItsEndButKeepsOnlyTheLimitOfItsValues() throws IOException {
+        List<Read> records = readAll(new Trickle("abc,\"de\"\"f\ng\",hijkl\nx,y\n", 3), ',', 1, 8);
+        assertTrue(records.get(0).tooLong());
+        assertEquals(14, records.get(0).chars(), "abc + de\"f\ng + hijkl");
+        assertEquals("abcde\"f\n", String.join("", records.get(0).values()));
+        assertEquals(List.of("x", "y"), records.get(1).values());
+        assertFalse(records.get(1).tooLong());
+        assertEquals(3, records.get(1).line());
+    }
+
+    @Test
     void loneCarriageReturnsEndRecords() throws IOException {
         List<Read> records = readAll(new StringReader("a;b\rc;d\r\re"), ';', 1);
         assertEquals(List.of(List.of("a", "b"), List.of("c", "d"), List.of("e")),
@@ -98,7 +116,7 @@ class CsvRecordReaderTest {
 
     @Test
     void endPositionIsPastEachRecordsTerminator() throws IOException {
-        CsvRecordReader reader = new CsvRecordReader(new StringReader("ab,c\r\n\r\nd\n"), ',', '"', 1);
+        CsvRecordReader reader = new CsvRecordReader(new StringReader("ab,c\r\n\r\nd\n"), ',', '"', 1, 100);
         assertTrue(reader.next());
         assertEquals(6, reader.endPosition());
         assertTrue(reader.next());
@@ -108,9 +126,10 @@ class CsvRecordReaderTest {
 
     @Test
     void rejectsAmbiguousSettingsAndOutOfRangeFields() throws IOException {
-        assertThrows(IllegalArgumentException.class, () -> new CsvRecordReader(new StringReader(""), '"', '"', 1));
-        assertThrows(IllegalArgumentException.class, () -> new CsvRecordReader(new StringReader(""), '\n', '"', 1));
-        CsvRecordReader reader = new CsvRecordReader(new StringReader("a,b"), ',', '"', 1);
+        assertThrows(IllegalArgumentException.class, () -> new CsvRecordReader(new StringReader(""), '"', '"', 1, 9));
+        assertThrows(IllegalArgumentException.class, () -> new CsvRecordReader(new StringReader(""), '\n', '"', 1, 9));
+        assertThrows(IllegalArgumentException.class, () -> new CsvRecordReader(new StringReader(""), ',', '"', 1, 0));
+        CsvRecordReader reader = new CsvRecordReader(new StringReader("a,b"), ',', '"', 1, 9);
         assertTrue(reader.next());
         assertThrows(IndexOutOfBoundsException.class, () -> reader.get(2));
     }
@@ -135,8 +154,20 @@ class CsvRecordReaderTest {
             String context = "round " + round + " delimiter " + (int) delimiter + " text "
                     + data.replace("\r", "\\r").replace("\n", "\\n");
             List<CsvReference.Parsed> expected = CsvReference.parse(data, delimiter, 1);
-            List<Read> actual = readAll(new Trickle(data, 1 + random.nextInt(6)), delimiter, 1);
-            assertEquals(CsvReference.values(expected), actual.stream().map(Read::values).toList(), context);
+            int limit = 1 + random.nextInt(30);
+            List<Read> actual = readAll(new Trickle(data, 1 + random.nextInt(6)), delimiter, 1, limit);
+            assertEquals(expected.size(), actual.size(), context);
+            for (int i = 0; i < expected.size(); i++) {
+                String whole = String.join("", expected.get(i).values());
+                Read read = actual.get(i);
+                assertEquals(whole.length(), read.chars(), context);
+                assertEquals(whole.length() > limit, read.tooLong(), context);
+                if (read.tooLong()) {
+                    assertEquals(whole.substring(0, limit), String.join("", read.values()), context);
+                } else {
+                    assertEquals(expected.get(i).values(), read.values(), context);
+                }
+            }
             assertEquals(expected.stream().map(CsvReference.Parsed::line).toList(),
                     actual.stream().map(Read::line).toList(), context);
             boolean endsInOpenQuote = !actual.isEmpty() && actual.getLast().unterminated();

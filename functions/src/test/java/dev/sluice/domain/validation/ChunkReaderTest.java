@@ -227,6 +227,21 @@ class ChunkReaderTest {
     }
 
     @Test
+    void aRecordLongerThanTheLimitIsRejectedAndTheRecordsAroundItAreRead() {
+        String notes = "x".repeat(ChunkReader.MAX_RECORD_CHARS);
+        String data = "2024-03-01,A,google,1,1,1,1,a\n2024-03-01,B,google,1,1,1,1,\"" + notes + "\"\n"
+                + "2024-03-02,C,meta,1,1,1,1,c\n";
+        Collected out = readWhole(data, StandardCharsets.UTF_8, ',', NumberStyle.US, 1, 2, 1);
+        RowError error = out.rejected.get(2L).get(0);
+        assertEquals("RECORD_TOO_LONG", error.code());
+        assertEquals("record 2 (line 3) holds 1,048,597 characters; the most one record may hold is 1,048,576. A "
+                + "missing line break, or a quote left open and closed much later, joins many lines into one record",
+                error.message());
+        assertEquals(RowError.MAX_EXCERPT, error.rawExcerpt().length());
+        assertEquals(List.of(1L, 3L), out.valid.stream().map(ValidRecord::recordNo).toList());
+    }
+
+    @Test
     void aWrongRecordCountIsABugNotARowError() {
         byte[] data = "2024-03-01,A,google,1,1,1,1,a\n2024-03-01,B,google,1,1,1,1,a\n".getBytes(StandardCharsets.UTF_8);
         Dialect dialect = new Dialect("UTF-8", 0, ',', '"', HEADER);
