@@ -71,26 +71,8 @@ public final class ChunkReader {
                 }
                 long recordNo = chunk.firstRecord() + records - 1;
                 long lineNo = chunk.firstLine() + record.line() - firstRelativeLine;
-                String encodingProblem = decoded.problemBefore(record.endPosition());
-                List<RowError> errors;
-                if (record.unterminated()) {
-                    long quoteLine = chunk.firstLine() + record.quoteOpenedOnLine() - firstRelativeLine;
-                    errors = List.of(new RowError(recordNo, lineNo, null, "UNTERMINATED_QUOTE",
-                            "record " + recordNo + " (line " + lineNo + "): the quoted field opened on line "
-                                    + quoteLine + " is never closed, so everything from there to the end of the "
-                                    + "file was read as one value; add the missing closing quote (\") near line "
-                                    + quoteLine, raw(record, dialect)));
-                } else if (record.tooLong()) {
-                    errors = List.of(new RowError(recordNo, lineNo, null, "RECORD_TOO_LONG", String.format(Locale.ROOT,
-                            "record %d (line %d) holds %,d characters; the most one record may hold is %,d. A missing "
-                                    + "line break, or a quote left open and closed much later, joins many lines into "
-                                    + "one record", recordNo, lineNo, record.recordChars(), MAX_RECORD_CHARS),
-                            raw(record, dialect)));
-                } else if (encodingProblem != null) {
-                    errors = List.of(new RowError(recordNo, lineNo, null, "ENCODING",
-                            encodingMessage(recordNo, lineNo, encodingProblem, dialect.encoding()),
-                            raw(record, dialect)));
-                } else {
+                List<RowError> errors = unreadable(record, decoded, chunk, recordNo, lineNo, firstRelativeLine);
+                if (errors == null) {
                     errors = validator.validate(record, recordNo, lineNo, sink);
                 }
                 if (errors == null) {
@@ -112,6 +94,36 @@ public final class ChunkReader {
                     + decoded.bytesRead());
         }
         return new ChunkOutcome(records, stored, records - stored);
+    }
+
+    /**
+     * The error of a record that cannot be validated field by field: its quote never closes, it is too long, or some
+     * of its bytes are not text in the file's encoding; null for a record that can.
+     */
+    private static List<RowError> unreadable(CsvRecordReader record, DecodingReader decoded, ChunkMessage chunk,
+            long recordNo, long lineNo, long firstRelativeLine) {
+        Dialect dialect = chunk.dialect();
+        String encodingProblem = decoded.problemBefore(record.endPosition());
+        String code;
+        String message;
+        if (record.unterminated()) {
+            long quoteLine = chunk.firstLine() + record.quoteOpenedOnLine() - firstRelativeLine;
+            code = "UNTERMINATED_QUOTE";
+            message = "record " + recordNo + " (line " + lineNo + "): the quoted field opened on line " + quoteLine
+                    + " is never closed, so everything from there to the end of the file was read as one value; "
+                    + "add the missing closing quote (\") near line " + quoteLine;
+        } else if (record.tooLong()) {
+            code = "RECORD_TOO_LONG";
+            message = String.format(Locale.ROOT, "record %d (line %d) holds %,d characters; the most one record may "
+                    + "hold is %,d. A missing line break, or a quote left open and closed much later, joins many "
+                    + "lines into one record", recordNo, lineNo, record.recordChars(), MAX_RECORD_CHARS);
+        } else if (encodingProblem != null) {
+            code = "ENCODING";
+            message = encodingMessage(recordNo, lineNo, encodingProblem, dialect.encoding());
+        } else {
+            return null;
+        }
+        return List.of(new RowError(recordNo, lineNo, null, code, message, raw(record, dialect)));
     }
 
     private static IllegalStateException mismatch(ChunkMessage chunk, String parsed) {
