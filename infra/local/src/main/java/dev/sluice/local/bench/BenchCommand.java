@@ -31,6 +31,7 @@ public final class BenchCommand implements Command {
     @Override
     public String usage() {
         return """
+                bench [--records N] [--runs N] [--json] [options]
                   --records N            records in the generated file (default 1000000)
                   --runs N               measured end-to-end imports; the median run is reported (default 3)
                   --row-by-row-rows N    rows for the row-by-row INSERT baseline (default 20000)
