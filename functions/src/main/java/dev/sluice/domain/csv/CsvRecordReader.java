@@ -53,9 +53,7 @@ public final class CsvRecordReader {
      */
     public CsvRecordReader(Reader in, char delimiter, char quote, long firstLine, int maxRecordChars) {
         this.in = Objects.requireNonNull(in, "in");
-        if (delimiter == quote || delimiter == '\r' || delimiter == '\n' || quote == '\r' || quote == '\n') {
-            throw new IllegalArgumentException("delimiter and quote must differ from each other and from CR/LF");
-        }
+        RecordScanner.requireUsable(delimiter, quote);
         this.delimiter = delimiter;
         this.quote = quote;
         this.line = firstLine;

@@ -79,13 +79,18 @@ public abstract class RecordScanner {
      * @param firstLine the physical line number of the first unit scanned
      */
     protected RecordScanner(char delimiter, char quote, Units units, long firstLine) {
-        if (delimiter == quote || delimiter == CR || delimiter == LF || quote == CR || quote == LF) {
-            throw new IllegalArgumentException("delimiter and quote must differ from each other and from CR/LF");
-        }
+        requireUsable(delimiter, quote);
         this.delimiter = delimiter;
         this.quote = quote;
         this.units = units;
         this.firstLine = firstLine;
+    }
+
+    /** Delimiter and quote settings under which records can be told apart; {@link CsvRecordReader} checks them too. */
+    static void requireUsable(char delimiter, char quote) {
+        if (delimiter == quote || delimiter == CR || delimiter == LF || quote == CR || quote == LF) {
+            throw new IllegalArgumentException("delimiter and quote must differ from each other and from CR/LF");
+        }
     }
 
     /** Called with the position of a record's first unit and the physical line it is on. */
