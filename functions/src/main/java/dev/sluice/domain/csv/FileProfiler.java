@@ -30,9 +30,10 @@ import org.apache.commons.csv.CSVRecord;
  * <p>Decisions, in order:
  * <ol>
  *   <li><b>Encoding.</b> A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE). Without one the file is UTF-8 if
- *       the prefix is valid UTF-8 (a sequence cut by the end of an incomplete prefix is fine), otherwise
- *       windows-1252, which is what Excel on Windows writes. NUL bytes outside UTF-16 mean the file is not
- *       text.</li>
+ *       the prefix is valid UTF-8 (a sequence cut by the end of an incomplete prefix is fine) or if most of its
+ *       bytes above 0x7F form valid UTF-8 sequences (the rest are bad bytes, rejected record by record by the
+ *       loader); otherwise windows-1252, which is what Excel on Windows writes. NUL bytes outside UTF-16 mean the
+ *       file is not text.</li>
  *   <li><b>Delimiter.</b> Of {@code , ; TAB |}, the one whose header has more than one field and whose first
  *       records most often have the header's field count; ties go to the one giving more fields, then to the
  *       order listed.</li>
@@ -93,7 +94,7 @@ public final class FileProfiler {
             bomLength = 2;
         } else {
             rejectNulBytes(prefix, length);
-            encoding = isUtf8(prefix, length, complete) ? "UTF-8" : "windows-1252";
+            encoding = utf8Census(prefix, length, complete).looksLikeUtf8() ? "UTF-8" : "windows-1252";
         }
         RecordScanner.Units units = RecordScanner.Units.of(encoding);
         Charset charset = Charset.forName(encoding);
@@ -204,8 +205,27 @@ public final class FileProfiler {
                 + "right file was uploaded and that it was exported as CSV");
     }
 
-    /** Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-    static boolean isUtf8(byte[] b, int length, boolean complete) {
+    /**
+     * How the prefix's bytes above 0x7F fall: {@code valid} of them form UTF-8 sequences, {@code invalid} do not.
+     * Text in windows-1252 is almost never valid UTF-8 by accident (an accented letter there is one high byte
+     * between ASCII ones, which UTF-8 forbids), so a prefix whose high bytes mostly form UTF-8 sequences is UTF-8
+     * with a few bad bytes, and those become ENCODING row errors of their records; reading it as windows-1252
+     * instead would turn every other non-ASCII character into mojibake without a word.
+     */
+    record Utf8Census(int valid, int invalid) {
+        boolean looksLikeUtf8() {
+            return invalid == 0 || valid > invalid;
+        }
+    }
+
+    /**
+     * Counts strictly (no overlong forms, no surrogates, nothing above U+10FFFF). A bad byte counts as one invalid
+     * byte and the count resumes at the next byte, as a decoder would. A sequence cut by the end of an incomplete
+     * prefix is valid as far as it goes.
+     */
+    static Utf8Census utf8Census(byte[] b, int length, boolean complete) {
+        int valid = 0;
+        int invalid = 0;
         int i = 0;
         while (i < length) {
             int c = b[i] & 0xFF;
@@ -213,46 +233,38 @@ public final class FileProfiler {
                 i++;
                 continue;
             }
-            int needed;
-            int min;
-            if (c >= 0xC2 && c <= 0xDF) {
-                needed = 1;
-                min = 0x80;
-            } else if (c >= 0xE0 && c <= 0xEF) {
-                needed = 2;
-                min = 0x800;
-            } else if (c >= 0xF0 && c <= 0xF4) {
-                needed = 3;
-                min = 0x10000;
+            int needed = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+            int sequence = needed < 0 ? 0 : sequenceLength(b, i, length, needed, complete);
+            if (sequence > 0) {
+                valid += sequence;
+                i += sequence;
             } else {
-                return false;
+                invalid++;
+                i++;
             }
-            if (i + needed >= length) {
-                // The sequence runs past the prefix: fine if the prefix was cut there, invalid at the real end.
-                if (complete) {
-                    return false;
-                }
-                for (int j = i + 1; j < length; j++) {
-                    if ((b[j] & 0xC0) != 0x80) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            int code = c & (0x3F >> needed);
-            for (int j = 1; j <= needed; j++) {
-                int next = b[i + j] & 0xFF;
-                if ((next & 0xC0) != 0x80) {
-                    return false;
-                }
-                code = (code << 6) | (next & 0x3F);
-            }
-            if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-                return false;
-            }
-            i += needed + 1;
         }
-        return true;
+        return new Utf8Census(valid, invalid);
+    }
+
+    /** The length of the valid sequence of {@code needed} continuation bytes that starts at {@code i}, or 0. */
+    private static int sequenceLength(byte[] b, int i, int length, int needed, boolean complete) {
+        int min = needed == 1 ? 0x80 : needed == 2 ? 0x800 : 0x10000;
+        int code = b[i] & (0x3F >> needed);
+        for (int j = 1; j <= needed; j++) {
+            if (i + j >= length) {
+                // The sequence runs past the prefix: fine if the prefix was cut there, invalid at the real end.
+                return complete ? 0 : j;
+            }
+            int next = b[i + j] & 0xFF;
+            if ((next & 0xC0) != 0x80) {
+                return 0;
+            }
+            code = (code << 6) | (next & 0x3F);
+        }
+        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+            return 0;
+        }
+        return needed + 1;
     }
 
     // ------------------------------------------------------------------------------------- delimiter, header

@@ -257,17 +257,18 @@ public final class ChunkReader {
             Long clicksValue = integer(record, clicks, CanonicalField.CLICKS, errors);
             BigDecimal conversionsValue = decimal(record, conversions, CanonicalField.CONVERSIONS, errors);
             Long impressionsValue = integer(record, impressions, CanonicalField.IMPRESSIONS, errors);
-            if (errors.list != null) {
-                return errors.list;
-            }
             Map<String, String> extra = Map.of();
             int[] extraIndex = layout.extraIndex();
             if (extraIndex.length > 0) {
                 String[] values = new String[extraIndex.length];
                 for (int i = 0; i < extraIndex.length; i++) {
                     values[i] = record.get(extraIndex[i]);
+                    storable(values[i], layout.extraName()[i], errors);
                 }
                 extra = new ExtraColumns(layout.extraName(), values);
+            }
+            if (errors.list != null) {
+                return errors.list;
             }
             sink.accept(new ValidRecord(recordNo, lineNo, dateValue, campaignValue, channelValue, spendValue,
                     clicksValue, conversionsValue, impressionsValue, extra));
@@ -284,6 +285,9 @@ public final class ChunkReader {
                 errors.required(field, column(field));
                 return null;
             }
+            if (!storable(value, column(field), errors)) {
+                return null;
+            }
             if (value.length() > MAX_TEXT_LENGTH) {
                 int codePoints = value.codePointCount(0, value.length());
                 if (codePoints > MAX_TEXT_LENGTH) {
@@ -294,6 +298,21 @@ public final class ChunkReader {
                 }
             }
             return value;
+        }
+
+        /**
+         * False, with an error, for a value holding U+0000: no PostgreSQL text or JSON value can hold it, and
+         * storing it altered would change the user's data without a word.
+         */
+        private static boolean storable(String value, String column, Errors errors) {
+            int nul = value.indexOf('\0');
+            if (nul < 0) {
+                return true;
+            }
+            errors.add(column, "INVALID_TEXT", "the value \"" + RowError.excerpt(value) + "\" contains a NUL "
+                    + "character (U+0000, byte 0x00) at character " + (nul + 1) + ", which cannot be stored as "
+                    + "text; remove it from the file", value);
+            return false;
         }
 
         private BigDecimal decimal(CsvRecordReader record, int index, CanonicalField field, Errors errors) {

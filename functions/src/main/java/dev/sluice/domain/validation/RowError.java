@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param column     the header name of the offending column, or null when the whole record is at fault
  * @param code       FIELD_COUNT, REQUIRED, TOO_LONG, INVALID_DATE, INVALID_NUMBER, INVALID_INTEGER, NEGATIVE,
- *                   ENCODING or UNTERMINATED_QUOTE
+ *                   ENCODING, INVALID_TEXT (a NUL character), UNTERMINATED_QUOTE or RECORD_TOO_LONG
  * @param message    for the analyst: record, line, column, the bad value and what is expected
  * @param rawExcerpt the offending value, or the raw record, cut to {@value #MAX_EXCERPT} characters
  */

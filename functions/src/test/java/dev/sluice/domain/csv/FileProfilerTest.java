@@ -1,7 +1,6 @@
 package dev.sluice.domain.csv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,8 +92,57 @@ class FileProfilerTest {
         byte[] whole = "Date,Campaign,Channel\n2024-03-01,Café,g\n2024-03-01,é".getBytes(StandardCharsets.UTF_8);
         FileProfile profile = FileProfiler.profile(whole, whole.length - 1, false, null);
         assertEquals("UTF-8", profile.dialect().encoding());
-        assertTrue(FileProfiler.isUtf8(whole, whole.length - 1, false));
-        assertFalse(FileProfiler.isUtf8(whole, whole.length - 1, true));
+        assertEquals(new FileProfiler.Utf8Census(3, 0), FileProfiler.utf8Census(whole, whole.length - 1, false));
+        assertEquals(new FileProfiler.Utf8Census(2, 1), FileProfiler.utf8Census(whole, whole.length - 1, true));
+    }
+
+    @Test
+    void aUtf8FileWithAFewBadBytesInItsFirstMebibyteIsStillUtf8() throws FileRejectedException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.writeBytes("Date,Campaign,Channel,Spend\n".getBytes(StandardCharsets.UTF_8));
+        for (int i = 1; i <= 200; i++) {
+            file.writeBytes(("2024-03-01,café " + i + ",google,1.5\n").getBytes(StandardCharsets.UTF_8));
+            if (i == 3 || i == 150) {
+                // A stray windows-1252 é and a lone continuation byte, as a bad copy and paste leaves them.
+                file.writeBytes(new byte[] {'2', '0', '2', '4', '-', '0', '3', '-', '0', '1', ',', 'x', (byte) 0xE9,
+                    ',', 'g', ',', '1', (byte) 0x80, '\n'});
+            }
+        }
+        byte[] bytes = file.toByteArray();
+        assertEquals(new FileProfiler.Utf8Census(400, 4), FileProfiler.utf8Census(bytes, bytes.length, true));
+        assertEquals("UTF-8", profile(bytes).dialect().encoding());
+    }
+
+    @Test
+    void windows1252IsChosenOnlyWhenMostHighBytesAreNotUtf8() throws FileRejectedException {
+        // "Café" in windows-1252 in every record, and one pair of bytes that happens to be valid UTF-8 ("Â©").
+        StringBuilder text = new StringBuilder("Date,Campaign,Channel\n2024-03-01,Â© Brand,g\n");
+        for (int i = 0; i < 10; i++) {
+            text.append("2024-03-01,Café ").append(i).append(",g\n");
+        }
+        byte[] bytes = text.toString().getBytes(Charset.forName("windows-1252"));
+        assertEquals(new FileProfiler.Utf8Census(2, 10), FileProfiler.utf8Census(bytes, bytes.length, true));
+        assertEquals("windows-1252", profile(bytes).dialect().encoding());
+
+        byte[] single = "Date,Campaign,Channel\n2024-03-01,Café,g\n".getBytes(Charset.forName("windows-1252"));
+        assertEquals("windows-1252", profile(single).dialect().encoding(), "one lone high byte looks like 1252");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "C3A9, 2, 0",          // é
+        "E282AC, 3, 0",        // €
+        "F09F9880, 4, 0",      // an emoji
+        "C0AF, 0, 2",          // overlong '/'
+        "EDA080, 0, 3",        // a UTF-16 surrogate encoded in UTF-8
+        "F4908080, 0, 4",      // above U+10FFFF
+        "E9, 0, 1",            // windows-1252 é at the end of the whole file
+        "41E94142, 0, 1",      // ... between ASCII letters
+        "80BF, 0, 2"           // continuation bytes without a lead byte
+    })
+    void utf8CensusCountsValidAndInvalidHighBytes(String hex, int valid, int invalid) {
+        byte[] bytes = java.util.HexFormat.of().parseHex(hex);
+        assertEquals(new FileProfiler.Utf8Census(valid, invalid), FileProfiler.utf8Census(bytes, bytes.length, true));
     }
 
     @Test

@@ -192,6 +192,25 @@ class ChunkReaderTest {
     }
 
     @Test
+    void aNulCharacterRejectsItsRecordWhereverItIs() {
+        String data = "2024-03-01,A,google,1\u00005,1,1,1,a\n"
+                + "2024-03-01,Cam\u0000paign,google,1,1,1,1,a\n"
+                + "2024-03-01,B,google,1,1,1,1,group\u0000\n"
+                + "2024-03-01,C,google,1,1,1,1,c\n";
+        Collected out = readWhole(data, StandardCharsets.UTF_8, ',', NumberStyle.US, 1, 2, 4);
+        assertEquals(List.of(1L, 2L, 3L), List.copyOf(out.rejected.keySet()));
+        assertEquals("INVALID_NUMBER", out.rejected.get(1L).get(0).code());
+        RowError campaign = out.rejected.get(2L).get(0);
+        assertEquals("INVALID_TEXT", campaign.code());
+        assertEquals("Campaign", campaign.column());
+        assertEquals("record 2 (line 3), column \"Campaign\": the value \"Cam\u0000paign\" contains a NUL character "
+                + "(U+0000, byte 0x00) at character 4, which cannot be stored as text; remove it from the file",
+                campaign.message());
+        assertEquals("Ad group", out.rejected.get(3L).get(0).column(), "an unmapped column is stored too");
+        assertEquals(List.of("C"), out.valid.stream().map(ValidRecord::campaign).toList());
+    }
+
+    @Test
     void unmappableWindows1252ByteIsAnEncodingError() {
         byte[] data = {'2', '0', '2', '4', '-', '0', '3', '-', '0', '1', ';', 'x', (byte) 0x81, ';', 'g', '\n'};
         Dialect dialect = new Dialect("windows-1252", 0, ';', '"', List.of("d", "c", "ch"));

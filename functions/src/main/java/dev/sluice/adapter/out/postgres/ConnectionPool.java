@@ -28,6 +28,7 @@ public final class ConnectionPool implements AutoCloseable {
         this.idle = new ArrayBlockingQueue<>(Math.max(1, maxIdle));
     }
 
+    /** A connection whose statements store every bound string safely ({@link PostgresText#guard}). */
     public Connection borrow() throws SQLException {
         Connection connection;
         while ((connection = idle.poll()) != null) {
@@ -36,7 +37,7 @@ public final class ConnectionPool implements AutoCloseable {
             }
             closeQuietly(connection);
         }
-        return DriverManager.getConnection(url, properties);
+        return PostgresText.guard(DriverManager.getConnection(url, properties));
     }
 
     /** Returns a healthy connection; pass {@code broken = true} after an error that may have spoiled it. */

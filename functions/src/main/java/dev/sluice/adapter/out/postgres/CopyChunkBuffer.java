@@ -64,8 +64,8 @@ final class CopyChunkBuffer implements RecordSink {
     private int rejected;
 
     CopyChunkBuffer(String runId, String datasetId, Flush flush) {
-        this.runId = runId.getBytes(StandardCharsets.UTF_8);
-        this.datasetId = datasetId.getBytes(StandardCharsets.UTF_8);
+        this.runId = PostgresText.safe(runId).getBytes(StandardCharsets.UTF_8);
+        this.datasetId = PostgresText.safe(datasetId).getBytes(StandardCharsets.UTF_8);
         this.flush = flush;
         this.data = new byte[FLUSH_BYTES + 64 * 1024];
         put(SIGNATURE);
@@ -266,8 +266,9 @@ final class CopyChunkBuffer implements RecordSink {
         putByte(',');
     }
 
-    /** Text as UTF-8; with {@code json}, as a quoted JSON string. */
-    private void putText(String value, boolean json) {
+    /** Text as UTF-8, made storable by {@link PostgresText#safe}; with {@code json}, as a quoted JSON string. */
+    private void putText(String text, boolean json) {
+        String value = PostgresText.safe(text);
         int length = value.length();
         ensure(length * 3 + (json ? length * 3 + 2 : 0) + 8);
         if (json) {
@@ -277,9 +278,6 @@ final class CopyChunkBuffer implements RecordSink {
             char c = value.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '\\' && c != '"') {
                 data[size++] = (byte) c;
-            } else if (c == 0) {
-                // PostgreSQL text cannot hold NUL (nor can JSONB); keep the position visible instead of dropping it.
-                putUtf8("\uFFFD", 0);
             } else if (json && (c == '"' || c == '\\')) {
                 data[size++] = '\\';
                 data[size++] = (byte) c;
@@ -304,9 +302,6 @@ final class CopyChunkBuffer implements RecordSink {
             data[size++] = (byte) (0xC0 | codePoint >> 6);
             data[size++] = (byte) (0x80 | codePoint & 0x3F);
         } else if (codePoint < 0x10000) {
-            if (Character.isSurrogate((char) codePoint)) {
-                codePoint = 0xFFFD;
-            }
             data[size++] = (byte) (0xE0 | codePoint >> 12);
             data[size++] = (byte) (0x80 | codePoint >> 6 & 0x3F);
             data[size++] = (byte) (0x80 | codePoint & 0x3F);
