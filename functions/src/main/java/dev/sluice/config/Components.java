@@ -1,5 +1,7 @@
 package dev.sluice.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
@@ -9,6 +11,7 @@ import dev.sluice.adapter.out.sqs.SqsChunkSender;
 import dev.sluice.application.load.LoadChunk;
 import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
+import dev.sluice.domain.validation.ChunkReader;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -29,9 +32,22 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * local runtime). Handlers take a Components in their second constructor.
  */
 public final class Components implements AutoCloseable {
+    /**
+     * Deepest JSON read: Sluice's own documents (requests, chunk messages, stored extra columns) nest at most 3
+     * levels; the limit stops a hostile body from costing a deep recursion.
+     */
+    public static final int MAX_JSON_DEPTH = 32;
+    /** Longest JSON string read: twice the characters one CSV record may hold (an extra column's value). */
+    public static final int MAX_JSON_STRING_CHARS = 2 * ChunkReader.MAX_RECORD_CHARS;
+    /**
+     * Longest JSON document read: the stored extra columns of one record (its names and values, at most 1 Mi
+     * characters each, JSON-escaped) are the largest; request bodies are bounded far lower by the API itself.
+     */
+    public static final long MAX_JSON_DOCUMENT_CHARS = 16L * ChunkReader.MAX_RECORD_CHARS;
+
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
-    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+    private final ObjectMapper json = objectMapper();
     private final AwsCredentialsProvider credentials;
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -77,6 +93,21 @@ public final class Components implements AutoCloseable {
         this.objectStore = new S3ObjectStore(s3, presigner, clock);
         this.runs = new DynamoRunRepository(dynamo, settings.runsTable(), clock);
         this.records = new PostgresRecordRepository(connections);
+    }
+
+    /**
+     * The one ObjectMapper of a function, with its read limits set here deliberately rather than left to
+     * Jackson's defaults (which allow 1,000 levels and 20 million characters per string).
+     */
+    static ObjectMapper objectMapper() {
+        StreamReadConstraints limits = StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_JSON_DEPTH)
+                .maxStringLength(MAX_JSON_STRING_CHARS)
+                .maxNameLength(MAX_JSON_STRING_CHARS)
+                .maxDocumentLength(MAX_JSON_DOCUMENT_CHARS)
+                .build();
+        return new ObjectMapper(JsonFactory.builder().streamReadConstraints(limits).build())
+                .findAndRegisterModules();
     }
 
     public Settings settings() {

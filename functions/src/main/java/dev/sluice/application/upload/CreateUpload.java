@@ -42,7 +42,7 @@ public final class CreateUpload {
                     + request.contentLength() + " bytes; uploads are limited to " + maxFileBytes + " bytes");
         }
         String runId = UUID.randomUUID().toString();
-        String key = "uploads/" + request.owner() + "/" + runId + "/" + request.fileName();
+        String key = UploadKey.of(request.owner(), runId, request.fileName());
         Run run = Run.created(runId, request.owner(), request.datasetId(), request.fileName(), bucket, key,
                 RunSource.UPLOAD, RunStatus.CREATED, request.contentLength(), request.mapping(), clock.instant());
         runs.create(run);

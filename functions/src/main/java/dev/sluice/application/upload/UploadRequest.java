@@ -14,6 +14,18 @@ import java.util.regex.Pattern;
 public record UploadRequest(String owner, String datasetId, String fileName, long contentLength, String contentType,
         Map<String, String> mapping) {
     private static final Pattern DATASET_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** RFC 9110 token: the characters a media type's type, subtype and parameter names may use. */
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    /** RFC 9110 quoted-string, printable ASCII only. */
+    private static final String QUOTED = "\"(?:[ !#-\\[\\]-~]|\\\\[ -~])*\"";
+    /**
+     * {@code type/subtype} with optional {@code ; name=value} parameters, nothing else: the value is signed into the
+     * presigned URL and sent back as a header, so a CR or LF in it would forge headers.
+     */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(TOKEN + "/" + TOKEN
+            + "(?: *; *" + TOKEN + "=(?:" + TOKEN + "|" + QUOTED + "))*");
+    private static final int MAX_CONTENT_TYPE = 255;
+    private static final int MAX_FILE_NAME = 255;
     public static final String DEFAULT_DATASET = "default";
 
     public UploadRequest {
@@ -27,19 +39,24 @@ public record UploadRequest(String owner, String datasetId, String fileName, lon
             throw InvalidRequestException.badField("fileName", "is required");
         }
         fileName = fileName.strip();
-        if (fileName.length() > 255) {
-            throw InvalidRequestException.badField("fileName", "is longer than 255 characters");
+        if (fileName.codePointCount(0, fileName.length()) > MAX_FILE_NAME) {
+            throw InvalidRequestException.badField("fileName", "is longer than " + MAX_FILE_NAME + " characters");
         }
         if (fileName.contains("/") || fileName.contains("\\") || fileName.equals(".") || fileName.equals("..")
-                || fileName.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw InvalidRequestException.badField("fileName", "must be a plain file name without '/', '\\' or "
-                    + "control characters");
+                || fileName.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
+                        || Character.getType(c) == Character.SURROGATE)) {
+            throw InvalidRequestException.badField("fileName", "must be a plain file name without '/', '\\', "
+                    + "control characters or unpaired surrogates");
         }
         if (contentLength <= 0) {
             throw InvalidRequestException.badField("contentLength", "must be the file size in bytes (> 0)");
         }
         if (contentType == null || contentType.isBlank()) {
             contentType = "text/csv";
+        } else if (contentType.length() > MAX_CONTENT_TYPE || !MEDIA_TYPE.matcher(contentType).matches()) {
+            throw InvalidRequestException.badField("contentType", "must be a media type such as \"text/csv\" or "
+                    + "\"text/csv; charset=utf-8\" (type/subtype and optional parameters, printable ASCII, at most "
+                    + MAX_CONTENT_TYPE + " characters)");
         }
         Map<String, String> checked = new LinkedHashMap<>();
         if (mapping != null) {

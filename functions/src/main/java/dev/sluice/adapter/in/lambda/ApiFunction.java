@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -44,6 +46,11 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private static final int DEFAULT_PAGE = 100;
     static final Duration STALLED_AFTER = Duration.ofMinutes(15);
     private static final int MAX_PAGE = 1000;
+    /**
+     * The largest request body read (API Gateway passes up to 10 MB): an upload request is a few hundred characters,
+     * and a deeply nested body is still refused for its depth (400) rather than its size.
+     */
+    static final int MAX_BODY_CHARS = 1024 * 1024;
     /**
      * Without an authorizer every caller is one user: on the local runtime the laptop's owner, who may see every
      * run (partner drops included); on AWS before Cognito is configured, an anonymous user who sees only its own.
@@ -136,12 +143,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 mapping.put(e.getKey(), e.getValue().asText());
             });
         }
-        JsonNode length = body.path("contentLength");
-        if (!length.isIntegralNumber()) {
-            throw InvalidRequestException.badField("contentLength", "is required: the file size in bytes");
-        }
         UploadRequest request = new UploadRequest(caller.owner(), text(body, "datasetId"), text(body, "fileName"),
-                length.asLong(), text(body, "contentType"), mapping);
+                byteCount(body, "contentLength"), text(body, "contentType"), mapping);
         CreateUpload.Created created = createUpload.create(request);
         ObjectNode response = json.createObjectNode();
         response.put("runId", created.run().runId());
@@ -319,7 +322,16 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
             throw new InvalidRequestException("INVALID_REQUEST", 400, "The request needs a JSON body");
         }
         if (event.getIsBase64Encoded()) {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            try {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("INVALID_REQUEST", 400, "The request body is not valid JSON");
+            }
+        }
+        if (body.length() > MAX_BODY_CHARS) {
+            throw new InvalidRequestException("REQUEST_TOO_LARGE", 413, String.format(java.util.Locale.ROOT,
+                    "The request body is %,d characters; the most this API accepts is %,d", body.length(),
+                    MAX_BODY_CHARS));
         }
         try {
             JsonNode node = json.readTree(body);
@@ -327,9 +339,15 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 throw new InvalidRequestException("INVALID_REQUEST", 400, "The request body must be a JSON object");
             }
             return node;
+        } catch (StreamConstraintsException e) {
+            throw new InvalidRequestException("JSON_TOO_COMPLEX", 400, "The request body exceeds a JSON limit: "
+                    + "at most " + Components.MAX_JSON_DEPTH + " levels of nested objects and arrays, and strings of "
+                    + "at most " + Components.MAX_JSON_STRING_CHARS + " characters; send a flat object such as "
+                    + "{\"fileName\": \"march.csv\", \"contentLength\": 12345}");
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("INVALID_REQUEST", 400, "The request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            throw new InvalidRequestException("INVALID_REQUEST", 400, "The request body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
     }
 
@@ -339,6 +357,18 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored extra columns are not JSON", e);
         }
+    }
+
+    /** A JSON integer; one beyond a long is more than any upload limit, and is reported as too large. */
+    private static long byteCount(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw InvalidRequestException.badField(field, "is required: the file size in bytes");
+        }
+        if (!value.isIntegralNumber()) {
+            throw InvalidRequestException.badField(field, "must be a whole number of bytes, such as 12345");
+        }
+        return value.canConvertToLong() ? value.asLong() : Long.MAX_VALUE;
     }
 
     private static String text(JsonNode body, String field) {

@@ -6,6 +6,7 @@ import dev.sluice.local.function.LocalFunction;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,8 @@ public final class HttpGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
     /** API Gateway's payload limit. */
     private static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
+    /** The header in which API Gateway HTTP APIs return their request id. */
+    private static final String REQUEST_ID_HEADER = "apigw-requestid";
     private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
 
@@ -48,6 +52,9 @@ public final class HttpGateway implements AutoCloseable {
                 config.routes.addHttpHandler(method, "/", this::handle);
                 config.routes.addHttpHandler(method, "/*", this::handle);
             }
+            // Javalin answers its own HttpResponseException (a body over maxRequestSize) unless told otherwise.
+            config.routes.exception(io.javalin.http.HttpResponseException.class, HttpGateway::failed);
+            config.routes.exception(Exception.class, HttpGateway::failed);
         });
     }
 
@@ -118,14 +125,17 @@ public final class HttpGateway implements AutoCloseable {
             result = binding.function().invoke(event);
         } catch (Exception | Error e) {
             // API Gateway hides function errors behind a generic 500.
-            LOG.warn("{} failed for {} {}: {}", binding.function().logicalId(), event.getRequestContext().getHttp().getMethod(),
-                    event.getRawPath(), e.toString(), e);
-            ctx.status(500).contentType("application/json").result("{\"message\":\"Internal Server Error\"}");
+            String requestId = event.getRequestContext().getRequestId();
+            LOG.warn("{} failed for {} {} (request id {}): {}", binding.function().logicalId(),
+                    event.getRequestContext().getHttp().getMethod(), event.getRawPath(), requestId, e.toString(), e);
+            internalError(ctx, requestId);
             return;
         }
         if (!(result instanceof APIGatewayV2HTTPResponse response)) {
-            LOG.warn("{} returned {} instead of APIGatewayV2HTTPResponse", binding.function().logicalId(), result);
-            ctx.status(500).contentType("application/json").result("{\"message\":\"Internal Server Error\"}");
+            String requestId = event.getRequestContext().getRequestId();
+            LOG.warn("{} returned {} instead of APIGatewayV2HTTPResponse (request id {})",
+                    binding.function().logicalId(), result, requestId);
+            internalError(ctx, requestId);
             return;
         }
         ctx.status(response.getStatusCode() == 0 ? 200 : response.getStatusCode());
@@ -145,6 +155,30 @@ public final class HttpGateway implements AutoCloseable {
             ctx.contentType("application/json");
         }
         ctx.result(ApiGatewayEvents.responseBody(response));
+    }
+
+    /**
+     * Any other failure of the gateway itself: the status Javalin chose for a request it refused (a body over the
+     * limit), or a generic 500; never the exception's text, which may hold a path of this machine.
+     */
+    private static void failed(Exception e, Context ctx) {
+        String requestId = UUID.randomUUID().toString();
+        if (e instanceof io.javalin.http.HttpResponseException refused) {
+            LOG.info("{} {} refused with {} (request id {}): {}", ctx.method(), ctx.path(), refused.getStatus(),
+                    requestId, e.toString());
+            HttpStatus status = HttpStatus.forStatus(refused.getStatus());
+            ctx.status(refused.getStatus()).header(REQUEST_ID_HEADER, requestId).contentType("application/json")
+                    .result("{\"message\":\"" + status.getMessage() + "\",\"requestId\":\"" + requestId + "\"}");
+            return;
+        }
+        LOG.error("{} {} failed in the gateway (request id {})", ctx.method(), ctx.path(), requestId, e);
+        internalError(ctx, requestId);
+    }
+
+    /** API Gateway's answer to a failed integration, with the request id it also puts in its header. */
+    private static void internalError(Context ctx, String requestId) {
+        ctx.status(500).header(REQUEST_ID_HEADER, requestId).contentType("application/json")
+                .result("{\"message\":\"Internal Server Error\",\"requestId\":\"" + requestId + "\"}");
     }
 
     public List<Binding> bindings() {
