@@ -43,8 +43,7 @@ public record UploadRequest(String owner, String datasetId, String fileName, lon
             throw InvalidRequestException.badField("fileName", "is longer than " + MAX_FILE_NAME + " characters");
         }
         if (fileName.contains("/") || fileName.contains("\\") || fileName.equals(".") || fileName.equals("..")
-                || fileName.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
-                        || Character.getType(c) == Character.SURROGATE)) {
+                || !plainText(fileName)) {
             throw InvalidRequestException.badField("fileName", "must be a plain file name without '/', '\\', "
                     + "control characters or unpaired surrogates");
         }
@@ -67,9 +66,19 @@ public record UploadRequest(String owner, String datasetId, String fileName, lon
                 if (entry.getValue() == null || entry.getValue().isBlank()) {
                     throw InvalidRequestException.badField("mapping", "gives no header for '" + entry.getKey() + "'");
                 }
+                if (!plainText(entry.getValue().strip())) {
+                    throw InvalidRequestException.badField("mapping", "gives a header for '" + entry.getKey()
+                            + "' with control characters or unpaired surrogates; no header can hold them");
+                }
                 checked.put(field.fieldName(), entry.getValue().strip());
             }
         }
         mapping = Map.copyOf(checked);
+    }
+
+    /** No control characters (C0, DEL, C1) and no unpaired surrogate, which is no character at all. */
+    private static boolean plainText(String text) {
+        return text.codePoints().noneMatch(c -> Character.getType(c) == Character.CONTROL
+                || Character.getType(c) == Character.SURROGATE);
     }
 }

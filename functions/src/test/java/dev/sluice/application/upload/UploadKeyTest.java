@@ -48,6 +48,15 @@ class UploadKeyTest {
         }
     }
 
+    @Test
+    void aMappedHeaderMustBePlainText() {
+        for (String header : new String[] {"Co\u0000st", "Cost\uDC00", "Co\nst"}) {
+            InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                    () -> new UploadRequest("local", null, "a.csv", 10, null, Map.of("spend", header)));
+            assertTrue(e.getMessage().startsWith("'mapping' gives a header for 'spend' with control"), e.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"text/csv", "text/csv; charset=utf-8", "text/csv;charset=\"utf-8\"",
         "application/vnd.ms-excel", "text/plain; a=b; c=\"d e\""})
