@@ -16,8 +16,10 @@ class UploadKeyTest {
 
     @Test
     void ordinaryNamesAreKeptAsTheyAre() {
-        assertEquals("uploads/local/" + RUN + "/March report (v2).csv", UploadKey.of("local", RUN, "March report (v2).csv"));
-        assertEquals("Отчёт_март.csv", UploadKey.safeName("Отчёт_март.csv"), "letters of any script stay");
+        assertEquals("uploads/local/" + RUN + "/March report (v2).csv",
+                UploadKey.of("local", RUN, "March report (v2).csv"));
+        assertEquals("Отчёт_март.csv", UploadKey.safeName("Отчёт_март.csv"),
+                "letters of any script stay");
     }
 
     @Test

@@ -86,7 +86,8 @@ class HostileInputEndToEndTest {
     @Test
     void aNulInsideAValuePastTheFirstMebibyteRejectsOnlyItsRecord() throws Exception {
         ByteArrayOutputStream file = new ByteArrayOutputStream();
-        file.writeBytes("date,campaign,channel,spend,clicks,conversions,impressions\n".getBytes(StandardCharsets.UTF_8));
+        file.writeBytes("date,campaign,channel,spend,clicks,conversions,impressions\n"
+                .getBytes(StandardCharsets.UTF_8));
         for (int i = 1; i <= 40_000; i++) {
             file.writeBytes(("2024-02-04,campaign " + i + ",search,12.50,2,3,4\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -109,8 +110,8 @@ class HostileInputEndToEndTest {
         JsonNode error = errors.get(0);
         assertEquals(40_001, error.get("record").asLong());
         assertEquals("INVALID_NUMBER", error.get("code").asText());
-        assertTrue(error.get("message").asText().startsWith("record 40001 (line 40002), column \"spend\": \"1\uFFFD5\""),
-                error::toString);
+        assertTrue(error.get("message").asText()
+                .startsWith("record 40001 (line 40002), column \"spend\": \"1\uFFFD5\""), error::toString);
         assertEquals("1\uFFFD5", error.get("raw").asText());
     }
 
@@ -132,7 +133,8 @@ class HostileInputEndToEndTest {
         assertEquals("PARTIAL", run.get("status").asText(), run::toString);
         assertEquals(25_001, run.get("stored").asLong());
         List<JsonNode> errors = api.all("runs/" + runId + "/errors");
-        assertEquals(List.of("INVALID_TEXT", "INVALID_TEXT"), errors.stream().map(e -> e.get("code").asText()).toList());
+        assertEquals(List.of("INVALID_TEXT", "INVALID_TEXT"),
+                errors.stream().map(e -> e.get("code").asText()).toList());
         assertEquals("campaign", errors.get(0).get("column").asText());
         assertEquals("note", errors.get(1).get("column").asText());
         assertTrue(errors.get(0).get("message").asText().startsWith("record 25001 (line 25002), column \"campaign\": "
@@ -239,8 +241,8 @@ class HostileInputEndToEndTest {
                     .PUT(HttpRequest.BodyPublishers.ofString("date,campaign,channel\n2024-03-01,A,g\n")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(400, refused.statusCode(), refused::body);
-            assertTrue(refused.body().contains("<Code>InvalidArgument</Code>") && refused.body().contains("Request id "),
-                    refused::body);
+            assertTrue(refused.body().contains("<Code>InvalidArgument</Code>")
+                    && refused.body().contains("Request id "), refused::body);
             assertFalse(refused.body().contains(dataDir.toString()) || refused.body().contains("Exception")
                     || refused.body().contains("/tmp") || refused.body().contains("at org."),
                     () -> "no path or exception text: " + refused.body());

@@ -89,8 +89,8 @@ public final class S3Emulator implements Emulator {
      * servlet container's error page, which holds the exception's text (a file-system path of the data directory)
      * and its stack; S3 itself answers with an error code and a request id. Here a key the local file system
      * cannot hold becomes an {@code InvalidArgument} (400), anything else an {@code InternalError} (500), each
-     * an S3 XML error naming a request id that the log line with the details carries. The exceptions S3Proxy maps to S3 errors itself
-     * (no such bucket or key, preconditions) pass through unchanged.
+     * an S3 XML error naming a request id that the log line with the details carries. The exceptions S3Proxy
+     * maps to S3 errors itself (no such bucket or key, preconditions) pass through unchanged.
      */
     static final class SafeErrors extends ForwardingBlobStore {
         private static final Logger LOG = LoggerFactory.getLogger(S3Emulator.class);
@@ -205,7 +205,8 @@ public final class S3Emulator implements Emulator {
 
         private static boolean causedByNameTooLong(Throwable e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("File name too long")) {
+                if (t instanceof IOException && t.getMessage() != null
+                        && t.getMessage().contains("File name too long")) {
                     return true;
                 }
             }
