@@ -10,13 +10,17 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.local.function.LocalFunction;
+import dev.sluice.local.gateway.HttpApiRoute;
+import dev.sluice.local.gateway.HttpGateway;
+import dev.sluice.local.gateway.StaticFiles;
+import dev.sluice.local.template.Specs;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,31 +31,27 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayFailureTest {
     private static final String SECRET = "/srv/sluice-data/s3/bucket/uploads/x.csv: File name too long";
-    private static Path dataDir;
-    private static LocalSluice sluice;
+    private static HttpGateway gateway;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws Exception {
-        dataDir = Files.createTempDirectory("sluice-gateway-failure");
-        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).eventSourcesEnabled(false)
-                .handler("ApiFunction", components -> new Failing())
-                .build());
+    static void start() {
+        LocalFunction failing = new LocalFunction(new Specs.Function("ApiFunction", Failing.class.getName(),
+                "handleRequest", 30, 512, Map.of(), List.of(), List.of()), Map.of(), new Failing());
+        gateway = HttpGateway.start(List.of(new HttpGateway.Binding(HttpApiRoute.of("ANY", "/api/{proxy+}"),
+                failing)), new StaticFiles(Optional.empty()), 0);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (sluice != null) {
-            sluice.close();
-        }
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
         }
     }
 
     @Test
     void aFailingFunctionGetsAGenericAnswerWithARequestId() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("api/runs"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway.baseUrl().resolve("api/runs"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(500, response.statusCode());
         JsonNode body = new ObjectMapper().readTree(response.body());
@@ -66,7 +66,7 @@ class GatewayFailureTest {
     @Test
     void aBodyOverTheGatewayLimitIsRefusedWithoutDetails() throws Exception {
         byte[] eleven = new byte[11 * 1024 * 1024];
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("api/uploads"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway.baseUrl().resolve("api/uploads"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(eleven)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(413, response.statusCode(), response::body);
         assertTrue(response.body().contains("\"requestId\""), response::body);
