@@ -37,6 +37,7 @@ class IngestCommandTest {
     private volatile String uploadContentType;
     private volatile JsonNode uploadRequest;
     private volatile boolean rejectUploads;
+    private volatile boolean failRuns;
 
     @BeforeEach
     void startFakeApi() throws IOException {
@@ -62,9 +63,15 @@ class IngestCommandTest {
                     reply(exchange, 200, "");
                 }
                 case "GET /api/runs/run-1" -> {
+                    if (failRuns) {
+                        reply(exchange, 200, "{\"runId\":\"run-1\",\"status\":\"FAILED\",\"records\":0,\"stored\":0,"
+                                + "\"errors\":0,\"failure\":{\"code\":\"MISSING_COLUMNS\",\"message\":\"x.csv has no column for"
+                                + " channel\"}}");
+                        return;
+                    }
                     String status = polls.incrementAndGet() < 3 ? "LOADING" : "PARTIAL";
-                    reply(exchange, 200, "{\"runId\":\"run-1\",\"status\":\"" + status + "\",\"records\":3,\"stored\":2,\"errors\":1,"
-                            + "\"chunksTotal\":1,\"chunksDone\":1,\"chunksDead\":0}");
+                    reply(exchange, 200, "{\"runId\":\"run-1\",\"status\":\"" + status + "\",\"records\":9,\"stored\":2,\"errors\":7,"
+                            + "\"chunksTotal\":1,\"chunksDone\":1,\"chunksDead\":0,\"failure\":null}");
                 }
                 case "GET /api/runs/run-1/errors" -> reply(exchange, 200,
                         "{\"items\":[{\"record\":2,\"line\":3,\"code\":\"INVALID_DATE\",\"message\":\"record 2 (line 3): bad date\"}]}");
@@ -128,6 +135,18 @@ class IngestCommandTest {
         assertEquals("text/csv", uploadContentType, "the returned headers are sent with the PUT");
         assertTrue(result.err().contains("INVALID_DATE: record 2 (line 3): bad date"), result.err());
         assertTrue(requests.contains("GET /api/runs/run-1/errors?limit=5"), requests.toString());
+        assertTrue(result.err().contains("... and 6 more row errors: GET " + api() + "api/runs/run-1/errors"),
+                result.err());
+    }
+
+    @Test
+    void aFailedRunPrintsItsFailureCodeAndMessage() throws Exception {
+        failRuns = true;
+        Path file = Files.writeString(dir.resolve("x.csv"), "date,campaign\n2024-01-01,a\n");
+        Result result = ingest(file.toString(), "--api", api());
+        assertEquals(0, result.exitCode(), result.err());
+        assertTrue(result.out().contains("FAILED"), result.out());
+        assertTrue(result.out().contains("  MISSING_COLUMNS: x.csv has no column for channel"), result.out());
     }
 
     @Test

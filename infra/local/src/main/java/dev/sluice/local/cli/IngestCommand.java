@@ -41,6 +41,8 @@ public final class IngestCommand implements Command {
     private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect", "upgrade");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    /** Row errors printed after a run; the rest are one API call or one click away. */
+    private static final int SHOWN_ERRORS = 5;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -256,14 +258,27 @@ public final class IngestCommand implements Command {
                     run.path("stored").asText("?"), run.path("errors").asText("?"), run.path("chunksDone").asText("?"),
                     run.path("chunksTotal").asText("?"), run.path("chunksDead").asText("0"),
                     duration.toMillis() / 1000.0, run.path("runId").asText());
-            if (run.path("errors").asLong(0) > 0) {
-                HttpResponse<String> errors = send(HttpRequest.newBuilder(base.resolve("api/runs/"
-                        + URLEncoder.encode(run.path("runId").asText(), StandardCharsets.UTF_8) + "/errors?limit=5")).GET().build());
+            JsonNode failure = run.path("failure");
+            if (failure.isObject()) {
+                human.println("  " + failure.path("code").asText("FAILED") + ": " + failure.path("message").asText(""));
+            }
+            long errorCount = run.path("errors").asLong(0);
+            if (errorCount > 0) {
+                String errorsPath = "api/runs/" + URLEncoder.encode(run.path("runId").asText(), StandardCharsets.UTF_8)
+                        + "/errors";
+                HttpResponse<String> errors = send(HttpRequest.newBuilder(base.resolve(errorsPath + "?limit="
+                        + SHOWN_ERRORS)).GET().build());
                 if (errors.statusCode() == 200) {
                     JsonNode body = JSON.readTree(errors.body());
                     JsonNode items = body.isArray() ? body : body.has("errors") ? body.get("errors") : body.path("items");
+                    int shown = 0;
                     for (JsonNode item : items) {
                         human.println("  " + describeError(item));
+                        shown++;
+                    }
+                    if (errorCount > shown) {
+                        human.printf(Locale.ROOT, "  ... and %d more row errors: GET %s or the run's page in the web app%n",
+                                errorCount - shown, base.resolve(errorsPath));
                     }
                 }
             }
