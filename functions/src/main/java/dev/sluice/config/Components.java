@@ -3,6 +3,9 @@ package dev.sluice.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
+import dev.sluice.adapter.out.postgres.PasswordSource;
+import dev.sluice.adapter.out.postgres.PooledDataSource;
+import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
@@ -10,6 +13,7 @@ import dev.sluice.application.load.LoadChunk;
 import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
 import java.time.Clock;
+import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -72,11 +76,24 @@ public final class Components implements AutoCloseable {
                 .httpClientBuilder(UrlConnectionHttpClient.builder());
         settings.dynamoDbEndpoint().ifPresent(dynamoBuilder::endpointOverride);
         this.dynamo = dynamoBuilder.build();
-        this.connections = new ConnectionPool(settings.databaseUrl(), settings.databaseUser(),
-                settings.databasePassword(), settings.databasePoolSize());
+        this.connections = new ConnectionPool(settings.databaseUrl(), settings.databaseUser(), databasePassword(),
+                settings.databasePoolSize());
         this.objectStore = new S3ObjectStore(s3, presigner, clock);
         this.runs = new DynamoRunRepository(dynamo, settings.runsTable(), clock);
         this.records = new PostgresRecordRepository(connections);
+    }
+
+    /** A password given in the environment wins (local runtime); otherwise the secret, read when first needed. */
+    private PasswordSource databasePassword() {
+        if (!settings.databasePassword().isEmpty() || settings.databaseSecretArn().isEmpty()) {
+            return PasswordSource.fixed(settings.databasePassword());
+        }
+        return new SecretsManagerPassword(settings.databaseSecretArn().get(), settings.region(), credentials, json);
+    }
+
+    /** Connections for code that needs a plain {@link DataSource} (schema migrations). */
+    public DataSource dataSource() {
+        return new PooledDataSource(connections);
     }
 
     public Settings settings() {
@@ -93,6 +110,10 @@ public final class Components implements AutoCloseable {
 
     public PostgresRecordRepository records() {
         return records;
+    }
+
+    public S3Client s3() {
+        return s3;
     }
 
     public S3ObjectStore objectStore() {
