@@ -233,7 +233,7 @@ class TemplateContractTest {
     }
 
     @Test
-    void everyFunctionRunsJava21OnArmWithALogGroupThatExpires() {
+    void everyFunctionRunsJava21OnArmTracedWithPowertoolsAndALogGroupThatExpires() {
         List<String> problems = new ArrayList<>();
         for (String function : template.functions().keySet()) {
             Map<String, Object> properties = template.functionProperties(function);
@@ -245,6 +245,14 @@ class TemplateContractTest {
             }
             if (!properties.containsKey("MemorySize") || !properties.containsKey("Timeout")) {
                 problems.add(function + ": no MemorySize or Timeout");
+            }
+            if (!"Active".equals(properties.get("Tracing"))) {
+                problems.add(function + ": X-Ray tracing is not Active");
+            }
+            Map<String, Object> variables = map(map(properties.get("Environment")).get("Variables"));
+            if (!variables.containsKey("POWERTOOLS_SERVICE_NAME")
+                    || !variables.containsKey("POWERTOOLS_METRICS_NAMESPACE")) {
+                problems.add(function + ": no Powertools service name or metrics namespace (the dashboard reads them)");
             }
             Object logGroup = map(properties.get("LoggingConfig")).get("LogGroup");
             Map<String, Object> group = logGroup instanceof Map<?, ?> ref

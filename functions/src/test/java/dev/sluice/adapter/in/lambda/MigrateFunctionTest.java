@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PooledDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -54,7 +57,11 @@ class MigrateFunctionTest {
         DataSource database = postgres.getDatabase("postgres", "postgres");
         MigrateFunction migrate = function(database);
 
-        migrate.handleRequest(cloudFormation.event("Create", Map.of("CodeVersion", "1")), new TestContext());
+        // The request CloudFormation sends (events/cfn-migrations-create.json), answered to this test's endpoint.
+        Map<String, Object> create = json.readValue(Files.readString(Path.of("../events/cfn-migrations-create.json")),
+                new TypeReference<Map<String, Object>>() { });
+        create.put("ResponseURL", cloudFormation.event("Create", Map.of()).get("ResponseURL"));
+        migrate.handleRequest(create, new TestContext());
         migrate.handleRequest(cloudFormation.event("Update", Map.of("CodeVersion", "2")), new TestContext());
 
         assertEquals(2, cloudFormation.responses().size());
@@ -63,7 +70,8 @@ class MigrateFunctionTest {
         assertNull(created.contentType(), "the pre-signed URL is signed without a Content-Type");
         assertEquals("SUCCESS", created.body().get("Status").asText());
         assertEquals(MigrateFunction.PHYSICAL_ID, created.body().get("PhysicalResourceId").asText());
-        assertEquals("request-1", created.body().get("RequestId").asText());
+        assertEquals("0f9e8d7c-6b5a-4c3d-9e2f-1a2b3c4d5e6f", created.body().get("RequestId").asText());
+        assertEquals("DatabaseMigrations", created.body().get("LogicalResourceId").asText());
         assertTrue(created.body().get("Data").get("Applied").asText().contains("V1__"), created.body().toString());
         var updated = cloudFormation.responses().get(1);
         assertEquals("SUCCESS", updated.body().get("Status").asText());
