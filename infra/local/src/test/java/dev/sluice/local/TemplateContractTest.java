@@ -293,6 +293,46 @@ class TemplateContractTest {
         }
     }
 
+    @Test
+    void snapStartFunctionsAreInvokedThroughTheirAlias() {
+        assertNoProblems(aliasProblems(template));
+    }
+
+    @Test
+    void anIntegrationOnTheUnqualifiedFunctionIsCaught() {
+        SamTemplate wrong = SamTemplate.read(new java.io.StringReader("""
+                Resources:
+                  SocketFunction:
+                    Type: AWS::Serverless::Function
+                    Properties: { Handler: x.Y::handleRequest, AutoPublishAlias: live }
+                  SocketIntegration:
+                    Type: AWS::ApiGatewayV2::Integration
+                    Properties:
+                      IntegrationUri: !Sub 'arn:aws:apigateway:r:lambda:path/functions/${SocketFunction.Arn}/invocations'
+                """), Map.of());
+        assertEquals(List.of("SocketIntegration: integrates SocketFunction without its alias (SocketFunction.Alias)"),
+                aliasProblems(wrong));
+    }
+
+    /** SnapStart snapshots published versions only; an integration on the unqualified function runs $LATEST cold. */
+    private static List<String> aliasProblems(SamTemplate checked) {
+        List<String> problems = new ArrayList<>();
+        map(checked.raw().get("Resources")).forEach((id, value) -> {
+            Map<String, Object> resource = map(value);
+            Object target = map(resource.get("Properties")).get("IntegrationUri");
+            if (!"AWS::ApiGatewayV2::Integration".equals(resource.get("Type")) || target == null) {
+                return;
+            }
+            for (String function : checked.functions().keySet()) {
+                boolean aliased = checked.functionProperties(function).containsKey("AutoPublishAlias");
+                if (aliased && mentions(target, function) && !String.valueOf(target).contains(function + ".Alias")) {
+                    problems.add(id + ": integrates " + function + " without its alias (" + function + ".Alias)");
+                }
+            }
+        });
+        return problems;
+    }
+
     /** How a function is invoked: its Events' types, WebSocket integrations and custom resources naming it. */
     private static List<String> triggers(String function) {
         List<String> triggers = new ArrayList<>();

@@ -40,8 +40,11 @@ public final class SamTemplate {
             "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Lambda::Permission",
             "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::SNS::Topic", "AWS::SNS::Subscription",
             "AWS::Logs::LogGroup", "AWS::Logs::QueryDefinition",
-            // Routes of the HTTP API are read from the functions' HttpApi events.
-            "AWS::Serverless::HttpApi");
+            // Routes of the HTTP API are read from the functions' HttpApi events; the WebSocket API's parts are the
+            // gateway's business (listed so that a template carrying them loads).
+            "AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Route",
+            "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::Deployment",
+            "AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::RouteResponse");
 
     /**
      * Parameters whose default (empty) means "create it in AWS" but which the local runtime always supplies itself:
