@@ -27,7 +27,8 @@ class SamTemplateTest {
     void functionsComeWithHandlersTimeoutsAndEventMappings() throws Exception {
         SamTemplate template = template(Map.of());
         assertTrue(template.functions().keySet().containsAll(List.of("ApiFunction", "SplitFunction", "LoadFunction",
-                "DeadChunkFunction", "MigrateFunction", "SiteConfigFunction")), template.functions().keySet()::toString);
+                "DeadChunkFunction", "MigrateFunction", "SiteConfigFunction")),
+                template.functions().keySet()::toString);
 
         Specs.Function api = template.functions().get("ApiFunction");
         assertEquals("dev.sluice.adapter.in.lambda.ApiFunction", api.handlerClass());
@@ -37,7 +38,8 @@ class SamTemplateTest {
 
         Specs.Function split = template.functions().get("SplitFunction");
         assertEquals(900, split.timeoutSeconds());
-        assertEquals(List.of(new Specs.SqsEvent("Ingest", "IngestQueue", 1, true, Optional.of(5), true)), split.sqsEvents());
+        assertEquals(List.of(new Specs.SqsEvent("Ingest", "IngestQueue", 1, true, Optional.of(5), true)),
+                split.sqsEvents());
 
         Specs.Function load = template.functions().get("LoadFunction");
         assertEquals(120, load.timeoutSeconds(), "Globals.Timeout");
@@ -152,7 +154,8 @@ class SamTemplateTest {
                 """;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SamTemplate.read(new StringReader(yaml), Map.of()));
-        assertTrue(e.getMessage().contains("Stream") && e.getMessage().contains("AWS::Kinesis::Stream"), e.getMessage());
+        assertTrue(e.getMessage().contains("Stream") && e.getMessage().contains("AWS::Kinesis::Stream"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("IGNORED_TYPES"), e.getMessage());
     }
 

@@ -90,10 +90,12 @@ class TemplateContractTest {
                 switch (trigger) {
                     case "SQS" -> {
                         expect(problems, function, trigger, input, SQSEvent.class);
-                        expect(problems, function, trigger + " (partial batch failures)", output, SQSBatchResponse.class);
+                        expect(problems, function, trigger + " (partial batch failures)", output,
+                                SQSBatchResponse.class);
                     }
                     case "HttpApi" -> expect(problems, function, trigger, input, APIGatewayV2HTTPEvent.class);
-                    case "Schedule", "ScheduleV2" -> expect(problems, function, trigger, input, ScheduledEvent.class, Map.class);
+                    case "Schedule", "ScheduleV2" ->
+                            expect(problems, function, trigger, input, ScheduledEvent.class, Map.class);
                     case "DynamoDB" -> expect(problems, function, trigger, input, DynamodbEvent.class);
                     case "WebSocket" -> expect(problems, function, trigger, input, APIGatewayV2WebSocketEvent.class);
                     case "CustomResource" -> expect(problems, function, trigger, input, Map.class);
@@ -106,7 +108,8 @@ class TemplateContractTest {
 
     @Test
     void everyVariableTheCodeRequiresIsSetAndEverySetVariableIsRead() throws IOException {
-        String settings = Files.readString(repository.resolve("functions/src/main/java/dev/sluice/config/Settings.java"));
+        String settings = Files.readString(
+                repository.resolve("functions/src/main/java/dev/sluice/config/Settings.java"));
         Set<String> required = names(REQUIRED_VARIABLE, settings);
         Set<String> settingsReads = new TreeSet<>(required);
         settingsReads.addAll(names(OPTIONAL_VARIABLE, settings));
@@ -148,7 +151,8 @@ class TemplateContractTest {
             boolean vpc = properties.containsKey("VpcConfig");
             if (database != vpc) {
                 problems.add(function + (database ? ": reaches Aurora (DB_URL) but has no VpcConfig"
-                        : ": has a VpcConfig but never reaches Aurora (no DB_URL); it would need endpoints for nothing"));
+                        : ": has a VpcConfig but never reaches Aurora (no DB_URL); it would need endpoints for "
+                                + "nothing"));
             }
         }
         assertNoProblems(problems);
@@ -158,7 +162,8 @@ class TemplateContractTest {
     void everySqsMappingHasADeadLetterQueuePartialFailuresBoundedConcurrencyAndLongEnoughVisibility() {
         List<String> problems = new ArrayList<>();
         Set<String> deadLetterQueues = new LinkedHashSet<>();
-        template.queues().values().forEach(q -> q.redrive().ifPresent(r -> deadLetterQueues.add(r.deadLetterQueueLogicalId())));
+        template.queues().values().forEach(
+                q -> q.redrive().ifPresent(r -> deadLetterQueues.add(r.deadLetterQueueLogicalId())));
         template.queues().values().forEach(queue -> queue.redrive().ifPresent(redrive -> {
             int dlqRetention = template.queues().get(redrive.deadLetterQueueLogicalId()).messageRetentionSeconds();
             // A message keeps its first enqueue time in the DLQ, so a shorter DLQ retention loses it early.
@@ -308,7 +313,7 @@ class TemplateContractTest {
                   SocketIntegration:
                     Type: AWS::ApiGatewayV2::Integration
                     Properties:
-                      IntegrationUri: !Sub 'arn:aws:apigateway:r:lambda:path/functions/${SocketFunction.Arn}/invocations'
+                      IntegrationUri: !Sub 'arn:aws:apigateway:r:lambda:path/functions/${SocketFunction.Arn}/x'
                 """), Map.of());
         assertEquals(List.of("SocketIntegration: integrates SocketFunction without its alias (SocketFunction.Alias)"),
                 aliasProblems(wrong));

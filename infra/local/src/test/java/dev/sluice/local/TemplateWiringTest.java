@@ -33,7 +33,8 @@ class TemplateWiringTest {
     @Test
     void aChangedCopyOfTheTemplateChangesQueuesAndEnvironmentAndTheDatabaseStaysLocal(@TempDir Path dir)
             throws Exception {
-        Path original = SamTemplate.locate(Path.of("")).orElseThrow(() -> new AssertionError("template.yaml not found"));
+        Path original = SamTemplate.locate(Path.of(""))
+                .orElseThrow(() -> new AssertionError("template.yaml not found"));
         String text = Files.readString(original);
         text = replaceOnce(text, "      VisibilityTimeout: 720\n", "      VisibilityTimeout: 777\n");
         text = replaceOnce(text, "    Default: 4194304\n", "    Default: 123456\n");
