@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
@@ -13,6 +14,9 @@ import dev.sluice.application.load.LoadChunk;
 import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -89,6 +93,25 @@ public final class Components implements AutoCloseable {
             return PasswordSource.fixed(settings.databasePassword());
         }
         return new SecretsManagerPassword(settings.databaseSecretArn().get(), settings.region(), credentials, json);
+    }
+
+    /**
+     * Exercises, without any network call, what a first request would otherwise pay for: the JDBC driver, JSON
+     * mapping, and the SDK's signing path (a presigned URL is computed locally). Used before a SnapStart snapshot.
+     */
+    public void warmUp() {
+        try {
+            Class.forName("org.postgresql.Driver");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the PostgreSQL JDBC driver is missing from the deployment jar", e);
+        }
+        try {
+            json.readTree(json.writeValueAsString(Map.of("warm", List.of(1, "up"))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("JSON warm-up failed", e);
+        }
+        presigner.presignPutObject(p -> p.signatureDuration(Duration.ofMinutes(1))
+                .putObjectRequest(r -> r.bucket(settings.uploadBucket()).key("warm-up/snapstart")));
     }
 
     /** Connections for code that needs a plain {@link DataSource} (schema migrations). */
