@@ -2,9 +2,13 @@ package dev.sluice.config;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
+import dev.sluice.adapter.out.postgres.PasswordSource;
+import dev.sluice.adapter.out.postgres.PooledDataSource;
+import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
@@ -13,6 +17,10 @@ import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.domain.validation.ChunkReader;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -88,8 +96,8 @@ public final class Components implements AutoCloseable {
                 .httpClientBuilder(UrlConnectionHttpClient.builder());
         settings.dynamoDbEndpoint().ifPresent(dynamoBuilder::endpointOverride);
         this.dynamo = dynamoBuilder.build();
-        this.connections = new ConnectionPool(settings.databaseUrl(), settings.databaseUser(),
-                settings.databasePassword(), settings.databasePoolSize());
+        this.connections = new ConnectionPool(settings.databaseUrl(), settings.databaseUser(), databasePassword(),
+                settings.databasePoolSize());
         this.objectStore = new S3ObjectStore(s3, presigner, clock);
         this.runs = new DynamoRunRepository(dynamo, settings.runsTable(), clock);
         this.records = new PostgresRecordRepository(connections);
@@ -110,6 +118,38 @@ public final class Components implements AutoCloseable {
                 .findAndRegisterModules();
     }
 
+    /** A password given in the environment wins (local runtime); otherwise the secret, read when first needed. */
+    private PasswordSource databasePassword() {
+        if (!settings.databasePassword().isEmpty() || settings.databaseSecretArn().isEmpty()) {
+            return PasswordSource.fixed(settings.databasePassword());
+        }
+        return new SecretsManagerPassword(settings.databaseSecretArn().get(), settings.region(), credentials, json);
+    }
+
+    /**
+     * Exercises, without any network call, what a first request would otherwise pay for: the JDBC driver, JSON
+     * mapping, and the SDK's signing path (a presigned URL is computed locally). Used before a SnapStart snapshot.
+     */
+    public void warmUp() {
+        try {
+            Class.forName("org.postgresql.Driver");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the PostgreSQL JDBC driver is missing from the deployment jar", e);
+        }
+        try {
+            json.readTree(json.writeValueAsString(Map.of("warm", List.of(1, "up"))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("JSON warm-up failed", e);
+        }
+        presigner.presignPutObject(p -> p.signatureDuration(Duration.ofMinutes(1))
+                .putObjectRequest(r -> r.bucket(settings.uploadBucket()).key("warm-up/snapstart")));
+    }
+
+    /** Connections for code that needs a plain {@link DataSource} (schema migrations). */
+    public DataSource dataSource() {
+        return new PooledDataSource(connections);
+    }
+
     public Settings settings() {
         return settings;
     }
@@ -124,6 +164,10 @@ public final class Components implements AutoCloseable {
 
     public PostgresRecordRepository records() {
         return records;
+    }
+
+    public S3Client s3() {
+        return s3;
     }
 
     public S3ObjectStore objectStore() {

@@ -17,6 +17,7 @@ public record Settings(
         String databaseUrl,
         String databaseUser,
         String databasePassword,
+        Optional<String> databaseSecretArn,
         long chunkBytes,
         int chunkMaxRecords,
         Duration uploadUrlTtl,
@@ -42,9 +43,13 @@ public record Settings(
                 required(env, "RUNS_TABLE"),
                 required(env, "UPLOAD_BUCKET"),
                 required(env, "CHUNK_QUEUE_URL"),
-                required(env, "DB_URL"),
+                // Only the functions that reach Aurora get DB_URL (and sit in its VPC); the others never connect.
+                env.getOrDefault("DB_URL", ""),
                 env.getOrDefault("DB_USER", "sluice"),
+                // DB_PASSWORD is for the local runtime and development; on AWS the password is read from the secret
+                // at run time, so a rotation needs no redeploy.
                 env.getOrDefault("DB_PASSWORD", ""),
+                Optional.ofNullable(env.get("DB_SECRET_ARN")).filter(v -> !v.isBlank()),
                 Long.parseLong(env.getOrDefault("CHUNK_BYTES", "4194304")),
                 Integer.parseInt(env.getOrDefault("CHUNK_MAX_RECORDS", "50000")),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("UPLOAD_URL_TTL_SECONDS", "900"))),

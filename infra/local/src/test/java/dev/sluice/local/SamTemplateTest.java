@@ -1,6 +1,8 @@
 package dev.sluice.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.local.template.CloudFormationYaml;
@@ -24,8 +26,9 @@ class SamTemplateTest {
     @Test
     void functionsComeWithHandlersTimeoutsAndEventMappings() throws Exception {
         SamTemplate template = template(Map.of());
-        assertEquals(List.of("ApiFunction", "SplitFunction", "LoadFunction", "DeadChunkFunction"),
-                List.copyOf(template.functions().keySet()));
+        assertTrue(template.functions().keySet().containsAll(List.of("ApiFunction", "SplitFunction", "LoadFunction",
+                "DeadChunkFunction", "MigrateFunction", "SiteConfigFunction")),
+                template.functions().keySet()::toString);
 
         Specs.Function api = template.functions().get("ApiFunction");
         assertEquals("dev.sluice.adapter.in.lambda.ApiFunction", api.handlerClass());
@@ -35,7 +38,8 @@ class SamTemplateTest {
 
         Specs.Function split = template.functions().get("SplitFunction");
         assertEquals(900, split.timeoutSeconds());
-        assertEquals(List.of(new Specs.SqsEvent("Ingest", "IngestQueue", 1, true, Optional.empty(), true)), split.sqsEvents());
+        assertEquals(List.of(new Specs.SqsEvent("Ingest", "IngestQueue", 1, true, Optional.of(5), true)),
+                split.sqsEvents());
 
         Specs.Function load = template.functions().get("LoadFunction");
         assertEquals(120, load.timeoutSeconds(), "Globals.Timeout");
@@ -46,8 +50,9 @@ class SamTemplateTest {
         assertEquals("ChunkDLQ", dead.sqsEvents().getFirst().queueLogicalId());
         assertEquals(10, dead.sqsEvents().getFirst().batchSize());
 
-        assertTrue(load.environment().containsKey("DB_PASSWORD"), "Globals environment merged in");
-        assertEquals("5", load.environment().get("INGEST_MAX_RECEIVE_COUNT"));
+        assertTrue(load.environment().containsKey("DB_SECRET_ARN"), "the function's own environment");
+        assertEquals("5", load.environment().get("INGEST_MAX_RECEIVE_COUNT"), "Globals environment merged in");
+        assertFalse(split.environment().containsKey("DB_URL"), "the splitter never reaches Aurora");
     }
 
     @Test
@@ -61,14 +66,15 @@ class SamTemplateTest {
     void queuesKeepVisibilityTimeoutsAndRedrive() throws Exception {
         SamTemplate template = template(Map.of());
         Specs.Queue ingest = template.queues().get("IngestQueue");
-        assertEquals(900, ingest.visibilityTimeoutSeconds());
+        assertEquals(5400, ingest.visibilityTimeoutSeconds());
         assertEquals(Optional.of(new Specs.Redrive("IngestDLQ", 5)), ingest.redrive());
         Specs.Queue chunks = template.queues().get("ChunkQueue");
         assertEquals(720, chunks.visibilityTimeoutSeconds());
-        assertEquals(1_209_600, chunks.messageRetentionSeconds());
+        assertEquals(345_600, chunks.messageRetentionSeconds());
         assertEquals(Optional.of(new Specs.Redrive("ChunkDLQ", 5)), chunks.redrive());
         assertEquals(Optional.empty(), template.queues().get("ChunkDLQ").redrive());
-        assertEquals(30, template.queues().get("ChunkDLQ").visibilityTimeoutSeconds(), "SQS default");
+        assertEquals(360, template.queues().get("ChunkDLQ").visibilityTimeoutSeconds());
+        assertEquals(30, template.queues().get("IngestDLQ").visibilityTimeoutSeconds(), "SQS default");
     }
 
     @Test
@@ -136,5 +142,86 @@ class SamTemplateTest {
         assertEquals("secret(secretsmanager:thing:SecretString:password)", resolved.get("e"));
         assertEquals(1, resolved.get("f"));
         assertEquals("q", resolved.get("g"));
+    }
+
+    @Test
+    void aResourceTypeNeitherEmulatedNorIgnoredStopsTheTemplateLoading() {
+        String yaml = """
+                Resources:
+                  Stream:
+                    Type: AWS::Kinesis::Stream
+                    Properties: { ShardCount: 1 }
+                """;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SamTemplate.read(new StringReader(yaml), Map.of()));
+        assertTrue(e.getMessage().contains("Stream") && e.getMessage().contains("AWS::Kinesis::Stream"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("IGNORED_TYPES"), e.getMessage());
+    }
+
+    @Test
+    void ignoredTypesAndCustomResourcesLoadWithoutBeingEmulated() throws Exception {
+        SamTemplate template = template(Map.of());
+        Map<String, Object> resources = Values.resources(template);
+        assertEquals("AWS::RDS::DBCluster", Values.type(resources, "DatabaseCluster"));
+        assertEquals("AWS::CloudFront::Distribution", Values.type(resources, "SiteDistribution"));
+        assertTrue(Values.type(resources, "DatabaseMigrations").startsWith("Custom::"));
+        assertFalse(template.buckets().containsKey("SiteBucket") && template.queues().containsKey("UserPool"));
+    }
+
+    @Test
+    void theDatabaseIsSuppliedByTheLocalRuntimeUnlessOverridden() throws Exception {
+        SamTemplate template = template(Map.of());
+        assertFalse(template.parameterValues().containsKey("DatabaseUrl"), "empty default defers to the runtime");
+        Object dbUrl = template.functions().get("LoadFunction").environment().get("DB_URL");
+        Intrinsics local = template.intrinsics(new FixedEnvironment("jdbc:postgresql://127.0.0.1:5999/sluice"));
+        assertEquals("jdbc:postgresql://127.0.0.1:5999/sluice", local.resolveString(dbUrl));
+
+        SamTemplate external = template(Map.of("DatabaseUrl", "jdbc:postgresql://db.example:5432/x"));
+        Object externalUrl = external.functions().get("LoadFunction").environment().get("DB_URL");
+        assertEquals("jdbc:postgresql://db.example:5432/x",
+                external.intrinsics(new FixedEnvironment("unused")).resolveString(externalUrl));
+    }
+
+    /** A runtime that supplies only the database URL; any reference to an AWS-only resource fails the test. */
+    private record FixedEnvironment(String jdbcUrl) implements Intrinsics.Environment {
+        @Override
+        public Object ref(String name) {
+            if (name.equals("DatabaseUrl")) {
+                return jdbcUrl;
+            }
+            throw new AssertionError("unexpected !Ref " + name);
+        }
+
+        @Override
+        public Object getAtt(String resource, String attribute) {
+            throw new AssertionError("unexpected !GetAtt " + resource + "." + attribute);
+        }
+
+        @Override
+        public String dynamicReference(String reference) {
+            throw new AssertionError("unexpected dynamic reference " + reference);
+        }
+
+        @Override
+        public boolean condition(String name) {
+            throw new AssertionError("unexpected condition " + name);
+        }
+    }
+
+    /** Reads resource types from the raw template. */
+    private static final class Values {
+        static Map<String, Object> resources(SamTemplate template) {
+            return cast(template.raw().get("Resources"));
+        }
+
+        static String type(Map<String, Object> resources, String logicalId) {
+            return String.valueOf(cast(resources.get(logicalId)).get("Type"));
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> cast(Object value) {
+            return (Map<String, Object>) value;
+        }
     }
 }

@@ -63,6 +63,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private final RecordRepository records;
     private final ObjectMapper json;
     private final boolean localRuntime;
+    /** Held so the SnapStart hook (weakly referenced by CRaC) lives as long as the handler. */
+    private final SnapStartPriming priming;
 
     public ApiFunction() {
         this(new Components(Settings.fromEnvironment(System.getenv())));
@@ -74,6 +76,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         this.records = components.records();
         this.json = components.json();
         this.localRuntime = components.settings().localRuntime();
+        this.priming = SnapStartPriming.register(components::warmUp);
     }
 
     @Override

@@ -13,14 +13,22 @@ import java.util.concurrent.BlockingQueue;
  * local runtime shares one handler across concurrent pollers and keeps more.
  */
 public final class ConnectionPool implements AutoCloseable {
+    /** PostgreSQL's SQLSTATE for a rejected password (invalid_password). */
+    private static final String INVALID_PASSWORD = "28P01";
+
     private final String url;
+    private final PasswordSource password;
     private final Properties properties = new Properties();
     private final BlockingQueue<Connection> idle;
 
     public ConnectionPool(String url, String user, String password, int maxIdle) {
+        this(url, user, PasswordSource.fixed(password), maxIdle);
+    }
+
+    public ConnectionPool(String url, String user, PasswordSource password, int maxIdle) {
         this.url = url;
+        this.password = password;
         properties.setProperty("user", user);
-        properties.setProperty("password", password);
         properties.setProperty("ApplicationName", "sluice");
         // COPY and multi-row statements make round trips rare; keep the socket from hanging forever.
         properties.setProperty("socketTimeout", "300");
@@ -37,7 +45,26 @@ public final class ConnectionPool implements AutoCloseable {
             }
             closeQuietly(connection);
         }
-        return PostgresText.guard(DriverManager.getConnection(url, properties));
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("DB_URL is not set: this function is not wired to the database");
+        }
+        try {
+            return connect();
+        } catch (SQLException e) {
+            if (!INVALID_PASSWORD.equals(e.getSQLState())) {
+                throw e;
+            }
+            // The secret was rotated since it was read: read it again, once.
+            password.refresh();
+            return connect();
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties withPassword = new Properties();
+        withPassword.putAll(properties);
+        withPassword.setProperty("password", password.password());
+        return PostgresText.guard(DriverManager.getConnection(url, withPassword));
     }
 
     /** Returns a healthy connection; pass {@code broken = true} after an error that may have spoiled it. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The parts of {@code template.yaml} the local runtime emulates, read with the parameter values in effect.
@@ -19,6 +20,38 @@ public final class SamTemplate {
     public static final String ACCOUNT_ID = "000000000000";
     public static final String REGION = "us-east-1";
     public static final String STACK_NAME = "sluice";
+
+    /**
+     * Resource types the local runtime knows it does not emulate: the network and database around Aurora (the
+     * local runtime brings its own PostgreSQL), sign-in, the CDN, IAM, operations (alarms, dashboards, logs) and
+     * custom resources (deploy-time steps). Any type neither emulated nor listed here stops the template from
+     * loading, so a new resource is a decision, not an accident.
+     */
+    public static final Set<String> IGNORED_TYPES = Set.of(
+            "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::SubnetRouteTableAssociation",
+            "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
+            "AWS::EC2::VPCEndpoint",
+            "AWS::RDS::DBSubnetGroup", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::RDS::DBProxy",
+            "AWS::RDS::DBProxyTargetGroup", "AWS::SecretsManager::Secret", "AWS::SecretsManager::RotationSchedule",
+            "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup",
+            "AWS::CloudFront::Distribution", "AWS::CloudFront::OriginAccessControl",
+            "AWS::CloudFront::ResponseHeadersPolicy",
+            "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy",
+            "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Lambda::Permission",
+            "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::SNS::Topic", "AWS::SNS::Subscription",
+            "AWS::Logs::LogGroup", "AWS::Logs::QueryDefinition",
+            // Routes of the HTTP API are read from the functions' HttpApi events; the WebSocket API's parts are the
+            // gateway's business (listed so that a template carrying them loads).
+            "AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Route",
+            "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::Deployment",
+            "AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::RouteResponse");
+
+    /**
+     * Parameters whose default (empty) means "create it in AWS" but which the local runtime always supplies itself:
+     * its PostgreSQL, its user and password, and no VPC. An explicit override (e.g. {@code --jdbc-url}) still wins.
+     */
+    static final Set<String> LOCALLY_SUPPLIED_PARAMETERS =
+            Set.of("DatabaseUrl", "DatabaseUser", "DatabaseSecretArn", "SubnetIds", "SecurityGroupIds");
 
     private final Map<String, Object> raw;
     private final Map<String, Object> resources;
@@ -42,7 +75,9 @@ public final class SamTemplate {
                 throw new IllegalArgumentException("template has no parameter " + name + " (known: " + parameters.keySet() + ")");
             }
         });
-        parameters.values().forEach(p -> p.defaultValue().ifPresent(v -> parameterValues.put(p.name(), v)));
+        parameters.values().stream()
+                .filter(p -> !LOCALLY_SUPPLIED_PARAMETERS.contains(p.name()))
+                .forEach(p -> p.defaultValue().ifPresent(v -> parameterValues.put(p.name(), v)));
         parameterValues.putAll(parameterOverrides);
 
         Intrinsics structural = intrinsics(new StructuralEnvironment());
@@ -56,7 +91,12 @@ public final class SamTemplate {
                 case "AWS::S3::Bucket" -> buckets.put(logicalId, bucket(logicalId, properties, structural));
                 case "AWS::Serverless::Function" -> functions.put(logicalId, function(logicalId, properties, structural));
                 default -> {
-                    // IAM, alarms, HTTP APIs, policies: nothing to emulate.
+                    if (!IGNORED_TYPES.contains(type) && !type.startsWith("Custom::")
+                            && !type.equals("AWS::CloudFormation::CustomResource")) {
+                        throw new IllegalArgumentException("template resource " + logicalId + " has type " + type
+                                + ", which the local runtime neither emulates nor ignores; add it to "
+                                + "SamTemplate.IGNORED_TYPES or emulate it");
+                    }
                 }
             }
         });

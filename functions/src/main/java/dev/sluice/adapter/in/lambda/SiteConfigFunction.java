@@ -1,0 +1,85 @@
+package dev.sluice.adapter.in.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.config.Components;
+import dev.sluice.config.Settings;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * CloudFormation custom resource that writes the web app's {@code /config.json} (API URL, WebSocket URL, Cognito
+ * ids, region) into the site bucket, so the static files need no build step per stack. Properties: {@code Bucket},
+ * {@code Key} ({@code config.json}) and {@code Config} (the JSON object). Delete leaves the object: the bucket is
+ * emptied as a whole when the stack is torn down.
+ */
+public final class SiteConfigFunction implements RequestHandler<Map<String, Object>, Void> {
+    private static final Logger LOG = LoggerFactory.getLogger(SiteConfigFunction.class);
+    /** Only a top-level JSON file: the role may write exactly config.json. */
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}\\.json");
+
+    private final S3Client s3;
+    private final ObjectMapper json;
+    private final CustomResourceResponse response;
+
+    public SiteConfigFunction() {
+        this(new Components(Settings.fromEnvironment(System.getenv())));
+    }
+
+    public SiteConfigFunction(Components components) {
+        this(components.s3(), components.json(), CustomResourceResponse.create(components.json()));
+    }
+
+    SiteConfigFunction(S3Client s3, ObjectMapper json, CustomResourceResponse response) {
+        this.s3 = s3;
+        this.json = json;
+        this.response = response;
+    }
+
+    @Override
+    public Void handleRequest(Map<String, Object> event, Context context) {
+        return Telemetry.invocation(context, () -> {
+            String requestType = CustomResourceResponse.text(event, "RequestType");
+            Object rawProperties = event.get("ResourceProperties");
+            Map<?, ?> properties = rawProperties instanceof Map<?, ?> map ? map : Map.of();
+            String bucket = String.valueOf(properties.get("Bucket"));
+            String key = String.valueOf(properties.get("Key"));
+            String physicalId = "s3://" + bucket + "/" + key;
+            CustomResourceResponse.Status status = CustomResourceResponse.Status.SUCCESS;
+            String reason = "nothing to do on delete";
+            try {
+                if (!"Delete".equals(requestType)) {
+                    if (!KEY.matcher(key).matches() || !(properties.get("Config") instanceof Map<?, ?> config)) {
+                        throw new IllegalArgumentException("properties need Key (a .json name) and Config (an object)");
+                    }
+                    s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json")
+                            .cacheControl("no-cache"), RequestBody.fromString(render(config)));
+                    LOG.info("{}: wrote {}", requestType, physicalId);
+                    reason = "wrote " + physicalId;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{}: writing {} failed", requestType, physicalId, e);
+                status = CustomResourceResponse.Status.FAILED;
+                reason = e instanceof IllegalArgumentException ? e.getMessage()
+                        : CustomResourceResponse.failureReason("writing " + physicalId, e,
+                                context == null ? null : context.getLogStreamName());
+            }
+            response.send(event, status, reason, physicalId, Map.of());
+            return null;
+        });
+    }
+
+    private String render(Map<?, ?> config) {
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Config is not serialisable as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,435 @@
+package dev.sluice.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import dev.sluice.local.template.SamTemplate;
+import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What must hold for template.yaml to deploy a working system, checked over the parsed template so that functions,
+ * queues and policies added later are covered without a new test. Each test collects every violation and fails
+ * with the whole list.
+ */
+class TemplateContractTest {
+    /** Read by the JVM or by Powertools, not by Sluice's code. */
+    private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "POWERTOOLS_SERVICE_NAME",
+            "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL");
+    /**
+     * Actions IAM only grants on every resource: X-Ray and CloudWatch metrics have no resource-level permissions,
+     * and Lambda needs the ENI actions to attach a function to a VPC.
+     */
+    private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("xray:PutTraceSegments",
+            "xray:PutTelemetryRecords", "cloudwatch:PutMetricData", "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses");
+    private static final Pattern REQUIRED_VARIABLE = Pattern.compile("required\\(env, \"([A-Z0-9_]+)\"\\)");
+    private static final Pattern OPTIONAL_VARIABLE =
+            Pattern.compile("(?:env\\.get(?:OrDefault)?\\(|uri\\(env, )\"([A-Z0-9_]+)\"");
+    private static final Pattern DIRECT_VARIABLE = Pattern.compile("System\\.getenv\\(\"([A-Z0-9_]+)\"\\)");
+
+    private static Path repository;
+    private static SamTemplate template;
+    private static Map<String, Object> resources;
+
+    @BeforeAll
+    static void readTemplate() throws IOException {
+        Path file = SamTemplate.locate(Path.of("")).orElseThrow(() -> new AssertionError("template.yaml not found"));
+        repository = file.getParent();
+        template = SamTemplate.read(file);
+        resources = map(template.raw().get("Resources"));
+    }
+
+    @Test
+    void everyHandlerExistsAndTakesWhatItsEventsDeliver() {
+        List<String> problems = new ArrayList<>();
+        for (String function : template.functions().keySet()) {
+            String handler = String.valueOf(template.functionProperties(function).get("Handler"));
+            String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+            Class<?> type;
+            try {
+                type = Class.forName(className);
+            } catch (ClassNotFoundException e) {
+                problems.add(function + ": handler class " + className + " does not exist");
+                continue;
+            }
+            Optional<Type[]> arguments = requestHandlerArguments(type);
+            if (arguments.isEmpty()) {
+                problems.add(function + ": " + className + " does not implement RequestHandler<I, O>");
+                continue;
+            }
+            Type input = arguments.get()[0];
+            Type output = arguments.get()[1];
+            List<String> triggers = triggers(function);
+            if (triggers.isEmpty()) {
+                problems.add(function + ": nothing invokes it (no event, route or custom resource)");
+            }
+            for (String trigger : triggers) {
+                switch (trigger) {
+                    case "SQS" -> {
+                        expect(problems, function, trigger, input, SQSEvent.class);
+                        expect(problems, function, trigger + " (partial batch failures)", output,
+                                SQSBatchResponse.class);
+                    }
+                    case "HttpApi" -> expect(problems, function, trigger, input, APIGatewayV2HTTPEvent.class);
+                    case "Schedule", "ScheduleV2" ->
+                            expect(problems, function, trigger, input, ScheduledEvent.class, Map.class);
+                    case "DynamoDB" -> expect(problems, function, trigger, input, DynamodbEvent.class);
+                    case "WebSocket" -> expect(problems, function, trigger, input, APIGatewayV2WebSocketEvent.class);
+                    case "CustomResource" -> expect(problems, function, trigger, input, Map.class);
+                    default -> problems.add(function + ": event type " + trigger + " has no contract in this test");
+                }
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    @Test
+    void everyVariableTheCodeRequiresIsSetAndEverySetVariableIsRead() throws IOException {
+        String settings = Files.readString(
+                repository.resolve("functions/src/main/java/dev/sluice/config/Settings.java"));
+        Set<String> required = names(REQUIRED_VARIABLE, settings);
+        Set<String> settingsReads = new TreeSet<>(required);
+        settingsReads.addAll(names(OPTIONAL_VARIABLE, settings));
+        assertTrue(required.contains("RUNS_TABLE") && settingsReads.contains("DB_URL"), "Settings.java was parsed");
+
+        List<String> problems = new ArrayList<>();
+        for (String function : template.functions().keySet()) {
+            Map<String, Object> variables = map(map(template.functionProperties(function).get("Environment"))
+                    .get("Variables"));
+            String source = handlerSource(function);
+            Set<String> reads = new TreeSet<>(names(DIRECT_VARIABLE, source));
+            Set<String> mustSet = new TreeSet<>();
+            if (source.contains("Settings.fromEnvironment")) {
+                reads.addAll(settingsReads);
+                mustSet.addAll(required);
+            }
+            for (String name : mustSet) {
+                if (!variables.containsKey(name)) {
+                    problems.add(function + ": " + name + " is required by Settings but not set");
+                }
+            }
+            for (String name : variables.keySet()) {
+                if (name.startsWith("AWS_") || name.startsWith("SLUICE_")) {
+                    problems.add(function + ": " + name + " is set by Lambda or the local runtime, not the template");
+                } else if (!reads.contains(name) && !RUNTIME_VARIABLES.contains(name)) {
+                    problems.add(function + ": " + name + " is set but no code reads it");
+                }
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    @Test
+    void exactlyTheFunctionsThatReachAuroraAreInItsVpc() {
+        List<String> problems = new ArrayList<>();
+        for (String function : template.functions().keySet()) {
+            Map<String, Object> properties = template.functionProperties(function);
+            boolean database = map(map(properties.get("Environment")).get("Variables")).containsKey("DB_URL");
+            boolean vpc = properties.containsKey("VpcConfig");
+            if (database != vpc) {
+                problems.add(function + (database ? ": reaches Aurora (DB_URL) but has no VpcConfig"
+                        : ": has a VpcConfig but never reaches Aurora (no DB_URL); it would need endpoints for "
+                                + "nothing"));
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    @Test
+    void everySqsMappingHasADeadLetterQueuePartialFailuresBoundedConcurrencyAndLongEnoughVisibility() {
+        List<String> problems = new ArrayList<>();
+        Set<String> deadLetterQueues = new LinkedHashSet<>();
+        template.queues().values().forEach(
+                q -> q.redrive().ifPresent(r -> deadLetterQueues.add(r.deadLetterQueueLogicalId())));
+        template.queues().values().forEach(queue -> queue.redrive().ifPresent(redrive -> {
+            int dlqRetention = template.queues().get(redrive.deadLetterQueueLogicalId()).messageRetentionSeconds();
+            // A message keeps its first enqueue time in the DLQ, so a shorter DLQ retention loses it early.
+            if (dlqRetention <= queue.messageRetentionSeconds()) {
+                problems.add(queue.logicalId() + ": its DLQ keeps messages " + dlqRetention + " s, not longer than its "
+                        + queue.messageRetentionSeconds() + " s");
+            }
+        }));
+        template.functions().values().forEach(function -> function.sqsEvents().forEach(event -> {
+            String where = function.logicalId() + "." + event.name();
+            var queue = template.queues().get(event.queueLogicalId());
+            // SQS keeps a message 14 days at most, so a DLQ cannot have a DLQ that outlives it; a failing consumer of
+            // a DLQ is caught by its function-error alarm instead.
+            if (queue.redrive().isEmpty() && !deadLetterQueues.contains(queue.logicalId())) {
+                problems.add(where + ": queue " + queue.logicalId() + " has no RedrivePolicy (DLQ)");
+            }
+            if (queue.redrive().isPresent() && queue.redrive().get().maxReceiveCount() < 5) {
+                problems.add(where + ": maxReceiveCount below 5 sends a throttled message to the DLQ too early");
+            }
+            if (!event.reportBatchItemFailures()) {
+                problems.add(where + ": no FunctionResponseTypes [ReportBatchItemFailures]");
+            }
+            if (event.maximumConcurrency().isEmpty()) {
+                problems.add(where + ": no ScalingConfig.MaximumConcurrency");
+            }
+            if (queue.visibilityTimeoutSeconds() < 6 * function.timeoutSeconds()) {
+                problems.add(where + ": " + queue.logicalId() + " visibility " + queue.visibilityTimeoutSeconds()
+                        + " s is under 6 x the " + function.timeoutSeconds() + " s timeout");
+            }
+        }));
+        assertNoProblems(problems);
+    }
+
+    @Test
+    void everyIamStatementNamesItsResources() {
+        List<String> problems = new ArrayList<>();
+        for (String function : template.functions().keySet()) {
+            for (Object policy : list(template.functionProperties(function).get("Policies"))) {
+                String where = function + " policy " + policy;
+                if (policy instanceof String name) {
+                    problems.add(where + ": a managed policy by name (" + name + ") grants what it likes");
+                } else if (policy instanceof Map<?, ?> raw) {
+                    Map<String, Object> item = map(raw);
+                    if (item.containsKey("Ref")) {
+                        Map<String, Object> target = map(resources.get(String.valueOf(item.get("Ref"))));
+                        if (!"AWS::IAM::ManagedPolicy".equals(target.get("Type"))) {
+                            problems.add(where + ": refers to something that is not a managed policy in this template");
+                        } else {
+                            statements(where, map(map(target.get("Properties")).get("PolicyDocument")), problems);
+                        }
+                    } else if (item.containsKey("Statement")) {
+                        statements(where, item, problems);
+                    } else {
+                        // A SAM policy template: its parameters name the table, bucket, queue or secret.
+                        item.forEach((templateName, parameters) -> map(parameters).forEach((key, value) -> {
+                            if ("*".equals(value)) {
+                                problems.add(where + ": " + templateName + "." + key + " is '*'");
+                            }
+                        }));
+                    }
+                }
+            }
+        }
+        resources.forEach((id, value) -> {
+            Map<String, Object> resource = map(value);
+            String type = String.valueOf(resource.get("Type"));
+            if (type.equals("AWS::IAM::ManagedPolicy") || type.equals("AWS::IAM::Policy")) {
+                statements(id, map(map(resource.get("Properties")).get("PolicyDocument")), problems);
+            }
+        });
+        assertNoProblems(problems);
+    }
+
+    @Test
+    void everyFunctionRunsJava21OnArmTracedWithPowertoolsAndALogGroupThatExpires() {
+        List<String> problems = new ArrayList<>();
+        for (String function : template.functions().keySet()) {
+            Map<String, Object> properties = template.functionProperties(function);
+            if (!"java21".equals(properties.get("Runtime"))) {
+                problems.add(function + ": runtime " + properties.get("Runtime"));
+            }
+            if (!List.of("arm64").equals(properties.get("Architectures"))) {
+                problems.add(function + ": architectures " + properties.get("Architectures"));
+            }
+            if (!properties.containsKey("MemorySize") || !properties.containsKey("Timeout")) {
+                problems.add(function + ": no MemorySize or Timeout");
+            }
+            if (!"Active".equals(properties.get("Tracing"))) {
+                problems.add(function + ": X-Ray tracing is not Active");
+            }
+            Map<String, Object> variables = map(map(properties.get("Environment")).get("Variables"));
+            if (!variables.containsKey("POWERTOOLS_SERVICE_NAME")
+                    || !variables.containsKey("POWERTOOLS_METRICS_NAMESPACE")) {
+                problems.add(function + ": no Powertools service name or metrics namespace (the dashboard reads them)");
+            }
+            Object logGroup = map(properties.get("LoggingConfig")).get("LogGroup");
+            Map<String, Object> group = logGroup instanceof Map<?, ?> ref
+                    ? map(resources.get(String.valueOf(map(ref).get("Ref")))) : Map.of();
+            if (!"AWS::Logs::LogGroup".equals(group.get("Type"))
+                    || !map(group.get("Properties")).containsKey("RetentionInDays")) {
+                problems.add(function + ": LoggingConfig.LogGroup is not a log group of this template with retention");
+            }
+            List<String> triggers = triggers(function);
+            boolean interactive = triggers.contains("HttpApi") || triggers.contains("WebSocket")
+                    || triggers.contains("DynamoDB");
+            boolean snapStart = "PublishedVersions".equals(map(properties.get("SnapStart")).get("ApplyOn"))
+                    && properties.containsKey("AutoPublishAlias");
+            if (interactive && !snapStart) {
+                problems.add(function + ": API, socket and progress functions use SnapStart on a published alias");
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    private static void statements(String where, Map<String, Object> document, List<String> problems) {
+        for (Object raw : list(document.get("Statement"))) {
+            Map<String, Object> statement = map(raw);
+            if (!"Allow".equals(statement.get("Effect"))) {
+                continue;
+            }
+            List<String> actions = list(statement.get("Action")).stream().map(String::valueOf).toList();
+            List<?> targets = list(statement.get("Resource"));
+            boolean everyResource = targets.isEmpty() || targets.contains("*");
+            for (String action : actions) {
+                if (action.equals("*") || action.endsWith(":*")) {
+                    problems.add(where + ": action " + action + " grants a whole service");
+                }
+                if (everyResource && !ACTIONS_WITHOUT_RESOURCES.contains(action)) {
+                    problems.add(where + ": " + action + " on Resource '*'");
+                }
+            }
+        }
+    }
+
+    @Test
+    void snapStartFunctionsAreInvokedThroughTheirAlias() {
+        assertNoProblems(aliasProblems(template));
+    }
+
+    @Test
+    void anIntegrationOnTheUnqualifiedFunctionIsCaught() {
+        SamTemplate wrong = SamTemplate.read(new java.io.StringReader("""
+                Resources:
+                  SocketFunction:
+                    Type: AWS::Serverless::Function
+                    Properties: { Handler: x.Y::handleRequest, AutoPublishAlias: live }
+                  SocketIntegration:
+                    Type: AWS::ApiGatewayV2::Integration
+                    Properties:
+                      IntegrationUri: !Sub 'arn:aws:apigateway:r:lambda:path/functions/${SocketFunction.Arn}/x'
+                """), Map.of());
+        assertEquals(List.of("SocketIntegration: integrates SocketFunction without its alias (SocketFunction.Alias)"),
+                aliasProblems(wrong));
+    }
+
+    /** SnapStart snapshots published versions only; an integration on the unqualified function runs $LATEST cold. */
+    private static List<String> aliasProblems(SamTemplate checked) {
+        List<String> problems = new ArrayList<>();
+        map(checked.raw().get("Resources")).forEach((id, value) -> {
+            Map<String, Object> resource = map(value);
+            Object target = map(resource.get("Properties")).get("IntegrationUri");
+            if (!"AWS::ApiGatewayV2::Integration".equals(resource.get("Type")) || target == null) {
+                return;
+            }
+            for (String function : checked.functions().keySet()) {
+                boolean aliased = checked.functionProperties(function).containsKey("AutoPublishAlias");
+                if (aliased && mentions(target, function) && !String.valueOf(target).contains(function + ".Alias")) {
+                    problems.add(id + ": integrates " + function + " without its alias (" + function + ".Alias)");
+                }
+            }
+        });
+        return problems;
+    }
+
+    /** How a function is invoked: its Events' types, WebSocket integrations and custom resources naming it. */
+    private static List<String> triggers(String function) {
+        List<String> triggers = new ArrayList<>();
+        map(map(map(resources.get(function)).get("Properties")).get("Events"))
+                .values().forEach(event -> triggers.add(String.valueOf(map(event).get("Type"))));
+        resources.forEach((id, value) -> {
+            Map<String, Object> resource = map(value);
+            String type = String.valueOf(resource.get("Type"));
+            Map<String, Object> properties = map(resource.get("Properties"));
+            if ((type.startsWith("Custom::") || type.equals("AWS::CloudFormation::CustomResource"))
+                    && mentions(properties.get("ServiceToken"), function)) {
+                triggers.add("CustomResource");
+            }
+            if (type.equals("AWS::ApiGatewayV2::Integration") && mentions(properties.get("IntegrationUri"), function)) {
+                Object api = map(properties.get("ApiId")).get("Ref");
+                Map<String, Object> apiProperties = map(map(resources.get(String.valueOf(api))).get("Properties"));
+                if ("WEBSOCKET".equals(apiProperties.get("ProtocolType"))) {
+                    triggers.add("WebSocket");
+                }
+            }
+        });
+        return triggers;
+    }
+
+    /** Whether a property (a Ref, GetAtt or Sub) names the function, its alias or its version. */
+    private static boolean mentions(Object node, String function) {
+        String text = String.valueOf(node);
+        return Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(function) + "(?![A-Za-z0-9])").matcher(text).find();
+    }
+
+    private static String handlerSource(String function) {
+        String handler = String.valueOf(template.functionProperties(function).get("Handler"));
+        String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+        Path source = repository.resolve("functions/src/main/java/" + className.replace('.', '/') + ".java");
+        try {
+            return Files.readString(source);
+        } catch (IOException e) {
+            throw new AssertionError(function + ": no source at " + source, e);
+        }
+    }
+
+    private static Optional<Type[]> requestHandlerArguments(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Type candidate : c.getGenericInterfaces()) {
+                if (candidate instanceof ParameterizedType parameterized
+                        && parameterized.getRawType() == RequestHandler.class) {
+                    return Optional.of(parameterized.getActualTypeArguments());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void expect(List<String> problems, String function, String trigger, Type actual,
+            Class<?>... allowed) {
+        Class<?> raw = actual instanceof ParameterizedType p ? (Class<?>) p.getRawType()
+                : actual instanceof Class<?> c ? c : Object.class;
+        for (Class<?> type : allowed) {
+            if (type.isAssignableFrom(raw)) {
+                return;
+            }
+        }
+        problems.add(function + ": " + trigger + " delivers " + List.of(allowed).stream().map(Class::getSimpleName)
+                .toList() + " but the handler has " + raw.getSimpleName());
+    }
+
+    private static Set<String> names(Pattern pattern, String text) {
+        Set<String> names = new TreeSet<>();
+        Matcher matcher = pattern.matcher(text);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    private static void assertNoProblems(List<String> problems) {
+        assertEquals(List.of(), problems, () -> problems.size() + " problem(s):\n  " + String.join("\n  ", problems));
+    }
+
+    private static Map<String, Object> map(Object value) {
+        if (value instanceof Map<?, ?> raw) {
+            Map<String, Object> result = new java.util.LinkedHashMap<>();
+            raw.forEach((k, v) -> result.put(String.valueOf(k), v));
+            return result;
+        }
+        return Map.of();
+    }
+
+    private static List<?> list(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        return value instanceof List<?> l ? l : List.of(value);
+    }
+}
