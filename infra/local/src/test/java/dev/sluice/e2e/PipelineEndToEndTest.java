@@ -379,22 +379,28 @@ class PipelineEndToEndTest {
                     Duration.ofSeconds(30));
             List<Message> chunks = receiveAll(chunkQueue, loading.get("chunksTotal").asInt());
             Message victim = chunks.get(1);
-            ObjectNode body = (ObjectNode) api.json.readTree(victim.body());
+            JsonNode body = api.json.readTree(victim.body());
             poisoned = body.get("chunkNo").asInt();
             poisonedRecords = body.get("recordCount").asLong();
-            // The object this chunk points at does not exist: every delivery fails the same way.
-            body.put("key", body.get("key").asText() + ".missing");
-            String poison = api.json.writeValueAsString(body);
-            sluice.sqsClient().sendMessage(b -> b.queueUrl(chunkQueue).messageBody(poison));
-            sluice.sqsClient().deleteMessage(b -> b.queueUrl(chunkQueue).receiptHandle(victim.receiptHandle()));
+            long first = body.get("firstRecord").asLong();
+            // A planned chunk that fails every delivery the same way: PostgreSQL refuses its rows. (Altering the
+            // message instead would make it a chunk the splitter never planned, which loaders drop.)
+            sql("CREATE FUNCTION poison_" + poisoned + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "RAISE EXCEPTION 'poisoned record %', NEW.record_no; END $$");
+            sql("CREATE TRIGGER poison BEFORE INSERT ON records FOR EACH ROW WHEN (NEW.run_id = '" + runId
+                    + "' AND NEW.record_no BETWEEN " + first + " AND " + (first + poisonedRecords - 1)
+                    + ") EXECUTE FUNCTION poison_" + poisoned + "()");
             for (Message chunk : chunks) {
-                if (chunk != victim) {
-                    sluice.sqsClient().changeMessageVisibility(b -> b.queueUrl(chunkQueue)
-                            .receiptHandle(chunk.receiptHandle()).visibilityTimeout(0));
-                }
+                sluice.sqsClient().changeMessageVisibility(b -> b.queueUrl(chunkQueue)
+                        .receiptHandle(chunk.receiptHandle()).visibilityTimeout(0));
             }
         } finally {
             sluice.resumeEventSource("LoadFunction");
+        }
+        try {
+            api.awaitFinal(runId);
+        } finally {
+            sql("DROP TRIGGER IF EXISTS poison ON records");
         }
         JsonNode run = api.awaitFinal(runId);
         assertEquals("PARTIAL", run.get("status").asText(), run::toString);
@@ -466,6 +472,13 @@ class PipelineEndToEndTest {
                     .append(", EU\",search,").append(i).append(".50,").append(i * 3).append('\n');
         }
         return csv.toString();
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+                java.sql.Statement update = connection.createStatement()) {
+            update.execute(statement);
+        }
     }
 
     private static long count(String sql, String runId) throws Exception {
