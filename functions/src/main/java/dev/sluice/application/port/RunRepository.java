@@ -71,7 +71,7 @@ public interface RunRepository {
     /** When every chunk is counted, LOADING becomes SUCCEEDED or PARTIAL; returns the final status if set now. */
     Optional<RunStatus> finishIfComplete(String runId);
 
-    /** Runs still CREATED (no file arrived) that were created before {@code cutoff}, oldest first, at most {@code limit}. */
+    /** Runs still CREATED (no file arrived) created before {@code cutoff}, oldest first, at most {@code limit}. */
     List<Run> createdBefore(Instant cutoff, int limit);
 
     /** CREATED becomes EXPIRED with the reason; false when the run had moved on meanwhile. */

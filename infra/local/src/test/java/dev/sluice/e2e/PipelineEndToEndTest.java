@@ -362,7 +362,10 @@ class PipelineEndToEndTest {
         assertEquals(0, run.get("errors").asLong());
         assertEquals(run.get("chunksTotal").asInt(), run.get("chunksDone").asInt());
         assertEquals(120, count("SELECT count(*) FROM records WHERE run_id = ?", runId));
-        assertEquals(chunks.size(), count("SELECT count(*) FROM chunk_ledger WHERE run_id = ?", runId));
+        // A split that outlives the 1 s IngestQueue visibility used here is redelivered and sends its chunks again:
+        // the ledger holds each chunk once however many messages carried it.
+        assertEquals(run.get("chunksTotal").asLong(),
+                count("SELECT count(*) FROM chunk_ledger WHERE run_id = ?", runId));
     }
 
     @Test
@@ -407,7 +410,10 @@ class PipelineEndToEndTest {
         assertEquals(1, run.get("chunksDead").asInt());
         JsonNode dead = run.get("deadChunks").get(0);
         assertEquals(poisoned, dead.get("chunkNo").asInt());
-        assertTrue(dead.get("reason").asText().contains("5 attempts"), () -> "reason says why: " + dead);
+        // Usually 5; more when a split outlived the 1 s IngestQueue visibility here and sent the chunk twice.
+        String reason = dead.get("reason").asText();
+        assertTrue(reason.contains("poisoned record") && reason.matches("(?s).*after \\d+ attempts\\)$"),
+                () -> "reason says why: " + dead);
         assertEquals(poisonedRecords, run.get("errors").asLong());
         assertEquals(60 - poisonedRecords, run.get("stored").asLong());
         List<JsonNode> errors = api.all("runs/" + runId + "/errors");
@@ -475,7 +481,8 @@ class PipelineEndToEndTest {
     }
 
     private static void sql(String statement) throws Exception {
-        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(),
+                sluice.dbPassword());
                 java.sql.Statement update = connection.createStatement()) {
             update.execute(statement);
         }

@@ -107,7 +107,8 @@ class RunIntegrityEndToEndTest {
         }
         for (String table : List.of("records", "row_errors", "chunk_ledger")) {
             for (String runId : distinctRunIds(table)) {
-                assertTrue(runIds.contains(runId), () -> table + " holds rows of run " + runId + ", which does not exist");
+                assertTrue(runIds.contains(runId),
+                        () -> table + " holds rows of run " + runId + ", which does not exist");
             }
         }
     }
@@ -423,7 +424,8 @@ class RunIntegrityEndToEndTest {
     }
 
     private static List<String> distinctRunIds(String table) throws Exception {
-        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(),
+                sluice.dbPassword());
                 PreparedStatement query = connection.prepareStatement("SELECT DISTINCT run_id FROM " + table);
                 ResultSet rows = query.executeQuery()) {
             List<String> ids = new ArrayList<>();
@@ -435,7 +437,8 @@ class RunIntegrityEndToEndTest {
     }
 
     private static long count(String sql, String runId) throws Exception {
-        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
+        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(),
+                sluice.dbPassword());
                 PreparedStatement query = connection.prepareStatement(sql)) {
             query.setString(1, runId);
             try (ResultSet rows = query.executeQuery()) {

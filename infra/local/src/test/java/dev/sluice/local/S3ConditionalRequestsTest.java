@@ -40,7 +40,8 @@ class S3ConditionalRequestsTest {
     void aReadPinnedToAnETagFailsOnceTheObjectChanged(LocalSluice sluice) throws Exception {
         String bucket = sluice.bucketName("UploadBucket");
         String key = "probe/" + UUID.randomUUID() + ".csv";
-        String first = sluice.s3Client().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("one")).eTag();
+        String first = sluice.s3Client().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("one"))
+                .eTag();
         try (S3Presigner presigner = presigner(sluice)) {
             S3ObjectStore store = new S3ObjectStore(sluice.s3Client(), presigner, Clock.systemUTC());
             // S3 notifications carry the ETag without quotes; the store quotes it for If-Match.

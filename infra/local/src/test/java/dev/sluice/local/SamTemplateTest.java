@@ -24,7 +24,7 @@ class SamTemplateTest {
     @Test
     void functionsComeWithHandlersTimeoutsAndEventMappings() throws Exception {
         SamTemplate template = template(Map.of());
-        assertEquals(List.of("ApiFunction", "SplitFunction", "LoadFunction", "DeadChunkFunction"),
+        assertEquals(List.of("ApiFunction", "SplitFunction", "LoadFunction", "DeadChunkFunction", "ExpireRunsFunction"),
                 List.copyOf(template.functions().keySet()));
 
         Specs.Function api = template.functions().get("ApiFunction");
@@ -68,7 +68,9 @@ class SamTemplateTest {
         assertEquals(1_209_600, chunks.messageRetentionSeconds());
         assertEquals(Optional.of(new Specs.Redrive("ChunkDLQ", 5)), chunks.redrive());
         assertEquals(Optional.empty(), template.queues().get("ChunkDLQ").redrive());
-        assertEquals(30, template.queues().get("ChunkDLQ").visibilityTimeoutSeconds(), "SQS default");
+        // Lambda needs a source queue's visibility timeout >= the function timeout (DeadChunkFunction: 60 s); 6x.
+        assertEquals(6 * template.functions().get("DeadChunkFunction").timeoutSeconds(),
+                template.queues().get("ChunkDLQ").visibilityTimeoutSeconds());
     }
 
     @Test

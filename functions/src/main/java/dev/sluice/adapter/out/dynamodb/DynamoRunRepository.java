@@ -256,7 +256,8 @@ public final class DynamoRunRepository implements RunRepository {
                 "SET #updatedAt = :now, #deadChunks = list_append(if_not_exists(#deadChunks, :empty), :dead) "
                         + "ADD #countedChunks :chunkSet, #errors :rejected, #chunksDead :one, "
                         + "#chunksOutstanding :minusOne, #bytesDone :bytes",
-                Map.of(":rejected", n(deadChunk.recordCount()), ":bytes", n(bytes), ":empty", AttributeValue.fromL(List.of()),
+                Map.of(":rejected", n(deadChunk.recordCount()), ":bytes", n(bytes),
+                        ":empty", AttributeValue.fromL(List.of()),
                         ":dead", AttributeValue.fromL(List.of(RunItems.deadChunkValue(deadChunk)))));
     }
 
@@ -333,14 +334,15 @@ public final class DynamoRunRepository implements RunRepository {
         Map<String, AttributeValue> startKey = null;
         do {
             Map<String, AttributeValue> from = startKey;
-            // RunsByStatus: gsi2sk is the last change, which for a CREATED run is its creation (ISO-8601 sorts by time).
+            // RunsByStatus: gsi2sk is the last change, for a CREATED run its creation (ISO-8601 sorts by time).
             QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByStatus")
                     .keyConditionExpression("gsi2pk = :status AND gsi2sk < :cutoff")
                     .expressionAttributeValues(Map.of(":status", s("STATUS#" + RunStatus.CREATED.name()),
                             ":cutoff", s(cutoff.toString())))
                     .limit(limit - found.size()).exclusiveStartKey(from));
             page.items().forEach(item -> found.add(RunItems.fromItem(item)));
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
         } while (startKey != null && found.size() < limit);
         return found;
     }

@@ -88,7 +88,8 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (NoSuchKeyException e) {
             return false;
         } catch (S3Exception e) {
-            // HEAD responses have no body, so S3 reports a missing key as a bare 404 rather than NoSuchKey.
+            // HEAD responses have no body, so S3 reports a missing key as a bare 404 rather than NoSuchKey. (Only
+            // with s3:ListBucket on the bucket, which S3ReadPolicy grants; without it S3 answers 403 instead.)
             if (e.statusCode() == NOT_FOUND) {
                 return false;
             }
