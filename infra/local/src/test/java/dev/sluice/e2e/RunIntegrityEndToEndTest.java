@@ -310,6 +310,26 @@ class RunIntegrityEndToEndTest {
         assertEquals(403, put(created, new byte[100]).statusCode(), "the URL has expired");
     }
 
+    @Test
+    void aRunWhoseFileArrivedButWaitsForItsSplitDoesNotExpire() throws Exception {
+        byte[] file = csv(5, "Late").getBytes(StandardCharsets.UTF_8);
+        JsonNode created = createUpload("late.csv", file.length);
+        String runId = created.get("runId").asText();
+        sluice.pauseEventSource("SplitFunction");
+        try {
+            assertEquals(200, put(created, file).statusCode());
+            // A run created after it that gets no file: the sweep that expires it has passed the late run's deadline
+            // too (the sweep takes every CREATED run older than its cutoff, oldest first).
+            String canary = createUpload("canary.csv", 10).get("runId").asText();
+            api.awaitRun(canary, r -> "EXPIRED".equals(r.path("status").asText()), URL_TTL.plusSeconds(30));
+            assertEquals("CREATED", api.run(runId).get("status").asText(),
+                    "its file is in the bucket (the notification is waiting on IngestQueue): not expired");
+        } finally {
+            sluice.resumeEventSource("SplitFunction");
+        }
+        assertEquals("SUCCEEDED", api.awaitFinal(runId).get("status").asText());
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private JsonNode createUpload(String fileName, long length) throws Exception {
