@@ -1,7 +1,7 @@
 // Sluice web app: create an upload, PUT the file to the presigned URL, then follow the run until it is final.
 'use strict';
 
-const FINAL = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'DUPLICATE', 'CANCELLED']);
+const FINAL = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'DUPLICATE', 'CANCELLED', 'EXPIRED']);
 
 async function api(path, options = {}) {
   const response = await fetch('/api' + path, {

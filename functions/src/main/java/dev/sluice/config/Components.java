@@ -12,6 +12,7 @@ import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
+import dev.sluice.application.expire.ExpireUploads;
 import dev.sluice.application.load.LoadChunk;
 import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
@@ -183,6 +184,10 @@ public final class Components implements AutoCloseable {
         return new SplitObject(objectStore, runs, new SqsChunkSender(sqs, settings.chunkQueueUrl(), json),
                 new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(), settings.maxFileBytes()),
                 clock);
+    }
+
+    public ExpireUploads expireUploads() {
+        return new ExpireUploads(runs, objectStore, settings.uploadUrlTtl(), settings.uploadExpiryMargin(), clock);
     }
 
     public LoadChunk loadChunk() {

@@ -1,6 +1,8 @@
 package dev.sluice.application.load;
 
 import dev.sluice.application.port.ObjectStore;
+import dev.sluice.application.port.ObjectStore.ObjectChangedException;
+import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RecordRepository.LedgerEntry;
 import dev.sluice.application.port.RunRepository;
@@ -16,9 +18,11 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * The loader use case. Exactly-once effects over at-least-once delivery: the chunk's records and its ledger
- * row commit in one PostgreSQL transaction (a repeat finds the ledger row and writes nothing), and the run's
- * counters are bumped in one DynamoDB transaction with a per-chunk marker (a repeat finds the marker).
+ * The loader use case. Only a chunk the splitter planned, for a run that still takes chunks, is loaded or counted
+ * (see {@link ChunkAdmission}); anything else is dropped with its reason. Exactly-once effects over at-least-once
+ * delivery: the chunk's records and its ledger row commit in one PostgreSQL transaction (a repeat finds the ledger
+ * row and writes nothing), and the run's counters move in one conditional DynamoDB update that adds the chunk to the
+ * run's set of counted chunks (a repeat finds it there).
  */
 public final class LoadChunk {
     private final ObjectStore objects;
@@ -26,8 +30,27 @@ public final class LoadChunk {
     private final RecordRepository records;
 
     /** What one delivery did. */
-    public record Result(LedgerEntry entry, boolean loadedNow, boolean countedNow, Optional<RunStatus> finished,
-            Timings timings) {
+    public enum Outcome {
+        /** Loaded now, or found in the ledger from an earlier delivery; counted once either way. */
+        LOADED,
+        /** The object is not the version the chunk was planned on: the chunk was declared dead at once. */
+        FILE_CHANGED,
+        /** Declared dead after its delivery attempts ran out (ChunkDLQ). */
+        DEAD,
+        /** Not a planned chunk of a run that takes chunks: nothing written, nothing counted. */
+        DROPPED
+    }
+
+    /**
+     * What one delivery did. {@code entry} is null for a dropped chunk, and {@code dropReason} says why it was
+     * dropped (empty otherwise).
+     */
+    public record Result(Outcome outcome, LedgerEntry entry, boolean loadedNow, boolean countedNow,
+            Optional<RunStatus> finished, Timings timings, Optional<String> dropReason) {
+        static Result dropped(String reason) {
+            return new Result(Outcome.DROPPED, null, false, false, Optional.empty(), new Timings(0, 0),
+                    Optional.of(reason));
+        }
     }
 
     /**
@@ -48,17 +71,32 @@ public final class LoadChunk {
 
     /** Loads a chunk unless the ledger has it already (then only counts it, which is idempotent too). */
     public Result load(ChunkMessage chunk) {
+        Optional<String> refusal = ChunkAdmission.refusal(chunk, runs.findWithPlan(chunk.runId(), chunk.chunkNo()));
+        if (refusal.isPresent()) {
+            return Result.dropped(refusal.get());
+        }
         long started = System.nanoTime();
-        RecordRepository.LoadResult loaded = records.load(chunk, chunk.datasetId(), sink -> parse(chunk, sink));
+        RecordRepository.LoadResult loaded;
+        try {
+            loaded = records.load(chunk, chunk.datasetId(), sink -> parse(chunk, sink));
+        } catch (RuntimeException e) {
+            Optional<ObjectChangedException> changed = objectChanged(e);
+            if (changed.isEmpty()) {
+                throw e;
+            }
+            return fileChanged(chunk, changed.get());
+        }
         long written = System.nanoTime();
         Counted counted = count(chunk, loaded.entry(), "declared dead before this delivery");
         long done = System.nanoTime();
-        return new Result(loaded.entry(), loaded.loadedNow(), counted.countedNow(), counted.finished(),
-                new Timings((written - started) / 1_000_000, (done - written) / 1_000_000));
+        return new Result(Outcome.LOADED, loaded.entry(), loaded.loadedNow(), counted.countedNow(), counted.finished(),
+                new Timings((written - started) / 1_000_000, (done - written) / 1_000_000), Optional.empty());
     }
 
     private int parse(ChunkMessage chunk, RecordSink sink) {
-        try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), chunk.startByte(), chunk.endByte())) {
+        ObjectVersion version = new ObjectVersion(chunk.eTag(), chunk.versionId());
+        try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), version, chunk.startByte(),
+                chunk.endByte())) {
             ChunkOutcome outcome = ChunkReader.read(bytes, chunk, sink);
             if (outcome.records() != chunk.recordCount()) {
                 throw new IllegalStateException("chunk " + chunk.chunkNo() + " of run " + chunk.runId() + " held "
@@ -71,23 +109,58 @@ public final class LoadChunk {
         }
     }
 
+    private static Optional<ObjectChangedException> objectChanged(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ObjectChangedException changed) {
+                return Optional.of(changed);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The run's file was overwritten or deleted after it was split. No retry can read the planned bytes again, so
+     * instead of failing five deliveries (up to an hour with ChunkQueue's visibility timeout) the chunk is declared
+     * dead now: its records become row errors, the run notes FILE_CHANGED and still ends (PARTIAL) with every record
+     * accounted for. Chunks read before the change keep what they loaded: those bytes were the planned version.
+     */
+    private Result fileChanged(ChunkMessage chunk, ObjectChangedException changed) {
+        String reason = "FILE_CHANGED: the file changed after it was split (" + changed.getMessage() + ")";
+        runs.noteFailure(chunk.runId(), "FILE_CHANGED", "The file was replaced or deleted while this run was loading "
+                + "it. Records read before the change are stored; the records of the chunks that could not be read "
+                + "are CHUNK_FAILED row errors. Import the current file as a new run.");
+        LedgerEntry entry = records.markDead(chunk, reason);
+        Counted counted = count(chunk, entry, reason);
+        Outcome outcome = "dead".equals(entry.outcome()) ? Outcome.FILE_CHANGED : Outcome.LOADED;
+        return new Result(outcome, entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0),
+                Optional.empty());
+    }
+
     /**
      * The dead-chunk use case: a chunk that failed every attempt. If the ledger shows it was in fact loaded (the
-     * counting step failed, not the load), it is counted as loaded; otherwise its records become row errors.
+     * counting step failed, not the load), it is counted as loaded; otherwise its records become row errors. A
+     * message that is not a planned chunk of a run that takes chunks is dropped like on ChunkQueue.
      */
     public Result markDead(ChunkMessage chunk) {
+        Optional<String> refusal = ChunkAdmission.refusal(chunk, runs.findWithPlan(chunk.runId(), chunk.chunkNo()));
+        if (refusal.isPresent()) {
+            return Result.dropped(refusal.get());
+        }
         String reason = runs.lastChunkFailure(chunk.runId(), chunk.chunkNo()).orElse("no failure was recorded");
         LedgerEntry entry = records.markDead(chunk, reason);
         Counted counted = count(chunk, entry, reason);
-        return new Result(entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0));
+        Outcome outcome = "dead".equals(entry.outcome()) ? Outcome.DEAD : Outcome.LOADED;
+        return new Result(outcome, entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0),
+                Optional.empty());
     }
 
     /** Counts the chunk as the ledger has it, loaded or dead, once; then finishes the run if it was the last. */
     private Counted count(ChunkMessage chunk, LedgerEntry entry, String deadReason) {
         boolean countedNow = "dead".equals(entry.outcome())
                 ? runs.countDeadChunk(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
-                        chunk.recordCount(), deadReason))
-                : runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected());
+                        chunk.recordCount(), deadReason), chunk.accountedBytes())
+                : runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected(),
+                        chunk.accountedBytes());
         return new Counted(countedNow, runs.finishIfComplete(chunk.runId()));
     }
 

@@ -1,7 +1,10 @@
 package dev.sluice.application.port;
 
+import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,10 +18,20 @@ public interface RunRepository {
 
     List<Run> listByOwner(String owner, int limit);
 
-    /** CREATED/RECEIVED (or a retried SPLITTING) becomes SPLITTING: the run as it now is, or empty when past that. */
-    Optional<Run> startSplitting(String runId);
+    /**
+     * CREATED/RECEIVED becomes SPLITTING and the run remembers which object version it reads and how big it is; a
+     * split retried after a crash (same version, still SPLITTING) may start again. Returns the run as it now is, or
+     * empty when it is past that or was started on another version of the object (the run keeps its first one).
+     */
+    Optional<Run> startSplitting(String runId, ObjectVersion version, long bytesTotal);
 
     void recordFileFacts(String runId, Run.FileFacts facts);
+
+    /**
+     * Remembers the chunks the splitter is about to send, so a loader can tell a planned chunk from anything else
+     * on the queue (see {@link #findWithPlan}). Called before the chunks are sent.
+     */
+    void recordPlannedChunks(String runId, List<ChunkMessage> chunks);
 
     /** Absolute progress of the splitter; never moves backwards. */
     void recordSplitProgress(String runId, long recordsPlanned, int chunksPlanned);
@@ -29,11 +42,26 @@ public interface RunRepository {
     /** Any non-final state becomes FAILED with a reason the user can act on; false when already final. */
     boolean fail(String runId, String code, String message);
 
-    /** Counts a loaded chunk once; false when it had been counted before. */
-    boolean countChunk(String runId, int chunkNo, int stored, int rejected);
+    /**
+     * Notes a failure on a run that keeps loading (its other chunks may still count), e.g. FILE_CHANGED; the first
+     * failure noted is kept. The status does not change.
+     */
+    void noteFailure(String runId, String code, String message);
 
-    /** Counts a dead chunk once (its records become errors); false when the chunk had been counted before. */
-    boolean countDeadChunk(String runId, Run.DeadChunk deadChunk);
+    /** The run and the fingerprint of its planned chunk {@code chunkNo}, read together (empty when unknown). */
+    RunAndPlan findWithPlan(String runId, int chunkNo);
+
+    record RunAndPlan(Optional<Run> run, Optional<String> plannedFingerprint) {
+    }
+
+    /**
+     * Counts a loaded chunk once, and only while the run accepts chunks (SPLITTING/LOADING) and the chunk number is
+     * one the splitter planned; false when it was not counted now (counted before, or not acceptable).
+     */
+    boolean countChunk(String runId, int chunkNo, int stored, int rejected, long bytes);
+
+    /** Counts a dead chunk once (its records become errors), under the same conditions as {@link #countChunk}. */
+    boolean countDeadChunk(String runId, Run.DeadChunk deadChunk, long bytes);
 
     /** Remembers why the last attempt at a chunk failed, so the dead-chunk record can say why. */
     void recordChunkFailure(String runId, int chunkNo, String reason);
@@ -42,4 +70,10 @@ public interface RunRepository {
 
     /** When every chunk is counted, LOADING becomes SUCCEEDED or PARTIAL; returns the final status if set now. */
     Optional<RunStatus> finishIfComplete(String runId);
+
+    /** Runs still CREATED (no file arrived) created before {@code cutoff}, oldest first, at most {@code limit}. */
+    List<Run> createdBefore(Instant cutoff, int limit);
+
+    /** CREATED becomes EXPIRED with the reason; false when the run had moved on meanwhile. */
+    boolean expire(String runId, String code, String message);
 }

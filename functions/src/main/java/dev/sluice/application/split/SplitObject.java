@@ -2,6 +2,7 @@ package dev.sluice.application.split;
 
 import dev.sluice.application.port.ChunkSender;
 import dev.sluice.application.port.ObjectStore;
+import dev.sluice.application.port.ObjectStore.ObjectChangedException;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.chunk.PlanSummary;
@@ -33,9 +34,8 @@ import java.util.function.Consumer;
  * messages in batches while it streams, so loaders start before the scan ends.
  */
 public final class SplitObject {
-    /** Chunk messages go out ten at a time, SendMessageBatch's limit; progress is written every fifth batch. */
+    /** Chunk messages go out ten at a time, SendMessageBatch's limit; each batch is planned and counted first. */
     private static final int CHUNKS_PER_SEND = 10;
-    private static final int BATCHES_PER_PROGRESS_UPDATE = 5;
 
     private final ObjectStore objects;
     private final RunRepository runs;
@@ -48,7 +48,17 @@ public final class SplitObject {
     }
 
     /** What happened to one notification. */
-    public enum Outcome { SPLIT, FAILED, SKIPPED_DUPLICATE, IGNORED }
+    public enum Outcome {
+        SPLIT,
+        FAILED,
+        /** A repeated notification for a run that is already loading or finished. */
+        SKIPPED_DUPLICATE,
+        /** A notification for another version of the object of a run that has started on its first one. */
+        SKIPPED_OTHER_VERSION,
+        /** A notification for a run that no longer waits for its file (expired, cancelled). */
+        SKIPPED_NOT_AWAITING,
+        IGNORED
+    }
 
     /** The outcome and the run it concerns (null when the object belongs to no run). */
     public record Result(Outcome outcome, String runId) {
@@ -84,10 +94,9 @@ public final class SplitObject {
     }
 
     private Outcome split(S3ObjectEvent event, String runId) {
-        Optional<Run> splitting = runs.startSplitting(runId);
+        Optional<Run> splitting = runs.startSplitting(runId, event.version(), event.size());
         if (splitting.isEmpty()) {
-            // A repeated notification for a run that is already loading or finished.
-            return Outcome.SKIPPED_DUPLICATE;
+            return whyNotSplit(event, runId);
         }
         Run run = splitting.get();
         if (event.size() > limits.maxFileBytes()) {
@@ -95,11 +104,35 @@ public final class SplitObject {
                     + " bytes; the limit is " + limits.maxFileBytes() + " bytes.");
             return Outcome.FAILED;
         }
-        try (InputStream in = objects.open(event.bucket(), event.key())) {
+        // Read with If-Match on the notification's ETag: the split is of exactly that version, or of nothing.
+        try (InputStream in = objects.open(event.bucket(), event.key(), event.version())) {
             return splitStream(run, event, in);
+        } catch (ObjectChangedException e) {
+            // Permanent: retrying would read another file than the one this run was created for.
+            runs.fail(run.runId(), "FILE_CHANGED", "File '" + run.fileName() + "' was replaced or deleted while it "
+                    + "was being split, so this run cannot read the file it started with. Nothing was imported from "
+                    + "it; import the current file as a new run.");
+            return Outcome.FAILED;
         } catch (IOException e) {
             throw new UncheckedIOException("reading s3://" + event.bucket() + "/" + event.key(), e);
         }
+    }
+
+    /**
+     * The split of a run starts once, on the first object version that arrives; a later notification is dropped. A
+     * second PUT to the run's key (where the store ignored If-None-Match) therefore never gets the run re-split.
+     */
+    private Outcome whyNotSplit(S3ObjectEvent event, String runId) {
+        Optional<Run> run = runs.find(runId);
+        if (run.isEmpty()) {
+            return Outcome.IGNORED;
+        }
+        if (run.get().status() == RunStatus.EXPIRED || run.get().status() == RunStatus.CANCELLED) {
+            return Outcome.SKIPPED_NOT_AWAITING;
+        }
+        String started = run.get().objectETag();
+        return started != null && !started.equals(event.eTag()) ? Outcome.SKIPPED_OTHER_VERSION
+                : Outcome.SKIPPED_DUPLICATE;
     }
 
     private Outcome splitStream(Run run, S3ObjectEvent event, InputStream in) throws IOException {
@@ -168,7 +201,6 @@ public final class SplitObject {
         private final List<ChunkMessage> batch = new ArrayList<>();
         private long recordsPlanned;
         private int chunksPlanned;
-        private int batchesSinceProgress;
         private long lastFlushMillis = clock.millis();
 
         BatchingSink(Run run, S3ObjectEvent event, FileProfile profile) {
@@ -180,7 +212,7 @@ public final class SplitObject {
         @Override
         public void accept(PlannedChunk planned) {
             batch.add(planned.toMessage(run.runId(), run.datasetId(), event.bucket(), event.key(), profile.dialect(),
-                    profile.mapping(), profile.numberStyle()));
+                    profile.mapping(), profile.numberStyle(), event.eTag(), event.versionId()));
             recordsPlanned += planned.recordCount();
             chunksPlanned = planned.chunkNo();
             // The first chunk goes out alone so a loader starts at once; then full batches, or whatever is
@@ -194,13 +226,13 @@ public final class SplitObject {
             if (batch.isEmpty()) {
                 return;
             }
+            // The plan and the progress are written before the chunks go out, so a loader that receives a chunk at
+            // once finds it planned (and its number within chunksPlanned, which the counting condition checks).
+            runs.recordPlannedChunks(run.runId(), batch);
+            runs.recordSplitProgress(run.runId(), recordsPlanned, chunksPlanned);
             chunks.send(List.copyOf(batch));
             batch.clear();
             lastFlushMillis = clock.millis();
-            // The first batch reports at once so the user sees progress within a second of the upload.
-            if (batchesSinceProgress++ % BATCHES_PER_PROGRESS_UPDATE == 0) {
-                runs.recordSplitProgress(run.runId(), recordsPlanned, chunksPlanned);
-            }
         }
     }
 }

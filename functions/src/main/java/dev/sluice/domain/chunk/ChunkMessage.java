@@ -3,6 +3,10 @@ package dev.sluice.domain.chunk;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.validation.NumberStyle;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -15,6 +19,10 @@ import java.util.Objects;
  * @param firstRecord record number of the chunk's first record (1 = first data record after the header)
  * @param recordCount records in the chunk (blank lines are not records)
  * @param firstLine   physical line (1-based) where the chunk's first record starts
+ * @param eTag        ETag of the object version the splitter read; the loader reads with {@code If-Match} on it, so
+ *                    it reads exactly the bytes that were planned or fails (null only for objects whose
+ *                    notification carried no ETag)
+ * @param versionId   S3 version id of that object when the bucket is versioned, else null
  */
 public record ChunkMessage(
         String runId,
@@ -29,7 +37,9 @@ public record ChunkMessage(
         long firstLine,
         Dialect dialect,
         Mapping mapping,
-        NumberStyle numberStyle) {
+        NumberStyle numberStyle,
+        String eTag,
+        String versionId) {
     public ChunkMessage {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(datasetId, "datasetId");
@@ -50,7 +60,46 @@ public record ChunkMessage(
         }
     }
 
+    /** A chunk of an object whose version is not pinned (tests and tools that build messages by hand). */
+    public ChunkMessage(String runId, String datasetId, int chunkNo, String bucket, String key, long startByte,
+            long endByte, long firstRecord, int recordCount, long firstLine, Dialect dialect, Mapping mapping,
+            NumberStyle numberStyle) {
+        this(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount, firstLine, dialect,
+                mapping, numberStyle, null, null);
+    }
+
     public long lastRecord() {
         return firstRecord + recordCount - 1;
+    }
+
+    /**
+     * The bytes of the object this chunk stands for in a run's progress: its range, and for the first chunk also
+     * the header before it. Chunks are contiguous and the last one ends at the end of the object, so the chunks of
+     * a run add up to the object's size.
+     */
+    public long accountedBytes() {
+        return chunkNo == 1 ? endByte : endByte - startByte;
+    }
+
+    /**
+     * A digest of everything in the message. The splitter stores it per planned chunk; a loader compares, so a
+     * message that differs from what was planned in any field (range, records, dialect, object version) is refused.
+     * Fields are length-prefixed so that no two different messages give the same input.
+     */
+    public String fingerprint() {
+        StringBuilder canonical = new StringBuilder();
+        for (Object field : new Object[] {runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord,
+                recordCount, firstLine, dialect.encoding(), dialect.bomLength(), dialect.delimiter(), dialect.quote(),
+                dialect.header(), mapping.columns(), numberStyle, eTag, versionId}) {
+            String text = String.valueOf(field);
+            canonical.append(text.length()).append(':').append(text).append(';');
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }

@@ -32,9 +32,15 @@ public record PlannedChunk(int chunkNo, long startByte, long endByte, long first
         return firstRecord + recordCount - 1;
     }
 
+    /** The message for a chunk of an object whose version is not pinned (tests). */
     public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
             Mapping mapping, NumberStyle numberStyle) {
+        return toMessage(runId, datasetId, bucket, key, dialect, mapping, numberStyle, null, null);
+    }
+
+    public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
+            Mapping mapping, NumberStyle numberStyle, String eTag, String versionId) {
         return new ChunkMessage(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount,
-                firstLine, dialect, mapping, numberStyle);
+                firstLine, dialect, mapping, numberStyle, eTag, versionId);
     }
 }

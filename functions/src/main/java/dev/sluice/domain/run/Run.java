@@ -12,6 +12,12 @@ import java.util.Objects;
  * @param records       data records in the file (while splitting: records planned so far)
  * @param chunksTotal   chunks in the file; null until the splitter has finished
  * @param errors        records rejected (row errors, including every record of a dead chunk)
+ * @param bytesTotal    size of the object being imported, known once the splitter starts (0 before)
+ * @param bytesDone     bytes of the object covered by the chunks counted so far (loaded or dead); equals
+ *                      {@code bytesTotal} once every chunk is counted, and never decreases
+ * @param objectETag    the ETag of the object version the splitter read; every chunk is read with it (null before
+ *                      the split starts)
+ * @param objectVersionId the S3 version id of that object when the bucket is versioned, else null
  */
 public record Run(
         String runId,
@@ -37,7 +43,11 @@ public record Run(
         Map<String, String> requestedMapping,
         FileFacts fileFacts,
         String failureCode,
-        String failureMessage) {
+        String failureMessage,
+        long bytesTotal,
+        long bytesDone,
+        String objectETag,
+        String objectVersionId) {
 
     public Run {
         Objects.requireNonNull(runId, "runId");
@@ -67,6 +77,6 @@ public record Run(
             String key, RunSource source, RunStatus status, long contentLength, Map<String, String> mapping,
             Instant now) {
         return new Run(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, now, now,
-                null, 0, 0, 0, null, 0, 0, 0, List.of(), mapping, null, null, null);
+                null, 0, 0, 0, null, 0, 0, 0, List.of(), mapping, null, null, null, 0, 0, null, null);
     }
 }

@@ -22,13 +22,23 @@ public enum RunStatus {
     FAILED,
     /** The same content was already imported into this dataset. */
     DUPLICATE,
-    CANCELLED;
+    CANCELLED,
+    /** No file arrived before the upload URL expired (plus a margin); nothing will be imported. */
+    EXPIRED;
 
     public boolean isFinal() {
         return switch (this) {
-            case SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED -> true;
+            case SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED, EXPIRED -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Whether a chunk may be loaded or counted for a run in this status: only while the splitter is sending chunks
+     * or they are loading. A chunk message for a run in any other status is stale or forged.
+     */
+    public boolean acceptsChunks() {
+        return this == SPLITTING || this == LOADING;
     }
 
     /**
@@ -43,7 +53,7 @@ public enum RunStatus {
             return true;
         }
         return switch (this) {
-            case CREATED -> next == RECEIVED;
+            case CREATED -> next == RECEIVED || next == EXPIRED;
             case RECEIVED -> next == SPLITTING || next == DUPLICATE;
             case SPLITTING -> next == SPLITTING || next == LOADING || next == DUPLICATE;
             case LOADING -> next == PUBLISHING || next == SUCCEEDED || next == PARTIAL;

@@ -3,6 +3,7 @@ package dev.sluice.domain.run;
 import static dev.sluice.domain.run.RunStatus.CANCELLED;
 import static dev.sluice.domain.run.RunStatus.CREATED;
 import static dev.sluice.domain.run.RunStatus.DUPLICATE;
+import static dev.sluice.domain.run.RunStatus.EXPIRED;
 import static dev.sluice.domain.run.RunStatus.FAILED;
 import static dev.sluice.domain.run.RunStatus.LOADING;
 import static dev.sluice.domain.run.RunStatus.PARTIAL;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class RunStatusTest {
     /** The complete table of allowed moves; anything not listed must be refused. */
     private static final Map<RunStatus, Set<RunStatus>> ALLOWED = Map.of(
-            CREATED, EnumSet.of(RECEIVED, FAILED, CANCELLED),
+            CREATED, EnumSet.of(RECEIVED, EXPIRED, FAILED, CANCELLED),
             RECEIVED, EnumSet.of(SPLITTING, DUPLICATE, FAILED, CANCELLED),
             SPLITTING, EnumSet.of(SPLITTING, LOADING, DUPLICATE, FAILED, CANCELLED),
             LOADING, EnumSet.of(PUBLISHING, SUCCEEDED, PARTIAL, FAILED, CANCELLED),
@@ -28,7 +29,7 @@ class RunStatusTest {
 
     @Test
     void finalStatuses() {
-        assertEquals(EnumSet.of(SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED),
+        assertEquals(EnumSet.of(SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED, EXPIRED),
                 EnumSet.copyOf(java.util.Arrays.stream(RunStatus.values()).filter(RunStatus::isFinal).toList()));
     }
 
@@ -40,6 +41,12 @@ class RunStatusTest {
                 assertEquals(expected, from.canMoveTo(to), from + " -> " + to);
             }
         }
+    }
+
+    @Test
+    void onlySplittingAndLoadingRunsAcceptChunks() {
+        assertEquals(EnumSet.of(SPLITTING, LOADING),
+                EnumSet.copyOf(java.util.Arrays.stream(RunStatus.values()).filter(RunStatus::acceptsChunks).toList()));
     }
 
     @Test

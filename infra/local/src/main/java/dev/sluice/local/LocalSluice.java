@@ -9,6 +9,7 @@ import dev.sluice.local.emulator.S3Emulator;
 import dev.sluice.local.emulator.SqsEmulator;
 import dev.sluice.local.events.S3EventNotifications;
 import dev.sluice.local.function.LocalFunction;
+import dev.sluice.local.function.ScheduleEventSource;
 import dev.sluice.local.function.SqsEventSource;
 import dev.sluice.local.gateway.HttpApiRoute;
 import dev.sluice.local.gateway.HttpGateway;
@@ -88,6 +89,7 @@ public final class LocalSluice implements AutoCloseable {
     private final Map<String, Long> startupMillis = new LinkedHashMap<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final List<SqsEventSource> eventSources = new ArrayList<>();
+    private final List<ScheduleEventSource> schedules = new ArrayList<>();
     private SamTemplate template;
     private SqsEmulator sqsEmulator;
     private DynamoDbEmulator dynamoDbEmulator;
@@ -569,6 +571,7 @@ public final class LocalSluice implements AutoCloseable {
                 source.start();
             }
         }
+        schedules.addAll(ScheduleEventSource.start(template, functions.values(), options.eventSourcesEnabled()));
     }
 
     // ---- public API ------------------------------------------------------------------------------------
@@ -728,6 +731,7 @@ public final class LocalSluice implements AutoCloseable {
         for (SqsEventSource source : eventSources) {
             source.close();
         }
+        schedules.forEach(ScheduleEventSource::close);
         while (!closeables.isEmpty()) {
             AutoCloseable closeable = closeables.pop();
             try {

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
 
 /** Talks to the local gateway over real HTTP, like the web app and the CLI do. */
 final class ApiClient {
-    static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
+    static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED", "EXPIRED");
 
     final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();

@@ -27,7 +27,8 @@ class SamTemplateTest {
     void functionsComeWithHandlersTimeoutsAndEventMappings() throws Exception {
         SamTemplate template = template(Map.of());
         assertTrue(template.functions().keySet().containsAll(List.of("ApiFunction", "SplitFunction", "LoadFunction",
-                "DeadChunkFunction", "MigrateFunction", "SiteConfigFunction")),
+                "DeadChunkFunction", "MigrateFunction", "SiteConfigFunction",
+                "ExpireRunsFunction")),
                 template.functions().keySet()::toString);
 
         Specs.Function api = template.functions().get("ApiFunction");
@@ -73,7 +74,9 @@ class SamTemplateTest {
         assertEquals(345_600, chunks.messageRetentionSeconds());
         assertEquals(Optional.of(new Specs.Redrive("ChunkDLQ", 5)), chunks.redrive());
         assertEquals(Optional.empty(), template.queues().get("ChunkDLQ").redrive());
-        assertEquals(360, template.queues().get("ChunkDLQ").visibilityTimeoutSeconds());
+        // Lambda needs a source queue's visibility timeout >= the function timeout (DeadChunkFunction: 60 s); 6x.
+        assertEquals(6 * template.functions().get("DeadChunkFunction").timeoutSeconds(),
+                template.queues().get("ChunkDLQ").visibilityTimeoutSeconds());
         assertEquals(30, template.queues().get("IngestDLQ").visibilityTimeoutSeconds(), "SQS default");
     }
 

@@ -255,6 +255,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         node.put("chunksPlanned", run.chunksPlanned());
         node.put("chunksDone", run.chunksDone());
         node.put("chunksDead", run.chunksDead());
+        node.put("bytesTotal", run.bytesTotal());
+        node.put("bytesDone", run.bytesDone());
         ArrayNode dead = node.putArray("deadChunks");
         for (Run.DeadChunk chunk : run.deadChunks()) {
             ObjectNode item = dead.addObject();

@@ -46,6 +46,12 @@ public final class DeadChunkFunction implements RequestHandler<SQSEvent, SQSBatc
                 }
                 try (Telemetry.LogContext ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
                     LoadChunk.Result result = loadChunk.markDead(chunk);
+                    if (result.outcome() == LoadChunk.Outcome.DROPPED) {
+                        // Deleted from ChunkDLQ: it is no chunk this function may count, now or on any redelivery.
+                        LOG.warn("dead message {} dropped, nothing written or counted: {}", message.getMessageId(),
+                                result.dropReason().orElse(""));
+                        continue;
+                    }
                     LOG.warn("chunk {} (records {}-{}) is {}{}", chunk.chunkNo(), chunk.firstRecord(),
                             chunk.lastRecord(), result.entry().outcome(),
                             result.finished().map(s -> "; run finished " + s).orElse(""));

@@ -60,10 +60,17 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
         }
         try (Telemetry.LogContext ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
             LoadChunk.Result result = Telemetry.traced(tracing, "load", chunk.runId(), () -> loadChunk.load(chunk));
-            LOG.info("chunk {} records {}-{}: stored {}, rejected {}, loaded now {}, counted now {}; "
+            if (result.outcome() == LoadChunk.Outcome.DROPPED) {
+                // Acknowledged, not retried: redelivery cannot turn it into a planned chunk of a live run.
+                LOG.warn("message {} dropped, nothing loaded or counted: {}", message.getMessageId(),
+                        result.dropReason().orElse(""));
+                return true;
+            }
+            LOG.info("chunk {} records {}-{}: {}, stored {}, rejected {}, loaded now {}, counted now {}; "
                             + "read+parse+write {} ms, count {} ms{}",
-                    chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.entry().stored(),
-                    result.entry().rejected(), result.loadedNow(), result.countedNow(), result.timings().writeMillis(), result.timings().countMillis(),
+                    chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.outcome(),
+                    result.entry().stored(), result.entry().rejected(), result.loadedNow(), result.countedNow(),
+                    result.timings().writeMillis(), result.timings().countMillis(),
                     result.finished().map(s -> ", run finished " + s).orElse(""));
             return true;
         } catch (Exception e) {

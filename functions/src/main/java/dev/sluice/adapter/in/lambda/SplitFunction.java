@@ -64,6 +64,11 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
     private void split(S3ObjectEvent objectEvent, boolean lastAttempt) {
         SplitObject.Result result = Telemetry.traced(tracing, "split", null, () -> splitObject.split(objectEvent, lastAttempt));
         try (Telemetry.LogContext ignored = Telemetry.logContext(result.runId(), null)) {
+            if (result.outcome() == SplitObject.Outcome.SKIPPED_OTHER_VERSION) {
+                LOG.warn("s3://{}/{} (ETag {}): run {} was started on another version of its file; this event is "
+                        + "dropped", objectEvent.bucket(), objectEvent.key(), objectEvent.eTag(), result.runId());
+                return;
+            }
             LOG.info("s3://{}/{} ({} bytes): {}", objectEvent.bucket(), objectEvent.key(), objectEvent.size(),
                     result.outcome());
         }
@@ -87,7 +92,8 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
             // Keys in S3 notifications are URL-encoded, with '+' for spaces.
             String key = URLDecoder.decode(object.path("key").asText(), StandardCharsets.UTF_8);
             events.add(new S3ObjectEvent(s3.path("bucket").path("name").asText(), key, object.path("size").asLong(),
-                    object.path("eTag").asText(null), object.path("sequencer").asText(null)));
+                    object.path("eTag").asText(null), object.path("sequencer").asText(null),
+                    object.path("versionId").asText(null)));
         }
         return events;
     }

@@ -1,11 +1,14 @@
 package dev.sluice.adapter.out.dynamodb;
 
+import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.application.port.RunRepository;
+import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.DeadChunk;
 import dev.sluice.domain.run.Run.FileFacts;
 import dev.sluice.domain.run.RunStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,28 +20,41 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Run state in the single table. Item layout:
  * <ul>
  *   <li>run: {@code pk=RUN#id, sk=RUN}; GSI RunsByOwner ({@code gsi1pk=OWNER#owner, gsi1sk=createdAt#id}),
  *       GSI RunsByStatus ({@code gsi2pk=STATUS#status, gsi2sk=updatedAt});</li>
- *   <li>counted chunk marker: {@code pk=RUN#id, sk=CHUNK#00000042} — written in the same transaction as the
- *       counter update, so a chunk is counted once however often it is delivered;</li>
+ *   <li>planned chunk: {@code pk=RUN#id, sk=PLAN#00000042} with the fingerprint of the chunk message the splitter
+ *       sent, so a loader loads only chunks that were planned (removed by TTL after {@link #PLAN_RETENTION});</li>
  *   <li>last failure of a chunk: {@code pk=RUN#id, sk=CHUNKFAIL#00000042}.</li>
  * </ul>
+ * A chunk is counted with one conditional UpdateItem on the run item: its number joins the number set
+ * {@code countedChunks} in the same update that adds its counters, on condition that it is not in the set yet, the
+ * run accepts chunks and the number was planned. A single-item update is atomic, so a chunk is counted once however
+ * often and however concurrently it is delivered, and it costs one write instead of a two-item transaction's two.
+ * The set bounds the chunks of one run by DynamoDB's 400 KB item limit: a number takes at most ~21 bytes, usually
+ * 2-4, so 10,000 chunk numbers need about 40 KB (with the default 4 MiB chunks a 5 GiB file has ~1,300 chunks).
  * {@code chunksOutstanding} is decremented by each counted chunk and incremented by the chunk total when the
  * splitter finishes, so it reaches 0 exactly when every chunk is counted, whichever happens last.
  */
 public final class DynamoRunRepository implements RunRepository {
     private static final String RUN_SK = "RUN";
+    /** Planned-chunk items outlive any retry of their run (SQS keeps a message at most 14 days) by a wide margin. */
+    static final Duration PLAN_RETENTION = Duration.ofDays(30);
+    /** BatchWriteItem takes at most 25 items per call. */
+    private static final int MAX_BATCH_WRITE = 25;
+    private static final int MAX_BATCH_ATTEMPTS = 8;
     private static final Pattern PLACEHOLDER = Pattern.compile("#\\w+");
 
     private final DynamoDbClient dynamo;
@@ -81,19 +97,107 @@ public final class DynamoRunRepository implements RunRepository {
     }
 
     @Override
-    public Optional<Run> startSplitting(String runId) {
-        return conditionalUpdateReturningRun(runId,
-                "SET #status = :splitting, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now",
-                "#status IN (:created, :received, :splitting)",
-                Map.of(":splitting", s(RunStatus.SPLITTING.name()), ":statusKey", s("STATUS#SPLITTING"),
-                        ":created", s(RunStatus.CREATED.name()), ":received", s(RunStatus.RECEIVED.name()),
-                        ":now", s(now())));
+    public Optional<Run> startSplitting(String runId, ObjectVersion version, long bytesTotal) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":splitting", s(RunStatus.SPLITTING.name()),
+                ":statusKey", s("STATUS#SPLITTING"), ":created", s(RunStatus.CREATED.name()),
+                ":received", s(RunStatus.RECEIVED.name()), ":now", s(now()), ":bytesTotal", n(bytesTotal)));
+        StringBuilder update = new StringBuilder(
+                "SET #status = :splitting, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now, "
+                        + "#bytesTotal = :bytesTotal");
+        // The run reads one version of its object for its whole life: the first object event sets it, a retried split
+        // of that same version may start again, and any other version's event finds the condition false.
+        String sameVersion;
+        if (version.eTag() == null) {
+            sameVersion = "attribute_not_exists(#objectETag)";
+        } else {
+            values.put(":eTag", s(version.eTag()));
+            update.append(", #objectETag = :eTag");
+            sameVersion = "#objectETag = :eTag";
+        }
+        if (version.versionId() != null) {
+            values.put(":versionId", s(version.versionId()));
+            update.append(", #objectVersionId = :versionId");
+        }
+        return conditionalUpdateReturningRun(runId, update.toString(),
+                "#status IN (:created, :received) OR (#status = :splitting AND " + sameVersion + ")", values);
     }
 
     @Override
     public void recordFileFacts(String runId, FileFacts facts) {
         conditionalUpdate(runId, "SET #fileFacts = :facts, #updatedAt = :now", "attribute_exists(pk)",
                 Map.of(":facts", RunItems.factsValue(facts), ":now", s(now())));
+    }
+
+    @Override
+    public void recordPlannedChunks(String runId, List<ChunkMessage> chunks) {
+        String expiresAt = Long.toString(Instant.now(clock).plus(PLAN_RETENTION).getEpochSecond());
+        List<WriteRequest> writes = new ArrayList<>();
+        for (ChunkMessage chunk : chunks) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("pk", s("RUN#" + runId));
+            item.put("sk", s(chunkSortKey("PLAN#", chunk.chunkNo())));
+            item.put("fingerprint", s(chunk.fingerprint()));
+            item.put("expiresAt", AttributeValue.fromN(expiresAt));
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
+            writeBatch(writes.subList(from, Math.min(writes.size(), from + MAX_BATCH_WRITE)));
+        }
+    }
+
+    /** BatchWriteItem may leave items unprocessed under throttling; those are written again after a short pause. */
+    private void writeBatch(List<WriteRequest> writes) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            if (attempt > MAX_BATCH_ATTEMPTS) {
+                throw new IllegalStateException("DynamoDB left " + pending.get(table).size()
+                        + " planned chunks unwritten after " + MAX_BATCH_ATTEMPTS + " attempts");
+            }
+            Map<String, List<WriteRequest>> request = pending;
+            BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
+            pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            if (!pending.isEmpty()) {
+                backOff(attempt);
+            }
+        }
+    }
+
+    @Override
+    public RunAndPlan findWithPlan(String runId, int chunkNo) {
+        Map<String, AttributeValue> planKey = Map.of("pk", s("RUN#" + runId), "sk", s(chunkSortKey("PLAN#", chunkNo)));
+        Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder()
+                .keys(List.of(runKey(runId), planKey)).consistentRead(true).build());
+        Optional<Run> run = Optional.empty();
+        Optional<String> fingerprint = Optional.empty();
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            if (attempt > MAX_BATCH_ATTEMPTS) {
+                throw new IllegalStateException("DynamoDB did not return run " + runId + " and its chunk " + chunkNo
+                        + " after " + MAX_BATCH_ATTEMPTS + " attempts");
+            }
+            Map<String, KeysAndAttributes> request = pending;
+            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(request));
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                if (RUN_SK.equals(item.get("sk").s())) {
+                    run = Optional.of(RunItems.fromItem(item));
+                } else if (item.containsKey("fingerprint")) {
+                    fingerprint = Optional.of(item.get("fingerprint").s());
+                }
+            }
+            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            if (!pending.isEmpty()) {
+                backOff(attempt);
+            }
+        }
+        return new RunAndPlan(run, fingerprint);
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(Math.min(1_000, 25L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a DynamoDB batch", e);
+        }
     }
 
     @Override
@@ -140,47 +244,39 @@ public final class DynamoRunRepository implements RunRepository {
     }
 
     @Override
-    public boolean countChunk(String runId, int chunkNo, int stored, int rejected) {
-        return countOnce(runId, chunkNo, "loaded",
-                "SET #updatedAt = :now ADD #stored :stored, #errors :rejected, #chunksDone :one, #chunksOutstanding :minusOne",
-                Map.of(":stored", n(stored), ":rejected", n(rejected), ":one", n(1), ":minusOne", n(-1),
-                        ":now", s(now())));
+    public boolean countChunk(String runId, int chunkNo, int stored, int rejected, long bytes) {
+        return countOnce(runId, chunkNo, "SET #updatedAt = :now ADD #countedChunks :chunkSet, #stored :stored, "
+                        + "#errors :rejected, #chunksDone :one, #chunksOutstanding :minusOne, #bytesDone :bytes",
+                Map.of(":stored", n(stored), ":rejected", n(rejected), ":bytes", n(bytes)));
     }
 
     @Override
-    public boolean countDeadChunk(String runId, DeadChunk deadChunk) {
-        return countOnce(runId, deadChunk.chunkNo(), "dead",
+    public boolean countDeadChunk(String runId, DeadChunk deadChunk, long bytes) {
+        return countOnce(runId, deadChunk.chunkNo(),
                 "SET #updatedAt = :now, #deadChunks = list_append(if_not_exists(#deadChunks, :empty), :dead) "
-                        + "ADD #errors :rejected, #chunksDead :one, #chunksOutstanding :minusOne",
-                Map.of(":rejected", n(deadChunk.recordCount()), ":one", n(1), ":minusOne", n(-1),
-                        ":now", s(now()), ":empty", AttributeValue.fromL(List.of()),
+                        + "ADD #countedChunks :chunkSet, #errors :rejected, #chunksDead :one, "
+                        + "#chunksOutstanding :minusOne, #bytesDone :bytes",
+                Map.of(":rejected", n(deadChunk.recordCount()), ":bytes", n(bytes),
+                        ":empty", AttributeValue.fromL(List.of()),
                         ":dead", AttributeValue.fromL(List.of(RunItems.deadChunkValue(deadChunk)))));
     }
 
-    private boolean countOnce(String runId, int chunkNo, String outcome, String update,
-            Map<String, AttributeValue> values) {
-        Map<String, AttributeValue> marker = new HashMap<>();
-        marker.put("pk", s("RUN#" + runId));
-        marker.put("sk", s(chunkSortKey("CHUNK#", chunkNo)));
-        marker.put("outcome", s(outcome));
-        marker.put("countedAt", s(now()));
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(marker)
-                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
-                    TransactWriteItem.builder().update(Update.builder().tableName(table).key(runKey(runId))
-                            .updateExpression(update).conditionExpression("attribute_exists(pk)")
-                            .expressionAttributeNames(attributeNames(update))
-                            .expressionAttributeValues(values).build()).build()));
-            return true;
-        } catch (TransactionCanceledException e) {
-            boolean alreadyCounted = !e.cancellationReasons().isEmpty()
-                    && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code());
-            if (alreadyCounted) {
-                return false;
-            }
-            throw e;
-        }
+    /**
+     * One conditional UpdateItem: the chunk joins {@code countedChunks} and its counters are added, or nothing
+     * happens. The condition also refuses a run that does not exist or no longer accepts chunks (a forged or stale
+     * message can never move a finished run's counters) and a chunk number beyond what the splitter planned.
+     */
+    private boolean countOnce(String runId, int chunkNo, String update, Map<String, AttributeValue> counters) {
+        Map<String, AttributeValue> values = new HashMap<>(counters);
+        values.put(":chunkSet", AttributeValue.fromNs(List.of(Integer.toString(chunkNo))));
+        values.put(":chunkNo", n(chunkNo));
+        values.put(":one", n(1));
+        values.put(":minusOne", n(-1));
+        values.put(":now", s(now()));
+        values.put(":splitting", s(RunStatus.SPLITTING.name()));
+        values.put(":loading", s(RunStatus.LOADING.name()));
+        return conditionalUpdate(runId, update, "#status IN (:splitting, :loading) AND #chunksPlanned >= :chunkNo "
+                + "AND NOT contains(#countedChunks, :chunkNo)", values);
     }
 
     @Override
@@ -223,6 +319,43 @@ public final class DynamoRunRepository implements RunRepository {
                 Map.of(":final", s(outcome.name()), ":statusKey", s("STATUS#" + outcome.name()),
                         ":loading", s(RunStatus.LOADING.name()), ":zero", n(0), ":now", s(now())));
         return changed ? Optional.of(outcome) : Optional.empty();
+    }
+
+    @Override
+    public void noteFailure(String runId, String code, String message) {
+        conditionalUpdate(runId, "SET #failureCode = :code, #failureMessage = :message, #updatedAt = :now",
+                "attribute_exists(pk) AND attribute_not_exists(#failureCode)",
+                Map.of(":code", s(code), ":message", s(truncate(message, 1000)), ":now", s(now())));
+    }
+
+    @Override
+    public List<Run> createdBefore(Instant cutoff, int limit) {
+        List<Run> found = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            // RunsByStatus: gsi2sk is the last change, for a CREATED run its creation (ISO-8601 sorts by time).
+            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByStatus")
+                    .keyConditionExpression("gsi2pk = :status AND gsi2sk < :cutoff")
+                    .expressionAttributeValues(Map.of(":status", s("STATUS#" + RunStatus.CREATED.name()),
+                            ":cutoff", s(cutoff.toString())))
+                    .limit(limit - found.size()).exclusiveStartKey(from));
+            page.items().forEach(item -> found.add(RunItems.fromItem(item)));
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
+        } while (startKey != null && found.size() < limit);
+        return found;
+    }
+
+    @Override
+    public boolean expire(String runId, String code, String message) {
+        return conditionalUpdate(runId,
+                "SET #status = :expired, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now, #finishedAt = :now, "
+                        + "#failureCode = :code, #failureMessage = :message",
+                "#status = :created",
+                Map.of(":expired", s(RunStatus.EXPIRED.name()), ":statusKey", s("STATUS#EXPIRED"),
+                        ":created", s(RunStatus.CREATED.name()), ":now", s(now()), ":code", s(code),
+                        ":message", s(message)));
     }
 
     private boolean conditionalUpdate(String runId, String update, String condition,

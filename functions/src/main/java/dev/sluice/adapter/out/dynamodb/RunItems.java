@@ -42,6 +42,14 @@ final class RunItems {
         item.put("chunksDone", n(run.chunksDone()));
         item.put("chunksDead", n(run.chunksDead()));
         item.put("chunksOutstanding", n(0));
+        item.put("bytesTotal", n(run.bytesTotal()));
+        item.put("bytesDone", n(run.bytesDone()));
+        if (run.objectETag() != null) {
+            item.put("objectETag", s(run.objectETag()));
+        }
+        if (run.objectVersionId() != null) {
+            item.put("objectVersionId", s(run.objectVersionId()));
+        }
         if (!run.requestedMapping().isEmpty()) {
             item.put("requestedMapping", stringMap(run.requestedMapping()));
         }
@@ -73,7 +81,11 @@ final class RunItems {
                 item.containsKey("requestedMapping") ? stringMapOf(item.get("requestedMapping")) : Map.of(),
                 facts(item.get("fileFacts")),
                 str(item, "failureCode"),
-                str(item, "failureMessage"));
+                str(item, "failureMessage"),
+                num(item, "bytesTotal"),
+                num(item, "bytesDone"),
+                str(item, "objectETag"),
+                str(item, "objectVersionId"));
     }
 
     static AttributeValue factsValue(FileFacts facts) {

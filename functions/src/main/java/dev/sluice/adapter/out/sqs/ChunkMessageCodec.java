@@ -40,6 +40,12 @@ public final class ChunkMessageCodec {
         ObjectNode mapping = root.putObject("mapping");
         chunk.mapping().columns().forEach((field, header) -> mapping.put(field.fieldName(), header));
         root.put("numberStyle", chunk.numberStyle().name());
+        if (chunk.eTag() != null) {
+            root.put("eTag", chunk.eTag());
+        }
+        if (chunk.versionId() != null) {
+            root.put("versionId", chunk.versionId());
+        }
         try {
             return json.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -67,7 +73,13 @@ public final class ChunkMessageCodec {
                 text(root, "key"), required(root, "startByte").asLong(), required(root, "endByte").asLong(),
                 required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
                 required(root, "firstLine").asLong(), dialect, new Mapping(columns),
-                NumberStyle.valueOf(text(root, "numberStyle")));
+                NumberStyle.valueOf(text(root, "numberStyle")), optionalText(root, "eTag"),
+                optionalText(root, "versionId"));
+    }
+
+    private static String optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 
     private static JsonNode required(JsonNode node, String field) {

@@ -26,7 +26,26 @@ class ChunkMessageCodecTest {
         assertEquals(',', chunk.dialect().delimiter());
         assertEquals("Impr.", chunk.mapping().headerFor(CanonicalField.IMPRESSIONS).orElseThrow());
         assertEquals(NumberStyle.US, chunk.numberStyle());
+        assertEquals("\"b1946ac92492d2347c6235b4d2611184\"", chunk.eTag(), "the object version it was planned on");
+        assertEquals(null, chunk.versionId(), "the bucket is not versioned");
         assertEquals(json.readTree(body), json.readTree(ChunkMessageCodec.encode(json, chunk)));
+    }
+
+    @Test
+    void theFingerprintChangesWithEveryFieldThatDecidesWhatIsLoaded() throws Exception {
+        JsonNode event = json.readTree(Files.readString(Path.of("../events/sqs-chunk-message.json")));
+        String body = event.path("Records").get(0).path("body").asText();
+        ChunkMessage chunk = ChunkMessageCodec.decode(json, body);
+        assertEquals(chunk.fingerprint(), ChunkMessageCodec.decode(json, ChunkMessageCodec.encode(json, chunk))
+                .fingerprint(), "encoding and decoding keeps the fingerprint");
+        for (String[] change : new String[][] {{"recordCount", "41229"}, {"endByte", "4194399"}, {"chunkNo", "2"},
+                {"firstRecord", "2"}, {"eTag", "\"other\""}, {"key", "uploads/x.csv"}, {"datasetId", "other"}}) {
+            com.fasterxml.jackson.databind.node.ObjectNode forged =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(body);
+            forged.put(change[0], change[1]);
+            ChunkMessage other = ChunkMessageCodec.decode(json, json.writeValueAsString(forged));
+            assertTrue(!chunk.fingerprint().equals(other.fingerprint()), "changing " + change[0]);
+        }
     }
 
     @Test

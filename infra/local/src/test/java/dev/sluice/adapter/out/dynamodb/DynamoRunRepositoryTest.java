@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** The conditional writes that carry the run-state guarantees, against DynamoDB Local. */
 class DynamoRunRepositoryTest {
+    private static final ObjectVersion VERSION = new ObjectVersion("0123456789abcdef0123456789abcdef", null);
     private static AmazonDynamoDBLocal local;
     private static DynamoDbClient dynamo;
     private static DynamoRunRepository runs;
@@ -60,7 +62,9 @@ class DynamoRunRepositoryTest {
     @Test
     void aChunkCountedTwiceConcurrentlyIsCountedOnceAndTheRunFinishesOnce() throws Exception {
         String runId = newRun();
-        assertEquals(RunStatus.SPLITTING, runs.startSplitting(runId).orElseThrow().status(), "returns the run as updated");
+        assertEquals(RunStatus.SPLITTING, runs.startSplitting(runId, VERSION, 1000).orElseThrow().status(),
+                "returns the run as updated");
+        runs.recordSplitProgress(runId, 200, 2);
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<Boolean>> counted = new ArrayList<>();
@@ -69,7 +73,7 @@ class DynamoRunRepositoryTest {
                 int chunkNo = 1 + i % 2;
                 Callable<Boolean> delivery = () -> {
                     start.await();
-                    return runs.countChunk(runId, chunkNo, 90, 10);
+                    return runs.countChunk(runId, chunkNo, 90, 10, 500);
                 };
                 counted.add(pool.submit(delivery));
             }
@@ -92,22 +96,24 @@ class DynamoRunRepositoryTest {
         assertEquals(20, run.errors());
         assertEquals(200, run.records());
         assertEquals(2, run.chunksDone());
+        assertEquals(1000, run.bytesDone(), "bytes counted once per chunk");
+        assertEquals(1000, run.bytesTotal());
         assertEquals(RunStatus.PARTIAL, run.status());
     }
 
     @Test
     void aDeadChunkIsCountedOnceAndNamedOnTheRun() {
         String runId = newRun();
-        runs.startSplitting(runId);
+        runs.startSplitting(runId, VERSION, 100);
         runs.finishSplitting(runId, 150, 2);
-        assertTrue(runs.countChunk(runId, 1, 100, 0));
+        assertTrue(runs.countChunk(runId, 1, 100, 0, 60));
         runs.recordChunkFailure(runId, 2, "IllegalStateException: boom");
         runs.recordChunkFailure(runId, 2, "IllegalStateException: boom again");
         assertEquals("IllegalStateException: boom again (after 2 attempts)", runs.lastChunkFailure(runId, 2).orElseThrow());
         Run.DeadChunk dead = new Run.DeadChunk(2, 101, 50, "boom");
-        assertTrue(runs.countDeadChunk(runId, dead));
-        assertFalse(runs.countDeadChunk(runId, dead));
-        assertFalse(runs.countChunk(runId, 2, 50, 0), "a dead chunk cannot be counted as loaded too");
+        assertTrue(runs.countDeadChunk(runId, dead, 40));
+        assertFalse(runs.countDeadChunk(runId, dead, 40));
+        assertFalse(runs.countChunk(runId, 2, 50, 0, 40), "a dead chunk cannot be counted as loaded too");
         assertEquals(Optional.of(RunStatus.PARTIAL), runs.finishIfComplete(runId));
         Run run = runs.find(runId).orElseThrow();
         assertEquals(List.of(dead), run.deadChunks());
@@ -119,15 +125,16 @@ class DynamoRunRepositoryTest {
     @Test
     void aCleanRunSucceedsAndAFinalRunCannotFailOrSplitAgain() {
         String runId = newRun();
-        runs.startSplitting(runId);
+        runs.startSplitting(runId, VERSION, 10);
         runs.recordSplitProgress(runId, 10, 1);
         runs.recordSplitProgress(runId, 5, 1);
         assertEquals(10, runs.find(runId).orElseThrow().records(), "progress never moves backwards");
         runs.finishSplitting(runId, 10, 1);
-        runs.countChunk(runId, 1, 10, 0);
+        runs.countChunk(runId, 1, 10, 0, 10);
         assertEquals(Optional.of(RunStatus.SUCCEEDED), runs.finishIfComplete(runId));
         assertFalse(runs.fail(runId, "X", "late failure"));
-        assertFalse(runs.startSplitting(runId).isPresent(), "a repeated S3 event does not split a finished run");
+        assertFalse(runs.startSplitting(runId, VERSION, 10).isPresent(),
+                "a repeated S3 event does not split a finished run");
         assertEquals(RunStatus.SUCCEEDED, runs.find(runId).orElseThrow().status());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
@@ -52,10 +53,10 @@ class LocalStackRunRepositoryTest {
             String runId = UUID.randomUUID().toString();
             runs.create(Run.created(runId, "local", "default", "f.csv", "b", "k", RunSource.UPLOAD,
                     RunStatus.CREATED, 10, Map.of(), Clock.systemUTC().instant()));
-            assertTrue(runs.startSplitting(runId).isPresent());
+            assertTrue(runs.startSplitting(runId, new ObjectVersion("etag", null), 10).isPresent());
             assertTrue(runs.finishSplitting(runId, 10, 1));
-            assertTrue(runs.countChunk(runId, 1, 10, 0));
-            assertFalse(runs.countChunk(runId, 1, 10, 0));
+            assertTrue(runs.countChunk(runId, 1, 10, 0, 10));
+            assertFalse(runs.countChunk(runId, 1, 10, 0, 10));
             assertEquals(Optional.of(RunStatus.SUCCEEDED), runs.finishIfComplete(runId));
             assertEquals(10, runs.find(runId).orElseThrow().stored());
         }

@@ -1,0 +1,57 @@
+package dev.sluice.application.expire;
+
+import dev.sluice.application.port.ObjectStore;
+import dev.sluice.application.port.RunRepository;
+import dev.sluice.domain.run.Run;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sweep for uploads that never came: a run still CREATED after its upload URL expired, plus a margin, ends
+ * EXPIRED. The margin covers a PUT that started just before the URL expired (S3 checks the signature's expiry when
+ * a request starts, so a large upload may finish later) and the time its notification waits on IngestQueue; a run
+ * whose object is in the bucket by now is left alone, because its notification is on its way.
+ */
+public final class ExpireUploads {
+    /** Runs examined per sweep; the next sweep goes on where this one stopped (the oldest come first). */
+    static final int MAX_RUNS_PER_SWEEP = 500;
+
+    private final RunRepository runs;
+    private final ObjectStore objects;
+    private final Duration urlTtl;
+    private final Duration margin;
+    private final Clock clock;
+
+    /** What one sweep did: runs that ended EXPIRED, and runs past the deadline whose file is there after all. */
+    public record Sweep(List<String> expired, List<String> arrived) {
+    }
+
+    public ExpireUploads(RunRepository runs, ObjectStore objects, Duration urlTtl, Duration margin, Clock clock) {
+        this.runs = runs;
+        this.objects = objects;
+        this.urlTtl = urlTtl;
+        this.margin = margin;
+        this.clock = clock;
+    }
+
+    public Sweep sweep() {
+        Instant cutoff = clock.instant().minus(urlTtl).minus(margin);
+        List<String> expired = new ArrayList<>();
+        List<String> arrived = new ArrayList<>();
+        for (Run run : runs.createdBefore(cutoff, MAX_RUNS_PER_SWEEP)) {
+            if (objects.exists(run.bucket(), run.key())) {
+                arrived.add(run.runId());
+                continue;
+            }
+            Instant urlExpired = run.createdAt().plus(urlTtl);
+            if (runs.expire(run.runId(), "UPLOAD_EXPIRED", "No file arrived for '" + run.fileName()
+                    + "' before its upload URL expired at " + urlExpired + ". Start a new upload to import it.")) {
+                expired.add(run.runId());
+            }
+        }
+        return new Sweep(expired, arrived);
+    }
+}

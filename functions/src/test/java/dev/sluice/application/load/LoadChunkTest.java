@@ -1,0 +1,199 @@
+package dev.sluice.application.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.application.port.ObjectStore;
+import dev.sluice.application.port.RecordRepository;
+import dev.sluice.application.port.RunRepository;
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.mapping.CanonicalField;
+import dev.sluice.domain.mapping.Mapping;
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.RunStatus;
+import dev.sluice.domain.validation.NumberStyle;
+import dev.sluice.domain.validation.RecordSink;
+import dev.sluice.domain.validation.RowError;
+import dev.sluice.domain.validation.ValidRecord;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The loader use case against twins of its ports: what it writes and counts for each kind of message, in ms. */
+class LoadChunkTest {
+    private static final String HEADER = "Date,Campaign,Channel\n";
+    private static final String BODY = "2024-03-01,Spring,search\n2024-03-02,Spring,social\n";
+    private static final String ETAG = "abc";
+
+    private final List<String> calls = new ArrayList<>();
+    private Optional<Run> run = Optional.empty();
+    private Optional<String> plan = Optional.empty();
+    private boolean fileChanged;
+
+    @Test
+    void aChunkOfARunThatDoesNotExistIsDroppedUnread() {
+        LoadChunk.Result result = loader().load(chunk(1, 1));
+        assertEquals(LoadChunk.Outcome.DROPPED, result.outcome());
+        assertTrue(result.dropReason().orElseThrow().contains("does not exist"), result.dropReason().orElseThrow());
+        assertEquals(List.of(), calls, "nothing read, written or counted");
+        assertEquals(LoadChunk.Outcome.DROPPED, loader().markDead(chunk(1, 1)).outcome(), "also on ChunkDLQ");
+        assertEquals(List.of(), calls);
+    }
+
+    @Test
+    void aChunkThatDiffersFromThePlanOrComesForAFinishedRunIsDropped() {
+        run = Optional.of(run(RunStatus.LOADING));
+        plan = Optional.of(chunk(1, 1).fingerprint());
+        LoadChunk.Result altered = loader().load(chunk(1, 1001));
+        assertTrue(altered.dropReason().orElseThrow().contains("differs from the chunk the splitter planned"),
+                altered.dropReason().orElseThrow());
+        assertTrue(loader().load(chunk(2, 3)).dropReason().orElseThrow().contains("planned no chunk 2"));
+        run = Optional.of(run(RunStatus.SUCCEEDED));
+        assertTrue(loader().markDead(chunk(1, 1)).dropReason().orElseThrow().contains("is SUCCEEDED"));
+        assertEquals(List.of(), calls, "nothing read, written or counted");
+    }
+
+    @Test
+    void aPlannedChunkIsReadAtItsVersionLoadedAndCountedWithItsBytes() {
+        run = Optional.of(run(RunStatus.LOADING));
+        plan = Optional.of(chunk(1, 1).fingerprint());
+        LoadChunk.Result result = loader().load(chunk(1, 1));
+        assertEquals(LoadChunk.Outcome.LOADED, result.outcome());
+        // The ledger row is claimed first, then the range is read with If-Match; chunk 1's bytes include the header.
+        assertEquals(List.of("load", "openRange abc 22-72", "countChunk 1 stored=2 bytes=72", "finishIfComplete"),
+                calls);
+    }
+
+    @Test
+    void aFileChangedUnderALoaderEndsTheChunkAtOnceInsteadOfRetrying() {
+        run = Optional.of(run(RunStatus.LOADING));
+        plan = Optional.of(chunk(1, 1).fingerprint());
+        fileChanged = true;
+        LoadChunk.Result result = loader().load(chunk(1, 1));
+        assertEquals(LoadChunk.Outcome.FILE_CHANGED, result.outcome());
+        assertEquals(List.of("load", "openRange abc 22-72", "noteFailure FILE_CHANGED", "markDead FILE_CHANGED",
+                "countDeadChunk 1 records=2 bytes=72", "finishIfComplete"), calls);
+    }
+
+    private LoadChunk loader() {
+        return new LoadChunk(objects(), runs(), records());
+    }
+
+    private static ChunkMessage chunk(int chunkNo, long firstRecord) {
+        Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
+        columns.put(CanonicalField.DATE, "Date");
+        columns.put(CanonicalField.CAMPAIGN, "Campaign");
+        columns.put(CanonicalField.CHANNEL, "Channel");
+        return new ChunkMessage("run-1", "default", chunkNo, "bucket", "drop/p/f.csv", HEADER.length(),
+                HEADER.length() + BODY.length(), firstRecord, 2, 2,
+                new Dialect("UTF-8", 0, ',', '"', List.of("Date", "Campaign", "Channel")), new Mapping(columns),
+                NumberStyle.US, ETAG, null);
+    }
+
+    private static Run run(RunStatus status) {
+        return Run.created("run-1", "o", "default", "f.csv", "bucket", "drop/p/f.csv", Run.RunSource.DROP, status,
+                100, Map.of(), Instant.EPOCH);
+    }
+
+    private ObjectStore objects() {
+        return new ObjectStore() {
+            @Override
+            public InputStream open(String bucket, String key, ObjectVersion version) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public InputStream openRange(String bucket, String key, ObjectVersion version, long start, long end) {
+                calls.add("openRange " + version.eTag() + " " + start + "-" + end);
+                if (fileChanged) {
+                    throw new ObjectChangedException("s3://bucket/" + key + " was overwritten", null);
+                }
+                byte[] file = (HEADER + BODY).getBytes(StandardCharsets.UTF_8);
+                return new ByteArrayInputStream(file, (int) start, (int) (end - start));
+            }
+
+            @Override
+            public boolean exists(String bucket, String key) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public PresignedPut presignPut(String bucket, String key, String type, long length, Duration ttl) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    /** Only what loading touches; any other call fails the test. */
+    private RunRepository runs() {
+        return (RunRepository) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {RunRepository.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "findWithPlan" ->
+                        new RunRepository.RunAndPlan(run, (int) args[1] == 1 ? plan : Optional.empty());
+                    case "countChunk" -> {
+                        calls.add("countChunk " + args[1] + " stored=" + args[2] + " bytes=" + args[4]);
+                        yield true;
+                    }
+                    case "countDeadChunk" -> {
+                        Run.DeadChunk dead = (Run.DeadChunk) args[1];
+                        calls.add("countDeadChunk " + dead.chunkNo() + " records=" + dead.recordCount() + " bytes="
+                                + args[2]);
+                        yield true;
+                    }
+                    case "noteFailure" -> {
+                        calls.add("noteFailure " + args[1]);
+                        yield null;
+                    }
+                    case "finishIfComplete" -> {
+                        calls.add("finishIfComplete");
+                        yield Optional.empty();
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private RecordRepository records() {
+        return (RecordRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RecordRepository.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "load" -> {
+                        calls.add("load");
+                        ChunkMessage chunk = (ChunkMessage) args[0];
+                        RecordRepository.ChunkParse parse = (RecordRepository.ChunkParse) args[2];
+                        int[] stored = new int[1];
+                        parse.parseInto(new CountingSink(stored));
+                        yield new RecordRepository.LoadResult(new RecordRepository.LedgerEntry(chunk.chunkNo(),
+                                "loaded", stored[0], 0), true);
+                    }
+                    case "markDead" -> {
+                        String reason = (String) args[1];
+                        calls.add("markDead " + reason.substring(0, reason.indexOf(':')));
+                        ChunkMessage chunk = (ChunkMessage) args[0];
+                        yield new RecordRepository.LedgerEntry(chunk.chunkNo(), "dead", 0, chunk.recordCount());
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** Counts the records the loader's parse hands on. */
+    private record CountingSink(int[] stored) implements RecordSink {
+        @Override
+        public void accept(ValidRecord record) {
+            stored[0]++;
+        }
+
+        @Override
+        public void reject(long recordNo, long lineNo, List<RowError> errors) {
+            throw new AssertionError("record " + recordNo + " was rejected: " + errors);
+        }
+    }
+}
