@@ -7,7 +7,7 @@ import { errorsCsv, recordsCsv, fetchAll } from './export.js';
 import { LiveConnection } from './live.js';
 import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
 import {
-  formatCount, formatBytes, formatDuration, formatTime, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
+  formatCount, formatBytes, formatDuration, formatTime, formatDecimal, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
 } from './format.js';
 
 const POLL_MS = 1000;
@@ -159,7 +159,12 @@ function renderPreviewTable(item, node) {
   $('tbody', node).replaceChildren(...preview.rows.map((row) => {
     const tr = el('tr', { class: row.fieldCountMismatch ? 'mismatch' : null },
       el('th', { scope: 'row', class: 'line-col', text: String(row.line) }),
-      ...preview.header.map((_, i) => el('td', { text: row.fields[i] ?? '' })));
+      ...preview.header.map((h, i) => {
+        const value = row.fields[i] ?? '';
+        const required = ['date', 'campaign', 'channel'].includes(fieldOf[h]);
+        return el('td', { text: value, class: required && !value.trim() ? 'blank-required' : null,
+          title: required && !value.trim() ? `Empty ${fieldOf[h]}: this row will be rejected (REQUIRED)` : null });
+      }));
     if (row.fieldCountMismatch) {
       tr.title = `${row.fields.length} fields where the header has ${preview.header.length}: this row will be rejected (FIELD_COUNT)`;
     }
@@ -357,6 +362,7 @@ function summaryText(run, entry) {
     parts.push(`took ${formatDuration((Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000)}`);
   }
   if (run.stalled) parts.push('no progress for 15 minutes');
+  if (isFinal(run) && run.createdAt) parts.push(formatTime(run.createdAt));
   return parts.join(' · ');
 }
 
@@ -474,7 +480,7 @@ function onLiveState(liveState) {
   document.body.dataset.live = liveState === 'live' ? 'socket' : 'polling';
   const banner = $('#live-banner');
   if (liveState === 'reconnecting') {
-    banner.textContent = 'Live updates are paused — reconnecting… Progress is still refreshed every second meanwhile.';
+    banner.textContent = 'Live updates are paused — reconnecting… Progress still refreshes every second meanwhile.';
     banner.hidden = false;
   } else if (liveState === 'off') {
     banner.textContent = 'Live updates are not configured here; progress is refreshed every second instead.';
@@ -591,7 +597,8 @@ function tableSection(id, title, downloadLabel) {
 }
 
 function definitionList(target, pairs) {
-  target.replaceChildren(...pairs.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', {}, value)]));
+  target.replaceChildren(...pairs.flatMap(([term, value]) => [el('dt', { text: term }),
+    el('dd', { class: typeof value === 'string' ? null : 'wide' }, value)]));
 }
 
 function renderDetailLive(entry) {
@@ -629,8 +636,8 @@ function renderDetailLive(entry) {
     ['Encoding', file.encoding || '—'],
     ['Delimiter', delimiterLabel(file.delimiter)],
     ['Number style', numberStyleLabel(file.numberStyle)],
-    ['Header', file.header ? file.header.join(' · ') : '—'],
     ['Dataset', run.datasetId || 'default'],
+    ['Header', file.header ? el('ul', { class: 'chips header-chips' }, ...file.header.map((h) => el('li', { class: 'chip', text: h }))) : '—'],
   ]);
   const mapping = file.mapping || run.requestedMapping || {};
   const mappedColumns = new Set(Object.values(mapping));
@@ -660,14 +667,16 @@ const TABLES = {
   errors: {
     columns: ['Record', 'Line', 'Column', 'Code', 'Message'],
     row: (e) => [e.record, e.line ?? '', e.column ?? '', el('code', { class: 'code', text: e.code }), e.message],
+    labels: ['Record', 'Line', 'Column', '', ''],
     empty: 'No row errors: every record was stored.',
     csv: errorsCsv,
     suffix: 'errors',
   },
   records: {
     columns: ['Record', 'Line', 'Date', 'Campaign', 'Channel', 'Spend', 'Clicks', 'Conversions', 'Impressions', 'Other columns'],
-    row: (r) => [r.record, r.line, r.date, r.campaign, r.channel, r.spend, r.clicks, r.conversions, r.impressions,
+    row: (r) => [r.record, r.line, r.date, r.campaign, r.channel, formatDecimal(r.spend, 2), r.clicks, formatDecimal(r.conversions), r.impressions,
       Object.entries(r.extra || {}).map(([k, v]) => `${k}: ${v}`).join('; ')],
+    labels: ['Record', 'Line', 'Date', 'Campaign', 'Channel', 'Spend', 'Clicks', 'Conversions', 'Impressions', 'Other'],
     empty: 'No records stored yet.',
     csv: recordsCsv,
     suffix: 'records',
@@ -697,7 +706,8 @@ function pager(kind, runId, section) {
       ? `${title} of ${fileName}, rows ${first}–${first + page.items.length - 1}`
       : `${title} of ${fileName}`;
     $('tbody', section).replaceChildren(...page.items.map((item) =>
-      el('tr', { 'data-record': String(item.record) }, ...spec.row(item).map((v, i) => el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : {}, v ?? '')))));
+      el('tr', { 'data-record': String(item.record) }, ...spec.row(item).map((v, i) =>
+        el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, 'data-label': spec.labels[i] || null }, v ?? '')))));
     $('.empty', section).textContent = spec.empty;
     $('.empty', section).hidden = page.items.length > 0;
     $('.table-scroll', section).hidden = page.items.length === 0;

@@ -53,8 +53,25 @@ export function detectEncoding(bytes, complete) {
   return { encoding: isUtf8(bytes, complete) ? 'UTF-8' : 'windows-1252', bomLength: 0 };
 }
 
+/**
+ * windows-1252's 0x80–0x9F (€, ‚, „, …, –, — and so on). Decoded by hand because some JavaScript runtimes (Node
+ * without full ICU) treat the label as latin1; the five unassigned bytes become U+FFFD, as on the server.
+ */
+const CP1252_HIGH = '€\ufffd‚ƒ„…†‡ˆ‰Š‹Œ\ufffdŽ\ufffd\ufffd‘’“”•–—˜™š›œ\ufffdžŸ';
+
+function decodeWindows1252(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const part = bytes.subarray(i, i + 8192);
+    text += String.fromCharCode(...part.map((b) => (b >= 0x80 && b <= 0x9f ? 0 : b)))
+      .replace(/\0/g, (_, at) => (part[at] === 0 ? '\0' : CP1252_HIGH[part[at] - 0x80]));
+  }
+  return text;
+}
+
 export function decode(bytes, encoding, bomLength) {
   let body = bytes.subarray(bomLength);
+  if (encoding === 'windows-1252') return decodeWindows1252(body);
   if (encoding.startsWith('UTF-16') && body.length % 2) body = body.subarray(0, body.length - 1);
   return new TextDecoder(encoding.toLowerCase(), { ignoreBOM: true }).decode(body);
 }

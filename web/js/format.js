@@ -22,10 +22,22 @@ export function formatDuration(seconds) {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-export function formatTime(iso) {
+/** A time of today as "2:53:34 PM", of another day as "Dec 1, 2:53 PM" (with the year when not this year). */
+export function formatTime(iso, now = new Date()) {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  if (Number.isNaN(date.getTime())) return iso;
+  if (date.toDateString() === now.toDateString()) return date.toLocaleTimeString(undefined, { timeStyle: 'medium' });
+  const options = { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' };
+  if (date.getFullYear() !== now.getFullYear()) options.year = 'numeric';
+  return date.toLocaleString(undefined, options);
+}
+
+/** Money and other decimals as the API returns them (plain numbers), grouped for reading. */
+export function formatDecimal(value, minimumFractionDigits = 0) {
+  if (value === null || value === undefined || value === '') return '';
+  const n = Number(value);
+  return Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits, maximumFractionDigits: 6 }) : String(value);
 }
 
 export const STATUS_LABELS = {

@@ -9,7 +9,8 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const FINAL = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'DUPLICATE', 'CANCELLED'];
-const WAIT = { timeout: 60000 };
+// Generous: the stack shares two cores with builds and other tests.
+const WAIT = { timeout: 150000 };
 const [baseUrl, sampleDir, formulaCsv, outDir] = process.argv.slice(2);
 const shots = path.join(outDir, 'screenshots');
 const downloads = path.join(outDir, 'downloads');
@@ -24,9 +25,12 @@ function expect(condition, message) {
 /** Chromium logs a refused WebSocket as a console error; that is the fallback path, not a page problem. */
 const expectedNoise = (text) => /WebSocket connection to .* failed/.test(text) || /Failed to load resource.*404/.test(text);
 
+const pages = [];
+
 async function newPage(browser, viewport, problems) {
   const context = await browser.newContext({ viewport, acceptDownloads: true, deviceScaleFactor: 1 });
   const page = await context.newPage();
+  pages.push(page);
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error' && !expectedNoise(message.text())) problems.push(`console: ${message.text()}`);
@@ -270,6 +274,15 @@ async function focusVisible(page) {
     emit('phone', { horizontalOverflow: phoneOverflow, detailHorizontalOverflow: phoneDetailOverflow });
 
     emit('summary', { problems });
+  } catch (error) {
+    // What the pages showed when it failed, for the test report.
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: path.join(shots, `failure-${i}.png`), fullPage: true }).catch(() => {});
+      const runs = await page.evaluate(() => [...document.querySelectorAll('.run')].map((r) => `${r.dataset.runId} ${r.dataset.status} ${r.querySelector('.bar').getAttribute('aria-valuenow')} ${r.querySelector('.counts').textContent}`)).catch(() => []);
+      console.error(`page ${i} at ${page.url()}:\n  ${runs.join('\n  ')}`);
+    }
+    console.error(`problems: ${problems.join('\n')}`);
+    throw error;
   } finally {
     await browser.close();
   }
