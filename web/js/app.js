@@ -12,6 +12,7 @@ import {
 
 const POLL_MS = 1000;
 const LIST_POLL_MS = 5000;
+const SAFETY_POLL_MS = 15000;
 const TABLE_PAGE = 25;
 const EXPORT_PAGE = 1000;
 
@@ -494,13 +495,21 @@ function onLiveState(liveState) {
   }
 }
 
-/** While the socket is not live, runs that are not final are fetched every second and the list every 5 s. */
+/**
+ * While the socket is not live, runs that are not final are fetched every second and the list every 5 s. While it
+ * is live they are still fetched every 15 s, so a message lost between server and page never freezes a run.
+ */
 function startPolling() {
   let lastList = Date.now();
+  let lastSafety = Date.now();
   const tick = async () => {
-    if (state.live.state !== 'live') {
+    const live = state.live.state === 'live';
+    if (!live || Date.now() - lastSafety >= SAFETY_POLL_MS) {
+      lastSafety = Date.now();
       const active = [...state.runs.values()].filter((e) => e.run.runId && !e.upload && !isFinal(e.run));
       await Promise.all(active.map((e) => state.api.run(e.run.runId).then(applyRun).catch(() => {})));
+    }
+    if (!live) {
       if (Date.now() - lastList >= LIST_POLL_MS) {
         lastList = Date.now();
         await loadRunList().catch(() => {});

@@ -5,10 +5,15 @@ const COUNTERS = ['status', 'records', 'stored', 'errors', 'bytesDone', 'bytesTo
   'ratePerSec', 'etaSec', 'updatedAt'];
 
 export const isFinal = (run) => FINAL.has(run.status) || run.final === true;
+/** Counters that only grow during a run, and the order runs move through their states. */
+const MONOTONIC = ['records', 'stored', 'errors', 'bytesDone', 'chunksDone'];
+const STAGES = ['PREPARING', 'UPLOADING', 'CREATED', 'SPLITTING', 'LOADING', 'REVIEW', 'PUBLISHING'];
+const stage = (status) => (FINAL.has(status) ? STAGES.length : STAGES.indexOf(status));
 
 /**
- * Applies a newer view of a run (a WebSocket message or a GET /api/runs/{id} body) to the one shown. A final run
- * never goes back to a live state, and bytesDone never goes backwards (messages and polls may cross).
+ * Applies a view of a run (a WebSocket message or a GET /api/runs/{id} body) to the one shown. Messages and polls
+ * may cross, so an older view never takes the run back: a final run stays final, a state never returns to an
+ * earlier one and the counters never go down — until the final view, whose counters are the run's.
  */
 export function mergeRun(current, update) {
   if (!current) return { ...update };
@@ -16,9 +21,14 @@ export function mergeRun(current, update) {
   const next = { ...current };
   const fields = update.type ? COUNTERS : Object.keys(update);
   for (const key of fields) if (update[key] !== undefined && key !== 'type') next[key] = update[key];
-  if (typeof current.bytesDone === 'number' && typeof next.bytesDone === 'number') {
-    next.bytesDone = Math.max(current.bytesDone, next.bytesDone);
+  if (!isFinal(update)) {
+    if (stage(update.status) < stage(current.status)) next.status = current.status;
+    for (const key of MONOTONIC) {
+      if (typeof current[key] === 'number' && typeof next[key] === 'number') next[key] = Math.max(current[key], next[key]);
+    }
   }
+  // As in GET /api/runs/{id}: the record total is known once the splitter has counted the chunks.
+  if (update.type && typeof update.chunksTotal === 'number') next.recordsTotalKnown = true;
   if (update.type === 'run.finished') next.final = true;
   return next;
 }

@@ -135,6 +135,15 @@ async function tabTo(page, { selector = null, text = null }, what) {
   throw new Error(`expectation failed: Tab never reached ${what}`);
 }
 
+/** The promise's value, or a failure naming what did not happen within the deadline. */
+function withDeadline(promise, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`expectation failed: ${what} within ${WAIT.timeout} ms`)), WAIT.timeout);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 async function focusVisible(page) {
   return page.evaluate(() => {
     const style = getComputedStyle(document.activeElement);
@@ -272,6 +281,58 @@ async function focusVisible(page) {
     await phone.screenshot({ path: path.join(shots, 'phone-detail.png'), fullPage: true });
     const phoneDetailOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     emit('phone', { horizontalOverflow: phoneOverflow, detailHorizontalOverflow: phoneDetailOverflow });
+
+    // ------------------------------------------- the WebSocket path, against a scripted server (Playwright's mock)
+    // A run that stays CREATED (never uploaded) is one the page watches; the scripted server reports on it.
+    const waiting = await page.request.post(`${baseUrl}api/uploads`, { data: { fileName: 'socket.csv', contentLength: 1000 } });
+    expect(waiting.ok(), `POST /api/uploads answered ${waiting.status()}`);
+    const socketRunId = (await waiting.json()).runId;
+    const connections = [];
+    const arrivals = [];
+    const connectionNumber = (n) => withDeadline(new Promise((resolve) => {
+      if (connections[n]) resolve(connections[n]); else arrivals[n] = resolve;
+    }), `WebSocket connection ${n + 1}`);
+    const live = await newPage(browser, { width: 1280, height: 800 }, problems);
+    await live.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+      let subscribed;
+      const connection = { ws, received: [], subscribed: new Promise((resolve) => { subscribed = resolve; }) };
+      ws.onMessage((text) => {
+        const m = JSON.parse(text);
+        connection.received.push(m);
+        if (m.action === 'subscribe' && m.runId === socketRunId) subscribed(connection.received);
+      });
+      connections.push(connection);
+      if (arrivals[connections.length - 1]) arrivals[connections.length - 1](connection);
+    });
+    await open(live);
+    const subscribed = async (n) => withDeadline((await connectionNumber(n)).subscribed, `connection ${n + 1} subscribing to the run`);
+    const firstSubscriptions = await subscribed(0);
+    const message = (type, fields) => JSON.stringify({ type, runId: socketRunId, records: 0, stored: 0, errors: 0,
+      bytesTotal: 1000, chunksDone: 0, chunksTotal: 3, updatedAt: new Date().toISOString(), ...fields });
+    const socketCard = `.run[data-run-id="${socketRunId}"]`;
+    const barIs = (value) => live.waitForFunction(([sel, v]) => document.querySelector(`${sel} .bar`)?.getAttribute('aria-valuenow') === v,
+      [socketCard, String(value)], WAIT);
+    connections[0].ws.send(message('run.snapshot', { status: 'LOADING', records: 40, stored: 38, errors: 2, bytesDone: 400, ratePerSec: 1234, etaSec: 7 }));
+    await barIs(40);
+    const liveCounts = await live.textContent(`${socketCard} .counts`);
+    const liveBanner = await live.evaluate(() => document.getElementById('live-banner').hidden);
+    connections[0].ws.send(message('run.progress', { status: 'LOADING', records: 30, stored: 30, errors: 0, bytesDone: 300 }));
+    connections[0].ws.send(message('run.progress', { status: 'LOADING', records: 60, stored: 57, errors: 3, bytesDone: 600 }));
+    await barIs(60);
+    const afterCrossing = await live.textContent(`${socketCard} .counts`);
+    await connections[0].ws.close();
+    await live.locator('#live-banner').waitFor({ state: 'visible', ...WAIT });
+    const outageBanner = await live.textContent('#live-banner');
+    const secondSubscriptions = await subscribed(1);
+    await live.locator('#live-banner').waitFor({ state: 'hidden', ...WAIT });
+    connections[1].ws.send(message('run.finished', { status: 'SUCCEEDED', records: 100, stored: 100, errors: 0, bytesDone: 1000, chunksDone: 3 }));
+    await live.waitForFunction((sel) => document.querySelector(sel)?.dataset.status === 'SUCCEEDED', socketCard, WAIT);
+    await barIs(100);
+    emit('live', {
+      runId: socketRunId, firstSubscriptions, secondSubscriptions, liveCounts, bannerHiddenWhileLive: liveBanner,
+      afterCrossing, outageBanner, finishedCounts: await live.textContent(`${socketCard} .counts`),
+      connection: await live.evaluate(() => document.getElementById('connection').dataset.state),
+    });
 
     emit('summary', { problems });
   } catch (error) {

@@ -22,6 +22,16 @@ test('bytesDone never goes backwards and a final run never returns to a live sta
   assert.equal(late.stored, 14);
 });
 
+test('a poll that crosses a newer message takes neither the state nor the counters back', () => {
+  let run = mergeRun({ runId: 'r', status: 'CREATED', stored: 0 }, { type: 'run.progress', runId: 'r', status: 'LOADING', stored: 40, errors: 2, bytesDone: 400 });
+  run = mergeRun(run, { runId: 'r', status: 'SPLITTING', stored: 10, errors: 0, records: 50 });
+  assert.equal(run.status, 'LOADING');
+  assert.equal(run.stored, 40);
+  assert.equal(run.errors, 2);
+  assert.equal(run.records, 50, 'what the poll adds is kept');
+  assert.equal(run.bytesDone, 400);
+});
+
 test('a socket message updates counters but keeps what only the API knows (file name, facts)', () => {
   const run = mergeRun({ runId: 'r', fileName: 'a.csv', file: { encoding: 'UTF-8' }, status: 'LOADING' },
     { type: 'run.progress', runId: 'r', status: 'LOADING', stored: 5, fileName: 'ignored' });

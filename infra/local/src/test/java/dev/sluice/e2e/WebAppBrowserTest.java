@@ -177,6 +177,21 @@ class WebAppBrowserTest {
         assertEquals("'+cmd", formulaRecords.get(2).get(9));
         assertEquals("10", formulaRecords.get(1).get(5), "numbers stay numbers");
 
+        // The WebSocket client against a scripted server: subscribe, snapshot, crossing messages, outage, resubscribe.
+        JsonNode live = steps.get("live");
+        String socketRun = live.get("runId").asText();
+        String expectedSubscriptions = "[{\"action\":\"subscribe\",\"scope\":\"mine\"},{\"action\":\"subscribe\",\"runId\":\""
+                + socketRun + "\"}]";
+        assertEquals(expectedSubscriptions, live.get("firstSubscriptions").toString());
+        assertEquals(expectedSubscriptions, live.get("secondSubscriptions").toString(), "after a reconnect it subscribes again");
+        assertTrue(live.get("bannerHiddenWhileLive").asBoolean());
+        assertTrue(live.get("liveCounts").asText().contains("1,234 records/s") && live.get("liveCounts").asText().contains("7.0 s left"),
+                live::toString);
+        assertTrue(live.get("afterCrossing").asText().contains("57 stored"), "an older message does not take counts back: " + live);
+        assertTrue(live.get("outageBanner").asText().startsWith("Live updates are paused — reconnecting…"), live::toString);
+        assertTrue(live.get("finishedCounts").asText().startsWith("100 records · 100 stored"), live::toString);
+        assertEquals("live", live.get("connection").asText());
+
         JsonNode phone = steps.get("phone");
         assertEquals(0, phone.get("horizontalOverflow").asInt(), "nothing wider than a phone screen");
         assertEquals(0, phone.get("detailHorizontalOverflow").asInt());
@@ -258,7 +273,7 @@ class WebAppBrowserTest {
             }
         }
         for (String step : List.of("connection", "preview", "imported", "detail", "downloads", "blocked", "elsewhere",
-                "keyboard", "phone", "summary")) {
+                "keyboard", "phone", "live", "summary")) {
             assertTrue(steps.containsKey(step), () -> "the script reported " + step + ": " + output);
         }
         return steps;
