@@ -180,7 +180,7 @@ function renderMapping(item, node) {
   grid.replaceChildren(...FIELDS.map((field) => {
     const id = `${item.id}-${field.name}`;
     const select = el('select', { id, name: field.name, 'aria-describedby': `${item.id}-missing` },
-      el('option', { value: '', text: field.required ? '— choose a column —' : '— not imported —' }),
+      el('option', { value: '', text: field.required ? '— choose —' : '— not imported —' }),
       ...item.preview.header.map((h) => el('option', { value: h, text: h })));
     select.value = item.mapping[field.name] || '';
     select.addEventListener('change', () => {

@@ -135,6 +135,12 @@ async function tabTo(page, { selector = null, text = null }, what) {
   throw new Error(`expectation failed: Tab never reached ${what}`);
 }
 
+/** A full-page screenshot from the top, so the sticky bar sits where a person sees it. */
+async function fullShot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(shots, name), fullPage: true });
+}
+
 /** The promise's value, or a failure naming what did not happen within the deadline. */
 function withDeadline(promise, what) {
   let timer;
@@ -188,20 +194,20 @@ async function focusVisible(page) {
       missingShown: !p.querySelector('.missing').hidden,
     }));
     emit('preview', seen);
-    await page.screenshot({ path: path.join(shots, 'desktop-preview.png'), fullPage: true });
+    await fullShot(page, 'desktop-preview.png');
 
     await page.click('#import-button');
     const card = await awaitFinalCard(page, { fileName: 'messy.csv' });
     const messyCard = await readCard(card);
     const bars = await page.evaluate((id) => window.barHistory[id] || [], messyCard.runId);
     emit('imported', { card: messyCard, bars, request: uploads[0] });
-    await page.screenshot({ path: path.join(shots, 'desktop-runs.png'), fullPage: true });
+    await fullShot(page, 'desktop-runs.png');
 
     await card.locator('.run-link').click();
     await page.waitForURL(`**/#/runs/${messyCard.runId}`, WAIT);
     const detail = await readDetail(page);
     emit('detail', detail);
-    await page.screenshot({ path: path.join(shots, 'desktop-detail.png'), fullPage: true });
+    await fullShot(page, 'desktop-detail.png');
     const errorsCsv = await download(page, 'Download row errors (CSV)', false);
     const recordsCsv = await download(page, 'Download stored records (CSV)', false);
     emit('downloads', { errors: errorsCsv, records: recordsCsv });
@@ -223,7 +229,7 @@ async function focusVisible(page) {
       channelValue: document.querySelector('.preview select[name="channel"]').value,
       runLinks: [...document.querySelectorAll('.run-link')].map((a) => a.textContent),
     }));
-    await page.screenshot({ path: path.join(shots, 'desktop-missing-field.png'), fullPage: true });
+    await fullShot(page, 'desktop-missing-field.png');
     emit('blocked', { ...blockedState, uploadsSent: uploads.length - before });
     await page.click('#clear-files');
 
@@ -261,7 +267,7 @@ async function focusVisible(page) {
     const formulaDetail = await readDetail(kb);
     const formulaErrors = await download(kb, 'Download row errors (CSV)', true);
     const formulaRecords = await download(kb, 'Download stored records (CSV)', true);
-    await kb.screenshot({ path: path.join(shots, 'desktop-keyboard-detail.png'), fullPage: true });
+    await fullShot(kb, 'desktop-keyboard-detail.png');
     emit('keyboard', {
       toDropZone, dropZoneFocusVisible, toImport, importFocusVisible, focusedAfterImport, card: formulaCard,
       detail: formulaDetail, errors: formulaErrors, records: formulaRecords,
@@ -270,15 +276,15 @@ async function focusVisible(page) {
     // --------------------------------------------------------------------------------------- phone
     const phone = await newPage(browser, { width: 390, height: 844 }, problems);
     await open(phone);
-    await phone.screenshot({ path: path.join(shots, 'phone-runs.png'), fullPage: true });
+    await fullShot(phone, 'phone-runs.png');
     await phone.setInputFiles('#file-input', messy);
     await phone.locator('.preview').waitFor(WAIT);
-    await phone.screenshot({ path: path.join(shots, 'phone-preview.png'), fullPage: true });
+    await fullShot(phone, 'phone-preview.png');
     const phoneOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await phone.goto(`${baseUrl}#/runs/${messyCard.runId}`);
     await phone.waitForSelector('body[data-ready="true"]', WAIT);
     await readDetail(phone);
-    await phone.screenshot({ path: path.join(shots, 'phone-detail.png'), fullPage: true });
+    await fullShot(phone, 'phone-detail.png');
     const phoneDetailOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     emit('phone', { horizontalOverflow: phoneOverflow, detailHorizontalOverflow: phoneDetailOverflow });
 
