@@ -180,9 +180,17 @@ async function focusVisible(page) {
     await watchBars(page);
 
     const messy = path.join(sampleDir, 'messy.csv');
-    await page.setInputFiles('#file-input', messy);
+    // Two files at once: the one with errors, and a Windows-1252 one with semicolons and European numbers.
+    await page.setInputFiles('#file-input', [messy, path.join(sampleDir, 'eu_semicolon_cp1252.csv')]);
     const preview = page.locator('.preview', { hasText: 'messy.csv' });
     await preview.waitFor(WAIT);
+    const euPreview = page.locator('.preview', { hasText: 'eu_semicolon_cp1252.csv' });
+    await euPreview.waitFor(WAIT);
+    const euFacts = await euPreview.evaluate((p) => ({
+      facts: [...p.querySelectorAll('.chip')].map((c) => c.textContent.trim()),
+      secondRow: [...p.querySelectorAll('tbody tr')[1].cells].map((c) => c.textContent),
+      importButton: document.getElementById('import-button').textContent,
+    }));
     const seen = await preview.evaluate((p) => ({
       facts: [...p.querySelectorAll('.chip')].map((c) => c.textContent.trim()),
       caption: p.querySelector('caption').textContent,
@@ -193,14 +201,15 @@ async function focusVisible(page) {
       mapping: Object.fromEntries([...p.querySelectorAll('select')].map((s) => [s.name, s.value])),
       missingShown: !p.querySelector('.missing').hidden,
     }));
-    emit('preview', seen);
+    emit('preview', { ...seen, second: euFacts });
     await fullShot(page, 'desktop-preview.png');
 
     await page.click('#import-button');
     const card = await awaitFinalCard(page, { fileName: 'messy.csv' });
     const messyCard = await readCard(card);
+    const euCard = await readCard(await awaitFinalCard(page, { fileName: 'eu_semicolon_cp1252.csv' }));
     const bars = await page.evaluate((id) => window.barHistory[id] || [], messyCard.runId);
-    emit('imported', { card: messyCard, bars, request: uploads[0] });
+    emit('imported', { card: messyCard, bars, request: uploads.find((u) => u.fileName === 'messy.csv'), second: euCard });
     await fullShot(page, 'desktop-runs.png');
 
     await card.locator('.run-link').click();

@@ -94,7 +94,17 @@ class WebAppBrowserTest {
         JsonNode expected = api.json.readTree(REPO.resolve("samplecsv/messy.expected.json").toFile());
         checkPreview(steps.get("preview"), messy);
 
+        JsonNode second = steps.get("preview").get("second");
+        assertEquals("Import 2 files", second.get("importButton").asText());
+        assertTrue(second.get("facts").toString().contains("Encoding windows-1252")
+                && second.get("facts").toString().contains("Delimiter Semicolon")
+                && second.get("facts").toString().contains("1.234,56 (European)"), second::toString);
+        assertEquals("Été à Paris", second.get("secondRow").get(2).asText(), "Windows-1252 decoded in the browser");
+
         JsonNode imported = steps.get("imported");
+        JsonNode euRun = api.run(imported.at("/second/runId").asText());
+        assertEquals("SUCCEEDED", euRun.get("status").asText());
+        assertEquals(euRun.get("status").asText(), imported.at("/second/status").asText());
         String runId = imported.at("/card/runId").asText();
         JsonNode run = api.run(runId);
         assertEquals(expected.get("status").asText(), run.get("status").asText());
