@@ -143,6 +143,9 @@ function renderPreview(item) {
   const numberChip = chip('Numbers', '');
   numberChip.classList.add('number-style');
   facts.append(numberChip);
+  const scroller = $('.table-scroll', node);
+  scroller.setAttribute('role', 'region');
+  scroller.setAttribute('aria-label', `Preview of ${file.name}`);
   $('caption', node).textContent = `First ${preview.rows.length} ${preview.rows.length === 1 ? 'row' : 'rows'} of ${file.name}, as Sluice will read them`;
   renderPreviewTable(item, node);
   renderMapping(item, node);
@@ -444,6 +447,9 @@ async function refreshRun(runId) {
 }
 
 function addKnownRun(run, { prepend = true } = {}) {
+  // The list or a "mine" message can name a run this page is still creating: that run already has its card.
+  const pending = [...state.runs.values()].find((e) => !e.run.runId && e.run.fileName === run.fileName);
+  if (pending) return pending;
   const entry = addRunEntry(run.runId, run, { prepend });
   entry.estimator.add(Date.now(), recordsDone(run));
   renderRun(entry);
@@ -624,7 +630,8 @@ function renderDetailLive(entry) {
     el('h2', { text: 'Why nothing was imported' }), el('p', { text: explained.summary }),
     el('p', { class: 'failure-detail' }, el('code', { text: explained.code }), ` ${explained.detail}`)] : []),
   ...(run.stalled ? [el('p', { text: 'This run has not moved for 15 minutes. Sluice retries for up to 12 minutes, so something outside the normal retry path went wrong.' })] : []));
-  const chunks = run.chunksTotal ? `${formatCount(run.chunksDone)} of ${formatCount(run.chunksTotal)}` : `${formatCount(run.chunksDone || 0)} so far`;
+  const chunks = run.chunksTotal ? `${formatCount(run.chunksDone)} of ${formatCount(run.chunksTotal)}`
+    : `${formatCount(run.chunksDone || 0)}${isFinal(run) ? '' : ' so far'}`;
   definitionList($('#detail-counters', view), [
     ['Records', formatCount(run.records)],
     ['Stored', formatCount(run.stored)],
@@ -656,7 +663,7 @@ function renderDetailLive(entry) {
     el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Field' }), el('th', { scope: 'col', text: 'Column' }))),
     el('tbody', {}, ...FIELDS.map((f) => el('tr', {}, el('th', { scope: 'row', text: f.label }),
       el('td', { class: mapping[f.name] ? null : 'muted', text: mapping[f.name] || (run.file ? 'not in file' : '—') })))),
-  ), unmapped.length ? el('p', { class: 'muted small', text: `Kept as extra: ${unmapped.join(', ')}` }) : null);
+  ), ...(unmapped.length ? [el('p', { class: 'muted small', text: `Kept as extra: ${unmapped.join(', ')}` })] : []));
   const dead = run.deadChunks || [];
   $('#dead-section', view).hidden = dead.length === 0;
   if (dead.length) {
@@ -678,6 +685,8 @@ const TABLES = {
     row: (e) => [e.record, e.line ?? '', e.column ?? '', el('code', { class: 'code', text: e.code }), e.message],
     labels: ['Record', 'Line', 'Column', '', ''],
     empty: 'No row errors: every record was stored.',
+    emptyLive: 'No row errors so far.',
+    emptyFailed: 'No row errors: the file failed as a whole, before any row was read (see above).',
     csv: errorsCsv,
     suffix: 'errors',
   },
@@ -686,7 +695,9 @@ const TABLES = {
     row: (r) => [r.record, r.line, r.date, r.campaign, r.channel, formatDecimal(r.spend, 2), r.clicks, formatDecimal(r.conversions), r.impressions,
       Object.entries(r.extra || {}).map(([k, v]) => `${k}: ${v}`).join('; ')],
     labels: ['Record', 'Line', 'Date', 'Campaign', 'Channel', 'Spend', 'Clicks', 'Conversions', 'Impressions', 'Other'],
-    empty: 'No records stored yet.',
+    empty: 'No records were stored.',
+    emptyLive: 'No records stored yet.',
+    emptyFailed: 'No records were stored from this file.',
     csv: recordsCsv,
     suffix: 'records',
   },
@@ -717,7 +728,8 @@ function pager(kind, runId, section) {
     $('tbody', section).replaceChildren(...page.items.map((item) =>
       el('tr', { 'data-record': String(item.record) }, ...spec.row(item).map((v, i) =>
         el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, 'data-label': spec.labels[i] || null }, v ?? '')))));
-    $('.empty', section).textContent = spec.empty;
+    const run = state.runs.get(runId)?.run;
+    $('.empty', section).textContent = run && run.failure ? spec.emptyFailed : run && !isFinal(run) ? spec.emptyLive : spec.empty;
     $('.empty', section).hidden = page.items.length > 0;
     $('.table-scroll', section).hidden = page.items.length === 0;
     $('.prev', section).disabled = pageIndex === 0;
