@@ -711,6 +711,7 @@ function pager(kind, runId, section) {
   const title = kind === 'errors' ? 'Row errors' : 'Stored records';
   $('thead', section).replaceChildren(el('tr', {}, ...spec.columns.map((c) => el('th', { scope: 'col', text: c }))));
   const load = async (cursor) => {
+    const hadFocus = section.contains(document.activeElement);
     const fileName = state.runs.get(runId)?.run.fileName || 'this run';
     let page;
     try {
@@ -736,7 +737,9 @@ function pager(kind, runId, section) {
     $('.next', section).disabled = !nextCursor;
     $('.pager', section).hidden = pageIndex === 0 && !nextCursor;
     $('.page-info', section).textContent = `Page ${pageIndex + 1}`;
-    $('.download', section).disabled = page.items.length === 0 && pageIndex === 0;
+    $('.download', section).hidden = page.items.length === 0 && pageIndex === 0;
+    // Next/Previous may just have been disabled under the keyboard focus: keep it in the table.
+    if (hadFocus && !section.contains(document.activeElement)) $('.table-scroll', section).focus();
   };
   $('.next', section).addEventListener('click', () => {
     if (!nextCursor) return;
@@ -763,7 +766,9 @@ async function download(kind, runId, section) {
   const spec = TABLES[kind];
   const button = $('.download', section);
   const status = $('.download-status', section);
-  button.disabled = true;
+  // Not `disabled`: a disabled button drops the keyboard focus on the floor.
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
   try {
     const items = await fetchAll((cursor) => state.api[kind](runId, { limit: EXPORT_PAGE, cursor }),
       (n) => { status.textContent = `Preparing the file… ${formatCount(n)} rows`; });
@@ -777,11 +782,11 @@ async function download(kind, runId, section) {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60000);
-    status.textContent = `Downloaded ${formatCount(items.length)} rows as ${base}-${spec.suffix}.csv.`;
+    status.textContent = `Downloaded ${formatCount(items.length)} ${items.length === 1 ? 'row' : 'rows'} as ${base}-${spec.suffix}.csv.`;
   } catch (error) {
     status.textContent = `The download failed: ${error.message}`;
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-disabled');
   }
 }
 

@@ -276,10 +276,11 @@ async function focusVisible(page) {
     const formulaDetail = await readDetail(kb);
     const formulaErrors = await download(kb, 'Download row errors (CSV)', true);
     const formulaRecords = await download(kb, 'Download stored records (CSV)', true);
+    const focusAfterDownload = await kb.evaluate(() => document.activeElement.textContent);
     await fullShot(kb, 'desktop-keyboard-detail.png');
     emit('keyboard', {
       toDropZone, dropZoneFocusVisible, toImport, importFocusVisible, focusedAfterImport, card: formulaCard,
-      detail: formulaDetail, errors: formulaErrors, records: formulaRecords,
+      detail: formulaDetail, errors: formulaErrors, records: formulaRecords, focusAfterDownload,
     });
 
     // --------------------------------------------------------------------------------------- phone

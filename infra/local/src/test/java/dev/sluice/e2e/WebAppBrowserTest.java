@@ -173,6 +173,8 @@ class WebAppBrowserTest {
         assertTrue(keyboard.get("dropZoneFocusVisible").asBoolean() && keyboard.get("importFocusVisible").asBoolean(),
                 () -> "focus is visible: " + keyboard);
         assertTrue(keyboard.get("focusedAfterImport").asText().contains("run-link"), keyboard::toString);
+        assertEquals("Download stored records (CSV)", keyboard.get("focusAfterDownload").asText(),
+                "the keyboard focus stays on the button after a download");
         JsonNode formulaRun = api.run(keyboard.at("/card/runId").asText());
         assertEquals("PARTIAL", formulaRun.get("status").asText());
         assertEquals(formulaRun.get("status").asText(), keyboard.at("/card/status").asText());
