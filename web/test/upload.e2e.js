@@ -1,40 +1,365 @@
-// Uploads files through the web app in headless Chromium and prints each run card as one JSON line.
-// Usage: node upload.e2e.js BASE_URL FILE... ; exits non-zero if the page fails or no run becomes final in time.
+// Drives the Sluice web app in headless Chromium (Debian's /usr/bin/chromium) against a running local stack and
+// prints what it saw as JSON lines ({"step": ...}) for WebAppBrowserTest to compare with the API.
+// Usage: node upload.e2e.js BASE_URL SAMPLE_DIR FORMULA_CSV OUT_DIR
+//   OUT_DIR/screenshots/*.png (desktop 1280×800, phone 390×844) and OUT_DIR/downloads/*.csv are written.
+// Every wait has a deadline; the script exits non-zero on the first expectation that fails.
 'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const FINAL = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'DUPLICATE', 'CANCELLED'];
+// Generous: the stack shares two cores with builds and other tests.
+const WAIT = { timeout: 150000 };
+const [baseUrl, sampleDir, formulaCsv, outDir] = process.argv.slice(2);
+const shots = path.join(outDir, 'screenshots');
+const downloads = path.join(outDir, 'downloads');
+fs.mkdirSync(shots, { recursive: true });
+fs.mkdirSync(downloads, { recursive: true });
+
+const emit = (step, data) => console.log(JSON.stringify({ step, ...data }));
+function expect(condition, message) {
+  if (!condition) throw new Error(`expectation failed: ${message}`);
+}
+
+/** Chromium logs a refused WebSocket as a console error; that is the fallback path, not a page problem. */
+const expectedNoise = (text) => /WebSocket connection to .* failed/.test(text) || /Failed to load resource.*404/.test(text);
+
+const pages = [];
+
+async function newPage(browser, viewport, problems) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  pages.push(page);
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expectedNoise(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  return page;
+}
+
+async function open(page) {
+  await page.goto(baseUrl);
+  await page.waitForSelector('body[data-ready="true"]', WAIT);
+  // The first connection attempt settles one way or the other within the open timeout (5 s).
+  await page.waitForFunction(() => document.getElementById('connection').dataset.state !== 'connecting', null, WAIT);
+}
+
+/** Records every value the run's progress bar shows, to check it only moves forward and reaches 100. */
+async function watchBars(page) {
+  await page.evaluate(() => {
+    window.barHistory = {};
+    new MutationObserver((mutations) => {
+      for (const m of mutations) {
+        const card = m.target.closest && m.target.closest('.run');
+        if (!card || !m.target.classList.contains('bar')) continue;
+        const key = card.dataset.runId || 'pending';
+        (window.barHistory[key] = window.barHistory[key] || []).push({
+          value: Number(m.target.getAttribute('aria-valuenow')), phase: m.target.dataset.phase,
+        });
+      }
+    }).observe(document.getElementById('runs'), { subtree: true, attributes: true, attributeFilter: ['aria-valuenow', 'data-phase'] });
+  });
+}
+
+/** The newest card for a file name (or the card of a run id) once its run is final and its bar shows 100. */
+async function awaitFinalCard(page, { fileName = null, runId = null }) {
+  const handle = await page.waitForFunction(([name, id, final]) => {
+    const c = [...document.querySelectorAll('.run')]
+      .find((r) => (id ? r.dataset.runId === id : r.querySelector('.run-link').textContent === name));
+    return c && final.includes(c.dataset.status) && c.querySelector('.bar').getAttribute('aria-valuenow') === '100'
+      ? c.dataset.runId : null;
+  }, [fileName, runId, FINAL], { ...WAIT, polling: 100 });
+  return page.locator(`.run[data-run-id="${await handle.jsonValue()}"]`);
+}
+
+async function readCard(card) {
+  return card.evaluate((c) => ({
+    runId: c.dataset.runId,
+    status: c.dataset.status,
+    badge: c.querySelector('.status').textContent,
+    percent: c.querySelector('.percent').textContent,
+    bar: Number(c.querySelector('.bar').getAttribute('aria-valuenow')),
+    counts: c.querySelector('.counts').textContent,
+    failure: c.querySelector('.run-failure').hidden ? null : c.querySelector('.run-failure').textContent,
+  }));
+}
+
+async function readDetail(page) {
+  await page.waitForSelector('#errors-section caption:not(:empty), #errors-section .empty:not([hidden])', WAIT);
+  await page.waitForSelector('#records-section caption:not(:empty), #records-section .empty:not([hidden])', WAIT);
+  return page.evaluate(() => {
+    const dl = (id) => Object.fromEntries([...document.querySelectorAll(`#${id} dt`)].map((dt) => [dt.textContent, dt.nextElementSibling.textContent]));
+    const rows = (id) => [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) => [...tr.cells].map((c) => c.textContent));
+    return {
+      title: document.getElementById('detail-title').textContent,
+      status: document.getElementById('detail-status').textContent,
+      counters: dl('detail-counters'),
+      file: dl('detail-file'),
+      timings: dl('detail-timings'),
+      mapping: Object.fromEntries([...document.querySelectorAll('#detail-mapping tbody tr')].map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent])),
+      errorsCaption: document.querySelector('#errors-section caption').textContent,
+      errorRows: rows('errors-section'),
+      recordsCaption: document.querySelector('#records-section caption').textContent,
+      recordRows: rows('records-section'),
+      recordsNextEnabled: !document.querySelector('#records-section .next').disabled,
+    };
+  });
+}
+
+async function download(page, buttonText, viaKeyboard) {
+  const button = page.getByRole('button', { name: buttonText });
+  const waiting = page.waitForEvent('download', WAIT);
+  if (viaKeyboard) {
+    await tabTo(page, { text: buttonText }, buttonText);
+    await page.keyboard.press('Enter');
+  } else {
+    await button.click();
+  }
+  const file = await waiting;
+  const target = path.join(downloads, file.suggestedFilename());
+  await file.saveAs(target);
+  return { name: file.suggestedFilename(), path: target };
+}
+
+/** Presses Tab until the focused element matches a selector or has a text, at most 60 times; returns the presses. */
+async function tabTo(page, { selector = null, text = null }, what) {
+  for (let presses = 1; presses <= 60; presses++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(([s, t]) => {
+      const el = document.activeElement;
+      return Boolean(el) && (s ? el.matches(s) : el.textContent === t);
+    }, [selector, text]);
+    if (hit) return presses;
+  }
+  throw new Error(`expectation failed: Tab never reached ${what}`);
+}
+
+/** A full-page screenshot from the top, so the sticky bar sits where a person sees it. */
+async function fullShot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(shots, name), fullPage: true });
+}
+
+/** The promise's value, or a failure naming what did not happen within the deadline. */
+function withDeadline(promise, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`expectation failed: ${what} within ${WAIT.timeout} ms`)), WAIT.timeout);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+async function focusVisible(page) {
+  return page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  });
+}
 
 (async () => {
-  const [baseUrl, ...files] = process.argv.slice(2);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run'],
   });
+  const problems = [];
   try {
-    const page = await browser.newPage();
-    const problems = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
-    await page.goto(baseUrl);
-    const before = await page.locator('.run').count();
-    await page.setInputFiles('#files', files);
-    await page.click('button[type=submit]');
-    // The new cards are the first ones: the page prepends each upload.
-    await page.waitForFunction(([count, final]) => {
-      const cards = [...document.querySelectorAll('.run')].slice(0, count);
-      return cards.length === count && cards.every((card) => final.includes(card.querySelector('.status').textContent));
-    }, [files.length, FINAL], { timeout: 60000, polling: 200 });
-    const cards = await page.evaluate((count) => [...document.querySelectorAll('.run')].slice(0, count).map((card) => ({
-      file: card.querySelector('.file').textContent,
-      status: card.querySelector('.status').textContent,
-      counts: card.querySelector('.counts').textContent,
-      failure: card.querySelector('.failure').hidden ? null : card.querySelector('.failure').textContent,
-      errorRows: [...card.querySelectorAll('tbody tr')].map((row) => [...row.cells].map((cell) => cell.textContent)),
-    })), files.length);
-    for (const card of cards) console.log(JSON.stringify(card));
-    console.log(JSON.stringify({ previousCards: before, problems }));
+    // ---------------------------------------------------------------- desktop: preview, mapping, import by mouse
+    const page = await newPage(browser, { width: 1280, height: 800 }, problems);
+    const uploads = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/uploads')) uploads.push(r.postDataJSON()); });
+    await open(page);
+    const connection = await page.evaluate(() => ({
+      state: document.getElementById('connection').dataset.state,
+      live: document.body.dataset.live,
+      banner: document.getElementById('live-banner').hidden ? null : document.getElementById('live-banner').textContent,
+    }));
+    emit('connection', connection);
+    await page.screenshot({ path: path.join(shots, 'desktop-empty.png') });
+    await watchBars(page);
+
+    const messy = path.join(sampleDir, 'messy.csv');
+    // Two files at once: the one with errors, and a Windows-1252 one with semicolons and European numbers.
+    await page.setInputFiles('#file-input', [messy, path.join(sampleDir, 'eu_semicolon_cp1252.csv')]);
+    const preview = page.locator('.preview', { hasText: 'messy.csv' });
+    await preview.waitFor(WAIT);
+    const euPreview = page.locator('.preview', { hasText: 'eu_semicolon_cp1252.csv' });
+    await euPreview.waitFor(WAIT);
+    const euFacts = await euPreview.evaluate((p) => ({
+      facts: [...p.querySelectorAll('.chip')].map((c) => c.textContent.trim()),
+      secondRow: [...p.querySelectorAll('tbody tr')[1].cells].map((c) => c.textContent),
+      importButton: document.getElementById('import-button').textContent,
+    }));
+    const seen = await preview.evaluate((p) => ({
+      facts: [...p.querySelectorAll('.chip')].map((c) => c.textContent.trim()),
+      caption: p.querySelector('caption').textContent,
+      header: [...p.querySelectorAll('thead th')].slice(1).map((th) => th.querySelector('.col-name').textContent),
+      firstRow: [...p.querySelectorAll('tbody tr')[0].cells].map((c) => c.textContent),
+      lines: [...p.querySelectorAll('tbody tr')].map((tr) => tr.cells[0].textContent),
+      mismatchLines: [...p.querySelectorAll('tbody tr.mismatch')].map((tr) => tr.cells[0].textContent),
+      mapping: Object.fromEntries([...p.querySelectorAll('select')].map((s) => [s.name, s.value])),
+      missingShown: !p.querySelector('.missing').hidden,
+    }));
+    emit('preview', { ...seen, second: euFacts });
+    await fullShot(page, 'desktop-preview.png');
+
+    await page.click('#import-button');
+    const card = await awaitFinalCard(page, { fileName: 'messy.csv' });
+    const messyCard = await readCard(card);
+    const euCard = await readCard(await awaitFinalCard(page, { fileName: 'eu_semicolon_cp1252.csv' }));
+    const bars = await page.evaluate((id) => window.barHistory[id] || [], messyCard.runId);
+    emit('imported', { card: messyCard, bars, request: uploads.find((u) => u.fileName === 'messy.csv'), second: euCard });
+    await fullShot(page, 'desktop-runs.png');
+
+    await card.locator('.run-link').click();
+    await page.waitForURL(`**/#/runs/${messyCard.runId}`, WAIT);
+    const detail = await readDetail(page);
+    emit('detail', detail);
+    await fullShot(page, 'desktop-detail.png');
+    const errorsCsv = await download(page, 'Download row errors (CSV)', false);
+    const recordsCsv = await download(page, 'Download stored records (CSV)', false);
+    emit('downloads', { errors: errorsCsv, records: recordsCsv });
+
+    // ------------------------------------------------------------ a required field missing blocks the import
+    await page.goto(`${baseUrl}#/`);
+    await page.waitForSelector('body[data-ready="true"]', WAIT);
+    const before = uploads.length;
+    await page.setInputFiles('#file-input', path.join(sampleDir, 'missing_channel.csv'));
+    const blocked = page.locator('.preview', { hasText: 'missing_channel.csv' });
+    await blocked.locator('.missing').waitFor({ state: 'visible', ...WAIT });
+    await page.click('#import-button');
+    await page.locator('#form-error').waitFor({ state: 'visible', ...WAIT });
+    const blockedState = await page.evaluate(() => ({
+      message: document.querySelector('.preview .missing').textContent,
+      formError: document.getElementById('form-error').textContent,
+      channelInvalid: document.querySelector('.preview select[name="channel"]').getAttribute('aria-invalid'),
+      focused: document.activeElement.name,
+      channelValue: document.querySelector('.preview select[name="channel"]').value,
+      runLinks: [...document.querySelectorAll('.run-link')].map((a) => a.textContent),
+    }));
+    await fullShot(page, 'desktop-missing-field.png');
+    emit('blocked', { ...blockedState, uploadsSent: uploads.length - before });
+    await page.click('#clear-files');
+
+    // -------------------------------------------------- the run list follows runs created elsewhere, live
+    const clean = fs.readFileSync(path.join(sampleDir, 'google_ads_clean.csv'));
+    const created = await page.request.post(`${baseUrl}api/uploads`, {
+      data: { fileName: 'elsewhere.csv', contentLength: clean.length },
+    });
+    expect(created.ok(), `POST /api/uploads answered ${created.status()}`);
+    const upload = await created.json();
+    const put = await page.request.put(upload.uploadUrl, { headers: upload.headers, data: clean });
+    expect(put.ok(), `PUT to the presigned URL answered ${put.status()}`);
+    const elsewhere = await readCard(await awaitFinalCard(page, { runId: upload.runId }));
+    emit('elsewhere', { runId: upload.runId, card: elsewhere });
+
+    // ------------------------------------------------------------------------------- keyboard only
+    const kb = await newPage(browser, { width: 1280, height: 800 }, problems);
+    await open(kb);
+    // Waiting for the chooser first turns on Playwright's interception before the key press opens it.
+    const chooser = kb.waitForEvent('filechooser', WAIT);
+    const toDropZone = await tabTo(kb, { selector: '#drop-zone' }, 'the drop zone');
+    const dropZoneFocusVisible = await focusVisible(kb);
+    await kb.keyboard.press('Enter');
+    await (await chooser).setFiles(formulaCsv);
+    await kb.locator('.preview').waitFor(WAIT);
+    const toImport = await tabTo(kb, { selector: '#import-button' }, 'the Import button');
+    const importFocusVisible = await focusVisible(kb);
+    await kb.keyboard.press('Enter');
+    const formulaName = path.basename(formulaCsv);
+    const formulaCard = await readCard(await awaitFinalCard(kb, { fileName: formulaName }));
+    // focus moved to the new run's link: Enter opens it
+    const focusedAfterImport = await kb.evaluate(() => document.activeElement.className);
+    await kb.keyboard.press('Enter');
+    await kb.waitForURL(`**/#/runs/${formulaCard.runId}`, WAIT);
+    const formulaDetail = await readDetail(kb);
+    const formulaErrors = await download(kb, 'Download row errors (CSV)', true);
+    const formulaRecords = await download(kb, 'Download stored records (CSV)', true);
+    const focusAfterDownload = await kb.evaluate(() => document.activeElement.textContent);
+    await fullShot(kb, 'desktop-keyboard-detail.png');
+    emit('keyboard', {
+      toDropZone, dropZoneFocusVisible, toImport, importFocusVisible, focusedAfterImport, card: formulaCard,
+      detail: formulaDetail, errors: formulaErrors, records: formulaRecords, focusAfterDownload,
+    });
+
+    // --------------------------------------------------------------------------------------- phone
+    const phone = await newPage(browser, { width: 390, height: 844 }, problems);
+    await open(phone);
+    await fullShot(phone, 'phone-runs.png');
+    await phone.setInputFiles('#file-input', messy);
+    await phone.locator('.preview').waitFor(WAIT);
+    await fullShot(phone, 'phone-preview.png');
+    const phoneOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await phone.goto(`${baseUrl}#/runs/${messyCard.runId}`);
+    await phone.waitForSelector('body[data-ready="true"]', WAIT);
+    await readDetail(phone);
+    await fullShot(phone, 'phone-detail.png');
+    const phoneDetailOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    emit('phone', { horizontalOverflow: phoneOverflow, detailHorizontalOverflow: phoneDetailOverflow });
+
+    // ------------------------------------------- the WebSocket path, against a scripted server (Playwright's mock)
+    // A run that stays CREATED (never uploaded) is one the page watches; the scripted server reports on it.
+    const waiting = await page.request.post(`${baseUrl}api/uploads`, { data: { fileName: 'socket.csv', contentLength: 1000 } });
+    expect(waiting.ok(), `POST /api/uploads answered ${waiting.status()}`);
+    const socketRunId = (await waiting.json()).runId;
+    const connections = [];
+    const arrivals = [];
+    const connectionNumber = (n) => withDeadline(new Promise((resolve) => {
+      if (connections[n]) resolve(connections[n]); else arrivals[n] = resolve;
+    }), `WebSocket connection ${n + 1}`);
+    const live = await newPage(browser, { width: 1280, height: 800 }, problems);
+    await live.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+      let subscribed;
+      const connection = { ws, received: [], subscribed: new Promise((resolve) => { subscribed = resolve; }) };
+      ws.onMessage((text) => {
+        const m = JSON.parse(text);
+        connection.received.push(m);
+        if (m.action === 'subscribe' && m.runId === socketRunId) subscribed(connection.received);
+      });
+      connections.push(connection);
+      if (arrivals[connections.length - 1]) arrivals[connections.length - 1](connection);
+    });
+    await open(live);
+    const subscribed = async (n) => withDeadline((await connectionNumber(n)).subscribed, `connection ${n + 1} subscribing to the run`);
+    const firstSubscriptions = await subscribed(0);
+    const message = (type, fields) => JSON.stringify({ type, runId: socketRunId, records: 0, stored: 0, errors: 0,
+      bytesTotal: 1000, chunksDone: 0, chunksTotal: 3, updatedAt: new Date().toISOString(), ...fields });
+    const socketCard = `.run[data-run-id="${socketRunId}"]`;
+    const barIs = (value) => live.waitForFunction(([sel, v]) => document.querySelector(`${sel} .bar`)?.getAttribute('aria-valuenow') === v,
+      [socketCard, String(value)], WAIT);
+    connections[0].ws.send(message('run.snapshot', { status: 'LOADING', records: 40, stored: 38, errors: 2, bytesDone: 400, ratePerSec: 1234, etaSec: 7 }));
+    await barIs(40);
+    const liveCounts = await live.textContent(`${socketCard} .counts`);
+    const liveBanner = await live.evaluate(() => document.getElementById('live-banner').hidden);
+    connections[0].ws.send(message('run.progress', { status: 'LOADING', records: 30, stored: 30, errors: 0, bytesDone: 300 }));
+    connections[0].ws.send(message('run.progress', { status: 'LOADING', records: 60, stored: 57, errors: 3, bytesDone: 600 }));
+    await barIs(60);
+    const afterCrossing = await live.textContent(`${socketCard} .counts`);
+    await connections[0].ws.close();
+    await live.locator('#live-banner').waitFor({ state: 'visible', ...WAIT });
+    const outageBanner = await live.textContent('#live-banner');
+    const secondSubscriptions = await subscribed(1);
+    await live.locator('#live-banner').waitFor({ state: 'hidden', ...WAIT });
+    connections[1].ws.send(message('run.finished', { status: 'SUCCEEDED', records: 100, stored: 100, errors: 0, bytesDone: 1000, chunksDone: 3 }));
+    await live.waitForFunction((sel) => document.querySelector(sel)?.dataset.status === 'SUCCEEDED', socketCard, WAIT);
+    await barIs(100);
+    emit('live', {
+      runId: socketRunId, firstSubscriptions, secondSubscriptions, liveCounts, bannerHiddenWhileLive: liveBanner,
+      afterCrossing, outageBanner, finishedCounts: await live.textContent(`${socketCard} .counts`),
+      connection: await live.evaluate(() => document.getElementById('connection').dataset.state),
+    });
+
+    emit('summary', { problems });
+  } catch (error) {
+    // What the pages showed when it failed, for the test report.
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: path.join(shots, `failure-${i}.png`), fullPage: true }).catch(() => {});
+      const runs = await page.evaluate(() => [...document.querySelectorAll('.run')].map((r) => `${r.dataset.runId} ${r.dataset.status} ${r.querySelector('.bar').getAttribute('aria-valuenow')} ${r.querySelector('.counts').textContent}`)).catch(() => []);
+      console.error(`page ${i} at ${page.url()}:\n  ${runs.join('\n  ')}`);
+    }
+    console.error(`problems: ${problems.join('\n')}`);
+    throw error;
   } finally {
     await browser.close();
   }

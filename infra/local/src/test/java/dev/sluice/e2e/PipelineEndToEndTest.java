@@ -32,7 +32,6 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -178,42 +177,6 @@ class PipelineEndToEndTest {
         } else {
             assertEquals(expected.asText(), actual.asText(), where);
         }
-    }
-
-    /** The web app in real headless Chromium: pick two files, import, read the cards. */
-    @Test
-    void theWebAppImportsFilesAndShowsTheirOutcome() throws Exception {
-        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-        Path script = REPO.resolve("web/test/upload.e2e.js");
-        Assumptions.assumeTrue(Files.isExecutable(chromium), "needs Chromium (apt-get install chromium)");
-        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("web/test/node_modules/playwright-core")),
-                "needs `npm ci` in web/test");
-        Process node = new ProcessBuilder("node", script.toString(), sluice.baseUrl().toString(),
-                REPO.resolve("samplecsv/messy.csv").toString(), REPO.resolve("samplecsv/missing_channel.csv").toString())
-                .redirectErrorStream(true).start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the browser run finishes");
-        assertEquals(0, node.exitValue(), output);
-        Map<String, JsonNode> cards = new HashMap<>();
-        JsonNode summary = null;
-        for (String line : output.strip().split("\n")) {
-            JsonNode node2 = api.json.readTree(line);
-            if (node2.has("file")) {
-                cards.put(node2.get("file").asText(), node2);
-            } else {
-                summary = node2;
-            }
-        }
-        JsonNode messy = cards.get("messy.csv");
-        assertEquals("PARTIAL", messy.get("status").asText(), output);
-        assertTrue(messy.get("counts").asText().contains("14 stored") && messy.get("counts").asText().contains("11 rejected"),
-                messy::toString);
-        assertTrue(messy.get("errorRows").size() >= 11, "every rejected record is listed: " + messy);
-        assertEquals("4", messy.get("errorRows").get(0).get(0).asText(), "first error row names record 4");
-        JsonNode missing = cards.get("missing_channel.csv");
-        assertEquals("FAILED", missing.get("status").asText(), output);
-        assertTrue(missing.get("failure").asText().contains("channel"), missing::toString);
-        assertTrue(summary != null && summary.get("problems").isEmpty(), "no script errors on the page: " + summary);
     }
 
     @Test

@@ -90,6 +90,10 @@ public final class HttpGateway implements AutoCloseable {
             ctx.contentType("application/json").result("{\"status\":\"ok\"}");
             return;
         }
+        if ((method.equals("GET") || method.equals("HEAD")) && rawPath.equals("/config.json")) {
+            ctx.contentType("application/json").header("Cache-Control", "no-cache").result(webConfig(ctx.header("Host")));
+            return;
+        }
         if (method.equals("GET") || method.equals("HEAD")) {
             Optional<StaticFiles.StaticFile> file = staticFiles.find(rawPath);
             if (file.isPresent()) {
@@ -100,6 +104,17 @@ public final class HttpGateway implements AutoCloseable {
         ctx.status(404).contentType("application/json")
                 .result("{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"no route for " + method + " "
                         + rawPath.replace("\"", "%22").replace("\\", "%5C") + "\"}}");
+    }
+
+    /**
+     * The web app reads its endpoints from {@code config.json}; on AWS the deployment writes it next to the app in the
+     * site bucket, here the gateway answers it: the API and the WebSocket on this host and port, as the browser
+     * addressed them.
+     */
+    String webConfig(String hostHeader) {
+        String host = hostHeader != null && hostHeader.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:]+\\](:\\d{1,5})?")
+                ? hostHeader : "127.0.0.1:" + port();
+        return "{\"apiBase\":\"/api\",\"wsUrl\":\"ws://" + host + "/ws\"}";
     }
 
     /** HTTP API answers CORS preflights itself (template CorsConfiguration) without invoking the function. */

@@ -1,0 +1,324 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.domain.csv.FileProfiler;
+import dev.sluice.local.LocalOptions;
+import dev.sluice.local.LocalSluice;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web app in real headless Chromium against the running local stack ({@code web/test/upload.e2e.js} drives
+ * it and prints what it saw): preview and suggested mapping of a sample file with errors, import, the bar at
+ * 100 %, counts and row errors equal to the API's, the CSV downloads (formula cells neutralised), a missing
+ * required column blocking the import, a run created elsewhere appearing live, a keyboard-only import, and
+ * screenshots at desktop and phone width in {@code infra/local/target/screenshots}.
+ *
+ * <p>Without a WebSocket endpoint the page must say that live updates are paused and poll; with one it must be
+ * live. Either way every run reaches 100 % with the API's counts.
+ */
+class WebAppBrowserTest {
+    private static final Path REPO = repoRoot();
+    private static final Path OUT = REPO.resolve("infra/local/target");
+    private static Path dataDir;
+    private static LocalSluice sluice;
+    private static ApiClient api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(chromium()), "needs Chromium (apt-get install chromium)");
+        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("web/test/node_modules/playwright-core")),
+                "needs `npm ci` in web/test");
+        dataDir = Files.createTempDirectory("sluice-web");
+        // 1 KiB chunks: messy.csv (1.3 KB) is loaded in two chunks, so the bar has a state between 0 and 100.
+        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).parameter("ChunkBytes", "1024").build());
+        api = new ApiClient(sluice.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (sluice != null) {
+            sluice.close();
+        }
+        if (dataDir != null) {
+            try (Stream<Path> paths = Files.walk(dataDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void aPersonImportsFilesAndReadsTheirOutcomeInTheBrowser() throws Exception {
+        Path formula = dataDir.resolve("formula.csv");
+        // A stored campaign and an unmapped column that a spreadsheet would run as formulas, and a rejected date.
+        Files.writeString(formula, """
+                Date,Campaign,Channel,Spend,Notes
+                2024-05-01,"=HYPERLINK(""http://evil.example"",""click"")",google,10.00,@SUM(A1)
+                =1+2,Brand,google,5.00,ok
+                2024-05-02,-Brand,meta,3.00,+cmd
+                """);
+        Map<String, JsonNode> steps = runScript(formula);
+
+        JsonNode connection = steps.get("connection");
+        if (connection.get("state").asText().equals("live")) {
+            assertTrue(connection.get("banner").isNull(), connection::toString);
+        } else {
+            assertEquals("reconnecting", connection.get("state").asText(), connection::toString);
+            assertEquals("polling", connection.get("live").asText());
+            assertTrue(connection.get("banner").asText().startsWith("Live updates are paused — reconnecting…"),
+                    connection::toString);
+        }
+
+        Path messy = REPO.resolve("samplecsv/messy.csv");
+        JsonNode expected = api.json.readTree(REPO.resolve("samplecsv/messy.expected.json").toFile());
+        checkPreview(steps.get("preview"), messy);
+
+        JsonNode second = steps.get("preview").get("second");
+        assertEquals("Import 2 files", second.get("importButton").asText());
+        assertTrue(second.get("facts").toString().contains("Encoding windows-1252")
+                && second.get("facts").toString().contains("Delimiter Semicolon")
+                && second.get("facts").toString().contains("1.234,56 (European)"), second::toString);
+        assertEquals("Été à Paris", second.get("secondRow").get(2).asText(), "Windows-1252 decoded in the browser");
+
+        JsonNode imported = steps.get("imported");
+        JsonNode euRun = api.run(imported.at("/second/runId").asText());
+        assertEquals("SUCCEEDED", euRun.get("status").asText());
+        assertEquals(euRun.get("status").asText(), imported.at("/second/status").asText());
+        String runId = imported.at("/card/runId").asText();
+        JsonNode run = api.run(runId);
+        assertEquals(expected.get("status").asText(), run.get("status").asText());
+        assertEquals(run.get("status").asText(), imported.at("/card/status").asText(), imported::toString);
+        assertEquals(100, imported.at("/card/bar").asInt());
+        String counts = imported.at("/card/counts").asText();
+        assertTrue(counts.contains(run.get("records").asInt() + " records") && counts.contains(run.get("stored").asInt() + " stored")
+                && counts.contains(run.get("errors").asInt() + " rejected"), () -> counts + " vs " + run);
+        checkBarHistory(imported.get("bars"));
+        Map<String, String> sentMapping = new HashMap<>();
+        imported.at("/request/mapping").properties().forEach(e -> sentMapping.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> shownMapping = new HashMap<>();
+        steps.get("preview").get("mapping").properties().forEach(e -> {
+            if (!e.getValue().asText().isEmpty()) {
+                shownMapping.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        assertEquals(shownMapping, sentMapping, "POST /api/uploads carries the mapping shown in the dropdowns");
+        assertEquals(sentMapping, toMap(run.at("/file/mapping")), "the server used it");
+
+        List<JsonNode> apiErrors = api.all("runs/" + runId + "/errors");
+        List<JsonNode> apiRecords = api.all("runs/" + runId + "/records");
+        JsonNode detail = steps.get("detail");
+        assertEquals(String.valueOf(run.get("records").asInt()), detail.at("/counters/Records").asText());
+        assertEquals(String.valueOf(run.get("stored").asInt()), detail.at("/counters/Stored").asText());
+        assertEquals(String.valueOf(run.get("errors").asInt()), detail.at("/counters/Rejected").asText());
+        assertEquals(run.at("/file/encoding").asText(), detail.at("/file/Encoding").asText());
+        List<Integer> tableRecords = new ArrayList<>();
+        detail.get("errorRows").forEach(row -> tableRecords.add(row.get(0).asInt()));
+        assertEquals(apiErrors.stream().map(e -> e.get("record").asInt()).toList(), tableRecords,
+                "the error table lists the API's row errors in order");
+        List<Integer> expectedRejected = new ArrayList<>();
+        expected.get("rejected").forEach(r -> r.get("codes").forEach(code -> expectedRejected.add(r.get("record").asInt())));
+        assertEquals(expectedRejected, tableRecords, "and they are the sample's rejected records");
+        assertEquals(apiRecords.size(), detail.get("recordRows").size(), "14 stored records fit on the first page");
+
+        List<CSVRecord> errorsCsv = readCsv(steps.get("downloads").at("/errors/path").asText());
+        assertEquals(List.of("record", "line", "column", "code", "message", "raw"), errorsCsv.get(0).toList());
+        assertEquals(apiErrors.size(), errorsCsv.size() - 1, "one CSV row per row error");
+        for (int i = 0; i < apiErrors.size(); i++) {
+            JsonNode error = apiErrors.get(i);
+            CSVRecord row = errorsCsv.get(i + 1);
+            assertEquals(List.of(error.get("record").asText(), error.get("line").asText(), error.path("column").asText(""),
+                    error.get("code").asText(), error.get("message").asText(), neutralised(error.path("raw").asText(""))),
+                    row.toList(), "errors CSV row " + (i + 1));
+        }
+        assertTrue(errorsCsv.stream().anyMatch(r -> r.get(0).equals("6") && r.get(5).equals("'-25.00")),
+                "record 6's value -25.00 is written as text, not a formula");
+        List<CSVRecord> recordsCsv = readCsv(steps.get("downloads").at("/records/path").asText());
+        assertEquals(apiRecords.stream().map(r -> r.get("record").asText()).toList(),
+                recordsCsv.stream().skip(1).map(r -> r.get(0)).toList(), "records CSV has every stored record");
+        assertEquals("Ad group", recordsCsv.get(0).get(9), "unmapped columns follow the canonical ones");
+
+        JsonNode blocked = steps.get("blocked");
+        assertEquals(0, blocked.get("uploadsSent").asInt(), "nothing is sent while a required field has no column");
+        assertTrue(blocked.get("message").asText().contains("Choose a column for channel"), blocked::toString);
+        assertTrue(blocked.get("formError").asText().contains("missing_channel.csv"), blocked::toString);
+        assertEquals("true", blocked.get("channelInvalid").asText());
+        assertEquals("channel", blocked.get("focused").asText(), "focus goes to the field to fix");
+        blocked.get("runLinks").forEach(link -> assertFalse(link.asText().equals("missing_channel.csv"), blocked::toString));
+
+        JsonNode elsewhere = steps.get("elsewhere");
+        assertEquals(api.run(elsewhere.get("runId").asText()).get("status").asText(), elsewhere.at("/card/status").asText());
+
+        JsonNode keyboard = steps.get("keyboard");
+        assertTrue(keyboard.get("dropZoneFocusVisible").asBoolean() && keyboard.get("importFocusVisible").asBoolean(),
+                () -> "focus is visible: " + keyboard);
+        assertTrue(keyboard.get("focusedAfterImport").asText().contains("run-link"), keyboard::toString);
+        assertEquals("Download stored records (CSV)", keyboard.get("focusAfterDownload").asText(),
+                "the keyboard focus stays on the button after a download");
+        JsonNode formulaRun = api.run(keyboard.at("/card/runId").asText());
+        assertEquals("PARTIAL", formulaRun.get("status").asText());
+        assertEquals(formulaRun.get("status").asText(), keyboard.at("/card/status").asText());
+        assertEquals(2, formulaRun.get("stored").asInt());
+        List<CSVRecord> formulaErrors = readCsv(keyboard.at("/errors/path").asText());
+        assertEquals(List.of("2", "3", "Date", "INVALID_DATE"), formulaErrors.get(1).toList().subList(0, 4));
+        assertEquals("'=1+2", formulaErrors.get(1).get(5), "the rejected value is neutralised");
+        List<CSVRecord> formulaRecords = readCsv(keyboard.at("/records/path").asText());
+        assertEquals("'=HYPERLINK(\"http://evil.example\",\"click\")", formulaRecords.get(1).get(3));
+        assertEquals("'@SUM(A1)", formulaRecords.get(1).get(9));
+        assertEquals("'-Brand", formulaRecords.get(2).get(3));
+        assertEquals("'+cmd", formulaRecords.get(2).get(9));
+        assertEquals("10", formulaRecords.get(1).get(5), "numbers stay numbers");
+
+        // The WebSocket client against a scripted server: subscribe, snapshot, crossing messages, outage, resubscribe.
+        JsonNode live = steps.get("live");
+        String socketRun = live.get("runId").asText();
+        String expectedSubscriptions = "[{\"action\":\"subscribe\",\"scope\":\"mine\"},{\"action\":\"subscribe\",\"runId\":\""
+                + socketRun + "\"}]";
+        assertEquals(expectedSubscriptions, live.get("firstSubscriptions").toString());
+        assertEquals(expectedSubscriptions, live.get("secondSubscriptions").toString(), "after a reconnect it subscribes again");
+        assertTrue(live.get("bannerHiddenWhileLive").asBoolean());
+        assertTrue(live.get("liveCounts").asText().contains("1,234 records/s") && live.get("liveCounts").asText().contains("7.0 s left"),
+                live::toString);
+        assertTrue(live.get("afterCrossing").asText().contains("57 stored"), "an older message does not take counts back: " + live);
+        assertTrue(live.get("outageBanner").asText().startsWith("Live updates are paused — reconnecting…"), live::toString);
+        assertTrue(live.get("finishedCounts").asText().startsWith("100 records · 100 stored"), live::toString);
+        assertEquals("live", live.get("connection").asText());
+
+        JsonNode phone = steps.get("phone");
+        assertEquals(0, phone.get("horizontalOverflow").asInt(), "nothing wider than a phone screen");
+        assertEquals(0, phone.get("detailHorizontalOverflow").asInt());
+        for (String shot : List.of("desktop-preview", "desktop-runs", "desktop-detail", "desktop-missing-field",
+                "phone-preview", "phone-runs", "phone-detail")) {
+            Path png = OUT.resolve("screenshots/" + shot + ".png");
+            assertTrue(Files.size(png) > 10_000, () -> png + " was written");
+        }
+        assertTrue(steps.get("summary").get("problems").isEmpty(), () -> "no script errors: " + steps.get("summary"));
+    }
+
+    @Test
+    void theGatewayServesTheAppItsEndpoints() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(sluice.baseUrl().resolve("/config.json")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        JsonNode config = api.json.readTree(response.body());
+        assertEquals("/api", config.get("apiBase").asText());
+        assertEquals("ws://127.0.0.1:" + sluice.baseUrl().getPort() + "/ws", config.get("wsUrl").asText());
+    }
+
+    private void checkPreview(JsonNode preview, Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        var profile = FileProfiler.profile(bytes, bytes.length, true, null);
+        List<String> header = new ArrayList<>();
+        preview.get("header").forEach(h -> header.add(h.asText()));
+        assertEquals(profile.dialect().header(), header, "the preview's header is the server's");
+        assertTrue(preview.get("facts").toString().contains("Encoding UTF-8") && preview.get("facts").toString().contains("Delimiter Comma"),
+                preview::toString);
+        Map<String, String> suggested = new HashMap<>();
+        profile.mapping().columns().forEach((field, column) -> suggested.put(field.fieldName(), column));
+        Map<String, String> shown = new HashMap<>();
+        preview.get("mapping").properties().forEach(e -> {
+            if (!e.getValue().asText().isEmpty()) {
+                shown.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        assertEquals(suggested, shown, "the dropdowns start at the server's suggestion");
+        assertEquals("", preview.at("/mapping/impressions").asText(), "no column for impressions");
+        assertEquals(List.of("2", "3", "5", "6"), List.of(preview.at("/lines/0").asText(), preview.at("/lines/1").asText(),
+                preview.at("/lines/2").asText(), preview.at("/lines/3").asText()), "blank line 4 is no record");
+        assertTrue(preview.get("mismatchLines").toString().contains("\"9\""), "line 9 has too few fields: " + preview);
+        assertFalse(preview.get("missingShown").asBoolean());
+    }
+
+    /** Upload bytes, then processing: each phase only moves forward, the upload reaches 100 and so does the end. */
+    private static void checkBarHistory(JsonNode bars) {
+        int upload = -1;
+        int processing = -1;
+        boolean uploadedAll = false;
+        for (JsonNode bar : bars) {
+            int value = bar.get("value").asInt();
+            if (bar.get("phase").asText().equals("uploading")) {
+                assertTrue(value >= upload && processing < 0, () -> "upload bar moved back or after processing: " + bars);
+                upload = value;
+                uploadedAll |= value == 100;
+            } else {
+                assertTrue(value >= processing, () -> "processing bar moved back: " + bars);
+                processing = value;
+            }
+        }
+        assertTrue(uploadedAll, () -> "the upload bar reached 100: " + bars);
+        assertEquals(100, processing, () -> "the processing bar reached 100: " + bars);
+    }
+
+    private Map<String, JsonNode> runScript(Path formula) throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", REPO.resolve("web/test/upload.e2e.js").toString(), sluice.baseUrl().toString(),
+                REPO.resolve("samplecsv").toString(), formula.toString(), OUT.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(node.waitFor(8, TimeUnit.MINUTES), "the browser run finishes");
+        assertEquals(0, node.exitValue(), output);
+        Map<String, JsonNode> steps = new LinkedHashMap<>();
+        for (String line : output.strip().split("\n")) {
+            if (line.startsWith("{\"step\"")) {
+                JsonNode step = api.json.readTree(line);
+                steps.put(step.get("step").asText(), step);
+            }
+        }
+        for (String step : List.of("connection", "preview", "imported", "detail", "downloads", "blocked", "elsewhere",
+                "keyboard", "phone", "live", "summary")) {
+            assertTrue(steps.containsKey(step), () -> "the script reported " + step + ": " + output);
+        }
+        return steps;
+    }
+
+    private static List<CSVRecord> readCsv(String path) throws IOException {
+        String text = Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("\uFEFF"), "a BOM tells spreadsheets the file is UTF-8");
+        return CSVFormat.RFC4180.parse(new StringReader(text.substring(1))).getRecords();
+    }
+
+    private static String neutralised(String value) {
+        return value.matches("(?s)^[=+\\-@\\t\\r].*") ? "'" + value : value;
+    }
+
+    private static Map<String, String> toMap(JsonNode node) {
+        Map<String, String> map = new HashMap<>();
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
+    }
+
+    private static Path chromium() {
+        return Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+    }
+
+    private static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,822 @@
+// Sluice web app: preview and map CSV files in the browser, upload them with a byte progress bar, watch the runs
+// live over the WebSocket (polling GET /api/runs/{id} while it is down), and read a run's errors and records.
+import { loadConfig, createApi, putFile } from './api.js';
+import { previewCsv, PREVIEW_BYTES, detectNumberStyle } from './csv-preview.js';
+import { FIELDS, suggestMapping, missingRequired, assignColumn, autoMappedDespiteChoice } from './mapping.js';
+import { errorsCsv, recordsCsv, fetchAll } from './export.js';
+import { LiveConnection } from './live.js';
+import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
+import {
+  formatCount, formatBytes, formatDuration, formatTime, formatDecimal, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
+} from './format.js';
+
+const POLL_MS = 1000;
+const LIST_POLL_MS = 5000;
+const SAFETY_POLL_MS = 15000;
+const TABLE_PAGE = 25;
+const EXPORT_PAGE = 1000;
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key in node && typeof value !== 'string') node[key] = value;
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+};
+const clone = (id) => document.getElementById(id).content.firstElementChild.cloneNode(true);
+
+const state = {
+  api: null,
+  live: null,
+  previews: [],
+  runs: new Map(), // key (runId, or a temporary key while uploading) → entry
+  detail: null, // {runId, errors: pager, records: pager}
+};
+let previewSeq = 0;
+
+// --------------------------------------------------------------------------------------------- announcements
+
+function announce(text) {
+  const announcer = $('#announcer');
+  announcer.textContent = '';
+  // A change of text is what screen readers announce; clear first so a repeated message is read again.
+  requestAnimationFrame(() => { announcer.textContent = text; });
+}
+
+// ------------------------------------------------------------------------------------------ picking files
+
+function setUpDropZone() {
+  const zone = $('#drop-zone');
+  const input = $('#file-input');
+  zone.addEventListener('click', () => input.click());
+  zone.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      input.click();
+    }
+  });
+  input.addEventListener('change', () => {
+    addFiles([...input.files]);
+    input.value = '';
+  });
+  for (const type of ['dragenter', 'dragover']) {
+    zone.addEventListener(type, (event) => {
+      event.preventDefault();
+      zone.classList.add('dragging');
+    });
+  }
+  for (const type of ['dragleave', 'drop']) zone.addEventListener(type, () => zone.classList.remove('dragging'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    addFiles([...event.dataTransfer.files]);
+  });
+  // A file dropped beside the zone must not make the browser navigate away to it.
+  window.addEventListener('dragover', (event) => event.preventDefault());
+  window.addEventListener('drop', (event) => event.preventDefault());
+}
+
+async function addFiles(files) {
+  if (!files.length) return;
+  $('#form-error').hidden = true;
+  const added = [];
+  for (const file of files) {
+    const bytes = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
+    const preview = previewCsv(bytes, { complete: file.size <= PREVIEW_BYTES });
+    const item = { id: `p${++previewSeq}`, file, preview, mapping: preview.header ? suggestMapping(preview.header) : {} };
+    item.node = renderPreview(item);
+    state.previews.push(item);
+    $('#previews').append(item.node);
+    added.push(item);
+  }
+  $('#import-actions').hidden = false;
+  updateImportButton();
+  const missing = added.filter((p) => p.preview.header && missingRequired(p.mapping).length).length;
+  announce(`${added.length} ${added.length === 1 ? 'file' : 'files'} ready to review` +
+    (missing ? `; ${missing} need a column chosen before import.` : '.'));
+  $('.file-name', added[0].node).focus();
+}
+
+function removePreview(item) {
+  const index = state.previews.indexOf(item);
+  state.previews.splice(index, 1);
+  item.node.remove();
+  if (!state.previews.length) {
+    $('#import-actions').hidden = true;
+    $('#drop-zone').focus();
+  } else {
+    $('.remove', state.previews[Math.min(index, state.previews.length - 1)].node).focus();
+  }
+  updateImportButton();
+}
+
+function renderPreview(item) {
+  const node = clone('preview-template');
+  const { file, preview } = item;
+  const name = $('.file-name', node);
+  name.textContent = file.name;
+  name.tabIndex = -1;
+  $('.remove', node).setAttribute('aria-label', `Remove ${file.name}`);
+  $('.remove', node).addEventListener('click', () => removePreview(item));
+  node.dataset.previewId = item.id;
+  if (preview.problem) {
+    const problem = $('.problem', node);
+    problem.textContent = preview.problem;
+    problem.hidden = false;
+    for (const part of ['.facts', '.table-scroll', '.mapping']) $(part, node).remove();
+    return node;
+  }
+  const facts = $('.facts', node);
+  const chip = (label, value) => el('li', { class: 'chip' }, el('span', { class: 'chip-label', text: label }), ` ${value}`);
+  facts.append(
+    chip('Size', formatBytes(file.size)),
+    chip('Encoding', preview.encoding + (preview.bom ? ' with BOM' : '')),
+    chip('Delimiter', delimiterLabel(preview.delimiter)),
+    chip('Header', `line ${preview.headerLine}, ${preview.header.length} columns`),
+  );
+  const numberChip = chip('Numbers', '');
+  numberChip.classList.add('number-style');
+  facts.append(numberChip);
+  const scroller = $('.table-scroll', node);
+  scroller.setAttribute('role', 'region');
+  scroller.setAttribute('aria-label', `Preview of ${file.name}`);
+  $('caption', node).textContent = `First ${preview.rows.length} ${preview.rows.length === 1 ? 'row' : 'rows'} of ${file.name}, as Sluice will read them`;
+  renderPreviewTable(item, node);
+  renderMapping(item, node);
+  return node;
+}
+
+function renderPreviewTable(item, node) {
+  const { preview } = item;
+  const fieldOf = Object.fromEntries(Object.entries(item.mapping).map(([field, header]) => [header, field]));
+  $('thead tr', node).replaceChildren(
+    el('th', { scope: 'col', class: 'line-col', text: 'Line' }),
+    ...preview.header.map((h) => el('th', { scope: 'col' }, el('span', { class: 'col-name', text: h }),
+      fieldOf[h] ? el('span', { class: 'col-field', text: `→ ${fieldOf[h]}` }) : el('span', { class: 'col-field unmapped', text: 'kept as extra' }))),
+  );
+  $('tbody', node).replaceChildren(...preview.rows.map((row) => {
+    const tr = el('tr', { class: row.fieldCountMismatch ? 'mismatch' : null },
+      el('th', { scope: 'row', class: 'line-col', text: String(row.line) }),
+      ...preview.header.map((h, i) => {
+        const value = row.fields[i] ?? '';
+        const required = ['date', 'campaign', 'channel'].includes(fieldOf[h]);
+        return el('td', { text: value, class: required && !value.trim() ? 'blank-required' : null,
+          title: required && !value.trim() ? `Empty ${fieldOf[h]}: this row will be rejected (REQUIRED)` : null });
+      }));
+    if (row.fieldCountMismatch) {
+      tr.title = `${row.fields.length} fields where the header has ${preview.header.length}: this row will be rejected (FIELD_COUNT)`;
+    }
+    return tr;
+  }));
+  const numbers = $('.number-style', node);
+  numbers.lastChild.textContent = ` ${numberStyleLabel(detectNumberStyle(preview.sampleRows, preview.header, item.mapping, preview.delimiter))}`;
+}
+
+function renderMapping(item, node) {
+  const grid = $('.mapping-grid', node);
+  grid.replaceChildren(...FIELDS.map((field) => {
+    const id = `${item.id}-${field.name}`;
+    const select = el('select', { id, name: field.name, 'aria-describedby': `${item.id}-missing` },
+      el('option', { value: '', text: field.required ? '— choose —' : '— not imported —' }),
+      ...item.preview.header.map((h) => el('option', { value: h, text: h })));
+    select.value = item.mapping[field.name] || '';
+    select.addEventListener('change', () => {
+      const { mapping, displaced } = assignColumn(item.mapping, field.name, select.value);
+      item.mapping = mapping;
+      renderMapping(item, node);
+      renderPreviewTable(item, node);
+      $(`#${CSS.escape(id)}`, node).focus();
+      if (displaced.length) announce(`${select.value} now feeds ${field.name}; ${displaced.join(', ')} no longer has a column.`);
+    });
+    return el('div', { class: `map-field${field.required ? ' required' : ''}` },
+      el('label', { for: id }, field.label, field.required ? el('span', { class: 'req', text: ' required' }) : null),
+      select);
+  }));
+  $('.missing', node).id = `${item.id}-missing`;
+  updateMissing(item, node);
+}
+
+function updateMissing(item, node) {
+  const missing = missingRequired(item.mapping);
+  const message = $('.missing', node);
+  for (const field of FIELDS) {
+    const select = $(`select[name="${field.name}"]`, node);
+    if (missing.includes(field.name)) select.setAttribute('aria-invalid', 'true');
+    else select.removeAttribute('aria-invalid');
+  }
+  message.hidden = missing.length === 0;
+  message.textContent = missing.length
+    ? `Choose a column for ${listWords(missing)}: Sluice needs date, campaign and channel in every file, so this file cannot be imported yet.`
+    : '';
+  node.classList.toggle('blocked', missing.length > 0);
+  const note = $('.mapping-note', node);
+  const sticky = autoMappedDespiteChoice(item.preview.header, item.mapping);
+  note.hidden = sticky.length === 0;
+  note.textContent = sticky.length
+    ? `Sluice recognises ${listWords(sticky.map((f) => `“${suggestMapping(item.preview.header)[f]}” as ${f}`))} from the header and will still import ${sticky.length === 1 ? 'it' : 'them'}.`
+    : '';
+  updateImportButton();
+}
+
+const listWords = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+function updateImportButton() {
+  const count = state.previews.length;
+  $('#import-button').textContent = count > 1 ? `Import ${count} files` : 'Import';
+}
+
+// ----------------------------------------------------------------------------------------------- importing
+
+async function submitImport(event) {
+  event.preventDefault();
+  const formError = $('#form-error');
+  formError.hidden = true;
+  const dataset = $('#dataset');
+  const problems = [];
+  let focus = null;
+  if (dataset.value.trim() && !dataset.checkValidity()) {
+    problems.push('The dataset name may use letters, digits, dot, dash and underscore, and starts with a letter or digit.');
+    focus = focus || dataset;
+  }
+  for (const item of state.previews) {
+    if (item.preview.problem) {
+      problems.push(`${item.file.name} is not a CSV file Sluice can read; remove it.`);
+      focus = focus || $('.remove', item.node);
+      continue;
+    }
+    const missing = missingRequired(item.mapping);
+    if (missing.length) {
+      problems.push(`${item.file.name} cannot be imported yet: choose a column for ${listWords(missing)}.`);
+      focus = focus || $(`select[name="${missing[0]}"]`, item.node);
+    }
+  }
+  if (!state.previews.length) problems.push('Choose at least one CSV file first.');
+  if (problems.length) {
+    formError.replaceChildren(...problems.map((p, i) => (i ? [el('br'), p] : [p])).flat());
+    formError.hidden = false;
+    (focus || $('#drop-zone')).focus();
+    return;
+  }
+  const datasetId = dataset.value.trim() || undefined;
+  const items = state.previews.splice(0);
+  $('#previews').replaceChildren();
+  $('#import-actions').hidden = true;
+  items.forEach((item) => startImport(item, datasetId));
+  // The form's controls are gone; focus waits on the list until the first run's link can take it.
+  $('#runs-heading').focus();
+  announce(`Uploading ${items.length === 1 ? items[0].file.name : `${items.length} files`}.`);
+}
+
+function startImport(item, datasetId) {
+  const key = `upload-${item.id}`;
+  const entry = addRunEntry(key, {
+    runId: null, fileName: item.file.name, status: 'PREPARING', records: 0, stored: 0, errors: 0,
+    contentLength: item.file.size, createdAt: new Date().toISOString(),
+  }, { prepend: true });
+  entry.upload = { loaded: 0, total: item.file.size };
+  renderRun(entry);
+  (async () => {
+    try {
+      const created = await state.api.createUpload({
+        fileName: item.file.name, contentLength: item.file.size, contentType: item.file.type || 'text/csv', datasetId,
+        mapping: item.mapping,
+      });
+      rekey(entry, created.runId);
+      state.live.watchRun(created.runId);
+      entry.run = mergeRun(entry.run, { runId: created.runId, status: 'UPLOADING' });
+      renderRun(entry);
+      if (document.activeElement === $('#runs-heading') || document.activeElement === document.body) {
+        $('.run-link', entry.node).focus();
+      }
+      await putFile(created, item.file, (loaded, total) => {
+        entry.upload = { loaded, total };
+        renderRun(entry);
+      });
+      entry.upload = null;
+      announce(`${item.file.name} uploaded; processing.`);
+      if (entry.run.status === 'UPLOADING') entry.run = { ...entry.run, status: 'CREATED' };
+      renderRun(entry);
+      await refreshRun(created.runId);
+    } catch (error) {
+      entry.upload = null;
+      entry.run = { ...entry.run, status: 'UPLOAD_FAILED', final: true, failure: { code: error.code, message: error.message } };
+      renderRun(entry);
+      announce(`${item.file.name}: ${error.message}`);
+    }
+  })();
+  return entry;
+}
+
+// -------------------------------------------------------------------------------------------------- runs list
+
+function addRunEntry(key, run, { prepend = false } = {}) {
+  const node = clone('run-template');
+  const entry = { key, run, node, estimator: new RateEstimator(), upload: null };
+  state.runs.set(key, entry);
+  const list = $('#runs');
+  if (prepend) list.prepend(node);
+  else list.append(node);
+  $('#runs-empty').hidden = true;
+  updateRunsCount();
+  return entry;
+}
+
+function rekey(entry, runId) {
+  state.runs.delete(entry.key);
+  entry.key = runId;
+  state.runs.set(runId, entry);
+}
+
+function updateRunsCount() {
+  const n = state.runs.size;
+  $('#runs-count').textContent = n ? `${n} ${n === 1 ? 'run' : 'runs'}` : '';
+  $('#runs-empty').hidden = n > 0;
+}
+
+function summaryText(run, entry) {
+  if (entry && entry.upload) {
+    const { loaded, total } = entry.upload;
+    return `${formatBytes(loaded)} of ${formatBytes(total)} sent`;
+  }
+  if (run.status === 'UPLOAD_FAILED') return 'Nothing was sent.';
+  if (run.status === 'PREPARING') return 'Creating the upload…';
+  if (run.status === 'UPLOADING') return 'Starting the upload…';
+  const parts = [];
+  const done = recordsDone(run);
+  if (isFinal(run)) {
+    parts.push(`${formatCount(run.records)} ${run.records === 1 ? 'record' : 'records'}`);
+  } else if (run.recordsTotalKnown || run.bytesTotal) {
+    parts.push(`${formatCount(done)} of ${formatCount(run.records)}${run.recordsTotalKnown ? '' : '+'} records`);
+    const { ratePerSec, etaSec } = entry ? entry.estimator.estimate(run) : {};
+    if (ratePerSec > 0) parts.push(`${formatCount(Math.round(ratePerSec))} records/s`);
+    if (etaSec !== null && etaSec !== undefined && ratePerSec > 0) parts.push(`about ${formatDuration(etaSec)} left`);
+  } else if (run.status === 'CREATED') {
+    parts.push('waiting for the file');
+  } else {
+    parts.push(`${formatCount(done)} records so far`);
+  }
+  parts.push(`${formatCount(run.stored)} stored`, `${formatCount(run.errors)} rejected`);
+  if (isFinal(run) && run.createdAt && run.finishedAt) {
+    parts.push(`took ${formatDuration((Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000)}`);
+  }
+  if (run.stalled) parts.push('no progress for 15 minutes');
+  if (isFinal(run) && run.createdAt) parts.push(formatTime(run.createdAt));
+  return parts.join(' · ');
+}
+
+function barState(run, entry) {
+  if (entry && entry.upload) {
+    const { loaded, total } = entry.upload;
+    return { fraction: total > 0 ? loaded / total : 0, phase: 'uploading' };
+  }
+  const { fraction } = progressOf(run);
+  return { fraction, phase: isFinal(run) ? 'done' : 'processing' };
+}
+
+function paintBar(bar, run, entry, label) {
+  const { fraction, phase } = barState(run, entry);
+  const percent = Math.round(fraction * 100);
+  bar.setAttribute('aria-valuenow', String(percent));
+  bar.setAttribute('aria-valuetext', `${label}: ${phase === 'uploading' ? 'uploaded' : 'processed'} ${percent} %`);
+  bar.setAttribute('aria-label', `${label} progress`);
+  bar.dataset.phase = phase;
+  bar.dataset.tone = toneOf(run.status);
+  $('.bar-fill', bar).style.width = `${fraction * 100}%`;
+  return percent;
+}
+
+const toneOf = (status) => ({
+  SUCCEEDED: 'good', PARTIAL: 'warn', FAILED: 'bad', UPLOAD_FAILED: 'bad', DUPLICATE: 'muted', CANCELLED: 'muted', EXPIRED: 'muted',
+}[status] || 'busy');
+
+function paintBadge(badge, status) {
+  badge.textContent = statusLabel(status);
+  badge.dataset.tone = toneOf(status);
+}
+
+function renderRun(entry) {
+  const { run, node } = entry;
+  node.dataset.runId = run.runId || '';
+  node.dataset.status = run.status;
+  const link = $('.run-link', node);
+  link.textContent = run.fileName || run.runId;
+  if (run.runId) link.href = `#/runs/${run.runId}`;
+  else link.removeAttribute('href');
+  paintBadge($('.status', node), run.status);
+  const percent = paintBar($('.bar', node), run, entry, run.fileName || 'Run');
+  $('.percent', node).textContent = `${entry.upload ? 'Uploading ' : ''}${percent} %`;
+  $('.counts', node).textContent = summaryText(run, entry);
+  const failure = $('.run-failure', node);
+  const explained = explainFailure(run.failure);
+  failure.hidden = !explained;
+  failure.textContent = explained ? (run.status === 'UPLOAD_FAILED' ? explained.detail : explained.summary) : '';
+  if (state.detail && state.detail.runId === run.runId) renderDetailLive(entry);
+}
+
+/** Applies a run update from any source; returns the entry. */
+function applyRun(update) {
+  let entry = state.runs.get(update.runId);
+  if (!entry) return null;
+  const wasFinal = isFinal(entry.run);
+  entry.run = mergeRun(entry.run, update);
+  if (!entry.upload) entry.estimator.add(Date.now(), recordsDone(entry.run));
+  renderRun(entry);
+  if (!wasFinal && isFinal(entry.run)) {
+    const run = entry.run;
+    announce(`${run.fileName} ${statusLabel(run.status).toLowerCase()}: ${formatCount(run.stored)} stored, ${formatCount(run.errors)} rejected.`);
+    if (update.type) refreshRun(run.runId); // the final message has counters; the API adds file facts and timings
+    if (state.detail && state.detail.runId === run.runId) reloadDetailTables();
+  }
+  return entry;
+}
+
+async function refreshRun(runId) {
+  try {
+    const run = await state.api.run(runId);
+    if (!state.runs.has(runId)) addKnownRun(run);
+    else applyRun(run);
+  } catch {
+    // the next poll or message brings it
+  }
+}
+
+function addKnownRun(run, { prepend = true } = {}) {
+  // The list or a "mine" message can name a run this page is still creating: that run already has its card.
+  const pending = [...state.runs.values()].find((e) => !e.run.runId && e.run.fileName === run.fileName);
+  if (pending) return pending;
+  const entry = addRunEntry(run.runId, run, { prepend });
+  entry.estimator.add(Date.now(), recordsDone(run));
+  renderRun(entry);
+  if (!isFinal(run)) state.live.watchRun(run.runId);
+  return entry;
+}
+
+async function loadRunList() {
+  const page = await state.api.listRuns(50);
+  const newestFirst = [...page.items].sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+  const unseen = newestFirst.filter((run) => !state.runs.has(run.runId));
+  const firstLoad = state.runs.size === 0;
+  for (const run of newestFirst) if (state.runs.has(run.runId)) applyRun(run);
+  // new runs (another tab, a partner drop) go on top, in order
+  for (const run of (firstLoad ? unseen : unseen.reverse())) addKnownRun(run, { prepend: !firstLoad });
+  updateRunsCount();
+}
+
+function onLiveMessage(message) {
+  if (state.runs.has(message.runId)) applyRun(message);
+  else refreshRun(message.runId); // a run created elsewhere ("mine" scope): fetch its name and facts
+}
+
+const CONNECTION_TEXT = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  off: 'Refreshing every few seconds',
+};
+
+function onLiveState(liveState) {
+  const connection = $('#connection');
+  connection.dataset.state = liveState;
+  $('#connection-text').textContent = CONNECTION_TEXT[liveState];
+  document.body.dataset.live = liveState === 'live' ? 'socket' : 'polling';
+  const banner = $('#live-banner');
+  if (liveState === 'reconnecting') {
+    banner.textContent = 'Live updates are paused — reconnecting… Progress still refreshes every second meanwhile.';
+    banner.hidden = false;
+  } else if (liveState === 'off') {
+    banner.textContent = 'Live updates are not configured here; progress is refreshed every second instead.';
+    banner.hidden = false;
+  } else if (liveState === 'live') {
+    banner.hidden = true;
+  }
+  if (liveState === 'live') {
+    // anything that changed while the socket was down: the snapshots cover watched runs, the list covers new ones
+    loadRunList().catch(() => {});
+  }
+}
+
+/**
+ * While the socket is not live, runs that are not final are fetched every second and the list every 5 s. While it
+ * is live they are still fetched every 15 s, so a message lost between server and page never freezes a run.
+ */
+function startPolling() {
+  let lastList = Date.now();
+  let lastSafety = Date.now();
+  const tick = async () => {
+    const live = state.live.state === 'live';
+    if (!live || Date.now() - lastSafety >= SAFETY_POLL_MS) {
+      lastSafety = Date.now();
+      const active = [...state.runs.values()].filter((e) => e.run.runId && !e.upload && !isFinal(e.run));
+      await Promise.all(active.map((e) => state.api.run(e.run.runId).then(applyRun).catch(() => {})));
+    }
+    if (!live) {
+      if (Date.now() - lastList >= LIST_POLL_MS) {
+        lastList = Date.now();
+        await loadRunList().catch(() => {});
+      }
+    }
+    setTimeout(tick, POLL_MS);
+  };
+  setTimeout(tick, POLL_MS);
+}
+
+// ------------------------------------------------------------------------------------------------ run detail
+
+function route() {
+  const match = location.hash.match(/^#\/runs\/([A-Za-z0-9-]{1,64})$/);
+  if (match) {
+    openDetail(match[1]);
+  } else {
+    const previous = state.detail && state.detail.runId;
+    state.detail = null;
+    $('#detail-view').hidden = true;
+    $('#detail-view').replaceChildren();
+    $('#home-view').hidden = false;
+    document.title = 'Sluice — CSV imports';
+    const link = previous && $(`.run[data-run-id="${previous}"] .run-link`);
+    if (link) link.focus();
+  }
+}
+
+async function openDetail(runId) {
+  const view = $('#detail-view');
+  $('#home-view').hidden = true;
+  view.hidden = false;
+  state.detail = { runId, errors: null, records: null };
+  view.replaceChildren(el('p', { class: 'muted', text: 'Loading the run…' }));
+  let run;
+  try {
+    run = await state.api.run(runId);
+  } catch (error) {
+    view.replaceChildren(el('a', { href: '#/', class: 'back', text: '← All runs' }),
+      el('h1', { tabindex: '-1', text: 'Run not found' }), el('p', { text: error.message }));
+    $('h1', view).focus();
+    return;
+  }
+  if (!state.detail || state.detail.runId !== runId) return;
+  const entry = state.runs.get(runId) ? applyRun(run) : addKnownRun(run);
+  state.live.watchRun(runId);
+  document.title = `${run.fileName} — Sluice`;
+  view.replaceChildren(buildDetail(entry.run));
+  renderDetailLive(entry);
+  state.detail.errors = pager('errors', runId, $('#errors-section', view));
+  state.detail.records = pager('records', runId, $('#records-section', view));
+  state.detail.errors.load(null);
+  state.detail.records.load(null);
+  $('h1', view).focus();
+}
+
+function buildDetail(run) {
+  const dl = (id, title) => el('section', { class: 'card facts-card', 'aria-labelledby': `${id}-h` },
+    el('h2', { id: `${id}-h`, text: title }), el('dl', { id }));
+  return el('div', { class: 'detail' },
+    el('a', { href: '#/', class: 'back', text: '← All runs' }),
+    el('div', { class: 'detail-head' },
+      el('h1', { tabindex: '-1', id: 'detail-title', text: run.fileName }),
+      el('span', { class: 'badge status', id: 'detail-status' })),
+    el('section', { class: 'card live-card', 'aria-labelledby': 'detail-progress-h' },
+      el('h2', { id: 'detail-progress-h', class: 'visually-hidden', text: 'Progress' }),
+      el('div', { class: 'bar big', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0', id: 'detail-bar' },
+        el('div', { class: 'bar-fill' })),
+      el('p', { class: 'run-line', id: 'detail-line' }),
+      el('div', { id: 'detail-failure', class: 'failure-box', hidden: true })),
+    el('div', { class: 'facts-grid' },
+      dl('detail-counters', 'Counters'), dl('detail-timings', 'Timings'), dl('detail-file', 'File'),
+      el('section', { class: 'card facts-card', 'aria-labelledby': 'detail-mapping-h' },
+        el('h2', { id: 'detail-mapping-h', text: 'Mapping' }), el('div', { id: 'detail-mapping' }))),
+    el('section', { class: 'card', id: 'dead-section', hidden: true, 'aria-labelledby': 'dead-h' },
+      el('h2', { id: 'dead-h', text: 'Dead chunks' }), el('div', { id: 'dead-chunks' })),
+    tableSection('errors-section', 'Row errors', 'Download row errors (CSV)'),
+    tableSection('records-section', 'Stored records', 'Download stored records (CSV)'));
+}
+
+function tableSection(id, title, downloadLabel) {
+  return el('section', { class: 'card table-card', id, 'aria-labelledby': `${id}-h` },
+    el('div', { class: 'table-head' },
+      el('h2', { id: `${id}-h`, text: title }),
+      el('button', { type: 'button', class: 'button secondary download', text: downloadLabel })),
+    el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': `${id}-h` },
+      el('table', { class: 'data-table' }, el('caption'), el('thead'), el('tbody'))),
+    el('p', { class: 'empty', hidden: true }),
+    el('nav', { class: 'pager', 'aria-label': `${title} pages` },
+      el('button', { type: 'button', class: 'button ghost prev', text: '← Previous' }),
+      el('span', { class: 'page-info muted' }),
+      el('button', { type: 'button', class: 'button ghost next', text: 'Next →' })),
+    el('p', { class: 'download-status muted', role: 'status' }));
+}
+
+function definitionList(target, pairs) {
+  target.replaceChildren(...pairs.flatMap(([term, value]) => [el('dt', { text: term }),
+    el('dd', { class: typeof value === 'string' ? null : 'wide' }, value)]));
+}
+
+function renderDetailLive(entry) {
+  const view = $('#detail-view');
+  const { run } = entry;
+  if (!$('#detail-bar', view)) return;
+  paintBadge($('#detail-status', view), run.status);
+  const percent = paintBar($('#detail-bar', view), run, entry, run.fileName);
+  $('#detail-line', view).textContent = `${percent} % · ${summaryText(run, entry)}`;
+  const failureBox = $('#detail-failure', view);
+  const explained = explainFailure(run.failure);
+  failureBox.hidden = !explained && !run.stalled;
+  failureBox.replaceChildren(...(explained ? [
+    el('h2', { text: 'Why nothing was imported' }), el('p', { text: explained.summary }),
+    el('p', { class: 'failure-detail' }, el('code', { text: explained.code }), ` ${explained.detail}`)] : []),
+  ...(run.stalled ? [el('p', { text: 'This run has not moved for 15 minutes. Sluice retries for up to 12 minutes, so something outside the normal retry path went wrong.' })] : []));
+  const chunks = run.chunksTotal ? `${formatCount(run.chunksDone)} of ${formatCount(run.chunksTotal)}`
+    : `${formatCount(run.chunksDone || 0)}${isFinal(run) ? '' : ' so far'}`;
+  definitionList($('#detail-counters', view), [
+    ['Records', formatCount(run.records)],
+    ['Stored', formatCount(run.stored)],
+    ['Rejected', formatCount(run.errors)],
+    ['Chunks loaded', chunks],
+    ['Dead chunks', formatCount(run.chunksDead || 0)],
+  ]);
+  const took = run.finishedAt && run.createdAt ? formatDuration((Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000) : '—';
+  definitionList($('#detail-timings', view), [
+    ['Created', formatTime(run.createdAt)],
+    ['Finished', formatTime(run.finishedAt)],
+    ['Took', took],
+    ['Last change', formatTime(run.updatedAt)],
+  ]);
+  const file = run.file || {};
+  definitionList($('#detail-file', view), [
+    ['Size', formatBytes(run.contentLength)],
+    ['Encoding', file.encoding || '—'],
+    ['Delimiter', delimiterLabel(file.delimiter)],
+    ['Number style', numberStyleLabel(file.numberStyle)],
+    ['Dataset', run.datasetId || 'default'],
+    ['Header', file.header ? el('ul', { class: 'chips header-chips' }, ...file.header.map((h) => el('li', { class: 'chip', text: h }))) : '—'],
+  ]);
+  const mapping = file.mapping || run.requestedMapping || {};
+  const mappedColumns = new Set(Object.values(mapping));
+  const unmapped = (file.header || []).filter((h) => !mappedColumns.has(h));
+  $('#detail-mapping', view).replaceChildren(el('table', { class: 'mini-table' },
+    el('caption', { class: 'visually-hidden', text: 'Which column feeds each field' }),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Field' }), el('th', { scope: 'col', text: 'Column' }))),
+    el('tbody', {}, ...FIELDS.map((f) => el('tr', {}, el('th', { scope: 'row', text: f.label }),
+      el('td', { class: mapping[f.name] ? null : 'muted', text: mapping[f.name] || (run.file ? 'not in file' : '—') })))),
+  ), ...(unmapped.length ? [el('p', { class: 'muted small', text: `Kept as extra: ${unmapped.join(', ')}` })] : []));
+  const dead = run.deadChunks || [];
+  $('#dead-section', view).hidden = dead.length === 0;
+  if (dead.length) {
+    $('#dead-chunks', view).replaceChildren(dataTable(`Chunks that failed 5 deliveries; their records are CHUNK_FAILED row errors`,
+      ['Chunk', 'Records', 'Reason'], dead.map((c) => [c.chunkNo, `${c.firstRecord}–${c.lastRecord}`, c.reason])));
+  }
+}
+
+function dataTable(caption, head, rows) {
+  return el('div', { class: 'table-scroll', tabindex: '0' }, el('table', { class: 'data-table' },
+    el('caption', { text: caption }),
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((v) => el('td', { text: v ?? '' })))))));
+}
+
+const TABLES = {
+  errors: {
+    columns: ['Record', 'Line', 'Column', 'Code', 'Message'],
+    row: (e) => [e.record, e.line ?? '', e.column ?? '', el('code', { class: 'code', text: e.code }), e.message],
+    labels: ['Record', 'Line', 'Column', '', ''],
+    empty: 'No row errors: every record was stored.',
+    emptyLive: 'No row errors so far.',
+    emptyFailed: 'No row errors: the file failed as a whole, before any row was read (see above).',
+    csv: errorsCsv,
+    suffix: 'errors',
+  },
+  records: {
+    columns: ['Record', 'Line', 'Date', 'Campaign', 'Channel', 'Spend', 'Clicks', 'Conversions', 'Impressions', 'Other columns'],
+    row: (r) => [r.record, r.line, r.date, r.campaign, r.channel, formatDecimal(r.spend, 2), r.clicks, formatDecimal(r.conversions), r.impressions,
+      Object.entries(r.extra || {}).map(([k, v]) => `${k}: ${v}`).join('; ')],
+    labels: ['Record', 'Line', 'Date', 'Campaign', 'Channel', 'Spend', 'Clicks', 'Conversions', 'Impressions', 'Other'],
+    empty: 'No records were stored.',
+    emptyLive: 'No records stored yet.',
+    emptyFailed: 'No records were stored from this file.',
+    csv: recordsCsv,
+    suffix: 'records',
+  },
+};
+
+function pager(kind, runId, section) {
+  const spec = TABLES[kind];
+  const cursors = [null];
+  let pageIndex = 0;
+  let nextCursor = null;
+  const title = kind === 'errors' ? 'Row errors' : 'Stored records';
+  $('thead', section).replaceChildren(el('tr', {}, ...spec.columns.map((c) => el('th', { scope: 'col', text: c }))));
+  const load = async (cursor) => {
+    const hadFocus = section.contains(document.activeElement);
+    const fileName = state.runs.get(runId)?.run.fileName || 'this run';
+    let page;
+    try {
+      page = await state.api[kind](runId, { limit: TABLE_PAGE, cursor });
+    } catch (error) {
+      $('.empty', section).textContent = error.message;
+      $('.empty', section).hidden = false;
+      return;
+    }
+    nextCursor = page.nextCursor;
+    const first = pageIndex * TABLE_PAGE + 1;
+    $('caption', section).textContent = page.items.length
+      ? `${title} of ${fileName}, rows ${first}–${first + page.items.length - 1}`
+      : `${title} of ${fileName}`;
+    $('tbody', section).replaceChildren(...page.items.map((item) =>
+      el('tr', { 'data-record': String(item.record) }, ...spec.row(item).map((v, i) =>
+        el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, 'data-label': spec.labels[i] || null }, v ?? '')))));
+    const run = state.runs.get(runId)?.run;
+    $('.empty', section).textContent = run && run.failure ? spec.emptyFailed : run && !isFinal(run) ? spec.emptyLive : spec.empty;
+    $('.empty', section).hidden = page.items.length > 0;
+    $('.table-scroll', section).hidden = page.items.length === 0;
+    $('.prev', section).disabled = pageIndex === 0;
+    $('.next', section).disabled = !nextCursor;
+    $('.pager', section).hidden = pageIndex === 0 && !nextCursor;
+    $('.page-info', section).textContent = `Page ${pageIndex + 1}`;
+    $('.download', section).hidden = page.items.length === 0 && pageIndex === 0;
+    // Next/Previous may just have been disabled under the keyboard focus: keep it in the table.
+    if (hadFocus && !section.contains(document.activeElement)) $('.table-scroll', section).focus();
+  };
+  $('.next', section).addEventListener('click', () => {
+    if (!nextCursor) return;
+    pageIndex++;
+    cursors[pageIndex] = nextCursor;
+    load(nextCursor);
+  });
+  $('.prev', section).addEventListener('click', () => {
+    if (pageIndex === 0) return;
+    pageIndex--;
+    load(cursors[pageIndex]);
+  });
+  $('.download', section).addEventListener('click', () => download(kind, runId, section));
+  return { load: () => load(cursors[pageIndex]) };
+}
+
+function reloadDetailTables() {
+  if (!state.detail) return;
+  state.detail.errors?.load();
+  state.detail.records?.load();
+}
+
+async function download(kind, runId, section) {
+  const spec = TABLES[kind];
+  const button = $('.download', section);
+  const status = $('.download-status', section);
+  // Not `disabled`: a disabled button drops the keyboard focus on the floor.
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    const items = await fetchAll((cursor) => state.api[kind](runId, { limit: EXPORT_PAGE, cursor }),
+      (n) => { status.textContent = `Preparing the file… ${formatCount(n)} rows`; });
+    const fileName = state.runs.get(runId)?.run.fileName || runId;
+    const base = fileName.replace(/\.[^.]+$/, '');
+    // The BOM makes spreadsheets read the file as UTF-8.
+    const blob = new Blob(['\ufeff', spec.csv(items)], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const link = el('a', { href: url, download: `${base}-${spec.suffix}.csv`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    status.textContent = `Downloaded ${formatCount(items.length)} ${items.length === 1 ? 'row' : 'rows'} as ${base}-${spec.suffix}.csv.`;
+  } catch (error) {
+    status.textContent = `The download failed: ${error.message}`;
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}
+
+// -------------------------------------------------------------------------------------------------- start
+
+async function start() {
+  const config = await loadConfig();
+  state.api = createApi(config.apiBase);
+  state.live = new LiveConnection({ url: config.wsUrl, onMessage: onLiveMessage, onState: onLiveState });
+  setUpDropZone();
+  $('#import-form').addEventListener('submit', submitImport);
+  $('#clear-files').addEventListener('click', () => {
+    state.previews.splice(0);
+    $('#previews').replaceChildren();
+    $('#import-actions').hidden = true;
+    $('#form-error').hidden = true;
+    $('#drop-zone').focus();
+  });
+  window.addEventListener('hashchange', route);
+  try {
+    await loadRunList();
+  } catch (error) {
+    $('#runs-empty').textContent = `Your runs could not be loaded: ${error.message}`;
+    $('#runs-empty').hidden = false;
+  }
+  updateRunsCount();
+  state.live.start();
+  startPolling();
+  route();
+  document.body.dataset.ready = 'true';
+}
+
+start();

@@ -1,0 +1,241 @@
+// Reads the start of a CSV file in the browser the way the server's FileProfiler does (encoding, delimiter,
+// header), so a person sees what Sluice will make of the file before anything is sent. Pure: no DOM.
+
+export const PREVIEW_BYTES = 256 * 1024;
+const DELIMITERS = [',', ';', '\t', '|'];
+const DELIMITER_SAMPLE_CHARS = 64 * 1024;
+const DELIMITER_SAMPLE_RECORDS = 100;
+
+const startsWith = (bytes, ...prefix) => prefix.every((b, i) => bytes[i] === b);
+
+/** A sentence when the bytes are a known binary format or not text at all; null when they may be CSV. */
+export function notTextReason(bytes) {
+  if (startsWith(bytes, 0x50, 0x4b, 3, 4)) return 'This is a ZIP archive, most likely an Excel workbook (.xlsx). Open it in Excel and use File › Save As › CSV UTF-8.';
+  if (startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0)) return 'This is a legacy Excel workbook (.xls). Open it in Excel and use File › Save As › CSV UTF-8.';
+  if (startsWith(bytes, 0x1f, 0x8b)) return 'This is a gzip-compressed file. Decompress it and pick the CSV inside.';
+  if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46)) return 'This is a PDF document. Export the report as CSV instead.';
+  if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) || startsWith(bytes, 0xff, 0xd8, 0xff)) return 'This is an image. Export the report as CSV instead.';
+  return null;
+}
+
+/** Strict UTF-8; a sequence cut by the end of an incomplete prefix is fine. */
+export function isUtf8(bytes, complete) {
+  for (let i = 0; i < bytes.length;) {
+    const c = bytes[i];
+    if (c < 0x80) { i++; continue; }
+    let needed; let min;
+    if (c >= 0xc2 && c <= 0xdf) { needed = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { needed = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { needed = 3; min = 0x10000; }
+    else return false;
+    if (i + needed >= bytes.length) {
+      if (complete) return false;
+      for (let j = i + 1; j < bytes.length; j++) if ((bytes[j] & 0xc0) !== 0x80) return false;
+      return true;
+    }
+    let code = c & (0x3f >> needed);
+    for (let j = 1; j <= needed; j++) {
+      const next = bytes[i + j];
+      if ((next & 0xc0) !== 0x80) return false;
+      code = (code << 6) | (next & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    i += needed + 1;
+  }
+  return true;
+}
+
+/** {encoding, bomLength}: a byte-order mark decides; else UTF-8 when valid, else windows-1252 (Excel on Windows). */
+export function detectEncoding(bytes, complete) {
+  if (startsWith(bytes, 0xef, 0xbb, 0xbf)) return { encoding: 'UTF-8', bomLength: 3 };
+  if (startsWith(bytes, 0xff, 0xfe)) return { encoding: 'UTF-16LE', bomLength: 2 };
+  if (startsWith(bytes, 0xfe, 0xff)) return { encoding: 'UTF-16BE', bomLength: 2 };
+  return { encoding: isUtf8(bytes, complete) ? 'UTF-8' : 'windows-1252', bomLength: 0 };
+}
+
+/**
+ * windows-1252's 0x80–0x9F (€, ‚, „, …, –, — and so on). Decoded by hand because some JavaScript runtimes (Node
+ * without full ICU) treat the label as latin1; the five unassigned bytes become U+FFFD, as on the server.
+ */
+const CP1252_HIGH = '€\ufffd‚ƒ„…†‡ˆ‰Š‹Œ\ufffdŽ\ufffd\ufffd‘’“”•–—˜™š›œ\ufffdžŸ';
+
+function decodeWindows1252(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const part = bytes.subarray(i, i + 8192);
+    text += String.fromCharCode(...part.map((b) => (b >= 0x80 && b <= 0x9f ? 0 : b)))
+      .replace(/\0/g, (_, at) => (part[at] === 0 ? '\0' : CP1252_HIGH[part[at] - 0x80]));
+  }
+  return text;
+}
+
+export function decode(bytes, encoding, bomLength) {
+  let body = bytes.subarray(bomLength);
+  if (encoding === 'windows-1252') return decodeWindows1252(body);
+  if (encoding.startsWith('UTF-16') && body.length % 2) body = body.subarray(0, body.length - 1);
+  return new TextDecoder(encoding.toLowerCase(), { ignoreBOM: true }).decode(body);
+}
+
+/**
+ * Splits text into records. Quoted fields may hold delimiters, line ends and doubled quotes; line ends are LF, CRLF
+ * or CR; blank lines are not records. Each record: {fields, line (physical line it starts on, 1-based), ended
+ * (false when the text stopped inside it), openQuote}.
+ */
+export function parseRecords(text, delimiter, { maxRecords = Infinity, complete = true } = {}) {
+  const records = [];
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  while (i < n && records.length < maxRecords) {
+    // blank lines are skipped, each counted
+    if (text[i] === '\n') { line++; i++; continue; }
+    if (text[i] === '\r') { line++; i += text[i + 1] === '\n' ? 2 : 1; continue; }
+    const record = { fields: [], line, ended: false, openQuote: false };
+    let field = '';
+    for (;;) {
+      if (i >= n) { record.fields.push(field); record.ended = complete; break; }
+      const c = text[i];
+      if (c === '"' && field === '' && !record.inField) {
+        // quoted field: up to the closing quote, "" is one quote
+        i++;
+        let closed = false;
+        while (i < n) {
+          const q = text[i];
+          if (q === '"') {
+            if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
+            i++; closed = true; break;
+          }
+          if (q === '\r') {
+            line++; field += '\r'; i++;
+            if (text[i] === '\n') { field += '\n'; i++; }
+            continue;
+          }
+          if (q === '\n') line++;
+          field += q; i++;
+        }
+        if (!closed) { record.openQuote = true; record.fields.push(field); record.ended = complete; break; }
+        record.inField = true;
+        continue;
+      }
+      if (c === delimiter) { record.fields.push(field); field = ''; record.inField = false; i++; continue; }
+      if (c === '\n' || c === '\r') {
+        record.fields.push(field);
+        record.ended = true;
+        line++;
+        i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+        break;
+      }
+      field += c; record.inField = true; i++;
+    }
+    delete record.inField;
+    records.push(record);
+  }
+  return records;
+}
+
+/** Of , ; TAB |: the one whose header has more than one field and whose first records most often match its count. */
+export function detectDelimiter(text, complete) {
+  const sample = text.slice(0, DELIMITER_SAMPLE_CHARS);
+  const whole = complete && sample.length === text.length;
+  let best = ','; let bestScore = -1; let bestFields = 0;
+  for (const candidate of DELIMITERS) {
+    const records = parseRecords(sample, candidate, { maxRecords: DELIMITER_SAMPLE_RECORDS, complete: whole });
+    if (!records.length || records[0].fields.length < 2) continue;
+    const headerFields = records[0].fields.length;
+    const compared = records.slice(1).filter((r) => r.ended);
+    const consistent = compared.filter((r) => r.fields.length === headerFields).length;
+    const score = compared.length === 0 ? 1 : consistent / compared.length;
+    if (score > bestScore || (score === bestScore && headerFields > bestFields)) {
+      best = candidate; bestScore = score; bestFields = headerFields;
+    }
+  }
+  return best;
+}
+
+const SPACE = /^[\s\u00a0\u202f\u2007\x01-\x1f]+|[\s\u00a0\u202f\u2007\x01-\x1f]+$/g;
+export const trimField = (value) => value.replace(SPACE, '');
+
+/** Header names as the server keeps them: trimmed, a blank one becomes column_N, a repeated one gets _2, _3, … */
+export function headerNames(raw) {
+  const seen = new Set();
+  return raw.map((value, i) => {
+    let name = trimField(value.replaceAll('\ufeff', ''));
+    if (!name) name = `column_${i + 1}`;
+    if (seen.has(name.toLowerCase())) {
+      let k = 2;
+      while (seen.has(`${name}_${k}`.toLowerCase())) k++;
+      name = `${name}_${k}`;
+    }
+    seen.add(name.toLowerCase());
+    return name;
+  });
+}
+
+/** +1 if the value can only be US style (1,234.56), -1 if only European (1.234,56), 0 if either or no number. */
+export function styleEvidence(value) {
+  let points = 0; let commas = 0; let digits = 0; let lastPoint = -1; let lastComma = -1; let kept = '';
+  for (const c of value) {
+    if (c >= '0' && c <= '9') { digits++; kept += c; }
+    else if (c === '.') { points++; lastPoint = kept.length; kept += c; }
+    else if (c === ',') { commas++; lastComma = kept.length; kept += c; }
+  }
+  if (digits === 0 || (points === 0 && commas === 0)) return 0;
+  if (points > 0 && commas > 0) return lastPoint > lastComma ? 1 : -1;
+  const point = points > 0;
+  if ((point ? points : commas) > 1) return point ? -1 : 1;
+  const at = point ? lastPoint : lastComma;
+  const after = kept.length - at - 1;
+  const cannotGroup = after !== 3 || at === 0 || at > 3 || kept[0] === '0';
+  if (!cannotGroup) return 0;
+  return point ? 1 : -1;
+}
+
+/** 'US' or 'EUROPEAN' from the mapped numeric columns of the sampled rows; semicolon files lean European. */
+export function detectNumberStyle(rows, header, mapping, delimiter) {
+  const columns = ['spend', 'conversions', 'clicks', 'impressions']
+    .map((f) => header.indexOf(mapping[f])).filter((i) => i >= 0);
+  let vote = 0; let us = 0; let eu = 0;
+  for (const row of rows) {
+    for (const i of columns) {
+      vote = i < row.length ? styleEvidence(row[i]) : 0;
+      if (vote > 0) us++; else if (vote < 0) eu++;
+    }
+  }
+  if (us !== eu) return us > eu ? 'US' : 'EUROPEAN';
+  return delimiter === ';' ? 'EUROPEAN' : 'US';
+}
+
+/**
+ * Everything the page shows about a file before upload. `bytes` is the start of the file (a Uint8Array),
+ * `complete` says whether it is the whole file.
+ */
+export function previewCsv(bytes, { complete = true, rows: rowLimit = 8 } = {}) {
+  if (bytes.length === 0) return { problem: 'The file is empty (0 bytes). Export the report again and pick the CSV file.' };
+  const binary = notTextReason(bytes);
+  if (binary) return { problem: binary };
+  const { encoding, bomLength } = detectEncoding(bytes, complete);
+  if (bomLength === 0 && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
+    return { problem: 'The file contains NUL bytes, so it is binary data or UTF-16 without a byte-order mark. Save it again as CSV UTF-8.' };
+  }
+  const text = decode(bytes, encoding, bomLength);
+  const delimiter = detectDelimiter(text, complete);
+  const records = parseRecords(text, delimiter, { maxRecords: 1 + 200, complete });
+  if (!records.length) return { problem: 'The file holds only blank lines; its first line must be a header such as Date,Campaign,Channel,Spend.', encoding };
+  const header = headerNames(records[0].fields);
+  const data = records.slice(1).filter((r) => r.ended || complete);
+  return {
+    encoding,
+    bom: bomLength > 0,
+    delimiter,
+    header,
+    headerLine: records[0].line,
+    rows: data.slice(0, rowLimit).map((r) => ({ line: r.line, fields: r.fields, fieldCountMismatch: r.fields.length !== header.length, openQuote: r.openQuote })),
+    sampleRows: data.map((r) => r.fields),
+    recordsSeen: data.length,
+    complete,
+  };
+}
+
+export function delimiterName(delimiter) {
+  return { ',': 'comma (,)', ';': 'semicolon (;)', '\t': 'tab', '|': 'pipe (|)' }[delimiter] || JSON.stringify(delimiter);
+}
