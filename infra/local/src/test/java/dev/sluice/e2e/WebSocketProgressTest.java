@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Progress over the WebSocket, end to end through the local runtime: real sockets on /ws, SocketFunction, the runs
  * table's stream read through the Streams API, ProgressFunction posting through the real @connections endpoint.
- * Chunks are 1 KiB, so a few thousand records make a run of a hundred chunks that lasts a few seconds.
+ * Chunks are 2 KiB, so a few thousand records make a run of dozens of chunks that lasts a few seconds.
  */
 class WebSocketProgressTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -48,7 +49,7 @@ class WebSocketProgressTest {
     static void start() throws Exception {
         dataDir = Files.createTempDirectory("sluice-ws");
         sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir)
-                .parameter("ChunkBytes", "1024").build());
+                .parameter("ChunkBytes", "2048").build());
         api = new ApiClient(sluice.baseUrl());
     }
 
@@ -64,7 +65,7 @@ class WebSocketProgressTest {
 
     @Test
     void subscriberGetsSnapshotThenProgressInOrderAndFinishedLastWithTheApisCounters() throws Exception {
-        byte[] csv = csv(3000);
+        byte[] csv = csv(1500);
         ObjectNode upload = createUpload("watched.csv", csv.length);
         String runId = upload.get("runId").asText();
         try (SocketClient socket = SocketClient.connect(sluice.webSocketUrl())) {
@@ -86,11 +87,19 @@ class WebSocketProgressTest {
             assertTrue(messages.size() <= 3 + 4 * secondsBetween(messages.getFirst(), messages.getLast()) + 4,
                     () -> "coalesced to about 4 messages a second: " + messages.size());
         }
+        try (SocketClient late = SocketClient.connect(sluice.webSocketUrl())) {
+            late.subscribe(runId);
+            late.await(SocketClient.type("run.finished", runId), WAIT, "run.finished for a finished run");
+            List<JsonNode> messages = late.messages(runId);
+            assertEquals(List.of("run.snapshot", "run.finished"), messages.stream().map(m -> m.get("type").asText())
+                    .toList(), "a finished run: its snapshot, then at once its final message");
+            assertCountersEqual(api.run(runId), messages.getLast());
+        }
     }
 
     @Test
     void threeSubscribersOneDropsMidRunTheOthersGetEverythingAndTheDeadOneIsRemoved() throws Exception {
-        byte[] csv = csv(6000);
+        byte[] csv = csv(2500);
         ObjectNode upload = createUpload("three.csv", csv.length);
         String runId = upload.get("runId").asText();
         List<String> before = sluice.webSocketGateway().openConnections();
@@ -134,7 +143,7 @@ class WebSocketProgressTest {
 
     @Test
     void reconnectingMidRunGetsASnapshotFirstThenLiveUpdatesAndNothingGoesBack() throws Exception {
-        byte[] csv = csv(6000);
+        byte[] csv = csv(2500);
         ObjectNode upload = createUpload("reconnect.csv", csv.length);
         String runId = upload.get("runId").asText();
         JsonNode lastSeen;
@@ -190,6 +199,53 @@ class WebSocketProgressTest {
             JsonNode invalid = socket.await(m -> m.path("code").asText().equals("INVALID_REQUEST"), WAIT,
                     "INVALID_REQUEST");
             assertTrue(invalid.get("message").asText().contains("subscribe"), invalid::toString);
+        }
+    }
+
+    @Test
+    void progressFunctionIsInvokedWithTheEventLambdaSendsForRunItemsOnly() throws Exception {
+        String runId = createUpload("shape.csv", 10).get("runId").asText();
+        var source = sluice.streamEventSources("ProgressFunction").getFirst();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        ObjectNode event = source.lastEvent();
+        while (event == null || !event.toString().contains(runId)) {
+            assertTrue(System.nanoTime() < deadline, "ProgressFunction was not invoked for run " + runId);
+            Thread.sleep(20);
+            event = source.lastEvent();
+        }
+        JsonNode fixture;
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.exists(dir.resolve("template.yaml"))) {
+            dir = dir.getParent();
+        }
+        fixture = api.json.readTree(dir.resolve("events/dynamodb-stream-run-progress.json").toFile());
+        assertEquals(envelope(fixture), envelope(event));
+        for (JsonNode record : event.get("Records")) {
+            assertEquals("RUN", record.at("/dynamodb/Keys/sk/S").asText(), "the template's FilterCriteria: " + record);
+            assertEquals("aws:dynamodb", record.get("eventSource").asText());
+            assertTrue(record.at("/dynamodb/NewImage/runId/S").isTextual(), record::toString);
+        }
+    }
+
+    /** Leaf paths of a stream event outside the item images, whose attributes vary from item to item. */
+    private static TreeSet<String> envelope(JsonNode node) {
+        TreeSet<String> paths = new TreeSet<>();
+        collect(node, "", paths);
+        return paths;
+    }
+
+    private static void collect(JsonNode node, String prefix, TreeSet<String> into) {
+        if (prefix.endsWith("/OldImage")) {
+            return; // an INSERT has none
+        }
+        if (prefix.endsWith("/NewImage") || prefix.endsWith("/Keys")) {
+            into.add(prefix);
+        } else if (node.isObject()) {
+            node.properties().forEach(field -> collect(field.getValue(), prefix + "/" + field.getKey(), into));
+        } else if (node.isArray()) {
+            node.forEach(item -> collect(item, prefix + "[]", into));
+        } else {
+            into.add(prefix);
         }
     }
 
