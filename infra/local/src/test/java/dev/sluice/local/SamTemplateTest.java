@@ -24,7 +24,8 @@ class SamTemplateTest {
     @Test
     void functionsComeWithHandlersTimeoutsAndEventMappings() throws Exception {
         SamTemplate template = template(Map.of());
-        assertEquals(List.of("ApiFunction", "SplitFunction", "LoadFunction", "DeadChunkFunction"),
+        assertEquals(List.of("ApiFunction", "SplitFunction", "LoadFunction", "DeadChunkFunction", "SocketFunction",
+                "ProgressFunction"),
                 List.copyOf(template.functions().keySet()));
 
         Specs.Function api = template.functions().get("ApiFunction");
@@ -77,7 +78,8 @@ class SamTemplateTest {
         assertEquals(List.of(new Specs.KeyElement("pk", "HASH"), new Specs.KeyElement("sk", "RANGE")), table.keySchema());
         assertEquals(List.of("RunsByOwner", "RunsByStatus", "SubscribersByRun"),
                 table.globalSecondaryIndexes().stream().map(Specs.Index::name).toList());
-        assertEquals("KEYS_ONLY", table.globalSecondaryIndexes().get(2).projectionType());
+        assertEquals("INCLUDE", table.globalSecondaryIndexes().get(2).projectionType());
+        assertEquals(List.of("seen", "expiresAt"), table.globalSecondaryIndexes().get(2).nonKeyAttributes());
         assertEquals(8, table.attributeTypes().size());
         assertEquals(Optional.of("NEW_AND_OLD_IMAGES"), table.streamViewType());
         assertEquals(Optional.of("expiresAt"), table.timeToLiveAttribute());

@@ -11,7 +11,6 @@ import dev.sluice.application.progress.PublishProgress;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
 import dev.sluice.domain.progress.RunProgress;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,11 +75,16 @@ public final class ProgressFunction implements RequestHandler<DynamodbEvent, Str
             }
             List<StreamsEventResponse.BatchItemFailure> failures = outcome.failedRuns().stream()
                     .map(firstSequence::get)
-                    .min((a, b) -> new BigInteger(a).compareTo(new BigInteger(b)))
+                    .min(ProgressFunction::compareSequenceNumbers)
                     .map(sequence -> List.of(new StreamsEventResponse.BatchItemFailure(sequence)))
                     .orElse(List.of());
             return new StreamsEventResponse(failures);
         });
+    }
+
+    /** Sequence numbers are decimal strings of up to 40 digits; by length first, then by digits, is numeric order. */
+    static int compareSequenceNumbers(String a, String b) {
+        return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
     }
 
     private static Function<String, String> text(Map<String, AttributeValue> image) {
