@@ -66,6 +66,10 @@ public final class SocketMessages {
         return write(node);
     }
 
+    public String pong() {
+        return "{\"type\":\"pong\"}";
+    }
+
     public String unsubscribedRun(String runId) {
         ObjectNode node = json.createObjectNode();
         node.put("type", "unsubscribed");

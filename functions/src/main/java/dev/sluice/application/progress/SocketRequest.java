@@ -7,14 +7,18 @@ import java.util.regex.Pattern;
 
 /**
  * A message a client sent: {@code {"action":"subscribe"|"unsubscribe","runId":"…"}} or
- * {@code {"action":"subscribe"|"unsubscribe","scope":"mine"|"all"}}. Exactly one of runId and scope.
+ * {@code {"action":"subscribe"|"unsubscribe","scope":"mine"|"all"}} (exactly one of runId and scope), or the
+ * heartbeat {@code {"action":"ping"}} that keeps API Gateway from closing an idle socket after 10 minutes.
  */
 public record SocketRequest(String action, String runId, String scope) {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     public SocketRequest {
+        if ("ping".equals(action)) {
+            return;
+        }
         if (!"subscribe".equals(action) && !"unsubscribe".equals(action)) {
-            throw new InvalidSocketRequest(null, "'action' must be \"subscribe\" or \"unsubscribe\"");
+            throw new InvalidSocketRequest(null, "'action' must be \"subscribe\", \"unsubscribe\" or \"ping\"");
         }
         if ((runId == null) == (scope == null)) {
             throw new InvalidSocketRequest(action, "give either 'runId' or 'scope' (\"mine\" or \"all\")");
@@ -23,6 +27,10 @@ public record SocketRequest(String action, String runId, String scope) {
             throw new InvalidSocketRequest(action, "'scope' must be \"mine\" or \"all\", was \"" + abbreviate(scope)
                     + "\"");
         }
+    }
+
+    public boolean isPing() {
+        return "ping".equals(action);
     }
 
     /** Whether the run id could be one Sluice made; anything else is answered like an unknown run. */

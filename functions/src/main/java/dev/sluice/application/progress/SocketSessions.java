@@ -74,6 +74,10 @@ public final class SocketSessions {
             post(connectionId, messages.error("INVALID_REQUEST", e.getMessage(), e.action()));
             return;
         }
+        if (request.isPing()) {
+            post(connectionId, messages.pong());
+            return;
+        }
         Optional<Connection> connection = connections.find(connectionId);
         if (connection.isEmpty()) {
             post(connectionId, messages.error("NOT_CONNECTED",

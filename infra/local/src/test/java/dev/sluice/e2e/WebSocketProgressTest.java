@@ -199,6 +199,8 @@ class WebSocketProgressTest {
             JsonNode invalid = socket.await(m -> m.path("code").asText().equals("INVALID_REQUEST"), WAIT,
                     "INVALID_REQUEST");
             assertTrue(invalid.get("message").asText().contains("subscribe"), invalid::toString);
+            socket.send("{\"action\":\"ping\"}");
+            socket.await(m -> m.path("type").asText().equals("pong"), WAIT, "pong");
         }
     }
 
