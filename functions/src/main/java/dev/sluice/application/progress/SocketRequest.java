@@ -14,9 +14,12 @@ public record SocketRequest(String action, String runId, String scope) {
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     public SocketRequest {
-        if ("ping".equals(action)) {
-            return;
+        if (!"ping".equals(action)) {
+            check(action, runId, scope);
         }
+    }
+
+    private static void check(String action, String runId, String scope) {
         if (!"subscribe".equals(action) && !"unsubscribe".equals(action)) {
             throw new InvalidSocketRequest(null, "'action' must be \"subscribe\", \"unsubscribe\" or \"ping\"");
         }
