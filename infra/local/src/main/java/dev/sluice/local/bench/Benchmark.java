@@ -496,7 +496,8 @@ public final class Benchmark {
         JsonNode ws = result.get("webSocket");
         out.printf("  WebSocket, %d subscribers: first message %d ms after upload (with records: %d ms); "
                 + "change-to-message lag median %.1f ms, p95 %.1f ms (%,d messages)%n", ws.get("subscribers").asInt(),
-                ws.get("firstMessageAfterUploadMillis").asLong(), ws.get("firstRecordsMessageAfterUploadMillis").asLong(),
+                ws.get("firstMessageAfterUploadMillis").asLong(),
+                ws.get("firstRecordsMessageAfterUploadMillis").asLong(),
                 ws.get("lagMedianMillis").asDouble(), ws.get("lagP95Millis").asDouble(), ws.get("messages").asLong());
         out.printf("  every record accounted for, in every run: %s%n",
                 result.get("targets").get("everyRecordAccountedFor").asBoolean());

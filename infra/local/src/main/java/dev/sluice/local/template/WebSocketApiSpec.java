@@ -60,7 +60,8 @@ public record WebSocketApiSpec(String logicalId, String routeSelectionExpression
             }
             switch (Values.string(resource, "Type").orElse("")) {
                 case "AWS::ApiGatewayV2::Integration" -> {
-                    Matcher matcher = FUNCTION_IN_URI.matcher(intrinsics.resolveString(properties.get("IntegrationUri")));
+                    Matcher matcher = FUNCTION_IN_URI.matcher(
+                            intrinsics.resolveString(properties.get("IntegrationUri")));
                     if (matcher.find()) {
                         integrations.put(entry.getKey(), matcher.group(1));
                     }
