@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -100,11 +101,23 @@ public final class PublishProgress implements AutoCloseable {
         return fanOut(posts, failedRuns);
     }
 
-    /** Connection → the state it was last sent by a snapshot (the highest when it subscribed more than once). */
+    /**
+     * Connection → the state it was last sent by a snapshot (the highest when it subscribed more than once). The
+     * three topics are queried at once: their round trips are most of the time between a change and its message.
+     */
     private Map<String, Optional<RunProgress>> audience(RunProgress run) {
+        List<CompletableFuture<List<Subscriber>>> queries = Topic.watching(run).stream()
+                .map(topic -> CompletableFuture.supplyAsync(() -> connections.subscribers(topic), posters))
+                .toList();
         Map<String, Optional<RunProgress>> audience = new LinkedHashMap<>();
-        for (Topic topic : Topic.watching(run)) {
-            for (Subscriber subscriber : connections.subscribers(topic)) {
+        for (CompletableFuture<List<Subscriber>> query : queries) {
+            List<Subscriber> subscribers;
+            try {
+                subscribers = query.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            for (Subscriber subscriber : subscribers) {
                 audience.merge(subscriber.connectionId(), subscriber.seen().filter(s -> s.runId().equals(run.runId())),
                         (a, b) -> a.isEmpty() ? b : b.isEmpty() ? a : b.get().isAheadOf(a.get()) ? b : a);
             }

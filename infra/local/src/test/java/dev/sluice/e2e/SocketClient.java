@@ -52,7 +52,7 @@ final class SocketClient implements AutoCloseable {
         return messages().stream().filter(m -> runId.equals(m.path("runId").asText())).toList();
     }
 
-    /** Waits for the first message (from index {@code from} on) that matches. */
+    /** Waits for the first message, received so far or later, that matches. */
     JsonNode await(Predicate<JsonNode> wanted, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (received) {
