@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.out.apigateway.ApiGatewayConnectionMessenger;
+import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
+import dev.sluice.adapter.out.dynamodb.DynamoRunProgressReader;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
@@ -13,7 +16,12 @@ import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
 import dev.sluice.application.expire.ExpireUploads;
+import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.load.LoadChunk;
+import dev.sluice.application.port.ConnectionMessenger;
+import dev.sluice.application.progress.PublishProgress;
+import dev.sluice.application.progress.SocketMessages;
+import dev.sluice.application.progress.SocketSessions;
 import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.domain.validation.ChunkReader;
@@ -29,7 +37,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -66,6 +76,7 @@ public final class Components implements AutoCloseable {
     private final S3ObjectStore objectStore;
     private final DynamoRunRepository runs;
     private final PostgresRecordRepository records;
+    private ApiGatewayManagementApiClient management;
 
     public Components(Settings settings) {
         this.settings = settings;
@@ -194,6 +205,40 @@ public final class Components implements AutoCloseable {
         return new LoadChunk(objectStore, runs, records);
     }
 
+    /** Who opens a WebSocket; until sign-in exists, the same caller the HTTP API assumes. */
+    public CallerResolver callerResolver() {
+        return CallerResolver.unauthenticated(settings.localRuntime());
+    }
+
+    public SocketSessions socketSessions() {
+        return new SocketSessions(new DynamoConnectionRepository(dynamo, settings.runsTable()),
+                new DynamoRunProgressReader(dynamo, settings.runsTable()), connectionMessenger(), json, clock);
+    }
+
+    /** Keeps state (rate history, posts in flight): build one per function instance. */
+    public PublishProgress publishProgress() {
+        return new PublishProgress(new DynamoConnectionRepository(dynamo, settings.runsTable()),
+                connectionMessenger(), new SocketMessages(json), settings.webSocketPostTimeout());
+    }
+
+    /**
+     * PostToConnection through the stage's callback URL. Each call is bounded by the post timeout and not retried:
+     * a message that missed its moment is superseded by the next state anyway.
+     */
+    public synchronized ConnectionMessenger connectionMessenger() {
+        if (management == null) {
+            var builder = ApiGatewayManagementApiClient.builder().region(Region.of(settings.region()))
+                    .credentialsProvider(credentials)
+                    .endpointOverride(settings.webSocketCallbackUrl().orElseThrow(() -> new IllegalStateException(
+                            "environment variable WEBSOCKET_CALLBACK_URL is not set")))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .overrideConfiguration(c -> c.apiCallTimeout(settings.webSocketPostTimeout())
+                            .retryStrategy(AwsRetryStrategy.doNotRetry()));
+            management = builder.build();
+        }
+        return new ApiGatewayConnectionMessenger(management);
+    }
+
     @Override
     public void close() {
         connections.close();
@@ -201,5 +246,10 @@ public final class Components implements AutoCloseable {
         presigner.close();
         sqs.close();
         dynamo.close();
+        synchronized (this) {
+            if (management != null) {
+                management.close();
+            }
+        }
     }
 }

@@ -31,7 +31,9 @@ public record Settings(
         Optional<URI> s3PublicEndpoint,
         Optional<URI> sqsEndpoint,
         Optional<URI> dynamoDbEndpoint,
-        Optional<StaticCredentials> staticCredentials) {
+        Optional<StaticCredentials> staticCredentials,
+        Optional<URI> webSocketCallbackUrl,
+        Duration webSocketPostTimeout) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -66,7 +68,10 @@ public record Settings(
                 uri(env, "AWS_ENDPOINT_URL_SQS"),
                 uri(env, "AWS_ENDPOINT_URL_DYNAMODB"),
                 Optional.ofNullable(env.get("SLUICE_STATIC_ACCESS_KEY_ID"))
-                        .map(id -> new StaticCredentials(id, env.getOrDefault("SLUICE_STATIC_SECRET_ACCESS_KEY", ""))));
+                        .map(id -> new StaticCredentials(id, env.getOrDefault("SLUICE_STATIC_SECRET_ACCESS_KEY", ""))),
+                // The stage URL PostToConnection goes to; the local runtime points it at its own gateway.
+                uri(env, "SLUICE_WEBSOCKET_CALLBACK_URL").or(() -> uri(env, "WEBSOCKET_CALLBACK_URL")),
+                Duration.ofMillis(Long.parseLong(env.getOrDefault("WEBSOCKET_POST_TIMEOUT_MILLIS", "2000"))));
     }
 
     private static String required(Map<String, String> env, String name) {

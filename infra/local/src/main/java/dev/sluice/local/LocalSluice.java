@@ -8,15 +8,19 @@ import dev.sluice.local.emulator.PostgresEmulator;
 import dev.sluice.local.emulator.S3Emulator;
 import dev.sluice.local.emulator.SqsEmulator;
 import dev.sluice.local.events.S3EventNotifications;
+import dev.sluice.local.emulator.FreePort;
+import dev.sluice.local.function.DynamoDbStreamEventSource;
 import dev.sluice.local.function.LocalFunction;
 import dev.sluice.local.function.ScheduleEventSource;
 import dev.sluice.local.function.SqsEventSource;
 import dev.sluice.local.gateway.HttpApiRoute;
 import dev.sluice.local.gateway.HttpGateway;
 import dev.sluice.local.gateway.StaticFiles;
+import dev.sluice.local.gateway.WebSocketGateway;
 import dev.sluice.local.template.Intrinsics;
 import dev.sluice.local.template.SamTemplate;
 import dev.sluice.local.template.Specs;
+import dev.sluice.local.template.WebSocketApiSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -42,6 +46,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import io.javalin.config.JavalinConfig;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +67,7 @@ import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -90,6 +97,10 @@ public final class LocalSluice implements AutoCloseable {
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final List<SqsEventSource> eventSources = new ArrayList<>();
     private final List<ScheduleEventSource> schedules = new ArrayList<>();
+    private final List<DynamoDbStreamEventSource> streamEventSources = new ArrayList<>();
+    private final List<WebSocketGateway> webSocketGateways = new ArrayList<>();
+    /** Known before the functions are built: the WebSocket callback URL in their environment names it. */
+    private int gatewayPort;
     private SamTemplate template;
     private SqsEmulator sqsEmulator;
     private DynamoDbEmulator dynamoDbEmulator;
@@ -183,14 +194,21 @@ public final class LocalSluice implements AutoCloseable {
             applyMigrations();
             return null;
         }).call();
+        gatewayPort = options.port() == 0 ? FreePort.pick() : options.port();
         timed("functions", () -> {
             createFunctions();
             return null;
         }).call();
 
+        for (WebSocketApiSpec api : template.webSocketApis().values()) {
+            webSocketGateways.add(register(new WebSocketGateway(api, functions)));
+        }
         gateway = register(timed("gateway", () -> HttpGateway.start(httpBindings(),
-                new StaticFiles(options.webDir().or(() -> StaticFiles.locate(Path.of("")))), options.port())).call());
+                new StaticFiles(options.webDir().or(() -> StaticFiles.locate(Path.of("")))), gatewayPort,
+                webSocketGateways.stream().<Consumer<JavalinConfig>>map(
+                        ws -> ws::configure).toList())).call());
         startEventSources();
+        startStreamEventSources();
         startupMillis.put("total", (System.nanoTime() - begin) / 1_000_000);
         LOG.info("Sluice local started in {} ms: {}", startupMillis.get("total"), startupMillis);
     }
@@ -473,6 +491,9 @@ public final class LocalSluice implements AutoCloseable {
             // On AWS the password is read from DB_SECRET_ARN at run time; here there is no Secrets Manager.
             environment.put("DB_PASSWORD", postgres.password());
         }
+        // PostToConnection reaches the local gateway's @connections endpoint of the stage.
+        template.webSocketApis().values().stream().findFirst().ifPresent(api -> environment.put(
+                "SLUICE_WEBSOCKET_CALLBACK_URL", "http://127.0.0.1:" + gatewayPort + "/" + api.stageName()));
         return environment;
     }
 
@@ -572,6 +593,33 @@ public final class LocalSluice implements AutoCloseable {
             }
         }
         schedules.addAll(ScheduleEventSource.start(template, functions.values(), options.eventSourcesEnabled()));
+    }
+
+    /** The template's DynamoDB stream events, each polling its table's stream through the Streams API. */
+    private void startStreamEventSources() {
+        for (LocalFunction function : functions.values()) {
+            for (var mapping : template.dynamoDbStreamEvents(function.logicalId())) {
+                if (!mapping.enabled()) {
+                    continue;
+                }
+                String table = tableName(mapping.tableLogicalId());
+                String streamArn = dynamoDbClient.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+                if (streamArn == null) {
+                    throw new IllegalStateException(function.logicalId() + "." + mapping.name() + ": table " + table
+                            + " has no stream; give it a StreamSpecification");
+                }
+                var streams = register(DynamoDbStreamsClient.builder()
+                        .endpointOverride(dynamoDbEmulator.endpoint()).region(Region.US_EAST_1)
+                        .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build());
+                DynamoDbStreamEventSource source = new DynamoDbStreamEventSource(function, mapping, streamArn,
+                        SamTemplate.REGION, streams);
+                streamEventSources.add(source);
+                source.start();
+                if (!options.eventSourcesEnabled()) {
+                    source.pause();
+                }
+            }
+        }
     }
 
     // ---- public API ------------------------------------------------------------------------------------
@@ -707,6 +755,24 @@ public final class LocalSluice implements AutoCloseable {
         eventSources(functionLogicalId).forEach(SqsEventSource::resume);
     }
 
+    /** The DynamoDB stream event sources of a function. */
+    public List<DynamoDbStreamEventSource> streamEventSources(String functionLogicalId) {
+        return streamEventSources.stream().filter(s -> s.function().logicalId().equals(functionLogicalId)).toList();
+    }
+
+    /** The WebSocket endpoint, e.g. {@code ws://127.0.0.1:8080/ws}. */
+    public URI webSocketUrl() {
+        return URI.create("ws://127.0.0.1:" + gateway.port() + WebSocketGateway.PATH);
+    }
+
+    /** The template's WebSocket API as the gateway serves it. */
+    public WebSocketGateway webSocketGateway() {
+        if (webSocketGateways.isEmpty()) {
+            throw new IllegalStateException("the template defines no WebSocket API");
+        }
+        return webSocketGateways.getFirst();
+    }
+
     /** Milliseconds each part took to start, and {@code total}. */
     public Map<String, Long> startupMillis() {
         synchronized (startupMillis) {
@@ -732,6 +798,9 @@ public final class LocalSluice implements AutoCloseable {
             source.close();
         }
         schedules.forEach(ScheduleEventSource::close);
+        for (DynamoDbStreamEventSource source : streamEventSources) {
+            source.close();
+        }
         while (!closeables.isEmpty()) {
             AutoCloseable closeable = closeables.pop();
             try {

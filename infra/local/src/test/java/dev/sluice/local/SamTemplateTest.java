@@ -28,7 +28,7 @@ class SamTemplateTest {
         SamTemplate template = template(Map.of());
         assertTrue(template.functions().keySet().containsAll(List.of("ApiFunction", "SplitFunction", "LoadFunction",
                 "DeadChunkFunction", "MigrateFunction", "SiteConfigFunction",
-                "ExpireRunsFunction")),
+                "ExpireRunsFunction", "SocketFunction", "ProgressFunction")),
                 template.functions().keySet()::toString);
 
         Specs.Function api = template.functions().get("ApiFunction");
@@ -86,7 +86,8 @@ class SamTemplateTest {
         assertEquals(List.of(new Specs.KeyElement("pk", "HASH"), new Specs.KeyElement("sk", "RANGE")), table.keySchema());
         assertEquals(List.of("RunsByOwner", "RunsByStatus", "SubscribersByRun"),
                 table.globalSecondaryIndexes().stream().map(Specs.Index::name).toList());
-        assertEquals("KEYS_ONLY", table.globalSecondaryIndexes().get(2).projectionType());
+        assertEquals("INCLUDE", table.globalSecondaryIndexes().get(2).projectionType());
+        assertEquals(List.of("seen", "expiresAt"), table.globalSecondaryIndexes().get(2).nonKeyAttributes());
         assertEquals(8, table.attributeTypes().size());
         assertEquals(Optional.of("NEW_AND_OLD_IMAGES"), table.streamViewType());
         assertEquals(Optional.of("expiresAt"), table.timeToLiveAttribute());

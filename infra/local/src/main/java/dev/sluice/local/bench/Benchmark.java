@@ -121,6 +121,8 @@ public final class Benchmark {
             result.put("splitterOverPlainRead", round(scan.path("splitter").path("mbPerSecond").asDouble()
                     / scan.path("plainRead").path("mbPerSecond").asDouble(), 3));
             result.put("firstProgressMillis", median.endToEnd().path("firstProgressMillis").asLong());
+            say("progress over the WebSocket (3 subscribers) ...");
+            result.set("webSocket", new WebSocketBench(sluice).measure(file.csv(), file.bytes(), options.runs(), 3));
             result.put("peakHeapMb", runs.stream().mapToLong(MeasuredRun::peakUsedBytes).max().orElseThrow() >> 20);
             result.put("peakLiveHeapMb", runs.stream().mapToLong(MeasuredRun::peakLiveBytes).max().orElseThrow() >> 20);
             result.set("cpuSeconds", cpuJson(median.cpu()));
@@ -129,6 +131,8 @@ public final class Benchmark {
             targets.put("splitterOverPlainReadAtLeast0_5", result.get("splitterOverPlainRead").asDouble() >= 0.5);
             targets.put("firstProgressWithin1s", result.get("firstProgressMillis").asLong() <= 1000);
             targets.put("everyRecordAccountedFor", runs.stream().allMatch(MeasuredRun::accountedFor));
+            targets.put("firstWebSocketProgressWithin300ms",
+                    result.at("/webSocket/firstMessageAfterUploadMillis").asLong() <= 300);
         }
         report(result);
         return result;
@@ -489,6 +493,12 @@ public final class Benchmark {
         out.printf("  first progress %d ms after upload; peak heap %d MB (live after GC %d MB)%n",
                 result.get("firstProgressMillis").asLong(), result.get("peakHeapMb").asLong(),
                 result.get("peakLiveHeapMb").asLong());
+        JsonNode ws = result.get("webSocket");
+        out.printf("  WebSocket, %d subscribers: first message %d ms after upload (with records: %d ms); "
+                + "change-to-message lag median %.1f ms, p95 %.1f ms (%,d messages)%n", ws.get("subscribers").asInt(),
+                ws.get("firstMessageAfterUploadMillis").asLong(),
+                ws.get("firstRecordsMessageAfterUploadMillis").asLong(),
+                ws.get("lagMedianMillis").asDouble(), ws.get("lagP95Millis").asDouble(), ws.get("messages").asLong());
         out.printf("  every record accounted for, in every run: %s%n",
                 result.get("targets").get("everyRecordAccountedFor").asBoolean());
         if (options.json()) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.sluice.local.function.LocalFunction;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +41,8 @@ public final class HttpGateway implements AutoCloseable {
     private final List<Binding> bindings;
     private final StaticFiles staticFiles;
 
-    private HttpGateway(List<Binding> bindings, StaticFiles staticFiles, int port) {
+    private HttpGateway(List<Binding> bindings, StaticFiles staticFiles, int port,
+            List<Consumer<JavalinConfig>> extensions) {
         this.bindings = List.copyOf(bindings);
         this.staticFiles = staticFiles;
         this.app = Javalin.create(config -> {
@@ -48,6 +51,8 @@ public final class HttpGateway implements AutoCloseable {
             config.jetty.host = "127.0.0.1";
             config.jetty.port = port;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            // Before the catch-all routes below: Javalin serves a request with the first route that matches.
+            extensions.forEach(extension -> extension.accept(config));
             for (HandlerType method : METHODS) {
                 config.routes.addHttpHandler(method, "/", this::handle);
                 config.routes.addHttpHandler(method, "/*", this::handle);
@@ -59,7 +64,13 @@ public final class HttpGateway implements AutoCloseable {
     }
 
     public static HttpGateway start(List<Binding> bindings, StaticFiles staticFiles, int port) {
-        HttpGateway gateway = new HttpGateway(bindings, staticFiles, port);
+        return start(bindings, staticFiles, port, List.of());
+    }
+
+    /** With more routes (the WebSocket API) added to the same server, ahead of the API and static files. */
+    public static HttpGateway start(List<Binding> bindings, StaticFiles staticFiles, int port,
+            List<Consumer<JavalinConfig>> extensions) {
+        HttpGateway gateway = new HttpGateway(bindings, staticFiles, port, extensions);
         gateway.app.start();
         return gateway;
     }

@@ -61,6 +61,8 @@ public final class SamTemplate {
     private final Map<String, Specs.Table> tables = new LinkedHashMap<>();
     private final Map<String, Specs.Bucket> buckets = new LinkedHashMap<>();
     private final Map<String, Specs.Function> functions = new LinkedHashMap<>();
+    private final Map<String, WebSocketApiSpec> webSocketApis;
+    private final Map<String, List<DynamoDbStreamEventSpec>> dynamoDbStreamEvents;
 
     private SamTemplate(Map<String, Object> raw, Map<String, String> parameterOverrides) {
         this.raw = raw;
@@ -100,6 +102,8 @@ public final class SamTemplate {
                 }
             }
         });
+        webSocketApis = WebSocketApiSpec.read(resources, structural);
+        dynamoDbStreamEvents = DynamoDbStreamEventSpec.read(resources, structural);
     }
 
     public static SamTemplate read(Path file) throws IOException {
@@ -152,6 +156,16 @@ public final class SamTemplate {
 
     public Map<String, Specs.Function> functions() {
         return functions;
+    }
+
+    /** WebSocket APIs by logical id. */
+    public Map<String, WebSocketApiSpec> webSocketApis() {
+        return webSocketApis;
+    }
+
+    /** The DynamoDB stream events of a function (none for most). */
+    public List<DynamoDbStreamEventSpec> dynamoDbStreamEvents(String functionLogicalId) {
+        return dynamoDbStreamEvents.getOrDefault(functionLogicalId, List.of());
     }
 
     /** Globals.Function merged under a function's own properties, the way SAM does it. */
@@ -342,7 +356,7 @@ public final class SamTemplate {
                         Values.string(eventProperties, "Path").orElse("$default"),
                         Values.string(eventProperties, "Method").orElse("ANY")));
                 default -> {
-                    // Other event types (Schedule, DynamoDB, WebSocket) are not in the template yet.
+                    // Other event types: DynamoDB streams are read by DynamoDbStreamEventSpec.
                 }
             }
         });

@@ -43,5 +43,11 @@ class BenchmarkTest {
         assertTrue(result.get("firstProgressMillis").asLong() >= 0);
         assertEquals(500, result.get("rowByRow").get("rows").asLong());
         assertTrue(result.get("cpuSeconds").get("jvm").asDouble() > 0);
+        JsonNode webSocket = result.get("webSocket");
+        assertEquals(3, webSocket.get("subscribers").asInt());
+        assertTrue(webSocket.get("messages").asLong() >= 2 * 3 * 2,
+                () -> "progress and final, 2 imports, 3 sockets: " + webSocket);
+        assertTrue(webSocket.get("firstMessageAfterUploadMillis").asLong() >= 0, webSocket::toString);
+        assertTrue(webSocket.get("lagP95Millis").asDouble() >= webSocket.get("lagMedianMillis").asDouble());
     }
 }

@@ -1,0 +1,95 @@
+package dev.sluice.adapter.in.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.sluice.application.identity.Caller;
+import dev.sluice.application.identity.CallerResolver;
+import dev.sluice.application.progress.SocketSessions;
+import dev.sluice.config.Components;
+import dev.sluice.config.Settings;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket API's integration for {@code $connect}, {@code $disconnect} and the message routes
+ * ({@code subscribe}, {@code unsubscribe}, {@code $default}, selected by {@code $request.body.action}). Answers to
+ * messages are posted to the connection through the @connections API, never returned: a WebSocket route returns
+ * nothing to the client unless a route response is configured, and the subscriptions' snapshots must go out before
+ * any progress does.
+ */
+public final class SocketFunction
+        implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketFunction.class);
+
+    private final SocketSessions sessions;
+    private final CallerResolver callers;
+
+    public SocketFunction() {
+        this(new Components(Settings.fromEnvironment(System.getenv())));
+    }
+
+    public SocketFunction(Components components) {
+        this(components.socketSessions(), components.callerResolver());
+    }
+
+    public SocketFunction(SocketSessions sessions, CallerResolver callers) {
+        this.sessions = sessions;
+        this.callers = callers;
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        return Telemetry.invocation(context, () -> {
+            var request = event.getRequestContext();
+            String connectionId = request.getConnectionId();
+            try {
+                return switch (request.getEventType()) {
+                    case "CONNECT" -> connect(event, connectionId);
+                    case "DISCONNECT" -> {
+                        sessions.disconnect(connectionId);
+                        yield status(200);
+                    }
+                    case "MESSAGE" -> {
+                        sessions.receive(connectionId, body(event));
+                        yield status(200);
+                    }
+                    default -> throw new IllegalArgumentException("unknown eventType " + request.getEventType());
+                };
+            } catch (RuntimeException e) {
+                LOG.error("{} {} on connection {} failed (request id {})", request.getEventType(),
+                        request.getRouteKey(), connectionId, request.getRequestId(), e);
+                return status(500);
+            }
+        });
+    }
+
+    private APIGatewayV2WebSocketResponse connect(APIGatewayV2WebSocketEvent event, String connectionId) {
+        Optional<Caller> caller = callers.resolve(new CallerResolver.ConnectAttempt(
+                event.getQueryStringParameters(), event.getHeaders(), event.getRequestContext().getAuthorizer()));
+        if (caller.isEmpty()) {
+            // A non-2xx answer to $connect makes API Gateway refuse the upgrade with that status.
+            return status(401);
+        }
+        sessions.connect(connectionId, caller.get());
+        return status(200);
+    }
+
+    private static String body(APIGatewayV2WebSocketEvent event) {
+        String body = event.getBody();
+        if (body != null && event.isIsBase64Encoded()) {
+            return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        }
+        return body;
+    }
+
+    private static APIGatewayV2WebSocketResponse status(int code) {
+        APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        response.setStatusCode(code);
+        return response;
+    }
+}

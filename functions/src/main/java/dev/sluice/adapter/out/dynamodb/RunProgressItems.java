@@ -1,0 +1,85 @@
+package dev.sluice.adapter.out.dynamodb;
+
+import dev.sluice.domain.progress.RunProgress;
+import dev.sluice.domain.run.RunStatus;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Reads the progress of a run from a run item, whether it comes from the table (SDK attribute values) or from a
+ * stream image (Lambda event attribute values): both are reduced to the text of their S and N values first.
+ */
+public final class RunProgressItems {
+    private RunProgressItems() {
+    }
+
+    /** True for the run item itself ({@code sk = RUN}), not its chunk markers or connection items. */
+    public static boolean isRunItem(Function<String, String> attribute) {
+        return "RUN".equals(attribute.apply("sk")) && attribute.apply("runId") != null;
+    }
+
+    /** A run's progress from its attributes given as text ({@code null} when absent). */
+    public static RunProgress fromAttributes(Function<String, String> attribute) {
+        long contentLength = number(attribute, "contentLength");
+        // bytesTotal is set by the splitter; until then the size the upload announced is the best total known.
+        long bytesTotal = attribute.apply("bytesTotal") != null ? number(attribute, "bytesTotal") : contentLength;
+        String updated = attribute.apply("updatedAt") != null ? attribute.apply("updatedAt")
+                : attribute.apply("createdAt");
+        return new RunProgress(
+                attribute.apply("runId"),
+                attribute.apply("owner"),
+                RunStatus.valueOf(attribute.apply("status")),
+                number(attribute, "records"),
+                number(attribute, "stored"),
+                number(attribute, "errors"),
+                number(attribute, "bytesDone"),
+                bytesTotal,
+                (int) number(attribute, "chunksDone"),
+                (int) number(attribute, "chunksDead"),
+                attribute.apply("chunksTotal") == null ? null : (int) number(attribute, "chunksTotal"),
+                updated == null ? Instant.EPOCH : Instant.parse(updated));
+    }
+
+    static RunProgress fromItem(Map<String, AttributeValue> item) {
+        return fromAttributes(name -> text(item.get(name)));
+    }
+
+    /** The attributes {@link #fromAttributes} reads back, for storing a state that was sent. */
+    static Map<String, AttributeValue> toAttributes(RunProgress progress) {
+        Map<String, AttributeValue> map = new HashMap<>();
+        map.put("runId", AttributeValue.fromS(progress.runId()));
+        map.put("owner", AttributeValue.fromS(progress.owner()));
+        map.put("status", AttributeValue.fromS(progress.status().name()));
+        map.put("records", n(progress.records()));
+        map.put("stored", n(progress.stored()));
+        map.put("errors", n(progress.errors()));
+        map.put("bytesDone", n(progress.bytesDone()));
+        map.put("bytesTotal", n(progress.bytesTotal()));
+        map.put("chunksDone", n(progress.chunksDone()));
+        map.put("chunksDead", n(progress.chunksDead()));
+        if (progress.chunksTotal() != null) {
+            map.put("chunksTotal", n(progress.chunksTotal()));
+        }
+        map.put("updatedAt", AttributeValue.fromS(progress.updatedAt().toString()));
+        return map;
+    }
+
+    private static String text(AttributeValue value) {
+        if (value == null) {
+            return null;
+        }
+        return value.s() != null ? value.s() : value.n();
+    }
+
+    private static long number(Function<String, String> attribute, String name) {
+        String value = attribute.apply(name);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

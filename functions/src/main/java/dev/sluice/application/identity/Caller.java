@@ -1,0 +1,25 @@
+package dev.sluice.application.identity;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Who is asking: the owner name runs are filed under, and whether they may see every run. */
+public record Caller(String owner, boolean admin) {
+    private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9_.@:-]{1,128}");
+
+    /** Without sign-in, the local runtime's single user: the laptop's owner, who may see every run. */
+    public static final Caller LOCAL_ADMIN = new Caller("local", true);
+    /** Without sign-in on AWS: one anonymous user who sees only its own runs. */
+    public static final Caller ANONYMOUS = new Caller("anonymous", false);
+
+    public Caller {
+        Objects.requireNonNull(owner, "owner");
+        if (!OWNER.matcher(owner).matches()) {
+            throw new IllegalArgumentException("not a usable owner name: '" + owner + "'");
+        }
+    }
+
+    public boolean maySee(String runOwner) {
+        return admin || owner.equals(runOwner);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sluice.domain.progress;
+
+import dev.sluice.domain.run.RunStatus;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What a watcher of a run needs to know about it at one moment: the progress-related part of the run item, read
+ * either from the table (a snapshot) or from a stream image (a change).
+ *
+ * @param records      data records in the file (while splitting: records planned so far)
+ * @param bytesDone    bytes of the file whose chunks are counted, as written by the loaders
+ * @param bytesTotal   the file's size in bytes once the splitter knows it, else the announced upload size
+ * @param chunksTotal  null until the splitter has finished
+ */
+public record RunProgress(
+        String runId,
+        String owner,
+        RunStatus status,
+        long records,
+        long stored,
+        long errors,
+        long bytesDone,
+        long bytesTotal,
+        int chunksDone,
+        int chunksDead,
+        Integer chunksTotal,
+        Instant updatedAt) {
+
+    public RunProgress {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        if (records < 0 || stored < 0 || errors < 0 || bytesDone < 0 || bytesTotal < 0 || chunksDone < 0
+                || chunksDead < 0 || chunksTotal != null && chunksTotal < 0) {
+            throw new IllegalArgumentException("run " + runId + ": progress counters cannot be negative");
+        }
+    }
+
+    /** Records stored or rejected so far. */
+    public long counted() {
+        return stored + errors;
+    }
+
+    /** Chunks that will not change any more (loaded or dead). */
+    public int chunksFinished() {
+        return chunksDone + chunksDead;
+    }
+
+    public boolean isFinal() {
+        return status.isFinal();
+    }
+
+    /**
+     * Whether this state is newer than {@code seen} for a watcher who already has {@code seen}. Every counter of a
+     * run only grows and its status only moves forward (DynamoRunRepository's conditional updates), so a state
+     * behind in any of them is an older one, e.g. a stream record still in flight when a snapshot was read. Equal
+     * states are not ahead: the watcher has it already.
+     */
+    public boolean isAheadOf(RunProgress seen) {
+        if (!runId.equals(seen.runId)) {
+            throw new IllegalArgumentException("comparing run " + runId + " with run " + seen.runId);
+        }
+        boolean notBehind = status.ordinal() >= seen.status.ordinal() && records >= seen.records
+                && stored >= seen.stored && errors >= seen.errors && bytesDone >= seen.bytesDone
+                && chunksDone >= seen.chunksDone && chunksDead >= seen.chunksDead;
+        boolean moved = status != seen.status || records != seen.records || stored != seen.stored
+                || errors != seen.errors || bytesDone != seen.bytesDone || chunksDone != seen.chunksDone
+                || chunksDead != seen.chunksDead || !Objects.equals(chunksTotal, seen.chunksTotal);
+        return notBehind && moved;
+    }
+}

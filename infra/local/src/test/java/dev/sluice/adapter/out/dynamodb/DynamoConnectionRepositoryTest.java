@@ -1,0 +1,66 @@
+package dev.sluice.adapter.out.dynamodb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.application.identity.Caller;
+import dev.sluice.application.port.ConnectionRepository.Connection;
+import dev.sluice.application.port.ConnectionRepository.Subscriber;
+import dev.sluice.domain.progress.RunProgress;
+import dev.sluice.domain.progress.Topic;
+import dev.sluice.domain.run.RunStatus;
+import dev.sluice.local.LocalSluice;
+import dev.sluice.local.SharedStack;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Connections and subscriptions in the runs table of the local stack, read back through the subscribers index. */
+@ExtendWith(SharedStack.class)
+class DynamoConnectionRepositoryTest {
+
+    private static DynamoConnectionRepository repository(LocalSluice sluice) {
+        return new DynamoConnectionRepository(sluice.dynamoDbClient(), sluice.tableName("RunsTable"));
+    }
+
+    @Test
+    void aConnectionKeepsItsCallerAndLosesEverythingOnDelete(LocalSluice sluice) {
+        var connections = repository(sluice);
+        String id = "C" + UUID.randomUUID().toString().substring(0, 10) + "=";
+        String runId = UUID.randomUUID().toString();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        connections.save(new Connection(id, new Caller("alice", false), now, now.plusSeconds(7200)));
+        RunProgress seen = new RunProgress(runId, "alice", RunStatus.LOADING, 100, 40, 2, 4_000, 10_000, 4, 0, 10,
+                Instant.parse("2026-11-29T14:05:30.412Z"));
+        connections.subscribe(id, Topic.run(runId), Optional.of(seen), now.plusSeconds(7200));
+        connections.subscribe(id, Topic.owner("alice"), Optional.empty(), now.plusSeconds(7200));
+
+        assertEquals(new Caller("alice", false), connections.find(id).orElseThrow().caller());
+        assertEquals(List.of(new Subscriber(id, Optional.of(seen))), connections.subscribers(Topic.run(runId)),
+                "the snapshot state comes back whole from the index");
+        assertTrue(connections.subscribers(Topic.owner("alice")).contains(new Subscriber(id, Optional.empty())));
+
+        connections.unsubscribe(id, Topic.owner("alice"));
+        assertTrue(connections.subscribers(Topic.owner("alice")).stream().noneMatch(s -> s.connectionId().equals(id)));
+        connections.delete(id);
+        assertEquals(Optional.empty(), connections.find(id));
+        assertEquals(List.of(), connections.subscribers(Topic.run(runId)));
+        connections.delete(id);
+    }
+
+    @Test
+    void expiredItemsCountAsGoneBeforeTheTtlSweepRemovesThem(LocalSluice sluice) {
+        var connections = repository(sluice);
+        String id = "E" + UUID.randomUUID().toString().substring(0, 10) + "=";
+        String runId = UUID.randomUUID().toString();
+        Instant past = Instant.now().minusSeconds(60);
+        connections.save(new Connection(id, Caller.LOCAL_ADMIN, past.minusSeconds(7200), past));
+        connections.subscribe(id, Topic.run(runId), Optional.empty(), past);
+        assertEquals(Optional.empty(), connections.find(id));
+        assertEquals(List.of(), connections.subscribers(Topic.run(runId)));
+    }
+}

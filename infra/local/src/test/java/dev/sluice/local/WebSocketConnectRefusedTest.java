@@ -1,0 +1,56 @@
+package dev.sluice.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.adapter.in.lambda.SocketFunction;
+import dev.sluice.application.identity.Caller;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The caller is decided once, at $connect, from what the upgrade request carries (the sign-in work will check a JWT
+ * given as {@code ?token=}); a refusal makes the gateway answer the upgrade with that status, as API Gateway does.
+ */
+class WebSocketConnectRefusedTest {
+
+    @Test
+    void aConnectThatSaysNoRefusesTheUpgradeWithItsStatus() throws Exception {
+        Path dir = Files.createTempDirectory("sluice-ws-refused");
+        try (LocalSluice sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dir)
+                .eventSourcesEnabled(false)
+                .handler("SocketFunction", components -> new SocketFunction(components.socketSessions(),
+                        attempt -> "good".equals(attempt.queryParameters().get("token"))
+                                ? Optional.of(new Caller("alice", false)) : Optional.empty()))
+                .build())) {
+            HttpClient http = HttpClient.newHttpClient();
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> http.newWebSocketBuilder()
+                    .buildAsync(URI.create(sluice.webSocketUrl() + "?token=bad"), new WebSocket.Listener() { })
+                    .get(20, TimeUnit.SECONDS));
+            assertTrue(refused.getCause() instanceof WebSocketHandshakeException, refused::toString);
+            assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+            assertEquals(0, sluice.webSocketGateway().openConnections().size());
+
+            WebSocket accepted = http.newWebSocketBuilder()
+                    .buildAsync(URI.create(sluice.webSocketUrl() + "?token=good"), new WebSocket.Listener() { })
+                    .get(20, TimeUnit.SECONDS);
+            assertEquals(1, sluice.webSocketGateway().openConnections().size());
+            accepted.abort();
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
