@@ -12,6 +12,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -45,7 +46,9 @@ class WebSocketConnectRefusedTest {
             WebSocket accepted = http.newWebSocketBuilder()
                     .buildAsync(URI.create(sluice.webSocketUrl() + "?token=good"), new WebSocket.Listener() { })
                     .get(20, TimeUnit.SECONDS);
-            assertEquals(1, sluice.webSocketGateway().openConnections().size());
+            // The handshake answer may reach the client just before the gateway's open callback registers it.
+            Poll.until(Duration.ofSeconds(10), "the accepted socket to be registered",
+                    () -> sluice.webSocketGateway().openConnections().size() == 1);
             accepted.abort();
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {

@@ -24,8 +24,10 @@ public final class RunProgressItems {
     /** A run's progress from its attributes given as text ({@code null} when absent). */
     public static RunProgress fromAttributes(Function<String, String> attribute) {
         long contentLength = number(attribute, "contentLength");
-        // bytesTotal is set by the splitter; until then the size the upload announced is the best total known.
-        long bytesTotal = attribute.apply("bytesTotal") != null ? number(attribute, "bytesTotal") : contentLength;
+        // bytesTotal is set by the splitter (0 before it); until then the size the upload announced is the best
+        // total known.
+        long splitTotal = number(attribute, "bytesTotal");
+        long bytesTotal = splitTotal > 0 ? splitTotal : contentLength;
         String updated = attribute.apply("updatedAt") != null ? attribute.apply("updatedAt")
                 : attribute.apply("createdAt");
         return new RunProgress(
