@@ -60,8 +60,14 @@ public final class SplitObject {
         IGNORED
     }
 
-    /** The outcome and the run it concerns (null when the object belongs to no run). */
-    public record Result(Outcome outcome, String runId) {
+    /**
+     * What one notification did, to which run (null when the object belongs to no run), and the run's failure code
+     * when it ended FAILED now.
+     */
+    public record Result(Outcome outcome, String runId, Optional<String> failureCode) {
+        Result(Outcome outcome, String runId) {
+            this(outcome, runId, Optional.empty());
+        }
     }
 
     public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits, Clock clock) {
@@ -82,37 +88,40 @@ public final class SplitObject {
             return new Result(Outcome.IGNORED, null);
         }
         try {
-            return new Result(split(event, runId.get()), runId.get());
+            return split(event, runId.get());
         } catch (RuntimeException e) {
             if (!lastAttempt) {
                 throw e;
             }
-            runs.fail(runId.get(), "SPLIT_FAILED", "The file could not be read after repeated attempts ("
+            return failed(runId.get(), "SPLIT_FAILED", "The file could not be read after repeated attempts ("
                     + e.getClass().getSimpleName() + "). Re-upload it or ask an operator to check the logs.");
-            return new Result(Outcome.FAILED, runId.get());
         }
     }
 
-    private Outcome split(S3ObjectEvent event, String runId) {
+    /** Ends the run FAILED with a reason the user can act on. */
+    private Result failed(String runId, String code, String message) {
+        runs.fail(runId, code, message);
+        return new Result(Outcome.FAILED, runId, Optional.of(code));
+    }
+
+    private Result split(S3ObjectEvent event, String runId) {
         Optional<Run> splitting = runs.startSplitting(runId, event.version(), event.size());
         if (splitting.isEmpty()) {
-            return whyNotSplit(event, runId);
+            return new Result(whyNotSplit(event, runId), runId);
         }
         Run run = splitting.get();
         if (event.size() > limits.maxFileBytes()) {
-            runs.fail(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
+            return failed(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
                     + " bytes; the limit is " + limits.maxFileBytes() + " bytes.");
-            return Outcome.FAILED;
         }
         // Read with If-Match on the notification's ETag: the split is of exactly that version, or of nothing.
         try (InputStream in = objects.open(event.bucket(), event.key(), event.version())) {
             return splitStream(run, event, in);
         } catch (ObjectChangedException e) {
             // Permanent: retrying would read another file than the one this run was created for.
-            runs.fail(run.runId(), "FILE_CHANGED", "File '" + run.fileName() + "' was replaced or deleted while it "
-                    + "was being split, so this run cannot read the file it started with. Nothing was imported from "
-                    + "it; import the current file as a new run.");
-            return Outcome.FAILED;
+            return failed(run.runId(), "FILE_CHANGED", "File '" + run.fileName() + "' was replaced or deleted while "
+                    + "it was being split, so this run cannot read the file it started with. Nothing was imported "
+                    + "from it; import the current file as a new run.");
         } catch (IOException e) {
             throw new UncheckedIOException("reading s3://" + event.bucket() + "/" + event.key(), e);
         }
@@ -135,7 +144,7 @@ public final class SplitObject {
                 : Outcome.SKIPPED_DUPLICATE;
     }
 
-    private Outcome splitStream(Run run, S3ObjectEvent event, InputStream in) throws IOException {
+    private Result splitStream(Run run, S3ObjectEvent event, InputStream in) throws IOException {
         BatchingSink[] sink = new BatchingSink[1];
         PlanSummary summary;
         try {
@@ -146,14 +155,13 @@ public final class SplitObject {
                         return sink[0];
                     });
         } catch (FileRejectedException e) {
-            runs.fail(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage());
-            return Outcome.FAILED;
+            return failed(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage());
         }
         sink[0].flush();
         if (runs.finishSplitting(run.runId(), summary.records(), summary.chunks())) {
             runs.finishIfComplete(run.runId());
         }
-        return Outcome.SPLIT;
+        return new Result(Outcome.SPLIT, run.runId());
     }
 
     private Optional<String> runFor(S3ObjectEvent event) {

@@ -69,6 +69,12 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
                         + "dropped", objectEvent.bucket(), objectEvent.key(), objectEvent.eTag(), result.runId());
                 return;
             }
+            if (result.outcome() == SplitObject.Outcome.FAILED) {
+                // The user's problem (a bad file), not the function's: a warning with the code operators filter on.
+                LOG.warn("s3://{}/{} ({} bytes): FAILED with {}", objectEvent.bucket(), objectEvent.key(),
+                        objectEvent.size(), result.failureCode().orElse("?"));
+                return;
+            }
             LOG.info("s3://{}/{} ({} bytes): {}", objectEvent.bucket(), objectEvent.key(), objectEvent.size(),
                     result.outcome());
         }

@@ -3,6 +3,8 @@ package dev.sluice.adapter.in.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.xray.AWSXRay;
 import com.amazonaws.xray.entities.Subsegment;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
@@ -12,12 +14,34 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * no X-Ray daemon or trace header, so subsegments are skipped rather than logging "context missing" each time.
  */
 final class Telemetry {
+    /** Powertools' log field names (its {@code PowertoolsLoggedFields}) and the variable that names the service. */
+    private static final String COLD_START_FIELD = "cold_start";
+    private static final String SERVICE_FIELD = "service";
+    private static final String SERVICE_NAME_VARIABLE = "POWERTOOLS_SERVICE_NAME";
+
     private Telemetry() {
     }
 
+    /**
+     * Functions whose first invocation in this JVM has begun. Powertools decides {@code cold_start} from
+     * {@code AWS_LAMBDA_INITIALIZATION_TYPE}, which is absent locally and {@code snap-start} after a SnapStart
+     * restore, so it logged {@code false} for the first invocation in both; "first invocation of this function in
+     * this JVM" is what an operator means by a cold start on AWS (one function per JVM) and locally (all in one).
+     */
+    private static final Set<String> STARTED_FUNCTIONS = ConcurrentHashMap.newKeySet();
+
     /** Runs one invocation with the Lambda context fields (request id, function, cold start) on every log line. */
     static <T> T invocation(Context context, Supplier<T> work) {
-        return PowertoolsLogging.withLogging(context, work);
+        boolean coldStart = STARTED_FUNCTIONS.add(String.valueOf(context.getFunctionName()));
+        return PowertoolsLogging.withLogging(context, () -> {
+            MDC.put(COLD_START_FIELD, Boolean.toString(coldStart));
+            // Powertools reads the service name once per JVM from the process environment; the local runtime runs
+            // every function in one JVM and hands each its own environment through the context instead.
+            if (context instanceof FunctionEnvironment environment) {
+                environment.variable(SERVICE_NAME_VARIABLE).ifPresent(service -> MDC.put(SERVICE_FIELD, service));
+            }
+            return work.get();
+        });
     }
 
     /** Runs work in an X-Ray subsegment named after the step, annotated with the run id, when tracing is on. */

@@ -5,10 +5,13 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import dev.sluice.adapter.in.lambda.FunctionEnvironment;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
 
 /** The Lambda {@link Context} of one local invocation; the deadline counts from its creation. */
-final class LocalContext implements Context {
+final class LocalContext implements Context, FunctionEnvironment {
     private static final LambdaLogger STDERR_LOGGER = new LambdaLogger() {
         @Override
         public void log(String message) {
@@ -30,12 +33,20 @@ final class LocalContext implements Context {
     private final String functionName;
     private final int memoryLimitMb;
     private final long deadlineMillis;
+    private final Map<String, String> environment;
 
-    LocalContext(String requestId, String functionName, int memoryLimitMb, int timeoutSeconds) {
+    LocalContext(String requestId, String functionName, int memoryLimitMb, int timeoutSeconds,
+            Map<String, String> environment) {
         this.requestId = requestId;
+        this.environment = environment;
         this.functionName = functionName;
         this.memoryLimitMb = memoryLimitMb;
         this.deadlineMillis = System.currentTimeMillis() + timeoutSeconds * 1000L;
+    }
+
+    @Override
+    public Optional<String> variable(String name) {
+        return Optional.ofNullable(environment.get(name));
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class LocalFunction {
                     + ", the local runtime built " + event.getClass().getName());
         }
         LocalContext context = new LocalContext(UUID.randomUUID().toString(), spec.logicalId(), spec.memorySizeMb(),
-                spec.timeoutSeconds());
+                spec.timeoutSeconds(), environment);
         try {
             return method.getParameterCount() == 2 ? method.invoke(handler, event, context) : method.invoke(handler, event);
         } catch (InvocationTargetException e) {
