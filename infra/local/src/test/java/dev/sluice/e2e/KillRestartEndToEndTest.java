@@ -1,0 +1,159 @@
+package dev.sluice.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.local.LocalOptions;
+import dev.sluice.local.LocalSluice;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code serve} killed with SIGKILL mid-run: none of its child processes (moto, PostgreSQL and its watchdog)
+ * outlives it, the next start on the same data directory works, and the run started before the kill completes
+ * with every record accounted for once.
+ */
+class KillRestartEndToEndTest {
+    private static final int RECORDS = 20_000;
+    /** Short visibility timeouts through the template's parameters, so deliveries the kill cut short come back soon. */
+    private static final List<String> PARAMETERS = List.of("ChunkMaxRecords=500", "ChunkVisibilityTimeout=3",
+            "IngestVisibilityTimeout=3");
+
+    @TempDir
+    Path tempDir;
+    Path dataDir = Path.of(System.getProperty("killtest.dir", "/tmp/moto-work/kill-" + System.nanoTime()));
+
+    @Test
+    void afterKill9TheNextStartWorksAndTheRunStartedBeforeCompletesOnce() throws Exception {
+        Process serve = startServe();
+        String runId;
+        List<ProcessHandle> children;
+        long postmaster;
+        try {
+            URI base = awaitReady(serve);
+            ApiClient api = new ApiClient(base);
+            runId = api.upload("killed.csv", csv().getBytes(StandardCharsets.UTF_8), null);
+            JsonNode atKill = api.awaitRun(runId, run -> run.path("chunksDone").asInt() >= 1
+                    || ApiClient.FINAL.contains(run.path("status").asText()), Duration.ofSeconds(120));
+            assertFalse(ApiClient.FINAL.contains(atKill.path("status").asText()), "killed while loading: " + atKill);
+            children = serve.toHandle().descendants().toList();
+            postmaster = postmasterPid();
+            assertTrue(children.stream().anyMatch(p -> p.info().command().orElse("").contains("python")),
+                    "moto's server runs as a child: " + describe(children));
+        } finally {
+            serve.destroyForcibly();
+            serve.waitFor(30, TimeUnit.SECONDS);
+        }
+        List<ProcessHandle> tied = new ArrayList<>(children);
+        ProcessHandle.of(postmaster).ifPresent(tied::add);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (tied.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), tied.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList(),
+                "no process of the killed runtime is left: " + describe(tied));
+
+        LocalOptions.Builder options = LocalOptions.builder().port(0).dataDir(dataDir).maxConcurrency(1);
+        PARAMETERS.forEach(p -> options.parameter(p.substring(0, p.indexOf('=')), p.substring(p.indexOf('=') + 1)));
+        try (LocalSluice restarted = LocalSluice.start(options.build())) {
+            JsonNode run = new ApiClient(restarted.baseUrl()).awaitRun(runId,
+                    r -> ApiClient.FINAL.contains(r.path("status").asText()), Duration.ofSeconds(180));
+            assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
+            assertEquals(RECORDS, run.path("records").asLong());
+            assertEquals(RECORDS, run.path("stored").asLong(), "every record stored once: " + run);
+            assertEquals(0, run.path("errors").asLong());
+            assertEquals(run.path("chunksTotal").asInt(), run.path("chunksDone").asInt(), "each chunk counted once");
+            assertEquals(RECORDS, count(restarted, "SELECT count(*) FROM records WHERE run_id = ?", runId));
+            assertEquals(run.path("chunksTotal").asLong(),
+                    count(restarted, "SELECT count(*) FROM chunk_ledger WHERE run_id = ?", runId));
+        }
+    }
+
+    private Process startServe() throws Exception {
+        Files.createDirectories(dataDir);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx768m",
+                "-cp", System.getProperty("java.class.path"),
+                "dev.sluice.local.SluiceLocal", "serve", "--port", "0", "--data-dir", dataDir.toString(),
+                "--max-concurrency", "1"));
+        PARAMETERS.forEach(p -> command.addAll(List.of("--param", p)));
+        return new ProcessBuilder(command).redirectError(dataDir.resolve("serve-stderr.log").toFile()).start();
+    }
+
+    /** The URL from {@code Sluice ready at URL (...)}; its other lines are read and dropped. */
+    private static URI awaitReady(Process serve) throws Exception {
+        CompletableFuture<URI> ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith("Sluice ready at ")) {
+                        URI base = URI.create(line.substring("Sluice ready at ".length()).split(" ")[0]);
+                        Thread.ofPlatform().daemon(true).start(() -> drain(out));
+                        return base;
+                    }
+                }
+                throw new IllegalStateException("serve ended before it was ready, exit " + serve.waitFor());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return ready.get(180, TimeUnit.SECONDS);
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // keep the child's stdout pipe from filling
+            }
+        } catch (java.io.IOException e) {
+            // the child is gone
+        }
+    }
+
+    private long postmasterPid() throws Exception {
+        Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
+        return Files.exists(pidFile) ? Long.parseLong(Files.readAllLines(pidFile).getFirst().strip()) : -1;
+    }
+
+    private static String describe(List<ProcessHandle> processes) {
+        return processes.stream().map(p -> p.pid() + "=" + p.info().command().orElse("?") + (p.isAlive() ? "" : "(ended)"))
+                .toList().toString();
+    }
+
+    private static String csv() {
+        StringBuilder csv = new StringBuilder("date,campaign,channel,spend,clicks,conversions,impressions\n");
+        for (int i = 0; i < RECORDS; i++) {
+            csv.append("2024-03-").append(String.format("%02d", 1 + i % 28)).append(",Campaign ").append(i % 50)
+                    .append(",search,").append(i % 1000).append(".25,").append(i % 97).append(',').append(i % 7)
+                    .append(',').append(i).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static long count(LocalSluice sluice, String sql, String runId) throws Exception {
+        try (Connection connection = sluice.dataSource().getConnection();
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, runId);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+}
