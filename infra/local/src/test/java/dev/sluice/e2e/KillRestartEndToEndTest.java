@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.local.LocalOptions;
-import dev.sluice.local.LocalSluice;
+import dev.sluice.local.emulator.PostgresEmulator;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -14,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -36,8 +36,7 @@ class KillRestartEndToEndTest {
             "IngestVisibilityTimeout=3");
 
     @TempDir
-    Path tempDir;
-    Path dataDir = Path.of(System.getProperty("killtest.dir", "/tmp/moto-work/kill-" + System.nanoTime()));
+    Path dataDir;
 
     @Test
     void afterKill9TheNextStartWorksAndTheRunStartedBeforeCompletesOnce() throws Exception {
@@ -46,8 +45,7 @@ class KillRestartEndToEndTest {
         List<ProcessHandle> children;
         long postmaster;
         try {
-            URI base = awaitReady(serve);
-            ApiClient api = new ApiClient(base);
+            ApiClient api = new ApiClient(awaitReady(serve).baseUrl());
             runId = api.upload("killed.csv", csv().getBytes(StandardCharsets.UTF_8), null);
             JsonNode atKill = api.awaitRun(runId, run -> run.path("chunksDone").asInt() >= 1
                     || ApiClient.FINAL.contains(run.path("status").asText()), Duration.ofSeconds(120));
@@ -69,43 +67,53 @@ class KillRestartEndToEndTest {
         assertEquals(List.of(), tied.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList(),
                 "no process of the killed runtime is left: " + describe(tied));
 
-        LocalOptions.Builder options = LocalOptions.builder().port(0).dataDir(dataDir).maxConcurrency(1);
-        PARAMETERS.forEach(p -> options.parameter(p.substring(0, p.indexOf('=')), p.substring(p.indexOf('=') + 1)));
-        try (LocalSluice restarted = LocalSluice.start(options.build())) {
-            JsonNode run = new ApiClient(restarted.baseUrl()).awaitRun(runId,
+        // The next `serve` on the same data directory, as a user would run it.
+        Process again = startServe();
+        try {
+            Ready ready = awaitReady(again);
+            JsonNode run = new ApiClient(ready.baseUrl()).awaitRun(runId,
                     r -> ApiClient.FINAL.contains(r.path("status").asText()), Duration.ofSeconds(180));
             assertEquals("SUCCEEDED", run.path("status").asText(), run.toString());
             assertEquals(RECORDS, run.path("records").asLong());
             assertEquals(RECORDS, run.path("stored").asLong(), "every record stored once: " + run);
             assertEquals(0, run.path("errors").asLong());
             assertEquals(run.path("chunksTotal").asInt(), run.path("chunksDone").asInt(), "each chunk counted once");
-            assertEquals(RECORDS, count(restarted, "SELECT count(*) FROM records WHERE run_id = ?", runId));
+            assertEquals(RECORDS, count(ready.jdbcUrl(), "SELECT count(*) FROM records WHERE run_id = ?", runId));
             assertEquals(run.path("chunksTotal").asLong(),
-                    count(restarted, "SELECT count(*) FROM chunk_ledger WHERE run_id = ?", runId));
+                    count(ready.jdbcUrl(), "SELECT count(*) FROM chunk_ledger WHERE run_id = ?", runId));
+        } finally {
+            again.destroy();
+            assertTrue(again.waitFor(60, TimeUnit.SECONDS), "serve stops on SIGTERM");
         }
     }
 
     private Process startServe() throws Exception {
-        Files.createDirectories(dataDir);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.sluice.local.SluiceLocal", "serve", "--port", "0", "--data-dir", dataDir.toString(),
                 "--max-concurrency", "1"));
         PARAMETERS.forEach(p -> command.addAll(List.of("--param", p)));
-        return new ProcessBuilder(command).redirectError(dataDir.resolve("serve-stderr.log").toFile()).start();
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(
+                dataDir.resolve("serve-stderr.log").toFile())).start();
     }
 
-    /** The URL from {@code Sluice ready at URL (...)}; its other lines are read and dropped. */
-    private static URI awaitReady(Process serve) throws Exception {
-        CompletableFuture<URI> ready = CompletableFuture.supplyAsync(() -> {
+    private record Ready(URI baseUrl, String jdbcUrl) {
+    }
+
+    /** The URLs {@code serve} prints ({@code Sluice ready at URL ...}, {@code PostgreSQL URL ...}). */
+    private static Ready awaitReady(Process serve) throws Exception {
+        CompletableFuture<Ready> ready = CompletableFuture.supplyAsync(() -> {
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+                URI base = null;
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     if (line.startsWith("Sluice ready at ")) {
-                        URI base = URI.create(line.substring("Sluice ready at ".length()).split(" ")[0]);
+                        base = URI.create(line.substring("Sluice ready at ".length()).split(" ")[0]);
+                    } else if (base != null && line.strip().startsWith("PostgreSQL ")) {
+                        String jdbcUrl = line.strip().split("\\s+")[1];
                         Thread.ofPlatform().daemon(true).start(() -> drain(out));
-                        return base;
+                        return new Ready(base, jdbcUrl);
                     }
                 }
                 throw new IllegalStateException("serve ended before it was ready, exit " + serve.waitFor());
@@ -146,8 +154,9 @@ class KillRestartEndToEndTest {
         return csv.toString();
     }
 
-    private static long count(LocalSluice sluice, String sql, String runId) throws Exception {
-        try (Connection connection = sluice.dataSource().getConnection();
+    private static long count(String jdbcUrl, String sql, String runId) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, PostgresEmulator.LOCAL_USER,
+                PostgresEmulator.LOCAL_PASSWORD);
                 PreparedStatement query = connection.prepareStatement(sql)) {
             query.setString(1, runId);
             try (ResultSet rows = query.executeQuery()) {
