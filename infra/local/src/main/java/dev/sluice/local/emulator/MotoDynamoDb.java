@@ -62,6 +62,8 @@ public final class MotoDynamoDb implements AutoCloseable {
     private final ExecutorService workers;
     private final HttpServer proxy;
     private final Map<String, Long> startupMillis = new LinkedHashMap<>();
+    /** Until the saved state is loaded, moto's tables are not the state: a snapshot of them would lose it. */
+    private volatile boolean restored;
 
     private MotoDynamoDb(MotoProcess moto, DynamoDbJournal journal) throws IOException {
         this.moto = moto;
@@ -156,6 +158,7 @@ public final class MotoDynamoDb implements AutoCloseable {
                     LOG.warn("journaled DynamoDB {} did not apply again: {}", target, answer.text());
                 }
             }
+            restored = true;
             if (!writes.isEmpty()) {
                 journal.newGeneration(this::scanAll);
             }
@@ -181,8 +184,8 @@ public final class MotoDynamoDb implements AutoCloseable {
             batch.putObject("RequestItems").set(table, requests);
             Answer answer = call("BatchWriteItem", batch);
             if (!answer.ok()) {
-                LOG.warn("snapshot items of table {} not restored: {}", table, answer.text());
-                return written;
+                // Fail the start rather than go on without them: the files stay as they are for the next start.
+                throw new IOException("snapshot items of table " + table + " not restored: " + answer.text());
             }
             written += requests.size();
         }
@@ -298,9 +301,18 @@ public final class MotoDynamoDb implements AutoCloseable {
         }
     }
 
+    /** Ends moto and the proxy as a kill -9 of the JVM would: no snapshot, the journal as it is (for tests). */
+    void abandon() throws IOException {
+        proxy.stop(0);
+        journal.close();
+        moto.close();
+        workers.shutdownNow();
+    }
+
     /**
      * Stops answering (in-flight calls finish), writes a snapshot of every table and ends moto. A failed
-     * snapshot loses nothing: the journal it would have replaced stays.
+     * snapshot loses nothing: the journal it would have replaced stays. Without a {@link #restore()} first
+     * (a start that failed before it), nothing is written.
      */
     @Override
     public void close() throws IOException {
@@ -308,7 +320,7 @@ public final class MotoDynamoDb implements AutoCloseable {
         IOException failure = null;
         oneAtATime.lock();
         try {
-            if (moto.isAlive() && !journal.journalIsEmpty()) {
+            if (restored && moto.isAlive() && !journal.journalIsEmpty()) {
                 journal.newGeneration(this::scanAll);
             }
         } catch (IOException | RuntimeException e) {
