@@ -354,7 +354,8 @@ public final class LocalSluice implements AutoCloseable {
         for (Specs.Table table : template.tables().values()) {
             table.streamViewType().ifPresent(view -> streamArns.put(table.logicalId(), dynamoDbClient.updateTable(b -> b
                     .tableName(table.name())
-                    .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(view).build()))
+                    .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(view)
+                            .build()))
                     .tableDescription().latestStreamArn()));
             table.timeToLiveAttribute().ifPresent(attribute -> {
                 try {

@@ -88,7 +88,8 @@ class KillRestartEndToEndTest {
     }
 
     private Process startServe() throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java,
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.sluice.local.SluiceLocal", "serve", "--port", "0", "--data-dir", dataDir.toString(),
@@ -105,7 +106,8 @@ class KillRestartEndToEndTest {
     private static Ready awaitReady(Process serve) throws Exception {
         CompletableFuture<Ready> ready = CompletableFuture.supplyAsync(() -> {
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(),
+                        StandardCharsets.UTF_8));
                 URI base = null;
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     if (line.startsWith("Sluice ready at ")) {
@@ -140,7 +142,8 @@ class KillRestartEndToEndTest {
     }
 
     private static String describe(List<ProcessHandle> processes) {
-        return processes.stream().map(p -> p.pid() + "=" + p.info().command().orElse("?") + (p.isAlive() ? "" : "(ended)"))
+        return processes.stream()
+                .map(p -> p.pid() + "=" + p.info().command().orElse("?") + (p.isAlive() ? "" : "(ended)"))
                 .toList().toString();
     }
 

@@ -131,7 +131,8 @@ final class DynamoDbJournal implements AutoCloseable {
 
     /** Writes made since this generation began (replayed ones included). */
     boolean journalIsEmpty() throws IOException {
-        return journalEntries == 0 && (!Files.exists(journalFile(generation)) || Files.size(journalFile(generation)) == 0);
+        Path file = journalFile(generation);
+        return journalEntries == 0 && (!Files.exists(file) || Files.size(file) == 0);
     }
 
     /** Starts generation G+1 from {@code items} (the whole current state) and deletes generation G. */

@@ -71,7 +71,8 @@ public final class MotoDynamoDb implements AutoCloseable {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .build();
         this.journal = journal;
-        this.workers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon(true).name("dynamodb-proxy-", 1).factory());
+        this.workers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon(true).name("dynamodb-proxy-", 1)
+                .factory());
         this.proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         proxy.setExecutor(workers);
         proxy.createContext("/", this::handle);

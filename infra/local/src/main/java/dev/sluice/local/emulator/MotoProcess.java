@@ -101,7 +101,8 @@ public final class MotoProcess implements AutoCloseable {
             line = firstLine.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             process.destroyForcibly();
-            throw new IOException("moto's server did not start within " + START_TIMEOUT.toSeconds() + " s; see " + logFile);
+            throw new IOException("moto's server did not start within " + START_TIMEOUT.toSeconds() + " s; see "
+                    + logFile);
         } catch (ExecutionException e) {
             line = null;
         }

@@ -13,7 +13,8 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A real PostgreSQL: the embedded binaries (tied to this JVM by a {@link PostmasterGuard}) with their cluster in {@code DATA_DIR/postgres} (kept across
+ * A real PostgreSQL: the embedded binaries (tied to this JVM by a {@link PostmasterGuard}) with their cluster in
+ * {@code DATA_DIR/postgres} (kept across
  * restarts), or an external server given by JDBC URL. Either way the runtime talks to database
  * {@code sluice} as {@link #user()}.
  */

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PostmasterGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostmasterGuard.class);
-    private static final String WATCHDOG = "cat >/dev/null; [ \"$(head -n 1 \"$2\" 2>/dev/null)\" = \"$1\" ] && kill -INT \"$1\"";
+    private static final String WATCHDOG =
+            "cat >/dev/null; [ \"$(head -n 1 \"$2\" 2>/dev/null)\" = \"$1\" ] && kill -INT \"$1\"";
 
     private final Process watchdog;
 

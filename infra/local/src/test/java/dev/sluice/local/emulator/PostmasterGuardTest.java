@@ -29,7 +29,8 @@ class PostmasterGuardTest {
         Process owner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LeftoverPostgres.class.getName(), dataDir.toString())
                 .redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(owner.getInputStream(),
+                StandardCharsets.UTF_8))) {
             String line;
             do {
                 line = out.readLine();
@@ -72,6 +73,7 @@ class PostmasterGuardTest {
         Files.writeString(dataDir.resolve("postmaster.pid"), self + "\n/some/other/dir\n");
         assertEquals(Optional.empty(), PostmasterGuard.runningPostmaster(dataDir), "names another directory");
         Files.writeString(dataDir.resolve("postmaster.pid"), self + "\n" + dataDir + "\n");
-        assertEquals(Optional.empty(), PostmasterGuard.runningPostmaster(dataDir), "this pid is a java, not a postgres");
+        assertEquals(Optional.empty(), PostmasterGuard.runningPostmaster(dataDir),
+                "this pid is a java, not a postgres");
     }
 }
