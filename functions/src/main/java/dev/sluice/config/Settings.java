@@ -25,6 +25,7 @@ public record Settings(
         long maxFileBytes,
         int databasePoolSize,
         int ingestMaxReceiveCount,
+        Duration chunkVisibilityTimeout,
         boolean localRuntime,
         boolean xrayTracing,
         Optional<URI> s3Endpoint,
@@ -60,6 +61,7 @@ public record Settings(
                 Long.parseLong(env.getOrDefault("MAX_FILE_BYTES", "5368709120")),
                 Integer.parseInt(env.getOrDefault("DB_POOL_SIZE", "1")),
                 Integer.parseInt(env.getOrDefault("INGEST_MAX_RECEIVE_COUNT", "5")),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHUNK_VISIBILITY_TIMEOUT_SECONDS", "720"))),
                 localRuntime,
                 // On Lambda (Tracing: Active) the runtime provides the segment; elsewhere there is no X-Ray daemon.
                 env.containsKey("AWS_LAMBDA_FUNCTION_NAME") && !localRuntime,

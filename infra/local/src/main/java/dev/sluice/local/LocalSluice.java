@@ -3,7 +3,7 @@ package dev.sluice.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
-import dev.sluice.local.emulator.DynamoDbEmulator;
+import dev.sluice.local.emulator.MotoDynamoDb;
 import dev.sluice.local.emulator.PostgresEmulator;
 import dev.sluice.local.emulator.S3Emulator;
 import dev.sluice.local.emulator.SqsEmulator;
@@ -65,7 +65,6 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -74,9 +73,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
- * Sluice on one machine, in this JVM: S3 (S3Proxy), SQS (ElasticMQ), DynamoDB (DynamoDB Local), PostgreSQL
- * (embedded or external), the functions of {@code template.yaml} with their event sources, and an HTTP
- * gateway for the API and the web app. All state lives under {@link LocalOptions#dataDir()}.
+ * Sluice on one machine: S3 (S3Proxy) and SQS (ElasticMQ) in this JVM, DynamoDB (moto's server) and PostgreSQL
+ * (embedded, or external) as child processes tied to this JVM, the functions of {@code template.yaml} with their
+ * event sources, and an HTTP gateway for the API and the web app. All state lives under
+ * {@link LocalOptions#dataDir()}.
  *
  * <pre>{@code
  * try (LocalSluice sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dir).build())) {
@@ -86,7 +86,7 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  */
 public final class LocalSluice implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalSluice.class);
-    /** DynamoDB Local 2.x accepts only letters and digits in access key ids. */
+    /** Letters and digits only: some emulators accept nothing else in an access key id. */
     public static final String ACCESS_KEY_ID = "sluicelocal";
     public static final String SECRET_ACCESS_KEY = "sluice-local-secret";
     private static final String DB_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:sluice-local-db";
@@ -103,7 +103,8 @@ public final class LocalSluice implements AutoCloseable {
     private int gatewayPort;
     private SamTemplate template;
     private SqsEmulator sqsEmulator;
-    private DynamoDbEmulator dynamoDbEmulator;
+    private MotoDynamoDb dynamoDbEmulator;
+    private final Map<String, String> streamArns = new LinkedHashMap<>();
     private S3Emulator s3Emulator;
     private PostgresEmulator postgres;
     private volatile SqsClient sqsClient;
@@ -150,11 +151,17 @@ public final class LocalSluice implements AutoCloseable {
                         return null;
                     })),
                     starter.submit(timed("dynamodb", () -> {
-                        dynamoDbEmulator = register(DynamoDbEmulator.start(dataDir.resolve("dynamodb"), nativeLibraryDir()));
+                        dynamoDbEmulator = register(MotoDynamoDb.start(dataDir.resolve("dynamodb"),
+                                dataDir.resolve("logs").resolve("dynamodb.log")));
                         dynamoDbClient = register(DynamoDbClient.builder().endpointOverride(dynamoDbEmulator.endpoint())
                                 .region(Region.US_EAST_1).credentialsProvider(credentials())
                                 .httpClient(UrlConnectionHttpClient.create()).build());
                         createTables();
+                        MotoDynamoDb.Restored restored = dynamoDbEmulator.restore();
+                        enableStreamsAndTimeToLive();
+                        dynamoDbEmulator.startupMillis().forEach((part, ms) -> startupMillis("dynamodb." + part, ms));
+                        LOG.info("DynamoDB state restored: {} snapshot items, {} journaled writes",
+                                restored.snapshotItems(), restored.journaledWrites());
                         return null;
                     })),
                     starter.submit(timed("s3", () -> {
@@ -248,32 +255,19 @@ public final class LocalSluice implements AutoCloseable {
         }
     }
 
-    /** sqlite4java's native libraries are copied next to the runtime jars ({@code target/lib}). */
-    private static Path nativeLibraryDir() {
-        try {
-            Path jar = Path.of(org.apache.commons.cli.ParseException.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path dir = jar.getParent();
-            try (var files = Files.list(dir)) {
-                if (files.anyMatch(f -> f.getFileName().toString().startsWith("libsqlite4java"))) {
-                    return dir;
-                }
-            }
-            Path ownJar = Path.of(LocalSluice.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return ownJar.resolveSibling("lib");
-        } catch (URISyntaxException | IOException | RuntimeException e) {
-            return Path.of("infra/local/target/lib");
-        }
-    }
-
     private <T> Callable<T> timed(String name, Callable<T> step) {
         return () -> {
             long begin = System.nanoTime();
             T result = step.call();
-            synchronized (startupMillis) {
-                startupMillis.put(name, (System.nanoTime() - begin) / 1_000_000);
-            }
+            startupMillis(name, (System.nanoTime() - begin) / 1_000_000);
             return result;
         };
+    }
+
+    private void startupMillis(String part, long millis) {
+        synchronized (startupMillis) {
+            startupMillis.put(part, millis);
+        }
     }
 
     private static <T> T await(Future<T> future) throws Exception {
@@ -350,13 +344,8 @@ public final class LocalSluice implements AutoCloseable {
     }
 
     private void createTables() {
+        // moto starts empty: the tables come from the template at every start, their items from restore().
         for (Specs.Table table : template.tables().values()) {
-            try {
-                dynamoDbClient.describeTable(b -> b.tableName(table.name()));
-                continue;
-            } catch (ResourceNotFoundException e) {
-                // create below
-            }
             CreateTableRequest.Builder request = CreateTableRequest.builder()
                     .tableName(table.name())
                     .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -376,9 +365,18 @@ public final class LocalSluice implements AutoCloseable {
                                 .projection(projection(i)).build())
                         .toList());
             }
-            table.streamViewType().ifPresent(view -> request.streamSpecification(
-                    StreamSpecification.builder().streamEnabled(true).streamViewType(view).build()));
             dynamoDbClient.createTable(request.build());
+        }
+    }
+
+    /** After restore(), so the restored items do not appear as new stream records. */
+    private void enableStreamsAndTimeToLive() {
+        for (Specs.Table table : template.tables().values()) {
+            table.streamViewType().ifPresent(view -> streamArns.put(table.logicalId(), dynamoDbClient.updateTable(b -> b
+                    .tableName(table.name())
+                    .streamSpecification(StreamSpecification.builder().streamEnabled(true).streamViewType(view)
+                            .build()))
+                    .tableDescription().latestStreamArn()));
             table.timeToLiveAttribute().ifPresent(attribute -> {
                 try {
                     dynamoDbClient.updateTimeToLive(b -> b.tableName(table.name())
@@ -535,8 +533,10 @@ public final class LocalSluice implements AutoCloseable {
                 };
             }
             if (template.tables().containsKey(resource)) {
-                String arn = "arn:aws:dynamodb:us-east-1:000000000000:table/" + template.physicalName(resource);
-                return attribute.equals("StreamArn") ? arn + "/stream/local" : arn;
+                if (attribute.equals("StreamArn")) {
+                    return streamArn(resource);
+                }
+                return "arn:aws:dynamodb:us-east-1:000000000000:table/" + template.physicalName(resource);
             }
             if (template.buckets().containsKey(resource)) {
                 String name = template.physicalName(resource);
@@ -637,8 +637,24 @@ public final class LocalSluice implements AutoCloseable {
         return sqsEmulator.endpoint();
     }
 
+    /** DynamoDB and DynamoDB Streams: build a {@code DynamoDbStreamsClient} with this endpoint too. */
     public URI dynamoDbEndpoint() {
         return dynamoDbEmulator.endpoint();
+    }
+
+    /** The table's current stream (a new one at every start: the emulator keeps no stream records). */
+    public String streamArn(String tableLogicalId) {
+        String arn = streamArns.get(tableLogicalId);
+        if (arn == null) {
+            throw new IllegalArgumentException("table " + tableLogicalId + " has no stream (tables with one: "
+                    + streamArns.keySet() + ")");
+        }
+        return arn;
+    }
+
+    /** The DynamoDB emulator's server process (it ends with this runtime). */
+    public long dynamoDbServerPid() {
+        return dynamoDbEmulator.serverPid();
     }
 
     /** A client of the S3 emulator (path-style, local credentials); owned by this runtime, do not close. */
@@ -773,10 +789,13 @@ public final class LocalSluice implements AutoCloseable {
         return webSocketGateways.getFirst();
     }
 
-    /** Milliseconds each part took to start, and {@code total}. */
+    /**
+     * Milliseconds each part took to start, in the order they finished, and {@code total}. sqs, dynamodb, s3 and
+     * postgres run in parallel; {@code dynamodb.*} break the DynamoDB part down.
+     */
     public Map<String, Long> startupMillis() {
         synchronized (startupMillis) {
-            return Map.copyOf(startupMillis);
+            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(startupMillis));
         }
     }
 

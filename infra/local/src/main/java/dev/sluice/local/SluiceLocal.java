@@ -7,6 +7,7 @@ import dev.sluice.local.cli.IngestCommand;
 import dev.sluice.local.cli.MigrateCommand;
 import dev.sluice.local.cli.ServeCommand;
 import dev.sluice.local.cli.StackOptions;
+import dev.sluice.local.emulator.EmulatorMissingException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -61,11 +62,15 @@ public final class SluiceLocal {
             return 0;
         }
         try {
-            StackOptions.configureLogging(Args.parse(rest, java.util.Set.of("json", "no-event-sources")));
+            StackOptions.configureLogging(Args.parse(rest, java.util.Set.of("json", "no-event-sources", "verbose")));
             return command.run(rest);
         } catch (Args.UsageException e) {
             err.println("error: " + e.getMessage());
             err.println("usage: java -jar sluice-local.jar " + command.usage());
+            return CANNOT_RUN;
+        } catch (EmulatorMissingException e) {
+            // One line that says what to install, nothing else.
+            err.println(e.getMessage());
             return CANNOT_RUN;
         } catch (Exception e) {
             err.println("error: " + e);

@@ -81,6 +81,13 @@ class SamTemplateTest {
     }
 
     @Test
+    void visibilityTimeoutsAreParametersSoDevelopmentCanShortenThem() throws Exception {
+        SamTemplate template = template(Map.of("ChunkVisibilityTimeout", "30", "IngestVisibilityTimeout", "45"));
+        assertEquals(30, template.queues().get("ChunkQueue").visibilityTimeoutSeconds());
+        assertEquals(45, template.queues().get("IngestQueue").visibilityTimeoutSeconds());
+    }
+
+    @Test
     void tableHasKeysIndexesAndStream() throws Exception {
         Specs.Table table = template(Map.of()).tables().get("RunsTable");
         assertEquals(List.of(new Specs.KeyElement("pk", "HASH"), new Specs.KeyElement("sk", "RANGE")), table.keySchema());

@@ -45,6 +45,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9_.@:-]{1,128}");
     private static final int DEFAULT_PAGE = 100;
     static final Duration STALLED_AFTER = Duration.ofMinutes(15);
+    /** LoadFunction's timeout in template.yaml: no delivery of a chunk is still running after this long. */
+    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(120);
     private static final int MAX_PAGE = 1000;
     /**
      * The largest request body read (API Gateway passes up to 10 MB): an upload request is a few hundred characters,
@@ -65,6 +67,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private final boolean localRuntime;
     /** Held so the SnapStart hook (weakly referenced by CRaC) lives as long as the handler. */
     private final SnapStartPriming priming;
+    private final Duration chunkVisibilityTimeout;
 
     public ApiFunction() {
         this(new Components(Settings.fromEnvironment(System.getenv())));
@@ -77,6 +80,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         this.json = components.json();
         this.localRuntime = components.settings().localRuntime();
         this.priming = SnapStartPriming.register(components::warmUp);
+        this.chunkVisibilityTimeout = components.settings().chunkVisibilityTimeout();
     }
 
     @Override
@@ -230,11 +234,11 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         node.put("runId", run.runId());
         node.put("status", run.status().name());
         node.put("final", run.status().isFinal());
-        // Runs must always finish (DESIGN invariant 5). A live run's item changes at least once per chunk counted,
-        // and a chunk is redelivered within ChunkQueue's 12-minute visibility timeout; no change for longer than
-        // that means something outside the normal retry path went wrong, and the run says so.
-        node.put("stalled", !run.status().isFinal() && run.status() != RunStatus.CREATED && run.updatedAt() != null
-                && run.updatedAt().isBefore(Instant.now().minus(STALLED_AFTER)));
+        // Runs must always finish (DESIGN invariant 5); a run that cannot move right now says so, and why.
+        Optional<Stall> stall = stall(run.status(), run.updatedAt(), Instant.now(), chunkVisibilityTimeout);
+        node.put("stalled", stall.isPresent());
+        node.put("stalledReason", stall.map(s -> s.reason().name()).orElse(null));
+        node.put("waitingForRedeliveryUntil", stall.flatMap(Stall::redeliveryBy).map(Instant::toString).orElse(null));
         node.put("datasetId", run.datasetId());
         node.put("fileName", run.fileName());
         node.put("source", run.source().name().toLowerCase(java.util.Locale.ROOT));
@@ -434,6 +438,42 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         } else {
             node.put(field, value.longValue());
         }
+    }
+
+    /** Why a run that is not final cannot move now. */
+    enum StallReason {
+        /**
+         * A loading run unchanged for longer than a load may take: a delivery of one of its chunks did not finish
+         * (its function failed, or the runtime running it stopped), and the chunk comes back when its message's
+         * visibility timeout ends. Also shown while other runs' chunks keep every loader busy.
+         */
+        WAITING_FOR_REDELIVERY,
+        /** No change for longer than any retry takes: something outside the normal retry path went wrong. */
+        NO_PROGRESS
+    }
+
+    /** {@code redeliveryBy}: when the chunks are expected back, for {@link StallReason#WAITING_FOR_REDELIVERY}. */
+    record Stall(StallReason reason, Optional<Instant> redeliveryBy) {
+    }
+
+    /**
+     * A LOADING run changes at least once per chunk counted. Unchanged for longer than LoadFunction's timeout, no
+     * delivery can still be running, so its chunks wait for redelivery: by the last change plus a load's timeout
+     * plus ChunkQueue's visibility timeout (a delivery received after the last change ended within a load's
+     * timeout). Past that, or unchanged for 15 minutes in another state, the run has made no progress.
+     */
+    static Optional<Stall> stall(RunStatus status, Instant updatedAt, Instant now, Duration chunkVisibilityTimeout) {
+        if (status.isFinal() || status == RunStatus.CREATED || updatedAt == null) {
+            return Optional.empty();
+        }
+        if (status == RunStatus.LOADING && updatedAt.plus(LOAD_TIMEOUT).isBefore(now)) {
+            Instant redeliveryBy = updatedAt.plus(LOAD_TIMEOUT).plus(chunkVisibilityTimeout);
+            return Optional.of(now.isBefore(redeliveryBy)
+                    ? new Stall(StallReason.WAITING_FOR_REDELIVERY, Optional.of(redeliveryBy))
+                    : new Stall(StallReason.NO_PROGRESS, Optional.empty()));
+        }
+        return updatedAt.plus(STALLED_AFTER).isBefore(now)
+                ? Optional.of(new Stall(StallReason.NO_PROGRESS, Optional.empty())) : Optional.empty();
     }
 
     private static String str(Object value) {

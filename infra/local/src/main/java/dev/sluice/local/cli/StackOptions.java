@@ -6,7 +6,7 @@ import java.util.Set;
 
 /** The options every command that starts the stack understands. */
 public final class StackOptions {
-    public static final Set<String> FLAGS = Set.of("no-event-sources");
+    public static final Set<String> FLAGS = Set.of("no-event-sources", "verbose");
     public static final String USAGE = """
               --data-dir DIR                 state directory (default ./.sluice)
               --jdbc-url URL --db-user U --db-password P
@@ -17,6 +17,7 @@ public final class StackOptions {
               --template FILE                template.yaml (default: found from the working directory upwards)
               --web-dir DIR                  web app directory (default: web/ found from the working directory upwards)
               --no-event-sources             do not invoke functions from queues
+              --verbose                      print where the start-up time went
             """;
 
     private StackOptions() {

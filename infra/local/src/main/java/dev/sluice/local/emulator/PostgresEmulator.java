@@ -13,7 +13,8 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A real PostgreSQL: the embedded binaries with their cluster in {@code DATA_DIR/postgres} (kept across
+ * A real PostgreSQL: the embedded binaries (tied to this JVM by a {@link PostmasterGuard}) with their cluster in
+ * {@code DATA_DIR/postgres} (kept across
  * restarts), or an external server given by JDBC URL. Either way the runtime talks to database
  * {@code sluice} as {@link #user()}.
  */
@@ -23,23 +24,27 @@ public final class PostgresEmulator implements AutoCloseable {
     public static final String LOCAL_PASSWORD = "sluice-local";
 
     private final EmbeddedPostgres embedded;
+    private final PostmasterGuard guard;
     private final String jdbcUrl;
     private final String user;
     private final String password;
 
-    private PostgresEmulator(EmbeddedPostgres embedded, String jdbcUrl, String user, String password) {
+    private PostgresEmulator(EmbeddedPostgres embedded, PostmasterGuard guard, String jdbcUrl, String user,
+            String password) {
         this.embedded = embedded;
+        this.guard = guard;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
     }
 
     public static PostgresEmulator external(String jdbcUrl, String user, String password) {
-        return new PostgresEmulator(null, jdbcUrl, user, password == null ? "" : password);
+        return new PostgresEmulator(null, null, jdbcUrl, user, password == null ? "" : password);
     }
 
-    public static PostgresEmulator startEmbedded(Path dataDir) throws IOException, SQLException {
+    public static PostgresEmulator startEmbedded(Path dataDir) throws IOException, SQLException, InterruptedException {
         Files.createDirectories(dataDir.getParent());
+        PostmasterGuard.stopLeftover(dataDir);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir.toAbsolutePath())
                 .setCleanDataDirectory(false)
@@ -50,7 +55,9 @@ public final class PostgresEmulator implements AutoCloseable {
                 .setServerConfig("max_wal_size", "4GB")
                 .setServerConfig("checkpoint_timeout", "15min")
                 .start();
+        PostmasterGuard guard = null;
         try {
+            guard = PostmasterGuard.watch(dataDir).orElse(null);
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
                     Statement statement = connection.createStatement()) {
                 try (ResultSet role = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + LOCAL_USER + "'")) {
@@ -65,9 +72,12 @@ public final class PostgresEmulator implements AutoCloseable {
                 }
             }
             String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
-            return new PostgresEmulator(postgres, url, LOCAL_USER, LOCAL_PASSWORD);
-        } catch (SQLException | RuntimeException e) {
+            return new PostgresEmulator(postgres, guard, url, LOCAL_USER, LOCAL_PASSWORD);
+        } catch (IOException | SQLException | RuntimeException e) {
             postgres.close();
+            if (guard != null) {
+                guard.close();
+            }
             throw e;
         }
     }
@@ -106,8 +116,14 @@ public final class PostgresEmulator implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (embedded != null) {
-            embedded.close();
+        try {
+            if (embedded != null) {
+                embedded.close();
+            }
+        } finally {
+            if (guard != null) {
+                guard.close();
+            }
         }
     }
 }

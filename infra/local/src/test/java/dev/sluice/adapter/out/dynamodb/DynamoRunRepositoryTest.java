@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
+import dev.sluice.local.emulator.MotoDynamoDb;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -34,17 +39,20 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** The conditional writes that carry the run-state guarantees, against DynamoDB Local. */
+/** The conditional writes that carry the run-state guarantees, against the local runtime's DynamoDB emulator. */
 class DynamoRunRepositoryTest {
     private static final ObjectVersion VERSION = new ObjectVersion("0123456789abcdef0123456789abcdef", null);
-    private static AmazonDynamoDBLocal local;
+    private static MotoDynamoDb local;
     private static DynamoDbClient dynamo;
     private static DynamoRunRepository runs;
 
     @BeforeAll
-    static void start() {
-        local = DynamoDBEmbedded.create(true);
-        dynamo = local.dynamoDbClient();
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("sluice-dynamodb-");
+        local = MotoDynamoDb.start(dir, dir.resolve("moto.log"));
+        dynamo = DynamoDbClient.builder().endpointOverride(local.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
         dynamo.createTable(b -> b.tableName("runs").billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(attr("pk"), attr("sk"), attr("gsi1pk"), attr("gsi1sk"))
                 .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
@@ -55,8 +63,9 @@ class DynamoRunRepositoryTest {
     }
 
     @AfterAll
-    static void stop() {
-        local.shutdown();
+    static void stop() throws Exception {
+        dynamo.close();
+        local.close();
     }
 
     @Test

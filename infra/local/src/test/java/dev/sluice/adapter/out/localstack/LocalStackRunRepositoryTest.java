@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The run-state guarantees against LocalStack's DynamoDB, a second implementation of the API beside DynamoDB Local.
+ * The run-state guarantees against LocalStack's DynamoDB, a second implementation of the API beside moto.
  * Needs a Docker engine; skipped (not failed) where none runs, as on the reference machine and in CI.
  */
 @Testcontainers(disabledWithoutDocker = true)

@@ -1,0 +1,42 @@
+package dev.sluice.adapter.in.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sluice.adapter.in.lambda.ApiFunction.Stall;
+import dev.sluice.adapter.in.lambda.ApiFunction.StallReason;
+import dev.sluice.domain.run.RunStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What {@code stalled}, {@code stalledReason} and {@code waitingForRedeliveryUntil} say about a run. */
+class RunStallTest {
+    private static final Instant CHANGED = Instant.parse("2026-01-01T10:00:00Z");
+    private static final Duration VISIBILITY = Duration.ofMinutes(12);
+
+    @Test
+    void aLoadingRunUnchangedForLongerThanALoadWaitsForRedeliveryUntilTheVisibilityTimeoutEnds() {
+        assertEquals(Optional.empty(), stall(RunStatus.LOADING, Duration.ofSeconds(119)), "a load may still run");
+        Instant by = CHANGED.plusSeconds(120).plus(VISIBILITY);
+        assertEquals(Optional.of(new Stall(StallReason.WAITING_FOR_REDELIVERY, Optional.of(by))),
+                stall(RunStatus.LOADING, Duration.ofSeconds(121)));
+        assertEquals(Optional.of(new Stall(StallReason.WAITING_FOR_REDELIVERY, Optional.of(by))),
+                stall(RunStatus.LOADING, Duration.ofMinutes(13)));
+        assertEquals(Optional.of(new Stall(StallReason.NO_PROGRESS, Optional.empty())),
+                stall(RunStatus.LOADING, Duration.ofMinutes(15)), "the chunk should be back by now");
+    }
+
+    @Test
+    void otherStatesAreStalledOnlyAfterFifteenMinutesAndFinalOrCreatedRunsNever() {
+        assertEquals(Optional.empty(), stall(RunStatus.SPLITTING, Duration.ofMinutes(14)));
+        assertEquals(Optional.of(new Stall(StallReason.NO_PROGRESS, Optional.empty())),
+                stall(RunStatus.SPLITTING, Duration.ofMinutes(16)));
+        assertEquals(Optional.empty(), stall(RunStatus.SUCCEEDED, Duration.ofDays(1)));
+        assertEquals(Optional.empty(), stall(RunStatus.CREATED, Duration.ofDays(1)));
+    }
+
+    private static Optional<Stall> stall(RunStatus status, Duration since) {
+        return ApiFunction.stall(status, CHANGED, CHANGED.plus(since), VISIBILITY);
+    }
+}

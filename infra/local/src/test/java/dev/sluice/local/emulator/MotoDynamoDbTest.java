@@ -1,0 +1,90 @@
+package dev.sluice.local.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** moto keeps tables in memory; the emulator's journal and snapshots keep them across ends of every kind. */
+class MotoDynamoDbTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesSurviveAnAbruptEndAndAreAppliedOnceHoweverOftenItRestarts() throws Exception {
+        MotoDynamoDb first = started();
+        long motoPid = first.serverPid();
+        try (DynamoDbClient dynamo = client(first)) {
+            for (int i = 0; i < 3; i++) {
+                dynamo.updateItem(b -> b.tableName("t").key(key()).updateExpression("ADD n :one")
+                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+            }
+        }
+        first.abandon(); // as after kill -9: no snapshot, only the journal
+        assertFalse(ProcessHandle.of(motoPid).map(ProcessHandle::isAlive).orElse(false), "moto ended");
+
+        for (int start = 0; start < 3; start++) {
+            MotoDynamoDb next = started();
+            try (DynamoDbClient dynamo = client(next)) {
+                assertEquals("3", dynamo.getItem(b -> b.tableName("t").key(key())).item().get("n").n(),
+                        "start " + start + ": each ADD applied once");
+            }
+            if (start == 0) {
+                next.abandon(); // right after a restore that rolled the journal into a snapshot
+            } else {
+                next.close();
+            }
+        }
+        try (var files = Files.list(dir.resolve("dynamodb"))) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("snapshot-")).count(),
+                    "older generations are deleted");
+        }
+    }
+
+    @Test
+    void theServerEndsWhenItsParentsPipeCloses() throws Exception {
+        MotoDynamoDb emulator = started();
+        ProcessHandle moto = ProcessHandle.of(emulator.serverPid()).orElseThrow();
+        emulator.close();
+        assertTrue(moto.onExit().get(10, TimeUnit.SECONDS) != null);
+        assertFalse(moto.isAlive());
+    }
+
+    private MotoDynamoDb started() throws Exception {
+        MotoDynamoDb emulator = MotoDynamoDb.start(dir.resolve("dynamodb"), dir.resolve("moto.log"));
+        try (DynamoDbClient dynamo = client(emulator)) {
+            dynamo.createTable(b -> b.tableName("t").billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+                            .attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+        }
+        emulator.restore();
+        return emulator;
+    }
+
+    private static Map<String, AttributeValue> key() {
+        return Map.of("pk", AttributeValue.fromS("counter"));
+    }
+
+    private static DynamoDbClient client(MotoDynamoDb emulator) {
+        return DynamoDbClient.builder().endpointOverride(emulator.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+}
