@@ -339,6 +339,16 @@ function updateRunsCount() {
   $('#runs-empty').hidden = n > 0;
 }
 
+/** Why a run that is not final does not move, in words (the API's stalledReason). */
+function stalledText(run) {
+  if (run.stalledReason === 'WAITING_FOR_REDELIVERY') {
+    const until = run.waitingForRedeliveryUntil ? ` by ${formatTime(run.waitingForRedeliveryUntil)}` : '';
+    return `A chunk's load did not finish; it is retried automatically${until}. Nothing is lost meanwhile.`;
+  }
+  return 'This run has not moved for longer than any retry takes, so something outside the normal retry path '
+    + 'went wrong. An operator can find it in the logs by its run id.';
+}
+
 function summaryText(run, entry) {
   if (entry && entry.upload) {
     const { loaded, total } = entry.upload;
@@ -365,7 +375,7 @@ function summaryText(run, entry) {
   if (isFinal(run) && run.createdAt && run.finishedAt) {
     parts.push(`took ${formatDuration((Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000)}`);
   }
-  if (run.stalled) parts.push('no progress for 15 minutes');
+  if (run.stalled) parts.push(run.stalledReason === 'WAITING_FOR_REDELIVERY' ? 'waiting for a retry' : 'no progress');
   if (isFinal(run) && run.createdAt) parts.push(formatTime(run.createdAt));
   return parts.join(' · ');
 }
@@ -629,7 +639,7 @@ function renderDetailLive(entry) {
   failureBox.replaceChildren(...(explained ? [
     el('h2', { text: 'Why nothing was imported' }), el('p', { text: explained.summary }),
     el('p', { class: 'failure-detail' }, el('code', { text: explained.code }), ` ${explained.detail}`)] : []),
-  ...(run.stalled ? [el('p', { text: 'This run has not moved for 15 minutes. Sluice retries for up to 12 minutes, so something outside the normal retry path went wrong.' })] : []));
+  ...(run.stalled ? [el('p', { text: stalledText(run) })] : []));
   const chunks = run.chunksTotal ? `${formatCount(run.chunksDone)} of ${formatCount(run.chunksTotal)}`
     : `${formatCount(run.chunksDone || 0)}${isFinal(run) ? '' : ' so far'}`;
   definitionList($('#detail-counters', view), [
