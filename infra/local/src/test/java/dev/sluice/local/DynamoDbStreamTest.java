@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
@@ -40,11 +41,11 @@ class DynamoDbStreamTest {
         String runId = UUID.randomUUID().toString();
         runs.create(Run.created(runId, "local", "default", "f.csv", "b", "uploads/local/" + runId + "/f.csv",
                 RunSource.UPLOAD, RunStatus.CREATED, 100, Map.of(), Clock.systemUTC().instant()));
-        runs.startSplitting(runId);
+        runs.startSplitting(runId, new ObjectVersion("0123456789abcdef0123456789abcdef", null), 100);
         runs.finishSplitting(runId, 30, 2);
-        runs.countChunk(runId, 1, 10, 0);
-        runs.countChunk(runId, 1, 10, 0);
-        runs.countChunk(runId, 2, 19, 1);
+        runs.countChunk(runId, 1, 10, 0, 40);
+        runs.countChunk(runId, 1, 10, 0, 40);
+        runs.countChunk(runId, 2, 19, 1, 60);
         runs.finishIfComplete(runId);
 
         try (DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().endpointOverride(sluice.dynamoDbEndpoint())
