@@ -1,4 +1,4 @@
-package dev.sluice.adapter.out.sqs;
+package dev.sluice.adapter.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
-import dev.sluice.domain.validation.NumberStyle;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
