@@ -15,6 +15,7 @@ import dev.sluice.local.function.ScheduleEventSource;
 import dev.sluice.local.function.SqsEventSource;
 import dev.sluice.local.gateway.HttpApiRoute;
 import dev.sluice.local.gateway.HttpGateway;
+import dev.sluice.local.gateway.PortInUseException;
 import dev.sluice.local.gateway.StaticFiles;
 import dev.sluice.local.gateway.WebSocketGateway;
 import dev.sluice.local.template.Intrinsics;
@@ -132,6 +133,9 @@ public final class LocalSluice implements AutoCloseable {
 
     private void startAll() throws Exception {
         long begin = System.nanoTime();
+        if (options.port() != 0) {
+            PortInUseException.requireFree(options.port());
+        }
         Path dataDir = options.dataDir().toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         lockDataDir(dataDir);
