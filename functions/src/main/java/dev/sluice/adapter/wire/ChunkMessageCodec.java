@@ -69,8 +69,8 @@ public final class ChunkMessageCodec {
         Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
         required(root, "mapping").properties().forEach(entry -> CanonicalField.byFieldName(entry.getKey())
                 .ifPresent(field -> columns.put(field, entry.getValue().asText())));
-        return new ChunkMessage(text(root, "runId"), text(root, "datasetId"), required(root, "chunkNo").asInt(), text(root, "bucket"),
-                text(root, "key"), required(root, "startByte").asLong(), required(root, "endByte").asLong(),
+        return new ChunkMessage(text(root, "runId"), text(root, "datasetId"), required(root, "chunkNo").asInt(),
+                text(root, "bucket"), text(root, "key"), required(root, "startByte").asLong(), required(root, "endByte").asLong(),
                 required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
                 required(root, "firstLine").asLong(), dialect, new Mapping(columns),
                 NumberStyle.valueOf(text(root, "numberStyle")), optionalText(root, "eTag"),
