@@ -30,8 +30,8 @@ class ArchitectureTest {
     private static final String CONFIG = "dev.sluice.config..";
 
     /**
-     * commons-csv is the one library the domain uses: a plain-Java parser the profiler reads the file's first
-     * megabyte with (no I/O, no framework), and the dialect the scanners mirror is stated as its CSVFormat.
+     * commons-csv is the one library the domain uses: a plain-Java parser (no I/O, no framework) the profiler reads
+     * the header and sample rows with; the dialect the scanners mirror is stated as its CSVFormat.
      */
     @ArchTest
     static final ArchRule domainUsesOnlyTheJdkAndItself = classes().that().resideInAPackage(DOMAIN)
