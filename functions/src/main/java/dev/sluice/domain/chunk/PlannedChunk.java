@@ -1,8 +1,8 @@
 package dev.sluice.domain.chunk;
 
 import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.Mapping;
-import dev.sluice.domain.validation.NumberStyle;
 
 /**
  * A chunk as cut by the {@link ChunkPlanner}, before it is addressed to a run and an object.

@@ -1,7 +1,6 @@
 package dev.sluice.domain.csv;
 
 import dev.sluice.domain.mapping.Mapping;
-import dev.sluice.domain.validation.NumberStyle;
 import java.util.List;
 import java.util.Objects;
 

@@ -3,8 +3,6 @@ package dev.sluice.domain.csv;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.HeaderMatcher;
 import dev.sluice.domain.mapping.Mapping;
-import dev.sluice.domain.validation.FieldParsers;
-import dev.sluice.domain.validation.NumberStyle;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -320,7 +318,7 @@ public final class FileProfiler {
         List<String> names = new ArrayList<>(raw.size());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < raw.size(); i++) {
-            String name = FieldParsers.trim(raw.get(i).replace("\uFEFF", ""));
+            String name = Spaces.trim(raw.get(i).replace("\uFEFF", ""));
             if (name.isEmpty()) {
                 name = "column_" + (i + 1);
             }

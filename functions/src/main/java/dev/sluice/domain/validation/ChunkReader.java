@@ -3,6 +3,8 @@ package dev.sluice.domain.validation;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.CsvRecordReader;
 import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.csv.NumberStyle;
+import dev.sluice.domain.csv.Spaces;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import java.io.IOException;
@@ -242,7 +244,7 @@ public final class ChunkReader {
             Errors errors = new Errors(recordNo, lineNo);
             LocalDate dateValue = null;
             String dateRaw = record.get(date);
-            if (FieldParsers.isBlank(dateRaw)) {
+            if (Spaces.isBlank(dateRaw)) {
                 errors.required(CanonicalField.DATE, column(CanonicalField.DATE));
             } else {
                 try {
@@ -280,7 +282,7 @@ public final class ChunkReader {
         }
 
         private String text(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
-            String value = FieldParsers.trim(record.get(index));
+            String value = Spaces.trim(record.get(index));
             if (value.isEmpty()) {
                 errors.required(field, column(field));
                 return null;
@@ -330,7 +332,7 @@ public final class ChunkReader {
                 return null;
             }
             String raw = record.get(index);
-            if (FieldParsers.isBlank(raw)) {
+            if (Spaces.isBlank(raw)) {
                 return null;
             }
             try {

@@ -1,5 +1,7 @@
 package dev.sluice.domain.validation;
 
+import dev.sluice.domain.csv.NumberStyle;
+import dev.sluice.domain.csv.Spaces;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.Month;
@@ -37,38 +39,11 @@ public final class FieldParsers {
     private FieldParsers() {
     }
 
-    /** Whitespace as spreadsheets produce it: ASCII whitespace, no-break space and narrow no-break space. */
-    public static boolean isSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\u00A0' || c == '\u202F' || c == '\u2007' || (c < ' ' && c != 0)
-                || Character.isWhitespace(c);
-    }
-
-    public static String trim(String value) {
-        int start = 0;
-        int end = value.length();
-        while (start < end && isSpace(value.charAt(start))) {
-            start++;
-        }
-        while (end > start && isSpace(value.charAt(end - 1))) {
-            end--;
-        }
-        return start == 0 && end == value.length() ? value : value.substring(start, end);
-    }
-
-    public static boolean isBlank(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (!isSpace(value.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     // ---------------------------------------------------------------------------------------------- dates
 
     /** Parses a non-blank date value (surrounding spaces allowed). */
     public static LocalDate parseDate(String raw) throws InvalidValueException {
-        String value = trim(raw);
+        String value = Spaces.trim(raw);
         int length = value.length();
         if (length >= 8 && length <= 10 && digits(value, 0, 4) && (value.charAt(4) == '-' || value.charAt(4) == '/')) {
             char separator = value.charAt(4);
@@ -271,10 +246,10 @@ public final class FieldParsers {
             boolean hint) throws InvalidValueException {
         int start = 0;
         int end = raw.length();
-        while (start < end && isSpace(raw.charAt(start))) {
+        while (start < end && Spaces.isSpace(raw.charAt(start))) {
             start++;
         }
-        while (end > start && isSpace(raw.charAt(end - 1))) {
+        while (end > start && Spaces.isSpace(raw.charAt(end - 1))) {
             end--;
         }
         Number result = new Number();
@@ -414,14 +389,14 @@ public final class FieldParsers {
     }
 
     private static int skipSpaces(String raw, int start, int end) {
-        while (start < end && isSpace(raw.charAt(start))) {
+        while (start < end && Spaces.isSpace(raw.charAt(start))) {
             start++;
         }
         return start;
     }
 
     private static int skipSpacesBackwards(String raw, int start, int end) {
-        while (end > start && isSpace(raw.charAt(end - 1))) {
+        while (end > start && Spaces.isSpace(raw.charAt(end - 1))) {
             end--;
         }
         return end;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.HeaderMatcher;
 import dev.sluice.domain.mapping.Mapping;
-import dev.sluice.domain.validation.NumberStyle;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import dev.sluice.domain.chunk.ChunkPlanner;
 import dev.sluice.domain.chunk.PlanSummary;
 import dev.sluice.domain.chunk.PlannedChunk;
 import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import java.io.ByteArrayInputStream;

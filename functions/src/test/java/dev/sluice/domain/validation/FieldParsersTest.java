@@ -1,12 +1,14 @@
 package dev.sluice.domain.validation;
 
-import static dev.sluice.domain.validation.NumberStyle.EUROPEAN;
-import static dev.sluice.domain.validation.NumberStyle.US;
+import static dev.sluice.domain.csv.NumberStyle.EUROPEAN;
+import static dev.sluice.domain.csv.NumberStyle.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.domain.csv.NumberStyle;
+import dev.sluice.domain.csv.Spaces;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
@@ -174,8 +176,8 @@ class FieldParsersTest {
 
     @Test
     void blankAndTrimKnowSpreadsheetSpaces() {
-        assertTrue(FieldParsers.isBlank(" \u00A0\u202F\t"));
-        assertFalse(FieldParsers.isBlank(" x "));
-        assertEquals("x y", FieldParsers.trim("\u00A0 x y\u202F"));
+        assertTrue(Spaces.isBlank(" \u00A0\u202F\t"));
+        assertFalse(Spaces.isBlank(" x "));
+        assertEquals("x y", Spaces.trim("\u00A0 x y\u202F"));
     }
 }

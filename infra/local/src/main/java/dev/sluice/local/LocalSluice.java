@@ -13,8 +13,10 @@ import dev.sluice.local.function.DynamoDbStreamEventSource;
 import dev.sluice.local.function.LocalFunction;
 import dev.sluice.local.function.ScheduleEventSource;
 import dev.sluice.local.function.SqsEventSource;
+import dev.sluice.local.gateway.HealthChecks;
 import dev.sluice.local.gateway.HttpApiRoute;
 import dev.sluice.local.gateway.HttpGateway;
+import dev.sluice.local.gateway.PortInUseException;
 import dev.sluice.local.gateway.StaticFiles;
 import dev.sluice.local.gateway.WebSocketGateway;
 import dev.sluice.local.template.Intrinsics;
@@ -33,6 +35,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,6 +137,9 @@ public final class LocalSluice implements AutoCloseable {
 
     private void startAll() throws Exception {
         long begin = System.nanoTime();
+        if (options.port() != 0) {
+            PortInUseException.requireFree(options.port());
+        }
         Path dataDir = options.dataDir().toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         lockDataDir(dataDir);
@@ -213,11 +221,30 @@ public final class LocalSluice implements AutoCloseable {
         gateway = register(timed("gateway", () -> HttpGateway.start(httpBindings(),
                 new StaticFiles(options.webDir().or(() -> StaticFiles.locate(Path.of("")))), gatewayPort,
                 webSocketGateways.stream().<Consumer<JavalinConfig>>map(
-                        ws -> ws::configure).toList())).call());
+                        ws -> ws::configure).toList(), healthChecks())).call());
         startEventSources();
         startStreamEventSources();
         startupMillis.put("total", (System.nanoTime() - begin) / 1_000_000);
         LOG.info("Sluice local started in {} ms: {}", startupMillis.get("total"), startupMillis);
+    }
+
+    /**
+     * One cheap call per emulator, each the kind a function makes first, so "ok" means a function would get
+     * through. Two seconds: every emulator answers these in milliseconds when up.
+     */
+    private HealthChecks healthChecks() {
+        Map<String, HealthChecks.Check> checks = new LinkedHashMap<>();
+        checks.put("s3", () -> s3Client.listBuckets());
+        checks.put("sqs", () -> sqsClient.listQueues());
+        checks.put("dynamodb", () -> dynamoDbClient.listTables(request -> request.limit(1)));
+        checks.put("postgresql", () -> {
+            try (Connection connection = postgres.dataSource().getConnection()) {
+                if (!connection.isValid(2)) {
+                    throw new SQLException("connection not valid");
+                }
+            }
+        });
+        return new HealthChecks(checks, Duration.ofSeconds(2));
     }
 
     private void lockDataDir(Path dataDir) throws IOException {

@@ -8,6 +8,7 @@ import dev.sluice.local.cli.MigrateCommand;
 import dev.sluice.local.cli.ServeCommand;
 import dev.sluice.local.cli.StackOptions;
 import dev.sluice.local.emulator.EmulatorMissingException;
+import dev.sluice.local.gateway.PortInUseException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -68,8 +69,8 @@ public final class SluiceLocal {
             err.println("error: " + e.getMessage());
             err.println("usage: java -jar sluice-local.jar " + command.usage());
             return CANNOT_RUN;
-        } catch (EmulatorMissingException e) {
-            // One line that says what to install, nothing else.
+        } catch (EmulatorMissingException | PortInUseException e) {
+            // One line that says what to install or which port is taken, nothing else.
             err.println(e.getMessage());
             return CANNOT_RUN;
         } catch (Exception e) {

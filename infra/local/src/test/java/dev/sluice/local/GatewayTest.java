@@ -68,7 +68,8 @@ class GatewayTest {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("_local/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode());
-        assertEquals("{\"status\":\"ok\"}", health.body());
+        assertEquals("{\"status\":\"ok\",\"checks\":{\"s3\":\"ok\",\"sqs\":\"ok\",\"dynamodb\":\"ok\","
+                + "\"postgresql\":\"ok\"}}", health.body());
 
         HttpResponse<String> index = http.send(HttpRequest.newBuilder(sluice.baseUrl()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, index.statusCode());

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.adapter.out.sqs.ChunkMessageCodec;
+import dev.sluice.adapter.wire.ChunkMessageCodec;
 import dev.sluice.application.load.LoadChunk;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import dev.sluice.adapter.out.dynamodb.RunProgressItems;
+import dev.sluice.adapter.wire.RunProgressItems;
 import dev.sluice.application.progress.PublishProgress;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;

@@ -1,5 +1,6 @@
 package dev.sluice.adapter.out.dynamodb;
 
+import dev.sluice.adapter.wire.RunProgressItems;
 import dev.sluice.application.identity.Caller;
 import dev.sluice.application.port.ConnectionRepository;
 import dev.sluice.domain.progress.RunProgress;

@@ -1,5 +1,6 @@
 package dev.sluice.adapter.out.dynamodb;
 
+import dev.sluice.adapter.wire.RunProgressItems;
 import dev.sluice.application.port.RunProgressReader;
 import dev.sluice.domain.progress.RunProgress;
 import java.util.Map;

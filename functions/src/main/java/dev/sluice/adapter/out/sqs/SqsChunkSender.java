@@ -1,6 +1,7 @@
 package dev.sluice.adapter.out.sqs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.wire.ChunkMessageCodec;
 import dev.sluice.application.port.ChunkSender;
 import dev.sluice.domain.chunk.ChunkMessage;
 import java.util.ArrayList;

@@ -16,7 +16,7 @@ import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
-import dev.sluice.domain.validation.NumberStyle;
+import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.ValidRecord;

@@ -12,7 +12,7 @@ import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
-import dev.sluice.domain.validation.NumberStyle;
+import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.ValidRecord;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

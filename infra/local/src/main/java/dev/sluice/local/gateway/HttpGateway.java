@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local API Gateway and web host: template HttpApi routes go to their function as payload 2.0 events,
- * {@code /_local/health} answers for scripts, everything else is the static web app.
+ * {@code /_local/health} checks the emulators for scripts, everything else is the static web app.
  */
 public final class HttpGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
@@ -40,11 +40,13 @@ public final class HttpGateway implements AutoCloseable {
     private final Javalin app;
     private final List<Binding> bindings;
     private final StaticFiles staticFiles;
+    private final HealthChecks health;
 
     private HttpGateway(List<Binding> bindings, StaticFiles staticFiles, int port,
-            List<Consumer<JavalinConfig>> extensions) {
+            List<Consumer<JavalinConfig>> extensions, HealthChecks health) {
         this.bindings = List.copyOf(bindings);
         this.staticFiles = staticFiles;
+        this.health = health;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -64,13 +66,16 @@ public final class HttpGateway implements AutoCloseable {
     }
 
     public static HttpGateway start(List<Binding> bindings, StaticFiles staticFiles, int port) {
-        return start(bindings, staticFiles, port, List.of());
+        return start(bindings, staticFiles, port, List.of(), HealthChecks.none());
     }
 
-    /** With more routes (the WebSocket API) added to the same server, ahead of the API and static files. */
+    /**
+     * With more routes (the WebSocket API) added to the same server, ahead of the API and static files, and the
+     * checks {@code /_local/health} runs.
+     */
     public static HttpGateway start(List<Binding> bindings, StaticFiles staticFiles, int port,
-            List<Consumer<JavalinConfig>> extensions) {
-        HttpGateway gateway = new HttpGateway(bindings, staticFiles, port, extensions);
+            List<Consumer<JavalinConfig>> extensions, HealthChecks health) {
+        HttpGateway gateway = new HttpGateway(bindings, staticFiles, port, extensions, health);
         gateway.app.start();
         return gateway;
     }
@@ -98,7 +103,9 @@ public final class HttpGateway implements AutoCloseable {
             }
         }
         if (rawPath.equals("/_local/health")) {
-            ctx.contentType("application/json").result("{\"status\":\"ok\"}");
+            HealthChecks.Report report = health.run();
+            ctx.status(report.status()).contentType("application/json").header("Cache-Control", "no-cache")
+                    .result(report.body());
             return;
         }
         if ((method.equals("GET") || method.equals("HEAD")) && rawPath.equals("/config.json")) {

@@ -1,4 +1,4 @@
-package dev.sluice.adapter.out.sqs;
+package dev.sluice.adapter.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
-import dev.sluice.domain.validation.NumberStyle;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -69,8 +69,8 @@ public final class ChunkMessageCodec {
         Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
         required(root, "mapping").properties().forEach(entry -> CanonicalField.byFieldName(entry.getKey())
                 .ifPresent(field -> columns.put(field, entry.getValue().asText())));
-        return new ChunkMessage(text(root, "runId"), text(root, "datasetId"), required(root, "chunkNo").asInt(), text(root, "bucket"),
-                text(root, "key"), required(root, "startByte").asLong(), required(root, "endByte").asLong(),
+        return new ChunkMessage(text(root, "runId"), text(root, "datasetId"), required(root, "chunkNo").asInt(),
+                text(root, "bucket"), text(root, "key"), required(root, "startByte").asLong(), required(root, "endByte").asLong(),
                 required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
                 required(root, "firstLine").asLong(), dialect, new Mapping(columns),
                 NumberStyle.valueOf(text(root, "numberStyle")), optionalText(root, "eTag"),

@@ -1,4 +1,4 @@
-package dev.sluice.domain.validation;
+package dev.sluice.domain.csv;
 
 /** How a file writes numbers; decided once per file from its values. */
 public enum NumberStyle {

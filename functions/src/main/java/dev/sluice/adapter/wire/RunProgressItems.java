@@ -1,4 +1,4 @@
-package dev.sluice.adapter.out.dynamodb;
+package dev.sluice.adapter.wire;
 
 import dev.sluice.domain.progress.RunProgress;
 import dev.sluice.domain.run.RunStatus;
@@ -45,12 +45,12 @@ public final class RunProgressItems {
                 updated == null ? Instant.EPOCH : Instant.parse(updated));
     }
 
-    static RunProgress fromItem(Map<String, AttributeValue> item) {
+    public static RunProgress fromItem(Map<String, AttributeValue> item) {
         return fromAttributes(name -> text(item.get(name)));
     }
 
     /** The attributes {@link #fromAttributes} reads back, for storing a state that was sent. */
-    static Map<String, AttributeValue> toAttributes(RunProgress progress) {
+    public static Map<String, AttributeValue> toAttributes(RunProgress progress) {
         Map<String, AttributeValue> map = new HashMap<>();
         map.put("runId", AttributeValue.fromS(progress.runId()));
         map.put("owner", AttributeValue.fromS(progress.owner()));

@@ -1,4 +1,4 @@
-package dev.sluice.adapter.out.sqs;
+package dev.sluice.adapter.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.CanonicalField;
-import dev.sluice.domain.validation.NumberStyle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
