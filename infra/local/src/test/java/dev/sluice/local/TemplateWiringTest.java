@@ -36,7 +36,9 @@ class TemplateWiringTest {
         Path original = SamTemplate.locate(Path.of(""))
                 .orElseThrow(() -> new AssertionError("template.yaml not found"));
         String text = Files.readString(original);
-        text = replaceOnce(text, "      VisibilityTimeout: 720\n", "      VisibilityTimeout: 777\n");
+        // ChunkQueue's visibility timeout is the ChunkVisibilityTimeout parameter; change its default.
+        text = replaceOnce(text, "  ChunkVisibilityTimeout:\n    Type: Number\n    Default: 720\n",
+                "  ChunkVisibilityTimeout:\n    Type: Number\n    Default: 777\n");
         text = replaceOnce(text, "    Default: 4194304\n", "    Default: 123456\n");
         Path copy = dir.resolve("template.yaml");
         Files.writeString(copy, text);

@@ -36,7 +36,7 @@ final class Telemetry {
 
     /** Runs one invocation with the Lambda context fields (request id, function, cold start) on every log line. */
     static <T> T invocation(Context context, Supplier<T> work) {
-        boolean coldStart = STARTED_FUNCTIONS.add(String.valueOf(context.getFunctionName()));
+        boolean coldStart = STARTED_FUNCTIONS.add(context == null ? "" : String.valueOf(context.getFunctionName()));
         return PowertoolsLogging.withLogging(context, () -> {
             MDC.put(COLD_START_FIELD, Boolean.toString(coldStart));
             // Powertools reads the service name once per JVM from the process environment; the local runtime runs
