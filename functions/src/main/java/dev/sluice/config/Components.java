@@ -8,6 +8,7 @@ import dev.sluice.adapter.out.apigateway.ApiGatewayConnectionMessenger;
 import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoRunProgressReader;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.adapter.out.metrics.PowertoolsPipelineMetrics;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
 import dev.sluice.adapter.out.postgres.PooledDataSource;
@@ -19,6 +20,7 @@ import dev.sluice.application.expire.ExpireUploads;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.load.LoadChunk;
 import dev.sluice.application.port.ConnectionMessenger;
+import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.progress.PublishProgress;
 import dev.sluice.application.progress.SocketMessages;
 import dev.sluice.application.progress.SocketSessions;
@@ -76,6 +78,7 @@ public final class Components implements AutoCloseable {
     private final S3ObjectStore objectStore;
     private final DynamoRunRepository runs;
     private final PostgresRecordRepository records;
+    private final PipelineMetrics metrics;
     private ApiGatewayManagementApiClient management;
 
     public Components(Settings settings) {
@@ -113,6 +116,10 @@ public final class Components implements AutoCloseable {
         this.objectStore = new S3ObjectStore(s3, presigner, clock);
         this.runs = new DynamoRunRepository(dynamo, settings.runsTable(), clock);
         this.records = new PostgresRecordRepository(connections);
+        // The local runtime sets POWERTOOLS_METRICS_DISABLED: its functions share the CLI's stdout, where EMF lines
+        // would break `ingest --json` (and there is no CloudWatch to read them).
+        this.metrics = settings.metricsDisabled() ? PipelineMetrics.none()
+                : PowertoolsPipelineMetrics.create(settings.metricsNamespace(), settings.serviceName());
     }
 
     /**
@@ -194,15 +201,16 @@ public final class Components implements AutoCloseable {
     public SplitObject splitObject() {
         return new SplitObject(objectStore, runs, new SqsChunkSender(sqs, settings.chunkQueueUrl(), json),
                 new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(), settings.maxFileBytes()),
-                clock);
+                metrics, clock);
     }
 
     public ExpireUploads expireUploads() {
-        return new ExpireUploads(runs, objectStore, settings.uploadUrlTtl(), settings.uploadExpiryMargin(), clock);
+        return new ExpireUploads(runs, objectStore, settings.uploadUrlTtl(), settings.uploadExpiryMargin(), metrics,
+                clock);
     }
 
     public LoadChunk loadChunk() {
-        return new LoadChunk(objectStore, runs, records);
+        return new LoadChunk(objectStore, runs, records, metrics);
     }
 
     /** Who opens a WebSocket; until sign-in exists, the same caller the HTTP API assumes. */

@@ -34,7 +34,10 @@ public record Settings(
         Optional<URI> dynamoDbEndpoint,
         Optional<StaticCredentials> staticCredentials,
         Optional<URI> webSocketCallbackUrl,
-        Duration webSocketPostTimeout) {
+        Duration webSocketPostTimeout,
+        boolean metricsDisabled,
+        String metricsNamespace,
+        String serviceName) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -73,7 +76,12 @@ public record Settings(
                         .map(id -> new StaticCredentials(id, env.getOrDefault("SLUICE_STATIC_SECRET_ACCESS_KEY", ""))),
                 // The stage URL PostToConnection goes to; the local runtime points it at its own gateway.
                 uri(env, "SLUICE_WEBSOCKET_CALLBACK_URL").or(() -> uri(env, "WEBSOCKET_CALLBACK_URL")),
-                Duration.ofMillis(Long.parseLong(env.getOrDefault("WEBSOCKET_POST_TIMEOUT_MILLIS", "2000"))));
+                Duration.ofMillis(Long.parseLong(env.getOrDefault("WEBSOCKET_POST_TIMEOUT_MILLIS", "2000"))),
+                // Powertools' own switch, read here too: where it is set (the local runtime) no EMF line is written.
+                Boolean.parseBoolean(env.getOrDefault("POWERTOOLS_METRICS_DISABLED", "false")),
+                // The dashboard's names (template.yaml Globals set both; the defaults are the same).
+                env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Sluice"),
+                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"));
     }
 
     private static String required(Map<String, String> env, String name) {

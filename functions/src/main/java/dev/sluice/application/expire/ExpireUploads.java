@@ -1,8 +1,10 @@
 package dev.sluice.application.expire;
 
 import dev.sluice.application.port.ObjectStore;
+import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.RunStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,14 +25,17 @@ public final class ExpireUploads {
     private final ObjectStore objects;
     private final Duration urlTtl;
     private final Duration margin;
+    private final PipelineMetrics metrics;
     private final Clock clock;
 
     /** What one sweep did: runs that ended EXPIRED, and runs past the deadline whose file is there after all. */
     public record Sweep(List<String> expired, List<String> arrived) {
     }
 
-    public ExpireUploads(RunRepository runs, ObjectStore objects, Duration urlTtl, Duration margin, Clock clock) {
+    public ExpireUploads(RunRepository runs, ObjectStore objects, Duration urlTtl, Duration margin,
+            PipelineMetrics metrics, Clock clock) {
         this.runs = runs;
+        this.metrics = metrics;
         this.objects = objects;
         this.urlTtl = urlTtl;
         this.margin = margin;
@@ -50,6 +55,7 @@ public final class ExpireUploads {
             if (runs.expire(run.runId(), "UPLOAD_EXPIRED", "No file arrived for '" + run.fileName()
                     + "' before its upload URL expired at " + urlExpired + ". Start a new upload to import it.")) {
                 expired.add(run.runId());
+                metrics.runFinished(RunStatus.EXPIRED);
             }
         }
         return new Sweep(expired, arrived);

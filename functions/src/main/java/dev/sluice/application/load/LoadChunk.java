@@ -3,6 +3,7 @@ package dev.sluice.application.load;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.ObjectStore.ObjectChangedException;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RecordRepository.LedgerEntry;
 import dev.sluice.application.port.RunRepository;
@@ -15,19 +16,27 @@ import dev.sluice.domain.validation.RecordSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The loader use case. Only a chunk the splitter planned, for a run that still takes chunks, is loaded or counted
  * (see {@link ChunkAdmission}); anything else is dropped with its reason. Exactly-once effects over at-least-once
  * delivery: the chunk's records and its ledger row commit in one PostgreSQL transaction (a repeat finds the ledger
  * row and writes nothing), and the run's counters move in one conditional DynamoDB update that adds the chunk to the
- * run's set of counted chunks (a repeat finds it there).
+ * run's set of counted chunks (a repeat finds it there). Metrics follow the same transitions: a chunk's records are
+ * reported when it is counted now, its load time when it is written now, a run's end when it finishes now.
  */
 public final class LoadChunk {
+    /** The code of the row error each record of a dead chunk becomes (see {@link RecordRepository#markDead}). */
+    static final String CHUNK_FAILED = "CHUNK_FAILED";
+
     private final ObjectStore objects;
     private final RunRepository runs;
     private final RecordRepository records;
+    private final PipelineMetrics metrics;
 
     /** What one delivery did. */
     public enum Outcome {
@@ -43,13 +52,16 @@ public final class LoadChunk {
 
     /**
      * What one delivery did. {@code entry} is null for a dropped chunk, and {@code dropReason} says why it was
-     * dropped (empty otherwise).
+     * dropped (empty otherwise). {@code errorCodes} counts the row errors this delivery created, by code: those of
+     * the chunk's rejected records when it was written now, CHUNK_FAILED for each record when a dead chunk was
+     * counted now, none otherwise (a repeat adds no errors).
      */
     public record Result(Outcome outcome, LedgerEntry entry, boolean loadedNow, boolean countedNow,
-            Optional<RunStatus> finished, Timings timings, Optional<String> dropReason) {
+            Optional<RunStatus> finished, Timings timings, Optional<String> dropReason,
+            Map<String, Integer> errorCodes) {
         static Result dropped(String reason) {
             return new Result(Outcome.DROPPED, null, false, false, Optional.empty(), new Timings(0, 0),
-                    Optional.of(reason));
+                    Optional.of(reason), Map.of());
         }
     }
 
@@ -63,10 +75,11 @@ public final class LoadChunk {
     private record Counted(boolean countedNow, Optional<RunStatus> finished) {
     }
 
-    public LoadChunk(ObjectStore objects, RunRepository runs, RecordRepository records) {
+    public LoadChunk(ObjectStore objects, RunRepository runs, RecordRepository records, PipelineMetrics metrics) {
         this.objects = objects;
         this.runs = runs;
         this.records = records;
+        this.metrics = metrics;
     }
 
     /** Loads a chunk unless the ledger has it already (then only counts it, which is idempotent too). */
@@ -76,9 +89,10 @@ public final class LoadChunk {
             return Result.dropped(refusal.get());
         }
         long started = System.nanoTime();
+        AtomicReference<Map<String, Integer>> errorCodes = new AtomicReference<>(Map.of());
         RecordRepository.LoadResult loaded;
         try {
-            loaded = records.load(chunk, chunk.datasetId(), sink -> parse(chunk, sink));
+            loaded = records.load(chunk, chunk.datasetId(), sink -> parse(chunk, sink, errorCodes::set));
         } catch (RuntimeException e) {
             Optional<ObjectChangedException> changed = objectChanged(e);
             if (changed.isEmpty()) {
@@ -87,17 +101,26 @@ public final class LoadChunk {
             return fileChanged(chunk, changed.get());
         }
         long written = System.nanoTime();
+        long writeMillis = (written - started) / 1_000_000;
+        if (loaded.loadedNow()) {
+            metrics.chunkWritten(writeMillis);
+        }
         Counted counted = count(chunk, loaded.entry(), "declared dead before this delivery");
         long done = System.nanoTime();
+        // Only the delivery that wrote the chunk saw its row errors; a repeat that found the ledger reports none.
         return new Result(Outcome.LOADED, loaded.entry(), loaded.loadedNow(), counted.countedNow(), counted.finished(),
-                new Timings((written - started) / 1_000_000, (done - written) / 1_000_000), Optional.empty());
+                new Timings(writeMillis, (done - written) / 1_000_000), Optional.empty(),
+                loaded.loadedNow() ? errorCodes.get() : Map.of());
     }
 
-    private int parse(ChunkMessage chunk, RecordSink sink) {
+    /** Reads the chunk into the sink; {@code errorCodes} gets its row errors by code once the read is complete. */
+    private int parse(ChunkMessage chunk, RecordSink sink, Consumer<Map<String, Integer>> errorCodes) {
         ObjectVersion version = new ObjectVersion(chunk.eTag(), chunk.versionId());
         try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), version, chunk.startByte(),
                 chunk.endByte())) {
-            ChunkOutcome outcome = ChunkReader.read(bytes, chunk, sink);
+            ErrorCodeTally tally = new ErrorCodeTally(sink);
+            ChunkOutcome outcome = ChunkReader.read(bytes, chunk, tally);
+            errorCodes.accept(tally.counts());
             if (outcome.records() != chunk.recordCount()) {
                 throw new IllegalStateException("chunk " + chunk.chunkNo() + " of run " + chunk.runId() + " held "
                         + outcome.records() + " records, the splitter planned " + chunk.recordCount());
@@ -133,7 +156,7 @@ public final class LoadChunk {
         Counted counted = count(chunk, entry, reason);
         Outcome outcome = "dead".equals(entry.outcome()) ? Outcome.FILE_CHANGED : Outcome.LOADED;
         return new Result(outcome, entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0),
-                Optional.empty());
+                Optional.empty(), deadErrorCodes(entry, counted));
     }
 
     /**
@@ -151,7 +174,16 @@ public final class LoadChunk {
         Counted counted = count(chunk, entry, reason);
         Outcome outcome = "dead".equals(entry.outcome()) ? Outcome.DEAD : Outcome.LOADED;
         return new Result(outcome, entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0),
-                Optional.empty());
+                Optional.empty(), deadErrorCodes(entry, counted));
+    }
+
+    /**
+     * A dead chunk's records become CHUNK_FAILED row errors; reported by the delivery that counted it, the one
+     * transition that happens once (marking it dead may be repeated by a delivery that then failed to count).
+     */
+    private static Map<String, Integer> deadErrorCodes(LedgerEntry entry, Counted counted) {
+        return counted.countedNow() && "dead".equals(entry.outcome()) && entry.rejected() > 0
+                ? Map.of(CHUNK_FAILED, entry.rejected()) : Map.of();
     }
 
     /** Counts the chunk as the ledger has it, loaded or dead, once; then finishes the run if it was the last. */
@@ -161,7 +193,12 @@ public final class LoadChunk {
                         chunk.recordCount(), deadReason), chunk.accountedBytes())
                 : runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected(),
                         chunk.accountedBytes());
-        return new Counted(countedNow, runs.finishIfComplete(chunk.runId()));
+        if (countedNow) {
+            metrics.chunkCounted(entry.stored(), entry.rejected());
+        }
+        Optional<RunStatus> finished = runs.finishIfComplete(chunk.runId());
+        finished.ifPresent(metrics::runFinished);
+        return new Counted(countedNow, finished);
     }
 
     /** Remembers why this attempt failed; the run's dead-chunk entry quotes it. */

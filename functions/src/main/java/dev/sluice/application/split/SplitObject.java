@@ -3,6 +3,7 @@ package dev.sluice.application.split;
 import dev.sluice.application.port.ChunkSender;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.ObjectStore.ObjectChangedException;
+import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.chunk.PlanSummary;
@@ -41,6 +42,7 @@ public final class SplitObject {
     private final RunRepository runs;
     private final ChunkSender chunks;
     private final SplitLimits limits;
+    private final PipelineMetrics metrics;
     private final Clock clock;
 
     /** How big chunks and files may be. */
@@ -70,8 +72,10 @@ public final class SplitObject {
         }
     }
 
-    public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits, Clock clock) {
+    public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits,
+            PipelineMetrics metrics, Clock clock) {
         this.objects = objects;
+        this.metrics = metrics;
         this.runs = runs;
         this.chunks = chunks;
         this.limits = limits;
@@ -100,7 +104,9 @@ public final class SplitObject {
 
     /** Ends the run FAILED with a reason the user can act on. */
     private Result failed(String runId, String code, String message) {
-        runs.fail(runId, code, message);
+        if (runs.fail(runId, code, message)) {
+            metrics.runFinished(RunStatus.FAILED);
+        }
         return new Result(Outcome.FAILED, runId, Optional.of(code));
     }
 
@@ -110,6 +116,7 @@ public final class SplitObject {
             return new Result(whyNotSplit(event, runId), runId);
         }
         Run run = splitting.get();
+        metrics.runStarted();
         if (event.size() > limits.maxFileBytes()) {
             return failed(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
                     + " bytes; the limit is " + limits.maxFileBytes() + " bytes.");
@@ -159,7 +166,7 @@ public final class SplitObject {
         }
         sink[0].flush();
         if (runs.finishSplitting(run.runId(), summary.records(), summary.chunks())) {
-            runs.finishIfComplete(run.runId());
+            runs.finishIfComplete(run.runId()).ifPresent(metrics::runFinished);
         }
         return new Result(Outcome.SPLIT, run.runId());
     }

@@ -1,8 +1,11 @@
 package dev.sluice.application.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.application.port.InMemoryPipelineMetrics;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RunRepository;
@@ -24,21 +27,33 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The loader use case against twins of its ports: what it writes and counts for each kind of message, in ms. */
 class LoadChunkTest {
     private static final String HEADER = "Date,Campaign,Channel\n";
     private static final String BODY = "2024-03-01,Spring,search\n2024-03-02,Spring,social\n";
+    /** Two records again, one stored and one rejected; BODY's length, so the planned byte ranges still fit. */
+    private static final String BODY_WITH_A_BAD_DATE = "2024-03-01,Spring,search\n2024-13-02,Spring,social\n";
     private static final String ETAG = "abc";
 
     private final List<String> calls = new ArrayList<>();
     private Optional<Run> run = Optional.empty();
     private Optional<String> plan = Optional.empty();
     private boolean fileChanged;
+    private String body = BODY;
+    /** The ledger and the run's counted chunks, so a repeated delivery finds what the first one left. */
+    private final Map<Integer, RecordRepository.LedgerEntry> ledger = new HashMap<>();
+    private final Set<Integer> counted = new HashSet<>();
+    private boolean finished;
+    private boolean countingFailsOnce;
+    private final InMemoryPipelineMetrics metrics = new InMemoryPipelineMetrics();
 
     @Test
     void aChunkOfARunThatDoesNotExistIsDroppedUnread() {
@@ -85,8 +100,53 @@ class LoadChunkTest {
                 "countDeadChunk 1 records=2 bytes=72", "finishIfComplete"), calls);
     }
 
+    @Test
+    void aChunkDeliveredTwiceIsReportedOnceWithItsRowErrorsByCode() {
+        run = Optional.of(run(RunStatus.LOADING));
+        plan = Optional.of(chunk(1, 1).fingerprint());
+        body = BODY_WITH_A_BAD_DATE;
+        LoadChunk loader = loader();
+        LoadChunk.Result first = loader.load(chunk(1, 1));
+        LoadChunk.Result repeat = loader.load(chunk(1, 1));
+
+        assertEquals(List.of("chunkWritten", "chunkCounted stored=1 rejected=1", "runFinished PARTIAL"),
+                metrics.events());
+        assertTrue(metrics.writeMillis().get(0) >= 0, "load time " + metrics.writeMillis());
+        assertEquals(Map.of("INVALID_DATE", 1), first.errorCodes());
+        assertFalse(repeat.loadedNow() || repeat.countedNow(), "the repeat found the ledger and the counted chunk");
+        assertEquals(Map.of(), repeat.errorCodes(), "its row errors were reported by the first delivery");
+    }
+
+    @Test
+    void aChunkWhoseCountingFailedIsReportedByTheDeliveryThatCountsIt() {
+        run = Optional.of(run(RunStatus.LOADING));
+        plan = Optional.of(chunk(1, 1).fingerprint());
+        countingFailsOnce = true;
+        LoadChunk loader = loader();
+        assertThrows(IllegalStateException.class, () -> loader.load(chunk(1, 1)));
+        assertEquals(List.of("chunkWritten"), metrics.events(), "written, so timed; not counted, so no records");
+
+        LoadChunk.Result retry = loader.load(chunk(1, 1));
+        assertFalse(retry.loadedNow());
+        assertEquals(List.of("chunkWritten", "chunkCounted stored=2 rejected=0", "runFinished SUCCEEDED"),
+                metrics.events(), "the records once, when counted; no second load time for the ledger hit");
+    }
+
+    @Test
+    void aDeadChunkMarkedTwiceReportsItsRecordsAsChunkFailedOnce() {
+        run = Optional.of(run(RunStatus.LOADING));
+        plan = Optional.of(chunk(1, 1).fingerprint());
+        LoadChunk loader = loader();
+        LoadChunk.Result dead = loader.markDead(chunk(1, 1));
+        LoadChunk.Result repeat = loader.markDead(chunk(1, 1));
+
+        assertEquals(Map.of("CHUNK_FAILED", 2), dead.errorCodes());
+        assertEquals(Map.of(), repeat.errorCodes());
+        assertEquals(List.of("chunkCounted stored=0 rejected=2", "runFinished PARTIAL"), metrics.events());
+    }
+
     private LoadChunk loader() {
-        return new LoadChunk(objects(), runs(), records());
+        return new LoadChunk(objects(), runs(), records(), metrics);
     }
 
     private static ChunkMessage chunk(int chunkNo, long firstRecord) {
@@ -118,7 +178,7 @@ class LoadChunkTest {
                 if (fileChanged) {
                     throw new ObjectChangedException("s3://bucket/" + key + " was overwritten", null);
                 }
-                byte[] file = (HEADER + BODY).getBytes(StandardCharsets.UTF_8);
+                byte[] file = (HEADER + body).getBytes(StandardCharsets.UTF_8);
                 return new ByteArrayInputStream(file, (int) start, (int) (end - start));
             }
 
@@ -142,21 +202,32 @@ class LoadChunkTest {
                         new RunRepository.RunAndPlan(run, (int) args[1] == 1 ? plan : Optional.empty());
                     case "countChunk" -> {
                         calls.add("countChunk " + args[1] + " stored=" + args[2] + " bytes=" + args[4]);
-                        yield true;
+                        if (countingFailsOnce) {
+                            countingFailsOnce = false;
+                            throw new IllegalStateException("DynamoDB throttled the count");
+                        }
+                        yield counted.add((Integer) args[1]);
                     }
                     case "countDeadChunk" -> {
                         Run.DeadChunk dead = (Run.DeadChunk) args[1];
                         calls.add("countDeadChunk " + dead.chunkNo() + " records=" + dead.recordCount() + " bytes="
                                 + args[2]);
-                        yield true;
+                        yield counted.add(dead.chunkNo());
                     }
+                    case "lastChunkFailure" -> Optional.of("SdkClientException: DynamoDB timed out");
                     case "noteFailure" -> {
                         calls.add("noteFailure " + args[1]);
                         yield null;
                     }
                     case "finishIfComplete" -> {
                         calls.add("finishIfComplete");
-                        yield Optional.empty();
+                        // The run plans one chunk: it ends once, when that chunk is first counted.
+                        if (finished || counted.isEmpty()) {
+                            yield Optional.empty();
+                        }
+                        finished = true;
+                        boolean clean = ledger.values().stream().allMatch(e -> e.rejected() == 0);
+                        yield Optional.of(clean ? RunStatus.SUCCEEDED : RunStatus.PARTIAL);
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
@@ -168,32 +239,42 @@ class LoadChunkTest {
                     case "load" -> {
                         calls.add("load");
                         ChunkMessage chunk = (ChunkMessage) args[0];
+                        RecordRepository.LedgerEntry found = ledger.get(chunk.chunkNo());
+                        if (found != null) {
+                            yield new RecordRepository.LoadResult(found, false);
+                        }
                         RecordRepository.ChunkParse parse = (RecordRepository.ChunkParse) args[2];
-                        int[] stored = new int[1];
-                        parse.parseInto(new CountingSink(stored));
-                        yield new RecordRepository.LoadResult(new RecordRepository.LedgerEntry(chunk.chunkNo(),
-                                "loaded", stored[0], 0), true);
+                        CountingSink sink = new CountingSink();
+                        parse.parseInto(sink);
+                        RecordRepository.LedgerEntry entry = new RecordRepository.LedgerEntry(chunk.chunkNo(),
+                                "loaded", sink.stored, sink.rejected);
+                        ledger.put(chunk.chunkNo(), entry);
+                        yield new RecordRepository.LoadResult(entry, true);
                     }
                     case "markDead" -> {
                         String reason = (String) args[1];
                         calls.add("markDead " + reason.substring(0, reason.indexOf(':')));
                         ChunkMessage chunk = (ChunkMessage) args[0];
-                        yield new RecordRepository.LedgerEntry(chunk.chunkNo(), "dead", 0, chunk.recordCount());
+                        yield ledger.computeIfAbsent(chunk.chunkNo(),
+                                no -> new RecordRepository.LedgerEntry(no, "dead", 0, chunk.recordCount()));
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 
     /** Counts the records the loader's parse hands on. */
-    private record CountingSink(int[] stored) implements RecordSink {
+    private static final class CountingSink implements RecordSink {
+        private int stored;
+        private int rejected;
+
         @Override
         public void accept(ValidRecord record) {
-            stored[0]++;
+            stored++;
         }
 
         @Override
         public void reject(long recordNo, long lineNo, List<RowError> errors) {
-            throw new AssertionError("record " + recordNo + " was rejected: " + errors);
+            rejected++;
         }
     }
 }

@@ -512,6 +512,8 @@ public final class LocalSluice implements AutoCloseable {
         // Everything binds 127.0.0.1, so the URL functions use is also the one a browser or CLI here can reach.
         environment.put("SLUICE_S3_PUBLIC_ENDPOINT", s3Emulator.endpoint().toString());
         environment.put("SLUICE_LOCAL", "true");
+        // Functions share this process's stdout, where `ingest --json` prints its result: no EMF lines there.
+        environment.put("POWERTOOLS_METRICS_DISABLED", "true");
         if (environment.containsKey("DB_URL")) {
             // On AWS the password is read from DB_SECRET_ARN at run time; here there is no Secrets Manager.
             environment.put("DB_PASSWORD", postgres.password());

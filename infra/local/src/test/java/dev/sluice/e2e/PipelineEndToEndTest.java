@@ -278,6 +278,70 @@ class PipelineEndToEndTest {
         assertEquals(25, count("SELECT count(*) FROM records WHERE run_id = ?", runs.get(0)));
     }
 
+    /**
+     * What the saved Logs Insights queries and the README promise: the loader's chunk line carries stored, rejected,
+     * writeMillis and countMillis as JSON fields beside runId and chunkNo, and each chunk has one line per row error
+     * code with errorCode and errorCount, which add up to the row errors PostgreSQL holds.
+     */
+    @Test
+    void theLoaderLogsCountsTimingsAndRowErrorCodesAsJsonFields() throws Exception {
+        String csv = smallCsv(40) + "2024-13-01,Bad month,search,1.50,3\n2024-02-30,Bad day,search,1.50,x\n"
+                + "2024-03-01,Bad clicks,search,1.50,-4\n";
+        try (FunctionsLog logs = FunctionsLog.start()) {
+            String runId = api.upload("logged.csv", csv.getBytes(StandardCharsets.UTF_8), null);
+            RUN_IDS.add(runId);
+            JsonNode run = api.awaitFinal(runId);
+            int chunks = run.get("chunksTotal").asInt();
+            assertTrue(chunks >= 2, "a small chunk size cuts the file into several chunks: " + chunks);
+            // The chunk line is written after the run is counted, so the last may come after the final status.
+            List<JsonNode> lines = logs.await(Duration.ofSeconds(30), "a chunk line for each of " + chunks + " chunks",
+                    all -> chunkLines(all, runId).size() == chunks);
+
+            Map<Integer, JsonNode> chunkLines = chunkLines(lines, runId);
+            long stored = 0;
+            for (JsonNode line : chunkLines.values()) {
+                for (String field : List.of("stored", "rejected", "writeMillis", "countMillis")) {
+                    assertTrue(line.path(field).canConvertToLong(), field + " in " + line);
+                }
+                stored += line.get("stored").asLong();
+            }
+            assertEquals(run.get("stored").asLong(), stored, "stored per chunk adds up to the run's");
+
+            Map<String, Long> logged = new TreeMap<>();
+            for (JsonNode line : lines) {
+                if (runId.equals(line.path("runId").asText()) && line.has("errorCode")) {
+                    assertTrue(line.has("chunkNo"), line.toString());
+                    logged.merge(line.get("errorCode").asText(), line.get("errorCount").asLong(), Long::sum);
+                }
+            }
+            Map<String, Long> inPostgres = new TreeMap<>();
+            try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(),
+                    sluice.dbPassword());
+                    PreparedStatement query = connection.prepareStatement(
+                            "SELECT code, count(*) FROM row_errors WHERE run_id = ? GROUP BY code")) {
+                query.setString(1, runId);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        inPostgres.put(rows.getString(1), rows.getLong(2));
+                    }
+                }
+            }
+            assertEquals(Map.of("INVALID_DATE", 2L, "INVALID_INTEGER", 1L, "NEGATIVE", 1L), inPostgres);
+            assertEquals(inPostgres, logged, "errorCount by errorCode in the log = row errors in PostgreSQL");
+        }
+    }
+
+    /** The loader's chunk line of each chunk of the run (the last one logged when a chunk was delivered twice). */
+    private static Map<Integer, JsonNode> chunkLines(List<JsonNode> lines, String runId) {
+        Map<Integer, JsonNode> chunks = new TreeMap<>();
+        for (JsonNode line : lines) {
+            if (runId.equals(line.path("runId").asText()) && line.has("writeMillis")) {
+                chunks.put(line.get("chunkNo").asInt(), line);
+            }
+        }
+        return chunks;
+    }
+
     @Test
     void aChunkDeliveredTwiceAndConcurrentlyIsLoadedAndCountedOnce() throws Exception {
         String chunkQueue = sluice.queueUrl("ChunkQueue");

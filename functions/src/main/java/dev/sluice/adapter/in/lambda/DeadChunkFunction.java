@@ -55,6 +55,7 @@ public final class DeadChunkFunction implements RequestHandler<SQSEvent, SQSBatc
                     LOG.warn("chunk {} (records {}-{}) is {}{}", chunk.chunkNo(), chunk.firstRecord(),
                             chunk.lastRecord(), result.entry().outcome(),
                             result.finished().map(s -> "; run finished " + s).orElse(""));
+                    Telemetry.logErrorCodes(LOG, result.errorCodes());
                 } catch (Exception e) {
                     LOG.error("could not mark chunk {} of run {} dead; will retry", chunk.chunkNo(), chunk.runId(), e);
                     failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));

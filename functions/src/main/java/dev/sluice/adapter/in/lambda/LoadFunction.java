@@ -1,5 +1,7 @@
 package dev.sluice.adapter.in.lambda;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -66,12 +68,15 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
                         result.dropReason().orElse(""));
                 return true;
             }
-            LOG.info("chunk {} records {}-{}: {}, stored {}, rejected {}, loaded now {}, counted now {}; "
-                            + "read+parse+write {} ms, count {} ms{}",
+            // Counts and timings are JSON fields too (Logs Insights reads them without parsing the message).
+            LOG.info("chunk {} records {}-{}: {}, {}, {}, loaded now {}, counted now {}; {} (read+parse+write), "
+                            + "{}{}",
                     chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.outcome(),
-                    result.entry().stored(), result.entry().rejected(), result.loadedNow(), result.countedNow(),
-                    result.timings().writeMillis(), result.timings().countMillis(),
+                    entry("stored", result.entry().stored()), entry("rejected", result.entry().rejected()),
+                    result.loadedNow(), result.countedNow(), entry("writeMillis", result.timings().writeMillis()),
+                    entry("countMillis", result.timings().countMillis()),
                     result.finished().map(s -> ", run finished " + s).orElse(""));
+            Telemetry.logErrorCodes(LOG, result.errorCodes());
             return true;
         } catch (Exception e) {
             LOG.error("chunk {} of run {} failed (delivery {}); it will be retried", chunk.chunkNo(), chunk.runId(),

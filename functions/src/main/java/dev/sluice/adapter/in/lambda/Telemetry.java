@@ -1,11 +1,15 @@
 package dev.sluice.adapter.in.lambda;
 
+import static software.amazon.lambda.powertools.logging.argument.StructuredArguments.entry;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.xray.AWSXRay;
 import com.amazonaws.xray.entities.Subsegment;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
 import org.slf4j.MDC;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
@@ -61,6 +65,16 @@ final class Telemetry {
         } finally {
             AWSXRay.endSubsegment();
         }
+    }
+
+    /**
+     * One line per row error code of a chunk, with the fields {@code errorCode} and {@code errorCount}: the saved
+     * query "row error codes by count" sums errorCount by errorCode. A line per code rather than a metric per code:
+     * codes are open-ended, and every EMF dimension value would be a billed custom metric.
+     */
+    static void logErrorCodes(Logger log, Map<String, Integer> errorCodes) {
+        errorCodes.forEach((code, count) -> log.info("row errors of this chunk by code: {}, {}",
+                entry("errorCode", code), entry("errorCount", count)));
     }
 
     /** Log fields for the duration of a try block. */
