@@ -56,6 +56,15 @@ public record Run(
         requestedMapping = requestedMapping == null ? Map.of() : Map.copyOf(requestedMapping);
     }
 
+    /**
+     * The size progress is measured against: the object's size once the splitter has it, before that the size the
+     * upload announced (0 for a partner drop not yet split). The API and the WebSocket messages both use it, so a
+     * poll and a push never disagree about the total.
+     */
+    public long bytesExpected() {
+        return bytesTotal > 0 ? bytesTotal : contentLength;
+    }
+
     /** How the run's file arrived. */
     public enum RunSource { UPLOAD, DROP }
 

@@ -259,7 +259,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         node.put("chunksPlanned", run.chunksPlanned());
         node.put("chunksDone", run.chunksDone());
         node.put("chunksDead", run.chunksDead());
-        node.put("bytesTotal", run.bytesTotal());
+        node.put("bytesTotal", run.bytesExpected());
         node.put("bytesDone", run.bytesDone());
         ArrayNode dead = node.putArray("deadChunks");
         for (Run.DeadChunk chunk : run.deadChunks()) {
