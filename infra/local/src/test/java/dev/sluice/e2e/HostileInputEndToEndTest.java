@@ -16,9 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -72,12 +69,7 @@ class HostileInputEndToEndTest {
             if (!ApiClient.FINAL.contains(run.get("status").asText()) || run.get("status").asText().equals("FAILED")) {
                 continue;
             }
-            long stored = run.get("stored").asLong();
-            long errors = run.get("errors").asLong();
-            assertEquals(run.get("records").asLong(), stored + errors, () -> "stored + errors = records: " + run);
-            assertEquals(stored, count("SELECT count(*) FROM records WHERE run_id = ?", runId), "stored vs table");
-            assertEquals(errors, count("SELECT count(DISTINCT record_no) FROM row_errors WHERE run_id = ?", runId),
-                    "errors vs table");
+            RunInvariants.assertEveryRowAccountedFor(sluice, run);
         }
     }
 
@@ -304,13 +296,6 @@ class HostileInputEndToEndTest {
     }
 
     private static long count(String sql, String runId) throws Exception {
-        try (Connection connection = sluice.dataSource().getConnection();
-                PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, runId);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        return RunInvariants.count(sluice, sql, runId);
     }
 }

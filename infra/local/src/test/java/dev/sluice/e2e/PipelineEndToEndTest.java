@@ -78,12 +78,7 @@ class PipelineEndToEndTest {
             if (!ApiClient.FINAL.contains(run.get("status").asText()) || run.get("status").asText().equals("FAILED")) {
                 continue;
             }
-            long stored = run.get("stored").asLong();
-            long errors = run.get("errors").asLong();
-            assertEquals(run.get("records").asLong(), stored + errors, () -> "stored + errors = records: " + run);
-            assertEquals(stored, count("SELECT count(*) FROM records WHERE run_id = ?", runId), "stored vs table");
-            assertEquals(errors, count("SELECT count(DISTINCT record_no) FROM row_errors WHERE run_id = ?", runId),
-                    "errors vs table");
+            RunInvariants.assertEveryRowAccountedFor(sluice, run);
         }
     }
 
@@ -516,16 +511,7 @@ class PipelineEndToEndTest {
     }
 
     private static long count(String sql, String runId) throws Exception {
-        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(), sluice.dbPassword());
-                PreparedStatement query = connection.prepareStatement(sql)) {
-            if (sql.contains("?")) {
-                query.setString(1, runId);
-            }
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        return RunInvariants.count(sluice, sql, runId);
     }
 
     private static Path repoRoot() {

@@ -97,12 +97,7 @@ class RunIntegrityEndToEndTest {
             if (!run.get("final").asBoolean() || status.equals("FAILED") || status.equals("EXPIRED")) {
                 continue;
             }
-            long stored = run.get("stored").asLong();
-            long errors = run.get("errors").asLong();
-            assertEquals(run.get("records").asLong(), stored + errors, () -> "stored + errors = records: " + run);
-            assertEquals(stored, count("SELECT count(*) FROM records WHERE run_id = ?", runId), "stored vs table");
-            assertEquals(errors, count("SELECT count(DISTINCT record_no) FROM row_errors WHERE run_id = ?", runId),
-                    "errors vs table");
+            RunInvariants.assertEveryRowAccountedFor(sluice, run);
             assertEquals(run.get("bytesTotal").asLong(), run.get("bytesDone").asLong(), () -> "bytes: " + run);
         }
         for (String table : List.of("records", "row_errors", "chunk_ledger")) {
@@ -457,14 +452,6 @@ class RunIntegrityEndToEndTest {
     }
 
     private static long count(String sql, String runId) throws Exception {
-        try (Connection connection = DriverManager.getConnection(sluice.jdbcUrl(), sluice.dbUser(),
-                sluice.dbPassword());
-                PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, runId);
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        return RunInvariants.count(sluice, sql, runId);
     }
 }
