@@ -65,12 +65,13 @@ public final class ChunkMessageCodec {
         List<String> header = new ArrayList<>();
         required(dialectNode, "header").forEach(h -> header.add(h.asText()));
         Dialect dialect = new Dialect(text(dialectNode, "encoding"), required(dialectNode, "bomLength").asInt(),
-                text(dialectNode, "delimiter").charAt(0), text(dialectNode, "quote").charAt(0), header);
+                oneChar(dialectNode, "delimiter"), oneChar(dialectNode, "quote"), header);
         Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
         required(root, "mapping").properties().forEach(entry -> CanonicalField.byFieldName(entry.getKey())
                 .ifPresent(field -> columns.put(field, entry.getValue().asText())));
         return new ChunkMessage(text(root, "runId"), text(root, "datasetId"), required(root, "chunkNo").asInt(),
-                text(root, "bucket"), text(root, "key"), required(root, "startByte").asLong(), required(root, "endByte").asLong(),
+                text(root, "bucket"), text(root, "key"), required(root, "startByte").asLong(),
+                required(root, "endByte").asLong(),
                 required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
                 required(root, "firstLine").asLong(), dialect, new Mapping(columns),
                 NumberStyle.valueOf(text(root, "numberStyle")), optionalText(root, "eTag"),
@@ -92,5 +93,15 @@ public final class ChunkMessageCodec {
 
     private static String text(JsonNode node, String field) {
         return required(node, field).asText();
+    }
+
+    /** The dialect's characters travel as one-character strings ({@code "\t"} for a tab). */
+    private static char oneChar(JsonNode node, String field) {
+        String value = text(node, field);
+        if (value.length() != 1) {
+            throw new IllegalArgumentException("chunk message's '" + field + "' must be one character, was \""
+                    + value + "\"");
+        }
+        return value.charAt(0);
     }
 }

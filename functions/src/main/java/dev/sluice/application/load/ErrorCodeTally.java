@@ -2,11 +2,12 @@ package dev.sluice.application.load;
 
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
+import dev.sluice.domain.validation.RowErrorCode;
 import dev.sluice.domain.validation.ValidRecord;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Passes every record on to the repository's sink and counts the row errors of rejected ones by code, for the
@@ -15,7 +16,7 @@ import java.util.TreeMap;
  */
 final class ErrorCodeTally implements RecordSink {
     private final RecordSink target;
-    private final Map<String, Integer> counts = new TreeMap<>();
+    private final Map<RowErrorCode, Integer> counts = new EnumMap<>(RowErrorCode.class);
 
     ErrorCodeTally(RecordSink target) {
         this.target = target;
@@ -34,8 +35,8 @@ final class ErrorCodeTally implements RecordSink {
         }
     }
 
-    /** Row errors by code, in code order. */
-    Map<String, Integer> counts() {
-        return Collections.unmodifiableMap(new TreeMap<>(counts));
+    /** Row errors by code, in the order {@link RowErrorCode} declares them. */
+    Map<RowErrorCode, Integer> counts() {
+        return Collections.unmodifiableMap(new EnumMap<>(counts));
     }
 }

@@ -13,6 +13,7 @@ import dev.sluice.domain.run.RunStatus;
 import dev.sluice.domain.validation.ChunkOutcome;
 import dev.sluice.domain.validation.ChunkReader;
 import dev.sluice.domain.validation.RecordSink;
+import dev.sluice.domain.validation.RowErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,9 +31,6 @@ import java.util.function.Consumer;
  * reported when it is counted now, its load time when it is written now, a run's end when it finishes now.
  */
 public final class LoadChunk {
-    /** The code of the row error each record of a dead chunk becomes (see {@link RecordRepository#markDead}). */
-    static final String CHUNK_FAILED = "CHUNK_FAILED";
-
     private final ObjectStore objects;
     private final RunRepository runs;
     private final RecordRepository records;
@@ -44,7 +42,7 @@ public final class LoadChunk {
         LOADED,
         /** The object is not the version the chunk was planned on: the chunk was declared dead at once. */
         FILE_CHANGED,
-        /** Declared dead after its delivery attempts ran out (ChunkDLQ). */
+        /** Declared dead after its delivery attempts ran out (ChunkDLQ), now or before this delivery. */
         DEAD,
         /** Not a planned chunk of a run that takes chunks: nothing written, nothing counted. */
         DROPPED
@@ -58,7 +56,7 @@ public final class LoadChunk {
      */
     public record Result(Outcome outcome, LedgerEntry entry, boolean loadedNow, boolean countedNow,
             Optional<RunStatus> finished, Timings timings, Optional<String> dropReason,
-            Map<String, Integer> errorCodes) {
+            Map<RowErrorCode, Integer> errorCodes) {
         static Result dropped(String reason) {
             return new Result(Outcome.DROPPED, null, false, false, Optional.empty(), new Timings(0, 0),
                     Optional.of(reason), Map.of());
@@ -89,7 +87,7 @@ public final class LoadChunk {
             return Result.dropped(refusal.get());
         }
         long started = System.nanoTime();
-        AtomicReference<Map<String, Integer>> errorCodes = new AtomicReference<>(Map.of());
+        AtomicReference<Map<RowErrorCode, Integer>> errorCodes = new AtomicReference<>(Map.of());
         RecordRepository.LoadResult loaded;
         try {
             loaded = records.load(chunk, chunk.datasetId(), sink -> parse(chunk, sink, errorCodes::set));
@@ -107,14 +105,20 @@ public final class LoadChunk {
         }
         Counted counted = count(chunk, loaded.entry(), "declared dead before this delivery");
         long done = System.nanoTime();
+        Timings timings = new Timings(writeMillis, (done - written) / 1_000_000);
         // Only the delivery that wrote the chunk saw its row errors; a repeat that found the ledger reports none.
-        return new Result(Outcome.LOADED, loaded.entry(), loaded.loadedNow(), counted.countedNow(), counted.finished(),
-                new Timings(writeMillis, (done - written) / 1_000_000), Optional.empty(),
-                loaded.loadedNow() ? errorCodes.get() : Map.of());
+        return switch (loaded.outcome()) {
+            case LOADED_NOW -> new Result(Outcome.LOADED, loaded.entry(), true, counted.countedNow(),
+                    counted.finished(), timings, Optional.empty(), errorCodes.get());
+            case ALREADY_LOADED -> new Result(Outcome.LOADED, loaded.entry(), false, counted.countedNow(),
+                    counted.finished(), timings, Optional.empty(), Map.of());
+            case ALREADY_DEAD -> new Result(Outcome.DEAD, loaded.entry(), false, counted.countedNow(),
+                    counted.finished(), timings, Optional.empty(), deadErrorCodes(loaded.entry(), counted));
+        };
     }
 
     /** Reads the chunk into the sink; {@code errorCodes} gets its row errors by code once the read is complete. */
-    private int parse(ChunkMessage chunk, RecordSink sink, Consumer<Map<String, Integer>> errorCodes) {
+    private int parse(ChunkMessage chunk, RecordSink sink, Consumer<Map<RowErrorCode, Integer>> errorCodes) {
         ObjectVersion version = new ObjectVersion(chunk.eTag(), chunk.versionId());
         try (InputStream bytes = objects.openRange(chunk.bucket(), chunk.key(), version, chunk.startByte(),
                 chunk.endByte())) {
@@ -154,7 +158,7 @@ public final class LoadChunk {
                 + "are CHUNK_FAILED row errors. Import the current file as a new run.");
         LedgerEntry entry = records.markDead(chunk, reason);
         Counted counted = count(chunk, entry, reason);
-        Outcome outcome = "dead".equals(entry.outcome()) ? Outcome.FILE_CHANGED : Outcome.LOADED;
+        Outcome outcome = entry.dead() ? Outcome.FILE_CHANGED : Outcome.LOADED;
         return new Result(outcome, entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0),
                 Optional.empty(), deadErrorCodes(entry, counted));
     }
@@ -172,7 +176,7 @@ public final class LoadChunk {
         String reason = runs.lastChunkFailure(chunk.runId(), chunk.chunkNo()).orElse("no failure was recorded");
         LedgerEntry entry = records.markDead(chunk, reason);
         Counted counted = count(chunk, entry, reason);
-        Outcome outcome = "dead".equals(entry.outcome()) ? Outcome.DEAD : Outcome.LOADED;
+        Outcome outcome = entry.dead() ? Outcome.DEAD : Outcome.LOADED;
         return new Result(outcome, entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0),
                 Optional.empty(), deadErrorCodes(entry, counted));
     }
@@ -181,14 +185,14 @@ public final class LoadChunk {
      * A dead chunk's records become CHUNK_FAILED row errors; reported by the delivery that counted it, the one
      * transition that happens once (marking it dead may be repeated by a delivery that then failed to count).
      */
-    private static Map<String, Integer> deadErrorCodes(LedgerEntry entry, Counted counted) {
-        return counted.countedNow() && "dead".equals(entry.outcome()) && entry.rejected() > 0
-                ? Map.of(CHUNK_FAILED, entry.rejected()) : Map.of();
+    private static Map<RowErrorCode, Integer> deadErrorCodes(LedgerEntry entry, Counted counted) {
+        return counted.countedNow() && entry.dead() && entry.rejected() > 0
+                ? Map.of(RowErrorCode.CHUNK_FAILED, entry.rejected()) : Map.of();
     }
 
     /** Counts the chunk as the ledger has it, loaded or dead, once; then finishes the run if it was the last. */
     private Counted count(ChunkMessage chunk, LedgerEntry entry, String deadReason) {
-        boolean countedNow = "dead".equals(entry.outcome())
+        boolean countedNow = entry.dead()
                 ? runs.countDeadChunk(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
                         chunk.recordCount(), deadReason), chunk.accountedBytes())
                 : runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected(),

@@ -3,20 +3,46 @@ package dev.sluice.application.port;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.validation.RecordSink;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Records, row errors and the chunk ledger (PostgreSQL). */
 public interface RecordRepository {
 
-    /** What the ledger says about a chunk that was loaded (or declared dead) before. */
-    record LedgerEntry(int chunkNo, String outcome, int stored, int rejected) {
+    /** What became of a chunk, as its ledger row says; set once, never changed. */
+    enum LedgerOutcome {
+        /** Its records and row errors were stored. */
+        LOADED,
+        /** It could not be loaded: each of its records is a CHUNK_FAILED row error. */
+        DEAD
+    }
+
+    /** What the ledger says about a chunk that was loaded (or declared dead). */
+    record LedgerEntry(int chunkNo, LedgerOutcome outcome, int stored, int rejected) {
+        public LedgerEntry {
+            Objects.requireNonNull(outcome, "outcome");
+        }
+
+        public boolean dead() {
+            return outcome == LedgerOutcome.DEAD;
+        }
+    }
+
+    /** What one call to {@link #load} did. */
+    enum LoadOutcome {
+        /** This call claimed the ledger row and wrote the chunk's records and row errors. */
+        LOADED_NOW,
+        /** An earlier (or concurrent) delivery loaded the chunk; nothing was written. */
+        ALREADY_LOADED,
+        /** The chunk was declared dead before; nothing was written. */
+        ALREADY_DEAD
     }
 
     /**
      * Loads one chunk in one transaction with its ledger row, parsing while it writes: the ledger row is claimed
      * first, then {@code parse} feeds records into the store's bulk load as it reads them. When the ledger row
      * exists already (a repeated or concurrent delivery), {@code parse} is not called, nothing is written and the
-     * existing entry is returned with {@code loadedNow = false}.
+     * existing entry is returned with {@link LoadOutcome#ALREADY_LOADED} or {@link LoadOutcome#ALREADY_DEAD}.
      */
     LoadResult load(ChunkMessage chunk, String datasetId, ChunkParse parse);
 
@@ -26,7 +52,29 @@ public interface RecordRepository {
         int parseInto(RecordSink sink);
     }
 
-    record LoadResult(LedgerEntry entry, boolean loadedNow) {
+    /** The ledger entry after a load, and whether this call wrote it; the two always agree. */
+    record LoadResult(LedgerEntry entry, LoadOutcome outcome) {
+        public LoadResult {
+            Objects.requireNonNull(entry, "entry");
+            Objects.requireNonNull(outcome, "outcome");
+            if (entry.dead() != (outcome == LoadOutcome.ALREADY_DEAD)) {
+                throw new IllegalArgumentException("outcome " + outcome + " with ledger entry " + entry);
+            }
+        }
+
+        /** The chunk was written by this call. */
+        public static LoadResult loadedNow(LedgerEntry entry) {
+            return new LoadResult(entry, LoadOutcome.LOADED_NOW);
+        }
+
+        /** The ledger had the chunk already; nothing was written. */
+        public static LoadResult found(LedgerEntry entry) {
+            return new LoadResult(entry, entry.dead() ? LoadOutcome.ALREADY_DEAD : LoadOutcome.ALREADY_LOADED);
+        }
+
+        public boolean loadedNow() {
+            return outcome == LoadOutcome.LOADED_NOW;
+        }
     }
 
     /**

@@ -106,21 +106,21 @@ public final class ChunkReader {
             long recordNo, long lineNo, long firstRelativeLine) {
         Dialect dialect = chunk.dialect();
         String encodingProblem = decoded.problemBefore(record.endPosition());
-        String code;
+        RowErrorCode code;
         String message;
         if (record.unterminated()) {
             long quoteLine = chunk.firstLine() + record.quoteOpenedOnLine() - firstRelativeLine;
-            code = "UNTERMINATED_QUOTE";
+            code = RowErrorCode.UNTERMINATED_QUOTE;
             message = "record " + recordNo + " (line " + lineNo + "): the quoted field opened on line " + quoteLine
                     + " is never closed, so everything from there to the end of the file was read as one value; "
                     + "add the missing closing quote (\") near line " + quoteLine;
         } else if (record.tooLong()) {
-            code = "RECORD_TOO_LONG";
+            code = RowErrorCode.RECORD_TOO_LONG;
             message = String.format(Locale.ROOT, "record %d (line %d) holds %,d characters; the most one record may "
                     + "hold is %,d. A missing line break, or a quote left open and closed much later, joins many "
                     + "lines into one record", recordNo, lineNo, record.recordChars(), MAX_RECORD_CHARS);
         } else if (encodingProblem != null) {
-            code = "ENCODING";
+            code = RowErrorCode.ENCODING;
             message = encodingMessage(recordNo, lineNo, encodingProblem, dialect.encoding());
         } else {
             return null;
@@ -234,7 +234,7 @@ public final class ChunkReader {
         /** Accepts the record into the sink and returns null, or returns its errors. */
         List<RowError> validate(CsvRecordReader record, long recordNo, long lineNo, RecordSink sink) {
             if (record.size() != layout.headerSize()) {
-                return List.of(new RowError(recordNo, lineNo, null, "FIELD_COUNT",
+                return List.of(new RowError(recordNo, lineNo, null, RowErrorCode.FIELD_COUNT,
                         "record " + recordNo + " (line " + lineNo + ") has " + record.size()
                                 + (record.size() == 1 ? " field" : " fields") + ", the header has "
                                 + layout.headerSize() + "; check for a missing or extra "
@@ -293,7 +293,7 @@ public final class ChunkReader {
             if (value.length() > MAX_TEXT_LENGTH) {
                 int codePoints = value.codePointCount(0, value.length());
                 if (codePoints > MAX_TEXT_LENGTH) {
-                    errors.add(column(field), "TOO_LONG", String.format(Locale.ROOT,
+                    errors.add(column(field), RowErrorCode.TOO_LONG, String.format(Locale.ROOT,
                             "the value is %,d characters long; the maximum is %,d", codePoints, MAX_TEXT_LENGTH),
                             value);
                     return null;
@@ -311,7 +311,7 @@ public final class ChunkReader {
             if (nul < 0) {
                 return true;
             }
-            errors.add(column, "INVALID_TEXT", "the value \"" + RowError.excerpt(value) + "\" contains a NUL "
+            errors.add(column, RowErrorCode.INVALID_TEXT, "the value \"" + RowError.excerpt(value) + "\" contains a NUL "
                     + "character (U+0000, byte 0x00) at character " + (nul + 1) + ", which cannot be stored as "
                     + "text; remove it from the file", value);
             return false;
@@ -366,14 +366,14 @@ public final class ChunkReader {
         }
 
         void required(CanonicalField field, String column) {
-            add(column, "REQUIRED", "the value is empty; every record needs a " + field.fieldName(), "");
+            add(column, RowErrorCode.REQUIRED, "the value is empty; every record needs a " + field.fieldName(), "");
         }
 
         void add(String column, InvalidValueException e, String raw) {
             add(column, e.code(), e.getMessage(), raw);
         }
 
-        void add(String column, String code, String detail, String raw) {
+        void add(String column, RowErrorCode code, String detail, String raw) {
             if (list == null) {
                 list = new ArrayList<>(2);
             }

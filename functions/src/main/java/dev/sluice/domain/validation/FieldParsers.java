@@ -67,7 +67,7 @@ public final class FieldParsers {
                 return named;
             }
         }
-        throw new InvalidValueException("INVALID_DATE",
+        throw new InvalidValueException(RowErrorCode.INVALID_DATE,
                 quote(raw) + " is not a date in a known format; expected " + DATE_FORMATS);
     }
 
@@ -128,12 +128,12 @@ public final class FieldParsers {
 
     private static LocalDate date(String raw, int year, int month, int day) throws InvalidValueException {
         if (month < 1 || month > 12) {
-            throw new InvalidValueException("INVALID_DATE", quote(raw) + " is not a valid date: there is no month "
+            throw new InvalidValueException(RowErrorCode.INVALID_DATE, quote(raw) + " is not a valid date: there is no month "
                     + month + "; expected " + DATE_FORMATS);
         }
         int monthLength = Month.of(month).length(Year.isLeap(year));
         if (day < 1 || day > monthLength) {
-            throw new InvalidValueException("INVALID_DATE", quote(raw) + " is not a valid date: "
+            throw new InvalidValueException(RowErrorCode.INVALID_DATE, quote(raw) + " is not a valid date: "
                     + Month.of(month).getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + year + " has "
                     + monthLength + " days");
         }
@@ -170,11 +170,11 @@ public final class FieldParsers {
     public static BigDecimal parseDecimal(String raw, NumberStyle style) throws InvalidValueException {
         BigDecimal value = plainDecimal(raw, style == NumberStyle.US ? '.' : ',');
         if (value == null) {
-            Number parsed = parseNumber(raw, style, true, "INVALID_NUMBER", true);
+            Number parsed = parseNumber(raw, style, true, RowErrorCode.INVALID_NUMBER, true);
             value = parsed.digits == null ? BigDecimal.valueOf(parsed.integer)
                     : new BigDecimal(parsed.digits, 0, parsed.length);
             if (parsed.negative && value.signum() != 0) {
-                throw new InvalidValueException("NEGATIVE", quote(raw) + " is negative; expected 0 or more");
+                throw new InvalidValueException(RowErrorCode.NEGATIVE, quote(raw) + " is negative; expected 0 or more");
             }
             value = value.abs();
         }
@@ -212,24 +212,24 @@ public final class FieldParsers {
 
     /** Parses a non-blank whole count that must be 0 or more. */
     public static long parseInteger(String raw, NumberStyle style) throws InvalidValueException {
-        Number parsed = parseNumber(raw, style, false, "INVALID_INTEGER", true);
+        Number parsed = parseNumber(raw, style, false, RowErrorCode.INVALID_INTEGER, true);
         long value;
         if (parsed.digits == null) {
             value = parsed.integer;
         } else {
             BigDecimal decimal = new BigDecimal(parsed.digits, 0, parsed.length);
             if (decimal.signum() != 0 && decimal.stripTrailingZeros().scale() > 0) {
-                throw new InvalidValueException("INVALID_INTEGER",
+                throw new InvalidValueException(RowErrorCode.INVALID_INTEGER,
                         quote(raw) + " is not a whole number; expected a count such as " + example(style, false));
             }
             try {
                 value = decimal.toBigInteger().longValueExact();
             } catch (ArithmeticException e) {
-                throw new InvalidValueException("INVALID_INTEGER", quote(raw) + " is too large for a count");
+                throw new InvalidValueException(RowErrorCode.INVALID_INTEGER, quote(raw) + " is too large for a count");
             }
         }
         if (parsed.negative && value != 0) {
-            throw new InvalidValueException("NEGATIVE", quote(raw) + " is negative; expected 0 or more");
+            throw new InvalidValueException(RowErrorCode.NEGATIVE, quote(raw) + " is negative; expected 0 or more");
         }
         return value;
     }
@@ -242,7 +242,7 @@ public final class FieldParsers {
         int length;
     }
 
-    private static Number parseNumber(String raw, NumberStyle style, boolean currencyAllowed, String invalidCode,
+    private static Number parseNumber(String raw, NumberStyle style, boolean currencyAllowed, RowErrorCode invalidCode,
             boolean hint) throws InvalidValueException {
         int start = 0;
         int end = raw.length();
@@ -402,7 +402,7 @@ public final class FieldParsers {
         return end;
     }
 
-    private static InvalidValueException invalid(String raw, NumberStyle style, boolean decimal, String code,
+    private static InvalidValueException invalid(String raw, NumberStyle style, boolean decimal, RowErrorCode code,
             boolean withHint) {
         String expected = decimal ? "a number" : "a whole number";
         String hint = "";

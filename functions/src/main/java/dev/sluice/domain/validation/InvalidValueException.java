@@ -5,15 +5,15 @@ package dev.sluice.domain.validation;
  * reader adds record, line and column. Thrown once per bad value, so it carries no stack trace.
  */
 public final class InvalidValueException extends Exception {
-    private final String code;
+    private final RowErrorCode code;
 
-    public InvalidValueException(String code, String message) {
+    public InvalidValueException(RowErrorCode code, String message) {
         super(message, null, false, false);
         this.code = code;
     }
 
-    /** One of the {@link RowError} codes: INVALID_DATE, INVALID_NUMBER, INVALID_INTEGER, NEGATIVE. */
-    public String code() {
+    /** INVALID_DATE, INVALID_NUMBER, INVALID_INTEGER or NEGATIVE. */
+    public RowErrorCode code() {
         return code;
     }
 }

@@ -6,12 +6,11 @@ import java.util.Objects;
  * Why (part of) a record was rejected.
  *
  * @param column     the header name of the offending column, or null when the whole record is at fault
- * @param code       FIELD_COUNT, REQUIRED, TOO_LONG, INVALID_DATE, INVALID_NUMBER, INVALID_INTEGER, NEGATIVE,
- *                   ENCODING, INVALID_TEXT (a NUL character), UNTERMINATED_QUOTE or RECORD_TOO_LONG
+ * @param code       why; {@link RowErrorCode} says when each code happens and what the user can do
  * @param message    for the analyst: record, line, column, the bad value and what is expected
  * @param rawExcerpt the offending value, or the raw record, cut to {@value #MAX_EXCERPT} characters
  */
-public record RowError(long recordNo, long lineNo, String column, String code, String message, String rawExcerpt) {
+public record RowError(long recordNo, long lineNo, String column, RowErrorCode code, String message, String rawExcerpt) {
     public static final int MAX_EXCERPT = 200;
 
     public RowError {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.CanonicalField;
@@ -40,8 +41,7 @@ class ChunkMessageCodecTest {
                 .fingerprint(), "encoding and decoding keeps the fingerprint");
         for (String[] change : new String[][] {{"recordCount", "41229"}, {"endByte", "4194399"}, {"chunkNo", "2"},
                 {"firstRecord", "2"}, {"eTag", "\"other\""}, {"key", "uploads/x.csv"}, {"datasetId", "other"}}) {
-            com.fasterxml.jackson.databind.node.ObjectNode forged =
-                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(body);
+            ObjectNode forged = (ObjectNode) json.readTree(body);
             forged.put(change[0], change[1]);
             ChunkMessage other = ChunkMessageCodec.decode(json, json.writeValueAsString(forged));
             assertTrue(!chunk.fingerprint().equals(other.fingerprint()), "changing " + change[0]);
@@ -53,5 +53,22 @@ class ChunkMessageCodecTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> ChunkMessageCodec.decode(json, "{\"runId\":\"r\"}"));
         assertTrue(error.getMessage().contains("dialect"), error.getMessage());
+    }
+
+    @Test
+    void theDelimiterTravelsAsAOneCharacterString() throws Exception {
+        JsonNode event = json.readTree(Files.readString(Path.of("../events/sqs-chunk-message.json")));
+        ObjectNode body = (ObjectNode) json.readTree(event.path("Records").get(0).path("body").asText());
+        ((ObjectNode) body.get("dialect")).put("delimiter", "\t");
+        ChunkMessage tab = ChunkMessageCodec.decode(json, json.writeValueAsString(body));
+        assertEquals('\t', tab.dialect().delimiter());
+        assertEquals("\t", json.readTree(ChunkMessageCodec.encode(json, tab)).path("dialect").path("delimiter")
+                .asText(), "a real tab, not an escape sequence");
+        for (String wrong : new String[] {"", ",;", "\\t"}) {
+            ((ObjectNode) body.get("dialect")).put("delimiter", wrong);
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> ChunkMessageCodec.decode(json, json.writeValueAsString(body)));
+            assertTrue(error.getMessage().contains("'delimiter' must be one character"), error.getMessage());
+        }
     }
 }

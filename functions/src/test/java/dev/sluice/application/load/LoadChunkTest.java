@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.InMemoryPipelineMetrics;
 import dev.sluice.application.port.ObjectStore;
+import dev.sluice.application.port.RecordRepository.LedgerOutcome;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
@@ -18,6 +19,7 @@ import dev.sluice.domain.run.RunStatus;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
+import dev.sluice.domain.validation.RowErrorCode;
 import dev.sluice.domain.validation.ValidRecord;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -112,7 +114,7 @@ class LoadChunkTest {
         assertEquals(List.of("chunkWritten", "chunkCounted stored=1 rejected=1", "runFinished PARTIAL"),
                 metrics.events());
         assertTrue(metrics.writeMillis().get(0) >= 0, "load time " + metrics.writeMillis());
-        assertEquals(Map.of("INVALID_DATE", 1), first.errorCodes());
+        assertEquals(Map.of(RowErrorCode.INVALID_DATE, 1), first.errorCodes());
         assertFalse(repeat.loadedNow() || repeat.countedNow(), "the repeat found the ledger and the counted chunk");
         assertEquals(Map.of(), repeat.errorCodes(), "its row errors were reported by the first delivery");
     }
@@ -140,7 +142,7 @@ class LoadChunkTest {
         LoadChunk.Result dead = loader.markDead(chunk(1, 1));
         LoadChunk.Result repeat = loader.markDead(chunk(1, 1));
 
-        assertEquals(Map.of("CHUNK_FAILED", 2), dead.errorCodes());
+        assertEquals(Map.of(RowErrorCode.CHUNK_FAILED, 2), dead.errorCodes());
         assertEquals(Map.of(), repeat.errorCodes());
         assertEquals(List.of("chunkCounted stored=0 rejected=2", "runFinished PARTIAL"), metrics.events());
     }
@@ -241,22 +243,23 @@ class LoadChunkTest {
                         ChunkMessage chunk = (ChunkMessage) args[0];
                         RecordRepository.LedgerEntry found = ledger.get(chunk.chunkNo());
                         if (found != null) {
-                            yield new RecordRepository.LoadResult(found, false);
+                            yield RecordRepository.LoadResult.found(found);
                         }
                         RecordRepository.ChunkParse parse = (RecordRepository.ChunkParse) args[2];
                         CountingSink sink = new CountingSink();
                         parse.parseInto(sink);
                         RecordRepository.LedgerEntry entry = new RecordRepository.LedgerEntry(chunk.chunkNo(),
-                                "loaded", sink.stored, sink.rejected);
+                                LedgerOutcome.LOADED, sink.stored, sink.rejected);
                         ledger.put(chunk.chunkNo(), entry);
-                        yield new RecordRepository.LoadResult(entry, true);
+                        yield RecordRepository.LoadResult.loadedNow(entry);
                     }
                     case "markDead" -> {
                         String reason = (String) args[1];
                         calls.add("markDead " + reason.substring(0, reason.indexOf(':')));
                         ChunkMessage chunk = (ChunkMessage) args[0];
                         yield ledger.computeIfAbsent(chunk.chunkNo(),
-                                no -> new RecordRepository.LedgerEntry(no, "dead", 0, chunk.recordCount()));
+                                no -> new RecordRepository.LedgerEntry(no, LedgerOutcome.DEAD, 0,
+                                        chunk.recordCount()));
                     }
                     default -> throw new UnsupportedOperationException(method.getName());
                 });

@@ -112,7 +112,7 @@ class ChunkReaderTest {
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), List.copyOf(out.rejected.keySet()));
 
         List<RowError> first = out.rejected.get(1L);
-        assertEquals(List.of("INVALID_DATE", "NEGATIVE", "INVALID_INTEGER", "INVALID_NUMBER"),
+        assertEquals(List.of(RowErrorCode.INVALID_DATE, RowErrorCode.NEGATIVE, RowErrorCode.INVALID_INTEGER, RowErrorCode.INVALID_NUMBER),
                 first.stream().map(RowError::code).toList());
         assertEquals(List.of("Day", "Cost", "Clicks", "Conv."), first.stream().map(RowError::column).toList());
         assertEquals("record 1 (line 2), column \"Day\": \"2024-02-30\" is not a valid date: February 2024 has 29 days",
@@ -122,22 +122,22 @@ class ChunkReaderTest {
                 first.get(1).message());
 
         List<RowError> second = out.rejected.get(2L);
-        assertEquals(List.of("REQUIRED", "REQUIRED", "NEGATIVE", "NEGATIVE"),
+        assertEquals(List.of(RowErrorCode.REQUIRED, RowErrorCode.REQUIRED, RowErrorCode.NEGATIVE, RowErrorCode.NEGATIVE),
                 second.stream().map(RowError::code).toList());
         assertEquals("record 2 (line 3), column \"Campaign\": the value is empty; every record needs a campaign",
                 second.get(0).message());
 
         RowError fieldCount = out.rejected.get(3L).get(0);
-        assertEquals("FIELD_COUNT", fieldCount.code());
+        assertEquals(RowErrorCode.FIELD_COUNT, fieldCount.code());
         assertNull(fieldCount.column());
         assertTrue(fieldCount.message().startsWith("record 3 (line 4) has 4 fields, the header has 8"),
                 fieldCount.message());
         assertEquals("2024-03-01,C,google,1", fieldCount.rawExcerpt());
 
-        assertEquals(List.of("REQUIRED", "INVALID_NUMBER"),
+        assertEquals(List.of(RowErrorCode.REQUIRED, RowErrorCode.INVALID_NUMBER),
                 out.rejected.get(4L).stream().map(RowError::code).toList());
         assertEquals(6, out.rejected.get(4L).get(0).lineNo());
-        assertEquals("FIELD_COUNT", out.rejected.get(5L).get(0).code());
+        assertEquals(RowErrorCode.FIELD_COUNT, out.rejected.get(5L).get(0).code());
     }
 
     @Test
@@ -145,7 +145,7 @@ class ChunkReaderTest {
         String data = "2024-03-01," + "x".repeat(1001) + ",google,,,,,\n2024-03-01," + "y".repeat(1000) + ",g,,,,,\n";
         Collected out = readWhole(data, StandardCharsets.UTF_8, ',', NumberStyle.US, 1, 2, 1);
         RowError error = out.rejected.get(1L).get(0);
-        assertEquals("TOO_LONG", error.code());
+        assertEquals(RowErrorCode.TOO_LONG, error.code());
         assertEquals(200, error.rawExcerpt().length());
         assertTrue(error.message().endsWith("the value is 1,001 characters long; the maximum is 1,000"),
                 error.message());
@@ -183,12 +183,12 @@ class ChunkReaderTest {
                 message(dialect, MAPPING, NumberStyle.US, data.length, 4, 10, 20), out);
         assertEquals(new ChunkOutcome(4, 2, 2), outcome);
         RowError cafe = out.rejected.get(11L).get(0);
-        assertEquals("ENCODING", cafe.code());
+        assertEquals(RowErrorCode.ENCODING, cafe.code());
         assertEquals(21, cafe.lineNo());
         assertEquals("record 11 (line 21) contains byte 0xE9 at offset 44 of the chunk that cannot be read as UTF-8, "
                 + "the encoding assumed for this file; if the file was saved in another encoding such as "
                 + "windows-1252 (Excel on Windows), re-run the import with that encoding", cafe.message());
-        assertEquals("ENCODING", out.rejected.get(12L).get(0).code());
+        assertEquals(RowErrorCode.ENCODING, out.rejected.get(12L).get(0).code());
         assertEquals(24, out.valid.get(1).lineNo());
     }
 
@@ -200,9 +200,9 @@ class ChunkReaderTest {
                 + "2024-03-01,C,google,1,1,1,1,c\n";
         Collected out = readWhole(data, StandardCharsets.UTF_8, ',', NumberStyle.US, 1, 2, 4);
         assertEquals(List.of(1L, 2L, 3L), List.copyOf(out.rejected.keySet()));
-        assertEquals("INVALID_NUMBER", out.rejected.get(1L).get(0).code());
+        assertEquals(RowErrorCode.INVALID_NUMBER, out.rejected.get(1L).get(0).code());
         RowError campaign = out.rejected.get(2L).get(0);
-        assertEquals("INVALID_TEXT", campaign.code());
+        assertEquals(RowErrorCode.INVALID_TEXT, campaign.code());
         assertEquals("Campaign", campaign.column());
         assertEquals("record 2 (line 3), column \"Campaign\": the value \"Cam\u0000paign\" contains a NUL character "
                 + "(U+0000, byte 0x00) at character 4, which cannot be stored as text; remove it from the file",
@@ -232,7 +232,7 @@ class ChunkReaderTest {
         Collected out = new Collected();
         assertEquals(new ChunkOutcome(2, 1, 1), ChunkReader.read(new ByteArrayInputStream(odd),
                 message(dialect, MAPPING, NumberStyle.US, odd.length, 2, 1, 2), out));
-        assertEquals("ENCODING", out.rejected.get(2L).get(0).code());
+        assertEquals(RowErrorCode.ENCODING, out.rejected.get(2L).get(0).code());
     }
 
     @Test
@@ -240,7 +240,7 @@ class ChunkReaderTest {
         String data = "2024-03-01,A,google,1,1,1,1,a\n2024-03-01,\"Broken,google,1,1,1,1,a\n2024-03-01,C\n";
         Collected out = readWhole(data, StandardCharsets.UTF_8, ',', NumberStyle.US, 1, 2, 1);
         RowError error = out.rejected.get(2L).get(0);
-        assertEquals("UNTERMINATED_QUOTE", error.code());
+        assertEquals(RowErrorCode.UNTERMINATED_QUOTE, error.code());
         assertTrue(error.message().startsWith("record 2 (line 3): the quoted field opened on line 3 is never closed"),
                 error.message());
         assertEquals(1, out.valid.size());
@@ -253,7 +253,7 @@ class ChunkReaderTest {
                 + "2024-03-02,C,meta,1,1,1,1,c\n";
         Collected out = readWhole(data, StandardCharsets.UTF_8, ',', NumberStyle.US, 1, 2, 1);
         RowError error = out.rejected.get(2L).get(0);
-        assertEquals("RECORD_TOO_LONG", error.code());
+        assertEquals(RowErrorCode.RECORD_TOO_LONG, error.code());
         assertEquals("record 2 (line 3) holds 1,048,597 characters; the most one record may hold is 1,048,576. A "
                 + "missing line break, or a quote left open and closed much later, joins many lines into one record",
                 error.message());

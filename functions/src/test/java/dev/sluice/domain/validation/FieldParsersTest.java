@@ -53,7 +53,7 @@ class FieldParsersTest {
     })
     void rejectedDatesSayWhy(String raw, String reason) {
         InvalidValueException e = assertThrows(InvalidValueException.class, () -> FieldParsers.parseDate(raw));
-        assertEquals("INVALID_DATE", e.code());
+        assertEquals(RowErrorCode.INVALID_DATE, e.code());
         assertTrue(e.getMessage().contains(reason), e.getMessage());
         assertTrue(e.getMessage().contains("\"" + raw + "\""), e.getMessage());
     }
@@ -123,7 +123,7 @@ class FieldParsersTest {
         "EUROPEAN|1.234 567|INVALID_NUMBER",
         "EUROPEAN|-abc|INVALID_NUMBER",
     })
-    void rejectedDecimals(NumberStyle style, String raw, String code) {
+    void rejectedDecimals(NumberStyle style, String raw, RowErrorCode code) {
         InvalidValueException e = assertThrows(InvalidValueException.class,
                 () -> FieldParsers.parseDecimal(raw, style));
         assertEquals(code, e.code(), e.getMessage());
@@ -168,7 +168,7 @@ class FieldParsersTest {
         "EUROPEAN|1,5|INVALID_INTEGER",
         "EUROPEAN|12.0|INVALID_INTEGER",
     })
-    void rejectedIntegers(NumberStyle style, String raw, String code) {
+    void rejectedIntegers(NumberStyle style, String raw, RowErrorCode code) {
         InvalidValueException e = assertThrows(InvalidValueException.class,
                 () -> FieldParsers.parseInteger(raw, style));
         assertEquals(code, e.code(), e.getMessage());

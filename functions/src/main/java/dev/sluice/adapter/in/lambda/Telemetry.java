@@ -5,6 +5,7 @@ import static software.amazon.lambda.powertools.logging.argument.StructuredArgum
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.xray.AWSXRay;
 import com.amazonaws.xray.entities.Subsegment;
+import dev.sluice.domain.validation.RowErrorCode;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,9 +73,9 @@ final class Telemetry {
      * query "row error codes by count" sums errorCount by errorCode. A line per code rather than a metric per code:
      * codes are open-ended, and every EMF dimension value would be a billed custom metric.
      */
-    static void logErrorCodes(Logger log, Map<String, Integer> errorCodes) {
+    static void logErrorCodes(Logger log, Map<RowErrorCode, Integer> errorCodes) {
         errorCodes.forEach((code, count) -> log.info("row errors of this chunk by code: {}, {}",
-                entry("errorCode", code), entry("errorCount", count)));
+                entry("errorCode", code.name()), entry("errorCount", count)));
     }
 
     /** Log fields for the duration of a try block. */

@@ -1,8 +1,10 @@
 package dev.sluice.adapter.out.postgres;
 
 import dev.sluice.application.port.RecordRepository;
+import dev.sluice.application.port.RecordRepository.LedgerOutcome;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.validation.RowError;
+import dev.sluice.domain.validation.RowErrorCode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,9 +37,9 @@ public final class PostgresRecordRepository implements RecordRepository {
         return inTransaction(connection -> {
             // The ledger row goes first: a concurrent delivery of the same chunk blocks on its primary key until
             // this transaction ends, then inserts nothing, reads our entry and never parses the chunk.
-            if (!insertLedger(connection, chunk, new LedgerEntry(chunk.chunkNo(), "loaded", 0, 0), null)) {
+            if (!insertLedger(connection, chunk, new LedgerEntry(chunk.chunkNo(), LedgerOutcome.LOADED, 0, 0), null)) {
                 connection.rollback();
-                return new LoadResult(readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow(), false);
+                return LoadResult.found(readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow());
             }
             CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
             CopyIn copy = copyManager.copyIn(CopyChunkBuffer.COPY);
@@ -59,7 +61,8 @@ public final class PostgresRecordRepository implements RecordRepository {
                 }
             }
             insertErrors(connection, chunk.runId(), buffer.errors());
-            LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), "loaded", buffer.stored(), buffer.rejected());
+            LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), LedgerOutcome.LOADED, buffer.stored(),
+                    buffer.rejected());
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE chunk_ledger SET stored = ?, rejected = ? WHERE run_id = ? AND chunk_no = ?")) {
                 update.setInt(1, entry.stored());
@@ -68,14 +71,14 @@ public final class PostgresRecordRepository implements RecordRepository {
                 update.setInt(4, chunk.chunkNo());
                 update.executeUpdate();
             }
-            return new LoadResult(entry, true);
+            return LoadResult.loadedNow(entry);
         });
     }
 
     @Override
     public LedgerEntry markDead(ChunkMessage chunk, String reason) {
         return inTransaction(connection -> {
-            LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), "dead", 0, chunk.recordCount());
+            LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), LedgerOutcome.DEAD, 0, chunk.recordCount());
             if (!insertLedger(connection, chunk, entry, reason)) {
                 connection.rollback();
                 return readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow();
@@ -95,7 +98,7 @@ public final class PostgresRecordRepository implements RecordRepository {
                         insert.setNull(4, Types.BIGINT);
                     }
                     insert.setNull(5, Types.VARCHAR);
-                    insert.setString(6, "CHUNK_FAILED");
+                    insert.setString(6, RowErrorCode.CHUNK_FAILED.name());
                     insert.setString(7, message);
                     insert.setNull(8, Types.VARCHAR);
                     insert.addBatch();
@@ -197,7 +200,7 @@ public final class PostgresRecordRepository implements RecordRepository {
             insert.setInt(4, chunk.recordCount());
             insert.setInt(5, entry.stored());
             insert.setInt(6, entry.rejected());
-            insert.setString(7, entry.outcome());
+            insert.setString(7, storedOutcome(entry.outcome()));
             insert.setString(8, reason);
             return insert.executeUpdate() == 1;
         }
@@ -213,9 +216,25 @@ public final class PostgresRecordRepository implements RecordRepository {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new LedgerEntry(chunkNo, rows.getString(1), rows.getInt(2), rows.getInt(3)));
+                return Optional.of(new LedgerEntry(chunkNo, outcome(rows.getString(1)), rows.getInt(2), rows.getInt(3)));
             }
         }
+    }
+
+    /** The ledger's text for an outcome; its CHECK constraint allows exactly these two. */
+    private static String storedOutcome(LedgerOutcome outcome) {
+        return switch (outcome) {
+            case LOADED -> "loaded";
+            case DEAD -> "dead";
+        };
+    }
+
+    private static LedgerOutcome outcome(String stored) {
+        return switch (stored) {
+            case "loaded" -> LedgerOutcome.LOADED;
+            case "dead" -> LedgerOutcome.DEAD;
+            default -> throw new IllegalStateException("chunk_ledger.outcome '" + stored + "' is neither loaded nor dead");
+        };
     }
 
     private static void insertErrors(Connection connection, String runId, List<RowError> errors) throws SQLException {
@@ -237,7 +256,7 @@ public final class PostgresRecordRepository implements RecordRepository {
                     insert.setNull(4, Types.BIGINT);
                 }
                 insert.setString(5, error.column());
-                insert.setString(6, error.code());
+                insert.setString(6, error.code().name());
                 insert.setString(7, error.message());
                 insert.setString(8, error.rawExcerpt());
                 insert.addBatch();

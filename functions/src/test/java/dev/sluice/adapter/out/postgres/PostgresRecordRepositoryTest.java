@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.application.port.RecordRepository.LedgerOutcome;
+import dev.sluice.application.port.RecordRepository.LoadOutcome;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RecordRepository.LoadResult;
 import dev.sluice.application.port.RecordRepository.ErrorCursor;
@@ -19,6 +21,7 @@ import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
+import dev.sluice.domain.validation.RowErrorCode;
 import dev.sluice.domain.validation.ValidRecord;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
@@ -68,9 +71,10 @@ class PostgresRecordRepositoryTest {
         });
         assertTrue(firstLoad.loadedNow());
         assertFalse(secondLoad.loadedNow());
+        assertEquals(LoadOutcome.ALREADY_LOADED, secondLoad.outcome());
         LedgerEntry first = firstLoad.entry();
         LedgerEntry second = secondLoad.entry();
-        assertEquals(new LedgerEntry(1, "loaded", 2, 1), first);
+        assertEquals(new LedgerEntry(1, LedgerOutcome.LOADED, 2, 1), first);
         assertEquals(first, second);
         assertEquals(2, repository.countRecords(runId));
         assertEquals(1, repository.countRejectedRecords(runId));
@@ -164,7 +168,7 @@ class PostgresRecordRepositoryTest {
             }
             start.countDown();
             for (Future<LedgerEntry> result : results) {
-                assertEquals(new LedgerEntry(7, "loaded", 2, 1), result.get());
+                assertEquals(new LedgerEntry(7, LedgerOutcome.LOADED, 2, 1), result.get());
             }
         } finally {
             pool.shutdownNow();
@@ -177,15 +181,20 @@ class PostgresRecordRepositoryTest {
     void aDeadChunkTurnsEveryRecordIntoAnErrorOnceAndNeverAfterALoad() {
         String runId = UUID.randomUUID().toString();
         ChunkMessage dead = chunk(runId, 2, 11, 4);
-        assertEquals("dead", repository.markDead(dead, "S3 said no").outcome());
-        assertEquals("dead", repository.markDead(dead, "again").outcome());
+        assertEquals(LedgerOutcome.DEAD, repository.markDead(dead, "S3 said no").outcome());
+        assertEquals(LedgerOutcome.DEAD, repository.markDead(dead, "again").outcome());
+        LoadResult lateLoad = repository.load(dead, "default", sink -> {
+            throw new AssertionError("a dead chunk is not parsed");
+        });
+        assertEquals(LoadOutcome.ALREADY_DEAD, lateLoad.outcome());
+        assertEquals(new LedgerEntry(2, LedgerOutcome.DEAD, 0, 4), lateLoad.entry());
         assertEquals(4, repository.countRejectedRecords(runId));
         assertEquals(0, repository.countRecords(runId));
 
         ChunkMessage loaded = chunk(runId, 3, 15, 3);
         repository.load(loaded, "default", filled(loaded, "x"));
         LedgerEntry afterLoad = repository.markDead(loaded, "late DLQ copy");
-        assertEquals("loaded", afterLoad.outcome(), "a loaded chunk is never declared dead");
+        assertEquals(LedgerOutcome.LOADED, afterLoad.outcome(), "a loaded chunk is never declared dead");
         assertEquals(2, repository.countRecords(runId));
     }
 
@@ -224,8 +233,8 @@ class PostgresRecordRepositoryTest {
         buffer.accept(new ValidRecord(first, first + 1, LocalDate.of(2024, 3, 1), campaign, "search",
                 new BigDecimal("1234.56"), 10L, new BigDecimal("1.5"), 1000L, extra));
         buffer.reject(first + 1, first + 2, List.of(
-                new RowError(first + 1, first + 2, "Day", "INVALID_DATE", "bad date", "2024-02-30"),
-                new RowError(first + 1, first + 2, "Cost", "NEGATIVE", "negative", "-5")));
+                new RowError(first + 1, first + 2, "Day", RowErrorCode.INVALID_DATE, "bad date", "2024-02-30"),
+                new RowError(first + 1, first + 2, "Cost", RowErrorCode.NEGATIVE, "negative", "-5")));
         buffer.accept(new ValidRecord(first + 2, first + 3, LocalDate.of(2024, 3, 2), "b", "social", null, null, null,
                 null, Map.of()));
         return 3;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.RecordRepository.ErrorCursor;
 import dev.sluice.application.port.RecordRepository.LedgerEntry;
+import dev.sluice.application.port.RecordRepository.LedgerOutcome;
 import dev.sluice.application.port.RecordRepository.StoredError;
 import dev.sluice.application.port.RecordRepository.StoredRecord;
 import dev.sluice.domain.chunk.ChunkMessage;
@@ -14,6 +15,7 @@ import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.validation.RowError;
+import dev.sluice.domain.validation.RowErrorCode;
 import dev.sluice.domain.validation.ValidRecord;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
@@ -73,12 +75,12 @@ class PostgresTextTest {
         var result = repository.load(chunk, "default", sink -> {
             sink.accept(new ValidRecord(1, 2, LocalDate.of(2024, 2, 4), "Spring" + NUL + LONE_HIGH, "search",
                     null, null, null, null, extra));
-            sink.reject(2, 3, List.of(new RowError(2, 3, "Spend" + NUL, "INVALID_NUMBER",
+            sink.reject(2, 3, List.of(new RowError(2, 3, "Spend" + NUL, RowErrorCode.INVALID_NUMBER,
                     "record 2 (line 3), column \"Spend\": \"1" + NUL + "5\" is not a number" + LONE_HIGH,
                     "2024-02-04,x,search,1" + NUL + "5,2,3,4")));
             return 2;
         });
-        assertEquals(new LedgerEntry(1, "loaded", 1, 1), result.entry());
+        assertEquals(new LedgerEntry(1, LedgerOutcome.LOADED, 1, 1), result.entry());
 
         StoredRecord record = repository.records(runId, 0, 10).items().get(0);
         assertEquals("Spring\uFFFD\uFFFD", record.campaign());
@@ -93,7 +95,7 @@ class PostgresTextTest {
     void aDeadChunkReasonWithNulIsRecorded() throws Exception {
         String runId = UUID.randomUUID().toString();
         ChunkMessage chunk = chunk(runId, 3, 11, 2);
-        assertEquals(new LedgerEntry(3, "dead", 0, 2), repository.markDead(chunk, "bad byte " + NUL + " here"));
+        assertEquals(new LedgerEntry(3, LedgerOutcome.DEAD, 0, 2), repository.markDead(chunk, "bad byte " + NUL + " here"));
         assertEquals(2, repository.countRejectedRecords(runId));
         StoredError first = repository.errors(runId, ErrorCursor.START, 10).items().get(0);
         assertTrue(first.message().contains("bad byte \uFFFD here"), first.message());
