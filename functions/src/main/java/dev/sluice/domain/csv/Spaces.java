@@ -34,4 +34,20 @@ public final class Spaces {
         }
         return true;
     }
+
+    /** The first index in {@code [start, end)} of {@code value} that is not a space, or {@code end}. */
+    public static int skipForward(String value, int start, int end) {
+        while (start < end && isSpace(value.charAt(start))) {
+            start++;
+        }
+        return start;
+    }
+
+    /** One past the last index in {@code [start, end)} of {@code value} that is not a space, or {@code start}. */
+    public static int skipBackward(String value, int start, int end) {
+        while (end > start && isSpace(value.charAt(end - 1))) {
+            end--;
+        }
+        return end;
+    }
 }

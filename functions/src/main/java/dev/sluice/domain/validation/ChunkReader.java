@@ -248,7 +248,7 @@ public final class ChunkReader {
                 errors.required(CanonicalField.DATE, column(CanonicalField.DATE));
             } else {
                 try {
-                    dateValue = FieldParsers.parseDate(dateRaw);
+                    dateValue = DateParser.parse(dateRaw);
                 } catch (InvalidValueException e) {
                     errors.add(column(CanonicalField.DATE), e, dateRaw);
                 }
@@ -311,18 +311,18 @@ public final class ChunkReader {
             if (nul < 0) {
                 return true;
             }
-            errors.add(column, RowErrorCode.INVALID_TEXT, "the value \"" + RowError.excerpt(value) + "\" contains a NUL "
-                    + "character (U+0000, byte 0x00) at character " + (nul + 1) + ", which cannot be stored as "
-                    + "text; remove it from the file", value);
+            errors.add(column, RowErrorCode.INVALID_TEXT, "the value \"" + RowError.excerpt(value)
+                    + "\" contains a NUL character (U+0000, byte 0x00) at character " + (nul + 1)
+                    + ", which cannot be stored as text; remove it from the file", value);
             return false;
         }
 
         private BigDecimal decimal(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
-            return optionalMetric(record, index, field, errors, raw -> FieldParsers.parseDecimal(raw, style));
+            return optionalMetric(record, index, field, errors, raw -> NumberParser.parseDecimal(raw, style));
         }
 
         private Long integer(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
-            return optionalMetric(record, index, field, errors, raw -> FieldParsers.parseInteger(raw, style));
+            return optionalMetric(record, index, field, errors, raw -> NumberParser.parseInteger(raw, style));
         }
 
         /** A metric column: absent or blank is null; a value that does not parse is an error on its column. */

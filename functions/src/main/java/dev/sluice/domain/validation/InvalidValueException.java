@@ -16,4 +16,10 @@ public final class InvalidValueException extends Exception {
     public RowErrorCode code() {
         return code;
     }
+
+    /** The value as messages quote it: in double quotes, cut to 80 characters. */
+    static String quote(String raw) {
+        String shown = raw.length() > 80 ? raw.substring(0, 77) + "..." : raw;
+        return "\"" + shown + "\"";
+    }
 }

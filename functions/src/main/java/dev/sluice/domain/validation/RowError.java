@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param message    for the analyst: record, line, column, the bad value and what is expected
  * @param rawExcerpt the offending value, or the raw record, cut to {@value #MAX_EXCERPT} characters
  */
-public record RowError(long recordNo, long lineNo, String column, RowErrorCode code, String message, String rawExcerpt) {
+public record RowError(long recordNo, long lineNo, String column, RowErrorCode code, String message,
+        String rawExcerpt) {
     public static final int MAX_EXCERPT = 200;
 
     public RowError {

@@ -91,8 +91,9 @@ class FileProfilerTest {
         byte[] whole = "Date,Campaign,Channel\n2024-03-01,Café,g\n2024-03-01,é".getBytes(StandardCharsets.UTF_8);
         FileProfile profile = FileProfiler.profile(whole, whole.length - 1, false, null);
         assertEquals("UTF-8", profile.dialect().encoding());
-        assertEquals(new FileProfiler.Utf8Census(3, 0), FileProfiler.utf8Census(whole, whole.length - 1, false));
-        assertEquals(new FileProfiler.Utf8Census(2, 1), FileProfiler.utf8Census(whole, whole.length - 1, true));
+        assertEquals(new EncodingDetector.Utf8Census(3, 0),
+                EncodingDetector.utf8Census(whole, whole.length - 1, false));
+        assertEquals(new EncodingDetector.Utf8Census(2, 1), EncodingDetector.utf8Census(whole, whole.length - 1, true));
     }
 
     @Test
@@ -108,7 +109,7 @@ class FileProfilerTest {
             }
         }
         byte[] bytes = file.toByteArray();
-        assertEquals(new FileProfiler.Utf8Census(400, 4), FileProfiler.utf8Census(bytes, bytes.length, true));
+        assertEquals(new EncodingDetector.Utf8Census(400, 4), EncodingDetector.utf8Census(bytes, bytes.length, true));
         assertEquals("UTF-8", profile(bytes).dialect().encoding());
     }
 
@@ -120,7 +121,7 @@ class FileProfilerTest {
             text.append("2024-03-01,Café ").append(i).append(",g\n");
         }
         byte[] bytes = text.toString().getBytes(Charset.forName("windows-1252"));
-        assertEquals(new FileProfiler.Utf8Census(2, 10), FileProfiler.utf8Census(bytes, bytes.length, true));
+        assertEquals(new EncodingDetector.Utf8Census(2, 10), EncodingDetector.utf8Census(bytes, bytes.length, true));
         assertEquals("windows-1252", profile(bytes).dialect().encoding());
 
         byte[] single = "Date,Campaign,Channel\n2024-03-01,Café,g\n".getBytes(Charset.forName("windows-1252"));
@@ -141,7 +142,8 @@ class FileProfilerTest {
     })
     void utf8CensusCountsValidAndInvalidHighBytes(String hex, int valid, int invalid) {
         byte[] bytes = java.util.HexFormat.of().parseHex(hex);
-        assertEquals(new FileProfiler.Utf8Census(valid, invalid), FileProfiler.utf8Census(bytes, bytes.length, true));
+        assertEquals(new EncodingDetector.Utf8Census(valid, invalid),
+                EncodingDetector.utf8Census(bytes, bytes.length, true));
     }
 
     @Test

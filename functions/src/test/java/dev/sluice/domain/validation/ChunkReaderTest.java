@@ -90,8 +90,8 @@ class ChunkReaderTest {
         byte[] data = "first,2024-03-01,c,ch,EU,last\n".getBytes(StandardCharsets.UTF_8);
         Dialect dialect = new Dialect("UTF-8", 0, ',', '"', header);
         Collected out = new Collected();
-        ChunkReader.read(new ByteArrayInputStream(data), message(dialect, mapping, NumberStyle.US, data.length, 1, 1, 2),
-                out);
+        ChunkReader.read(new ByteArrayInputStream(data),
+                message(dialect, mapping, NumberStyle.US, data.length, 1, 1, 2), out);
         Map<String, String> extra = out.valid.get(0).extra();
         assertEquals(List.of("Note", "Region"), List.copyOf(extra.keySet()));
         assertEquals("last", extra.get("Note"));
@@ -112,7 +112,8 @@ class ChunkReaderTest {
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), List.copyOf(out.rejected.keySet()));
 
         List<RowError> first = out.rejected.get(1L);
-        assertEquals(List.of(RowErrorCode.INVALID_DATE, RowErrorCode.NEGATIVE, RowErrorCode.INVALID_INTEGER, RowErrorCode.INVALID_NUMBER),
+        assertEquals(List.of(RowErrorCode.INVALID_DATE, RowErrorCode.NEGATIVE, RowErrorCode.INVALID_INTEGER,
+                RowErrorCode.INVALID_NUMBER),
                 first.stream().map(RowError::code).toList());
         assertEquals(List.of("Day", "Cost", "Clicks", "Conv."), first.stream().map(RowError::column).toList());
         assertEquals("record 1 (line 2), column \"Day\": \"2024-02-30\" is not a valid date: February 2024 has 29 days",
@@ -122,7 +123,8 @@ class ChunkReaderTest {
                 first.get(1).message());
 
         List<RowError> second = out.rejected.get(2L);
-        assertEquals(List.of(RowErrorCode.REQUIRED, RowErrorCode.REQUIRED, RowErrorCode.NEGATIVE, RowErrorCode.NEGATIVE),
+        assertEquals(List.of(RowErrorCode.REQUIRED, RowErrorCode.REQUIRED, RowErrorCode.NEGATIVE,
+                RowErrorCode.NEGATIVE),
                 second.stream().map(RowError::code).toList());
         assertEquals("record 2 (line 3), column \"Campaign\": the value is empty; every record needs a campaign",
                 second.get(0).message());
@@ -309,7 +311,8 @@ class ChunkReaderTest {
             for (PlannedChunk chunk : chunks) {
                 Collected out = new Collected();
                 byte[] slice = java.util.Arrays.copyOfRange(bytes, (int) chunk.startByte(), (int) chunk.endByte());
-                ChunkMessage message = chunk.toMessage("run", "default", "bucket", "key", dialect, mapping, NumberStyle.US);
+                ChunkMessage message = chunk.toMessage("run", "default", "bucket", "key", dialect, mapping,
+                        NumberStyle.US);
                 ChunkOutcome outcome = ChunkReader.read(new ByteArrayInputStream(slice), message, out);
                 assertEquals(chunk.recordCount(), outcome.records(), "round " + round);
                 assertEquals(outcome.records(), out.order.size());
@@ -351,8 +354,8 @@ class ChunkReaderTest {
 
     static ChunkMessage message(Dialect dialect, Mapping mapping, NumberStyle style, long length, int records,
             long firstRecord, long firstLine) {
-        return new ChunkMessage("run", "default", 1, "bucket", "key", 100, 100 + length, firstRecord, records, firstLine,
-                dialect, mapping, style);
+        return new ChunkMessage("run", "default", 1, "bucket", "key", 100, 100 + length, firstRecord, records,
+                firstLine, dialect, mapping, style);
     }
 
     static Mapping mapping(Map<CanonicalField, String> columns) {

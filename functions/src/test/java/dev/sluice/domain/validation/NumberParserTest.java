@@ -1,62 +1,17 @@
 package dev.sluice.domain.validation;
 
-import static dev.sluice.domain.csv.NumberStyle.EUROPEAN;
 import static dev.sluice.domain.csv.NumberStyle.US;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.domain.csv.NumberStyle;
-import dev.sluice.domain.csv.Spaces;
 import java.math.BigDecimal;
-import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class FieldParsersTest {
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "2024-03-01|2024-03-01",
-        "2024/03/01|2024-03-01",
-        "2024-3-5|2024-03-05",
-        " 2024-12-31 |2024-12-31",
-        "01.03.2024|2024-03-01",
-        "1.3.2024|2024-03-01",
-        "Jan 5, 2024|2024-01-05",
-        "January 5, 2024|2024-01-05",
-        "jan 15, 2024|2024-01-15",
-        "Sept 9, 2024|2024-09-09",
-        "Sep. 9, 2024|2024-09-09",
-        "DECEMBER 31, 2023|2023-12-31",
-        "2024-02-29|2024-02-29",
-    })
-    void acceptedDates(String raw, String expected) throws InvalidValueException {
-        assertEquals(LocalDate.parse(expected), FieldParsers.parseDate(raw));
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "2024-02-30|February 2024 has 29 days",
-        "2023-02-29|February 2023 has 28 days",
-        "2024-13-01|there is no month 13",
-        "31.04.2024|April 2024 has 30 days",
-        "2024-03-01 10:00|not a date in a known format",
-        "03/01/2024|not a date in a known format",
-        "Janvier 5, 2024|not a date in a known format",
-        "Jan 5 2024|not a date in a known format",
-        "yesterday|not a date in a known format",
-        "20240301|not a date in a known format",
-        "2024-03-001|not a date in a known format",
-    })
-    void rejectedDatesSayWhy(String raw, String reason) {
-        InvalidValueException e = assertThrows(InvalidValueException.class, () -> FieldParsers.parseDate(raw));
-        assertEquals(RowErrorCode.INVALID_DATE, e.code());
-        assertTrue(e.getMessage().contains(reason), e.getMessage());
-        assertTrue(e.getMessage().contains("\"" + raw + "\""), e.getMessage());
-    }
+class NumberParserTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -95,7 +50,7 @@ class FieldParsersTest {
         "EUROPEAN|¥7|7",
     })
     void acceptedDecimals(NumberStyle style, String raw, String expected) throws InvalidValueException {
-        BigDecimal parsed = FieldParsers.parseDecimal(raw, style);
+        BigDecimal parsed = NumberParser.parseDecimal(raw, style);
         assertEquals(new BigDecimal(expected), parsed, raw);
     }
 
@@ -125,7 +80,7 @@ class FieldParsersTest {
     })
     void rejectedDecimals(NumberStyle style, String raw, RowErrorCode code) {
         InvalidValueException e = assertThrows(InvalidValueException.class,
-                () -> FieldParsers.parseDecimal(raw, style));
+                () -> NumberParser.parseDecimal(raw, style));
         assertEquals(code, e.code(), e.getMessage());
         assertTrue(e.getMessage().startsWith("\"" + raw + "\""), e.getMessage());
     }
@@ -133,7 +88,7 @@ class FieldParsersTest {
     @Test
     void aDecimalCommaInAUsFileGetsAHint() {
         InvalidValueException e = assertThrows(InvalidValueException.class,
-                () -> FieldParsers.parseDecimal("12,5", US));
+                () -> NumberParser.parseDecimal("12,5", US));
         assertEquals("\"12,5\" is not a number; expected US style (1,234.56) such as 1234.56 or $1,234.56; "
                 + "it reads as European style (1.234,56), but this file's numbers were detected as US style "
                 + "(1,234.56)", e.getMessage());
@@ -153,7 +108,7 @@ class FieldParsersTest {
         "EUROPEAN|12,0|12",
     })
     void acceptedIntegers(NumberStyle style, String raw, long expected) throws InvalidValueException {
-        assertEquals(expected, FieldParsers.parseInteger(raw, style));
+        assertEquals(expected, NumberParser.parseInteger(raw, style));
     }
 
     @ParameterizedTest
@@ -170,14 +125,7 @@ class FieldParsersTest {
     })
     void rejectedIntegers(NumberStyle style, String raw, RowErrorCode code) {
         InvalidValueException e = assertThrows(InvalidValueException.class,
-                () -> FieldParsers.parseInteger(raw, style));
+                () -> NumberParser.parseInteger(raw, style));
         assertEquals(code, e.code(), e.getMessage());
-    }
-
-    @Test
-    void blankAndTrimKnowSpreadsheetSpaces() {
-        assertTrue(Spaces.isBlank(" \u00A0\u202F\t"));
-        assertFalse(Spaces.isBlank(" x "));
-        assertEquals("x y", Spaces.trim("\u00A0 x y\u202F"));
     }
 }

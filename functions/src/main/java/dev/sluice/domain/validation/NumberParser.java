@@ -1,170 +1,27 @@
 package dev.sluice.domain.validation;
 
+import static dev.sluice.domain.validation.InvalidValueException.quote;
+
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.csv.Spaces;
 import java.math.BigDecimal;
-import java.time.LocalDate;
-import java.time.Month;
-import java.time.Year;
-import java.time.format.TextStyle;
-import java.util.Locale;
 
 /**
- * Parses the values of typed columns. Hand-written rather than regex or {@code DateTimeFormatter}: these run
- * once per value on the loader's hot path, and the error cases need their own precise messages.
+ * Parses the values of metric columns, in the file's {@link NumberStyle}. Hand-written for the loader's hot path:
+ * plain digits, by far the common case in exports, are read without allocating.
  *
- * <p>Accepted dates: {@code yyyy-MM-dd}, {@code yyyy/MM/dd}, {@code dd.MM.yyyy} (month and day may have one
- * digit: {@code 2024-3-5}, {@code 5.3.2024}) and {@code MMM d, yyyy} with an English month name, abbreviated
- * ({@code Jan}, {@code Sept}, optional trailing point) or in full, any letter case. Impossible dates such as
- * 2024-02-30 are rejected, not rolled over.
- *
- * <p>Numbers follow the file's {@link NumberStyle}. Thousands separators must group exactly three digits
- * ({@code 1,234,567}); anything else is refused rather than guessed, because {@code 12,5} read as twelve
- * thousand five hundred would be a silent error in a spend column. Currency marks ($ € £ ¥ and the codes USD,
- * EUR, GBP, JPY) are allowed before or after decimals; percentages are not. Negative amounts are written
- * {@code -5} or {@code (5)}. Integers accept a zero fractional part ({@code 12.0} is 12) because spreadsheet
- * exports often write counts that way; any other fraction is an error.
+ * <p>Thousands separators must group exactly three digits ({@code 1,234,567}); anything else is refused rather
+ * than guessed, because {@code 12,5} read as twelve thousand five hundred would be a silent error in a spend
+ * column. Currency marks ($ € £ ¥ and the codes USD, EUR, GBP, JPY) are allowed before or after decimals;
+ * percentages are not. Negative amounts are written {@code -5} or {@code (5)}. Integers accept a zero fractional
+ * part ({@code 12.0} is 12) because spreadsheet exports often write counts that way; any other fraction is an
+ * error.
  */
-public final class FieldParsers {
-    public static final String DATE_FORMATS = "yyyy-MM-dd (2024-03-31), yyyy/MM/dd (2024/03/31), "
-            + "MMM d, yyyy (Mar 31, 2024) or dd.MM.yyyy (31.03.2024)";
-
-    private static final String[] MONTH_NAMES = {
-        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "may", "jun", "june",
-        "jul", "july", "aug", "august", "sep", "september", "oct", "october", "nov", "november", "dec", "december"
-    };
-
+public final class NumberParser {
     private static final int MAX_NUMBER_LENGTH = 60;
 
-    private FieldParsers() {
+    private NumberParser() {
     }
-
-    // ---------------------------------------------------------------------------------------------- dates
-
-    /** Parses a non-blank date value (surrounding spaces allowed). */
-    public static LocalDate parseDate(String raw) throws InvalidValueException {
-        String value = Spaces.trim(raw);
-        int length = value.length();
-        if (length >= 8 && length <= 10 && digits(value, 0, 4) && (value.charAt(4) == '-' || value.charAt(4) == '/')) {
-            char separator = value.charAt(4);
-            int monthEnd = value.indexOf(separator, 5);
-            if (monthEnd > 5 && monthEnd <= 7 && digits(value, 5, monthEnd)
-                    && length - monthEnd - 1 >= 1 && length - monthEnd - 1 <= 2 && digits(value, monthEnd + 1, length)) {
-                return date(raw, number(value, 0, 4), number(value, 5, monthEnd), number(value, monthEnd + 1, length));
-            }
-        } else if (length >= 8 && length <= 10 && isDigit(value.charAt(0))) {
-            int dayEnd = value.indexOf('.');
-            int monthEnd = dayEnd < 0 ? -1 : value.indexOf('.', dayEnd + 1);
-            if (dayEnd >= 1 && dayEnd <= 2 && monthEnd - dayEnd - 1 >= 1 && monthEnd - dayEnd - 1 <= 2
-                    && length - monthEnd - 1 == 4 && digits(value, 0, dayEnd) && digits(value, dayEnd + 1, monthEnd)
-                    && digits(value, monthEnd + 1, length)) {
-                return date(raw, number(value, monthEnd + 1, length), number(value, dayEnd + 1, monthEnd),
-                        number(value, 0, dayEnd));
-            }
-        } else if (length >= 10 && Character.isLetter(value.charAt(0))) {
-            LocalDate named = parseNamedMonth(raw, value);
-            if (named != null) {
-                return named;
-            }
-        }
-        throw new InvalidValueException(RowErrorCode.INVALID_DATE,
-                quote(raw) + " is not a date in a known format; expected " + DATE_FORMATS);
-    }
-
-    /** {@code MMM d, yyyy}; null when the shape does not match. */
-    private static LocalDate parseNamedMonth(String raw, String value) throws InvalidValueException {
-        int i = 0;
-        int length = value.length();
-        while (i < length && Character.isLetter(value.charAt(i))) {
-            i++;
-        }
-        int month = monthNumber(value, i);
-        if (month == 0) {
-            return null;
-        }
-        if (i < length && value.charAt(i) == '.') {
-            i++;
-        }
-        int spaces = i;
-        while (i < length && value.charAt(i) == ' ') {
-            i++;
-        }
-        if (i == spaces) {
-            return null;
-        }
-        int dayStart = i;
-        while (i < length && isDigit(value.charAt(i))) {
-            i++;
-        }
-        if (i - dayStart < 1 || i - dayStart > 2 || i >= length || value.charAt(i) != ',') {
-            return null;
-        }
-        int day = number(value, dayStart, i);
-        i++;
-        while (i < length && value.charAt(i) == ' ') {
-            i++;
-        }
-        if (length - i != 4 || !digits(value, i, length)) {
-            return null;
-        }
-        return date(raw, number(value, i, length), month, day);
-    }
-
-    private static int monthNumber(String value, int end) {
-        if (end < 3) {
-            return 0;
-        }
-        String name = value.substring(0, end).toLowerCase(Locale.ROOT);
-        if (name.equals("sept")) {
-            return 9;
-        }
-        for (int i = 0; i < MONTH_NAMES.length; i++) {
-            if (MONTH_NAMES[i].equals(name)) {
-                return i / 2 + 1;
-            }
-        }
-        return 0;
-    }
-
-    private static LocalDate date(String raw, int year, int month, int day) throws InvalidValueException {
-        if (month < 1 || month > 12) {
-            throw new InvalidValueException(RowErrorCode.INVALID_DATE, quote(raw) + " is not a valid date: there is no month "
-                    + month + "; expected " + DATE_FORMATS);
-        }
-        int monthLength = Month.of(month).length(Year.isLeap(year));
-        if (day < 1 || day > monthLength) {
-            throw new InvalidValueException(RowErrorCode.INVALID_DATE, quote(raw) + " is not a valid date: "
-                    + Month.of(month).getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + year + " has "
-                    + monthLength + " days");
-        }
-        return LocalDate.of(year, month, day);
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean digits(String value, int start, int end) {
-        if (start >= end) {
-            return false;
-        }
-        for (int i = start; i < end; i++) {
-            if (!isDigit(value.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int number(String value, int start, int end) {
-        int n = 0;
-        for (int i = start; i < end; i++) {
-            n = n * 10 + (value.charAt(i) - '0');
-        }
-        return n;
-    }
-
-    // -------------------------------------------------------------------------------------------- numbers
 
     /** Parses a non-blank decimal amount that must be 0 or more; the scale is kept as written. */
     public static BigDecimal parseDecimal(String raw, NumberStyle style) throws InvalidValueException {
@@ -275,8 +132,8 @@ public final class FieldParsers {
         }
         if (end - start >= 2 && raw.charAt(start) == '(' && raw.charAt(end - 1) == ')') {
             result.negative = true;
-            start = skipSpaces(raw, start + 1, end);
-            end = skipSpacesBackwards(raw, start, end - 1);
+            start = Spaces.skipForward(raw, start + 1, end);
+            end = Spaces.skipBackward(raw, start, end - 1);
         }
         boolean currencySeen = false;
         boolean signSeen = false;
@@ -290,14 +147,14 @@ public final class FieldParsers {
                     }
                     result.negative = true;
                 }
-                start = skipSpaces(raw, start + 1, end);
+                start = Spaces.skipForward(raw, start + 1, end);
             } else if (currencyAllowed && !currencySeen) {
                 int after = currencyPrefix(raw, start, end);
                 if (after == start) {
                     break;
                 }
                 currencySeen = true;
-                start = skipSpaces(raw, after, end);
+                start = Spaces.skipForward(raw, after, end);
             } else {
                 break;
             }
@@ -305,7 +162,7 @@ public final class FieldParsers {
         if (currencyAllowed && !currencySeen) {
             int before = currencySuffix(raw, start, end);
             if (before != end) {
-                end = skipSpacesBackwards(raw, start, before);
+                end = Spaces.skipBackward(raw, start, before);
             }
         }
         char decimalSeparator = style == NumberStyle.US ? '.' : ',';
@@ -388,20 +245,6 @@ public final class FieldParsers {
                 || raw.regionMatches(true, at, "GBP", 0, 3) || raw.regionMatches(true, at, "JPY", 0, 3);
     }
 
-    private static int skipSpaces(String raw, int start, int end) {
-        while (start < end && Spaces.isSpace(raw.charAt(start))) {
-            start++;
-        }
-        return start;
-    }
-
-    private static int skipSpacesBackwards(String raw, int start, int end) {
-        while (end > start && Spaces.isSpace(raw.charAt(end - 1))) {
-            end--;
-        }
-        return end;
-    }
-
     private static InvalidValueException invalid(String raw, NumberStyle style, boolean decimal, RowErrorCode code,
             boolean withHint) {
         String expected = decimal ? "a number" : "a whole number";
@@ -431,8 +274,7 @@ public final class FieldParsers {
         return style == NumberStyle.US ? "1234.56 or $1,234.56" : "1234,56 or 1.234,56 €";
     }
 
-    static String quote(String raw) {
-        String shown = raw.length() > 80 ? raw.substring(0, 77) + "..." : raw;
-        return "\"" + shown + "\"";
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }
