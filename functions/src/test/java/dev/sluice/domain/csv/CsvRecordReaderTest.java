@@ -13,40 +13,14 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/**
+ * What only the record reader does: values past the record limit, end positions, settings, and agreement with
+ * commons-csv on random text. How records and fields are split is stated once for every tokenizer, in
+ * {@code csv-cases.json} ({@link CsvSpecTest}).
+ */
 class CsvRecordReaderTest {
-    /** A reader that hands out at most {@code step} chars per call, so records and terminators straddle refills. */
-    private static final class Trickle extends Reader {
-        private final String text;
-        private final int step;
-        private int at;
-
-        Trickle(String text, int step) {
-            this.text = text;
-            this.step = step;
-        }
-
-        @Override
-        public int read(char[] buffer, int offset, int length) {
-            if (at == text.length()) {
-                return -1;
-            }
-            int n = Math.min(Math.min(length, step), text.length() - at);
-            text.getChars(at, at + n, buffer, offset);
-            at += n;
-            return n;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private record Read(List<String> values, long line, boolean unterminated, long quoteLine, boolean tooLong,
             long chars) {
-    }
-
-    private static List<Read> readAll(Reader in, char delimiter, long firstLine) throws IOException {
-        return readAll(in, delimiter, firstLine, Integer.MAX_VALUE);
     }
 
     private static List<Read> readAll(Reader in, char delimiter, long firstLine, int maxRecordChars)
@@ -66,36 +40,6 @@ class CsvRecordReaderTest {
     }
 
     @Test
-    void quotedFieldsKeepDelimitersLineBreaksAndDoubledQuotes() throws IOException {
-        List<Read> records = readAll(new StringReader(
-                "name,\"note, with comma\",x\r\n\"two\r\nlines\",\"say \"\"hi\"\"\",\r\n\n\r\nlast"), ',', 1);
-        assertEquals(List.of("name", "note, with comma", "x"), records.get(0).values());
-        assertEquals(1, records.get(0).line());
-        assertEquals(List.of("two\r\nlines", "say \"hi\"", ""), records.get(1).values());
-        assertEquals(2, records.get(1).line());
-        assertEquals(List.of("last"), records.get(2).values());
-        assertEquals(6, records.get(2).line(), "blank lines are skipped but counted");
-        assertEquals(3, records.size());
-    }
-
-    @Test
-    void textAfterAClosingQuoteAndQuotesInsideUnquotedTextAreKept() throws IOException {
-        List<Read> records = readAll(new StringReader("\"10\" kg,5\" screen,\"a\"b\"c\n"), ',', 1);
-        assertEquals(List.of(List.of("10 kg", "5\" screen", "ab\"c")), records.stream().map(Read::values).toList());
-    }
-
-    @Test
-    void anUnclosedQuoteMakesTheRestOneUnterminatedRecord() throws IOException {
-        List<Read> records = readAll(new StringReader("a,b\nc,\"open\nd,e\nf"), ',', 10);
-        assertEquals(2, records.size());
-        assertFalse(records.get(0).unterminated());
-        assertEquals(List.of("c", "open\nd,e\nf"), records.get(1).values());
-        assertTrue(records.get(1).unterminated());
-        assertEquals(11, records.get(1).line());
-        assertEquals(11, records.get(1).quoteLine());
-    }
-
-    @Test
     void aRecordPastTheLimitIsReadToItsEndButKeepsOnlyTheLimitOfItsValues() throws IOException {
         List<Read> records = readAll(new Trickle("abc,\"de\"\"f\ng\",hijkl\nx,y\n", 3), ',', 1, 8);
         assertTrue(records.get(0).tooLong());
@@ -104,14 +48,6 @@ class CsvRecordReaderTest {
         assertEquals(List.of("x", "y"), records.get(1).values());
         assertFalse(records.get(1).tooLong());
         assertEquals(3, records.get(1).line());
-    }
-
-    @Test
-    void loneCarriageReturnsEndRecords() throws IOException {
-        List<Read> records = readAll(new StringReader("a;b\rc;d\r\re"), ';', 1);
-        assertEquals(List.of(List.of("a", "b"), List.of("c", "d"), List.of("e")),
-                records.stream().map(Read::values).toList());
-        assertEquals(List.of(1L, 2L, 4L), records.stream().map(Read::line).toList());
     }
 
     @Test

@@ -18,8 +18,12 @@ public final class CsvReference {
 
     /** Records of {@code text}, each with the physical line of its first character (counted from firstLine). */
     public static List<Parsed> parse(String text, char delimiter, long firstLine) {
+        return parse(text, delimiter, '"', firstLine);
+    }
+
+    public static List<Parsed> parse(String text, char delimiter, char quote, long firstLine) {
         List<Parsed> out = new ArrayList<>();
-        try (CSVParser parser = CsvFormats.of(delimiter, '"').parse(new StringReader(text))) {
+        try (CSVParser parser = CsvFormats.of(delimiter, quote).parse(new StringReader(text))) {
             for (CSVRecord record : parser) {
                 int start = (int) record.getCharacterPosition();
                 while (start < text.length() && (text.charAt(start) == '\r' || text.charAt(start) == '\n')) {
