@@ -18,9 +18,7 @@ public record Dialect(String encoding, int bomLength, char delimiter, char quote
         if (bomLength < 0 || bomLength > 3) {
             throw new IllegalArgumentException("bomLength must be 0..3, was " + bomLength);
         }
-        if (delimiter == quote) {
-            throw new IllegalArgumentException("delimiter and quote must differ");
-        }
+        RecordScanner.requireUsable(delimiter, quote);
         header = List.copyOf(header);
     }
 }
