@@ -114,7 +114,8 @@ public final class PostgresRecordRepository implements RecordRepository {
         return withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT record_no, line_no, date, campaign, channel, spend, clicks, conversions, impressions, "
-                            + "extra::text FROM records WHERE run_id = ? AND record_no > ? ORDER BY record_no LIMIT ?")) {
+                            + "extra::text FROM records WHERE run_id = ? AND record_no > ? "
+                            + "ORDER BY record_no LIMIT ?")) {
                 query.setString(1, runId);
                 query.setLong(2, afterRecordNo);
                 query.setInt(3, limit + 1);
@@ -216,7 +217,8 @@ public final class PostgresRecordRepository implements RecordRepository {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new LedgerEntry(chunkNo, outcome(rows.getString(1)), rows.getInt(2), rows.getInt(3)));
+                return Optional.of(new LedgerEntry(chunkNo, outcome(rows.getString(1)), rows.getInt(2),
+                        rows.getInt(3)));
             }
         }
     }
@@ -233,7 +235,8 @@ public final class PostgresRecordRepository implements RecordRepository {
         return switch (stored) {
             case "loaded" -> LedgerOutcome.LOADED;
             case "dead" -> LedgerOutcome.DEAD;
-            default -> throw new IllegalStateException("chunk_ledger.outcome '" + stored + "' is neither loaded nor dead");
+            default -> throw new IllegalStateException("chunk_ledger.outcome '" + stored
+                    + "' is neither loaded nor dead");
         };
     }
 

@@ -244,7 +244,7 @@ class PostgresRecordRepositoryTest {
         Dialect dialect = new Dialect("UTF-8", 0, ',', '"', List.of("Day", "Campaign", "Channel", "Cost"));
         Mapping mapping = new Mapping(Map.of(CanonicalField.DATE, "Day", CanonicalField.CAMPAIGN, "Campaign",
                 CanonicalField.CHANNEL, "Channel", CanonicalField.SPEND, "Cost"));
-        return new ChunkMessage(runId, "default", chunkNo, "bucket", "key", 0, 100, firstRecord, count, firstRecord + 1, dialect,
-                mapping, NumberStyle.US);
+        return new ChunkMessage(runId, "default", chunkNo, "bucket", "key", 0, 100, firstRecord, count,
+                firstRecord + 1, dialect, mapping, NumberStyle.US);
     }
 }

@@ -95,7 +95,8 @@ class PostgresTextTest {
     void aDeadChunkReasonWithNulIsRecorded() throws Exception {
         String runId = UUID.randomUUID().toString();
         ChunkMessage chunk = chunk(runId, 3, 11, 2);
-        assertEquals(new LedgerEntry(3, LedgerOutcome.DEAD, 0, 2), repository.markDead(chunk, "bad byte " + NUL + " here"));
+        assertEquals(new LedgerEntry(3, LedgerOutcome.DEAD, 0, 2),
+                repository.markDead(chunk, "bad byte " + NUL + " here"));
         assertEquals(2, repository.countRejectedRecords(runId));
         StoredError first = repository.errors(runId, ErrorCursor.START, 10).items().get(0);
         assertTrue(first.message().contains("bad byte \uFFFD here"), first.message());
