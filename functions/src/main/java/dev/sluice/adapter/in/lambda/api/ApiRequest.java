@@ -1,6 +1,7 @@
 package dev.sluice.adapter.in.lambda.api;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +46,7 @@ public record ApiRequest(String method, String path, Map<String, String> query, 
         if (map == null) {
             return Map.of();
         }
-        var copy = new java.util.LinkedHashMap<String, String>();
+        var copy = new LinkedHashMap<String, String>();
         map.forEach((name, value) -> {
             if (name != null && value != null) {
                 copy.put(name, value);
