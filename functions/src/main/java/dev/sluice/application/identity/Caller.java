@@ -14,11 +14,20 @@ public record Caller(String owner, boolean admin) {
 
     public Caller {
         Objects.requireNonNull(owner, "owner");
-        if (!OWNER.matcher(owner).matches()) {
+        if (!isUsableOwner(owner)) {
             throw new IllegalArgumentException("not a usable owner name: '" + owner + "'");
         }
     }
 
+    /** Whether runs can be filed under this name (it becomes part of object keys and index keys). */
+    public static boolean isUsableOwner(String owner) {
+        return owner != null && OWNER.matcher(owner).matches();
+    }
+
+    /**
+     * The ownership rule, the one place it is written: the HTTP API's queries and WebSocket subscriptions both ask
+     * it, and answer a run it refuses exactly as a missing one.
+     */
     public boolean maySee(String runOwner) {
         return admin || owner.equals(runOwner);
     }

@@ -1,9 +1,11 @@
 package dev.sluice.domain.run;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One import of one file: where it came from, how far it got and what it counted. Counters are exact once
@@ -63,6 +65,14 @@ public record Run(
      */
     public long bytesExpected() {
         return bytesTotal > 0 ? bytesTotal : contentLength;
+    }
+
+    /**
+     * Whether this run, not final, cannot move at {@code now}, and why; {@code chunkVisibilityTimeout} is how long
+     * ChunkQueue hides a chunk whose delivery failed.
+     */
+    public Optional<Stall> stall(Instant now, Duration chunkVisibilityTimeout) {
+        return Stall.of(status, updatedAt, now, chunkVisibilityTimeout);
     }
 
     /** How the run's file arrived. */

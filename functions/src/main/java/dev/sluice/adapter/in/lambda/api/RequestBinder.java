@@ -1,0 +1,141 @@
+package dev.sluice.adapter.in.lambda.api;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.identity.Caller;
+import dev.sluice.application.upload.UploadRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns requests into the commands and parameters of the use cases: every problem is a 400 (or 413) whose message
+ * names the field and says what it must be. The commands check their own values when built.
+ */
+public final class RequestBinder {
+    /**
+     * The largest request body read (API Gateway passes up to 10 MB): an upload request is a few hundred characters,
+     * and a deeply nested body is still refused for its depth (400) rather than its size.
+     */
+    public static final int MAX_BODY_CHARS = 1024 * 1024;
+    public static final int DEFAULT_PAGE = 100;
+    public static final int MAX_PAGE = 1000;
+
+    private final ObjectMapper json;
+
+    public RequestBinder(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** POST /api/uploads: the caller's upload request. */
+    public UploadRequest upload(ApiRequest request, Caller caller) {
+        JsonNode body = jsonBody(request);
+        return new UploadRequest(caller.owner(), text(body, "datasetId"), text(body, "fileName"),
+                byteCount(body, "contentLength"), text(body, "contentType"), mapping(body));
+    }
+
+    /** {@code ?limit=}: how many items a page holds. */
+    public int pageLimit(ApiRequest request) {
+        String value = request.query("limit");
+        if (value == null) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the error below
+        }
+        throw InvalidRequestException.badField("limit", "must be a whole number from 1 to " + MAX_PAGE);
+    }
+
+    /** The body as a JSON object. */
+    public JsonNode jsonBody(ApiRequest request) {
+        String body = request.body();
+        if (body == null || body.isBlank()) {
+            throw new InvalidRequestException("INVALID_REQUEST", 400, "The request needs a JSON body");
+        }
+        if (request.base64()) {
+            try {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("INVALID_REQUEST", 400, "The request body is not valid JSON");
+            }
+        }
+        if (body.length() > MAX_BODY_CHARS) {
+            throw new InvalidRequestException("REQUEST_TOO_LARGE", 413, String.format(Locale.ROOT,
+                    "The request body is %,d characters; the most this API accepts is %,d", body.length(),
+                    MAX_BODY_CHARS));
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new InvalidRequestException("INVALID_REQUEST", 400, "The request body must be a JSON object");
+            }
+            return node;
+        } catch (StreamConstraintsException e) {
+            StreamReadConstraints limits = json.getFactory().streamReadConstraints();
+            throw new InvalidRequestException("JSON_TOO_COMPLEX", 400, "The request body exceeds a JSON limit: "
+                    + "at most " + limits.getMaxNestingDepth() + " levels of nested objects and arrays, and strings "
+                    + "of at most " + limits.getMaxStringLength() + " characters; send a flat object such as "
+                    + "{\"fileName\": \"march.csv\", \"contentLength\": 12345}");
+        } catch (JsonProcessingException e) {
+            // The location only: Jackson's own message quotes the body and names its classes.
+            JsonLocation at = e.getLocation();
+            throw new InvalidRequestException("INVALID_REQUEST", 400, "The request body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        }
+    }
+
+    private static Map<String, String> mapping(JsonNode body) {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        JsonNode node = body.path("mapping");
+        if (node.isMissingNode() || node.isNull()) {
+            return mapping;
+        }
+        if (!node.isObject()) {
+            throw InvalidRequestException.badField("mapping", "must be an object like {\"spend\": \"Cost\"}");
+        }
+        node.properties().forEach(e -> {
+            if (!e.getValue().isTextual()) {
+                throw InvalidRequestException.badField("mapping",
+                        "value for '" + e.getKey() + "' must be a header name");
+            }
+            mapping.put(e.getKey(), e.getValue().asText());
+        });
+        return mapping;
+    }
+
+    /** A JSON integer; one beyond a long is more than any upload limit, and is reported as too large. */
+    static long byteCount(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw InvalidRequestException.badField(field, "is required: the file size in bytes");
+        }
+        if (!value.isIntegralNumber()) {
+            throw InvalidRequestException.badField(field, "must be a whole number of bytes, such as 12345");
+        }
+        return value.canConvertToLong() ? value.asLong() : Long.MAX_VALUE;
+    }
+
+    /** An optional string field: absent and null are both null. */
+    static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw InvalidRequestException.badField(field, "must be a string");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.sluice.adapter.in.lambda.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.Stall;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** A run as {@code GET /api/runs/{id}} shows it (and each item of {@code GET /api/runs}). */
+public final class RunPresenter {
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration chunkVisibilityTimeout;
+
+    /** @param chunkVisibilityTimeout ChunkQueue's visibility timeout, which says when a stalled chunk comes back */
+    public RunPresenter(ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout) {
+        this.json = json;
+        this.clock = clock;
+        this.chunkVisibilityTimeout = chunkVisibilityTimeout;
+    }
+
+    public ObjectNode list(List<Run> runs) {
+        ObjectNode response = json.createObjectNode();
+        ArrayNode items = response.putArray("items");
+        runs.forEach(run -> items.add(run(run)));
+        return response;
+    }
+
+    public ObjectNode run(Run run) {
+        ObjectNode node = json.createObjectNode();
+        node.put("runId", run.runId());
+        node.put("status", run.status().name());
+        node.put("final", run.status().isFinal());
+        Optional<Stall> stall = run.stall(clock.instant(), chunkVisibilityTimeout);
+        node.put("stalled", stall.isPresent());
+        node.put("stalledReason", stall.map(s -> s.reason().name()).orElse(null));
+        node.put("waitingForRedeliveryUntil", stall.flatMap(Stall::redeliveryBy).map(Instant::toString).orElse(null));
+        node.put("datasetId", run.datasetId());
+        node.put("fileName", run.fileName());
+        node.put("source", run.source().name().toLowerCase(Locale.ROOT));
+        node.put("owner", run.owner());
+        node.put("contentLength", run.contentLength());
+        node.put("createdAt", text(run.createdAt()));
+        node.put("updatedAt", text(run.updatedAt()));
+        node.put("finishedAt", text(run.finishedAt()));
+        node.put("records", run.records());
+        node.put("stored", run.stored());
+        node.put("errors", run.errors());
+        node.put("recordsTotalKnown", run.chunksTotal() != null);
+        if (run.chunksTotal() == null) {
+            node.putNull("chunksTotal");
+        } else {
+            node.put("chunksTotal", run.chunksTotal());
+        }
+        node.put("chunksPlanned", run.chunksPlanned());
+        node.put("chunksDone", run.chunksDone());
+        node.put("chunksDead", run.chunksDead());
+        node.put("bytesTotal", run.bytesExpected());
+        node.put("bytesDone", run.bytesDone());
+        ArrayNode dead = node.putArray("deadChunks");
+        for (Run.DeadChunk chunk : run.deadChunks()) {
+            ObjectNode item = dead.addObject();
+            item.put("chunkNo", chunk.chunkNo());
+            item.put("firstRecord", chunk.firstRecord());
+            item.put("lastRecord", chunk.firstRecord() + chunk.recordCount() - 1);
+            item.put("recordCount", chunk.recordCount());
+            item.put("reason", chunk.reason());
+        }
+        putFile(node, run.fileFacts());
+        if (!run.requestedMapping().isEmpty()) {
+            ObjectNode requested = node.putObject("requestedMapping");
+            run.requestedMapping().forEach(requested::put);
+        }
+        if (run.failureCode() != null) {
+            ObjectNode failure = node.putObject("failure");
+            failure.put("code", run.failureCode());
+            failure.put("message", run.failureMessage());
+        } else {
+            node.putNull("failure");
+        }
+        return node;
+    }
+
+    private static void putFile(ObjectNode node, Run.FileFacts facts) {
+        if (facts == null) {
+            node.putNull("file");
+            return;
+        }
+        ObjectNode file = node.putObject("file");
+        file.put("encoding", facts.encoding());
+        // The run item stores a tab as the two characters \t; clients get the delimiter itself.
+        file.put("delimiter", facts.delimiter().equals("\\t") ? "\t" : facts.delimiter());
+        file.put("numberStyle", facts.numberStyle());
+        facts.header().forEach(file.putArray("header")::add);
+        ObjectNode mapping = file.putObject("mapping");
+        facts.mapping().forEach(mapping::put);
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.sluice.application.query;
+
+import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.identity.Caller;
+import dev.sluice.application.port.RecordRepository;
+import dev.sluice.application.port.RecordRepository.ErrorCursor;
+import dev.sluice.application.port.RecordRepository.Page;
+import dev.sluice.application.port.RecordRepository.StoredError;
+import dev.sluice.application.port.RecordRepository.StoredRecord;
+import dev.sluice.application.port.RunRepository;
+import dev.sluice.domain.run.Run;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What a caller may read about runs: a run, its records, its row errors, and the list of runs. Every read of one
+ * run goes through {@link #run}, so someone else's run, its records and its errors answer exactly like a missing
+ * run ({@code NOT_FOUND}, the same message): run ids are never confirmed to anyone but their owner and admins.
+ */
+public final class RunQueries {
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final int SHOWN_ID_CHARS = 64;
+
+    private final RunRepository runs;
+    private final RecordRepository records;
+
+    public RunQueries(RunRepository runs, RecordRepository records) {
+        this.runs = runs;
+        this.records = records;
+    }
+
+    /** The run, when it exists and the caller may see it (the ownership rule of {@link Caller#maySee}). */
+    public Run run(Caller caller, String runId) {
+        Optional<Run> run = runId != null && RUN_ID.matcher(runId).matches() ? runs.find(runId) : Optional.empty();
+        if (run.isEmpty() || !caller.maySee(run.get().owner())) {
+            throw notFound(runId);
+        }
+        return run.get();
+    }
+
+    /**
+     * The caller's own most recent runs. Admins too see only their own here: the list is read from the runs-by-owner
+     * index, and any other run is one {@link #run} away for them.
+     */
+    public List<Run> ownRuns(Caller caller, int limit) {
+        return runs.listByOwner(caller.owner(), limit);
+    }
+
+    public Page<StoredRecord> records(Caller caller, String runId, long afterRecordNo, int limit) {
+        return records.records(run(caller, runId).runId(), afterRecordNo, limit);
+    }
+
+    public Page<StoredError> errors(Caller caller, String runId, ErrorCursor after, int limit) {
+        return records.errors(run(caller, runId).runId(), after, limit);
+    }
+
+    private static InvalidRequestException notFound(String runId) {
+        String shown = runId == null ? "" : runId.length() > SHOWN_ID_CHARS
+                ? runId.substring(0, SHOWN_ID_CHARS) + "..." : runId;
+        return new InvalidRequestException("NOT_FOUND", 404, "No run with id '" + shown + "'");
+    }
+}
