@@ -16,6 +16,7 @@ import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
+import dev.sluice.adapter.wire.TraceHeaders;
 import dev.sluice.application.expire.ExpireUploads;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.load.LoadChunk;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -199,7 +201,8 @@ public final class Components implements AutoCloseable {
     }
 
     public SplitObject splitObject() {
-        return new SplitObject(objectStore, runs, new SqsChunkSender(sqs, settings.chunkQueueUrl(), json),
+        return new SplitObject(objectStore, runs, new SqsChunkSender(sqs, settings.chunkQueueUrl(), json,
+                        settings.xrayTracing() ? TraceHeaders::current : Optional::empty),
                 new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(), settings.maxFileBytes()),
                 metrics, clock);
     }
