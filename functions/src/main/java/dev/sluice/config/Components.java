@@ -24,6 +24,7 @@ import dev.sluice.application.port.ConnectionMessenger;
 import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.progress.PublishProgress;
 import dev.sluice.application.progress.SocketMessages;
+import dev.sluice.application.progress.SocketLimits;
 import dev.sluice.application.progress.SocketSessions;
 import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -223,7 +225,9 @@ public final class Components implements AutoCloseable {
 
     public SocketSessions socketSessions() {
         return new SocketSessions(new DynamoConnectionRepository(dynamo, settings.runsTable()),
-                new DynamoRunProgressReader(dynamo, settings.runsTable()), connectionMessenger(), json, clock);
+                new DynamoRunProgressReader(dynamo, settings.runsTable()), connectionMessenger(), json, clock,
+                new SocketLimits(settings.webSocketMaxConnectionsPerUser(),
+                        Set.copyOf(settings.webSocketAllowedOrigins())));
     }
 
     /** Keeps state (rate history, posts in flight): build one per function instance. */

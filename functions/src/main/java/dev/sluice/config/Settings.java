@@ -2,6 +2,8 @@ package dev.sluice.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,7 +39,9 @@ public record Settings(
         Duration webSocketPostTimeout,
         boolean metricsDisabled,
         String metricsNamespace,
-        String serviceName) {
+        String serviceName,
+        int webSocketMaxConnectionsPerUser,
+        List<String> webSocketAllowedOrigins) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -81,7 +85,11 @@ public record Settings(
                 Boolean.parseBoolean(env.getOrDefault("POWERTOOLS_METRICS_DISABLED", "false")),
                 // The dashboard's names (template.yaml Globals set both; the defaults are the same).
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Sluice"),
-                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"));
+                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"),
+                Integer.parseInt(env.getOrDefault("WEBSOCKET_MAX_CONNECTIONS_PER_USER", "5")),
+                // The local runtime names its own origin; on AWS the template names the web app's.
+                list(env.getOrDefault("SLUICE_WEBSOCKET_ALLOWED_ORIGINS",
+                        env.getOrDefault("WEBSOCKET_ALLOWED_ORIGINS", ""))));
     }
 
     private static String required(Map<String, String> env, String name) {
@@ -90,6 +98,10 @@ public record Settings(
             throw new IllegalStateException("environment variable " + name + " is not set");
         }
         return value;
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static Optional<URI> uri(Map<String, String> env, String name) {
