@@ -72,11 +72,13 @@ public record Settings(
                 localRuntime,
                 // On Lambda (Tracing: Active) the runtime provides the segment; elsewhere there is no X-Ray daemon.
                 env.containsKey("AWS_LAMBDA_FUNCTION_NAME") && !localRuntime,
-                uri(env, "AWS_ENDPOINT_URL_S3"),
-                uri(env, "SLUICE_S3_PUBLIC_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_S3")),
-                uri(env, "AWS_ENDPOINT_URL_SQS"),
-                uri(env, "AWS_ENDPOINT_URL_DYNAMODB"),
-                Optional.ofNullable(env.get("SLUICE_STATIC_ACCESS_KEY_ID"))
+                // SLUICE_*_ENDPOINT: what `sam local invoke --env-vars` can set (the template declares them blank).
+                uri(env, "SLUICE_S3_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_S3")),
+                uri(env, "SLUICE_S3_PUBLIC_ENDPOINT").or(() -> uri(env, "SLUICE_S3_ENDPOINT"))
+                        .or(() -> uri(env, "AWS_ENDPOINT_URL_S3")),
+                uri(env, "SLUICE_SQS_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_SQS")),
+                uri(env, "SLUICE_DYNAMODB_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_DYNAMODB")),
+                Optional.ofNullable(env.get("SLUICE_STATIC_ACCESS_KEY_ID")).filter(id -> !id.isBlank())
                         .map(id -> new StaticCredentials(id, env.getOrDefault("SLUICE_STATIC_SECRET_ACCESS_KEY", ""))),
                 // The stage URL PostToConnection goes to; the local runtime points it at its own gateway.
                 uri(env, "SLUICE_WEBSOCKET_CALLBACK_URL").or(() -> uri(env, "WEBSOCKET_CALLBACK_URL")),

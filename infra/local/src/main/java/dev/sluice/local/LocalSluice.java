@@ -224,6 +224,8 @@ public final class LocalSluice implements AutoCloseable {
                         ws -> ws::configure).toList(), healthChecks())).call());
         startEventSources();
         startStreamEventSources();
+        // `sam local invoke --env-vars` needs this start's ports (README, "sam local against serve").
+        SamLocalEnvironment.write(dataDir.resolve("sam-local-env.json"), functions);
         startupMillis.put("total", (System.nanoTime() - begin) / 1_000_000);
         LOG.info("Sluice local started in {} ms: {}", startupMillis.get("total"), startupMillis);
     }
