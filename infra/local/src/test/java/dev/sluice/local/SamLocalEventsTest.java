@@ -9,7 +9,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -61,9 +60,9 @@ class SamLocalEventsTest {
             Map.entry("dynamodb-stream-run-progress.json", "ProgressFunction"),
             Map.entry("cfn-migrations-create.json", "MigrateFunction"),
             Map.entry("cfn-site-config-create.json", "SiteConfigFunction"));
-    /** Not events of a function: the S3 notification inside the ingest message's body, and the env-vars file. */
     /** Fields API Gateway sends that aws-lambda-java-events 3.16 has no property for ($disconnect's status). */
     private static final Set<String> UNMODELLED = Set.of("disconnectStatusCode", "disconnectReason");
+    /** Not events of a function: the S3 notification inside the ingest message's body, and the env-vars file. */
     private static final Set<String> NOT_EVENTS = Set.of("s3-object-created.json", "sam-local-env.json");
     /**
      * Field names as the Lambda runtime's serializer reads them (e.g. {@code Records}, {@code eventSourceARN});
@@ -123,9 +122,9 @@ class SamLocalEventsTest {
         missing.removeAll(covered);
         assertTrue(missing.isEmpty(), "functions without an event file: " + missing);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
-        S3Event notification = STRICT.readValue(
-                Files.readString(repository().resolve("events/s3-object-created.json")), S3Event.class);
-        assertEquals("ObjectCreated:Put", notification.getRecords().get(0).getEventName());
+        // The S3 notification is the body SplitFunction parses itself (EventFixturesTest checks its shape).
+        assertEquals("ObjectCreated:Put", JSON.readTree(repository().resolve("events/s3-object-created.json")
+                .toFile()).at("/Records/0/eventName").asText());
     }
 
     @Test
