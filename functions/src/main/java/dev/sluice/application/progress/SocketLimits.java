@@ -16,7 +16,8 @@ public record SocketLimits(int maxConnectionsPerUser, Set<String> allowedOrigins
 
     public SocketLimits {
         if (maxConnectionsPerUser < 1) {
-            throw new IllegalArgumentException("maxConnectionsPerUser must be at least 1, was " + maxConnectionsPerUser);
+            throw new IllegalArgumentException(
+                    "maxConnectionsPerUser must be at least 1, was " + maxConnectionsPerUser);
         }
         allowedOrigins = allowedOrigins.stream().map(SocketLimits::normalized).filter(o -> !o.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
