@@ -16,6 +16,7 @@ import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
+import dev.sluice.adapter.wire.TraceHeaders;
 import dev.sluice.application.expire.ExpireUploads;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.load.LoadChunk;
@@ -23,6 +24,7 @@ import dev.sluice.application.port.ConnectionMessenger;
 import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.progress.PublishProgress;
 import dev.sluice.application.progress.SocketMessages;
+import dev.sluice.application.progress.SocketLimits;
 import dev.sluice.application.progress.SocketSessions;
 import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
@@ -31,6 +33,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -199,7 +203,8 @@ public final class Components implements AutoCloseable {
     }
 
     public SplitObject splitObject() {
-        return new SplitObject(objectStore, runs, new SqsChunkSender(sqs, settings.chunkQueueUrl(), json),
+        return new SplitObject(objectStore, runs, new SqsChunkSender(sqs, settings.chunkQueueUrl(), json,
+                        settings.xrayTracing() ? TraceHeaders::current : Optional::empty),
                 new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(), settings.maxFileBytes()),
                 metrics, clock);
     }
@@ -220,7 +225,9 @@ public final class Components implements AutoCloseable {
 
     public SocketSessions socketSessions() {
         return new SocketSessions(new DynamoConnectionRepository(dynamo, settings.runsTable()),
-                new DynamoRunProgressReader(dynamo, settings.runsTable()), connectionMessenger(), json, clock);
+                new DynamoRunProgressReader(dynamo, settings.runsTable()), connectionMessenger(), json, clock,
+                new SocketLimits(settings.webSocketMaxConnectionsPerUser(),
+                        Set.copyOf(settings.webSocketAllowedOrigins())));
     }
 
     /** Keeps state (rate history, posts in flight): build one per function instance. */

@@ -2,6 +2,8 @@ package dev.sluice.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,7 +39,9 @@ public record Settings(
         Duration webSocketPostTimeout,
         boolean metricsDisabled,
         String metricsNamespace,
-        String serviceName) {
+        String serviceName,
+        int webSocketMaxConnectionsPerUser,
+        List<String> webSocketAllowedOrigins) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -68,11 +72,13 @@ public record Settings(
                 localRuntime,
                 // On Lambda (Tracing: Active) the runtime provides the segment; elsewhere there is no X-Ray daemon.
                 env.containsKey("AWS_LAMBDA_FUNCTION_NAME") && !localRuntime,
-                uri(env, "AWS_ENDPOINT_URL_S3"),
-                uri(env, "SLUICE_S3_PUBLIC_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_S3")),
-                uri(env, "AWS_ENDPOINT_URL_SQS"),
-                uri(env, "AWS_ENDPOINT_URL_DYNAMODB"),
-                Optional.ofNullable(env.get("SLUICE_STATIC_ACCESS_KEY_ID"))
+                // SLUICE_*_ENDPOINT: what `sam local invoke --env-vars` can set (the template declares them blank).
+                uri(env, "SLUICE_S3_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_S3")),
+                uri(env, "SLUICE_S3_PUBLIC_ENDPOINT").or(() -> uri(env, "SLUICE_S3_ENDPOINT"))
+                        .or(() -> uri(env, "AWS_ENDPOINT_URL_S3")),
+                uri(env, "SLUICE_SQS_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_SQS")),
+                uri(env, "SLUICE_DYNAMODB_ENDPOINT").or(() -> uri(env, "AWS_ENDPOINT_URL_DYNAMODB")),
+                Optional.ofNullable(env.get("SLUICE_STATIC_ACCESS_KEY_ID")).filter(id -> !id.isBlank())
                         .map(id -> new StaticCredentials(id, env.getOrDefault("SLUICE_STATIC_SECRET_ACCESS_KEY", ""))),
                 // The stage URL PostToConnection goes to; the local runtime points it at its own gateway.
                 uri(env, "SLUICE_WEBSOCKET_CALLBACK_URL").or(() -> uri(env, "WEBSOCKET_CALLBACK_URL")),
@@ -81,7 +87,11 @@ public record Settings(
                 Boolean.parseBoolean(env.getOrDefault("POWERTOOLS_METRICS_DISABLED", "false")),
                 // The dashboard's names (template.yaml Globals set both; the defaults are the same).
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Sluice"),
-                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"));
+                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"),
+                Integer.parseInt(env.getOrDefault("WEBSOCKET_MAX_CONNECTIONS_PER_USER", "5")),
+                // The local runtime names its own origin; on AWS the template names the web app's.
+                list(env.getOrDefault("SLUICE_WEBSOCKET_ALLOWED_ORIGINS",
+                        env.getOrDefault("WEBSOCKET_ALLOWED_ORIGINS", ""))));
     }
 
     private static String required(Map<String, String> env, String name) {
@@ -90,6 +100,10 @@ public record Settings(
             throw new IllegalStateException("environment variable " + name + " is not set");
         }
         return value;
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static Optional<URI> uri(Map<String, String> env, String name) {

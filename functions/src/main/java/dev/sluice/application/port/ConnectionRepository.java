@@ -20,6 +20,12 @@ public interface ConnectionRepository {
 
     void save(Connection connection);
 
+    /**
+     * Saves the connection unless its owner already has {@code maxPerOwner} open (unexpired) connections; false
+     * then. Safe against concurrent calls for one owner: they never save more than {@code maxPerOwner} between them.
+     */
+    boolean saveWithinLimit(Connection connection, int maxPerOwner);
+
     Optional<Connection> find(String connectionId);
 
     /** Forgets the connection and all its subscriptions; harmless when already gone. */

@@ -45,9 +45,23 @@ public final class SocketSessions {
     private final SocketMessages messages;
     private final ObjectMapper json;
     private final Clock clock;
+    private final SocketLimits limits;
+
+    /** Why a connection was or was not accepted. */
+    public enum ConnectOutcome {
+        ACCEPTED,
+        ORIGIN_NOT_ALLOWED,
+        TOO_MANY_CONNECTIONS
+    }
 
     public SocketSessions(ConnectionRepository connections, RunProgressReader runs, ConnectionMessenger messenger,
             ObjectMapper json, Clock clock) {
+        this(connections, runs, messenger, json, clock, SocketLimits.unrestrictedOrigins());
+    }
+
+    public SocketSessions(ConnectionRepository connections, RunProgressReader runs, ConnectionMessenger messenger,
+            ObjectMapper json, Clock clock, SocketLimits limits) {
+        this.limits = limits;
         this.connections = connections;
         this.runs = runs;
         this.messenger = messenger;
@@ -56,9 +70,30 @@ public final class SocketSessions {
         this.clock = clock;
     }
 
-    public void connect(String connectionId, Caller caller) {
+    /** A connection request with no Origin header (a client that is not a browser). */
+    public ConnectOutcome connect(String connectionId, Caller caller) {
+        return connect(connectionId, caller, Optional.empty());
+    }
+
+    /**
+     * Accepts the connection unless its origin is not allowed or its caller already holds the maximum number of
+     * connections. The count is kept by the repository with conditional writes, so concurrent $connects of one
+     * caller never get more than the maximum between them.
+     */
+    public ConnectOutcome connect(String connectionId, Caller caller, Optional<String> origin) {
+        if (origin.isPresent() && !limits.allowsOrigin(origin.get())) {
+            LOG.warn("connection {} refused: origin {} is not allowed", connectionId,
+                    SocketRequest.abbreviate(origin.get()));
+            return ConnectOutcome.ORIGIN_NOT_ALLOWED;
+        }
         Instant now = clock.instant();
-        connections.save(new Connection(connectionId, caller, now, now.plus(CONNECTION_LIFETIME)));
+        if (!connections.saveWithinLimit(new Connection(connectionId, caller, now, now.plus(CONNECTION_LIFETIME)),
+                limits.maxConnectionsPerUser())) {
+            LOG.warn("connection {} refused: its caller already has {} open connections", connectionId,
+                    limits.maxConnectionsPerUser());
+            return ConnectOutcome.TOO_MANY_CONNECTIONS;
+        }
+        return ConnectOutcome.ACCEPTED;
     }
 
     public void disconnect(String connectionId) {

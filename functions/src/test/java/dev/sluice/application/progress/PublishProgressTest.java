@@ -147,6 +147,11 @@ class PublishProgressTest {
         }
 
         @Override
+        public boolean saveWithinLimit(Connection connection, int maxPerOwner) {
+            return true;
+        }
+
+        @Override
         public Optional<Connection> find(String connectionId) {
             return Optional.empty();
         }

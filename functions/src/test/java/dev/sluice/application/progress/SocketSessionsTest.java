@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** SocketSessions against in-memory twins of its ports, in milliseconds. */
@@ -105,6 +106,32 @@ class SocketSessionsTest {
         }
     }
 
+    @Test
+    void aCallerHoldsAtMostTheMaximumNumberOfConnections() {
+        SocketSessions limited = new SocketSessions(twins, id -> Optional.empty(), twins, JSON,
+                Clock.fixed(NOW, ZoneOffset.UTC), new SocketLimits(2, Set.of()));
+        assertEquals(SocketSessions.ConnectOutcome.ACCEPTED, limited.connect("c1", new Caller("alice", false)));
+        assertEquals(SocketSessions.ConnectOutcome.ACCEPTED, limited.connect("c2", new Caller("alice", false)));
+        assertEquals(SocketSessions.ConnectOutcome.TOO_MANY_CONNECTIONS,
+                limited.connect("c3", new Caller("alice", false)));
+        assertEquals(SocketSessions.ConnectOutcome.ACCEPTED, limited.connect("c4", new Caller("bob", false)),
+                "the limit is per caller");
+        assertTrue(twins.find("c3").isEmpty());
+    }
+
+    @Test
+    void anOriginNotInTheListIsRefusedAndNoOriginIsNot() {
+        SocketSessions limited = new SocketSessions(twins, id -> Optional.empty(), twins, JSON,
+                Clock.fixed(NOW, ZoneOffset.UTC), new SocketLimits(5, Set.of("https://d111.cloudfront.net/")));
+        Caller alice = new Caller("alice", false);
+        assertEquals(SocketSessions.ConnectOutcome.ORIGIN_NOT_ALLOWED,
+                limited.connect("c1", alice, Optional.of("https://evil.example")));
+        assertTrue(twins.find("c1").isEmpty(), "a refused connection is not saved");
+        assertEquals(SocketSessions.ConnectOutcome.ACCEPTED,
+                limited.connect("c2", alice, Optional.of("HTTPS://d111.cloudfront.net")));
+        assertEquals(SocketSessions.ConnectOutcome.ACCEPTED, limited.connect("c3", alice, Optional.empty()));
+    }
+
     /** Connections and sockets in memory, writing what happens, in order, to {@link #log}. */
     private final class Twins implements ConnectionRepository, ConnectionMessenger {
         private final Map<String, Connection> connections = new HashMap<>();
@@ -119,6 +146,17 @@ class SocketSessionsTest {
         @Override
         public void save(Connection connection) {
             connections.put(connection.connectionId(), connection);
+        }
+
+        @Override
+        public boolean saveWithinLimit(Connection connection, int maxPerOwner) {
+            long open = connections.values().stream()
+                    .filter(c -> c.caller().owner().equals(connection.caller().owner())).count();
+            if (open >= maxPerOwner) {
+                return false;
+            }
+            save(connection);
+            return true;
         }
 
         @Override

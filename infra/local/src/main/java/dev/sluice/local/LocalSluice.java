@@ -224,6 +224,8 @@ public final class LocalSluice implements AutoCloseable {
                         ws -> ws::configure).toList(), healthChecks())).call());
         startEventSources();
         startStreamEventSources();
+        // `sam local invoke --env-vars` needs this start's ports (README, "sam local against serve").
+        SamLocalEnvironment.write(dataDir.resolve("sam-local-env.json"), functions);
         startupMillis.put("total", (System.nanoTime() - begin) / 1_000_000);
         LOG.info("Sluice local started in {} ms: {}", startupMillis.get("total"), startupMillis);
     }
@@ -521,6 +523,9 @@ public final class LocalSluice implements AutoCloseable {
         // PostToConnection reaches the local gateway's @connections endpoint of the stage.
         template.webSocketApis().values().stream().findFirst().ifPresent(api -> environment.put(
                 "SLUICE_WEBSOCKET_CALLBACK_URL", "http://127.0.0.1:" + gatewayPort + "/" + api.stageName()));
+        // The web app is served by the gateway itself: its origin, not the CloudFront one, opens WebSockets here.
+        environment.put("SLUICE_WEBSOCKET_ALLOWED_ORIGINS",
+                "http://127.0.0.1:" + gatewayPort + ",http://localhost:" + gatewayPort);
         return environment;
     }
 

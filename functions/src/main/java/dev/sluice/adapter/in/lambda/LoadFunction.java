@@ -61,7 +61,8 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
             return false;
         }
         try (Telemetry.LogContext ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
-            LoadChunk.Result result = Telemetry.traced(tracing, "load", chunk.runId(), () -> loadChunk.load(chunk));
+            LoadChunk.Result result = ChunkTraceContinuation.traced(tracing, message, "load", chunk.runId(),
+                    () -> loadChunk.load(chunk));
             if (result.outcome() == LoadChunk.Outcome.DROPPED) {
                 // Acknowledged, not retried: redelivery cannot turn it into a planned chunk of a live run.
                 LOG.warn("message {} dropped, nothing loaded or counted: {}", message.getMessageId(),

@@ -11,6 +11,7 @@ import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,8 +76,17 @@ public final class SocketFunction
             // A non-2xx answer to $connect makes API Gateway refuse the upgrade with that status.
             return status(401);
         }
-        sessions.connect(connectionId, caller.get());
-        return status(200);
+        return switch (sessions.connect(connectionId, caller.get(), origin(event))) {
+            case ACCEPTED -> status(200);
+            case ORIGIN_NOT_ALLOWED -> status(403);
+            case TOO_MANY_CONNECTIONS -> status(429);
+        };
+    }
+
+    /** Header names keep the client's case in API Gateway's WebSocket events. */
+    private static Optional<String> origin(APIGatewayV2WebSocketEvent event) {
+        return event.getHeaders() == null ? Optional.empty() : event.getHeaders().entrySet().stream()
+                .filter(header -> header.getKey().equalsIgnoreCase("Origin")).map(Map.Entry::getValue).findFirst();
     }
 
     private static String body(APIGatewayV2WebSocketEvent event) {

@@ -11,10 +11,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -24,6 +29,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *   <li>subscription: {@code pk=CONN#id, sk=SUB#RUN#runId | SUB#OWNER#owner | SUB#ALL}, in GSI SubscribersByRun
  *       under {@code gsi3pk=SUBS#RUN#runId | SUBS#OWNER#owner | SUBS#ALL}, {@code gsi3sk=CONN#id}; {@code seen}
  *       holds the run state last sent by a snapshot (projected into the index, so the fan-out needs one query).</li>
+ * </ul>
+ * <ul>
+ *   <li>connection slot: {@code pk=CONNS#owner, sk=SLOT#n} ({@code n} from 1 to the per-owner maximum) naming the
+ *       connection that holds it. A connection is saved only together with a slot it claimed by a conditional
+ *       write (free, or expired), in one transaction, so an owner never holds more connections than slots, however
+ *       many $connects race: two claims of one slot cannot both succeed.</li>
  * </ul>
  * Every item carries {@code expiresAt} (epoch seconds, the table's TTL attribute): API Gateway closes a connection
  * after 2 hours at most and a lost $disconnect must not leave items forever. One partition per connection makes
@@ -45,6 +56,60 @@ public final class DynamoConnectionRepository implements ConnectionRepository {
 
     @Override
     public void save(Connection connection) {
+        dynamo.putItem(b -> b.tableName(table).item(connectionItem(connection)));
+    }
+
+    @Override
+    public boolean saveWithinLimit(Connection connection, int maxPerOwner) {
+        String owner = connection.caller().owner();
+        long now = Instant.now().getEpochSecond();
+        // One read to skip slots known to be taken; the conditional claim below is what guarantees the bound.
+        Set<String> taken = new TreeSet<>();
+        dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(slotPk(owner)))))
+                .items().forEach(item -> {
+                    AttributeValue expires = item.get("expiresAt");
+                    if (expires == null || Long.parseLong(expires.n()) >= now) {
+                        taken.add(item.get("sk").s());
+                    }
+                });
+        for (int slot = 1; slot <= maxPerOwner; slot++) {
+            String slotSk = slotSk(slot);
+            if (!taken.contains(slotSk) && claim(connection, slotSk, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Claims the slot if it is free or its holder expired, and saves the connection with it; false if taken. */
+    private boolean claim(Connection connection, String slotSk, long now) {
+        Map<String, AttributeValue> slot = new HashMap<>();
+        slot.put("pk", s(slotPk(connection.caller().owner())));
+        slot.put("sk", s(slotSk));
+        slot.put("connectionId", s(connection.connectionId()));
+        slot.put("expiresAt", n(connection.expiresAt().getEpochSecond()));
+        Map<String, AttributeValue> item = connectionItem(connection);
+        item.put("slot", s(slotSk));
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(slot)
+                            .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
+                            .expressionAttributeValues(Map.of(":now", n(now)))).build(),
+                    TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            boolean slotTaken = e.hasCancellationReasons() && e.cancellationReasons().stream()
+                    .anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()));
+            if (!slotTaken) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> connectionItem(Connection connection) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(pk(connection.connectionId())));
         item.put("sk", s(CONNECTION_SK));
@@ -53,7 +118,7 @@ public final class DynamoConnectionRepository implements ConnectionRepository {
         item.put("admin", AttributeValue.fromBool(connection.caller().admin()));
         item.put("connectedAt", s(connection.connectedAt().toString()));
         item.put("expiresAt", n(connection.expiresAt().getEpochSecond()));
-        dynamo.putItem(b -> b.tableName(table).item(item));
+        return item;
     }
 
     @Override
@@ -76,10 +141,16 @@ public final class DynamoConnectionRepository implements ConnectionRepository {
     public void delete(String connectionId) {
         List<WriteRequest> deletes = new ArrayList<>();
         dynamo.queryPaginator(b -> b.tableName(table).consistentRead(true)
-                        .keyConditionExpression("pk = :pk").projectionExpression("pk, sk")
+                        .keyConditionExpression("pk = :pk").projectionExpression("pk, sk, #owner, #slot")
+                        .expressionAttributeNames(Map.of("#owner", "owner", "#slot", "slot"))
                         .expressionAttributeValues(Map.of(":pk", s(pk(connectionId)))))
-                .items().forEach(key -> deletes.add(WriteRequest.builder()
-                        .deleteRequest(DeleteRequest.builder().key(key).build()).build()));
+                .items().forEach(item -> {
+                    if (item.containsKey("owner") && item.containsKey("slot")) {
+                        releaseSlot(connectionId, item.get("owner").s(), item.get("slot").s());
+                    }
+                    deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                            .key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))).build()).build());
+                });
         for (int from = 0; from < deletes.size(); from += BATCH) {
             List<WriteRequest> batch = deletes.subList(from, Math.min(deletes.size(), from + BATCH));
             Map<String, List<WriteRequest>> pending = Map.of(table, batch);
@@ -88,6 +159,17 @@ public final class DynamoConnectionRepository implements ConnectionRepository {
                 BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));
                 pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
             }
+        }
+    }
+
+    /** Frees the slot unless another connection has claimed it since (after this one expired). */
+    private void releaseSlot(String connectionId, String owner, String slotSk) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("pk", s(slotPk(owner)), "sk", s(slotSk)))
+                    .conditionExpression("connectionId = :id")
+                    .expressionAttributeValues(Map.of(":id", s(connectionId))));
+        } catch (ConditionalCheckFailedException alreadyReclaimed) {
+            // Nothing to free: the slot belongs to a newer connection now.
         }
     }
 
@@ -132,6 +214,15 @@ public final class DynamoConnectionRepository implements ConnectionRepository {
 
     private static String pk(String connectionId) {
         return "CONN#" + connectionId;
+    }
+
+    private static String slotPk(String owner) {
+        return "CONNS#" + owner;
+    }
+
+    /** Zero-padded so the slots of an owner sort in order. */
+    private static String slotSk(int slot) {
+        return String.format("SLOT#%03d", slot);
     }
 
     private static String topicKey(Topic topic) {

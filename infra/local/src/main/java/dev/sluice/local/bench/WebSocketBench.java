@@ -11,12 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -139,7 +141,26 @@ final class WebSocketBench {
         private final WebSocket socket;
 
         Client(URI uri) throws Exception {
-            socket = http.newWebSocketBuilder().buildAsync(uri, this).get(20, TimeUnit.SECONDS);
+            socket = open(uri);
+        }
+
+        /**
+         * The previous import's sockets were just aborted and their $disconnects may still be running: until they
+         * free their connection slots the per-user limit refuses with 429, so that answer is retried briefly.
+         */
+        private WebSocket open(URI uri) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (true) {
+                try {
+                    return http.newWebSocketBuilder().buildAsync(uri, this).get(20, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof WebSocketHandshakeException refused)
+                            || refused.getResponse().statusCode() != 429 || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(50);
+                }
+            }
         }
 
         void send(String text) throws Exception {

@@ -63,4 +63,52 @@ class DynamoConnectionRepositoryTest {
         assertEquals(Optional.empty(), connections.find(id));
         assertEquals(List.of(), connections.subscribers(Topic.run(runId)));
     }
+
+    @Test
+    void concurrentConnectsOfOneOwnerNeverExceedTheLimitAndADeleteFreesASlot(LocalSluice sluice) throws Exception {
+        var connections = repository(sluice);
+        String owner = "racer-" + UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        int limit = 3;
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add("R" + i + UUID.randomUUID().toString().substring(0, 8) + "=");
+        }
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(ids.size());
+        List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(ids.size())) {
+            List<java.util.concurrent.Future<?>> claims = new java.util.ArrayList<>();
+            for (String id : ids) {
+                claims.add(pool.submit(() -> {
+                    start.await();
+                    if (connections.saveWithinLimit(new Connection(id, new Caller(owner, false), now,
+                            now.plusSeconds(7200)), limit)) {
+                        accepted.add(id);
+                    }
+                    return null;
+                }));
+            }
+            for (var claim : claims) {
+                claim.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(accepted.size() <= limit, "at most " + limit + " of 12 racing connects: " + accepted);
+        assertTrue(!accepted.isEmpty(), "someone got a slot");
+        for (String id : ids) {
+            assertEquals(accepted.contains(id), connections.find(id).isPresent(), "only accepted ones are saved");
+        }
+        while (accepted.size() < limit) {
+            String id = "F" + UUID.randomUUID().toString().substring(0, 8) + "=";
+            assertTrue(connections.saveWithinLimit(new Connection(id, new Caller(owner, false), now,
+                    now.plusSeconds(7200)), limit), "room left");
+            accepted.add(id);
+        }
+        String late = "L" + UUID.randomUUID().toString().substring(0, 8) + "=";
+        Connection lateConnection = new Connection(late, new Caller(owner, false), now, now.plusSeconds(7200));
+        assertTrue(!connections.saveWithinLimit(lateConnection, limit), "full");
+        assertTrue(connections.saveWithinLimit(new Connection("other" + late, new Caller(owner + "-b", false), now,
+                now.plusSeconds(7200)), limit), "the limit is per owner");
+        connections.delete(accepted.get(0));
+        assertTrue(connections.saveWithinLimit(lateConnection, limit), "a deleted connection's slot is free again");
+    }
 }

@@ -30,9 +30,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The run-state guarantees against LocalStack's DynamoDB, a second implementation of the API beside moto.
- * Needs a Docker engine; skipped (not failed) where none runs, as on the reference machine and in CI.
+ * Runs with {@code mvn verify -Plocalstack} only, and needs a Docker engine; skipped with one line where none
+ * runs, as on the reference machine and in CI.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@LocalStackIntegration
+@Testcontainers
 class LocalStackRunRepositoryTest {
     @Container
     private static final LocalStackContainer LOCALSTACK =
