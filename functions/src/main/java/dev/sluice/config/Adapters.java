@@ -16,7 +16,9 @@ import dev.sluice.adapter.out.sqs.SqsChunkSender;
 import dev.sluice.application.port.PipelineMetrics;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -221,6 +223,13 @@ public final class Adapters implements AutoCloseable {
                     : PowertoolsPipelineMetrics.create(settings.metricsNamespace(), settings.serviceName());
         }
         return metrics;
+    }
+
+    /** The simple class names of the clients and pools built so far, oldest first (tests pin them per function). */
+    synchronized List<String> built() {
+        List<String> names = new ArrayList<>();
+        built.descendingIterator().forEachRemaining(resource -> names.add(resource.getClass().getSimpleName()));
+        return names;
     }
 
     private <T extends AutoCloseable> T remember(T resource) {
