@@ -135,7 +135,8 @@ public final class InMemoryRunRepository implements RunRepository {
         if (run == null || run.status().isFinal()) {
             return false;
         }
-        runs.put(runId, new Builder(run).status(RunStatus.FAILED).failure(code, message).finished(clock.instant()).build());
+        runs.put(runId, new Builder(run).status(RunStatus.FAILED).failure(code, message).finished(clock.instant())
+                .build());
         return true;
     }
 
@@ -220,7 +221,8 @@ public final class InMemoryRunRepository implements RunRepository {
         if (run == null || run.status() != RunStatus.CREATED) {
             return false;
         }
-        runs.put(runId, new Builder(run).status(RunStatus.EXPIRED).failure(code, message).finished(clock.instant()).build());
+        runs.put(runId, new Builder(run).status(RunStatus.EXPIRED).failure(code, message).finished(clock.instant())
+                .build());
         return true;
     }
 

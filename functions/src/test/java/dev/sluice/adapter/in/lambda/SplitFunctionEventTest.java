@@ -97,8 +97,10 @@ class SplitFunctionEventTest {
 
     @Test
     void ignoresTheTestEventS3SendsWhenNotificationsAreConfigured() {
-        String testEvent = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-11-22T10:00:00.000Z\","
-                + "\"Bucket\":\"sluice-uploads\",\"RequestId\":\"5582815E1AEA5ADF\",\"HostId\":\"8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE\"}";
+        String testEvent = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\","
+                + "\"Time\":\"2026-11-22T10:00:00.000Z\",\"Bucket\":\"sluice-uploads\","
+                + "\"RequestId\":\"5582815E1AEA5ADF\","
+                + "\"HostId\":\"8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE\"}";
         assertTrue(SplitFunction.parse(json, testEvent).isEmpty());
     }
 }
