@@ -1,6 +1,8 @@
 package dev.sluice.adapter.in.lambda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -42,9 +44,9 @@ class SqsBatchTest {
 
     @Test
     void theLastAttemptIsTheDeliveryThatReachesMaxReceiveCount() {
-        assertEquals(false, new SqsBatch.Delivery("m", 4).isLastAttempt(5));
-        assertEquals(true, new SqsBatch.Delivery("m", 5).isLastAttempt(5));
-        assertEquals(true, new SqsBatch.Delivery("m", 6).isLastAttempt(5), "a redrive may deliver it once more");
+        assertFalse(new SqsBatch.Delivery("m", 4).isLastAttempt(5));
+        assertTrue(new SqsBatch.Delivery("m", 5).isLastAttempt(5));
+        assertTrue(new SqsBatch.Delivery("m", 6).isLastAttempt(5), "a redrive may deliver it once more");
     }
 
     @Test
