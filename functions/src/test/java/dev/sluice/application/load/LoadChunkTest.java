@@ -10,6 +10,13 @@ import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.RecordRepository.LedgerOutcome;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RunRepository;
+import dev.sluice.application.port.PipelineMetrics;
+import dev.sluice.application.split.S3ObjectEvent;
+import dev.sluice.application.split.SplitObject;
+import dev.sluice.application.twins.InMemoryChunkSender;
+import dev.sluice.application.twins.InMemoryObjectStore;
+import dev.sluice.application.twins.InMemoryRecordRepository;
+import dev.sluice.application.twins.InMemoryRunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.mapping.CanonicalField;
@@ -25,8 +32,10 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -145,6 +154,112 @@ class LoadChunkTest {
         assertEquals(Map.of(RowErrorCode.CHUNK_FAILED, 2), dead.errorCodes());
         assertEquals(Map.of(), repeat.errorCodes());
         assertEquals(List.of("chunkCounted stored=0 rejected=2", "runFinished PARTIAL"), metrics.events());
+    }
+
+    // The rules below run against the port twins, on chunks planned by the splitter over the same twins.
+
+    @Test
+    void storedAndRejectedRecordsAreCountedSeparatelyAndARunWithRejectsEndsPartial() {
+        Planned planned = Planned.split(HEADER + BODY + BODY_WITH_A_BAD_DATE);
+        LoadChunk loader = planned.loader();
+        planned.chunks().forEach(loader::load);
+
+        Run run = planned.runs().get("run-1");
+        assertEquals(3, run.stored());
+        assertEquals(1, run.errors());
+        assertEquals(2, run.chunksDone());
+        assertEquals(RunStatus.PARTIAL, run.status());
+        assertEquals(3, planned.records().records("run-1").size());
+        assertEquals(List.of("INVALID_DATE"), planned.records().errors("run-1").stream()
+                .map(RecordRepository.StoredError::code).toList());
+    }
+
+    @Test
+    void aDeadChunkCountsEveryOneOfItsRecordsAsAnErrorAndNoneAsStored() {
+        Planned planned = Planned.split(HEADER + BODY + BODY);
+        LoadChunk loader = planned.loader();
+        loader.load(planned.chunks().get(0));
+        LoadChunk.Result dead = loader.markDead(planned.chunks().get(1));
+
+        assertEquals(LoadChunk.Outcome.DEAD, dead.outcome());
+        Run run = planned.runs().get("run-1");
+        assertEquals(2, run.stored());
+        assertEquals(2, run.errors(), "both records of the dead chunk");
+        assertEquals(1, run.chunksDead());
+        assertEquals(RunStatus.PARTIAL, run.status());
+        assertEquals(run.records(), run.stored() + run.errors(), "every record accounted for");
+        assertEquals(List.of("CHUNK_FAILED", "CHUNK_FAILED"), planned.records().errors("run-1").stream()
+                .map(RecordRepository.StoredError::code).toList());
+    }
+
+    @Test
+    void aFailedDeliveryIsRecordedWritesNothingAndItsReasonIsWhatTheDeadChunkSays() {
+        Planned planned = Planned.split(HEADER + BODY + BODY);
+        LoadChunk loader = planned.loader();
+        ChunkMessage second = planned.chunks().get(1);
+        planned.objects().failReads(1);
+
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> loader.load(second));
+        loader.recordFailure(second, failure);
+        assertTrue(planned.records().ledger("run-1", 2).isEmpty(), "the failed transaction left no ledger row");
+        assertEquals(0, planned.runs().get("run-1").chunksDone());
+
+        loader.markDead(second);
+        String reason = planned.runs().get("run-1").deadChunks().get(0).reason();
+        assertTrue(reason.startsWith("UncheckedIOException: reading chunk 2"), reason);
+    }
+
+    @Test
+    void aChunkLoadedBeforeItsMessageReachedTheDlqIsCountedOnceAsLoadedNotAsDead() {
+        Planned planned = Planned.split(HEADER + BODY + BODY);
+        LoadChunk loader = planned.loader();
+        ChunkMessage first = planned.chunks().get(0);
+        loader.load(first);
+
+        LoadChunk.Result late = loader.markDead(first);
+
+        assertEquals(LoadChunk.Outcome.LOADED, late.outcome());
+        assertFalse(late.countedNow());
+        Run run = planned.runs().get("run-1");
+        assertEquals(2, run.stored());
+        assertEquals(0, run.errors());
+        assertEquals(0, run.chunksDead());
+    }
+
+    @Test
+    void aRepeatedDeliveryFindsTheLedgerAndNeitherParsesNorCountsAgain() {
+        Planned planned = Planned.split(HEADER + BODY + BODY);
+        LoadChunk loader = planned.loader();
+        ChunkMessage first = planned.chunks().get(0);
+        loader.load(first);
+        LoadChunk.Result repeat = loader.load(first);
+
+        assertFalse(repeat.loadedNow() || repeat.countedNow());
+        assertEquals(1, planned.records().parses());
+        assertEquals(2, planned.runs().get("run-1").stored());
+    }
+
+    /** A run split by the splitter over twins, ready for its chunks to be loaded. */
+    private record Planned(InMemoryObjectStore objects, InMemoryRunRepository runs, InMemoryRecordRepository records,
+            List<ChunkMessage> chunks) {
+        static Planned split(String csv) {
+            Clock clock = Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC);
+            InMemoryObjectStore objects = new InMemoryObjectStore(clock);
+            InMemoryRunRepository runs = new InMemoryRunRepository(clock);
+            InMemoryChunkSender sender = new InMemoryChunkSender();
+            String key = "uploads/o/run-1/f.csv";
+            objects.put("bucket", key, csv, ETAG);
+            runs.put(Run.created("run-1", "o", "default", "f.csv", "bucket", key, Run.RunSource.UPLOAD,
+                    RunStatus.CREATED, csv.length(), Map.of(), clock.instant()));
+            new SplitObject(objects, runs, sender, new SplitObject.SplitLimits(1 << 20, 2, 1 << 20),
+                    PipelineMetrics.none(), clock).split(new S3ObjectEvent("bucket", key, csv.length(), ETAG, "s"),
+                    false);
+            return new Planned(objects, runs, new InMemoryRecordRepository(), sender.sent());
+        }
+
+        LoadChunk loader() {
+            return new LoadChunk(objects, runs, records, PipelineMetrics.none());
+        }
     }
 
     private LoadChunk loader() {

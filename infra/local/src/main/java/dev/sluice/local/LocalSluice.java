@@ -479,13 +479,21 @@ public final class LocalSluice implements AutoCloseable {
         }
     }
 
+    /**
+     * A handler wired from its function's own settings (all functions share this JVM, so none can read its
+     * environment from the process); a handler still wired from Components gets the function's Components.
+     */
     private static Object newHandler(Specs.Function spec, Components components) throws Exception {
         Class<?> type = Class.forName(spec.handlerClass());
         try {
-            return type.getConstructor(Components.class).newInstance(components);
+            try {
+                return type.getConstructor(Settings.class).newInstance(components.settings());
+            } catch (NoSuchMethodException e) {
+                return type.getConstructor(Components.class).newInstance(components);
+            }
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(spec.logicalId() + ": handler " + spec.handlerClass()
-                    + " needs a public constructor taking dev.sluice.config.Components", e);
+                    + " needs a public constructor taking dev.sluice.config.Settings", e);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException(spec.logicalId() + ": constructing " + spec.handlerClass() + " failed: "
                     + e.getCause(), e.getCause());

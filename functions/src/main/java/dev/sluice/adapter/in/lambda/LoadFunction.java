@@ -9,11 +9,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.wire.ChunkMessageCodec;
 import dev.sluice.application.load.LoadChunk;
-import dev.sluice.config.Components;
+import dev.sluice.config.Json;
+import dev.sluice.config.LoadWiring;
 import dev.sluice.config.Settings;
 import dev.sluice.domain.chunk.ChunkMessage;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,73 +20,86 @@ import org.slf4j.LoggerFactory;
  * ChunkQueue → load each chunk once. A failed chunk is reported as a batch item failure, so SQS redelivers
  * only it; after maxReceiveCount deliveries SQS moves it to ChunkDLQ.
  */
-public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadFunction.class);
 
     private final LoadChunk loadChunk;
-    private final ObjectMapper json;
     private final boolean tracing;
+    private final SqsBatch<ChunkMessage> batch;
+    private final Runnable closer;
 
+    /** Lambda's constructor: wired from the process environment. */
     public LoadFunction() {
-        this(new Components(Settings.fromEnvironment(System.getenv())));
+        this(Settings.fromEnvironment(System.getenv()));
     }
 
-    public LoadFunction(Components components) {
-        this.loadChunk = components.loadChunk();
-        this.json = components.json();
-        this.tracing = components.settings().xrayTracing();
+    /** Wired from the given settings, for a runtime that hosts several functions in one JVM (the local one). */
+    public LoadFunction(Settings settings) {
+        this(new LoadWiring(settings));
+    }
+
+    private LoadFunction(LoadWiring wiring) {
+        this(wiring.loadChunk(), wiring.json(), wiring.tracing(), wiring::close);
+    }
+
+    public LoadFunction(LoadChunk loadChunk) {
+        this(loadChunk, Json.mapper(), false, () -> {
+        });
+    }
+
+    private LoadFunction(LoadChunk loadChunk, ObjectMapper json, boolean tracing, Runnable closer) {
+        this.loadChunk = loadChunk;
+        this.tracing = tracing;
+        this.closer = closer;
+        // Retrying cannot fix a malformed body, but ChunkDLQ keeps it for an operator (DeadChunkFunction drops it).
+        this.batch = SqsBatch.decoding("a chunk message", body -> ChunkMessageCodec.decode(json, body))
+                .poisonMessages(SqsBatch.PoisonMessagePolicy.RETRY_UNTIL_DLQ)
+                .logContext(chunk -> Telemetry.logContext(chunk.runId(), chunk.chunkNo()))
+                .handling(this::load);
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return Telemetry.invocation(context, () -> {
-            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-            for (SQSEvent.SQSMessage message : event.getRecords()) {
-                if (!load(message)) {
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                }
-            }
-            return new SQSBatchResponse(failures);
-        });
+        return Telemetry.invocation(context, () -> batch.process(event));
     }
 
-    private boolean load(SQSEvent.SQSMessage message) {
-        ChunkMessage chunk;
+    private void load(ChunkMessage chunk, SqsBatch.Delivery delivery) {
+        LoadChunk.Result result;
         try {
-            chunk = ChunkMessageCodec.decode(json, message.getBody());
-        } catch (RuntimeException e) {
-            // Retrying cannot fix a malformed body; it goes to the DLQ after maxReceiveCount like any failure.
-            LOG.error("message {} is not a chunk message: {}", message.getMessageId(), e.getMessage());
-            return false;
-        }
-        try (Telemetry.LogContext ignored = Telemetry.logContext(chunk.runId(), chunk.chunkNo())) {
-            LoadChunk.Result result = ChunkTraceContinuation.traced(tracing, message, "load", chunk.runId(),
+            result = ChunkTraceContinuation.traced(tracing, delivery.message(), "load", chunk.runId(),
                     () -> loadChunk.load(chunk));
-            if (result.outcome() == LoadChunk.Outcome.DROPPED) {
-                // Acknowledged, not retried: redelivery cannot turn it into a planned chunk of a live run.
-                LOG.warn("message {} dropped, nothing loaded or counted: {}", message.getMessageId(),
-                        result.dropReason().orElse(""));
-                return true;
-            }
-            // Counts and timings are JSON fields too (Logs Insights reads them without parsing the message).
-            LOG.info("chunk {} records {}-{}: {}, {}, {}, loaded now {}, counted now {}; {} (read+parse+write), "
-                            + "{}{}",
-                    chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.outcome(),
-                    entry("stored", result.entry().stored()), entry("rejected", result.entry().rejected()),
-                    result.loadedNow(), result.countedNow(), entry("writeMillis", result.timings().writeMillis()),
-                    entry("countMillis", result.timings().countMillis()),
-                    result.finished().map(s -> ", run finished " + s).orElse(""));
-            Telemetry.logErrorCodes(LOG, result.errorCodes());
-            return true;
-        } catch (Exception e) {
-            LOG.error("chunk {} of run {} failed (delivery {}); it will be retried", chunk.chunkNo(), chunk.runId(),
-                    message.getAttributes() == null ? "?" : message.getAttributes().get("ApproximateReceiveCount"), e);
-            try {
-                loadChunk.recordFailure(chunk, e);
-            } catch (RuntimeException recordError) {
-                LOG.warn("could not record the failure of chunk {}", chunk.chunkNo(), recordError);
-            }
-            return false;
+        } catch (RuntimeException e) {
+            recordFailure(chunk, e);
+            throw e;
         }
+        if (result.outcome() == LoadChunk.Outcome.DROPPED) {
+            // Acknowledged, not retried: redelivery cannot turn it into a planned chunk of a live run.
+            LOG.warn("message {} dropped, nothing loaded or counted: {}", delivery.messageId(),
+                    result.dropReason().orElse(""));
+            return;
+        }
+        // Counts and timings are JSON fields too (Logs Insights reads them without parsing the message).
+        LOG.info("chunk {} records {}-{}: {}, {}, {}, loaded now {}, counted now {}; {} (read+parse+write), {}{}",
+                chunk.chunkNo(), chunk.firstRecord(), chunk.lastRecord(), result.outcome(),
+                entry("stored", result.entry().stored()), entry("rejected", result.entry().rejected()),
+                result.loadedNow(), result.countedNow(), entry("writeMillis", result.timings().writeMillis()),
+                entry("countMillis", result.timings().countMillis()),
+                result.finished().map(s -> ", run finished " + s).orElse(""));
+        Telemetry.logErrorCodes(LOG, result.errorCodes());
+    }
+
+    /** Remembers why this delivery failed, so the chunk's dead-chunk entry can say why if it never loads. */
+    private void recordFailure(ChunkMessage chunk, RuntimeException failure) {
+        try {
+            loadChunk.recordFailure(chunk, failure);
+        } catch (RuntimeException recordError) {
+            LOG.warn("could not record the failure of chunk {}", chunk.chunkNo(), recordError);
+        }
+    }
+
+    /** Releases the clients this handler built (the local runtime calls it at stop; Lambda never does). */
+    @Override
+    public void close() {
+        closer.run();
     }
 }

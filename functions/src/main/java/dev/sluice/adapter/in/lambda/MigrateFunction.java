@@ -3,7 +3,7 @@ package dev.sluice.adapter.in.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.sluice.adapter.out.postgres.Migrations;
-import dev.sluice.config.Components;
+import dev.sluice.config.MigrateWiring;
 import dev.sluice.config.Settings;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +18,38 @@ import org.slf4j.LoggerFactory;
  * Create and Update migrate (already applied versions are skipped, so a repeat is harmless); Delete leaves the
  * database alone, because the data outlives the stack (the cluster is snapshotted on delete).
  */
-public final class MigrateFunction implements RequestHandler<Map<String, Object>, Void> {
+public final class MigrateFunction implements RequestHandler<Map<String, Object>, Void>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MigrateFunction.class);
     static final String PHYSICAL_ID = "sluice-database-migrations";
 
     private final Supplier<DataSource> dataSource;
     private final CustomResourceResponse response;
+    private final Runnable closer;
 
+    /** Lambda's constructor: wired from the process environment. */
     public MigrateFunction() {
-        this(new Components(Settings.fromEnvironment(System.getenv())));
+        this(Settings.fromEnvironment(System.getenv()));
     }
 
-    public MigrateFunction(Components components) {
-        this(components::dataSource, CustomResourceResponse.create(components.json()));
+    /** Wired from the given settings, for a runtime that hosts several functions in one JVM (the local one). */
+    public MigrateFunction(Settings settings) {
+        this(new MigrateWiring(settings));
     }
 
+    private MigrateFunction(MigrateWiring wiring) {
+        this(wiring.dataSource(), CustomResourceResponse.create(wiring.json()), wiring::close);
+    }
+
+    /** @param dataSource the database to migrate, asked for only when a migration runs */
     MigrateFunction(Supplier<DataSource> dataSource, CustomResourceResponse response) {
+        this(dataSource, response, () -> {
+        });
+    }
+
+    private MigrateFunction(Supplier<DataSource> dataSource, CustomResourceResponse response, Runnable closer) {
         this.dataSource = dataSource;
         this.response = response;
+        this.closer = closer;
     }
 
     @Override
@@ -64,5 +78,11 @@ public final class MigrateFunction implements RequestHandler<Map<String, Object>
             response.send(event, status, reason, PHYSICAL_ID, data);
             return null;
         });
+    }
+
+    /** Releases the clients this handler built (the local runtime calls it at stop; Lambda never does). */
+    @Override
+    public void close() {
+        closer.run();
     }
 }

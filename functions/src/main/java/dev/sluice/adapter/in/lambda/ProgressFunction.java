@@ -8,7 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import dev.sluice.adapter.wire.RunProgressItems;
 import dev.sluice.application.progress.PublishProgress;
-import dev.sluice.config.Components;
+import dev.sluice.config.ProgressWiring;
 import dev.sluice.config.Settings;
 import dev.sluice.domain.progress.RunProgress;
 import java.util.ArrayList;
@@ -28,21 +28,34 @@ import org.slf4j.LoggerFactory;
  * its first record in the batch, and Lambda retries the batch from there: messages sent for later records are sent
  * again, which is harmless because they carry the same state.
  */
-public final class ProgressFunction implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+public final class ProgressFunction implements RequestHandler<DynamodbEvent, StreamsEventResponse>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressFunction.class);
 
     private final PublishProgress publish;
+    private final Runnable closer;
 
+    /** Lambda's constructor: wired from the process environment. */
     public ProgressFunction() {
-        this(new Components(Settings.fromEnvironment(System.getenv())));
+        this(Settings.fromEnvironment(System.getenv()));
     }
 
-    public ProgressFunction(Components components) {
-        this(components.publishProgress());
+    /** Wired from the given settings, for a runtime that hosts several functions in one JVM (the local one). */
+    public ProgressFunction(Settings settings) {
+        this(new ProgressWiring(settings));
+    }
+
+    private ProgressFunction(ProgressWiring wiring) {
+        this(wiring.publishProgress(), wiring::close);
     }
 
     public ProgressFunction(PublishProgress publish) {
+        this(publish, () -> {
+        });
+    }
+
+    private ProgressFunction(PublishProgress publish, Runnable closer) {
         this.publish = publish;
+        this.closer = closer;
     }
 
     @Override
@@ -95,5 +108,11 @@ public final class ProgressFunction implements RequestHandler<DynamodbEvent, Str
             }
             return value.getS() != null ? value.getS() : value.getN();
         };
+    }
+
+    /** Releases the clients this handler built (the local runtime calls it at stop; Lambda never does). */
+    @Override
+    public void close() {
+        closer.run();
     }
 }

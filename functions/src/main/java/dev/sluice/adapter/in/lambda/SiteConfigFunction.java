@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.config.Components;
+import dev.sluice.config.SiteConfigWiring;
 import dev.sluice.config.Settings;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code Key} ({@code config.json}) and {@code Config} (the JSON object). Delete leaves the object: the bucket is
  * emptied as a whole when the stack is torn down.
  */
-public final class SiteConfigFunction implements RequestHandler<Map<String, Object>, Void> {
+public final class SiteConfigFunction implements RequestHandler<Map<String, Object>, Void>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiteConfigFunction.class);
     /** Only a top-level JSON file: the role may write exactly config.json. */
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._-]{1,64}\\.json");
@@ -27,19 +27,32 @@ public final class SiteConfigFunction implements RequestHandler<Map<String, Obje
     private final S3Client s3;
     private final ObjectMapper json;
     private final CustomResourceResponse response;
+    private final Runnable closer;
 
+    /** Lambda's constructor: wired from the process environment. */
     public SiteConfigFunction() {
-        this(new Components(Settings.fromEnvironment(System.getenv())));
+        this(Settings.fromEnvironment(System.getenv()));
     }
 
-    public SiteConfigFunction(Components components) {
-        this(components.s3(), components.json(), CustomResourceResponse.create(components.json()));
+    /** Wired from the given settings, for a runtime that hosts several functions in one JVM (the local one). */
+    public SiteConfigFunction(Settings settings) {
+        this(new SiteConfigWiring(settings));
+    }
+
+    private SiteConfigFunction(SiteConfigWiring wiring) {
+        this(wiring.s3(), wiring.json(), CustomResourceResponse.create(wiring.json()), wiring::close);
     }
 
     SiteConfigFunction(S3Client s3, ObjectMapper json, CustomResourceResponse response) {
+        this(s3, json, response, () -> {
+        });
+    }
+
+    private SiteConfigFunction(S3Client s3, ObjectMapper json, CustomResourceResponse response, Runnable closer) {
         this.s3 = s3;
         this.json = json;
         this.response = response;
+        this.closer = closer;
     }
 
     @Override
@@ -81,5 +94,11 @@ public final class SiteConfigFunction implements RequestHandler<Map<String, Obje
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Config is not serialisable as JSON", e);
         }
+    }
+
+    /** Releases the clients this handler built (the local runtime calls it at stop; Lambda never does). */
+    @Override
+    public void close() {
+        closer.run();
     }
 }

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import dev.sluice.application.identity.Caller;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.progress.SocketSessions;
-import dev.sluice.config.Components;
+import dev.sluice.config.SocketWiring;
 import dev.sluice.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -24,23 +24,36 @@ import org.slf4j.LoggerFactory;
  * any progress does.
  */
 public final class SocketFunction
-        implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+        implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketFunction.class);
 
     private final SocketSessions sessions;
     private final CallerResolver callers;
+    private final Runnable closer;
 
+    /** Lambda's constructor: wired from the process environment. */
     public SocketFunction() {
-        this(new Components(Settings.fromEnvironment(System.getenv())));
+        this(Settings.fromEnvironment(System.getenv()));
     }
 
-    public SocketFunction(Components components) {
-        this(components.socketSessions(), components.callerResolver());
+    /** Wired from the given settings, for a runtime that hosts several functions in one JVM (the local one). */
+    public SocketFunction(Settings settings) {
+        this(new SocketWiring(settings));
+    }
+
+    private SocketFunction(SocketWiring wiring) {
+        this(wiring.socketSessions(), wiring.callerResolver(), wiring::close);
     }
 
     public SocketFunction(SocketSessions sessions, CallerResolver callers) {
+        this(sessions, callers, () -> {
+        });
+    }
+
+    private SocketFunction(SocketSessions sessions, CallerResolver callers, Runnable closer) {
         this.sessions = sessions;
         this.callers = callers;
+        this.closer = closer;
     }
 
     @Override
@@ -101,5 +114,11 @@ public final class SocketFunction
         APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
         response.setStatusCode(code);
         return response;
+    }
+
+    /** Releases the clients this handler built (the local runtime calls it at stop; Lambda never does). */
+    @Override
+    public void close() {
+        closer.run();
     }
 }

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.split.S3ObjectEvent;
 import dev.sluice.application.split.SplitObject;
-import dev.sluice.config.Components;
+import dev.sluice.config.Json;
 import dev.sluice.config.Settings;
+import dev.sluice.config.SplitWiring;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,51 +19,62 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** IngestQueue → one streaming split per S3 ObjectCreated notification. */
-public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SplitFunction.class);
 
     private final SplitObject splitObject;
-    private final ObjectMapper json;
     private final boolean tracing;
     private final int maxReceiveCount;
+    private final SqsBatch<List<S3ObjectEvent>> batch;
+    private final Runnable closer;
 
+    /** Lambda's constructor: wired from the process environment. */
     public SplitFunction() {
-        this(new Components(Settings.fromEnvironment(System.getenv())));
+        this(Settings.fromEnvironment(System.getenv()));
     }
 
-    public SplitFunction(Components components) {
-        this.splitObject = components.splitObject();
-        this.json = components.json();
-        this.tracing = components.settings().xrayTracing();
-        this.maxReceiveCount = components.settings().ingestMaxReceiveCount();
+    /** Wired from the given settings, for a runtime that hosts several functions in one JVM (the local one). */
+    public SplitFunction(Settings settings) {
+        this(new SplitWiring(settings));
+    }
+
+    private SplitFunction(SplitWiring wiring) {
+        this(wiring.splitObject(), wiring.maxReceiveCount(), wiring.json(), wiring.tracing(), wiring::close);
+    }
+
+    /** @param maxReceiveCount IngestQueue's: on that delivery a split that fails ends its run FAILED */
+    public SplitFunction(SplitObject splitObject, int maxReceiveCount) {
+        this(splitObject, maxReceiveCount, Json.mapper(), false, () -> {
+        });
+    }
+
+    private SplitFunction(SplitObject splitObject, int maxReceiveCount, ObjectMapper json, boolean tracing,
+            Runnable closer) {
+        this.splitObject = splitObject;
+        this.maxReceiveCount = maxReceiveCount;
+        this.tracing = tracing;
+        this.closer = closer;
+        // IngestQueue's DLQ keeps a message that is not an S3 notification for an operator to read.
+        this.batch = SqsBatch.decoding("an S3 event notification", body -> parse(json, body))
+                .poisonMessages(SqsBatch.PoisonMessagePolicy.RETRY_UNTIL_DLQ)
+                .handling(this::split);
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return Telemetry.invocation(context, () -> {
-            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-            for (SQSEvent.SQSMessage message : event.getRecords()) {
-                try {
-                    boolean lastAttempt = receiveCount(message) >= maxReceiveCount;
-                    for (S3ObjectEvent objectEvent : parse(json, message.getBody())) {
-                        split(objectEvent, lastAttempt);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.error("split failed for message {}; it will be retried", message.getMessageId(), e);
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                }
-            }
-            return new SQSBatchResponse(failures);
-        });
+        return Telemetry.invocation(context, () -> batch.process(event));
     }
 
-    private static int receiveCount(SQSEvent.SQSMessage message) {
-        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
-        return count == null ? 1 : Integer.parseInt(count);
+    private void split(List<S3ObjectEvent> objectEvents, SqsBatch.Delivery delivery) {
+        boolean lastAttempt = delivery.isLastAttempt(maxReceiveCount);
+        for (S3ObjectEvent objectEvent : objectEvents) {
+            split(objectEvent, lastAttempt);
+        }
     }
 
     private void split(S3ObjectEvent objectEvent, boolean lastAttempt) {
-        SplitObject.Result result = Telemetry.traced(tracing, "split", null, () -> splitObject.split(objectEvent, lastAttempt));
+        SplitObject.Result result = Telemetry.traced(tracing, "split", null,
+                () -> splitObject.split(objectEvent, lastAttempt));
         try (Telemetry.LogContext ignored = Telemetry.logContext(result.runId(), null)) {
             if (result.outcome() == SplitObject.Outcome.SKIPPED_OTHER_VERSION) {
                 LOG.warn("s3://{}/{} (ETag {}): run {} was started on another version of its file; this event is "
@@ -102,5 +114,11 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
                     object.path("versionId").asText(null)));
         }
         return events;
+    }
+
+    /** Releases the clients this handler built (the local runtime calls it at stop; Lambda never does). */
+    @Override
+    public void close() {
+        closer.run();
     }
 }

@@ -1,0 +1,270 @@
+package dev.sluice.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.out.apigateway.ApiGatewayConnectionMessenger;
+import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
+import dev.sluice.adapter.out.dynamodb.DynamoRunProgressReader;
+import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.adapter.out.metrics.PowertoolsPipelineMetrics;
+import dev.sluice.adapter.out.postgres.ConnectionPool;
+import dev.sluice.adapter.out.postgres.PasswordSource;
+import dev.sluice.adapter.out.postgres.PooledDataSource;
+import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
+import dev.sluice.adapter.out.s3.S3ObjectStore;
+import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
+import dev.sluice.adapter.out.sqs.SqsChunkSender;
+import dev.sluice.adapter.wire.TraceHeaders;
+import dev.sluice.application.port.PipelineMetrics;
+import dev.sluice.application.progress.SocketLimits;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The clients, database pool and adapters of one function instance, each built the first time a wiring asks for
+ * it: a function pays at init only for the clients it uses (building an SDK client loads its service model and
+ * HTTP stack, tens of milliseconds each), and closing releases only what was built.
+ */
+public final class Adapters implements AutoCloseable {
+    private final Settings settings;
+    private final Clock clock = Clock.systemUTC();
+    private final Deque<AutoCloseable> built = new ArrayDeque<>();
+    private ObjectMapper json;
+    private AwsCredentialsProvider credentials;
+    private S3Client s3;
+    private S3Presigner presigner;
+    private SqsClient sqs;
+    private DynamoDbClient dynamo;
+    private ApiGatewayManagementApiClient management;
+    private ConnectionPool connections;
+    private S3ObjectStore objectStore;
+    private DynamoRunRepository runs;
+    private PostgresRecordRepository records;
+    private PipelineMetrics metrics;
+
+    public Adapters(Settings settings) {
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public synchronized ObjectMapper json() {
+        if (json == null) {
+            json = Json.mapper();
+        }
+        return json;
+    }
+
+    private synchronized AwsCredentialsProvider credentials() {
+        if (credentials == null) {
+            credentials = settings.staticCredentials()
+                    .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
+                    .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        }
+        return credentials;
+    }
+
+    private Region region() {
+        return Region.of(settings.region());
+    }
+
+    /**
+     * S3-compatible endpoints other than AWS only do path-style addressing; the SDK's default checksums (added in
+     * 2.30) are not understood by them, so checksums are sent only when S3 requires them.
+     */
+    private S3Configuration s3Configuration() {
+        return S3Configuration.builder().pathStyleAccessEnabled(settings.s3Endpoint().isPresent()).build();
+    }
+
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            var builder = S3Client.builder().region(region()).credentialsProvider(credentials())
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .serviceConfiguration(s3Configuration())
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+            settings.s3Endpoint().ifPresent(builder::endpointOverride);
+            s3 = remember(builder.build());
+        }
+        return s3;
+    }
+
+    public synchronized S3Presigner presigner() {
+        if (presigner == null) {
+            var builder = S3Presigner.builder().region(region()).credentialsProvider(credentials())
+                    .serviceConfiguration(s3Configuration());
+            settings.s3PublicEndpoint().ifPresent(builder::endpointOverride);
+            presigner = remember(builder.build());
+        }
+        return presigner;
+    }
+
+    private synchronized SqsClient sqs() {
+        if (sqs == null) {
+            var builder = SqsClient.builder().region(region()).credentialsProvider(credentials())
+                    .httpClientBuilder(UrlConnectionHttpClient.builder());
+            settings.sqsEndpoint().ifPresent(builder::endpointOverride);
+            sqs = remember(builder.build());
+        }
+        return sqs;
+    }
+
+    private synchronized DynamoDbClient dynamo() {
+        if (dynamo == null) {
+            var builder = DynamoDbClient.builder().region(region()).credentialsProvider(credentials())
+                    .httpClientBuilder(UrlConnectionHttpClient.builder());
+            settings.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
+            dynamo = remember(builder.build());
+        }
+        return dynamo;
+    }
+
+    /**
+     * PostToConnection through the stage's callback URL. Each call is bounded by the post timeout and not retried:
+     * a message that missed its moment is superseded by the next state anyway.
+     */
+    public synchronized ApiGatewayConnectionMessenger connectionMessenger() {
+        if (management == null) {
+            management = remember(ApiGatewayManagementApiClient.builder().region(region())
+                    .credentialsProvider(credentials())
+                    .endpointOverride(settings.webSocketCallbackUrl().orElseThrow(() -> new IllegalStateException(
+                            "environment variable WEBSOCKET_CALLBACK_URL is not set")))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder())
+                    .overrideConfiguration(c -> c.apiCallTimeout(settings.webSocketPostTimeout())
+                            .retryStrategy(AwsRetryStrategy.doNotRetry()))
+                    .build());
+        }
+        return new ApiGatewayConnectionMessenger(management);
+    }
+
+    private synchronized ConnectionPool connections() {
+        if (connections == null) {
+            connections = remember(new ConnectionPool(settings.databaseUrl(), settings.databaseUser(),
+                    databasePassword(), settings.databasePoolSize()));
+        }
+        return connections;
+    }
+
+    /** A password given in the environment wins (local runtime); otherwise the secret, read when first needed. */
+    private PasswordSource databasePassword() {
+        if (!settings.databasePassword().isEmpty() || settings.databaseSecretArn().isEmpty()) {
+            return PasswordSource.fixed(settings.databasePassword());
+        }
+        return new SecretsManagerPassword(settings.databaseSecretArn().get(), settings.region(), credentials(),
+                json());
+    }
+
+    /** Connections for code that needs a plain {@link DataSource} (schema migrations). */
+    public DataSource dataSource() {
+        return new PooledDataSource(connections());
+    }
+
+    public synchronized S3ObjectStore objectStore() {
+        if (objectStore == null) {
+            objectStore = new S3ObjectStore(s3(), presigner(), clock);
+        }
+        return objectStore;
+    }
+
+    public synchronized DynamoRunRepository runs() {
+        if (runs == null) {
+            runs = new DynamoRunRepository(dynamo(), settings.runsTable(), clock);
+        }
+        return runs;
+    }
+
+    public synchronized PostgresRecordRepository records() {
+        if (records == null) {
+            records = new PostgresRecordRepository(connections());
+        }
+        return records;
+    }
+
+    public SqsChunkSender chunkSender() {
+        return new SqsChunkSender(sqs(), settings.chunkQueueUrl(), json(),
+                settings.xrayTracing() ? TraceHeaders::current : Optional::empty);
+    }
+
+    public DynamoConnectionRepository connectionRepository() {
+        return new DynamoConnectionRepository(dynamo(), settings.runsTable());
+    }
+
+    /** The WebSocket's per-user connection limit and the origins a browser may connect from. */
+    public SocketLimits socketLimits() {
+        return new SocketLimits(settings.webSocketMaxConnectionsPerUser(),
+                Set.copyOf(settings.webSocketAllowedOrigins()));
+    }
+
+    public DynamoRunProgressReader runProgressReader() {
+        return new DynamoRunProgressReader(dynamo(), settings.runsTable());
+    }
+
+    public synchronized PipelineMetrics metrics() {
+        if (metrics == null) {
+            // The local runtime sets POWERTOOLS_METRICS_DISABLED: its functions share the CLI's stdout, where EMF
+            // lines would break `ingest --json` (and there is no CloudWatch to read them).
+            metrics = settings.metricsDisabled() ? PipelineMetrics.none()
+                    : PowertoolsPipelineMetrics.create(settings.metricsNamespace(), settings.serviceName());
+        }
+        return metrics;
+    }
+
+    /** The simple class names of the clients and pools built so far, oldest first (tests pin them per function). */
+    synchronized List<String> built() {
+        List<String> names = new ArrayList<>();
+        built.descendingIterator().forEachRemaining(resource -> names.add(resource.getClass().getSimpleName()));
+        return names;
+    }
+
+    private <T extends AutoCloseable> T remember(T resource) {
+        built.push(resource);
+        return resource;
+    }
+
+    /** Closes what was built, newest first; a failure to close one does not keep the others open. */
+    @Override
+    public synchronized void close() {
+        RuntimeException failure = null;
+        while (!built.isEmpty()) {
+            try {
+                built.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing the function's clients failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

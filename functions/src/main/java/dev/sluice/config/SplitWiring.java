@@ -1,0 +1,28 @@
+package dev.sluice.config;
+
+import dev.sluice.application.split.SplitObject;
+
+/**
+ * SplitFunction: the splitter use case, over S3 (the object), DynamoDB (the run and its plan) and SQS (ChunkQueue).
+ * No database or WebSocket client.
+ */
+public final class SplitWiring extends FunctionWiring {
+    private final SplitObject splitObject;
+
+    public SplitWiring(Settings settings) {
+        super(settings);
+        this.splitObject = new SplitObject(adapters.objectStore(), adapters.runs(), adapters.chunkSender(),
+                new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(),
+                        settings.maxFileBytes()),
+                adapters.metrics(), adapters.clock());
+    }
+
+    public SplitObject splitObject() {
+        return splitObject;
+    }
+
+    /** IngestQueue's maxReceiveCount: the delivery on which a failed split ends its run FAILED. */
+    public int maxReceiveCount() {
+        return settings().ingestMaxReceiveCount();
+    }
+}

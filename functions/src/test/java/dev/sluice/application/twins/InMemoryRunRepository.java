@@ -1,0 +1,360 @@
+package dev.sluice.application.twins;
+
+import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.application.port.RunRepository;
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.RunStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The runs table in memory, with the conditions DynamoRunRepository's conditional writes carry: forward-only
+ * status moves, a chunk counted once and only when planned for a run that takes chunks, the first object version
+ * kept. Not thread-safe beyond its synchronized methods; for use-case tests.
+ */
+public final class InMemoryRunRepository implements RunRepository {
+    private final Map<String, Run> runs = new LinkedHashMap<>();
+    private final Map<String, Map<Integer, String>> plans = new HashMap<>();
+    private final Map<String, Set<Integer>> counted = new HashMap<>();
+    private final Map<String, String> chunkFailures = new HashMap<>();
+    private final List<String> noted = new ArrayList<>();
+    private final Clock clock;
+
+    public InMemoryRunRepository() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock stamps the time a run finished */
+    public InMemoryRunRepository(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Puts a run as it is, whatever its status (a test's starting point). */
+    public synchronized void put(Run run) {
+        runs.put(run.runId(), run);
+    }
+
+    /** The run as the table now holds it; fails the test when there is none. */
+    public synchronized Run get(String runId) {
+        Run run = runs.get(runId);
+        if (run == null) {
+            throw new AssertionError("no run " + runId);
+        }
+        return run;
+    }
+
+    public synchronized List<Run> all() {
+        return List.copyOf(runs.values());
+    }
+
+    /** The chunk numbers planned for the run, in the order they were recorded. */
+    public synchronized List<Integer> plannedChunks(String runId) {
+        return List.copyOf(plans.getOrDefault(runId, Map.of()).keySet());
+    }
+
+    /** Failures noted on runs that kept loading, as "runId CODE". */
+    public synchronized List<String> notedFailures() {
+        return List.copyOf(noted);
+    }
+
+    @Override
+    public synchronized boolean create(Run run) {
+        return runs.putIfAbsent(run.runId(), run) == null;
+    }
+
+    @Override
+    public synchronized Optional<Run> find(String runId) {
+        return Optional.ofNullable(runs.get(runId));
+    }
+
+    @Override
+    public synchronized List<Run> listByOwner(String owner, int limit) {
+        return runs.values().stream().filter(r -> owner.equals(r.owner()))
+                .sorted(Comparator.comparing(Run::createdAt).reversed()).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized Optional<Run> startSplitting(String runId, ObjectVersion version, long bytesTotal) {
+        Run run = runs.get(runId);
+        if (run == null) {
+            return Optional.empty();
+        }
+        boolean waiting = run.status() == RunStatus.CREATED || run.status() == RunStatus.RECEIVED;
+        boolean retried = run.status() == RunStatus.SPLITTING && version.eTag() != null
+                && version.eTag().equals(run.objectETag());
+        if (!waiting && !retried) {
+            return Optional.empty();
+        }
+        Run splitting = new Builder(run).status(RunStatus.SPLITTING).bytesTotal(bytesTotal)
+                .object(version.eTag(), version.versionId()).build();
+        runs.put(runId, splitting);
+        return Optional.of(splitting);
+    }
+
+    @Override
+    public synchronized void recordFileFacts(String runId, Run.FileFacts facts) {
+        runs.computeIfPresent(runId, (id, run) -> new Builder(run).fileFacts(facts).build());
+    }
+
+    @Override
+    public synchronized void recordPlannedChunks(String runId, List<ChunkMessage> chunks) {
+        Map<Integer, String> plan = plans.computeIfAbsent(runId, id -> new LinkedHashMap<>());
+        chunks.forEach(chunk -> plan.put(chunk.chunkNo(), chunk.fingerprint()));
+    }
+
+    @Override
+    public synchronized void recordSplitProgress(String runId, long recordsPlanned, int chunksPlanned) {
+        runs.computeIfPresent(runId, (id, run) -> new Builder(run)
+                .records(Math.max(run.records(), recordsPlanned))
+                .chunksPlanned(Math.max(run.chunksPlanned(), chunksPlanned)).build());
+    }
+
+    @Override
+    public synchronized boolean finishSplitting(String runId, long records, int chunks) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.SPLITTING) {
+            return false;
+        }
+        runs.put(runId, new Builder(run).status(RunStatus.LOADING).records(records).chunksTotal(chunks).build());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean fail(String runId, String code, String message) {
+        Run run = runs.get(runId);
+        if (run == null || run.status().isFinal()) {
+            return false;
+        }
+        runs.put(runId, new Builder(run).status(RunStatus.FAILED).failure(code, message).finished(clock.instant())
+                .build());
+        return true;
+    }
+
+    @Override
+    public synchronized void noteFailure(String runId, String code, String message) {
+        noted.add(runId + " " + code);
+        runs.computeIfPresent(runId, (id, run) -> run.failureCode() != null ? run
+                : new Builder(run).failure(code, message).build());
+    }
+
+    @Override
+    public synchronized RunAndPlan findWithPlan(String runId, int chunkNo) {
+        return new RunAndPlan(find(runId),
+                Optional.ofNullable(plans.getOrDefault(runId, Map.of()).get(chunkNo)));
+    }
+
+    @Override
+    public synchronized boolean countChunk(String runId, int chunkNo, int stored, int rejected, long bytes) {
+        if (!countable(runId, chunkNo)) {
+            return false;
+        }
+        Run run = runs.get(runId);
+        runs.put(runId, new Builder(run).stored(run.stored() + stored).errors(run.errors() + rejected)
+                .chunksDone(run.chunksDone() + 1).bytesDone(run.bytesDone() + bytes).build());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean countDeadChunk(String runId, Run.DeadChunk deadChunk, long bytes) {
+        if (!countable(runId, deadChunk.chunkNo())) {
+            return false;
+        }
+        Run run = runs.get(runId);
+        List<Run.DeadChunk> dead = new ArrayList<>(run.deadChunks());
+        dead.add(deadChunk);
+        runs.put(runId, new Builder(run).errors(run.errors() + deadChunk.recordCount())
+                .chunksDead(run.chunksDead() + 1).deadChunks(dead).bytesDone(run.bytesDone() + bytes).build());
+        return true;
+    }
+
+    /** The counting condition: a planned chunk of a run that takes chunks, not counted before (then marked). */
+    private boolean countable(String runId, int chunkNo) {
+        Run run = runs.get(runId);
+        if (run == null || !run.status().acceptsChunks() || chunkNo > run.chunksPlanned()
+                || !plans.getOrDefault(runId, Map.of()).containsKey(chunkNo)) {
+            return false;
+        }
+        return counted.computeIfAbsent(runId, id -> new LinkedHashSet<>()).add(chunkNo);
+    }
+
+    @Override
+    public synchronized void recordChunkFailure(String runId, int chunkNo, String reason) {
+        chunkFailures.put(runId + "#" + chunkNo, reason);
+    }
+
+    @Override
+    public synchronized Optional<String> lastChunkFailure(String runId, int chunkNo) {
+        return Optional.ofNullable(chunkFailures.get(runId + "#" + chunkNo));
+    }
+
+    @Override
+    public synchronized Optional<RunStatus> finishIfComplete(String runId) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.LOADING || run.chunksTotal() == null
+                || run.chunksDone() + run.chunksDead() < run.chunksTotal()) {
+            return Optional.empty();
+        }
+        RunStatus outcome = run.errors() > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
+        runs.put(runId, new Builder(run).status(outcome).finished(clock.instant()).build());
+        return Optional.of(outcome);
+    }
+
+    @Override
+    public synchronized List<Run> createdBefore(Instant cutoff, int limit) {
+        return runs.values().stream().filter(r -> r.status() == RunStatus.CREATED && r.createdAt().isBefore(cutoff))
+                .sorted(Comparator.comparing(Run::createdAt)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized boolean expire(String runId, String code, String message) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.CREATED) {
+            return false;
+        }
+        runs.put(runId, new Builder(run).status(RunStatus.EXPIRED).failure(code, message).finished(clock.instant())
+                .build());
+        return true;
+    }
+
+    /** A changed copy of a run (the record has 28 components; this names the ones the table changes). */
+    private static final class Builder {
+        private final Run run;
+        private RunStatus status;
+        private long records;
+        private long stored;
+        private long errors;
+        private Integer chunksTotal;
+        private int chunksPlanned;
+        private int chunksDone;
+        private int chunksDead;
+        private List<Run.DeadChunk> deadChunks;
+        private Run.FileFacts fileFacts;
+        private String failureCode;
+        private String failureMessage;
+        private long bytesTotal;
+        private long bytesDone;
+        private String eTag;
+        private String versionId;
+        private Instant finishedAt;
+
+        Builder(Run run) {
+            this.run = run;
+            status = run.status();
+            records = run.records();
+            stored = run.stored();
+            errors = run.errors();
+            chunksTotal = run.chunksTotal();
+            chunksPlanned = run.chunksPlanned();
+            chunksDone = run.chunksDone();
+            chunksDead = run.chunksDead();
+            deadChunks = run.deadChunks();
+            fileFacts = run.fileFacts();
+            failureCode = run.failureCode();
+            failureMessage = run.failureMessage();
+            bytesTotal = run.bytesTotal();
+            bytesDone = run.bytesDone();
+            eTag = run.objectETag();
+            versionId = run.objectVersionId();
+            finishedAt = run.finishedAt();
+        }
+
+        Builder status(RunStatus value) {
+            if (value != status && !status.canMoveTo(value)
+                    && !(status == RunStatus.CREATED && value == RunStatus.SPLITTING)) {
+                throw new AssertionError("run " + run.runId() + " cannot move from " + status + " to " + value);
+            }
+            status = value;
+            return this;
+        }
+
+        Builder records(long value) {
+            records = value;
+            return this;
+        }
+
+        Builder stored(long value) {
+            stored = value;
+            return this;
+        }
+
+        Builder errors(long value) {
+            errors = value;
+            return this;
+        }
+
+        Builder chunksTotal(int value) {
+            chunksTotal = value;
+            return this;
+        }
+
+        Builder chunksPlanned(int value) {
+            chunksPlanned = value;
+            return this;
+        }
+
+        Builder chunksDone(int value) {
+            chunksDone = value;
+            return this;
+        }
+
+        Builder chunksDead(int value) {
+            chunksDead = value;
+            return this;
+        }
+
+        Builder deadChunks(List<Run.DeadChunk> value) {
+            deadChunks = value;
+            return this;
+        }
+
+        Builder fileFacts(Run.FileFacts value) {
+            fileFacts = value;
+            return this;
+        }
+
+        Builder failure(String code, String message) {
+            failureCode = code;
+            failureMessage = message;
+            return this;
+        }
+
+        Builder bytesTotal(long value) {
+            bytesTotal = value;
+            return this;
+        }
+
+        Builder bytesDone(long value) {
+            bytesDone = value;
+            return this;
+        }
+
+        Builder object(String objectETag, String objectVersionId) {
+            eTag = objectETag;
+            versionId = objectVersionId;
+            return this;
+        }
+
+        Builder finished(Instant now) {
+            finishedAt = now;
+            return this;
+        }
+
+        Run build() {
+            return new Run(run.runId(), run.owner(), run.datasetId(), run.fileName(), run.bucket(), run.key(),
+                    run.source(), status, run.contentLength(), run.createdAt(), run.updatedAt(), finishedAt, records,
+                    stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead, deadChunks,
+                    run.requestedMapping(), fileFacts, failureCode, failureMessage, bytesTotal, bytesDone, eTag,
+                    versionId);
+        }
+    }
+}
