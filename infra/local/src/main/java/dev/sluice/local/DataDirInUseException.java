@@ -9,7 +9,8 @@ public final class DataDirInUseException extends IllegalStateException {
     private final transient Path dataDir;
 
     public DataDirInUseException(Path dataDir) {
-        super("data dir " + dataDir + " is in use by another Sluice local runtime");
+        super("data dir " + dataDir + " is in use by another Sluice local runtime: stop that one, or choose"
+                + " another with --data-dir DIR");
         this.dataDir = dataDir;
     }
 
