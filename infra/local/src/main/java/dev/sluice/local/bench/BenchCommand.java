@@ -1,17 +1,23 @@
 package dev.sluice.local.bench;
 
-import dev.sluice.local.cli.Args;
-import dev.sluice.local.cli.Command;
-import dev.sluice.local.cli.Args.UsageException;
+import dev.sluice.local.cli.HelpOption;
+import dev.sluice.local.cli.Pairs;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code bench [--records N] [--runs N] [--json]}: see {@link Benchmark}. */
-public final class BenchCommand implements Command {
+@Command(name = "bench", sortOptions = false, abbreviateSynopsis = true,
+        description = "measure raw COPY, Sluice end to end, row-by-row INSERTs and the splitter scan in one run")
+public final class BenchCommand implements Callable<Integer> {
     /** On the 2-core reference machine, 2 loaders beat 3, 4 and 8 (the CPU is shared with PostgreSQL). */
     private static final int DEFAULT_LOADERS = 2;
     /** One end-to-end run on 2 cores varies by about 10 %; the median of 3 is steadier and still quick. */
@@ -19,43 +25,53 @@ public final class BenchCommand implements Command {
 
     private final PrintStream out;
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--records", paramLabel = "N", description = "records in the generated file (default 1000000)")
+    long records = 1_000_000L;
+
+    @Option(names = "--runs", paramLabel = "N",
+            description = "measured end-to-end imports; the median run is reported (default 3)")
+    int runs = DEFAULT_RUNS;
+
+    @Option(names = "--row-by-row-rows", paramLabel = "N",
+            description = "rows for the row-by-row INSERT baseline (default 20000)")
+    int rowByRowRows = 20_000;
+
+    @Option(names = "--param", paramLabel = "Name=Value", split = ",",
+            description = "template parameter override (repeatable), e.g. --param ChunkBytes=4194304")
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--max-concurrency", paramLabel = "N",
+            description = "pollers per event source, i.e. parallel loaders (default 2: measured best on 2 cores)")
+    int maxConcurrency = DEFAULT_LOADERS;
+
+    @Option(names = "--json", description = "print all figures as one JSON object on the last line")
+    boolean json;
+
+    @Mixin
+    HelpOption help;
+
     public BenchCommand(PrintStream out) {
         this.out = out;
     }
 
     @Override
-    public String summary() {
-        return "measure raw COPY, Sluice end to end, row-by-row INSERTs and the splitter scan in one run";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                bench [--records N] [--runs N] [--json] [options]
-                  --records N            records in the generated file (default 1000000)
-                  --runs N               measured end-to-end imports; the median run is reported (default 3)
-                  --row-by-row-rows N    rows for the row-by-row INSERT baseline (default 20000)
-                  --param Name=Value     template parameter override, e.g. --param ChunkBytes=4194304
-                  --max-concurrency N    pollers per event source, i.e. parallel loaders (default 2: measured best on 2 cores)
-                  --json                 print all figures as one JSON object on the last line
-                """;
-    }
-
-    @Override
-    public int run(List<String> arguments) throws Exception {
-        Args args = Args.parse(arguments, Set.of("json"));
-        long records = args.option("records").map(Long::parseLong).orElse(1_000_000L);
+    public Integer call() throws Exception {
         if (records < 1) {
-            throw new UsageException("--records must be at least 1");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--records must be at least 1");
         }
-        int runs = args.integer("runs").orElse(DEFAULT_RUNS);
         if (runs < 1) {
-            throw new UsageException("--runs must be at least 1");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
         }
-        Map<String, String> parameters = new LinkedHashMap<>(args.pairs("param"));
+        if (maxConcurrency < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-concurrency must be at least 1");
+        }
+        Map<String, String> overrides = Pairs.of(spec, "--param", parameters);
         System.setProperty("sluice.logDir", Files.createTempDirectory("sluice-bench-logs").toString());
-        Benchmark.Options options = new Benchmark.Options(records, runs, args.integer("row-by-row-rows").orElse(20_000),
-                parameters, args.integer("max-concurrency").orElse(DEFAULT_LOADERS), args.flag("json"));
+        Benchmark.Options options = new Benchmark.Options(records, runs, rowByRowRows, overrides, maxConcurrency,
+                json);
         new Benchmark(options, out).run();
         return 0;
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.local.DataDirInUseException;
+import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,12 +21,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ingest FILE...}: upload each file the way the web app does (POST /api/uploads, PUT to the presigned
@@ -36,9 +45,14 @@ import java.util.Set;
  * <p>Exit codes: 0 every run reached a final state (whatever it is), 1 a run did not finish before the
  * deadline, 2 nothing could run (missing file, API unreachable, upload rejected).
  */
-public final class IngestCommand implements Command {
+@Command(name = "ingest", sortOptions = false, abbreviateSynopsis = true,
+        description = "upload CSV files through the API and follow their runs to the end",
+        footer = {"", "Exit codes: 0 every run reached a final state, 1 a run missed its deadline, "
+            + "2 nothing could run."})
+public final class IngestCommand implements Callable<Integer> {
     static final Set<String> FINAL_STATUSES = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
-    private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect", "upgrade");
+    private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect",
+            "upgrade");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     /** Row errors printed after a run; the rest are one API call or one click away. */
@@ -47,29 +61,46 @@ public final class IngestCommand implements Command {
     private final PrintStream out;
     private final PrintStream err;
 
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "CSV files to import, one run each")
+    List<Path> files;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "dataset to import into")
+    String dataset;
+
+    @Option(names = "--mapping", paramLabel = "canonical=Header", split = ",",
+            description = "column mapping (repeatable), e.g. --mapping date=Day,amount=Total")
+    Map<String, String> mapping = new LinkedHashMap<>();
+
+    @Option(names = "--json",
+            description = "last stdout line is the run as JSON ({\"runs\":[...]} for several files)")
+    boolean json;
+
+    @Option(names = "--api", paramLabel = "URL", description = {"a running `serve` (e.g. http://127.0.0.1:8080);",
+        "without it the stack starts in-process"})
+    String api;
+
+    @Option(names = "--port", paramLabel = "N",
+            description = "gateway port of the in-process stack (default 0 = any free port)")
+    int port;
+
+    @Mixin
+    StackOptions stack;
+
+    @Mixin
+    HelpOption help;
+
     public IngestCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
 
-    @Override
-    public String summary() {
-        return "upload CSV files through the API and follow their runs to the end";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                ingest FILE... [options]
-                  --dataset NAME                 dataset to import into
-                  --mapping canonical=Header,... column mapping, e.g. --mapping date=Day,amount=Total
-                  --json                         last stdout line is the run as JSON ({"runs":[...]} for several files)
-                  --api URL                      a running `serve` (e.g. http://127.0.0.1:8080); without it the stack starts in-process
-                """ + StackOptions.USAGE;
-    }
-
     /** Failure that stops the command before any run could finish; exit code 2. */
     static final class CannotRun extends Exception {
+        private static final long serialVersionUID = 1L;
+
         CannotRun(String message) {
             super(message);
         }
@@ -80,33 +111,25 @@ public final class IngestCommand implements Command {
     }
 
     @Override
-    public int run(List<String> arguments) throws Exception {
-        Set<String> flags = new HashSet<>(StackOptions.FLAGS);
-        flags.add("json");
-        Args args = Args.parse(arguments, flags);
-        if (args.positional().isEmpty()) {
-            throw new Args.UsageException("no file to ingest");
-        }
-        List<Path> files = new ArrayList<>();
-        for (String name : args.positional()) {
-            Path file = Path.of(name);
+    public Integer call() throws Exception {
+        StackOptions.configureLogging(stack.dataDir());
+        Map<String, String> columns = Pairs.of(spec, "--mapping", mapping);
+        LocalOptions local = api == null ? stack.builder(port).build() : null;
+        for (Path file : files) {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 err.println("error: cannot read file " + file.toAbsolutePath());
                 return 2;
             }
-            files.add(file);
         }
-        boolean json = args.flag("json");
         PrintStream human = json ? err : out;
-        Optional<String> api = args.option("api");
         LocalSluice sluice = null;
         try {
             URI base;
-            if (api.isPresent()) {
-                base = apiBase(api.get());
+            if (api != null) {
+                base = apiBase(api);
             } else {
-                human.println("starting Sluice in-process (data dir " + args.option("data-dir").orElse(".sluice") + ") ...");
-                sluice = LocalSluice.start(StackOptions.builder(args, 0).build());
+                human.println("starting Sluice in-process (data dir " + stack.dataDir() + ") ...");
+                sluice = startInProcess(local);
                 base = sluice.baseUrl();
                 human.println("ready in " + sluice.startupMillis().get("total") + " ms at " + base);
             }
@@ -114,7 +137,7 @@ public final class IngestCommand implements Command {
             List<JsonNode> runs = new ArrayList<>();
             boolean allFinal = true;
             for (Path file : files) {
-                JsonNode run = ingest.ingest(file, args.option("dataset"), args.pairs("mapping"));
+                JsonNode run = ingest.ingest(file, Optional.ofNullable(dataset), columns);
                 runs.add(run);
                 allFinal &= FINAL_STATUSES.contains(run.path("status").asText());
             }
@@ -137,6 +160,17 @@ public final class IngestCommand implements Command {
             if (sluice != null) {
                 sluice.close();
             }
+        }
+    }
+
+    /** A data directory in use is most likely a running {@code serve}: the files can go to it instead. */
+    private static LocalSluice startInProcess(LocalOptions local) throws Exception {
+        try {
+            return LocalSluice.start(local);
+        } catch (DataDirInUseException e) {
+            throw new CannotRun("data dir " + e.dataDir() + " is in use by another Sluice local runtime (a running"
+                    + " `serve`?): import into it with --api URL (the address it printed, e.g. --api"
+                    + " http://127.0.0.1:8080), or give this one its own --data-dir", e);
         }
     }
 
@@ -178,7 +212,8 @@ public final class IngestCommand implements Command {
                     .header("content-type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build());
             if (created.statusCode() / 100 != 2) {
-                throw new CannotRun(file + ": upload rejected (HTTP " + created.statusCode() + "): " + errorMessage(created.body()));
+                throw new CannotRun(file + ": upload rejected (HTTP " + created.statusCode() + "): "
+                        + errorMessage(created.body()));
             }
             JsonNode upload = JSON.readTree(created.body());
             String runId = upload.path("runId").asText();
@@ -196,7 +231,8 @@ public final class IngestCommand implements Command {
             });
             HttpResponse<String> stored = send(put.build());
             if (stored.statusCode() / 100 != 2) {
-                throw new CannotRun(file + ": storage rejected the upload (HTTP " + stored.statusCode() + "): " + stored.body());
+                throw new CannotRun(file + ": storage rejected the upload (HTTP " + stored.statusCode() + "): "
+                        + stored.body());
             }
             JsonNode run = follow(runId, size);
             printSummary(file, run, Duration.ofNanos(System.nanoTime() - started));
@@ -229,7 +265,8 @@ public final class IngestCommand implements Command {
                 human.print("\r" + " ".repeat(100) + "\r");
             }
             if (!FINAL_STATUSES.contains(run.path("status").asText())) {
-                human.println("run " + runId + " did not finish before the deadline; last status " + run.path("status").asText("unknown"));
+                human.println("run " + runId + " did not finish before the deadline; last status "
+                        + run.path("status").asText("unknown"));
             }
             return run;
         }
@@ -239,21 +276,25 @@ public final class IngestCommand implements Command {
             long done = run.path("stored").asLong(0) + run.path("errors").asLong(0);
             long chunksTotal = run.path("chunksTotal").asLong(0);
             long chunksDone = run.path("chunksDone").asLong(0) + run.path("chunksDead").asLong(0);
-            double fraction = records > 0 ? (double) done / records : chunksTotal > 0 ? (double) chunksDone / chunksTotal : 0;
+            double fraction = records > 0 ? (double) done / records
+                    : chunksTotal > 0 ? (double) chunksDone / chunksTotal : 0;
             fraction = Math.max(0, Math.min(1, fraction));
             int width = 30;
             int filled = (int) Math.round(fraction * width);
             double seconds = Math.max(0.001, elapsed.toMillis() / 1000.0);
             double rate = done / seconds;
-            String eta = rate > 0 && records > done ? String.format(Locale.ROOT, "ETA %.0fs", (records - done) / rate) : "";
+            String eta = rate > 0 && records > done
+                    ? String.format(Locale.ROOT, "ETA %.0fs", (records - done) / rate) : "";
             String total = records > 0 ? Long.toString(records) : "?";
             human.print(String.format(Locale.ROOT, "\r%-10s [%s%s] %d/%s rows  %.0f rows/s  %s   ",
-                    run.path("status").asText(""), "#".repeat(filled), ".".repeat(width - filled), done, total, rate, eta));
+                    run.path("status").asText(""), "#".repeat(filled), ".".repeat(width - filled), done, total, rate,
+                    eta));
             human.flush();
         }
 
         private void printSummary(Path file, JsonNode run, Duration duration) throws Exception {
-            human.printf(Locale.ROOT, "%s: %s  records %s, stored %s, errors %s, chunks %s/%s (dead %s)  in %.1f s  run %s%n",
+            human.printf(Locale.ROOT,
+                    "%s: %s  records %s, stored %s, errors %s, chunks %s/%s (dead %s)  in %.1f s  run %s%n",
                     file.getFileName(), run.path("status").asText("?"), run.path("records").asText("?"),
                     run.path("stored").asText("?"), run.path("errors").asText("?"), run.path("chunksDone").asText("?"),
                     run.path("chunksTotal").asText("?"), run.path("chunksDead").asText("0"),
@@ -270,14 +311,16 @@ public final class IngestCommand implements Command {
                         + SHOWN_ERRORS)).GET().build());
                 if (errors.statusCode() == 200) {
                     JsonNode body = JSON.readTree(errors.body());
-                    JsonNode items = body.isArray() ? body : body.has("errors") ? body.get("errors") : body.path("items");
+                    JsonNode items = body.isArray() ? body
+                            : body.has("errors") ? body.get("errors") : body.path("items");
                     int shown = 0;
                     for (JsonNode item : items) {
                         human.println("  " + describeError(item));
                         shown++;
                     }
                     if (errorCount > shown) {
-                        human.printf(Locale.ROOT, "  ... and %d more row errors: GET %s or the run's page in the web app%n",
+                        human.printf(Locale.ROOT,
+                                "  ... and %d more row errors: GET %s or the run's page in the web app%n",
                                 errorCount - shown, base.resolve(errorsPath));
                     }
                 }

@@ -2,42 +2,45 @@ package dev.sluice.local.cli;
 
 import dev.sluice.adapter.out.postgres.Migrations;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.postgresql.ds.PGSimpleDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code migrate --jdbc-url URL --db-user U}: applies the schema migrations to any PostgreSQL (Aurora at deploy
  * time), the same scripts {@code serve} applies locally. The password comes from {@code SLUICE_DB_PASSWORD} so it
  * stays out of shell history.
  */
-public final class MigrateCommand implements Command {
+@Command(name = "migrate", sortOptions = false, abbreviateSynopsis = true,
+        description = "apply the database migrations to a PostgreSQL (e.g. the Aurora writer) and exit")
+public final class MigrateCommand implements Callable<Integer> {
     private final PrintStream out;
+
+    @Option(names = "--jdbc-url", paramLabel = "URL", required = true,
+            description = "required, e.g. jdbc:postgresql://cluster.xxxx.rds.amazonaws.com:5432/sluice")
+    String jdbcUrl;
+
+    @Option(names = "--db-user", paramLabel = "U",
+            description = "default sluice; the password is read from SLUICE_DB_PASSWORD")
+    String dbUser = "sluice";
+
+    @Mixin
+    HelpOption help;
 
     public MigrateCommand(PrintStream out) {
         this.out = out;
     }
 
     @Override
-    public String summary() {
-        return "apply the database migrations to a PostgreSQL (e.g. the Aurora writer) and exit";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                  --jdbc-url URL     e.g. jdbc:postgresql://cluster.xxxx.rds.amazonaws.com:5432/sluice (required)
-                  --db-user U        default sluice; the password is read from SLUICE_DB_PASSWORD
-                """;
-    }
-
-    @Override
-    public int run(List<String> arguments) {
-        Args args = Args.parse(arguments, Set.of());
-        String url = args.option("jdbc-url").orElseThrow(() -> new Args.UsageException("--jdbc-url is required"));
+    public Integer call() {
+        StackOptions.configureLogging(Path.of(".sluice"));
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(url);
-        dataSource.setUser(args.option("db-user").orElse("sluice"));
+        dataSource.setUrl(jdbcUrl);
+        dataSource.setUser(dbUser);
         dataSource.setPassword(System.getenv().getOrDefault("SLUICE_DB_PASSWORD", ""));
         List<String> applied = Migrations.apply(dataSource);
         out.println(applied.isEmpty() ? "schema is up to date" : "applied " + String.join(", ", applied));

@@ -2,43 +2,42 @@ package dev.sluice.local.cli;
 
 import dev.sluice.local.LocalSluice;
 import java.io.PrintStream;
-import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code serve}: start everything and run until Ctrl-C. */
-public final class ServeCommand implements Command {
+@Command(name = "serve", sortOptions = false, abbreviateSynopsis = true,
+        description = "start S3, SQS, DynamoDB, PostgreSQL, the functions and the gateway; run until Ctrl-C")
+public final class ServeCommand implements Callable<Integer> {
     private final PrintStream out;
+
+    @Option(names = "--port", paramLabel = "N", description = "gateway port (default 8080, 0 = any free port)")
+    int port = 8080;
+
+    @Mixin
+    StackOptions stack;
+
+    @Mixin
+    HelpOption help;
 
     public ServeCommand(PrintStream out) {
         this.out = out;
     }
 
     @Override
-    public String summary() {
-        return "start S3, SQS, DynamoDB, PostgreSQL, the functions and the gateway; run until Ctrl-C";
-    }
-
-    @Override
-    public String usage() {
-        return "serve [--port N] [options]\n  --port N                       gateway port (default 8080, 0 = any free port)\n"
-                + StackOptions.USAGE;
-    }
-
-    @Override
-    public int run(List<String> arguments) throws Exception {
-        Args args = Args.parse(arguments, StackOptions.FLAGS);
-        if (!args.positional().isEmpty()) {
-            throw new Args.UsageException("serve takes no file arguments: " + args.positional());
-        }
-        LocalSluice sluice = LocalSluice.start(StackOptions.builder(args, 8080).build());
+    public Integer call() throws Exception {
+        StackOptions.configureLogging(stack.dataDir());
+        LocalSluice sluice = LocalSluice.start(stack.builder(port).build());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sluice.close();
             stopped.countDown();
         }, "sluice-shutdown"));
         printEndpoints(out, sluice);
-        if (args.flag("verbose")) {
+        if (stack.verbose()) {
             printStartup(out, sluice);
         }
         stopped.await();
@@ -46,7 +45,8 @@ public final class ServeCommand implements Command {
     }
 
     static void printEndpoints(PrintStream out, LocalSluice sluice) {
-        out.println("Sluice ready at " + sluice.baseUrl() + " (started in " + sluice.startupMillis().get("total") + " ms)");
+        out.println("Sluice ready at " + sluice.baseUrl() + " (started in " + sluice.startupMillis().get("total")
+                + " ms)");
         out.println("  API         " + sluice.baseUrl().resolve("api/"));
         out.println("  S3          " + sluice.s3Endpoint() + "  (access key " + LocalSluice.ACCESS_KEY_ID + ", secret "
                 + LocalSluice.SECRET_ACCESS_KEY + ", path-style)");
@@ -71,9 +71,5 @@ public final class ServeCommand implements Command {
         out.println("Start-up, ms (sqs, dynamodb, s3 and postgres in parallel):");
         sluice.startupMillis().forEach((part, millis) -> out.printf("  %-22s %6d%n", part, millis));
         out.flush();
-    }
-
-    static Set<String> flags() {
-        return StackOptions.FLAGS;
     }
 }

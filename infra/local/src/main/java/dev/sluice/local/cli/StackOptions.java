@@ -2,46 +2,110 @@ package dev.sluice.local.cli;
 
 import dev.sluice.local.LocalOptions;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options every command that starts the stack understands. */
+/** The options of every command that starts the stack ({@code serve}, {@code ingest}), as a picocli mixin. */
 public final class StackOptions {
-    public static final Set<String> FLAGS = Set.of("no-event-sources", "verbose");
-    public static final String USAGE = """
-              --data-dir DIR                 state directory (default ./.sluice)
-              --jdbc-url URL --db-user U --db-password P
-                                             use this PostgreSQL instead of the embedded one
-              --param Name=Value             template parameter override (repeatable), e.g. --param ChunkBytes=1048576
-              --max-concurrency N            at most N pollers per SQS event source (caps MaximumConcurrency; default 2 when unset)
-              --visibility-timeout-override S  every queue's VisibilityTimeout in seconds (fast redrive)
-              --template FILE                template.yaml (default: found from the working directory upwards)
-              --web-dir DIR                  web app directory (default: web/ found from the working directory upwards)
-              --no-event-sources             do not invoke functions from queues
-              --verbose                      print where the start-up time went
-            """;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
-    private StackOptions() {
-    }
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "state directory (default ./.sluice)")
+    Path dataDir = Path.of(".sluice");
 
-    public static LocalOptions.Builder builder(Args args, int defaultPort) {
-        LocalOptions.Builder builder = LocalOptions.builder().port(args.integer("port").orElse(defaultPort));
-        args.option("data-dir").ifPresent(dir -> builder.dataDir(Path.of(dir)));
-        args.option("jdbc-url").ifPresent(url -> builder.database(url, args.option("db-user").orElse(null),
-                args.option("db-password").orElse(null)));
-        builder.parameters(args.pairs("param"));
-        args.integer("max-concurrency").ifPresent(builder::maxConcurrency);
-        args.integer("visibility-timeout-override").ifPresent(builder::visibilityTimeoutOverride);
-        args.option("template").ifPresent(file -> builder.template(Path.of(file)));
-        args.option("web-dir").ifPresent(dir -> builder.webDir(Path.of(dir)));
-        if (args.flag("no-event-sources")) {
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "use this PostgreSQL instead of the embedded one (with --db-user, --db-password)")
+    String jdbcUrl;
+
+    @Option(names = "--db-user", paramLabel = "U", description = "user for --jdbc-url")
+    String dbUser;
+
+    @Option(names = "--db-password", paramLabel = "P", description = "password for --jdbc-url")
+    String dbPassword;
+
+    @Option(names = "--param", paramLabel = "Name=Value", split = ",",
+            description = {"template parameter override (repeatable; A=1,B=2 also works),",
+                "e.g. --param ChunkBytes=1048576"})
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--max-concurrency", paramLabel = "N",
+            description = "at most N pollers per SQS event source (caps MaximumConcurrency; default 2 when unset)")
+    Integer maxConcurrency;
+
+    @Option(names = "--visibility-timeout-override", paramLabel = "S",
+            description = "every queue's VisibilityTimeout in seconds (fast redrive)")
+    Integer visibilityTimeoutOverride;
+
+    @Option(names = "--template", paramLabel = "FILE",
+            description = "template.yaml (default: found from the working directory upwards)")
+    Path template;
+
+    @Option(names = "--web-dir", paramLabel = "DIR",
+            description = "web app directory (default: web/ found from the working directory upwards)")
+    Path webDir;
+
+    @Option(names = "--no-event-sources", description = "do not invoke functions from queues")
+    boolean noEventSources;
+
+    @Option(names = "--verbose", description = "print where the start-up time went")
+    boolean verbose;
+
+    /** The local runtime's options; a value out of range is a usage error naming its option. */
+    public LocalOptions.Builder builder(int port) {
+        LocalOptions.Builder builder = LocalOptions.builder()
+                .port(StackOptions.inRange(mixee, "--port", port, 0, 65_535))
+                .dataDir(dataDir);
+        if (jdbcUrl != null) {
+            builder.database(jdbcUrl, dbUser, dbPassword);
+        }
+        builder.parameters(parameters());
+        if (maxConcurrency != null) {
+            builder.maxConcurrency(inRange(mixee, "--max-concurrency", maxConcurrency, 1, Integer.MAX_VALUE));
+        }
+        if (visibilityTimeoutOverride != null) {
+            builder.visibilityTimeoutOverride(inRange(mixee, "--visibility-timeout-override",
+                    visibilityTimeoutOverride, 0, 43_200));
+        }
+        if (template != null) {
+            builder.template(template);
+        }
+        if (webDir != null) {
+            builder.webDir(webDir);
+        }
+        if (noEventSources) {
             builder.eventSourcesEnabled(false);
         }
         return builder;
     }
 
+    /** {@code --param} as given, trimmed. */
+    public Map<String, String> parameters() {
+        return Pairs.of(mixee, "--param", parameters);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
     /** Where function logs go, set before Log4j reads its configuration. */
-    public static void configureLogging(Args args) {
-        Path dataDir = Path.of(args.option("data-dir").orElse(".sluice"));
+    public static void configureLogging(Path dataDir) {
         System.setProperty("sluice.logDir", dataDir.toAbsolutePath().resolve("logs").toString());
+    }
+
+    static int inRange(CommandSpec spec, String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            String range = max == Integer.MAX_VALUE ? "at least " + min : min + ".." + max;
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be " + range + ", was " + value);
+        }
+        return value;
     }
 }
