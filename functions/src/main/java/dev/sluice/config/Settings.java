@@ -37,7 +37,9 @@ public record Settings(
         Duration webSocketPostTimeout,
         boolean metricsDisabled,
         String metricsNamespace,
-        String serviceName) {
+        String serviceName,
+        Optional<String> tokenIssuer,
+        Optional<String> tokenAudience) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -81,7 +83,10 @@ public record Settings(
                 Boolean.parseBoolean(env.getOrDefault("POWERTOOLS_METRICS_DISABLED", "false")),
                 // The dashboard's names (template.yaml Globals set both; the defaults are the same).
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Sluice"),
-                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"));
+                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"),
+                // Who signs sign-in tokens and for which app client (the WebSocket $connect authorizer checks both).
+                Optional.ofNullable(env.get("TOKEN_ISSUER")).filter(v -> !v.isBlank()),
+                Optional.ofNullable(env.get("TOKEN_AUDIENCE")).filter(v -> !v.isBlank()));
     }
 
     private static String required(Map<String, String> env, String name) {
