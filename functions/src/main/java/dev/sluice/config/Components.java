@@ -3,8 +3,10 @@ package dev.sluice.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.adapter.out.jwt.JwksTokenVerifier;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.application.identity.CallerResolver;
+import dev.sluice.application.identity.TokenVerifier;
 import dev.sluice.application.progress.SocketSessions;
 import dev.sluice.application.upload.CreateUpload;
 import java.time.Duration;
@@ -72,9 +74,21 @@ public final class Components implements AutoCloseable {
                 settings.uploadUrlTtl(), settings.maxFileBytes(), adapters.clock());
     }
 
-    /** Who opens a WebSocket; until sign-in exists, the same caller the HTTP API assumes. */
+    /** Who opens a WebSocket: the caller the $connect authorizer vouched for, nobody else. */
     public CallerResolver callerResolver() {
-        return CallerResolver.unauthenticated(settings().localRuntime());
+        return CallerResolver.fromAuthorizer();
+    }
+
+    /** Checks sign-in tokens against the issuer's JWKS; the only thing the $connect authorizer needs. */
+    public TokenVerifier tokenVerifier() {
+        return tokenVerifier(settings());
+    }
+
+    /** Without building the other clients: the authorizer starts cold on every new connection burst. */
+    public static TokenVerifier tokenVerifier(Settings settings) {
+        return JwksTokenVerifier.forIssuer(
+                settings.tokenIssuer().orElseThrow(() -> new IllegalStateException("TOKEN_ISSUER is not set")),
+                settings.tokenAudience().orElseThrow(() -> new IllegalStateException("TOKEN_AUDIENCE is not set")));
     }
 
     public SocketSessions socketSessions() {

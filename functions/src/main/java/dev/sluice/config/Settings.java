@@ -41,7 +41,9 @@ public record Settings(
         String metricsNamespace,
         String serviceName,
         int webSocketMaxConnectionsPerUser,
-        List<String> webSocketAllowedOrigins) {
+        List<String> webSocketAllowedOrigins,
+        Optional<String> tokenIssuer,
+        Optional<String> tokenAudience) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -91,7 +93,10 @@ public record Settings(
                 Integer.parseInt(env.getOrDefault("WEBSOCKET_MAX_CONNECTIONS_PER_USER", "5")),
                 // The local runtime names its own origin; on AWS the template names the web app's.
                 list(env.getOrDefault("SLUICE_WEBSOCKET_ALLOWED_ORIGINS",
-                        env.getOrDefault("WEBSOCKET_ALLOWED_ORIGINS", ""))));
+                        env.getOrDefault("WEBSOCKET_ALLOWED_ORIGINS", ""))),
+                // Who signs sign-in tokens and for which app client (the WebSocket $connect authorizer checks both).
+                Optional.ofNullable(env.get("TOKEN_ISSUER")).filter(v -> !v.isBlank()),
+                Optional.ofNullable(env.get("TOKEN_AUDIENCE")).filter(v -> !v.isBlank()));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -18,8 +18,8 @@ public final class SocketWiring extends FunctionWiring {
         return socketSessions;
     }
 
-    /** Who opens a WebSocket; until sign-in exists, the same caller the HTTP API assumes. */
+    /** Who opens a WebSocket: the caller the $connect authorizer vouched for, nobody else. */
     public CallerResolver callerResolver() {
-        return CallerResolver.unauthenticated(settings().localRuntime());
+        return CallerResolver.fromAuthorizer();
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.local;
 
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
+import dev.sluice.local.auth.TemplateAuth;
 import dev.sluice.local.function.DynamoDbStreamEventSource;
 import dev.sluice.local.function.LocalFunction;
 import dev.sluice.local.function.ScheduleEventSource;
@@ -80,7 +81,8 @@ final class FunctionDeployment {
         List<HttpGateway.Binding> bindings = new ArrayList<>();
         for (LocalFunction function : functions.values()) {
             for (Specs.HttpApiEvent event : function.spec().httpApiEvents()) {
-                bindings.add(new HttpGateway.Binding(HttpApiRoute.of(event.method(), event.path()), function));
+                bindings.add(new HttpGateway.Binding(HttpApiRoute.of(event.method(), event.path()), function,
+                        TemplateAuth.tokenRequired(template, function.logicalId(), event.name())));
             }
         }
         return bindings;

@@ -1,5 +1,6 @@
 package dev.sluice.local;
 
+import dev.sluice.local.auth.LocalIdentity;
 import dev.sluice.local.template.Intrinsics;
 import dev.sluice.local.template.SamTemplate;
 import dev.sluice.local.template.Specs;
@@ -18,13 +19,19 @@ final class FunctionEnvironment {
     private final Emulators emulators;
     private final LocalResources resources;
     private final int gatewayPort;
+    private final String tokenIssuer;
 
-    /** @param gatewayPort where the gateway will listen: the WebSocket callback URL names it */
-    FunctionEnvironment(SamTemplate template, Emulators emulators, LocalResources resources, int gatewayPort) {
+    /**
+     * @param gatewayPort where the gateway will listen: the WebSocket callback URL names it
+     * @param tokenIssuer the local sign-in's issuer, which replaces the Cognito pool the template names
+     */
+    FunctionEnvironment(SamTemplate template, Emulators emulators, LocalResources resources, int gatewayPort,
+            String tokenIssuer) {
         this.template = template;
         this.emulators = emulators;
         this.resources = resources;
         this.gatewayPort = gatewayPort;
+        this.tokenIssuer = tokenIssuer;
     }
 
     Map<String, String> of(Specs.Function spec) {
@@ -54,6 +61,11 @@ final class FunctionEnvironment {
         if (environment.containsKey("DB_URL")) {
             // On AWS the password is read from DB_SECRET_ARN at run time; here there is no Secrets Manager.
             environment.put("DB_PASSWORD", emulators.postgres().password());
+        }
+        // Tokens come from the local sign-in, not the Cognito pool the template names.
+        if (environment.containsKey("TOKEN_ISSUER")) {
+            environment.put("TOKEN_ISSUER", tokenIssuer);
+            environment.put("TOKEN_AUDIENCE", LocalIdentity.AUDIENCE);
         }
         // PostToConnection reaches the local gateway's @connections endpoint of the stage.
         template.webSocketApis().values().stream().findFirst().ifPresent(api -> environment.put(

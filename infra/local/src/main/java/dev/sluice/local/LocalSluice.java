@@ -1,6 +1,7 @@
 package dev.sluice.local;
 
 import dev.sluice.adapter.out.postgres.Migrations;
+import dev.sluice.local.auth.LocalIdentity;
 import dev.sluice.local.emulator.FreePort;
 import dev.sluice.local.function.DynamoDbStreamEventSource;
 import dev.sluice.local.function.LocalFunction;
@@ -57,6 +58,8 @@ public final class LocalSluice implements AutoCloseable {
     private LocalResources resources;
     private FunctionDeployment deployment;
     private HttpGateway gateway;
+    /** The local sign-in: users, signing key, login route; the gateway checks tokens with it. */
+    private LocalIdentity identity;
     private boolean closed;
 
     private LocalSluice(LocalOptions options) {
@@ -101,19 +104,26 @@ public final class LocalSluice implements AutoCloseable {
         // The functions module's own migrations, the same code that migrates Aurora.
         lifecycle.time("migrations", () -> Migrations.apply(emulators.postgres().dataSource()));
         int gatewayPort = options.port() == 0 ? FreePort.pick() : options.port();
+        identity = lifecycle.time("identity", () -> LocalIdentity.open(dataDir.resolve("auth"), options.users(),
+                URI.create("http://127.0.0.1:" + gatewayPort + "/")));
         deployment = new FunctionDeployment(template, options, emulators, resources, lifecycle);
         lifecycle.time("functions", () -> {
-            deployment.createFunctions(new FunctionEnvironment(template, emulators, resources, gatewayPort));
+            deployment.createFunctions(new FunctionEnvironment(template, emulators, resources, gatewayPort,
+                    identity.issuer()));
             return null;
         });
 
         for (WebSocketApiSpec api : template.webSocketApis().values()) {
             webSocketGateways.add(lifecycle.register(new WebSocketGateway(api, deployment.functions())));
         }
+        List<Consumer<JavalinConfig>> extensions = new ArrayList<>();
+        extensions.add(identity::configure);
+        webSocketGateways.forEach(ws -> extensions.add(ws::configure));
         gateway = lifecycle.register(lifecycle.time("gateway", () -> HttpGateway.start(deployment.httpBindings(),
                 new StaticFiles(options.webDir().or(() -> StaticFiles.locate(Path.of("")))), gatewayPort,
-                webSocketGateways.stream().<Consumer<JavalinConfig>>map(ws -> ws::configure).toList(),
-                emulators.healthChecks())));
+                extensions, emulators.healthChecks(),
+                token -> identity.verifier().verify(token).map(verified -> verified.claims()),
+                "{\"kind\":\"local\"}")));
         deployment.startEventSources();
         deployment.startStreamEventSources();
         // `sam local invoke --env-vars` needs this start's ports (README, "sam local against serve").
@@ -123,6 +133,11 @@ public final class LocalSluice implements AutoCloseable {
     }
 
     // ---- public API ------------------------------------------------------------------------------------
+
+    /** The local sign-in (its users, issuer, and a signer for tokens tests need). */
+    public LocalIdentity identity() {
+        return identity;
+    }
 
     /** The gateway, e.g. {@code http://127.0.0.1:8080/}; the API is under {@code api/}. */
     public URI baseUrl() {

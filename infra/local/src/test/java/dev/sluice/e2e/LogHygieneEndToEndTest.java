@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
+import dev.sluice.local.TestSignIn;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,12 +36,13 @@ class LogHygieneEndToEndTest {
     @Test
     void anImportLeavesNoSecretsAndNoWholeCellValuesInTheFunctionsLog() throws Exception {
         Path dataDir = Files.createTempDirectory("sluice-log-hygiene");
-        String token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJoeWdpZW5lIn0.hygiene-" + UUID.randomUUID();
         List<String> cells = new ArrayList<>();
         try (FunctionsLog logs = FunctionsLog.start();
                 LocalSluice sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir)
                         .parameter("ChunkBytes", "1024").build())) {
             ApiClient api = new ApiClient(sluice.baseUrl());
+            // A real signed token: the gateway verifies it, and neither it nor the password may reach the log.
+            String token = TestSignIn.token(sluice.baseUrl());
             StringBuilder csv = new StringBuilder("Date,Campaign,Channel,Spend,Clicks\n");
             for (int i = 1; i <= 30; i++) {
                 String campaign = cell("campaign" + i);
@@ -81,6 +83,7 @@ class LogHygieneEndToEndTest {
             check(leaks, log, "X-Amz-Credential=", "a presigned URL's credential");
             check(leaks, log, token, "the bearer token");
             check(leaks, log, "Bearer ", "an Authorization header");
+            check(leaks, log, TestSignIn.ADMIN_PASSWORD, "the sign-in password");
             check(leaks, log, "\"authorization\"", "an Authorization header");
             check(leaks, log, sluice.dbPassword(), "the database password");
             check(leaks, log, LocalSluice.SECRET_ACCESS_KEY, "the S3 secret key");

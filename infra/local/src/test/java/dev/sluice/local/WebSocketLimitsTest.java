@@ -82,8 +82,8 @@ class WebSocketLimitsTest {
         return builder;
     }
 
-    /** Where the sign-in work adds {@code ?token=}. */
+    /** The admin's connections: the limit counts per signed-in user. */
     private static URI uri(LocalSluice sluice) {
-        return sluice.webSocketUrl();
+        return TestSignIn.webSocket(sluice);
     }
 }

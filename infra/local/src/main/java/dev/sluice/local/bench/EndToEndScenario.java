@@ -115,8 +115,10 @@ final class EndToEndScenario {
         request.put("fileName", fileName);
         request.put("contentLength", file.bytes());
         request.put("datasetId", "bench");
+        // As the first configured user (admin@example.com unless --user replaced the users).
+        String bearer = "Bearer " + sluice.identity().tokenFor(sluice.identity().userEmails().getFirst());
         JsonNode upload = send(HttpRequest.newBuilder(api.resolve("uploads"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", bearer)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build(), 201);
         String runId = upload.get("runId").asText();
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.get("uploadUrl").asText()))
@@ -134,7 +136,7 @@ final class EndToEndScenario {
         JsonNode run;
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (true) {
-            run = send(HttpRequest.newBuilder(runUri).GET().build(), 200);
+            run = send(HttpRequest.newBuilder(runUri).header("Authorization", bearer).GET().build(), 200);
             boolean finished = FINAL.contains(run.path("status").asText());
             if (firstProgress < 0 && (run.path("records").asLong() > 0 || finished)) {
                 firstProgress = System.nanoTime();

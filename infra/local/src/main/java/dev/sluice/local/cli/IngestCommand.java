@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.local.DataDirInUseException;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
+import dev.sluice.local.auth.SignInClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -133,7 +134,14 @@ public final class IngestCommand implements Callable<Integer> {
                 base = sluice.baseUrl();
                 human.println("ready in " + sluice.startupMillis().get("total") + " ms at " + base);
             }
-            Ingest ingest = new Ingest(base, human, System.console() != null);
+            String token;
+            try {
+                token = SignInClient.token(base, stack.signInUser(),
+                        Optional.ofNullable(System.getenv(SignInClient.TOKEN_VARIABLE)));
+            } catch (SignInClient.SignInException e) {
+                throw new CannotRun(e.getMessage(), e);
+            }
+            Ingest ingest = new Ingest(base, human, System.console() != null, token);
             List<JsonNode> runs = new ArrayList<>();
             boolean allFinal = true;
             for (Path file : files) {
@@ -188,10 +196,13 @@ public final class IngestCommand implements Callable<Integer> {
         private final URI base;
         private final PrintStream human;
         private final boolean interactive;
+        /** Sent as the bearer token with every API call (never to the presigned storage URL). */
+        private final String token;
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-        Ingest(URI base, PrintStream human, boolean interactive) {
+        Ingest(URI base, PrintStream human, boolean interactive, String token) {
             this.base = base;
+            this.token = token;
             this.human = human;
             this.interactive = interactive;
         }
@@ -338,7 +349,12 @@ public final class IngestCommand implements Callable<Integer> {
             return code.isEmpty() ? message : code + ": " + message;
         }
 
-        private HttpResponse<String> send(HttpRequest request) throws CannotRun, InterruptedException {
+        private HttpResponse<String> send(HttpRequest unsigned) throws CannotRun, InterruptedException {
+            HttpRequest request = unsigned;
+            if (unsigned.uri().toString().startsWith(base.resolve("api/").toString())) {
+                request = HttpRequest.newBuilder(unsigned, (name, value) -> true)
+                        .header("Authorization", "Bearer " + token).build();
+            }
             try {
                 return http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (ConnectException e) {

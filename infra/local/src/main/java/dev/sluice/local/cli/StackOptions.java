@@ -1,9 +1,13 @@
 package dev.sluice.local.cli;
 
 import dev.sluice.local.LocalOptions;
+import dev.sluice.local.auth.UserSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,11 +52,21 @@ public final class StackOptions {
             description = "web app directory (default: web/ found from the working directory upwards)")
     Path webDir;
 
+    @Option(names = "--user", paramLabel = "EMAIL:PASSWORD[:admin]",
+            description = {"a sign-in user (repeatable; replaces admin@example.com and demo@example.com);",
+                "ingest also signs in as the first one (else admin@example.com, or env SLUICE_TOKEN)"})
+    List<String> users = new ArrayList<>();
+
     @Option(names = "--no-event-sources", description = "do not invoke functions from queues")
     boolean noEventSources;
 
     @Option(names = "--verbose", description = "print where the start-up time went")
     boolean verbose;
+
+    /** Who {@code ingest} signs in as: the first {@code --user}, if any. */
+    Optional<String> signInUser() {
+        return users.stream().findFirst();
+    }
 
     /** The local runtime's options; a value out of range is a usage error naming its option. */
     public LocalOptions.Builder builder(int port) {
@@ -75,6 +89,13 @@ public final class StackOptions {
         }
         if (webDir != null) {
             builder.webDir(webDir);
+        }
+        for (String user : users) {
+            try {
+                builder.user(UserSpec.parse(user));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(mixee.commandLine(), "--user: " + e.getMessage());
+            }
         }
         if (noEventSources) {
             builder.eventSourcesEnabled(false);
