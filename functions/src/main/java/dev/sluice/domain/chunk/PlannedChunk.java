@@ -14,7 +14,8 @@ import dev.sluice.domain.mapping.Mapping;
  * @param recordCount records in the chunk, never 0
  * @param firstLine   physical line (1-based) where its first record starts
  */
-public record PlannedChunk(int chunkNo, long startByte, long endByte, long firstRecord, int recordCount, long firstLine) {
+public record PlannedChunk(
+        int chunkNo, long startByte, long endByte, long firstRecord, int recordCount, long firstLine) {
     public PlannedChunk {
         if (chunkNo < 1) {
             throw new IllegalArgumentException("chunkNo must be >= 1, was " + chunkNo);

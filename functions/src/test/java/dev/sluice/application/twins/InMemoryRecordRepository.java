@@ -89,7 +89,8 @@ public final class InMemoryRecordRepository implements RecordRepository {
         for (int i = 0; i < chunk.recordCount(); i++) {
             // Only the first record's line is known: the bytes after it were never read.
             runErrors.add(new StoredError(chunk.firstRecord() + i, i == 0 ? chunk.firstLine() : null, null,
-                    RowErrorCode.CHUNK_FAILED.name(), "chunk " + chunk.chunkNo() + " could not be loaded: " + reason, ""));
+                    RowErrorCode.CHUNK_FAILED.name(),
+                    "chunk " + chunk.chunkNo() + " could not be loaded: " + reason, ""));
         }
         LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), DEAD, 0, chunk.recordCount());
         ledger.put(key(chunk), entry);

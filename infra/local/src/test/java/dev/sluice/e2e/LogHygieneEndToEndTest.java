@@ -62,7 +62,8 @@ class LogHygieneEndToEndTest {
             HttpClient http = HttpClient.newHttpClient();
             for (String path : List.of("runs/" + runId, "runs/" + runId + "/errors", "runs/not-a-run-id")) {
                 http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("/api/" + path))
-                        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+                        .header("Authorization", "Bearer " + token).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
             }
             http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("/api/uploads"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")

@@ -120,7 +120,8 @@ class PipelineEndToEndTest {
         Map<Long, List<String>> actualCodes = new TreeMap<>();
         Map<Long, Long> actualLines = new TreeMap<>();
         for (JsonNode error : api.all("runs/" + runId + "/errors")) {
-            actualCodes.computeIfAbsent(error.get("record").asLong(), r -> new ArrayList<>()).add(error.get("code").asText());
+            actualCodes.computeIfAbsent(error.get("record").asLong(), r -> new ArrayList<>())
+                    .add(error.get("code").asText());
             actualLines.put(error.get("record").asLong(), error.get("line").asLong());
             assertFalse(error.get("message").asText().isBlank(), "every error says why");
         }

@@ -47,7 +47,8 @@ class EventFixturesTest {
         JsonNode fixture = fixture("s3-object-created.json");
         JsonNode produced = JSON.readTree(S3EventNotifications.event("sluice-uploads-000000000000",
                 "uploads/local/3f1c9a2e-8b7d-4c6e-9a1b-2d3e4f5a6b7c/sales 2024 (Q1).csv", 1_048_576,
-                "b1946ac92492d2347c6235b4d2611184", "ObjectCreated:Put", "UploadBucket-queue-1", Instant.now(), "00062A8B7C3D2E1F40"));
+                "b1946ac92492d2347c6235b4d2611184", "ObjectCreated:Put", "UploadBucket-queue-1", Instant.now(),
+                "00062A8B7C3D2E1F40"));
         assertEquals(paths(fixture, "", new TreeSet<>()), paths(produced, "", new TreeSet<>()));
         assertEquals("uploads/local/3f1c9a2e-8b7d-4c6e-9a1b-2d3e4f5a6b7c/sales+2024+%28Q1%29.csv",
                 produced.at("/Records/0/s3/object/key").asText(), "URL-encoded with + for spaces, / kept");

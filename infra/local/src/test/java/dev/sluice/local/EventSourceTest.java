@@ -64,7 +64,8 @@ class EventSourceTest {
 
     private static SqsEventSource source(LocalSluice sluice, Queues queues, TestHandler handler, int batchSize,
             boolean reportFailures, int concurrency) {
-        Specs.SqsEvent mapping = new Specs.SqsEvent("Test", "TestQueue", batchSize, reportFailures, Optional.of(concurrency), true);
+        Specs.SqsEvent mapping = new Specs.SqsEvent("Test", "TestQueue", batchSize, reportFailures,
+                Optional.of(concurrency), true);
         Specs.Function spec = new Specs.Function("TestFunction", TestHandler.class.getName(), "handleRequest", 30, 128,
                 Map.of(), List.of(mapping), List.of());
         return new SqsEventSource(new LocalFunction(spec, Map.of(), handler), mapping, queues.url(), queues.arn(),
@@ -80,7 +81,9 @@ class EventSourceTest {
     private static List<String> drain(LocalSluice sluice, String queueUrl, int expected) {
         List<String> bodies = new ArrayList<>();
         Poll.until(Duration.ofSeconds(30), expected + " messages on " + queueUrl, () -> {
-            for (Message m : sluice.sqsClient().receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+            for (Message m : sluice.sqsClient()
+                    .receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                    .messages()) {
                 bodies.add(m.body());
                 sluice.sqsClient().deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
             }
@@ -103,8 +106,9 @@ class EventSourceTest {
         TestHandler handler = new TestHandler(event -> new SQSBatchResponse(List.of()));
         try (SqsEventSource source = source(sluice, queues, handler, 10, true, 1)) {
             sluice.sqsClient().sendMessage(b -> b.queueUrl(queues.url()).messageBody("{\"hello\":1}")
-                    .messageAttributes(Map.of("kind", software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
-                            .dataType("String").stringValue("test").build())));
+                    .messageAttributes(Map.of("kind",
+                            software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                                    .dataType("String").stringValue("test").build())));
             source.start();
             Poll.until(Duration.ofSeconds(10), "the handler to be invoked", () -> !handler.seen.isEmpty());
         }
@@ -117,9 +121,11 @@ class EventSourceTest {
         assertEquals("b6b0cba7bdf2b7c0a6d71bba1a5f7e22".length(), record.getMd5OfBody().length());
         assertEquals("1", record.getAttributes().get("ApproximateReceiveCount"));
         assertTrue(record.getAttributes().containsKey("SentTimestamp"), record.getAttributes().toString());
-        assertTrue(record.getAttributes().containsKey("ApproximateFirstReceiveTimestamp"), record.getAttributes().toString());
+        assertTrue(record.getAttributes().containsKey("ApproximateFirstReceiveTimestamp"),
+                record.getAttributes().toString());
         assertEquals("test", record.getMessageAttributes().get("kind").getStringValue());
-        Poll.until(Duration.ofSeconds(10), "the message to be deleted", () -> approximateMessages(sluice, queues.url()) == 0);
+        Poll.until(Duration.ofSeconds(10), "the message to be deleted",
+                () -> approximateMessages(sluice, queues.url()) == 0);
     }
 
     @Test
@@ -162,7 +168,8 @@ class EventSourceTest {
     @Test
     void unknownBatchItemFailureIdRetriesTheWholeBatch(LocalSluice sluice) {
         Queues queues = queuesWithRedrive(sluice, 2);
-        TestHandler handler = new TestHandler(event -> new SQSBatchResponse(List.of(new SQSBatchResponse.BatchItemFailure("no-such-id"))));
+        TestHandler handler = new TestHandler(
+                event -> new SQSBatchResponse(List.of(new SQSBatchResponse.BatchItemFailure("no-such-id"))));
         send(sluice, queues.url(), "a", "b");
         try (SqsEventSource source = source(sluice, queues, handler, 10, true, 1)) {
             source.start();
@@ -210,13 +217,15 @@ class EventSourceTest {
             source.start();
             source.pause();
             send(sluice, queues.url(), "while-paused");
-            List<Message> received = sluice.sqsClient().receiveMessage(b -> b.queueUrl(queues.url()).waitTimeSeconds(2)).messages();
+            List<Message> received = sluice.sqsClient()
+                    .receiveMessage(b -> b.queueUrl(queues.url()).waitTimeSeconds(2)).messages();
             assertEquals(1, received.size(), "the paused pollers did not take it");
             assertTrue(handler.seen.isEmpty());
             sluice.sqsClient().changeMessageVisibility(b -> b.queueUrl(queues.url())
                     .receiptHandle(received.getFirst().receiptHandle()).visibilityTimeout(0));
             source.resume();
-            Poll.until(Duration.ofSeconds(10), "the resumed source to invoke the handler", () -> handler.timesSeen("while-paused") == 1);
+            Poll.until(Duration.ofSeconds(10), "the resumed source to invoke the handler",
+                    () -> handler.timesSeen("while-paused") == 1);
         }
     }
 }

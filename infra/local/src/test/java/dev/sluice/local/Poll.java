@@ -30,7 +30,8 @@ final class Poll {
         T current = value.get();
         while (!done.test(current)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "; last value " + current);
+                throw new AssertionError(
+                        "timed out after " + timeout + " waiting for " + what + "; last value " + current);
             }
             try {
                 Thread.sleep(20);

@@ -38,11 +38,13 @@ class S3NotificationTest {
         String bucket = sluice.bucketName("UploadBucket");
         String key = "uploads/owner 1/" + UUID.randomUUID() + "/my file (1).csv";
         byte[] content = "date,amount\n2024-01-01,10\n".getBytes(StandardCharsets.UTF_8);
-        try (S3Presigner presigner = S3Presigner.builder().endpointOverride(sluice.s3Endpoint()).region(Region.US_EAST_1)
+        try (S3Presigner presigner = S3Presigner.builder()
+                .endpointOverride(sluice.s3Endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(LocalSluice.ACCESS_KEY_ID, LocalSluice.SECRET_ACCESS_KEY)))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build()) {
-            PresignedPutObjectRequest presigned = presigner.presignPutObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+            PresignedPutObjectRequest presigned = presigner.presignPutObject(p -> p
+                    .signatureDuration(Duration.ofMinutes(5))
                     .putObjectRequest(o -> o.bucket(bucket).key(key).contentType("text/csv")));
             HttpRequest.Builder put = HttpRequest.newBuilder(presigned.url().toURI())
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(content));
@@ -51,12 +53,15 @@ class S3NotificationTest {
                     values.forEach(v -> put.header(name, v));
                 }
             });
-            HttpResponse<String> response = HttpClient.newHttpClient().send(put.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(put.build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response.body());
 
-            HttpResponse<String> tampered = HttpClient.newHttpClient().send(HttpRequest.newBuilder(presigned.url().toURI())
-                    .header("content-type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> tampered = HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(presigned.url().toURI())
+                            .header("content-type", "application/octet-stream")
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(403, tampered.statusCode(), "a presigned URL is bound to its Content-Type");
         }
 
@@ -103,13 +108,17 @@ class S3NotificationTest {
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         byte[] part1 = new byte[5 * 1024 * 1024];
         java.util.Arrays.fill(part1, (byte) 'a');
-        String eTag1 = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1), RequestBody.fromBytes(part1)).eTag();
-        String eTag2 = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2), RequestBody.fromString("tail")).eTag();
+        String eTag1 = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(part1)).eTag();
+        String eTag2 = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(2),
+                RequestBody.fromString("tail")).eTag();
         s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(
-                CompletedPart.builder().partNumber(1).eTag(eTag1).build(), CompletedPart.builder().partNumber(2).eTag(eTag2).build())));
+                CompletedPart.builder().partNumber(1).eTag(eTag1).build(),
+                CompletedPart.builder().partNumber(2).eTag(eTag2).build())));
 
         List<JsonNode> events = eventsUntil(sluice, key);
-        List<JsonNode> mine = events.stream().filter(e -> e.toString().contains(uploadId) || e.toString().contains(key)).toList();
+        List<JsonNode> mine = events.stream()
+                .filter(e -> e.toString().contains(uploadId) || e.toString().contains(key)).toList();
         assertEquals(1, mine.size(), "one event, none for the multipart stub: " + events);
         JsonNode record = mine.getFirst().path("Records").get(0);
         assertEquals("ObjectCreated:CompleteMultipartUpload", record.path("eventName").asText());
@@ -150,9 +159,11 @@ class S3NotificationTest {
         return events;
     }
 
-    private static boolean receiveInto(LocalSluice sluice, String queueUrl, List<JsonNode> events, String encodedKey) throws Exception {
+    private static boolean receiveInto(LocalSluice sluice, String queueUrl, List<JsonNode> events, String encodedKey)
+            throws Exception {
         boolean seen = false;
-        List<Message> messages = sluice.sqsClient().receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+        List<Message> messages = sluice.sqsClient()
+                .receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
                 .messages();
         for (Message message : messages) {
             JsonNode event = JSON.readTree(message.body());

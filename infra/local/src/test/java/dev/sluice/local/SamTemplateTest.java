@@ -44,7 +44,8 @@ class SamTemplateTest {
 
         Specs.Function load = template.functions().get("LoadFunction");
         assertEquals(120, load.timeoutSeconds(), "Globals.Timeout");
-        assertEquals(List.of(new Specs.SqsEvent("Chunks", "ChunkQueue", 1, true, Optional.of(8), true)), load.sqsEvents());
+        assertEquals(List.of(new Specs.SqsEvent("Chunks", "ChunkQueue", 1, true, Optional.of(8), true)),
+                load.sqsEvents());
 
         Specs.Function dead = template.functions().get("DeadChunkFunction");
         assertEquals(512, dead.memorySizeMb());
@@ -59,7 +60,8 @@ class SamTemplateTest {
     @Test
     void parameterOverridesReachEventMappings() throws Exception {
         SamTemplate template = template(Map.of("LoadConcurrency", "4", "ChunkBytes", "1048576"));
-        assertEquals(Optional.of(4), template.functions().get("LoadFunction").sqsEvents().getFirst().maximumConcurrency());
+        assertEquals(Optional.of(4),
+                template.functions().get("LoadFunction").sqsEvents().getFirst().maximumConcurrency());
         assertEquals("1048576", template.parameterValues().get("ChunkBytes"));
     }
 
@@ -90,7 +92,8 @@ class SamTemplateTest {
     @Test
     void tableHasKeysIndexesAndStream() throws Exception {
         Specs.Table table = template(Map.of()).tables().get("RunsTable");
-        assertEquals(List.of(new Specs.KeyElement("pk", "HASH"), new Specs.KeyElement("sk", "RANGE")), table.keySchema());
+        assertEquals(List.of(new Specs.KeyElement("pk", "HASH"), new Specs.KeyElement("sk", "RANGE")),
+                table.keySchema());
         assertEquals(List.of("RunsByOwner", "RunsByStatus", "SubscribersByRun"),
                 table.globalSecondaryIndexes().stream().map(Specs.Index::name).toList());
         assertEquals("INCLUDE", table.globalSecondaryIndexes().get(2).projectionType());
@@ -104,7 +107,8 @@ class SamTemplateTest {
     void bucketNotificationsGoToIngestQueueByPrefix() throws Exception {
         Specs.Bucket bucket = template(Map.of()).buckets().get("UploadBucket");
         assertEquals("sluice-uploads-000000000000", bucket.name());
-        assertEquals(List.of("uploads/", "drop/"), bucket.queueNotifications().stream().map(Specs.QueueNotification::prefix).toList());
+        assertEquals(List.of("uploads/", "drop/"),
+                bucket.queueNotifications().stream().map(Specs.QueueNotification::prefix).toList());
         Specs.QueueNotification uploads = bucket.queueNotifications().getFirst();
         assertEquals("IngestQueue", uploads.queueLogicalId());
         assertTrue(uploads.matches("ObjectCreated:Put", "uploads/a/b.csv"));

@@ -57,7 +57,8 @@ class ScheduleEventSourceTest {
         assertTrue(event.at("/resources/0").asText().startsWith("arn:aws:events:us-east-1:000000000000:rule/"),
                 event::toString);
         JsonNode fixture = JSON.readTree(repoRoot().resolve("events/schedule-expire-runs.json").toFile());
-        assertEquals(paths(fixture, "", new TreeSet<>()), paths(event, "", new TreeSet<>()), "same shape as the fixture");
+        assertEquals(paths(fixture, "", new TreeSet<>()), paths(event, "", new TreeSet<>()),
+                "same shape as the fixture");
     }
 
     @Test

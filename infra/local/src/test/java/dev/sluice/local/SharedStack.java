@@ -50,7 +50,8 @@ public final class SharedStack implements ParameterResolver {
             LAST_API_EVENT.set(event);
             return APIGatewayV2HTTPResponse.builder()
                     .withStatusCode(201)
-                    .withHeaders(Map.of("content-type", "application/octet-stream", "x-request-id", context.getAwsRequestId()))
+                    .withHeaders(Map.of("content-type", "application/octet-stream",
+                            "x-request-id", context.getAwsRequestId()))
                     .withBody(event.getBody())
                     .withIsBase64Encoded(event.getIsBase64Encoded())
                     .build();

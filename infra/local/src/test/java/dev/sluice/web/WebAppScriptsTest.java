@@ -100,7 +100,8 @@ class WebAppScriptsTest {
             }
             assertTrue(preview.get("problem").isNull(), () -> name + ": " + preview);
             assertEquals(profile.dialect().encoding(), preview.get("encoding").asText(), name + ": encoding");
-            assertEquals(String.valueOf(profile.dialect().delimiter()), preview.get("delimiter").asText(), name + ": delimiter");
+            assertEquals(String.valueOf(profile.dialect().delimiter()), preview.get("delimiter").asText(),
+                    name + ": delimiter");
             assertEquals(profile.dialect().header(), strings(preview.get("header")), name + ": header");
             assertEquals(suggestion(profile.dialect().header()), mapping(preview.get("mapping")), name + ": mapping");
             assertEquals(records(bytes, profile), records(preview.get("records")), name + ": records");
@@ -180,7 +181,8 @@ class WebAppScriptsTest {
         }
         String content = text.toString();
         return switch (random.nextInt(5)) {
-            case 0 -> concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, content.getBytes(StandardCharsets.UTF_8));
+            case 0 -> concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                    content.getBytes(StandardCharsets.UTF_8));
             case 1 -> concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, content.getBytes(StandardCharsets.UTF_16LE));
             case 2 -> concat(new byte[] {(byte) 0xFE, (byte) 0xFF}, content.getBytes(StandardCharsets.UTF_16BE));
             case 3 -> content.getBytes(Charset.forName("windows-1252"));
@@ -216,7 +218,8 @@ class WebAppScriptsTest {
 
     private static Result run(List<String> command, Path directory) {
         try {
-            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();

@@ -80,7 +80,8 @@ public final class DynamoRunRepository implements RunRepository {
 
     @Override
     public Optional<Run> find(String runId) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(runKey(runId)).consistentRead(true))
+        Map<String, AttributeValue> item = dynamo
+                .getItem(b -> b.tableName(table).key(runKey(runId)).consistentRead(true))
                 .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RunItems.fromItem(item));
     }

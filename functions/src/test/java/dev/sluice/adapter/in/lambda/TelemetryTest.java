@@ -12,7 +12,8 @@ import org.slf4j.MDC;
 class TelemetryTest {
 
     /** A context whose function has its own environment, as the local runtime gives each function. */
-    private static final class ContextWithEnvironment implements com.amazonaws.services.lambda.runtime.Context, FunctionEnvironment {
+    private static final class ContextWithEnvironment
+            implements com.amazonaws.services.lambda.runtime.Context, FunctionEnvironment {
         private final String functionName;
         private final Map<String, String> environment;
 

@@ -62,7 +62,8 @@ final class NotifyingBlobStore extends ForwardingBlobStore {
     }
 
     @Override
-    public String copyBlob(String fromContainer, String fromName, String toContainer, String toName, CopyOptions options) {
+    public String copyBlob(String fromContainer, String fromName, String toContainer, String toName,
+            CopyOptions options) {
         String eTag = super.copyBlob(fromContainer, fromName, toContainer, toName, options);
         notify(toContainer, toName, eTag, "ObjectCreated:Copy");
         return eTag;

@@ -60,12 +60,14 @@ public final class PostgresEmulator implements AutoCloseable {
             guard = PostmasterGuard.watch(dataDir).orElse(null);
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
                     Statement statement = connection.createStatement()) {
-                try (ResultSet role = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + LOCAL_USER + "'")) {
+                try (ResultSet role = statement.executeQuery(
+                        "SELECT 1 FROM pg_roles WHERE rolname = '" + LOCAL_USER + "'")) {
                     if (!role.next()) {
                         statement.execute("CREATE ROLE " + LOCAL_USER + " LOGIN PASSWORD '" + LOCAL_PASSWORD + "'");
                     }
                 }
-                try (ResultSet database = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                try (ResultSet database = statement.executeQuery(
+                        "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                     if (!database.next()) {
                         statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + LOCAL_USER);
                     }

@@ -50,7 +50,8 @@ public final class SqsEmulator implements Emulator {
                 """).withFallback(ConfigFactory.load()));
         try {
             String h2 = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("elasticmq").toString().replace('\\', '/');
-            SqlQueuePersistenceConfig persistence = new SqlQueuePersistenceConfig(true, "org.h2.Driver", h2, "sa", "", false);
+            SqlQueuePersistenceConfig persistence =
+                    new SqlQueuePersistenceConfig(true, "org.h2.Driver", h2, "sa", "", false);
             ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class, persistence,
                     scala.collection.immutable.List$.MODULE$.empty()));
             ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),

@@ -62,10 +62,12 @@ public final class S3EventNotifications implements ObjectCreatedListener {
         for (Specs.QueueNotification target : targets) {
             String body = event(bucket, key, size, eTag, eventName, target.configurationId(), now, sequence);
             try {
-                sqs.get().sendMessage(b -> b.queueUrl(queueUrlOfLogicalId.apply(target.queueLogicalId())).messageBody(body));
+                sqs.get().sendMessage(b -> b.queueUrl(queueUrlOfLogicalId.apply(target.queueLogicalId()))
+                        .messageBody(body));
             } catch (RuntimeException e) {
                 // Real S3 retries delivery; losing the event here would strand the upload, so say so loudly.
-                LOG.error("could not send S3 event for s3://{}/{} to {}: {}", bucket, key, target.queueLogicalId(), e.toString());
+                LOG.error("could not send S3 event for s3://{}/{} to {}: {}", bucket, key, target.queueLogicalId(),
+                        e.toString());
             }
         }
     }

@@ -78,7 +78,9 @@ public final class LocalFunction {
         LocalContext context = new LocalContext(UUID.randomUUID().toString(), spec.logicalId(), spec.memorySizeMb(),
                 spec.timeoutSeconds(), environment);
         try {
-            return method.getParameterCount() == 2 ? method.invoke(handler, event, context) : method.invoke(handler, event);
+            return method.getParameterCount() == 2
+                    ? method.invoke(handler, event, context)
+                    : method.invoke(handler, event);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception exception) {

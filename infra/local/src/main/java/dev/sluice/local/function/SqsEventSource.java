@@ -203,7 +203,8 @@ public final class SqsEventSource implements AutoCloseable {
                     String id = failure.getItemIdentifier();
                     if (id == null || !ids.contains(id)) {
                         // Lambda: an invalid itemIdentifier fails the whole batch.
-                        LOG.warn("{}: batchItemFailures names unknown message id '{}'; whole batch retried", name(), id);
+                        LOG.warn("{}: batchItemFailures names unknown message id '{}'; whole batch retried",
+                                name(), id);
                         keep.addAll(ids);
                         break;
                     }

@@ -50,7 +50,8 @@ public record HttpApiRoute(String method, String path, Pattern pattern, List<Str
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         for (int i = 0; i < parameterNames.size(); i++) {
-            parameters.put(parameterNames.get(i), URLDecoder.decode(matcher.group(i + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
+            parameters.put(parameterNames.get(i),
+                    URLDecoder.decode(matcher.group(i + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
         }
         return Optional.of(parameters);
     }

@@ -74,7 +74,8 @@ public final class SamTemplate {
         });
         parameterOverrides.forEach((name, value) -> {
             if (!parameters.containsKey(name)) {
-                throw new IllegalArgumentException("template has no parameter " + name + " (known: " + parameters.keySet() + ")");
+                throw new IllegalArgumentException(
+                        "template has no parameter " + name + " (known: " + parameters.keySet() + ")");
             }
         });
         parameters.values().stream()
@@ -91,7 +92,8 @@ public final class SamTemplate {
                 case "AWS::SQS::Queue" -> queues.put(logicalId, queue(logicalId, properties, structural));
                 case "AWS::DynamoDB::Table" -> tables.put(logicalId, table(logicalId, properties, structural));
                 case "AWS::S3::Bucket" -> buckets.put(logicalId, bucket(logicalId, properties, structural));
-                case "AWS::Serverless::Function" -> functions.put(logicalId, function(logicalId, properties, structural));
+                case "AWS::Serverless::Function" ->
+                        functions.put(logicalId, function(logicalId, properties, structural));
                 default -> {
                     if (!IGNORED_TYPES.contains(type) && !type.startsWith("Custom::")
                             && !type.equals("AWS::CloudFormation::CustomResource")) {
@@ -185,7 +187,8 @@ public final class SamTemplate {
                     case "AWS::Region" -> REGION;
                     case "AWS::Partition" -> "aws";
                     case "AWS::URLSuffix" -> "amazonaws.com";
-                    case "AWS::StackId" -> "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT_ID + ":stack/" + STACK_NAME + "/local";
+                    case "AWS::StackId" ->
+                            "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT_ID + ":stack/" + STACK_NAME + "/local";
                     default -> parameters.containsKey(name) ? parameterValue(name) : resources.ref(name);
                 };
             }
@@ -276,14 +279,17 @@ public final class SamTemplate {
         return new Specs.Table(logicalId, physicalName(logicalId), attributes, keys(resolved.get("KeySchema")),
                 indexes(resolved.get("GlobalSecondaryIndexes")), indexes(resolved.get("LocalSecondaryIndexes")),
                 Values.string(stream, "StreamViewType"),
-                Boolean.parseBoolean(String.valueOf(ttl.get("Enabled"))) ? Values.string(ttl, "AttributeName") : Optional.empty());
+                Boolean.parseBoolean(String.valueOf(ttl.get("Enabled")))
+                        ? Values.string(ttl, "AttributeName")
+                        : Optional.empty());
     }
 
     private static List<Specs.KeyElement> keys(Object schema) {
         List<Specs.KeyElement> keys = new ArrayList<>();
         for (Object element : Values.list(schema)) {
             Map<String, Object> map = Values.map(element);
-            keys.add(new Specs.KeyElement(String.valueOf(map.get("AttributeName")), String.valueOf(map.get("KeyType"))));
+            keys.add(new Specs.KeyElement(String.valueOf(map.get("AttributeName")),
+                    String.valueOf(map.get("KeyType"))));
         }
         return keys;
     }
@@ -293,7 +299,8 @@ public final class SamTemplate {
         for (Object definition : Values.list(definitions)) {
             Map<String, Object> map = Values.map(definition);
             Map<String, Object> projection = Values.map(map, "Projection");
-            List<String> nonKey = Values.list(projection.get("NonKeyAttributes")).stream().map(String::valueOf).toList();
+            List<String> nonKey = Values.list(projection.get("NonKeyAttributes")).stream()
+                    .map(String::valueOf).toList();
             indexes.add(new Specs.Index(String.valueOf(map.get("IndexName")), keys(map.get("KeySchema")),
                     Values.string(projection, "ProjectionType").orElse("ALL"), nonKey));
         }
@@ -344,10 +351,12 @@ public final class SamTemplate {
                 case "SQS" -> {
                     Object maximumConcurrency = intrinsics.resolve(
                             Values.map(eventProperties, "ScalingConfig").get("MaximumConcurrency"));
-                    boolean reportFailures = Values.list(intrinsics.resolve(eventProperties.get("FunctionResponseTypes")))
+                    boolean reportFailures = Values
+                            .list(intrinsics.resolve(eventProperties.get("FunctionResponseTypes")))
                             .contains("ReportBatchItemFailures");
                     Object enabled = intrinsics.resolve(eventProperties.get("Enabled"));
-                    sqsEvents.add(new Specs.SqsEvent(name, logicalIdOf(intrinsics.resolve(eventProperties.get("Queue"))),
+                    sqsEvents.add(new Specs.SqsEvent(name,
+                            logicalIdOf(intrinsics.resolve(eventProperties.get("Queue"))),
                             integer(intrinsics.resolve(eventProperties.get("BatchSize")), 10), reportFailures,
                             maximumConcurrency == null ? Optional.empty() : Optional.of(integer(maximumConcurrency, 2)),
                             enabled == null || Boolean.parseBoolean(String.valueOf(enabled))));
@@ -386,7 +395,8 @@ public final class SamTemplate {
         @Override
         public Object ref(String name) {
             if (!resources.containsKey(name)) {
-                throw new IllegalArgumentException("!Ref " + name + ": no such parameter or resource, or parameter without value");
+                throw new IllegalArgumentException(
+                        "!Ref " + name + ": no such parameter or resource, or parameter without value");
             }
             return new ResourceAttribute(name, "");
         }

@@ -55,7 +55,8 @@ public final class Specs {
 
     /** An {@code AWS::Serverless::Function} merged with {@code Globals.Function}. */
     public record Function(String logicalId, String handlerClass, String handlerMethod, int timeoutSeconds,
-            int memorySizeMb, Map<String, Object> environment, List<SqsEvent> sqsEvents, List<HttpApiEvent> httpApiEvents) {
+            int memorySizeMb, Map<String, Object> environment, List<SqsEvent> sqsEvents,
+            List<HttpApiEvent> httpApiEvents) {
     }
 
     /**

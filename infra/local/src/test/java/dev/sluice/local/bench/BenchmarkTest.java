@@ -25,7 +25,8 @@ class BenchmarkTest {
         JsonNode result = new Benchmark(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
         List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(new ObjectMapper().writeValueAsString(result), lines.getLast(), "--json: the last line is the result");
+        assertEquals(new ObjectMapper().writeValueAsString(result), lines.getLast(),
+                "--json: the last line is the result");
         assertTrue(lines.stream().anyMatch(line -> line.contains("end-to-end / raw COPY =")), "the table is printed");
         assertTrue(result.get("endToEndOverCopy").isNumber() && result.get("endToEndOverCopy").asDouble() > 0);
         assertTrue(result.get("splitterOverPlainRead").isNumber()

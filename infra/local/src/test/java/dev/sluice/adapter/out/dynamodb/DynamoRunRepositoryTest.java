@@ -118,7 +118,8 @@ class DynamoRunRepositoryTest {
         assertTrue(runs.countChunk(runId, 1, 100, 0, 60));
         runs.recordChunkFailure(runId, 2, "IllegalStateException: boom");
         runs.recordChunkFailure(runId, 2, "IllegalStateException: boom again");
-        assertEquals("IllegalStateException: boom again (after 2 attempts)", runs.lastChunkFailure(runId, 2).orElseThrow());
+        assertEquals("IllegalStateException: boom again (after 2 attempts)",
+                runs.lastChunkFailure(runId, 2).orElseThrow());
         Run.DeadChunk dead = new Run.DeadChunk(2, 101, 50, "boom");
         assertTrue(runs.countDeadChunk(runId, dead, 40));
         assertFalse(runs.countDeadChunk(runId, dead, 40));
