@@ -32,13 +32,15 @@ final class FieldMeter implements ObjectScan.ByteTap {
             } else {
                 length++;
             }
+            if (length > longest) {
+                longest = length;
+            }
             if (length > maxFieldBytes) {
                 throw new LimitExceededException("FIELD_TOO_LONG", "a field is longer than " + maxFieldBytes
                         + " bytes (MAX_FIELD_BYTES), so the file is refused; check for a missing closing quote or "
                         + "split the long values");
             }
         }
-        longest = Math.max(longest, length);
     }
 
     long longest() {
