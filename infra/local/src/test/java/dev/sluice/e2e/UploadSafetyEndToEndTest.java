@@ -43,6 +43,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class UploadSafetyEndToEndTest {
     private static final long MIB = 1024 * 1024;
     private static final int MAX_UPLOADS_PER_HOUR = 80;
+    /** Short, so expiry is testable; every other test PUTs within seconds of its POST. */
+    private static final Duration URL_TTL = Duration.ofSeconds(20);
     private static final String HEADER = "date,campaign,channel,spend,clicks\n";
     private static Path dataDir;
     private static LocalSluice sluice;
@@ -61,6 +63,9 @@ class UploadSafetyEndToEndTest {
                 .parameter("MaxUploadsPerHour", Integer.toString(MAX_UPLOADS_PER_HOUR))
                 .parameter("MultipartThresholdBytes", Long.toString(8 * MIB))
                 .parameter("MultipartPartBytes", Long.toString(5 * MIB))
+                .parameter("UploadUrlTtlSeconds", Long.toString(URL_TTL.toSeconds()))
+                .parameter("UploadExpiryMarginSeconds", "1")
+                .parameter("ExpirySweepSchedule", "rate(1 second)")
                 .build());
         api = new ApiClient(sluice.baseUrl());
     }
@@ -291,6 +296,45 @@ class UploadSafetyEndToEndTest {
         assertEquals(409, late.status());
         assertEquals("UPLOAD_NOT_OPEN", late.body().at("/error/code").asText());
         assertEquals(404, api.post("uploads/no-such-run/abort", "{}").status());
+    }
+
+    @Test
+    void anAbandonedMultipartUploadEndsExpiredAndItsUrlsAreRefused() throws Exception {
+        byte[] file = csv(10, "abandoned");
+        byte[] big = java.util.Arrays.copyOf(file, (int) (9 * MIB));
+        JsonNode created = create("abandoned.csv", big, null, null, false);
+        assertTrue(created.get("multipart").asBoolean());
+        String runId = created.get("runId").asText();
+        JsonNode first = created.get("parts").get(0);
+        assertEquals(200, put(URI.create(first.get("url").asText()), Map.of(),
+                java.util.Arrays.copyOf(big, first.get("size").asInt())).statusCode(), "one part, then nothing");
+        JsonNode run = api.awaitRun(runId, r -> ApiClient.FINAL.contains(r.path("status").asText()),
+                URL_TTL.plusSeconds(60));
+        assertEquals("EXPIRED", run.get("status").asText(), run::toString);
+        assertEquals("UPLOAD_EXPIRED", run.at("/failure/code").asText());
+        JsonNode second = created.get("parts").get(1);
+        assertEquals(403, put(URI.create(second.get("url").asText()), Map.of(),
+                java.util.Arrays.copyOfRange(big, (int) (5 * MIB), big.length)).statusCode(), "the part URL expired");
+        assertEquals("UPLOAD_NOT_OPEN", api.post("uploads/" + runId + "/complete", "{}").body()
+                .at("/error/code").asText());
+        assertNothingStored(runId);
+    }
+
+    @Test
+    void aSinglePutAfterItsUrlExpiredIsRefused() throws Exception {
+        byte[] file = csv(10, "late");
+        JsonNode created = create("late.csv", file, sha256(file), "late", false);
+        java.time.Instant expired = java.time.Instant.parse(created.get("expiresAt").asText()).plusSeconds(1);
+        while (java.time.Instant.now().isBefore(expired)) {
+            Thread.sleep(Math.max(1, Duration.between(java.time.Instant.now(), expired).toMillis()));
+        }
+        HttpResponse<String> late = put(URI.create(created.get("uploadUrl").asText()), headers(created.get("headers")),
+                file);
+        assertEquals(403, late.statusCode(), late::body);
+        JsonNode run = api.awaitRun(created.get("runId").asText(), r -> ApiClient.FINAL.contains(
+                r.path("status").asText()), Duration.ofSeconds(60));
+        assertEquals("EXPIRED", run.get("status").asText(), run::toString);
+        assertNothingStored(created.get("runId").asText());
     }
 
     // --------------------------------------------------------------------------------------- partner drops
