@@ -1,6 +1,6 @@
 package dev.sluice.config;
 
-import dev.sluice.application.split.UploadLimits;
+import dev.sluice.application.upload.UploadLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.application.split.UploadLimits;
-import dev.sluice.application.split.UploadLimits.Partner;
+import dev.sluice.application.upload.UploadLimits;
+import dev.sluice.application.upload.UploadLimits.Partner;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
