@@ -84,7 +84,16 @@ public record Settings(
                 // The dashboard's names (template.yaml Globals set both; the defaults are the same).
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Sluice"),
                 env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"),
-                UploadSettings.fromEnvironment(env));
+                new UploadLimits(
+                        Long.parseLong(env.getOrDefault("MAX_FILE_BYTES", "5368709120")),
+                        Long.parseLong(env.getOrDefault("MAX_DECOMPRESSED_BYTES", "5368709120")),
+                        Integer.parseInt(env.getOrDefault("MAX_COLUMNS", "200")),
+                        Integer.parseInt(env.getOrDefault("MAX_FIELD_BYTES", "65536")),
+                        Long.parseLong(env.getOrDefault("MAX_RECORDS_PER_FILE", "10000000")),
+                        Integer.parseInt(env.getOrDefault("MAX_UPLOADS_PER_HOUR", "100")),
+                        Long.parseLong(env.getOrDefault("MULTIPART_THRESHOLD_BYTES", "104857600")),
+                        Long.parseLong(env.getOrDefault("MULTIPART_PART_BYTES", "16777216")),
+                        UploadSettings.partners(env.getOrDefault("PARTNERS", "{}"))));
     }
 
     private static String required(Map<String, String> env, String name) {
