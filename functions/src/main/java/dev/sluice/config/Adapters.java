@@ -5,6 +5,7 @@ import dev.sluice.adapter.out.apigateway.ApiGatewayConnectionMessenger;
 import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoRunProgressReader;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
 import dev.sluice.adapter.out.metrics.PowertoolsPipelineMetrics;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
@@ -210,6 +211,11 @@ public final class Adapters implements AutoCloseable {
     public SqsChunkSender chunkSender() {
         return new SqsChunkSender(sqs(), settings.chunkQueueUrl(), json(),
                 settings.xrayTracing() ? TraceHeaders::current : Optional::empty);
+    }
+
+    /** Who imported which bytes into which dataset (duplicates), and each owner's uploads per hour. */
+    public DynamoUploadLedger uploadLedger() {
+        return new DynamoUploadLedger(dynamo(), settings.runsTable(), clock);
     }
 
     public DynamoConnectionRepository connectionRepository() {

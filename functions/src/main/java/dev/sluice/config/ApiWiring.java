@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.upload.CreateUpload;
+import dev.sluice.application.upload.FinishUpload;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -14,7 +15,7 @@ import java.time.Duration;
  * @param chunkVisibilityTimeout ChunkQueue's visibility timeout, shown as when a stalled run's chunks come back
  * @param warmUp                 run before a SnapStart snapshot
  */
-public record ApiWiring(CreateUpload createUpload, RunQueries runQueries, HttpCallers callers, ObjectMapper json,
+public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries, HttpCallers callers, ObjectMapper json,
         Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
 
     public static ApiWiring fromEnvironment() {
@@ -24,7 +25,7 @@ public record ApiWiring(CreateUpload createUpload, RunQueries runQueries, HttpCa
     public static ApiWiring from(Components components) {
         Settings settings = components.settings();
         // Locally too: the local gateway verifies tokens and fills in the claims as API Gateway's JWT authorizer does.
-        return new ApiWiring(components.createUpload(), new RunQueries(components.runs(), components.records()),
+        return new ApiWiring(components.createUpload(), components.finishUpload(), new RunQueries(components.runs(), components.records()),
                 HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
                 settings.chunkVisibilityTimeout(), components::warmUp);
     }

@@ -3,12 +3,14 @@ package dev.sluice.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
 import dev.sluice.adapter.out.jwt.JwksTokenVerifier;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.identity.TokenVerifier;
 import dev.sluice.application.progress.SocketSessions;
 import dev.sluice.application.upload.CreateUpload;
+import dev.sluice.application.upload.FinishUpload;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +72,16 @@ public final class Components implements AutoCloseable {
 
     public CreateUpload createUpload() {
         Settings settings = settings();
-        return new CreateUpload(adapters.objectStore(), adapters.runs(), settings.uploadBucket(),
-                settings.uploadUrlTtl(), settings.maxFileBytes(), adapters.clock());
+        return new CreateUpload(adapters.objectStore(), adapters.runs(), uploadLedger(), settings.uploadBucket(),
+                settings.uploadUrlTtl(), settings.uploadLimits(), adapters.clock());
+    }
+
+    public DynamoUploadLedger uploadLedger() {
+        return adapters.uploadLedger();
+    }
+
+    public FinishUpload finishUpload() {
+        return new FinishUpload(adapters.objectStore(), adapters.runs(), uploadLedger());
     }
 
     /** Who opens a WebSocket: the caller the $connect authorizer vouched for, nobody else. */

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.application.upload.UploadLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -43,7 +44,8 @@ public record Settings(
         int webSocketMaxConnectionsPerUser,
         List<String> webSocketAllowedOrigins,
         Optional<String> tokenIssuer,
-        Optional<String> tokenAudience) {
+        Optional<String> tokenAudience,
+        UploadLimits uploadLimits) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -96,7 +98,17 @@ public record Settings(
                         env.getOrDefault("WEBSOCKET_ALLOWED_ORIGINS", ""))),
                 // Who signs sign-in tokens and for which app client (the WebSocket $connect authorizer checks both).
                 Optional.ofNullable(env.get("TOKEN_ISSUER")).filter(v -> !v.isBlank()),
-                Optional.ofNullable(env.get("TOKEN_AUDIENCE")).filter(v -> !v.isBlank()));
+                Optional.ofNullable(env.get("TOKEN_AUDIENCE")).filter(v -> !v.isBlank()),
+                new UploadLimits(
+                        Long.parseLong(env.getOrDefault("MAX_FILE_BYTES", "5368709120")),
+                        Long.parseLong(env.getOrDefault("MAX_DECOMPRESSED_BYTES", "5368709120")),
+                        Integer.parseInt(env.getOrDefault("MAX_COLUMNS", "200")),
+                        Integer.parseInt(env.getOrDefault("MAX_FIELD_BYTES", "65536")),
+                        Long.parseLong(env.getOrDefault("MAX_RECORDS_PER_FILE", "10000000")),
+                        Integer.parseInt(env.getOrDefault("MAX_UPLOADS_PER_HOUR", "100")),
+                        Long.parseLong(env.getOrDefault("MULTIPART_THRESHOLD_BYTES", "104857600")),
+                        Long.parseLong(env.getOrDefault("MULTIPART_PART_BYTES", "16777216")),
+                        UploadSettings.partners(env.getOrDefault("PARTNERS", "{}"))));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -25,6 +25,7 @@ import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.identity.SignedInUser;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.upload.CreateUpload;
+import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.config.ApiWiring;
 import dev.sluice.config.Components;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private static final Logger LOG = LoggerFactory.getLogger(ApiFunction.class);
 
     private final CreateUpload createUpload;
+    private final FinishUpload finishUpload;
     private final RunQueries runs;
     private final HttpCallers callers;
     private final ObjectMapper json;
@@ -63,6 +65,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     public ApiFunction(ApiWiring wiring) {
         this.createUpload = wiring.createUpload();
+        this.finishUpload = wiring.finishUpload();
         this.runs = wiring.runQueries();
         this.callers = wiring.callers();
         this.json = wiring.json();
@@ -78,6 +81,11 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .get("/api/me", call -> ApiResponse.ok(users.me(call.user())))
                 .post("/api/uploads", call -> ApiResponse.created(uploads.created(
                         createUpload.create(binder.upload(call.request(), call.caller())))))
+                .post("/api/uploads/{id}/complete", call -> ApiResponse.ok(uploads.finished(finishUpload.complete(
+                        call.path("id"), call.caller().owner(), call.caller().admin(),
+                        binder.claimedParts(call.request())))))
+                .post("/api/uploads/{id}/abort", call -> ApiResponse.ok(uploads.finished(finishUpload.abort(
+                        call.path("id"), call.caller().owner(), call.caller().admin()))))
                 .get("/api/runs", call -> ApiResponse.ok(runPresenter.list(
                         runs.ownRuns(call.caller(), binder.pageLimit(call.request())))))
                 .get("/api/runs/{id}", call -> ApiResponse.ok(runPresenter.run(
@@ -105,7 +113,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 case Routes.NoRoute none -> errors.noRoute(request.method(), request.path());
             };
         } catch (InvalidRequestException e) {
-            return errors.error(e.httpStatus(), e.code(), e.getMessage());
+            return errors.error(e.httpStatus(), e.code(), e.getMessage(), e.details());
         } catch (RuntimeException e) {
             // The request id joins the answer to this line; without one (never from API Gateway) one is made up.
             String requestId = request.requestId() == null ? UUID.randomUUID().toString() : request.requestId();

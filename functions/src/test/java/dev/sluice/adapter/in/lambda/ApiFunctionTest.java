@@ -17,6 +17,7 @@ import dev.sluice.application.query.InMemoryRecords;
 import dev.sluice.application.query.InMemoryRuns;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.upload.CreateUpload;
+import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.config.ApiWiring;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.run.Run;
@@ -81,6 +82,8 @@ class ApiFunctionTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         return new ApiFunction(new ApiWiring(
                 new CreateUpload(objects, runs, "sluice-uploads", Duration.ofMinutes(15), 1L << 30, clock),
+                // No ledger: complete and abort are checked end to end (UploadSafetyEndToEndTest), not here.
+                new FinishUpload(objects, runs, null),
                 new RunQueries(runs, recordRepository), HttpCallers.verifiedTokenOnly(), JSON, clock,
                 Duration.ofMinutes(12), () -> { }));
     }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -57,8 +58,11 @@ public final class Benchmark {
                 options.records(), SEED);
         say("  %s: %,d bytes, %,d invalid records", file.csv().getFileName(), file.bytes(), file.invalidRecords());
 
+        // The bench times one single PUT of its file, whatever its size, and uploads the same bytes once per run.
+        Map<String, String> parameters = new HashMap<>(Map.of("MultipartThresholdBytes", "5368709120"));
+        parameters.putAll(options.parameters());
         LocalOptions.Builder local = LocalOptions.builder().port(0).dataDir(work.resolve("data"))
-                .parameters(options.parameters());
+                .parameters(parameters);
         if (options.maxConcurrency() != null) {
             local.maxConcurrency(options.maxConcurrency());
         }

@@ -115,6 +115,8 @@ final class EndToEndScenario {
         request.put("fileName", fileName);
         request.put("contentLength", file.bytes());
         request.put("datasetId", "bench");
+        // Every run uploads the same bytes: not a duplicate to refuse here.
+        request.put("allowDuplicate", true);
         // As the first configured user (admin@example.com unless --user replaced the users).
         String bearer = "Bearer " + sluice.identity().tokenFor(sluice.identity().userEmails().getFirst());
         JsonNode upload = send(HttpRequest.newBuilder(api.resolve("uploads"))

@@ -23,6 +23,20 @@ public final class ApiErrors {
         return new ApiResponse(status, body(code, message), Map.of());
     }
 
+    /**
+     * With the extra members a client can act on (the run a duplicate points at, the limit and the value that
+     * exceeded it); {@code retryAfterSeconds} is also sent as {@code Retry-After}.
+     */
+    public ApiResponse error(int status, String code, String message, Map<String, Object> details) {
+        ObjectNode body = body(code, message);
+        ObjectNode error = (ObjectNode) body.get("error");
+        details.forEach((name, value) -> error.set(name, json.valueToTree(value)));
+        Object retryAfter = details.get("retryAfterSeconds");
+        return new ApiResponse(status, body,
+                retryAfter instanceof Number seconds ? Map.of("Retry-After", Long.toString(seconds.longValue()))
+                        : Map.of());
+    }
+
     public ApiResponse noRoute(String method, String path) {
         return error(404, "NOT_FOUND", "No route for " + method + " " + shown(path));
     }

@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns requests into the commands and parameters of the use cases: every problem is a 400 (or 413) whose message
@@ -37,8 +38,28 @@ public final class RequestBinder {
     /** POST /api/uploads: the caller's upload request. */
     public UploadRequest upload(ApiRequest request, Caller caller) {
         JsonNode body = jsonBody(request);
+        JsonNode allowDuplicate = body.path("allowDuplicate");
+        if (!allowDuplicate.isMissingNode() && !allowDuplicate.isNull() && !allowDuplicate.isBoolean()) {
+            throw InvalidRequestException.badField("allowDuplicate", "must be true or false");
+        }
         return new UploadRequest(caller.owner(), text(body, "datasetId"), text(body, "fileName"),
-                byteCount(body, "contentLength"), text(body, "contentType"), mapping(body));
+                byteCount(body, "contentLength"), text(body, "contentType"), mapping(body), text(body, "sha256"),
+                allowDuplicate.asBoolean(false));
+    }
+
+    /** The optional {@code {"parts": [{"partNumber", "etag"}]}} of complete; no body means "ask S3". */
+    public Map<Integer, String> claimedParts(ApiRequest request) {
+        Map<Integer, String> claimed = new TreeMap<>();
+        if (request.body() == null || request.body().isBlank()) {
+            return claimed;
+        }
+        for (JsonNode part : jsonBody(request).path("parts")) {
+            if (!part.path("partNumber").isInt() || !part.path("etag").isTextual()) {
+                throw InvalidRequestException.badField("parts", "must be [{\"partNumber\": 1, \"etag\": \"...\"}]");
+            }
+            claimed.put(part.get("partNumber").asInt(), part.get("etag").asText());
+        }
+        return claimed;
     }
 
     /** {@code ?limit=}: how many items a page holds. */

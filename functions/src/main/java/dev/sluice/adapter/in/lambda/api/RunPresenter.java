@@ -77,6 +77,8 @@ public final class RunPresenter {
             ObjectNode requested = node.putObject("requestedMapping");
             run.requestedMapping().forEach(requested::put);
         }
+        node.put("duplicateOf", run.upload().duplicateOf());
+        node.put("sha256", run.upload().sha256());
         if (run.failureCode() != null) {
             ObjectNode failure = node.putObject("failure");
             failure.put("code", run.failureCode());
