@@ -131,7 +131,9 @@ class TemplateContractTest {
             String source = handlerSource(function);
             Set<String> reads = new TreeSet<>(names(DIRECT_VARIABLE, source));
             Set<String> mustSet = new TreeSet<>();
-            if (source.contains("Settings.fromEnvironment")) {
+            // A handler reads the environment through Settings, directly or through its wiring class's
+            // fromEnvironment (ApiWiring), which builds Settings.
+            if (source.contains("Settings.fromEnvironment") || source.contains("Wiring.fromEnvironment")) {
                 reads.addAll(settingsReads);
                 mustSet.addAll(required);
             }

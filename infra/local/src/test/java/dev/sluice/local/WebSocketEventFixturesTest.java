@@ -45,10 +45,13 @@ class WebSocketEventFixturesTest {
         socket.sendText("{\"action\":\"subscribe\",\"runId\":\"no-such-run\"}", true).get(10, TimeUnit.SECONDS);
         Poll.until(WAIT, "a MESSAGE event", () -> gateway.lastEvent("MESSAGE")
                 .filter(e -> e.path("body").asText().contains("no-such-run")).isPresent());
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
-        Poll.until(WAIT, "a DISCONNECT event", () -> gateway.lastEvent("DISCONNECT").isPresent());
-
         ObjectNode connect = gateway.lastEvent("CONNECT").orElseThrow();
+        String connectionId = connect.at("/requestContext/connectionId").asText();
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        // This connection's: another test's socket may close (abnormally) at about the same time on the shared stack.
+        Poll.until(WAIT, "this connection's DISCONNECT event", () -> gateway.lastEvent("DISCONNECT")
+                .filter(e -> e.at("/requestContext/connectionId").asText().equals(connectionId)).isPresent());
+
         assertEquals(shape(fixture("websocket-connect.json")), shape(connect));
         assertEquals(token, connect.at("/multiValueQueryStringParameters/token/0").asText());
         // The authorizer's context, as API Gateway passes it on to $connect.
