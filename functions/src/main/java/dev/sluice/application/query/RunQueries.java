@@ -11,6 +11,9 @@ import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.run.Run;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -48,11 +51,26 @@ public final class RunQueries {
     }
 
     public Page<StoredRecord> records(Caller caller, String runId, long afterRecordNo, int limit) {
-        return records.records(run(caller, runId).runId(), afterRecordNo, limit);
+        return records(caller, runId, () -> afterRecordNo, () -> limit);
+    }
+
+    /**
+     * The run is looked up first and the page's cursor and size read only then: someone else's run is NOT_FOUND
+     * whatever else the request says, a malformed cursor included.
+     */
+    public Page<StoredRecord> records(Caller caller, String runId, LongSupplier afterRecordNo, IntSupplier limit) {
+        String visible = run(caller, runId).runId();
+        return records.records(visible, afterRecordNo.getAsLong(), limit.getAsInt());
     }
 
     public Page<StoredError> errors(Caller caller, String runId, ErrorCursor after, int limit) {
-        return records.errors(run(caller, runId).runId(), after, limit);
+        return errors(caller, runId, () -> after, () -> limit);
+    }
+
+    /** As {@link #records(Caller, String, LongSupplier, IntSupplier)}: the run first, then the cursor. */
+    public Page<StoredError> errors(Caller caller, String runId, Supplier<ErrorCursor> after, IntSupplier limit) {
+        String visible = run(caller, runId).runId();
+        return records.errors(visible, after.get(), limit.getAsInt());
     }
 
     private static InvalidRequestException notFound(String runId) {

@@ -81,6 +81,17 @@ class RunQueriesTest {
     }
 
     @Test
+    void someoneElsesRunIsNotFoundBeforeItsCursorIsJudged() {
+        run("r1", "alice", 0);
+        InvalidRequestException records = assertThrows(InvalidRequestException.class, () -> queries.records(BOB, "r1",
+                () -> { throw InvalidRequestException.badField("cursor", "is not a cursor"); }, () -> 10));
+        InvalidRequestException errors = assertThrows(InvalidRequestException.class, () -> queries.errors(BOB, "r1",
+                () -> { throw InvalidRequestException.badField("cursor", "is not a cursor"); }, () -> 10));
+        assertEquals("NOT_FOUND", records.code());
+        assertEquals("NOT_FOUND", errors.code());
+    }
+
+    @Test
     void theListHoldsOnlyTheCallersOwnRunsNewestFirst() {
         run("a1", "alice", 0);
         run("b1", "bob", 1);

@@ -91,11 +91,11 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .get("/api/runs/{id}", call -> ApiResponse.ok(runPresenter.run(
                         runs.run(call.caller(), call.path("id")))))
                 .get("/api/runs/{id}/records", call -> ApiResponse.ok(records.page(runs.records(call.caller(),
-                        call.path("id"), Cursors.recordsAfter(call.request().query("cursor")),
-                        binder.pageLimit(call.request())))))
+                        call.path("id"), () -> Cursors.recordsAfter(call.request().query("cursor")),
+                        () -> binder.pageLimit(call.request())))))
                 .get("/api/runs/{id}/errors", call -> ApiResponse.ok(rowErrors.page(runs.errors(call.caller(),
-                        call.path("id"), Cursors.errorsAfter(call.request().query("cursor")),
-                        binder.pageLimit(call.request())))));
+                        call.path("id"), () -> Cursors.errorsAfter(call.request().query("cursor")),
+                        () -> binder.pageLimit(call.request())))));
     }
 
     @Override
