@@ -18,6 +18,9 @@ public interface RunRepository {
 
     List<Run> listByOwner(String owner, int limit);
 
+    /** The most recently changed runs of every owner, newest first: the administrators' view. */
+    List<Run> listRecent(int limit);
+
     /**
      * CREATED/RECEIVED becomes SPLITTING and the run remembers which object version it reads and how big it is; a
      * split retried after a crash (same version, still SPLITTING) may start again. Returns the run as it now is, or

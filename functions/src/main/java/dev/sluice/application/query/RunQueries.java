@@ -43,11 +43,29 @@ public final class RunQueries {
     }
 
     /**
-     * The caller's own most recent runs. Admins too see only their own here: the list is read from the runs-by-owner
-     * index, and any other run is one {@link #run} away for them.
+     * The caller's own most recent runs, read from the runs-by-owner index (administrators list everyone's with
+     * {@link #list} and {@code scope=all}).
      */
     public List<Run> ownRuns(Caller caller, int limit) {
         return runs.listByOwner(caller.owner(), limit);
+    }
+
+    /**
+     * {@code scope=mine} (the default): the caller's own runs; {@code scope=all}: every owner's, for administrators
+     * only (anyone else is refused, since the answer would be nothing but other people's runs).
+     */
+    public List<Run> list(Caller caller, String scope, int limit) {
+        if (scope == null || scope.equals("mine")) {
+            return ownRuns(caller, limit);
+        }
+        if (!scope.equals("all")) {
+            throw InvalidRequestException.badField("scope", "must be mine or all");
+        }
+        if (!caller.admin()) {
+            throw new InvalidRequestException("FORBIDDEN", 403, "Only administrators can list every user's runs"
+                    + " (scope=all); leave scope out to list your own");
+        }
+        return runs.listRecent(limit);
     }
 
     public Page<StoredRecord> records(Caller caller, String runId, long afterRecordNo, int limit) {

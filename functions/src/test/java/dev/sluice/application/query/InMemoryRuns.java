@@ -40,6 +40,13 @@ public final class InMemoryRuns implements RunRepository {
                 .limit(limit).toList();
     }
 
+    @Override
+    public List<Run> listRecent(int limit) {
+        return runs.values().stream()
+                .sorted(Comparator.comparing(Run::updatedAt).reversed().thenComparing(Run::runId))
+                .limit(limit).toList();
+    }
+
     private static UnsupportedOperationException notTwinned() {
         return new UnsupportedOperationException("not part of the API's twin");
     }

@@ -92,6 +92,20 @@ class RunQueriesTest {
     }
 
     @Test
+    void anAdminListsEveryonesRunsWithScopeAllAndNobodyElseMay() {
+        run("a1", "alice", 0);
+        run("b1", "bob", 1);
+        run("p1", "partner:acme", 2);
+        assertEquals(List.of("p1", "b1", "a1"), queries.list(ADMIN, "all", 10).stream().map(Run::runId).toList());
+        assertEquals(List.of("a1"), queries.list(ALICE, null, 10).stream().map(Run::runId).toList());
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                () -> queries.list(ALICE, "all", 10));
+        assertEquals(403, refused.httpStatus());
+        assertEquals("INVALID_REQUEST", assertThrows(InvalidRequestException.class,
+                () -> queries.list(ADMIN, "everyone", 10)).code());
+    }
+
+    @Test
     void theListHoldsOnlyTheCallersOwnRunsNewestFirst() {
         run("a1", "alice", 0);
         run("b1", "bob", 1);

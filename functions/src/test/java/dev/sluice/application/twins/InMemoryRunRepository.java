@@ -84,6 +84,13 @@ public final class InMemoryRunRepository implements RunRepository {
     }
 
     @Override
+    public synchronized List<Run> listRecent(int limit) {
+        return runs.values().stream()
+                .sorted(Comparator.comparing(Run::updatedAt).reversed().thenComparing(Run::runId))
+                .limit(limit).toList();
+    }
+
+    @Override
     public synchronized Optional<Run> startSplitting(String runId, ObjectVersion version, long bytesTotal) {
         Run run = runs.get(runId);
         if (run == null) {

@@ -87,7 +87,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .post("/api/uploads/{id}/abort", call -> ApiResponse.ok(uploads.finished(finishUpload.abort(
                         call.path("id"), call.caller().owner(), call.caller().admin()))))
                 .get("/api/runs", call -> ApiResponse.ok(runPresenter.list(
-                        runs.ownRuns(call.caller(), binder.pageLimit(call.request())))))
+                        runs.list(call.caller(), call.request().query("scope"), binder.pageLimit(call.request())))))
                 .get("/api/runs/{id}", call -> ApiResponse.ok(runPresenter.run(
                         runs.run(call.caller(), call.path("id")))))
                 .get("/api/runs/{id}/records", call -> ApiResponse.ok(records.page(runs.records(call.caller(),

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,6 +96,25 @@ public final class DynamoRunRepository implements RunRepository {
                         .scanIndexForward(false).limit(limit))
                 .items().forEach(item -> runs.add(RunItems.fromItem(item)));
         return runs;
+    }
+
+    /**
+     * One query per status partition of RunsByStatus (sorted by the last change), merged: a handful of small
+     * queries rather than a scan of the table, whose items are mostly plan, ledger and connection items.
+     */
+    @Override
+    public List<Run> listRecent(int limit) {
+        List<Run> runs = new ArrayList<>();
+        for (RunStatus status : RunStatus.values()) {
+            dynamo.query(b -> b.tableName(table).indexName("RunsByStatus")
+                            .keyConditionExpression("gsi2pk = :status")
+                            .expressionAttributeValues(Map.of(":status", s("STATUS#" + status.name())))
+                            .scanIndexForward(false).limit(limit))
+                    .items().forEach(item -> runs.add(RunItems.fromItem(item)));
+        }
+        runs.sort(Comparator.comparing(Run::updatedAt, Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(Run::runId));
+        return List.copyOf(runs.subList(0, Math.min(limit, runs.size())));
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.sluice.local.emulator.MotoDynamoDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,14 @@ class DynamoRunRepositoryTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
         dynamo.createTable(b -> b.tableName("runs").billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attr("pk"), attr("sk"), attr("gsi1pk"), attr("gsi1sk"))
+                .attributeDefinitions(attr("pk"), attr("sk"), attr("gsi1pk"), attr("gsi1sk"), attr("gsi2pk"),
+                        attr("gsi2sk"))
                 .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
                 .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("RunsByOwner")
                         .keySchema(key("gsi1pk", KeyType.HASH), key("gsi1sk", KeyType.RANGE))
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build(),
+                        GlobalSecondaryIndex.builder().indexName("RunsByStatus")
+                        .keySchema(key("gsi2pk", KeyType.HASH), key("gsi2sk", KeyType.RANGE))
                         .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build()));
         runs = new DynamoRunRepository(dynamo, "runs", Clock.systemUTC());
     }
@@ -160,6 +165,23 @@ class DynamoRunRepositoryTest {
         assertEquals(Map.of("spend", "Cost"), listed.get(0).requestedMapping());
         assertTrue(runs.fail(run.runId(), "MISSING_COLUMNS", "no channel column"));
         assertEquals("MISSING_COLUMNS", runs.find(run.runId()).orElseThrow().failureCode());
+    }
+
+    @Test
+    void theAdministratorsListHoldsEveryOwnersRunsWhateverTheirStatusNewestChangeFirst() {
+        Instant now = Clock.systemUTC().instant().minusSeconds(10);
+        Run older = Run.created(UUID.randomUUID().toString(), "owner-" + UUID.randomUUID(), "default", "a.csv", "b",
+                "k", RunSource.UPLOAD, RunStatus.CREATED, 10, Map.of(), now);
+        Run newer = Run.created(UUID.randomUUID().toString(), "owner-" + UUID.randomUUID(), "default", "b.csv", "b",
+                "k", RunSource.DROP, RunStatus.RECEIVED, 10, Map.of(), now.plusSeconds(1));
+        assertTrue(runs.create(older));
+        assertTrue(runs.create(newer));
+        assertTrue(runs.fail(newer.runId(), "MISSING_COLUMNS", "no channel column"));
+        List<String> ids = runs.listRecent(1000).stream().map(Run::runId).toList();
+        assertTrue(ids.contains(older.runId()) && ids.contains(newer.runId()), ids::toString);
+        List<Run> two = runs.listRecent(1000).stream()
+                .filter(r -> r.runId().equals(older.runId()) || r.runId().equals(newer.runId())).toList();
+        assertEquals(RunStatus.FAILED, two.get(0).status(), "the failed run changed last and comes first");
     }
 
     private static String newRun() {
