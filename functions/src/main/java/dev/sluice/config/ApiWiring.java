@@ -15,8 +15,8 @@ import java.time.Duration;
  * @param chunkVisibilityTimeout ChunkQueue's visibility timeout, shown as when a stalled run's chunks come back
  * @param warmUp                 run before a SnapStart snapshot
  */
-public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries, HttpCallers callers, ObjectMapper json,
-        Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
+public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
+        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
 
     public static ApiWiring fromEnvironment() {
         return from(new Components(Settings.fromEnvironment(System.getenv())));
@@ -25,7 +25,8 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
     public static ApiWiring from(Components components) {
         Settings settings = components.settings();
         // Locally too: the local gateway verifies tokens and fills in the claims as API Gateway's JWT authorizer does.
-        return new ApiWiring(components.createUpload(), components.finishUpload(), new RunQueries(components.runs(), components.records()),
+        return new ApiWiring(components.createUpload(), components.finishUpload(),
+                new RunQueries(components.runs(), components.records()),
                 HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
                 settings.chunkVisibilityTimeout(), components::warmUp);
     }

@@ -97,7 +97,9 @@ public final class LocalOptions {
         return template;
     }
 
-    /** Directory of the web app; default: {@code web/} found from the working directory upwards, else the jar's copy. */
+    /**
+     * Directory of the web app; default: {@code web/} found from the working directory upwards, else the jar's copy.
+     */
     public Optional<Path> webDir() {
         return webDir;
     }

@@ -121,7 +121,8 @@ class AuthAttackEndToEndTest {
                     HttpRequest.newBuilder(sluice.baseUrl().resolve("/api/runs")).GET(),
                     HttpRequest.newBuilder(sluice.baseUrl().resolve("/api/uploads"))
                             .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"fileName\":\"x.csv\",\"contentLength\":5}")))) {
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"fileName\":\"x.csv\",\"contentLength\":5}")))) {
                 if (!bad.getValue().isEmpty()) {
                     request.header("Authorization", "Bearer " + bad.getValue());
                 }
@@ -252,7 +253,8 @@ class AuthAttackEndToEndTest {
         SignedJWT otherSigned = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(otherKey.getKeyID())
                 .build(), good);
         otherSigned.sign(new RSASSASigner(otherKey));
-        SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), good);
+        SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+                good);
         hmac.sign(new MACSigner(sluice.identity().jwks().repeat(2).getBytes(StandardCharsets.UTF_8)));
         Map<String, String> tokens = new LinkedHashMap<>();
         tokens.put("no token", "");
@@ -297,7 +299,8 @@ class AuthAttackEndToEndTest {
     private static void captureLogs() throws Exception {
         captured = Files.createTempFile("sluice-auth-log", ".txt");
         System.setProperty("sluice.captureLog", captured.toString());
-        Configurator.reconfigure(AuthAttackEndToEndTest.class.getClassLoader().getResource("log4j2-capture.xml").toURI());
+        Configurator.reconfigure(AuthAttackEndToEndTest.class.getClassLoader()
+                .getResource("log4j2-capture.xml").toURI());
     }
 
     /** ApiFunction as the template builds it, counting invocations. */

@@ -21,7 +21,8 @@ class GatewayTest {
     @Test
     void apiRequestBecomesAPayloadV2Event(LocalSluice sluice) throws Exception {
         String body = "{\"fileName\":\"a b.csv\",\"contentLength\":12}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("api/runs/r%201/errors?limit=5&a=1&a=2&q=x%20y"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        sluice.baseUrl().resolve("api/runs/r%201/errors?limit=5&a=1&a=2&q=x%20y"))
                 .header("Content-Type", "application/json")
                 .header("X-Custom", "Value")
                 .header("Authorization", "Bearer " + TestSignIn.token(sluice.baseUrl()))
@@ -40,7 +41,8 @@ class GatewayTest {
         assertEquals(Map.of("proxy", "runs/r 1/errors"), event.getPathParameters());
         assertEquals("application/json", event.getHeaders().get("content-type"));
         assertEquals("Value", event.getHeaders().get("x-custom"));
-        assertTrue(event.getHeaders().keySet().stream().allMatch(h -> h.equals(h.toLowerCase())), event.getHeaders().toString());
+        assertTrue(event.getHeaders().keySet().stream().allMatch(h -> h.equals(h.toLowerCase())),
+                event.getHeaders().toString());
         assertEquals(java.util.List.of("c1=v1", "c2=v2"), event.getCookies());
         assertEquals(body, event.getBody());
         assertEquals(false, event.getIsBase64Encoded());
@@ -75,17 +77,20 @@ class GatewayTest {
 
     @Test
     void healthStaticAndNotFound(LocalSluice sluice) throws Exception {
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("_local/health")).build(),
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(sluice.baseUrl().resolve("_local/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode());
         assertEquals("{\"status\":\"ok\",\"checks\":{\"s3\":\"ok\",\"sqs\":\"ok\",\"dynamodb\":\"ok\","
                 + "\"postgresql\":\"ok\"}}", health.body());
 
-        HttpResponse<String> index = http.send(HttpRequest.newBuilder(sluice.baseUrl()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> index = http.send(HttpRequest.newBuilder(sluice.baseUrl()).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, index.statusCode());
         assertTrue(index.headers().firstValue("content-type").orElse("").startsWith("text/html"));
 
-        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("no/such/file.js")).build(),
+        HttpResponse<String> missing = http.send(
+                HttpRequest.newBuilder(sluice.baseUrl().resolve("no/such/file.js")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
         assertTrue(missing.body().contains("\"NOT_FOUND\""));

@@ -69,12 +69,15 @@ class IngestCommandTest {
                 }
                 case "POST /api/uploads" -> {
                     if (rejectUploads) {
-                        reply(exchange, 413, "{\"error\":{\"code\":\"FILE_TOO_LARGE\",\"message\":\"File 'x.csv' is over the limit\"}}");
+                        reply(exchange, 413, "{\"error\":{\"code\":\"FILE_TOO_LARGE\","
+                                + "\"message\":\"File 'x.csv' is over the limit\"}}");
                         return;
                     }
                     uploadRequest = JSON.readTree(body);
-                    reply(exchange, 201, "{\"runId\":\"run-1\",\"uploadUrl\":\"" + base + "/bucket/uploads/run-1/x.csv?X-Amz-Signature=abc\","
-                            + "\"method\":\"PUT\",\"headers\":{\"Content-Type\":\"text/csv\"},\"expiresAt\":\"2030-01-01T00:00:00Z\"}");
+                    reply(exchange, 201, "{\"runId\":\"run-1\",\"uploadUrl\":\"" + base
+                            + "/bucket/uploads/run-1/x.csv?X-Amz-Signature=abc\","
+                            + "\"method\":\"PUT\",\"headers\":{\"Content-Type\":\"text/csv\"},"
+                            + "\"expiresAt\":\"2030-01-01T00:00:00Z\"}");
                 }
                 case "PUT /bucket/uploads/run-1/x.csv" -> {
                     uploaded = body;
@@ -84,16 +87,19 @@ class IngestCommandTest {
                 case "GET /api/runs/run-1" -> {
                     if (failRuns) {
                         reply(exchange, 200, "{\"runId\":\"run-1\",\"status\":\"FAILED\",\"records\":0,\"stored\":0,"
-                                + "\"errors\":0,\"failure\":{\"code\":\"MISSING_COLUMNS\",\"message\":\"x.csv has no column for"
+                                + "\"errors\":0,\"failure\":{\"code\":\"MISSING_COLUMNS\","
+                                + "\"message\":\"x.csv has no column for"
                                 + " channel\"}}");
                         return;
                     }
                     String status = polls.incrementAndGet() < 3 ? "LOADING" : "PARTIAL";
-                    reply(exchange, 200, "{\"runId\":\"run-1\",\"status\":\"" + status + "\",\"records\":9,\"stored\":2,\"errors\":7,"
+                    reply(exchange, 200, "{\"runId\":\"run-1\",\"status\":\"" + status
+                            + "\",\"records\":9,\"stored\":2,\"errors\":7,"
                             + "\"chunksTotal\":1,\"chunksDone\":1,\"chunksDead\":0,\"failure\":null}");
                 }
                 case "GET /api/runs/run-1/errors" -> reply(exchange, 200,
-                        "{\"items\":[{\"record\":2,\"line\":3,\"code\":\"INVALID_DATE\",\"message\":\"record 2 (line 3): bad date\"}]}");
+                        "{\"items\":[{\"record\":2,\"line\":3,\"code\":\"INVALID_DATE\","
+                                + "\"message\":\"record 2 (line 3): bad date\"}]}");
                 default -> reply(exchange, 404, "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"no\"}}");
             }
         });
@@ -128,7 +134,8 @@ class IngestCommandTest {
         String[] argv = new String[args.length + 1];
         argv[0] = "ingest";
         System.arraycopy(args, 0, argv, 1, args.length);
-        int code = SluiceLocal.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = SluiceLocal.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -139,7 +146,8 @@ class IngestCommandTest {
     @Test
     void uploadsPollsAndPrintsTheFinalRunAsTheLastJsonLine() throws Exception {
         Path file = Files.writeString(dir.resolve("x.csv"), "date,amount\n2024-01-01,1\nnope,2\n2024-01-03,3\n");
-        Result result = ingest(file.toString(), "--api", api(), "--dataset", "sales", "--mapping", "date=Day,spend=Total", "--json");
+        Result result = ingest(file.toString(), "--api", api(), "--dataset", "sales", "--mapping",
+                "date=Day,spend=Total", "--json");
         assertEquals(0, result.exitCode(), result.err());
         JsonNode run = JSON.readTree(result.lastLine());
         assertEquals("PARTIAL", run.get("status").asText());

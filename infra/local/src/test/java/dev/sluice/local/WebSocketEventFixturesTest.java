@@ -57,7 +57,8 @@ class WebSocketEventFixturesTest {
         // The authorizer's context, as API Gateway passes it on to $connect.
         assertEquals("admin@example.com", connect.at("/requestContext/authorizer/email").asText(), connect::toString);
         assertEquals("admin", connect.at("/requestContext/authorizer/groups").asText());
-        assertEquals(connect.at("/requestContext/authorizer/sub"), connect.at("/requestContext/authorizer/principalId"));
+        assertEquals(connect.at("/requestContext/authorizer/sub"),
+                connect.at("/requestContext/authorizer/principalId"));
         ObjectNode authorizer = gateway.lastEvent("AUTHORIZER").orElseThrow();
         assertEquals("REQUEST", authorizer.path("type").asText());
         assertTrue(authorizer.path("methodArn").asText().endsWith("/live/$connect"), authorizer::toString);

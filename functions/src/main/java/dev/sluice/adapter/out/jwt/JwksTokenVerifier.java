@@ -57,7 +57,8 @@ public final class JwksTokenVerifier implements TokenVerifier {
         int timeout = (int) FETCH_TIMEOUT.toMillis();
         try {
             JWKSource<SecurityContext> keys = JWKSourceBuilder
-                    .create(URI.create(base + JWKS_PATH).toURL(), new DefaultResourceRetriever(timeout, timeout, 64 * 1024))
+                    .create(URI.create(base + JWKS_PATH).toURL(),
+                            new DefaultResourceRetriever(timeout, timeout, 64 * 1024))
                     .cache(KEYS_CACHED.toMillis(), FETCH_TIMEOUT.toMillis())
                     .build();
             return new JwksTokenVerifier(keys, issuer, audience);

@@ -83,7 +83,8 @@ class JwksTokenVerifierTest {
                 "wrong audience", sign(claims().audience("other").build(), key),
                 "wrong issuer", sign(claims().issuer(ISSUER + "x").build(), key),
                 "no subject", sign(claims().subject(null).build(), key),
-                "tampered", valid.substring(0, valid.lastIndexOf('.') - 2) + "xx" + valid.substring(valid.lastIndexOf('.')),
+                "tampered", valid.substring(0, valid.lastIndexOf('.') - 2) + "xx"
+                        + valid.substring(valid.lastIndexOf('.')),
                 "garbage", "a.b.c");
         bad.forEach((what, token) -> assertEquals(Optional.empty(), verifier().verify(token), what));
         assertEquals(Optional.empty(), verifier().verify(null));

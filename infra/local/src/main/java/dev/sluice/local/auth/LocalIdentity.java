@@ -102,7 +102,8 @@ public final class LocalIdentity {
                     spec.admin() ? List.of("admin") : List.of()));
             passwords.put(spec.email(), PasswordHash.of(spec.password()));
         }
-        String base = baseUrl.toString().endsWith("/") ? baseUrl.toString().substring(0, baseUrl.toString().length() - 1)
+        String base = baseUrl.toString().endsWith("/")
+                ? baseUrl.toString().substring(0, baseUrl.toString().length() - 1)
                 : baseUrl.toString();
         return new LocalIdentity(base + ISSUER_PATH, key, users, passwords, Clock.systemUTC());
     }
@@ -309,7 +310,8 @@ public final class LocalIdentity {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
         try {
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(temporary,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(temporary);
         }

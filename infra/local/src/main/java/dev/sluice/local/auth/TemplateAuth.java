@@ -30,7 +30,8 @@ public final class TemplateAuth {
         Map<String, Object> auth = map(map(api.get("Properties")).get("Auth"));
         Object name = authorizer.orElse(auth.get("DefaultAuthorizer") == null ? null
                 : String.valueOf(auth.get("DefaultAuthorizer")));
-        return name != null && map(map(auth.get("Authorizers")).get(String.valueOf(name))).containsKey("JwtConfiguration");
+        return name != null
+                && map(map(auth.get("Authorizers")).get(String.valueOf(name))).containsKey("JwtConfiguration");
     }
 
     @SuppressWarnings("unchecked")

@@ -28,7 +28,8 @@ public final class ApiGatewayEvents {
             byte[] body, String sourceIp, String host) {
     }
 
-    public static APIGatewayV2HTTPEvent toEvent(HttpRequest request, HttpApiRoute route, Map<String, String> pathParameters) {
+    public static APIGatewayV2HTTPEvent toEvent(HttpRequest request, HttpApiRoute route,
+            Map<String, String> pathParameters) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
         request.headers().forEach((name, values) -> {

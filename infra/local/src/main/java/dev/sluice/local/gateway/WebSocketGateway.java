@@ -153,7 +153,8 @@ public final class WebSocketGateway implements AutoCloseable {
             if (allowed.isEmpty()) {
                 throw new HttpResponseException(401, "Unauthorized");
             }
-            ((ObjectNode) event.get("requestContext")).set("authorizer", WebSocketEvents.JSON_MAPPER.valueToTree(allowed.get()));
+            ((ObjectNode) event.get("requestContext")).set("authorizer",
+                    WebSocketEvents.JSON_MAPPER.valueToTree(allowed.get()));
         }
         int status = invoke("$connect", event).map(APIGatewayV2WebSocketResponse::getStatusCode).orElse(200);
         if (status < 200 || status > 299) {

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 public record WebSocketApiSpec(String logicalId, String routeSelectionExpression, String stageName,
         Map<String, String> routeFunctions, Optional<String> connectAuthorizerFunction) {
     /** {@code ${Fn.Arn}}, or {@code ${Fn.Alias}} (SAM's reference to the alias AutoPublishAlias makes). */
-    private static final Pattern FUNCTION_IN_URI = Pattern.compile("functions/([A-Za-z0-9]+)(\\.Arn|\\.Alias)?/invocations");
+    private static final Pattern FUNCTION_IN_URI =
+            Pattern.compile("functions/([A-Za-z0-9]+)(\\.Arn|\\.Alias)?/invocations");
     private static final Pattern INTEGRATION_TARGET = Pattern.compile("integrations/([A-Za-z0-9]+)");
 
     public WebSocketApiSpec {
