@@ -1,4 +1,5 @@
 // The HTTP side: endpoints from config.json (written by `serve` or at deploy time), JSON calls, presigned PUT.
+import { PartFailed, UploadCancelled, isRetryable } from './multipart.js';
 
 /**
  * {apiBase, wsUrl, auth} (auth.md "Web app config"). Without config.json: the API on this origin, no WebSocket (the
@@ -64,8 +65,10 @@ export function createApi(apiBase, { token = () => null, onUnauthenticated = () 
       throw error;
     }
     if (!response.ok) {
-      throw new ApiError(body.error ? body.error.message : `The server answered HTTP ${response.status}.`,
+      const error = new ApiError(body.error ? body.error.message : `The server answered HTTP ${response.status}.`,
         response.status, body.error ? body.error.code : 'HTTP', body.error || null);
+      error.retryAfter = response.headers && response.headers.get('Retry-After');
+      throw error;
     }
     return body;
   }
@@ -77,6 +80,9 @@ export function createApi(apiBase, { token = () => null, onUnauthenticated = () 
   return {
     createUpload: (request) => call('/uploads', { method: 'POST', body: JSON.stringify(request) }),
     me: () => call('/me'),
+    completeUpload: (runId, parts) => call(`/uploads/${encodeURIComponent(runId)}/complete`,
+      { method: 'POST', body: JSON.stringify(parts ? { parts } : {}) }),
+    abortUpload: (runId) => call(`/uploads/${encodeURIComponent(runId)}/abort`, { method: 'POST', body: '{}' }),
     listRuns: (limit = 50) => call(`/runs?limit=${limit}`),
     run: (runId) => call(`/runs/${encodeURIComponent(runId)}`),
     errors: page('errors'),
@@ -84,22 +90,50 @@ export function createApi(apiBase, { token = () => null, onUnauthenticated = () 
   };
 }
 
-/** PUTs the file to the presigned URL with exactly the headers it was signed for; reports bytes sent. */
-export function putFile(upload, file, onProgress) {
+const REFUSED = 'The storage service refused the file';
+
+/**
+ * One PUT through XMLHttpRequest (fetch reports no upload progress). Sends exactly the headers the URL was signed
+ * for; resolves the ETag (null when the bucket's CORS does not expose it); rejects with a PartFailed whose retryable
+ * says whether the same URL may work again. The signal aborts it.
+ */
+export function putBytes(url, body, headers, onBytes, signal = null) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open(upload.method || 'PUT', upload.uploadUrl);
-    for (const [name, value] of Object.entries(upload.headers || {})) request.setRequestHeader(name, value);
-    request.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : file.size);
+    request.open('PUT', url);
+    for (const [name, value] of Object.entries(headers || {})) request.setRequestHeader(name, value);
+    request.upload.onprogress = (event) => onBytes(event.loaded);
+    const onAbort = () => request.abort();
     request.onload = () => {
+      if (signal) signal.removeEventListener('abort', onAbort);
       if (request.status >= 200 && request.status < 300) {
-        onProgress(file.size, file.size);
-        resolve();
-      } else {
-        reject(new ApiError(`The storage service refused the upload (HTTP ${request.status}). Try again; the link is valid for 15 minutes.`, request.status, 'UPLOAD_REFUSED'));
+        resolve(request.getResponseHeader('ETag'));
+        return;
       }
+      const retryable = isRetryable(request.status);
+      reject(new PartFailed(retryable
+        ? `the storage service answered HTTP ${request.status}.`
+        : `${REFUSED} (HTTP ${request.status}): the link expired or the file changed since it was chosen. Start the import again.`,
+      request.status, retryable));
     };
-    request.onerror = () => reject(new ApiError('The upload was interrupted: the storage service could not be reached.', 0, 'UPLOAD_FAILED'));
-    request.send(file);
+    request.onerror = () => reject(new PartFailed('the storage service could not be reached.', 0, true));
+    request.onabort = () => reject(new UploadCancelled());
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    request.send(body);
   });
+}
+
+/** PUTs a whole file to its single presigned URL with exactly the headers it was signed for; reports bytes sent. */
+export async function putFile(upload, file, onProgress, signal = null) {
+  try {
+    await putBytes(upload.uploadUrl, file, upload.headers, (loaded) => onProgress(loaded, file.size), signal);
+  } catch (error) {
+    if (error instanceof PartFailed) {
+      throw new ApiError(error.retryable
+        ? `The upload was interrupted: ${error.message} Start the import again.`
+        : error.message, error.status, 'UPLOAD_REFUSED');
+    }
+    throw error;
+  }
+  onProgress(file.size, file.size);
 }
