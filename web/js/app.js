@@ -926,9 +926,9 @@ function showSignIn({ notice = null, email = '' } = {}) {
   $('#signin-error').hidden = true;
   if (email) $('#signin-email').value = email;
   $('#signin-password').value = '';
-  $('#signin-kind').textContent = state.config.auth.kind === 'cognito'
-    ? 'Sign in with the account your administrator created for you.'
-    : 'Local runtime: sign in as one of the users serve was started with.';
+  $('#signin-kind').replaceChildren(...(state.config.auth.kind === 'cognito'
+    ? ['Sign in with the account your administrator created for you.']
+    : ['Local runtime: sign in as one of the users ', el('code', { text: 'serve' }), ' was started with.']));
   document.title = 'Sign in — Sluice';
   ($('#signin-email').value ? $('#signin-password') : $('#signin-email')).focus();
 }

@@ -80,7 +80,20 @@ class WebAppBrowserTest {
                 """);
         Map<String, JsonNode> steps = runScript(formula);
 
+        JsonNode signin = steps.get("signin");
+        assertEquals("signin-email", signin.at("/beforeSignIn/focused").asText(), "opens on sign-in: " + signin);
+        assertTrue(signin.at("/beforeSignIn/homeHidden").asBoolean()
+                && signin.at("/beforeSignIn/accountHidden").asBoolean(), "nothing of the app before signing in: " + signin);
+        assertEquals("That email and password do not match an account. Check both and try again.",
+                signin.at("/wrongPassword/error").asText());
+        assertEquals("signin-password", signin.at("/wrongPassword/focused").asText(), "focus back on the password");
+        assertTrue(signin.at("/wrongPassword/session").isNull(), "no session after a wrong password");
+
         JsonNode connection = steps.get("connection");
+        assertEquals("demo@example.com", connection.at("/signedIn/email").asText(), "the header says who is signed in");
+        assertFalse(connection.at("/signedIn/adminBadge").asBoolean(), "demo is no admin");
+        assertTrue(connection.at("/signedIn/inSessionStorage").asBoolean());
+        assertEquals(0, connection.at("/signedIn/inLocalStorage").asInt(), "nothing in localStorage");
         if (connection.get("state").asText().equals("live")) {
             assertTrue(connection.get("banner").isNull(), connection::toString);
         } else {
@@ -204,11 +217,49 @@ class WebAppBrowserTest {
         assertTrue(live.get("finishedCounts").asText().startsWith("100 records · 100 stored"), live::toString);
         assertEquals("live", live.get("connection").asText());
 
+        JsonNode duplicate = steps.get("duplicate");
+        String firstRun = duplicate.at("/first/runId").asText();
+        assertEquals("SUCCEEDED", api.run(firstRun).get("status").asText(), duplicate::toString);
+        assertEquals("#/runs/" + firstRun, duplicate.at("/duplicate/earlier").asText(), "links the earlier run");
+        assertEquals("", duplicate.at("/duplicate/runId").asText(), "409 before any run or byte: " + duplicate);
+        assertEquals("Already imported", duplicate.at("/duplicate/badge").asText());
+        JsonNode requests = duplicate.get("requests");
+        assertEquals(2, requests.size(), requests::toString);
+        assertTrue(requests.get(0).get("sha256").asText().matches("[0-9a-f]{64}"), "the page sends the SHA-256");
+        assertEquals(requests.get(0).get("sha256"), requests.get(1).get("sha256"));
+        assertFalse(requests.get(0).has("allowDuplicate"), requests::toString);
+        assertTrue(requests.get(1).get("allowDuplicate").asBoolean(), "Import anyway sends allowDuplicate");
+        JsonNode anyway = api.run(duplicate.at("/anyway/runId").asText());
+        assertEquals("SUCCEEDED", anyway.get("status").asText(), "imported anyway: " + anyway);
+        assertFalse(duplicate.at("/anyway/runId").asText().equals(firstRun));
+
+        JsonNode expired = steps.get("expired");
+        assertEquals("Your session has ended. Sign in again to continue where you were.",
+                expired.get("notice").asText());
+        assertEquals("demo@example.com", expired.get("email").asText(), "the email is kept for signing in again");
+        assertEquals("signin-password", expired.get("focused").asText());
+        assertEquals(0, expired.get("runsShown").asInt(), "nothing of the session stays on the page");
+        assertTrue(expired.get("session").isNull(), "the refused token is dropped");
+        assertEquals("#/runs/" + runId, expired.get("hashAfter").asText(), "back where the person was");
+        assertEquals("messy.csv", expired.get("detailTitle").asText());
+
+        JsonNode signout = steps.get("signout");
+        assertEquals("You are signed out.", signout.get("notice").asText());
+        assertTrue(signout.get("session").isNull() && signout.get("accountHidden").asBoolean(), signout::toString);
+        assertEquals(0, signout.get("runsShown").asInt());
+        assertFalse(signout.get("detailShown").asBoolean());
+        assertTrue(signout.get("apiCalls").asInt() > 10, signout::toString);
+        assertTrue(signout.get("unauthenticated").isEmpty(), () -> "every API call carries a bearer token: " + signout);
+        assertFalse(signout.get("sockets").isEmpty(), signout::toString);
+        signout.get("sockets").forEach(url -> assertTrue(url.asText().matches(".*/ws\\?token=[A-Za-z0-9._%-]+"),
+                () -> "the WebSocket URL carries the token: " + url));
+
         JsonNode phone = steps.get("phone");
         assertEquals(0, phone.get("horizontalOverflow").asInt(), "nothing wider than a phone screen");
         assertEquals(0, phone.get("detailHorizontalOverflow").asInt());
-        for (String shot : List.of("desktop-preview", "desktop-runs", "desktop-detail", "desktop-missing-field",
-                "phone-preview", "phone-runs", "phone-detail")) {
+        for (String shot : List.of("desktop-signin", "desktop-signin-error", "desktop-preview", "desktop-runs",
+                "desktop-detail", "desktop-missing-field", "desktop-duplicate", "phone-signin", "phone-preview",
+                "phone-runs", "phone-detail")) {
             Path png = OUT.resolve("screenshots/" + shot + ".png");
             assertTrue(Files.size(png) > 10_000, () -> png + " was written");
         }
@@ -224,6 +275,7 @@ class WebAppBrowserTest {
         JsonNode config = api.json.readTree(response.body());
         assertEquals("/api", config.get("apiBase").asText());
         assertEquals("ws://127.0.0.1:" + sluice.baseUrl().getPort() + "/ws", config.get("wsUrl").asText());
+        assertEquals("local", config.at("/auth/kind").asText(), "the page signs in with POST /api/auth/login");
     }
 
     private void checkPreview(JsonNode preview, Path file) throws Exception {
@@ -284,8 +336,8 @@ class WebAppBrowserTest {
                 steps.put(step.get("step").asText(), step);
             }
         }
-        for (String step : List.of("connection", "preview", "imported", "detail", "downloads", "blocked", "elsewhere",
-                "keyboard", "phone", "live", "summary")) {
+        for (String step : List.of("signin", "connection", "preview", "imported", "detail", "downloads", "blocked",
+                "elsewhere", "keyboard", "phone", "live", "duplicate", "expired", "signout", "summary")) {
             assertTrue(steps.containsKey(step), () -> "the script reported " + step + ": " + output);
         }
         return steps;
