@@ -915,6 +915,7 @@ function setUpHome() {
 // -------------------------------------------------------------------------------------------- signing in
 
 let retryTimer = null;
+let expiryTimer = null;
 
 function showSignIn({ notice = null, email = '' } = {}) {
   document.body.dataset.view = 'signin';
@@ -1027,6 +1028,15 @@ async function enterApp(session) {
   updateRunsCount();
   state.live.start();
   startPolling(generation);
+  // A quiet page (socket live, nothing running) makes no API call that would meet the 401: end it on time instead.
+  clearTimeout(expiryTimer);
+  if (typeof session.expiresAtMs === 'number') {
+    expiryTimer = setTimeout(() => { if (generation === state.generation) sessionEnded(); },
+      Math.min(2 ** 31 - 1, Math.max(0, session.expiresAtMs - Date.now())));
+  }
+  if (document.activeElement === document.body || !document.activeElement || $('#signin-view').contains(document.activeElement)) {
+    $('#main').focus();
+  }
   route();
   document.body.dataset.ready = 'true';
 }
@@ -1034,6 +1044,7 @@ async function enterApp(session) {
 /** Everything of the signed-in session leaves the page: runs, the open run, the socket, uploads in flight. */
 function leaveApp() {
   state.generation++;
+  clearTimeout(expiryTimer);
   state.signedIn = false;
   state.user = null;
   document.body.dataset.ready = 'false';
