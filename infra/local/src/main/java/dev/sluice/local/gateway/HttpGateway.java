@@ -127,12 +127,12 @@ public final class HttpGateway implements AutoCloseable {
     /**
      * The web app reads its endpoints from {@code config.json}; on AWS the deployment writes it next to the app in the
      * site bucket, here the gateway answers it: the API and the WebSocket on this host and port, as the browser
-     * addressed them, and the local sign-in (POST /api/auth/login) instead of Cognito.
+     * addressed them.
      */
     String webConfig(String hostHeader) {
         String host = hostHeader != null && hostHeader.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:]+\\](:\\d{1,5})?")
                 ? hostHeader : "127.0.0.1:" + port();
-        return "{\"apiBase\":\"/api\",\"wsUrl\":\"ws://" + host + "/ws\",\"auth\":{\"kind\":\"local\"}}";
+        return "{\"apiBase\":\"/api\",\"wsUrl\":\"ws://" + host + "/ws\"}";
     }
 
     /** HTTP API answers CORS preflights itself (template CorsConfiguration) without invoking the function. */
