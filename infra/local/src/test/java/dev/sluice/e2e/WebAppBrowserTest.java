@@ -44,6 +44,8 @@ class WebAppBrowserTest {
     private static Path dataDir;
     private static LocalSluice sluice;
     private static ApiClient api;
+    private static final int MULTIPART_THRESHOLD = 6_000_000;
+    private static final int PART_BYTES = 5 * 1024 * 1024;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,7 +54,12 @@ class WebAppBrowserTest {
                 "needs `npm ci` in web/test");
         dataDir = Files.createTempDirectory("sluice-web");
         // 1 KiB chunks: messy.csv (1.3 KB) is loaded in two chunks, so the bar has a state between 0 and 100.
-        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).parameter("ChunkBytes", "1024").build());
+        // Multipart above 6 MB in S3's smallest parts (5 MiB), so an 11 MB file goes up in 3 parts; its 1 MB fields
+        // keep it to 11 records (11 chunks).
+        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).parameter("ChunkBytes", "1024")
+                .parameter("MultipartThresholdBytes", String.valueOf(MULTIPART_THRESHOLD))
+                .parameter("MultipartPartBytes", String.valueOf(PART_BYTES))
+                .parameter("MaxFieldBytes", "2000000").build());
         api = new ApiClient(sluice.baseUrl());
     }
 
@@ -78,7 +85,14 @@ class WebAppBrowserTest {
                 =1+2,Brand,google,5.00,ok
                 2024-05-02,-Brand,meta,3.00,+cmd
                 """);
-        Map<String, JsonNode> steps = runScript(formula);
+        Path big = dataDir.resolve("big-notes.csv");
+        StringBuilder bigText = new StringBuilder("Date,Campaign,Channel,Spend,Notes\n");
+        for (int i = 1; i <= 11; i++) {
+            bigText.append("2024-06-").append(String.format("%02d", i)).append(",Big,google,1.00,")
+                    .append(String.valueOf((char) ('a' + i)).repeat(1_000_000)).append('\n');
+        }
+        Files.writeString(big, bigText);
+        Map<String, JsonNode> steps = runScript(formula, big);
 
         JsonNode signin = steps.get("signin");
         assertEquals("signin-email", signin.at("/beforeSignIn/focused").asText(), "opens on sign-in: " + signin);
@@ -233,6 +247,17 @@ class WebAppBrowserTest {
         assertEquals("SUCCEEDED", anyway.get("status").asText(), "imported anyway: " + anyway);
         assertFalse(duplicate.at("/anyway/runId").asText().equals(firstRun));
 
+        JsonNode multipart = steps.get("multipart");
+        JsonNode bigRun = api.run(multipart.at("/card/runId").asText());
+        assertEquals("SUCCEEDED", bigRun.get("status").asText(),
+                "the parts make the file again (its SHA-256 is checked): " + bigRun);
+        assertEquals(11, bigRun.get("stored").asInt());
+        assertEquals(Files.size(big), bigRun.get("contentLength").asLong());
+        assertEquals(List.of("1", "2", "3"), strings(multipart.get("partNumbers")), multipart::toString);
+        assertTrue(multipart.get("partPuts").asInt() >= 3, multipart::toString);
+        assertTrue(multipart.at("/request/sha256").asText().matches("[0-9a-f]{64}"), multipart::toString);
+        checkBarHistory(multipart.get("bars"));
+
         JsonNode expired = steps.get("expired");
         assertEquals("Your session has ended. Sign in again to continue where you were.",
                 expired.get("notice").asText());
@@ -322,9 +347,10 @@ class WebAppBrowserTest {
         assertEquals(100, processing, () -> "the processing bar reached 100: " + bars);
     }
 
-    private Map<String, JsonNode> runScript(Path formula) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", REPO.resolve("web/test/upload.e2e.js").toString(), sluice.baseUrl().toString(),
-                REPO.resolve("samplecsv").toString(), formula.toString(), OUT.toString())
+    private Map<String, JsonNode> runScript(Path formula, Path big) throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", REPO.resolve("web/test/upload.e2e.js").toString(),
+                sluice.baseUrl().toString(), REPO.resolve("samplecsv").toString(), formula.toString(), OUT.toString(),
+                big.toString())
                 .redirectErrorStream(true).start();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(node.waitFor(8, TimeUnit.MINUTES), "the browser run finishes");
@@ -337,7 +363,7 @@ class WebAppBrowserTest {
             }
         }
         for (String step : List.of("signin", "connection", "preview", "imported", "detail", "downloads", "blocked",
-                "elsewhere", "keyboard", "phone", "live", "duplicate", "expired", "signout", "summary")) {
+                "elsewhere", "keyboard", "phone", "live", "duplicate", "multipart", "expired", "signout", "summary")) {
             assertTrue(steps.containsKey(step), () -> "the script reported " + step + ": " + output);
         }
         return steps;
@@ -351,6 +377,12 @@ class WebAppBrowserTest {
 
     private static String neutralised(String value) {
         return value.matches("(?s)^[=+\\-@\\t\\r].*") ? "'" + value : value;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        node.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     private static Map<String, String> toMap(JsonNode node) {
