@@ -8,6 +8,7 @@ import dev.sluice.adapter.out.apigateway.ApiGatewayConnectionMessenger;
 import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoRunProgressReader;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
 import dev.sluice.adapter.out.metrics.PowertoolsPipelineMetrics;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
@@ -26,6 +27,7 @@ import dev.sluice.application.progress.SocketMessages;
 import dev.sluice.application.progress.SocketSessions;
 import dev.sluice.application.split.SplitObject;
 import dev.sluice.application.upload.CreateUpload;
+import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.domain.validation.ChunkReader;
 import java.time.Clock;
 import java.time.Duration;
@@ -194,14 +196,22 @@ public final class Components implements AutoCloseable {
     }
 
     public CreateUpload createUpload() {
-        return new CreateUpload(objectStore, runs, settings.uploadBucket(), settings.uploadUrlTtl(),
-                settings.maxFileBytes(), clock);
+        return new CreateUpload(objectStore, runs, uploadLedger(), settings.uploadBucket(), settings.uploadUrlTtl(),
+                settings.uploadLimits(), clock);
+    }
+
+    public DynamoUploadLedger uploadLedger() {
+        return new DynamoUploadLedger(dynamo, settings.runsTable(), clock);
+    }
+
+    public FinishUpload finishUpload() {
+        return new FinishUpload(objectStore, runs, uploadLedger());
     }
 
     public SplitObject splitObject() {
         return new SplitObject(objectStore, runs, new SqsChunkSender(sqs, settings.chunkQueueUrl(), json),
                 new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(), settings.maxFileBytes()),
-                metrics, clock);
+                uploadLedger(), settings.uploadLimits(), metrics, clock);
     }
 
     public ExpireUploads expireUploads() {

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import dev.sluice.application.split.UploadLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -37,7 +38,8 @@ public record Settings(
         Duration webSocketPostTimeout,
         boolean metricsDisabled,
         String metricsNamespace,
-        String serviceName) {
+        String serviceName,
+        UploadLimits uploadLimits) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -81,7 +83,8 @@ public record Settings(
                 Boolean.parseBoolean(env.getOrDefault("POWERTOOLS_METRICS_DISABLED", "false")),
                 // The dashboard's names (template.yaml Globals set both; the defaults are the same).
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Sluice"),
-                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"));
+                env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"),
+                UploadSettings.fromEnvironment(env));
     }
 
     private static String required(Map<String, String> env, String name) {

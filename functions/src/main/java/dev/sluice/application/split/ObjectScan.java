@@ -29,6 +29,22 @@ public final class ObjectScan {
      */
     public static PlanSummary scan(InputStream in, Mapping requested, long targetChunkBytes, int maxRecordsPerChunk,
             Function<FileProfile, Consumer<PlannedChunk>> onProfile) throws IOException, FileRejectedException {
+        return scan(in, requested, targetChunkBytes, maxRecordsPerChunk, onProfile, profile -> (b, off, len) -> { });
+    }
+
+    /** Sees every data byte (after the header) as it is planned, e.g. to measure fields. */
+    @FunctionalInterface
+    public interface ByteTap {
+        void accept(byte[] bytes, int offset, int length);
+    }
+
+    /**
+     * @param onProfile told the file's profile before planning starts; returns where planned chunks go
+     * @param tap       given the profile, returns what sees the data bytes alongside the planner
+     */
+    public static PlanSummary scan(InputStream in, Mapping requested, long targetChunkBytes, int maxRecordsPerChunk,
+            Function<FileProfile, Consumer<PlannedChunk>> onProfile, Function<FileProfile, ByteTap> tap)
+            throws IOException, FileRejectedException {
         try (ReadAhead readAhead = new ReadAhead(in, BUFFER_BYTES, READ_AHEAD_BUFFERS)) {
             ReadAhead.Segment first = readAhead.next();
             byte[] prefix = first == null ? new byte[0] : first.bytes();
@@ -39,11 +55,14 @@ public final class ObjectScan {
             FileProfile profile = FileProfiler.profile(prefix, prefixLength, complete, requested);
             ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(),
                     profile.dataStartLine(), targetChunkBytes, maxRecordsPerChunk, onProfile.apply(profile));
+            ByteTap bytes = tap.apply(profile);
             int dataStart = (int) Math.min(profile.dataStartByte(), prefixLength);
+            bytes.accept(prefix, dataStart, prefixLength - dataStart);
             planner.feed(prefix, dataStart, prefixLength - dataStart);
             readAhead.release(first);
             ReadAhead.Segment segment = second;
             while (segment != null) {
+                bytes.accept(segment.bytes(), 0, segment.length());
                 planner.feed(segment.bytes(), 0, segment.length());
                 readAhead.release(segment);
                 segment = readAhead.next();

@@ -7,7 +7,6 @@ import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.chunk.PlanSummary;
-import dev.sluice.domain.chunk.PlannedChunk;
 import dev.sluice.domain.csv.FileProfile;
 import dev.sluice.domain.csv.FileRejectedException;
 import dev.sluice.domain.mapping.CanonicalField;
@@ -15,19 +14,30 @@ import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
+import dev.sluice.application.port.UploadLedger;
+import dev.sluice.application.port.UploadLedger.ContentKey;
+import dev.sluice.application.upload.UploadKey;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The splitter use case: one streaming pass over an uploaded object. Profiles the first MiB (encoding,
@@ -37,6 +47,7 @@ import java.util.function.Consumer;
 public final class SplitObject {
     /** Chunk messages go out ten at a time, SendMessageBatch's limit; each batch is planned and counted first. */
     private static final int CHUNKS_PER_SEND = 10;
+    private static final int GZIP_BUFFER = 64 * 1024;
 
     private final ObjectStore objects;
     private final RunRepository runs;
@@ -44,6 +55,10 @@ public final class SplitObject {
     private final SplitLimits limits;
     private final PipelineMetrics metrics;
     private final Clock clock;
+    private final Optional<UploadLedger> ledger;
+    private final UploadLimits uploadLimits;
+    /** Whether a drop for a partner not in {@link UploadLimits#partners()} is quarantined (always, but in twins). */
+    private boolean strictPartners = true;
 
     /** How big chunks and files may be. */
     public record SplitLimits(long targetChunkBytes, int maxRecordsPerChunk, long maxFileBytes) {
@@ -59,6 +74,8 @@ public final class SplitObject {
         SKIPPED_OTHER_VERSION,
         /** A notification for a run that no longer waits for its file (expired, cancelled). */
         SKIPPED_NOT_AWAITING,
+        /** The same content was imported into the dataset before; nothing was sent. */
+        DUPLICATE,
         IGNORED
     }
 
@@ -72,14 +89,30 @@ public final class SplitObject {
         }
     }
 
+    /** Without a ledger (no duplicate detection) and with the default upload limits (use-case tests with twins). */
     public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits,
             PipelineMetrics metrics, Clock clock) {
+        this(objects, runs, chunks, limits, null, defaultsWith(limits.maxFileBytes()), metrics, clock);
+        this.strictPartners = false;
+    }
+
+    public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits,
+            UploadLedger ledger, UploadLimits uploadLimits, PipelineMetrics metrics, Clock clock) {
         this.objects = objects;
         this.metrics = metrics;
         this.runs = runs;
         this.chunks = chunks;
         this.limits = limits;
         this.clock = clock;
+        this.ledger = Optional.ofNullable(ledger);
+        this.uploadLimits = uploadLimits;
+    }
+
+    private static UploadLimits defaultsWith(long maxFileBytes) {
+        UploadLimits d = UploadLimits.defaults();
+        Map<String, UploadLimits.Partner> anyPartner = Map.of();
+        return new UploadLimits(maxFileBytes, d.maxDecompressedBytes(), d.maxColumns(), d.maxFieldBytes(),
+                d.maxRecordsPerFile(), d.maxUploadsPerHour(), d.multipartThreshold(), d.partBytes(), anyPartner);
     }
 
     /**
@@ -87,6 +120,10 @@ public final class SplitObject {
      * instead of leaving it SPLITTING forever; earlier failures are rethrown so SQS delivers the event again.
      */
     public Result split(S3ObjectEvent event, boolean lastAttempt) {
+        Optional<Result> quarantined = unknownPartner(event);
+        if (quarantined.isPresent()) {
+            return quarantined.get();
+        }
         Optional<String> runId = runFor(event);
         if (runId.isEmpty()) {
             return new Result(Outcome.IGNORED, null);
@@ -117,21 +154,142 @@ public final class SplitObject {
         }
         Run run = splitting.get();
         metrics.runStarted();
-        if (event.size() > limits.maxFileBytes()) {
+        if (event.size() > uploadLimits.maxFileBytes()) {
             return failed(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
-                    + " bytes; the limit is " + limits.maxFileBytes() + " bytes.");
+                    + " bytes; the limit is " + uploadLimits.maxFileBytes() + " bytes (MAX_FILE_BYTES). Nothing was "
+                    + "imported.");
+        }
+        if (run.source() == RunSource.UPLOAD && run.contentLength() != event.size()) {
+            // Real S3 refuses such a PUT (the length is signed); a store that does not must not import it either.
+            return failed(run.runId(), "SIZE_MISMATCH", "File '" + run.fileName() + "' arrived with " + event.size()
+                    + " bytes, but the upload announced " + run.contentLength() + ". Nothing was imported; upload "
+                    + "the file again.");
         }
         // Read with If-Match on the notification's ETag: the split is of exactly that version, or of nothing.
-        try (InputStream in = objects.open(event.bucket(), event.key(), event.version())) {
-            return splitStream(run, event, in);
+        MessageDigest digest = sha256();
+        try (InputStream raw = objects.open(event.bucket(), event.key(), event.version())) {
+            InputStream in = new DigestInputStream(raw, digest);
+            byte[] head = in.readNBytes(ContentSniffer.SNIFF_BYTES);
+            ContentSniffer.Verdict verdict = ContentSniffer.sniff(head, head.length);
+            if (verdict.refused()) {
+                return notCsv(run, verdict);
+            }
+            if (verdict.kind() == ContentSniffer.Kind.GZIP) {
+                return splitGzip(run, event);
+            }
+            InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
+            return scanAndSend(run, event, whole, () -> HexFormat.of().formatHex(digest.digest()), false);
         } catch (ObjectChangedException e) {
-            // Permanent: retrying would read another file than the one this run was created for.
-            return failed(run.runId(), "FILE_CHANGED", "File '" + run.fileName() + "' was replaced or deleted while "
-                    + "it was being split, so this run cannot read the file it started with. Nothing was imported "
-                    + "from it; import the current file as a new run.");
+            return fileChanged(run);
         } catch (IOException e) {
             throw new UncheckedIOException("reading s3://" + event.bucket() + "/" + event.key(), e);
         }
+    }
+
+    private Result fileChanged(Run run) {
+        // Permanent: retrying would read another file than the one this run was created for.
+        return failed(run.runId(), "FILE_CHANGED", "File '" + run.fileName() + "' was replaced or deleted while "
+                + "it was being split, so this run cannot read the file it started with. Nothing was imported "
+                + "from it; import the current file as a new run.");
+    }
+
+    private Result notCsv(Run run, ContentSniffer.Verdict verdict) {
+        return failed(run.runId(), "NOT_CSV", "File '" + run.fileName() + "' is not a CSV text file: its bytes are "
+                + verdict.description() + ". Nothing was imported; export the data as CSV (optionally gzip-"
+                + "compressed) and upload that.");
+    }
+
+    /**
+     * A gzip upload, in three reads of bounded memory: (1) decompress to count (stopping at the cap, so a bomb costs
+     * CPU only, no storage), hash the compressed bytes and sniff the decompressed start; (2) after the duplicate
+     * decision, decompress again into a kept object outside the notified prefixes; (3) split that object like any
+     * upload, so loaders read plain byte ranges of it.
+     */
+    private Result splitGzip(Run run, S3ObjectEvent event) throws IOException {
+        long cap = uploadLimits.maxDecompressedBytes();
+        MessageDigest digest = sha256();
+        byte[] head;
+        long decompressed;
+        try (InputStream raw = new DigestInputStream(objects.open(event.bucket(), event.key(), event.version()),
+                digest)) {
+            try (InputStream gz = new GZIPInputStream(raw, GZIP_BUFFER)) {
+                head = gz.readNBytes(ContentSniffer.SNIFF_BYTES);
+                decompressed = head.length + skipUpTo(gz, cap + 1 - head.length);
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                return failed(run.runId(), "NOT_CSV", "File '" + run.fileName() + "' starts like gzip but is not "
+                        + "valid gzip data (" + e.getMessage() + "). Nothing was imported; compress the CSV again.");
+            }
+            if (decompressed > cap) {
+                return failed(run.runId(), "TOO_LARGE", "File '" + run.fileName() + "' decompresses to more than "
+                        + cap + " bytes (MAX_DECOMPRESSED_BYTES); decompression stopped there and nothing was "
+                        + "imported. Split the file into smaller ones.");
+            }
+            raw.transferTo(OutputStream.nullOutputStream());
+        }
+        ContentSniffer.Verdict inner = ContentSniffer.sniff(head, head.length);
+        if (inner.refused() || inner.kind() == ContentSniffer.Kind.GZIP) {
+            return notCsv(run, new ContentSniffer.Verdict(ContentSniffer.Kind.BINARY, "gzip-compressed "
+                    + inner.description()));
+        }
+        String sha = HexFormat.of().formatHex(digest.digest());
+        Optional<Result> decided = decide(run, sha);
+        if (decided.isPresent()) {
+            return decided.get();
+        }
+        String key = UploadKey.decompressed(run.owner(), run.runId(), run.fileName());
+        ObjectStore.Written written;
+        try (InputStream gz = new GZIPInputStream(objects.open(event.bucket(), event.key(), event.version()),
+                GZIP_BUFFER)) {
+            written = objects.write(event.bucket(), key, "text/csv", new BoundedInputStream(gz, cap));
+        }
+        ledger.ifPresent(l -> l.recordBytesTotal(run.runId(), written.size()));
+        S3ObjectEvent plain = new S3ObjectEvent(event.bucket(), key, written.size(), written.version().eTag(),
+                event.sequencer(), written.version().versionId());
+        try (InputStream in = objects.open(plain.bucket(), plain.key(), plain.version())) {
+            return scanAndSend(run, plain, in, () -> sha, true);
+        }
+    }
+
+    private static long skipUpTo(InputStream in, long max) throws IOException {
+        byte[] buffer = new byte[GZIP_BUFFER];
+        long total = 0;
+        while (total < max) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, max - total));
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    /**
+     * The decision taken before any chunk is sent: the content must be what the upload announced, and (unless the
+     * upload allows duplicates) not imported into the dataset before. The claim is one conditional write, so of two
+     * runs with the same content exactly one imports it. Empty when the run goes on.
+     */
+    private Optional<Result> decide(Run run, String sha) {
+        ledger.ifPresent(l -> l.recordSha256(run.runId(), sha));
+        String announced = run.upload().sha256();
+        if (announced != null && !announced.equals(sha)) {
+            return Optional.of(failed(run.runId(), "CHECKSUM_MISMATCH", "File '" + run.fileName() + "' has SHA-256 "
+                    + sha + ", but the upload announced " + announced + ". Nothing was imported; upload the file "
+                    + "again."));
+        }
+        if (ledger.isEmpty() || run.upload().allowDuplicate()) {
+            return Optional.empty();
+        }
+        Optional<String> earlier = ledger.get().claim(new ContentKey(run.owner(), run.datasetId(), sha),
+                run.runId());
+        if (earlier.isEmpty()) {
+            return Optional.empty();
+        }
+        if (ledger.get().markDuplicate(run.runId(), earlier.get(), "File '" + run.fileName() + "' has the same "
+                + "content as run " + earlier.get() + ", already imported into dataset '" + run.datasetId()
+                + "'. Nothing was imported; upload it with \"allowDuplicate\": true to import it again.")) {
+            metrics.runFinished(RunStatus.DUPLICATE);
+        }
+        return Optional.of(new Result(Outcome.DUPLICATE, run.runId()));
     }
 
     /**
@@ -151,43 +309,114 @@ public final class SplitObject {
                 : Outcome.SKIPPED_DUPLICATE;
     }
 
-    private Result splitStream(Run run, S3ObjectEvent event, InputStream in) throws IOException {
-        BatchingSink[] sink = new BatchingSink[1];
+    /**
+     * Plans the whole file first and sends nothing until it is judged: every limit holds, the content is what was
+     * announced and not a duplicate. Only then do the chunks go out, so a refused file leaves nothing in the database
+     * and no chunk on the queue. The plan is small (one message per chunk, ~1,300 for 5 GiB) and kept in memory.
+     */
+    private Result scanAndSend(Run run, S3ObjectEvent source, InputStream in, Supplier<String> sha, boolean decided)
+            throws IOException {
+        List<ChunkMessage> planned = new ArrayList<>();
+        long[] records = new long[1];
         PlanSummary summary;
         try {
             summary = ObjectScan.scan(in, requestedMapping(run), limits.targetChunkBytes(),
                     limits.maxRecordsPerChunk(), profile -> {
+                        int columns = profile.dialect().header().size();
+                        if (columns > uploadLimits.maxColumns()) {
+                            throw new LimitExceededException("TOO_MANY_COLUMNS", "the header has " + columns
+                                    + " columns; the limit is " + uploadLimits.maxColumns() + " (MAX_COLUMNS)");
+                        }
                         runs.recordFileFacts(run.runId(), facts(profile));
-                        sink[0] = new BatchingSink(run, event, profile);
-                        return sink[0];
-                    });
+                        return chunk -> {
+                            records[0] += chunk.recordCount();
+                            if (records[0] > uploadLimits.maxRecordsPerFile()) {
+                                throw new LimitExceededException("TOO_MANY_RECORDS", "the file has more than "
+                                        + uploadLimits.maxRecordsPerFile() + " records (MAX_RECORDS_PER_FILE)");
+                            }
+                            planned.add(chunk.toMessage(run.runId(), run.datasetId(), source.bucket(), source.key(),
+                                    profile.dialect(), profile.mapping(), profile.numberStyle(), source.eTag(),
+                                    source.versionId()));
+                        };
+                    }, profile -> new FieldMeter(profile.dialect().delimiter(), profile.dialect().quote(),
+                            uploadLimits.maxFieldBytes()));
         } catch (FileRejectedException e) {
             return failed(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage());
+        } catch (LimitExceededException e) {
+            return failed(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage()
+                    + ". Nothing was imported.");
         }
-        sink[0].flush();
+        if (!decided) {
+            Optional<Result> refused = decide(run, sha.get());
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
+        for (int from = 0; from < planned.size(); from += CHUNKS_PER_SEND) {
+            List<ChunkMessage> batch = planned.subList(from, Math.min(planned.size(), from + CHUNKS_PER_SEND));
+            // The plan and the progress are written before the chunks go out, so a loader that receives a chunk at
+            // once finds it planned (and its number within chunksPlanned, which the counting condition checks).
+            runs.recordPlannedChunks(run.runId(), batch);
+            ChunkMessage last = batch.get(batch.size() - 1);
+            runs.recordSplitProgress(run.runId(), last.firstRecord() - 1 + last.recordCount(), last.chunkNo());
+            chunks.send(List.copyOf(batch));
+        }
         if (runs.finishSplitting(run.runId(), summary.records(), summary.chunks())) {
             runs.finishIfComplete(run.runId()).ifPresent(metrics::runFinished);
         }
         return new Result(Outcome.SPLIT, run.runId());
     }
 
+    /**
+     * A drop for a partner nobody configured is quarantined: a FAILED run owned by {@code partner:{name}} that only
+     * admins see, created and failed before a byte is read.
+     */
+    private Optional<Result> unknownPartner(S3ObjectEvent event) {
+        if (!strictPartners || !(UploadKey.parse(event.key()).orElse(null) instanceof UploadKey.Drop drop)
+                || uploadLimits.partners().containsKey(drop.partner())) {
+            return Optional.empty();
+        }
+        String runId = dropRunId(event);
+        runs.create(Run.created(runId, "partner:" + drop.partner(), drop.partner(), drop.name(), event.bucket(),
+                event.key(), RunSource.DROP, RunStatus.RECEIVED, event.size(), Map.of(), clock.instant()));
+        return Optional.of(failed(runId, "UNKNOWN_PARTNER", "'" + event.key() + "' was dropped for partner '"
+                + drop.partner() + "', which is not configured (PARTNERS), so nobody owns it. Nothing was imported; "
+                + "add the partner to PARTNERS and drop the file again."));
+    }
+
+    /** The same notification delivered twice must name the same run: its id is derived from the object. */
+    private static String dropRunId(S3ObjectEvent event) {
+        String identity = event.bucket() + "/" + event.key() + "/" + event.sequencer() + "/" + event.eTag();
+        return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     private Optional<String> runFor(S3ObjectEvent event) {
-        String[] parts = event.key().split("/", 4);
-        if (parts.length == 4 && parts[0].equals("uploads")) {
-            // uploads/{owner}/{runId}/{fileName}: the run was created by POST /api/uploads.
-            return runs.find(parts[2]).map(Run::runId);
+        Optional<UploadKey.Parsed> parsed = UploadKey.parse(event.key());
+        if (parsed.isEmpty()) {
+            return Optional.empty();
         }
-        if (parts.length >= 3 && parts[0].equals("drop") && !event.key().endsWith("/")) {
-            String partner = parts[1];
-            String fileName = event.key().substring(event.key().lastIndexOf('/') + 1);
-            // The same notification delivered twice must name the same run: derive its id from the object.
-            String identity = event.bucket() + "/" + event.key() + "/" + event.sequencer() + "/" + event.eTag();
-            String runId = UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
-            runs.create(Run.created(runId, "partner:" + partner, partner, fileName, event.bucket(), event.key(),
-                    RunSource.DROP, RunStatus.RECEIVED, event.size(), Map.of(), clock.instant()));
-            return Optional.of(runId);
+        if (parsed.get() instanceof UploadKey.Upload upload) {
+            // uploads/{owner}/{runId}/{fileName}: the run was created by POST /api/uploads for exactly this key; an
+            // object under any other key (another name, another owner) belongs to no run and is never imported.
+            return runs.find(upload.runId()).filter(run -> event.key().equals(run.key())
+                    && event.bucket().equals(run.bucket()) && upload.owner().equals(run.owner())).map(Run::runId);
         }
-        return Optional.empty();
+        UploadKey.Drop drop = (UploadKey.Drop) parsed.get();
+        String runId = dropRunId(event);
+        UploadLimits.Partner partner = uploadLimits.partners().get(drop.partner());
+        String owner = partner == null ? "partner:" + drop.partner() : partner.owner();
+        String dataset = partner == null ? drop.partner() : partner.dataset();
+        runs.create(Run.created(runId, owner, dataset, drop.name(), event.bucket(), event.key(), RunSource.DROP,
+                RunStatus.RECEIVED, event.size(), Map.of(), clock.instant()));
+        return Optional.of(runId);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static Mapping requestedMapping(Run run) {
@@ -206,48 +435,5 @@ public final class SplitObject {
         char delimiter = profile.dialect().delimiter();
         return new Run.FileFacts(profile.dialect().encoding(), delimiter == '\t' ? "\\t" : String.valueOf(delimiter),
                 profile.numberStyle().name(), mapping, profile.dialect().header());
-    }
-
-    /** Collects planned chunks into SQS batches and sends each batch as soon as it is full. */
-    private final class BatchingSink implements Consumer<PlannedChunk> {
-        private final Run run;
-        private final S3ObjectEvent event;
-        private final FileProfile profile;
-        private final List<ChunkMessage> batch = new ArrayList<>();
-        private long recordsPlanned;
-        private int chunksPlanned;
-        private long lastFlushMillis = clock.millis();
-
-        BatchingSink(Run run, S3ObjectEvent event, FileProfile profile) {
-            this.run = run;
-            this.event = event;
-            this.profile = profile;
-        }
-
-        @Override
-        public void accept(PlannedChunk planned) {
-            batch.add(planned.toMessage(run.runId(), run.datasetId(), event.bucket(), event.key(), profile.dialect(),
-                    profile.mapping(), profile.numberStyle(), event.eTag(), event.versionId()));
-            recordsPlanned += planned.recordCount();
-            chunksPlanned = planned.chunkNo();
-            // The first chunk goes out alone so a loader starts at once; then full batches, or whatever is
-            // waiting once a second when the object streams in slowly.
-            if (batch.size() == CHUNKS_PER_SEND || chunksPlanned == 1 || clock.millis() - lastFlushMillis > 1000) {
-                flush();
-            }
-        }
-
-        void flush() {
-            if (batch.isEmpty()) {
-                return;
-            }
-            // The plan and the progress are written before the chunks go out, so a loader that receives a chunk at
-            // once finds it planned (and its number within chunksPlanned, which the counting condition checks).
-            runs.recordPlannedChunks(run.runId(), batch);
-            runs.recordSplitProgress(run.runId(), recordsPlanned, chunksPlanned);
-            chunks.send(List.copyOf(batch));
-            batch.clear();
-            lastFlushMillis = clock.millis();
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.application.upload;
 
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.Optional;
 
 /**
  * The object key an upload is written to: {@code uploads/{owner}/{runId}/{name}}, where {@code name} is a bounded,
@@ -24,8 +25,56 @@ public final class UploadKey {
     private UploadKey() {
     }
 
+    private static final String UPLOADS = "uploads/";
+    private static final String DECOMPRESSED = "decompressed/";
+    private static final String DROP = "drop/";
+
     public static String of(String owner, String runId, String fileName) {
-        return "uploads/" + owner + "/" + runId + "/" + safeName(fileName);
+        return UPLOADS + owner + "/" + runId + "/" + safeName(fileName);
+    }
+
+    /**
+     * Where the splitter keeps the decompressed form of a gzip upload. Outside {@code uploads/} and {@code drop/},
+     * so writing it triggers no notification, and under the run's id, so it can never be mistaken for another run's.
+     */
+    public static String decompressed(String owner, String runId, String fileName) {
+        return DECOMPRESSED + owner + "/" + runId + "/" + safeName(fileName);
+    }
+
+    /** An object key the splitter understands. */
+    public sealed interface Parsed permits Upload, Drop {
+    }
+
+    /** {@code uploads/{owner}/{runId}/{name}}: written through a presigned URL of run {@code runId}. */
+    public record Upload(String owner, String runId, String name) implements Parsed {
+    }
+
+    /** {@code drop/{partner}/…/{name}}: put by a partner; {@code name} is the last segment. */
+    public record Drop(String partner, String name) implements Parsed {
+    }
+
+    /**
+     * What a key names, or empty for any other key (a folder marker, a decompressed copy, a key with an empty
+     * segment): such objects belong to no run and are ignored.
+     */
+    public static Optional<Parsed> parse(String key) {
+        if (key == null || key.endsWith("/")) {
+            return Optional.empty();
+        }
+        if (key.startsWith(UPLOADS)) {
+            String[] parts = key.substring(UPLOADS.length()).split("/", -1);
+            if (parts.length == 3 && !parts[0].isEmpty() && !parts[1].isEmpty() && !parts[2].isEmpty()) {
+                return Optional.of(new Upload(parts[0], parts[1], parts[2]));
+            }
+            return Optional.empty();
+        }
+        if (key.startsWith(DROP)) {
+            String[] parts = key.substring(DROP.length()).split("/", -1);
+            if (parts.length >= 2 && !parts[0].isEmpty() && !parts[parts.length - 1].isEmpty()) {
+                return Optional.of(new Drop(parts[0], parts[parts.length - 1]));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -2,7 +2,10 @@ package dev.sluice.application.upload;
 
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.domain.mapping.CanonicalField;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -12,7 +15,10 @@ import java.util.regex.Pattern;
  * @param mapping canonical field name → header name; overrides the suggested mapping for those fields
  */
 public record UploadRequest(String owner, String datasetId, String fileName, long contentLength, String contentType,
-        Map<String, String> mapping) {
+        Map<String, String> mapping, String sha256, boolean allowDuplicate) {
+    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern BASE64_SHA256 = Pattern.compile("[A-Za-z0-9+/]{43}=");
+
     private static final Pattern DATASET_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     /** RFC 9110 token: the characters a media type's type, subtype and parameter names may use. */
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
@@ -74,6 +80,30 @@ public record UploadRequest(String owner, String datasetId, String fileName, lon
             }
         }
         mapping = Map.copyOf(checked);
+        sha256 = sha256 == null ? null : normalizeSha256(sha256.strip());
+    }
+
+    /** A request without a checksum. */
+    public UploadRequest(String owner, String datasetId, String fileName, long contentLength, String contentType,
+            Map<String, String> mapping) {
+        this(owner, datasetId, fileName, contentLength, contentType, mapping, null, false);
+    }
+
+    /** 64 lowercase hex digits, from 64 hex digits of either case or the 44-character base64 of the 32 bytes. */
+    private static String normalizeSha256(String value) {
+        if (HEX_SHA256.matcher(value).matches()) {
+            return value.toLowerCase(Locale.ROOT);
+        }
+        if (BASE64_SHA256.matcher(value).matches()) {
+            return HexFormat.of().formatHex(Base64.getDecoder().decode(value));
+        }
+        throw InvalidRequestException.badField("sha256", "must be the file's SHA-256 as 64 hex digits (or the "
+                + "44-character base64 of its 32 bytes)");
+    }
+
+    /** The checksum as S3's x-amz-checksum-sha256 carries it: base64 of the 32 bytes. */
+    public String sha256Base64() {
+        return sha256 == null ? null : Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256));
     }
 
     /** No control characters (C0, DEL, C1) and no unpaired surrogate, which is no character at all. */

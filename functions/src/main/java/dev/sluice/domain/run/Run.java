@@ -47,13 +47,50 @@ public record Run(
         long bytesTotal,
         long bytesDone,
         String objectETag,
-        String objectVersionId) {
+        String objectVersionId,
+        UploadFacts upload) {
 
     public Run {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(status, "status");
+        upload = upload == null ? UploadFacts.NONE : upload;
         deadChunks = deadChunks == null ? List.of() : List.copyOf(deadChunks);
         requestedMapping = requestedMapping == null ? Map.of() : Map.copyOf(requestedMapping);
+    }
+
+    /** A run without upload facts (the form before uploads carried a checksum, a multipart id or a duplicate). */
+    public Run(String runId, String owner, String datasetId, String fileName, String bucket, String key,
+            RunSource source, RunStatus status, long contentLength, Instant createdAt, Instant updatedAt,
+            Instant finishedAt, long records, long stored, long errors, Integer chunksTotal, int chunksPlanned,
+            int chunksDone, int chunksDead, List<DeadChunk> deadChunks, Map<String, String> requestedMapping,
+            FileFacts fileFacts, String failureCode, String failureMessage, long bytesTotal, long bytesDone,
+            String objectETag, String objectVersionId) {
+        this(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt, updatedAt,
+                finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead, deadChunks,
+                requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone, objectETag,
+                objectVersionId, UploadFacts.NONE);
+    }
+
+    /** The same run with these upload facts. */
+    public Run withUpload(UploadFacts facts) {
+        return new Run(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt,
+                updatedAt, finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead,
+                deadChunks, requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone,
+                objectETag, objectVersionId, facts);
+    }
+
+    /**
+     * What the upload announced and what became of its content: {@code sha256} (64 lowercase hex digits) as announced
+     * by the client or computed by the splitter, whether a duplicate may be imported, the S3 multipart upload id and
+     * part size (null/0 for a single PUT), and the run whose import of the same content made this one DUPLICATE.
+     */
+    public record UploadFacts(String sha256, boolean allowDuplicate, String multipartUploadId, long partSize,
+            String duplicateOf) {
+        public static final UploadFacts NONE = new UploadFacts(null, false, null, 0, null);
+
+        public boolean multipart() {
+            return multipartUploadId != null;
+        }
     }
 
     /**

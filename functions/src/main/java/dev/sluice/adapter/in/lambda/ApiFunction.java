@@ -19,6 +19,7 @@ import dev.sluice.application.port.RecordRepository.StoredError;
 import dev.sluice.application.port.RecordRepository.StoredRecord;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.application.upload.CreateUpload;
+import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.application.upload.UploadRequest;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
@@ -61,6 +62,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     static final String ANONYMOUS_OWNER = "anonymous";
 
     private final CreateUpload createUpload;
+    private final FinishUpload finishUpload;
     private final RunRepository runs;
     private final RecordRepository records;
     private final ObjectMapper json;
@@ -75,6 +77,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     public ApiFunction(Components components) {
         this.createUpload = components.createUpload();
+        this.finishUpload = components.finishUpload();
         this.runs = components.runs();
         this.records = components.records();
         this.json = components.json();
@@ -89,7 +92,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
             try {
                 return route(event);
             } catch (InvalidRequestException e) {
-                return error(e.httpStatus(), e.code(), e.getMessage());
+                return error(e.httpStatus(), e.code(), e.getMessage(), e.details());
             } catch (RuntimeException e) {
                 String requestId = event.getRequestContext() == null ? null : event.getRequestContext().getRequestId();
                 LOG.error("request {} {} failed (request id {})", method(event), event.getRawPath(), requestId, e);
@@ -113,6 +116,12 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         Caller caller = caller(event);
         if (parts.length == 3 && parts[2].equals("uploads")) {
             return method.equals("POST") ? createUpload(event, caller) : methodNotAllowed(method, path, "POST");
+        }
+        if (parts.length == 5 && parts[2].equals("uploads") && method.equals("POST") && parts[4].equals("complete")) {
+            return ok(finished(finishUpload.complete(parts[3], caller.owner(), caller.admin(), claimedParts(event))));
+        }
+        if (parts.length == 5 && parts[2].equals("uploads") && method.equals("POST") && parts[4].equals("abort")) {
+            return ok(finished(finishUpload.abort(parts[3], caller.owner(), caller.admin())));
         }
         if (parts[2].equals("runs")) {
             if (!method.equals("GET")) {
@@ -150,18 +159,65 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 mapping.put(e.getKey(), e.getValue().asText());
             });
         }
+        JsonNode allowDuplicate = body.path("allowDuplicate");
+        if (!allowDuplicate.isMissingNode() && !allowDuplicate.isNull() && !allowDuplicate.isBoolean()) {
+            throw InvalidRequestException.badField("allowDuplicate", "must be true or false");
+        }
         UploadRequest request = new UploadRequest(caller.owner(), text(body, "datasetId"), text(body, "fileName"),
-                byteCount(body, "contentLength"), text(body, "contentType"), mapping);
+                byteCount(body, "contentLength"), text(body, "contentType"), mapping, text(body, "sha256"),
+                allowDuplicate.asBoolean(false));
         CreateUpload.Created created = createUpload.create(request);
         ObjectNode response = json.createObjectNode();
         response.put("runId", created.run().runId());
-        response.put("uploadUrl", created.upload().url().toString());
+        response.put("key", created.run().key());
+        response.put("multipart", created.multipart() != null);
         response.put("method", "PUT");
         ObjectNode headers = response.putObject("headers");
-        created.upload().headers().forEach(headers::put);
-        response.put("expiresAt", created.upload().expiresAt().toString());
-        response.put("key", created.run().key());
+        if (created.multipart() == null) {
+            response.put("uploadUrl", created.upload().url().toString());
+            created.upload().headers().forEach(headers::put);
+            response.put("expiresAt", created.upload().expiresAt().toString());
+            return respond(201, response);
+        }
+        CreateUpload.Multipart multipart = created.multipart();
+        response.put("uploadId", multipart.uploadId());
+        response.put("partSize", multipart.partSize());
+        response.put("partCount", multipart.parts().size());
+        ArrayNode partsNode = response.putArray("parts");
+        multipart.parts().forEach(p -> {
+            ObjectNode part = partsNode.addObject();
+            part.put("partNumber", p.partNumber());
+            part.put("url", p.url().toString());
+            part.put("size", p.size());
+            part.putObject("headers");
+        });
+        response.put("expiresAt", multipart.expiresAt().toString());
+        response.put("completeUrl", "/api/uploads/" + created.run().runId() + "/complete");
+        response.put("abortUrl", "/api/uploads/" + created.run().runId() + "/abort");
         return respond(201, response);
+    }
+
+    private ObjectNode finished(Run run) {
+        ObjectNode node = json.createObjectNode();
+        node.put("runId", run.runId());
+        node.put("status", run.status().name());
+        node.put("key", run.key());
+        return node;
+    }
+
+    /** The optional {"parts": [{"partNumber", "etag"}]} of complete; an empty body means "ask S3". */
+    private Map<Integer, String> claimedParts(APIGatewayV2HTTPEvent event) {
+        Map<Integer, String> claimed = new java.util.TreeMap<>();
+        if (event.getBody() == null || event.getBody().isBlank()) {
+            return claimed;
+        }
+        for (JsonNode part : jsonBody(event).path("parts")) {
+            if (!part.path("partNumber").isInt() || !part.path("etag").isTextual()) {
+                throw InvalidRequestException.badField("parts", "must be [{\"partNumber\": 1, \"etag\": \"...\"}]");
+            }
+            claimed.put(part.get("partNumber").asInt(), part.get("etag").asText());
+        }
+        return claimed;
     }
 
     private APIGatewayV2HTTPResponse listRuns(APIGatewayV2HTTPEvent event, Caller caller) {
@@ -285,6 +341,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
             ObjectNode requested = node.putObject("requestedMapping");
             run.requestedMapping().forEach(requested::put);
         }
+        node.put("duplicateOf", run.upload().duplicateOf());
+        node.put("sha256", run.upload().sha256());
         if (run.failureCode() != null) {
             ObjectNode failure = node.putObject("failure");
             failure.put("code", run.failureCode());
@@ -496,11 +554,20 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     }
 
     private APIGatewayV2HTTPResponse error(int status, String code, String message) {
+        return error(status, code, message, Map.of());
+    }
+
+    private APIGatewayV2HTTPResponse error(int status, String code, String message, Map<String, Object> details) {
         ObjectNode body = json.createObjectNode();
         ObjectNode error = body.putObject("error");
         error.put("code", code);
         error.put("message", message);
-        return respond(status, body);
+        details.forEach((name, value) -> error.set(name, json.valueToTree(value)));
+        APIGatewayV2HTTPResponse response = respond(status, body);
+        if (details.get("retryAfterSeconds") instanceof Long seconds) {
+            response.getHeaders().put("Retry-After", Long.toString(seconds));
+        }
+        return response;
     }
 
     private APIGatewayV2HTTPResponse respond(int status, JsonNode body) {

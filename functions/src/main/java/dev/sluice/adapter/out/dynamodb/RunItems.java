@@ -53,6 +53,20 @@ final class RunItems {
         if (!run.requestedMapping().isEmpty()) {
             item.put("requestedMapping", stringMap(run.requestedMapping()));
         }
+        Run.UploadFacts upload = run.upload();
+        if (upload.sha256() != null) {
+            item.put("sha256", s(upload.sha256()));
+        }
+        if (upload.allowDuplicate()) {
+            item.put("allowDuplicate", AttributeValue.fromBool(true));
+        }
+        if (upload.multipart()) {
+            item.put("multipartUploadId", s(upload.multipartUploadId()));
+            item.put("partSize", n(upload.partSize()));
+        }
+        if (upload.duplicateOf() != null) {
+            item.put("duplicateOf", s(upload.duplicateOf()));
+        }
         return item;
     }
 
@@ -85,7 +99,10 @@ final class RunItems {
                 num(item, "bytesTotal"),
                 num(item, "bytesDone"),
                 str(item, "objectETag"),
-                str(item, "objectVersionId"));
+                str(item, "objectVersionId"),
+                new Run.UploadFacts(str(item, "sha256"),
+                        item.containsKey("allowDuplicate") && Boolean.TRUE.equals(item.get("allowDuplicate").bool()),
+                        str(item, "multipartUploadId"), num(item, "partSize"), str(item, "duplicateOf")));
     }
 
     static AttributeValue factsValue(FileFacts facts) {

@@ -1,18 +1,31 @@
 package dev.sluice.adapter.out.s3;
 
 import dev.sluice.application.port.ObjectStore;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
@@ -21,6 +34,8 @@ public final class S3ObjectStore implements ObjectStore {
     /** HTTP 412: S3 answers a GET whose If-Match names another ETag, and a PUT with If-None-Match: * on a taken key. */
     private static final int PRECONDITION_FAILED = 412;
     private static final int NOT_FOUND = 404;
+    /** Part size of the splitter's own writes: S3's minimum for all but the last part is 5 MiB. */
+    private static final int WRITE_PART_BYTES = 8 * 1024 * 1024;
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -99,19 +114,126 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public PresignedPut presignPut(String bucket, String key, String contentType, long contentLength, Duration ttl) {
+        return presignPut(bucket, key, contentType, contentLength, null, ttl);
+    }
+
+    @Override
+    public PresignedPut presignPut(String bucket, String key, String contentType, long contentLength,
+            String sha256Base64, Duration ttl) {
         // Content-Type and Content-Length are signed: the URL accepts exactly this key, type and size. If-None-Match: *
         // is signed too (S3 conditional writes, since August 2024): once the object exists, a second PUT with the same
-        // URL gets 412 Precondition Failed instead of replacing the file a run is reading or has read.
-        PutObjectRequest put = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType)
-                .contentLength(contentLength).ifNoneMatch("*").build();
+        // URL gets 412 Precondition Failed instead of replacing the file a run is reading or has read. With a
+        // checksum, x-amz-checksum-sha256 is signed as well and S3 refuses a body whose SHA-256 differs (400).
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType)
+                .contentLength(contentLength).ifNoneMatch("*");
+        if (sha256Base64 != null) {
+            put.checksumSHA256(sha256Base64);
+        }
         PresignedPutObjectRequest presigned = presigner.presignPutObject(p -> p.signatureDuration(ttl)
-                .putObjectRequest(put));
+                .putObjectRequest(put.build()));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", contentType);
         headers.put("If-None-Match", "*");
+        // Every other signed header the client must send as signed (the host and the length it sets itself).
+        presigned.signedHeaders().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.equals("host") && !lower.equals("content-length") && !lower.equals("content-type")
+                    && !lower.equals("if-none-match") && !values.isEmpty()) {
+                headers.put(lower, values.get(0));
+            }
+        });
         Instant expiresAt = presigned.expiration() != null ? presigned.expiration() : Instant.now(clock).plus(ttl);
+        return new PresignedPut(uri(presigned.url()), headers, expiresAt);
+    }
+
+    @Override
+    public String startMultipart(String bucket, String key, String contentType) {
+        return s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)).uploadId();
+    }
+
+    @Override
+    public URI presignPart(String bucket, String key, String uploadId, int partNumber, long size, Duration ttl) {
+        UploadPartRequest part = UploadPartRequest.builder().bucket(bucket).key(key).uploadId(uploadId)
+                .partNumber(partNumber).contentLength(size).build();
+        return uri(presigner.presignUploadPart(p -> p.signatureDuration(ttl).uploadPartRequest(part)).url());
+    }
+
+    @Override
+    public List<UploadedPart> listParts(String bucket, String key, String uploadId) {
+        List<UploadedPart> parts = new ArrayList<>();
+        s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(uploadId)).parts().forEach(part ->
+                parts.add(new UploadedPart(part.partNumber(), part.eTag(), part.size())));
+        return parts;
+    }
+
+    @Override
+    public void completeMultipart(String bucket, String key, String uploadId, List<UploadedPart> parts) {
+        List<CompletedPart> completed = parts.stream().map(p -> CompletedPart.builder().partNumber(p.partNumber())
+                .eTag(p.eTag()).build()).toList();
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(completed)));
+    }
+
+    @Override
+    public void abortMultipart(String bucket, String key, String uploadId) {
         try {
-            return new PresignedPut(presigned.url().toURI(), headers, expiresAt);
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (NoSuchUploadException e) {
+            // Aborted or completed before: nothing left to free.
+        } catch (S3Exception e) {
+            if (e.statusCode() != NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Written write(String bucket, String key, String contentType, InputStream content) {
+        try {
+            byte[] buffer = new byte[WRITE_PART_BYTES];
+            int length = content.readNBytes(buffer, 0, buffer.length);
+            if (length < buffer.length) {
+                PutObjectResponse put = s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
+                        RequestBody.fromBytes(Arrays.copyOf(buffer, length)));
+                return new Written(new ObjectVersion(bare(put.eTag()), put.versionId()), length);
+            }
+            String uploadId = startMultipart(bucket, key, contentType);
+            try {
+                List<CompletedPart> parts = new ArrayList<>();
+                long size = 0;
+                int partNumber = 1;
+                while (length > 0) {
+                    int number = partNumber++;
+                    String eTag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                            RequestBody.fromBytes(Arrays.copyOf(buffer, length))).eTag();
+                    parts.add(CompletedPart.builder().partNumber(number).eTag(eTag).build());
+                    size += length;
+                    length = content.readNBytes(buffer, 0, buffer.length);
+                }
+                CompleteMultipartUploadResponse done = s3.completeMultipartUpload(b -> b.bucket(bucket).key(key)
+                        .uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+                return new Written(new ObjectVersion(bare(done.eTag()), done.versionId()), size);
+            } catch (IOException | RuntimeException e) {
+                abortMultipart(bucket, key, uploadId);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing s3://" + bucket + "/" + key, e);
+        }
+    }
+
+    @Override
+    public void delete(String bucket, String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    private static String bare(String eTag) {
+        return eTag == null ? null : eTag.replace("\"", "");
+    }
+
+    private static URI uri(java.net.URL url) {
+        try {
+            return url.toURI();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("presigner produced an invalid URL", e);
         }
