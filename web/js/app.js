@@ -342,7 +342,7 @@ function startImport(item, datasetId, { allowDuplicate = false } = {}) {
       if (generation !== state.generation) return;
       // A run that will get no file is ended now (CANCELLED) instead of waiting to expire; its parts are freed.
       if (runId && error.code !== 'UNAUTHENTICATED') state.api.abortUpload(runId).catch(() => {});
-      entry.run = { ...entry.run, final: true, ...uploadOutcome(error) };
+      entry.run = { ...entry.run, final: true, ...uploadOutcome(error, datasetId) };
       renderRun(entry);
       announce(`${file.name}: ${entry.run.failure.message}`);
     }
@@ -351,13 +351,17 @@ function startImport(item, datasetId, { allowDuplicate = false } = {}) {
 }
 
 /** What the card says when an upload did not get through: the run's status and a failure in the page's words. */
-function uploadOutcome(error) {
+function uploadOutcome(error, datasetId) {
   if (error instanceof UploadCancelled) {
     return { status: 'CANCELLED', failure: { code: 'UPLOAD_ABORTED', message: 'You cancelled the upload; nothing was imported.', local: true } };
   }
   if (error.code === 'DUPLICATE') {
     const duplicateOf = error.details && error.details.duplicateOf;
-    return { status: 'DUPLICATE', duplicateOf, failure: { code: 'DUPLICATE', message: error.message, local: true } };
+    const dataset = datasetId ? `dataset “${datasetId}”` : 'the default dataset';
+    // The server's message is written for API clients (it names the request field); this one names the buttons.
+    const message = `The same content (SHA-256) was already imported into ${dataset}, so nothing was uploaded. `
+      + 'Open the earlier run, or import this file anyway as a new run.';
+    return { status: 'DUPLICATE', duplicateOf, failure: { code: 'DUPLICATE', message, local: true } };
   }
   let message = error.message;
   if (error.status === 429 && error.retryAfter) message += ` ${retryText(retryAtOf(error.retryAfter))}`;
@@ -414,7 +418,7 @@ function summaryText(run, entry) {
     const { loaded, total } = entry.upload;
     return `${formatBytes(loaded)} of ${formatBytes(total)} sent`;
   }
-  if (run.status === 'UPLOAD_FAILED') return 'Nothing was sent.';
+  if (run.failure && run.failure.local) return 'Nothing was imported.';
   if (run.status === 'PREPARING') return 'Creating the upload…';
   if (run.status === 'UPLOADING') return 'Starting the upload…';
   const parts = [];
