@@ -482,7 +482,8 @@ function renderRun(entry) {
   link.textContent = run.fileName || run.runId;
   if (run.runId) link.href = `#/runs/${run.runId}`;
   else link.removeAttribute('href');
-  paintBadge($('.status', node), run.status);
+  // The server's run waits (CREATED) until the last byte has arrived; while this page is sending them it says so.
+  paintBadge($('.status', node), entry.upload && run.runId ? 'UPLOADING' : run.status);
   const percent = paintBar($('.bar', node), run, entry, run.fileName || 'Run');
   $('.percent', node).textContent = `${entry.upload ? 'Uploading ' : ''}${percent} %`;
   $('.counts', node).textContent = summaryText(run, entry);
