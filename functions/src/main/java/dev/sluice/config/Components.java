@@ -9,6 +9,7 @@ import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoRunProgressReader;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
+import dev.sluice.adapter.out.jwt.JwksTokenVerifier;
 import dev.sluice.adapter.out.metrics.PowertoolsPipelineMetrics;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
@@ -19,6 +20,7 @@ import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
 import dev.sluice.application.expire.ExpireUploads;
 import dev.sluice.application.identity.CallerResolver;
+import dev.sluice.application.identity.TokenVerifier;
 import dev.sluice.application.load.LoadChunk;
 import dev.sluice.application.port.ConnectionMessenger;
 import dev.sluice.application.port.PipelineMetrics;
@@ -223,9 +225,21 @@ public final class Components implements AutoCloseable {
         return new LoadChunk(objectStore, runs, records, metrics);
     }
 
-    /** Who opens a WebSocket; until sign-in exists, the same caller the HTTP API assumes. */
+    /** Who opens a WebSocket: the caller the $connect authorizer vouched for, nobody else. */
     public CallerResolver callerResolver() {
-        return CallerResolver.unauthenticated(settings.localRuntime());
+        return CallerResolver.fromAuthorizer();
+    }
+
+    /** Checks sign-in tokens against the issuer's JWKS; the only thing the $connect authorizer needs. */
+    public TokenVerifier tokenVerifier() {
+        return tokenVerifier(settings);
+    }
+
+    /** Without building the other clients: the authorizer starts cold on every new connection burst. */
+    public static TokenVerifier tokenVerifier(Settings settings) {
+        return JwksTokenVerifier.forIssuer(
+                settings.tokenIssuer().orElseThrow(() -> new IllegalStateException("TOKEN_ISSUER is not set")),
+                settings.tokenAudience().orElseThrow(() -> new IllegalStateException("TOKEN_AUDIENCE is not set")));
     }
 
     public SocketSessions socketSessions() {

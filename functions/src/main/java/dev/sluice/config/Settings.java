@@ -39,7 +39,9 @@ public record Settings(
         boolean metricsDisabled,
         String metricsNamespace,
         String serviceName,
-        UploadLimits uploadLimits) {
+        UploadLimits uploadLimits,
+        Optional<String> tokenIssuer,
+        Optional<String> tokenAudience) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -84,7 +86,10 @@ public record Settings(
                 // The dashboard's names (template.yaml Globals set both; the defaults are the same).
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Sluice"),
                 env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"),
-                UploadSettings.fromEnvironment(env));
+                UploadSettings.fromEnvironment(env),
+                // Who signs sign-in tokens and for which app client (the WebSocket $connect authorizer checks both).
+                Optional.ofNullable(env.get("TOKEN_ISSUER")).filter(v -> !v.isBlank()),
+                Optional.ofNullable(env.get("TOKEN_AUDIENCE")).filter(v -> !v.isBlank()));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -1,8 +1,11 @@
 package dev.sluice.local;
 
 import dev.sluice.config.Components;
+import dev.sluice.local.auth.UserSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -25,6 +28,7 @@ public final class LocalOptions {
     private final Optional<Path> webDir;
     private final boolean eventSourcesEnabled;
     private final Map<String, Function<Components, Object>> handlerFactories;
+    private final List<UserSpec> users;
 
     private LocalOptions(Builder builder) {
         this.port = builder.port;
@@ -39,6 +43,7 @@ public final class LocalOptions {
         this.webDir = builder.webDir;
         this.eventSourcesEnabled = builder.eventSourcesEnabled;
         this.handlerFactories = Map.copyOf(builder.handlerFactories);
+        this.users = List.copyOf(builder.users);
     }
 
     public static Builder builder() {
@@ -107,7 +112,13 @@ public final class LocalOptions {
         return handlerFactories;
     }
 
+    /** The sign-in's users; empty means {@link UserSpec#DEFAULTS}. */
+    public List<UserSpec> users() {
+        return users;
+    }
+
     public static final class Builder {
+        private final List<UserSpec> users = new ArrayList<>();
         private int port = 8080;
         private Path dataDir = Path.of(".sluice");
         private Optional<String> jdbcUrl = Optional.empty();
@@ -189,6 +200,12 @@ public final class LocalOptions {
         /** Replace a function's handler, e.g. with a recording test double. */
         public Builder handler(String functionLogicalId, Function<Components, Object> factory) {
             handlerFactories.put(functionLogicalId, factory);
+            return this;
+        }
+
+        /** A sign-in user ({@code serve --user email:password[:admin]}); any replaces the default users. */
+        public Builder user(UserSpec user) {
+            users.add(user);
             return this;
         }
 

@@ -3,6 +3,8 @@ package dev.sluice.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
+import dev.sluice.local.auth.LocalIdentity;
+import dev.sluice.local.auth.TemplateAuth;
 import dev.sluice.local.emulator.MotoDynamoDb;
 import dev.sluice.local.emulator.PostgresEmulator;
 import dev.sluice.local.emulator.S3Emulator;
@@ -116,6 +118,8 @@ public final class LocalSluice implements AutoCloseable {
     private DynamoDbClient dynamoDbClient;
     private S3Client s3Client;
     private HttpGateway gateway;
+    /** The local sign-in: users, signing key, login route; the gateway checks tokens with it. */
+    private LocalIdentity identity;
     private FileLock dataDirLock;
     private volatile boolean closed;
 
@@ -210,6 +214,8 @@ public final class LocalSluice implements AutoCloseable {
             return null;
         }).call();
         gatewayPort = options.port() == 0 ? FreePort.pick() : options.port();
+        identity = timed("identity", () -> LocalIdentity.open(dataDir.resolve("auth"), options.users(),
+                URI.create("http://127.0.0.1:" + gatewayPort + "/"))).call();
         timed("functions", () -> {
             createFunctions();
             return null;
@@ -218,10 +224,14 @@ public final class LocalSluice implements AutoCloseable {
         for (WebSocketApiSpec api : template.webSocketApis().values()) {
             webSocketGateways.add(register(new WebSocketGateway(api, functions)));
         }
+        List<Consumer<JavalinConfig>> extensions = new ArrayList<>();
+        extensions.add(identity::configure);
+        webSocketGateways.forEach(ws -> extensions.add(ws::configure));
         gateway = register(timed("gateway", () -> HttpGateway.start(httpBindings(),
                 new StaticFiles(options.webDir().or(() -> StaticFiles.locate(Path.of("")))), gatewayPort,
-                webSocketGateways.stream().<Consumer<JavalinConfig>>map(
-                        ws -> ws::configure).toList(), healthChecks())).call());
+                extensions, healthChecks(),
+                token -> identity.verifier().verify(token).map(verified -> verified.claims()),
+                "{\"kind\":\"local\"}")).call());
         startEventSources();
         startStreamEventSources();
         startupMillis.put("total", (System.nanoTime() - begin) / 1_000_000);
@@ -518,6 +528,11 @@ public final class LocalSluice implements AutoCloseable {
             // On AWS the password is read from DB_SECRET_ARN at run time; here there is no Secrets Manager.
             environment.put("DB_PASSWORD", postgres.password());
         }
+        // Tokens come from the local sign-in, not the Cognito pool the template names.
+        if (environment.containsKey("TOKEN_ISSUER")) {
+            environment.put("TOKEN_ISSUER", identity.issuer());
+            environment.put("TOKEN_AUDIENCE", LocalIdentity.AUDIENCE);
+        }
         // PostToConnection reaches the local gateway's @connections endpoint of the stage.
         template.webSocketApis().values().stream().findFirst().ifPresent(api -> environment.put(
                 "SLUICE_WEBSOCKET_CALLBACK_URL", "http://127.0.0.1:" + gatewayPort + "/" + api.stageName()));
@@ -596,7 +611,8 @@ public final class LocalSluice implements AutoCloseable {
         List<HttpGateway.Binding> bindings = new ArrayList<>();
         for (LocalFunction function : functions.values()) {
             for (Specs.HttpApiEvent event : function.spec().httpApiEvents()) {
-                bindings.add(new HttpGateway.Binding(HttpApiRoute.of(event.method(), event.path()), function));
+                bindings.add(new HttpGateway.Binding(HttpApiRoute.of(event.method(), event.path()), function,
+                        TemplateAuth.tokenRequired(template, function.logicalId(), event.name())));
             }
         }
         return bindings;
@@ -652,6 +668,11 @@ public final class LocalSluice implements AutoCloseable {
     }
 
     // ---- public API ------------------------------------------------------------------------------------
+
+    /** The local sign-in (its users, issuer, and a signer for tokens tests need). */
+    public LocalIdentity identity() {
+        return identity;
+    }
 
     /** The gateway, e.g. {@code http://127.0.0.1:8080/}; the API is under {@code api/}. */
     public URI baseUrl() {

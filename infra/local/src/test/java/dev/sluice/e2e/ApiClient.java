@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.local.TestSignIn;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** Talks to the local gateway over real HTTP, like the web app and the CLI do. */
+/** Talks to the local gateway over real HTTP, like the web app and the CLI do, signed in (admin by default). */
 final class ApiClient {
     static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED", "EXPIRED");
 
@@ -25,8 +26,20 @@ final class ApiClient {
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI api;
 
+    private final String token;
+
     ApiClient(URI baseUrl) {
+        this(baseUrl, TestSignIn.ADMIN, TestSignIn.ADMIN_PASSWORD);
+    }
+
+    /** Signed in as this user. */
+    ApiClient(URI baseUrl, String email, String password) {
         this.api = baseUrl.resolve("/api/");
+        this.token = TestSignIn.token(baseUrl, email, password);
+    }
+
+    String token() {
+        return token;
     }
 
     record Response(int status, JsonNode body) {
@@ -41,7 +54,9 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(api.resolve(path)).GET().build());
     }
 
-    private Response send(HttpRequest request) throws IOException, InterruptedException {
+    private Response send(HttpRequest unsigned) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(unsigned, (name, value) -> true)
+                .header("Authorization", "Bearer " + token).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body().isEmpty() ? null : json.readTree(response.body()));
     }

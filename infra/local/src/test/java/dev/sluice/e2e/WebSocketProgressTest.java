@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
 import dev.sluice.domain.progress.Topic;
+import dev.sluice.local.TestSignIn;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
 import java.net.URI;
@@ -68,7 +69,7 @@ class WebSocketProgressTest {
         byte[] csv = csv(1500);
         ObjectNode upload = createUpload("watched.csv", csv.length);
         String runId = upload.get("runId").asText();
-        try (SocketClient socket = SocketClient.connect(sluice.webSocketUrl())) {
+        try (SocketClient socket = SocketClient.connect(TestSignIn.webSocket(sluice))) {
             socket.subscribe(runId);
             JsonNode snapshot = socket.await(SocketClient.type("run.snapshot", runId), WAIT, "snapshot");
             assertEquals("CREATED", snapshot.get("status").asText());
@@ -87,7 +88,7 @@ class WebSocketProgressTest {
             assertTrue(messages.size() <= 3 + 4 * secondsBetween(messages.getFirst(), messages.getLast()) + 4,
                     () -> "coalesced to about 4 messages a second: " + messages.size());
         }
-        try (SocketClient late = SocketClient.connect(sluice.webSocketUrl())) {
+        try (SocketClient late = SocketClient.connect(TestSignIn.webSocket(sluice))) {
             late.subscribe(runId);
             late.await(SocketClient.type("run.finished", runId), WAIT, "run.finished for a finished run");
             List<JsonNode> messages = late.messages(runId);
@@ -103,9 +104,9 @@ class WebSocketProgressTest {
         ObjectNode upload = createUpload("three.csv", csv.length);
         String runId = upload.get("runId").asText();
         List<String> before = sluice.webSocketGateway().openConnections();
-        try (SocketClient first = SocketClient.connect(sluice.webSocketUrl());
-                SocketClient second = SocketClient.connect(sluice.webSocketUrl());
-                SocketClient doomed = SocketClient.connect(sluice.webSocketUrl())) {
+        try (SocketClient first = SocketClient.connect(TestSignIn.webSocket(sluice));
+                SocketClient second = SocketClient.connect(TestSignIn.webSocket(sluice));
+                SocketClient doomed = SocketClient.connect(TestSignIn.webSocket(sluice))) {
             List<String> ids = new ArrayList<>(sluice.webSocketGateway().openConnections());
             ids.removeAll(before);
             assertEquals(3, ids.size(), "three sockets open");
@@ -147,14 +148,14 @@ class WebSocketProgressTest {
         ObjectNode upload = createUpload("reconnect.csv", csv.length);
         String runId = upload.get("runId").asText();
         JsonNode lastSeen;
-        try (SocketClient socket = SocketClient.connect(sluice.webSocketUrl())) {
+        try (SocketClient socket = SocketClient.connect(TestSignIn.webSocket(sluice))) {
             socket.subscribe(runId);
             socket.await(SocketClient.type("run.snapshot", runId), WAIT, "snapshot");
             put(upload, csv);
             lastSeen = socket.await(m -> runId.equals(m.path("runId").asText()) && m.path("stored").asLong() > 0,
                     WAIT, "progress with stored records");
         }
-        try (SocketClient again = SocketClient.connect(sluice.webSocketUrl())) {
+        try (SocketClient again = SocketClient.connect(TestSignIn.webSocket(sluice))) {
             again.subscribe(runId);
             JsonNode finished = again.await(SocketClient.type("run.finished", runId), WAIT, "run.finished");
             List<JsonNode> messages = again.messages(runId);
@@ -170,7 +171,7 @@ class WebSocketProgressTest {
 
     @Test
     void scopeMineSeesARunCreatedAfterSubscribingFromCreationToFinish() throws Exception {
-        try (SocketClient socket = SocketClient.connect(sluice.webSocketUrl())) {
+        try (SocketClient socket = SocketClient.connect(TestSignIn.webSocket(sluice))) {
             socket.send("{\"action\":\"subscribe\",\"scope\":\"mine\"}");
             socket.await(m -> m.path("type").asText().equals("subscribed"), WAIT, "subscribed");
             byte[] csv = csv(500);
@@ -190,7 +191,7 @@ class WebSocketProgressTest {
 
     @Test
     void unknownRunAndBadRequestsAreAnsweredOnTheSocketWithoutConfirmingAnything() throws Exception {
-        try (SocketClient socket = SocketClient.connect(sluice.webSocketUrl())) {
+        try (SocketClient socket = SocketClient.connect(TestSignIn.webSocket(sluice))) {
             socket.subscribe("00000000-0000-0000-0000-000000000000");
             JsonNode missing = socket.await(m -> m.path("type").asText().equals("error"), WAIT, "an error");
             assertEquals("NOT_FOUND", missing.get("code").asText());

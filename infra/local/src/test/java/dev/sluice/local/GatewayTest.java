@@ -24,6 +24,7 @@ class GatewayTest {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("api/runs/r%201/errors?limit=5&a=1&a=2&q=x%20y"))
                 .header("Content-Type", "application/json")
                 .header("X-Custom", "Value")
+                .header("Authorization", "Bearer " + TestSignIn.token(sluice.baseUrl()))
                 .header("Cookie", "c1=v1; c2=v2")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, response.statusCode());
@@ -48,6 +49,14 @@ class GatewayTest {
         assertEquals("127.0.0.1", event.getRequestContext().getHttp().getSourceIp());
         assertEquals("ANY /api/{proxy+}", event.getRequestContext().getRouteKey());
         assertTrue(!event.getRequestContext().getRequestId().isEmpty());
+        // As API Gateway's JWT authorizer hands them over: every claim a string, arrays as "[a b]".
+        Map<String, String> claims = event.getRequestContext().getAuthorizer().getJwt().getClaims();
+        assertEquals("admin@example.com", claims.get("email"));
+        assertEquals("[admin]", claims.get("cognito:groups"));
+        assertEquals(sluice.identity().issuer(), claims.get("iss"));
+        assertEquals("[sluice-local]", claims.get("aud"));
+        assertTrue(claims.get("sub").matches("[0-9a-f-]{36}"), claims::toString);
+        assertTrue(claims.get("exp").matches("\\d{10}"), claims::toString);
     }
 
     @Test
@@ -55,6 +64,7 @@ class GatewayTest {
         byte[] bytes = {0, 1, 2, (byte) 0xff, 10, 13};
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("api/blob"))
                 .header("Content-Type", "application/octet-stream")
+                .header("Authorization", "Bearer " + TestSignIn.token(sluice.baseUrl()))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofByteArray());
         APIGatewayV2HTTPEvent event = SharedStack.LAST_API_EVENT.get();
         assertEquals(true, event.getIsBase64Encoded());

@@ -38,6 +38,8 @@ class IngestCommandTest {
     private volatile JsonNode uploadRequest;
     private volatile boolean rejectUploads;
     private volatile boolean failRuns;
+    /** The Authorization header of each request, by method and path ("none" when absent). */
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startFakeApi() throws IOException {
@@ -47,7 +49,24 @@ class IngestCommandTest {
             String path = exchange.getRequestURI().getPath();
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
             byte[] body = exchange.getRequestBody().readAllBytes();
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(exchange.getRequestMethod() + " " + path + " " + (authorization == null ? "none"
+                    : authorization));
             switch (exchange.getRequestMethod() + " " + path) {
+                case "POST /api/auth/login" -> {
+                    JsonNode login = JSON.readTree(body);
+                    boolean admin = login.path("username").asText().equals("admin@example.com")
+                            && login.path("password").asText().equals("adminpassword");
+                    boolean demo = login.path("username").asText().equals("demo@example.com")
+                            && login.path("password").asText().equals("demo123");
+                    if (admin || demo) {
+                        reply(exchange, 200, "{\"token\":\"tok-" + login.path("username").asText()
+                                + "\",\"expiresAt\":\"2030-01-01T00:00:00Z\"}");
+                    } else {
+                        reply(exchange, 401, "{\"error\":{\"code\":\"INVALID_CREDENTIALS\","
+                                + "\"message\":\"Wrong e-mail or password\"}}");
+                    }
+                }
                 case "POST /api/uploads" -> {
                     if (rejectUploads) {
                         reply(exchange, 413, "{\"error\":{\"code\":\"FILE_TOO_LARGE\",\"message\":\"File 'x.csv' is over the limit\"}}");
@@ -137,6 +156,25 @@ class IngestCommandTest {
         assertTrue(requests.contains("GET /api/runs/run-1/errors?limit=5"), requests.toString());
         assertTrue(result.err().contains("... and 6 more row errors: GET " + api() + "api/runs/run-1/errors"),
                 result.err());
+        // Signed in as the default admin; the token goes with every API call and never to storage.
+        assertEquals("POST /api/auth/login none", authorizations.getFirst());
+        for (String call : authorizations.subList(1, authorizations.size())) {
+            String expected = call.startsWith("PUT /bucket/") ? "none" : "Bearer tok-admin@example.com";
+            assertTrue(call.endsWith(" " + expected), () -> call + " in " + authorizations);
+        }
+    }
+
+    @Test
+    void signsInAsTheGivenUserAndRefusesWrongCredentials() throws Exception {
+        Path file = Files.writeString(dir.resolve("x.csv"), "h\n1\n");
+        Result demo = ingest(file.toString(), "--api", api(), "--user", "demo@example.com:demo123");
+        assertEquals(0, demo.exitCode(), demo.err());
+        assertTrue(authorizations.contains("POST /api/uploads Bearer tok-demo@example.com"), authorizations::toString);
+
+        Result wrong = ingest(file.toString(), "--api", api(), "--user", "demo@example.com:guess");
+        assertEquals(2, wrong.exitCode());
+        assertTrue(wrong.err().contains("sign-in as demo@example.com refused: Wrong e-mail or password"), wrong.err());
+        assertTrue(!wrong.err().contains("guess"), "the password is never printed: " + wrong.err());
     }
 
     @Test

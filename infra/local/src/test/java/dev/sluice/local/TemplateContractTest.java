@@ -99,6 +99,8 @@ class TemplateContractTest {
                     case "DynamoDB" -> expect(problems, function, trigger, input, DynamodbEvent.class);
                     case "WebSocket" -> expect(problems, function, trigger, input, APIGatewayV2WebSocketEvent.class);
                     case "CustomResource" -> expect(problems, function, trigger, input, Map.class);
+                    // A Lambda REQUEST authorizer gets API Gateway's authorizer event, which has no SDK type.
+                    case "Authorizer" -> expect(problems, function, trigger, input, Map.class);
                     default -> problems.add(function + ": event type " + trigger + " has no contract in this test");
                 }
             }
@@ -350,6 +352,9 @@ class TemplateContractTest {
             if ((type.startsWith("Custom::") || type.equals("AWS::CloudFormation::CustomResource"))
                     && mentions(properties.get("ServiceToken"), function)) {
                 triggers.add("CustomResource");
+            }
+            if (type.equals("AWS::ApiGatewayV2::Authorizer") && mentions(properties.get("AuthorizerUri"), function)) {
+                triggers.add("Authorizer");
             }
             if (type.equals("AWS::ApiGatewayV2::Integration") && mentions(properties.get("IntegrationUri"), function)) {
                 Object api = map(properties.get("ApiId")).get("Ref");

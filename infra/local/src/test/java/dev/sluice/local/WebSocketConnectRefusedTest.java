@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The caller is decided once, at $connect, from what the upgrade request carries (the sign-in work will check a JWT
- * given as {@code ?token=}); a refusal makes the gateway answer the upgrade with that status, as API Gateway does.
+ * The caller is decided once, at $connect: the template's authorizer checks the JWT given as {@code ?token=} first,
+ * then SocketFunction may still refuse; either refusal makes the gateway answer the upgrade with 401.
  */
 class WebSocketConnectRefusedTest {
 
@@ -32,7 +32,7 @@ class WebSocketConnectRefusedTest {
         try (LocalSluice sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dir)
                 .eventSourcesEnabled(false)
                 .handler("SocketFunction", components -> new SocketFunction(components.socketSessions(),
-                        attempt -> "good".equals(attempt.queryParameters().get("token"))
+                        attempt -> "admin@example.com".equals(attempt.authorizer().get("email"))
                                 ? Optional.of(new Caller("alice", false)) : Optional.empty()))
                 .build())) {
             HttpClient http = HttpClient.newHttpClient();
@@ -43,8 +43,16 @@ class WebSocketConnectRefusedTest {
             assertEquals(401, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
             assertEquals(0, sluice.webSocketGateway().openConnections().size());
 
+            // The authorizer allows the demo user; SocketFunction's resolver says no.
+            String demo = TestSignIn.token(sluice.baseUrl(), TestSignIn.DEMO, TestSignIn.DEMO_PASSWORD);
+            ExecutionException notWanted = assertThrows(ExecutionException.class, () -> http.newWebSocketBuilder()
+                    .buildAsync(TestSignIn.webSocket(sluice, demo), new WebSocket.Listener() { })
+                    .get(20, TimeUnit.SECONDS));
+            assertEquals(401, ((WebSocketHandshakeException) notWanted.getCause()).getResponse().statusCode());
+            assertEquals(0, sluice.webSocketGateway().openConnections().size());
+
             WebSocket accepted = http.newWebSocketBuilder()
-                    .buildAsync(URI.create(sluice.webSocketUrl() + "?token=good"), new WebSocket.Listener() { })
+                    .buildAsync(TestSignIn.webSocket(sluice), new WebSocket.Listener() { })
                     .get(20, TimeUnit.SECONDS);
             // The handshake answer may reach the client just before the gateway's open callback registers it.
             Poll.until(Duration.ofSeconds(10), "the accepted socket to be registered",

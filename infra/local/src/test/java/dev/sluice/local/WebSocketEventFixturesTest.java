@@ -36,11 +36,12 @@ class WebSocketEventFixturesTest {
     @Test
     void gatewaySendsTheDocumentedShapesForConnectMessageAndDisconnect(LocalSluice sluice) throws Exception {
         var gateway = sluice.webSocketGateway();
+        String token = TestSignIn.token(sluice.baseUrl());
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(sluice.webSocketUrl() + "?token=abc.def.ghi"), new WebSocket.Listener() { })
+                .buildAsync(TestSignIn.webSocket(sluice, token), new WebSocket.Listener() { })
                 .get(20, TimeUnit.SECONDS);
         Poll.until(WAIT, "a CONNECT event", () -> gateway.lastEvent("CONNECT")
-                .filter(e -> e.at("/queryStringParameters/token").asText().equals("abc.def.ghi")).isPresent());
+                .filter(e -> e.at("/queryStringParameters/token").asText().equals(token)).isPresent());
         socket.sendText("{\"action\":\"subscribe\",\"runId\":\"no-such-run\"}", true).get(10, TimeUnit.SECONDS);
         Poll.until(WAIT, "a MESSAGE event", () -> gateway.lastEvent("MESSAGE")
                 .filter(e -> e.path("body").asText().contains("no-such-run")).isPresent());
@@ -49,7 +50,14 @@ class WebSocketEventFixturesTest {
 
         ObjectNode connect = gateway.lastEvent("CONNECT").orElseThrow();
         assertEquals(shape(fixture("websocket-connect.json")), shape(connect));
-        assertEquals("abc.def.ghi", connect.at("/multiValueQueryStringParameters/token/0").asText());
+        assertEquals(token, connect.at("/multiValueQueryStringParameters/token/0").asText());
+        // The authorizer's context, as API Gateway passes it on to $connect.
+        assertEquals("admin@example.com", connect.at("/requestContext/authorizer/email").asText(), connect::toString);
+        assertEquals("admin", connect.at("/requestContext/authorizer/groups").asText());
+        assertEquals(connect.at("/requestContext/authorizer/sub"), connect.at("/requestContext/authorizer/principalId"));
+        ObjectNode authorizer = gateway.lastEvent("AUTHORIZER").orElseThrow();
+        assertEquals("REQUEST", authorizer.path("type").asText());
+        assertTrue(authorizer.path("methodArn").asText().endsWith("/live/$connect"), authorizer::toString);
         assertTrue(connect.path("headers").has("Sec-WebSocket-Key"), connect::toString);
         assertEquals("$connect", connect.at("/requestContext/routeKey").asText());
         assertEquals("live", connect.at("/requestContext/stage").asText(), "the template's stage");

@@ -286,8 +286,10 @@ public final class Benchmark {
         request.put("fileName", fileName);
         request.put("contentLength", file.bytes());
         request.put("datasetId", "bench");
+        // As the first configured user (admin@example.com unless --user replaced the users).
+        String bearer = "Bearer " + sluice.identity().tokenFor(sluice.identity().userEmails().getFirst());
         JsonNode upload = send(HttpRequest.newBuilder(api.resolve("uploads"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", bearer)
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request))).build(), 201);
         String runId = upload.get("runId").asText();
         HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.get("uploadUrl").asText()))
@@ -305,7 +307,7 @@ public final class Benchmark {
         JsonNode run;
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (true) {
-            run = send(HttpRequest.newBuilder(runUri).GET().build(), 200);
+            run = send(HttpRequest.newBuilder(runUri).header("Authorization", bearer).GET().build(), 200);
             if (firstProgress < 0 && (run.path("records").asLong() > 0 || FINAL.contains(run.path("status").asText()))) {
                 firstProgress = System.nanoTime();
             }

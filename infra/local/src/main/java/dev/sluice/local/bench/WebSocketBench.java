@@ -49,7 +49,7 @@ final class WebSocketBench {
             List<Client> clients = new ArrayList<>();
             try {
                 for (int s = 0; s < subscribers; s++) {
-                    clients.add(new Client(sluice.webSocketUrl()));
+                    clients.add(new Client(URI.create(sluice.webSocketUrl() + "?token=" + token())));
                 }
                 JsonNode upload = createUpload("ws-bench-" + i + ".csv", bytes);
                 String runId = upload.get("runId").asText();
@@ -112,7 +112,7 @@ final class WebSocketBench {
 
     private JsonNode createUpload(String fileName, long bytes) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("/api/uploads"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"fileName\":\"" + fileName + "\",\"contentLength\":"
                         + bytes + ",\"datasetId\":\"bench\"}")).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
@@ -120,6 +120,11 @@ final class WebSocketBench {
                     + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** The first configured user's (admin@example.com unless --user replaced the users). */
+    private String token() {
+        return sluice.identity().tokenFor(sluice.identity().userEmails().getFirst());
     }
 
     private void put(JsonNode upload, Path csv) throws IOException, InterruptedException {

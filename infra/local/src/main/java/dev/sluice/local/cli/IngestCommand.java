@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.local.LocalSluice;
+import dev.sluice.local.auth.SignInClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -65,6 +66,7 @@ public final class IngestCommand implements Command {
                   --mapping canonical=Header,... column mapping, e.g. --mapping date=Day,amount=Total
                   --json                         last stdout line is the run as JSON ({"runs":[...]} for several files)
                   --api URL                      a running `serve` (e.g. http://127.0.0.1:8080); without it the stack starts in-process
+                  --user EMAIL:PASSWORD          sign in as this user (default admin@example.com; env SLUICE_TOKEN: use that token)
                 """ + StackOptions.USAGE;
     }
 
@@ -110,7 +112,14 @@ public final class IngestCommand implements Command {
                 base = sluice.baseUrl();
                 human.println("ready in " + sluice.startupMillis().get("total") + " ms at " + base);
             }
-            Ingest ingest = new Ingest(base, human, System.console() != null);
+            String token;
+            try {
+                token = SignInClient.token(base, args.option("user"),
+                        Optional.ofNullable(System.getenv(SignInClient.TOKEN_VARIABLE)));
+            } catch (SignInClient.SignInException e) {
+                throw new CannotRun(e.getMessage(), e);
+            }
+            Ingest ingest = new Ingest(base, human, System.console() != null, token);
             List<JsonNode> runs = new ArrayList<>();
             boolean allFinal = true;
             for (Path file : files) {
@@ -154,10 +163,13 @@ public final class IngestCommand implements Command {
         private final URI base;
         private final PrintStream human;
         private final boolean interactive;
+        /** Sent as the bearer token with every API call (never to the presigned storage URL). */
+        private final String token;
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-        Ingest(URI base, PrintStream human, boolean interactive) {
+        Ingest(URI base, PrintStream human, boolean interactive, String token) {
             this.base = base;
+            this.token = token;
             this.human = human;
             this.interactive = interactive;
         }
@@ -295,7 +307,12 @@ public final class IngestCommand implements Command {
             return code.isEmpty() ? message : code + ": " + message;
         }
 
-        private HttpResponse<String> send(HttpRequest request) throws CannotRun, InterruptedException {
+        private HttpResponse<String> send(HttpRequest unsigned) throws CannotRun, InterruptedException {
+            HttpRequest request = unsigned;
+            if (unsigned.uri().toString().startsWith(base.resolve("api/").toString())) {
+                request = HttpRequest.newBuilder(unsigned, (name, value) -> true)
+                        .header("Authorization", "Bearer " + token).build();
+            }
             try {
                 return http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (ConnectException e) {

@@ -47,7 +47,8 @@ public final class ServeCommand implements Command {
 
     static void printEndpoints(PrintStream out, LocalSluice sluice) {
         out.println("Sluice ready at " + sluice.baseUrl() + " (started in " + sluice.startupMillis().get("total") + " ms)");
-        out.println("  API         " + sluice.baseUrl().resolve("api/"));
+        out.println("  API         " + sluice.baseUrl().resolve("api/") + "  (bearer token from POST /api/auth/login)");
+        out.println("  users       " + String.join(", ", sluice.identity().userEmails()));
         out.println("  S3          " + sluice.s3Endpoint() + "  (access key " + LocalSluice.ACCESS_KEY_ID + ", secret "
                 + LocalSluice.SECRET_ACCESS_KEY + ", path-style)");
         for (String bucket : sluice.template().buckets().keySet()) {

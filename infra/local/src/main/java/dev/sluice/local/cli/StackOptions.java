@@ -1,6 +1,7 @@
 package dev.sluice.local.cli;
 
 import dev.sluice.local.LocalOptions;
+import dev.sluice.local.auth.UserSpec;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -16,6 +17,7 @@ public final class StackOptions {
               --visibility-timeout-override S  every queue's VisibilityTimeout in seconds (fast redrive)
               --template FILE                template.yaml (default: found from the working directory upwards)
               --web-dir DIR                  web app directory (default: web/ found from the working directory upwards)
+              --user EMAIL:PASSWORD[:admin]  a sign-in user (repeatable; replaces admin@example.com and demo@example.com)
               --no-event-sources             do not invoke functions from queues
               --verbose                      print where the start-up time went
             """;
@@ -33,6 +35,13 @@ public final class StackOptions {
         args.integer("visibility-timeout-override").ifPresent(builder::visibilityTimeoutOverride);
         args.option("template").ifPresent(file -> builder.template(Path.of(file)));
         args.option("web-dir").ifPresent(dir -> builder.webDir(Path.of(dir)));
+        for (String user : args.options("user")) {
+            try {
+                builder.user(UserSpec.parse(user));
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException(e.getMessage());
+            }
+        }
         if (args.flag("no-event-sources")) {
             builder.eventSourcesEnabled(false);
         }

@@ -87,6 +87,39 @@ public final class ApiGatewayEvents {
                 .build();
     }
 
+    /**
+     * What API Gateway's JWT authorizer adds to the event: every claim as a string (numbers and booleans as written,
+     * arrays as {@code [a b]}, objects as JSON) and no scopes for an ID token.
+     */
+    public static void authorize(APIGatewayV2HTTPEvent event, Map<String, Object> claims) {
+        Map<String, String> strings = new LinkedHashMap<>();
+        claims.forEach((name, value) -> {
+            if (value != null) {
+                strings.put(name, claimString(value));
+            }
+        });
+        event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                        .withClaims(strings).withScopes(null).build())
+                .build());
+    }
+
+    static String claimString(Object value) {
+        if (value instanceof java.util.Collection<?> values) {
+            List<String> parts = new ArrayList<>();
+            values.forEach(v -> parts.add(claimString(v)));
+            return "[" + String.join(" ", parts) + "]";
+        }
+        if (value instanceof Map<?, ?> object) {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(object);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return String.valueOf(object);
+            }
+        }
+        return String.valueOf(value);
+    }
+
     /** Payload 2.0: decoded names and values, repeated parameters joined with commas. */
     static Map<String, String> queryParameters(String rawQuery) {
         Map<String, String> parameters = new LinkedHashMap<>();

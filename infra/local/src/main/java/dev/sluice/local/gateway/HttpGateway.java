@@ -33,18 +33,40 @@ public final class HttpGateway implements AutoCloseable {
     private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
 
-    /** A template route and the function behind it. */
-    public record Binding(HttpApiRoute route, LocalFunction function) {
+    /**
+     * A template route and the function behind it; {@code tokenRequired} when the route is behind the API's JWT
+     * authorizer.
+     */
+    public record Binding(HttpApiRoute route, LocalFunction function, boolean tokenRequired) {
+        public Binding(HttpApiRoute route, LocalFunction function) {
+            this(route, function, false);
+        }
+    }
+
+    /**
+     * Checks a bearer token as API Gateway's JWT authorizer does and returns its claims (as the token has them), or
+     * empty when the token proves nothing.
+     */
+    @FunctionalInterface
+    public interface TokenCheck {
+        Optional<Map<String, Object>> claims(String token);
+
+        /** No authorizer: every route that requires a token is refused. */
+        TokenCheck NONE = token -> Optional.empty();
     }
 
     private final Javalin app;
     private final List<Binding> bindings;
     private final StaticFiles staticFiles;
     private final HealthChecks health;
+    private final TokenCheck tokens;
+    private final String webAuthConfig;
 
     private HttpGateway(List<Binding> bindings, StaticFiles staticFiles, int port,
-            List<Consumer<JavalinConfig>> extensions, HealthChecks health) {
+            List<Consumer<JavalinConfig>> extensions, HealthChecks health, TokenCheck tokens, String webAuthConfig) {
         this.bindings = List.copyOf(bindings);
+        this.tokens = tokens;
+        this.webAuthConfig = webAuthConfig;
         this.staticFiles = staticFiles;
         this.health = health;
         this.app = Javalin.create(config -> {
@@ -75,7 +97,16 @@ public final class HttpGateway implements AutoCloseable {
      */
     public static HttpGateway start(List<Binding> bindings, StaticFiles staticFiles, int port,
             List<Consumer<JavalinConfig>> extensions, HealthChecks health) {
-        HttpGateway gateway = new HttpGateway(bindings, staticFiles, port, extensions, health);
+        return start(bindings, staticFiles, port, extensions, health, TokenCheck.NONE, null);
+    }
+
+    /**
+     * With the JWT authorizer's check for routes that require a token, and the {@code auth} object the web app's
+     * {@code config.json} carries (JSON; null for none).
+     */
+    public static HttpGateway start(List<Binding> bindings, StaticFiles staticFiles, int port,
+            List<Consumer<JavalinConfig>> extensions, HealthChecks health, TokenCheck tokens, String webAuthConfig) {
+        HttpGateway gateway = new HttpGateway(bindings, staticFiles, port, extensions, health, tokens, webAuthConfig);
         gateway.app.start();
         return gateway;
     }
@@ -132,7 +163,8 @@ public final class HttpGateway implements AutoCloseable {
     String webConfig(String hostHeader) {
         String host = hostHeader != null && hostHeader.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:]+\\](:\\d{1,5})?")
                 ? hostHeader : "127.0.0.1:" + port();
-        return "{\"apiBase\":\"/api\",\"wsUrl\":\"ws://" + host + "/ws\"}";
+        return "{\"apiBase\":\"/api\",\"wsUrl\":\"ws://" + host + "/ws\""
+                + (webAuthConfig == null ? "" : ",\"auth\":" + webAuthConfig) + "}";
     }
 
     /** HTTP API answers CORS preflights itself (template CorsConfiguration) without invoking the function. */
@@ -145,6 +177,17 @@ public final class HttpGateway implements AutoCloseable {
     }
 
     private void invoke(Context ctx, Binding binding, Map<String, String> pathParameters) {
+        Optional<Map<String, Object>> claims = Optional.empty();
+        if (binding.tokenRequired()) {
+            // As API Gateway's JWT authorizer: checked before the function runs, which never sees a refused call.
+            claims = bearerToken(ctx.header("Authorization")).flatMap(tokens::claims);
+            if (claims.isEmpty()) {
+                ctx.status(401).header("WWW-Authenticate", "Bearer").contentType("application/json")
+                        .result("{\"error\":{\"code\":\"UNAUTHENTICATED\",\"message\":\"Sign in first: this request "
+                                + "has no valid bearer token (missing, expired, or not signed by the sign-in)\"}}");
+                return;
+            }
+        }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
             headers.put(name, Collections.list(ctx.req().getHeaders(name)));
@@ -153,6 +196,7 @@ public final class HttpGateway implements AutoCloseable {
         APIGatewayV2HTTPEvent event = ApiGatewayEvents.toEvent(new ApiGatewayEvents.HttpRequest(
                 ctx.req().getMethod(), ctx.req().getRequestURI(), ctx.req().getQueryString(), headers, ctx.bodyAsBytes(),
                 ctx.req().getRemoteAddr(), host == null ? null : host.replaceFirst(":\\d+$", "")), binding.route(), pathParameters);
+        claims.ifPresent(verified -> ApiGatewayEvents.authorize(event, verified));
         Object result;
         try {
             result = binding.function().invoke(event);
@@ -188,6 +232,18 @@ public final class HttpGateway implements AutoCloseable {
             ctx.contentType("application/json");
         }
         ctx.result(ApiGatewayEvents.responseBody(response));
+    }
+
+    /** The token of {@code Authorization: Bearer <token>}; API Gateway also takes the bare token. */
+    static Optional<String> bearerToken(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        String value = header.trim();
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            value = value.substring(7).trim();
+        }
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
     /**

@@ -24,6 +24,8 @@ public final class WebSocketEvents {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** For the gateway's authorizer events, which have no SDK type. */
+    static final ObjectMapper JSON_MAPPER = JSON;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private WebSocketEvents() {

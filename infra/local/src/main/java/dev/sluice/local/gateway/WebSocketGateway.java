@@ -57,6 +57,8 @@ public final class WebSocketGateway implements AutoCloseable {
 
     private final WebSocketApiSpec api;
     private final Map<String, LocalFunction> routeFunctions = new LinkedHashMap<>();
+    /** The Lambda REQUEST authorizer the template puts on $connect, if any. */
+    private final Optional<LocalFunction> connectAuthorizer;
     private final Map<String, LiveConnection> live = new ConcurrentHashMap<>();
     /** Upgrades accepted by $connect, by Sec-WebSocket-Key, until the socket opens. */
     private final Map<String, WebSocketEvents.Connection> accepted = new ConcurrentHashMap<>();
@@ -80,6 +82,14 @@ public final class WebSocketGateway implements AutoCloseable {
                         + functionId + ", which the template does not define");
             }
             routeFunctions.put(routeKey, function);
+        });
+        this.connectAuthorizer = api.connectAuthorizerFunction().map(functionId -> {
+            LocalFunction function = functions.get(functionId);
+            if (function == null) {
+                throw new IllegalArgumentException(api.logicalId() + " $connect authorizer names function "
+                        + functionId + ", which the template does not define");
+            }
+            return function;
         });
     }
 
@@ -137,11 +147,60 @@ public final class WebSocketGateway implements AutoCloseable {
             headers.put(name, Collections.list(ctx.req().getHeaders(name)));
         }
         ObjectNode event = WebSocketEvents.connect(connection, headers, ctx.queryParamMap());
+        if (connectAuthorizer.isPresent()) {
+            // As API Gateway: the authorizer decides before $connect runs, and its context reaches $connect.
+            Optional<Map<String, Object>> allowed = authorize(connectAuthorizer.get(), event);
+            if (allowed.isEmpty()) {
+                throw new HttpResponseException(401, "Unauthorized");
+            }
+            ((ObjectNode) event.get("requestContext")).set("authorizer", WebSocketEvents.JSON_MAPPER.valueToTree(allowed.get()));
+        }
         int status = invoke("$connect", event).map(APIGatewayV2WebSocketResponse::getStatusCode).orElse(200);
         if (status < 200 || status > 299) {
             throw new HttpResponseException(status, status == 401 ? "Unauthorized" : "Forbidden");
         }
         accepted.put(key, connection);
+    }
+
+    /**
+     * Invokes the authorizer with API Gateway's REQUEST authorizer event; the context it returns (with
+     * {@code principalId}) when its policy allows, else empty. A failing authorizer refuses too (API Gateway answers
+     * 500 then; locally the upgrade gets 401 and the log says why).
+     */
+    private Optional<Map<String, Object>> authorize(LocalFunction authorizer, ObjectNode connectEvent) {
+        ObjectNode request = connectEvent.deepCopy();
+        request.put("type", "REQUEST");
+        request.put("methodArn", "arn:aws:execute-api:us-east-1:000000000000:" + api.logicalId() + "/"
+                + api.stageName() + "/$connect");
+        request.putObject("stageVariables");
+        lastEventByType.put("AUTHORIZER", request.deepCopy());
+        Object result;
+        long started = System.nanoTime();
+        try {
+            result = authorizer.invoke(WebSocketEvents.JSON_MAPPER.convertValue(request,
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
+        } catch (Exception | Error e) {
+            LOG.warn("{} failed authorizing a $connect: {}", authorizer.logicalId(), e.toString());
+            return Optional.empty();
+        }
+        var response = WebSocketEvents.JSON_MAPPER.valueToTree(result);
+        boolean allow = false;
+        for (var statement : response.path("policyDocument").path("Statement")) {
+            if ("Allow".equals(statement.path("Effect").asText())) {
+                allow = true;
+            } else if ("Deny".equals(statement.path("Effect").asText())) {
+                return Optional.empty();
+            }
+        }
+        if (!allow) {
+            return Optional.empty();
+        }
+        Map<String, Object> context = new LinkedHashMap<>();
+        response.path("context").properties().forEach(field -> context.put(field.getKey(),
+                field.getValue().isTextual() ? field.getValue().asText() : field.getValue().toString()));
+        context.put("principalId", response.path("principalId").asText());
+        context.put("integrationLatency", (System.nanoTime() - started) / 1_000_000);
+        return Optional.of(context);
     }
 
     private void opened(WsConnectContext ctx) {

@@ -8,16 +8,22 @@ import java.util.regex.Pattern;
 
 /**
  * An {@code AWS::ApiGatewayV2::Api} with {@code ProtocolType: WEBSOCKET}, its routes (route key → the function
- * its Lambda proxy integration invokes) and the name of its stage, as the local gateway serves it.
+ * its Lambda proxy integration invokes), the name of its stage, and the function of the Lambda REQUEST authorizer on
+ * {@code $connect} if there is one, as the local gateway serves it.
  */
 public record WebSocketApiSpec(String logicalId, String routeSelectionExpression, String stageName,
-        Map<String, String> routeFunctions) {
+        Map<String, String> routeFunctions, Optional<String> connectAuthorizerFunction) {
     /** {@code ${Fn.Arn}}, or {@code ${Fn.Alias}} (SAM's reference to the alias AutoPublishAlias makes). */
     private static final Pattern FUNCTION_IN_URI = Pattern.compile("functions/([A-Za-z0-9]+)(\\.Arn|\\.Alias)?/invocations");
     private static final Pattern INTEGRATION_TARGET = Pattern.compile("integrations/([A-Za-z0-9]+)");
 
     public WebSocketApiSpec {
         routeFunctions = Map.copyOf(routeFunctions);
+    }
+
+    public WebSocketApiSpec(String logicalId, String routeSelectionExpression, String stageName,
+            Map<String, String> routeFunctions) {
+        this(logicalId, routeSelectionExpression, stageName, routeFunctions, Optional.empty());
     }
 
     /** The field of the message body that selects a route, e.g. {@code action} for {@code $request.body.action}. */
@@ -51,6 +57,8 @@ public record WebSocketApiSpec(String logicalId, String routeSelectionExpression
             Intrinsics intrinsics) {
         Map<String, String> integrations = new LinkedHashMap<>();
         Map<String, String> routes = new LinkedHashMap<>();
+        Map<String, String> authorizers = new LinkedHashMap<>();
+        String connectAuthorizer = null;
         String stage = "$default";
         for (Map.Entry<String, Object> entry : resources.entrySet()) {
             Map<String, Object> resource = Values.map(entry.getValue());
@@ -67,11 +75,23 @@ public record WebSocketApiSpec(String logicalId, String routeSelectionExpression
                         integrations.put(entry.getKey(), matcher.group(1));
                     }
                 }
-                case "AWS::ApiGatewayV2::Route" -> routes.put(String.valueOf(properties.get("RouteKey")),
-                        intrinsics.resolveString(properties.get("Target")));
+                case "AWS::ApiGatewayV2::Route" -> {
+                    String routeKey = String.valueOf(properties.get("RouteKey"));
+                    routes.put(routeKey, intrinsics.resolveString(properties.get("Target")));
+                    if (routeKey.equals("$connect") && "CUSTOM".equals(properties.get("AuthorizationType"))) {
+                        connectAuthorizer = SamTemplate.logicalIdOf(intrinsics.resolve(properties.get("AuthorizerId")));
+                    }
+                }
+                case "AWS::ApiGatewayV2::Authorizer" -> {
+                    Matcher matcher = FUNCTION_IN_URI.matcher(
+                            intrinsics.resolveString(properties.get("AuthorizerUri")));
+                    if ("REQUEST".equals(properties.get("AuthorizerType")) && matcher.find()) {
+                        authorizers.put(entry.getKey(), matcher.group(1));
+                    }
+                }
                 case "AWS::ApiGatewayV2::Stage" -> stage = intrinsics.resolveString(properties.get("StageName"));
                 default -> {
-                    // deployments, authorizers: nothing to emulate
+                    // deployments: nothing to emulate
                 }
             }
         }
@@ -82,7 +102,12 @@ public record WebSocketApiSpec(String logicalId, String routeSelectionExpression
                 routeFunctions.put(routeKey, integrations.get(matcher.group(1)));
             }
         });
+        if (connectAuthorizer != null && !authorizers.containsKey(connectAuthorizer)) {
+            throw new IllegalArgumentException(apiId + ": $connect names authorizer " + connectAuthorizer
+                    + ", which is not a Lambda REQUEST authorizer of this template");
+        }
         return new WebSocketApiSpec(apiId, Values.string(apiProperties, "RouteSelectionExpression")
-                .orElse("$request.body.action"), stage, routeFunctions);
+                .orElse("$request.body.action"), stage, routeFunctions,
+                Optional.ofNullable(connectAuthorizer).map(authorizers::get));
     }
 }
