@@ -449,6 +449,8 @@ function barState(run, entry) {
     const { loaded, total } = entry.upload;
     return { fraction: total > 0 ? loaded / total : 0, phase: 'uploading' };
   }
+  // An upload the page gave up on (refused, cancelled, a duplicate) processed nothing: no full bar for it.
+  if (run.failure && run.failure.local) return { fraction: 0, phase: 'done' };
   const { fraction } = progressOf(run);
   return { fraction, phase: isFinal(run) ? 'done' : 'processing' };
 }
