@@ -1099,6 +1099,13 @@ async function start() {
   state.session = new Session(sessionStorage);
   setUpHome();
   $('#signin-form').addEventListener('submit', submitSignIn);
+  // The wait is for the name that was refused (and its address); another name may be let in, so let it try.
+  $('#signin-email').addEventListener('input', () => {
+    if (!retryTimer) return;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    $('#signin-button').removeAttribute('aria-disabled');
+  });
   $('#sign-out').addEventListener('click', signOut);
   const session = state.session.load();
   if (session) {

@@ -213,7 +213,23 @@ async function focusVisible(page) {
       session: sessionStorage.getItem('sluice.session'), view: document.body.dataset.view,
     }));
     await page.screenshot({ path: path.join(shots, 'desktop-signin-error.png') });
-    emit('signin', { beforeSignIn, wrongPassword });
+    // Another name, wrong until the server stops checking (5 failures per name): the page says when to try again.
+    const limitedAfter = [];
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'), WAIT);
+      await signIn(page, { email: 'guesser@example.com', password: `guess-${attempt}` });
+      await answered;
+      await page.waitForFunction(() => document.getElementById('signin-button').textContent === 'Sign in', null, WAIT);
+      const error = await page.textContent('#signin-error');
+      limitedAfter.push(error);
+      if (error.startsWith('Too many')) break;
+    }
+    const rateLimited = await page.evaluate(() => ({
+      error: document.getElementById('signin-error').textContent,
+      buttonWaits: document.getElementById('signin-button').getAttribute('aria-disabled') === 'true',
+    }));
+    await page.screenshot({ path: path.join(shots, 'desktop-signin-rate-limited.png') });
+    emit('signin', { beforeSignIn, wrongPassword, rateLimited, attempts: limitedAfter.length });
     await signIn(page);
     await page.waitForSelector('body[data-ready="true"]', WAIT);
     await page.waitForFunction(() => document.getElementById('connection').dataset.state !== 'connecting', null, WAIT);

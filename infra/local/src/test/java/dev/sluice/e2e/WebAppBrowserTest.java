@@ -102,6 +102,10 @@ class WebAppBrowserTest {
                 signin.at("/wrongPassword/error").asText());
         assertEquals("signin-password", signin.at("/wrongPassword/focused").asText(), "focus back on the password");
         assertTrue(signin.at("/wrongPassword/session").isNull(), "no session after a wrong password");
+        String limited = signin.at("/rateLimited/error").asText();
+        assertTrue(limited.matches("Too many sign-in attempts\\. Try again in \\d+ (s|min)\\."), signin::toString);
+        assertTrue(signin.at("/rateLimited/buttonWaits").asBoolean(), "the button waits until then");
+        assertTrue(signin.get("attempts").asInt() > 1, "refused only after failures: " + signin);
 
         JsonNode connection = steps.get("connection");
         assertEquals("demo@example.com", connection.at("/signedIn/email").asText(), "the header says who is signed in");
@@ -282,7 +286,8 @@ class WebAppBrowserTest {
         JsonNode phone = steps.get("phone");
         assertEquals(0, phone.get("horizontalOverflow").asInt(), "nothing wider than a phone screen");
         assertEquals(0, phone.get("detailHorizontalOverflow").asInt());
-        for (String shot : List.of("desktop-signin", "desktop-signin-error", "desktop-preview", "desktop-runs",
+        for (String shot : List.of("desktop-signin", "desktop-signin-error", "desktop-signin-rate-limited",
+                "desktop-preview", "desktop-runs",
                 "desktop-detail", "desktop-missing-field", "desktop-duplicate", "phone-signin", "phone-preview",
                 "phone-runs", "phone-detail")) {
             Path png = OUT.resolve("screenshots/" + shot + ".png");
