@@ -54,7 +54,7 @@ class GatewayTest {
         assertEquals("admin@example.com", claims.get("email"));
         assertEquals("[admin]", claims.get("cognito:groups"));
         assertEquals(sluice.identity().issuer(), claims.get("iss"));
-        assertEquals("[sluice-local]", claims.get("aud"));
+        assertEquals("sluice-local", claims.get("aud"));
         assertTrue(claims.get("sub").matches("[0-9a-f-]{36}"), claims::toString);
         assertTrue(claims.get("exp").matches("\\d{10}"), claims::toString);
     }

@@ -25,6 +25,10 @@ class ProgressWiringTemplateTest {
         assertEquals("live", api.stageName());
         assertEquals(Map.of("$connect", "SocketFunction", "$disconnect", "SocketFunction", "subscribe",
                 "SocketFunction", "unsubscribe", "SocketFunction", "$default", "SocketFunction"), api.routeFunctions());
+        assertEquals(java.util.Optional.of("SocketAuthorizerFunction"), api.connectAuthorizerFunction(),
+                "$connect is behind the template's Lambda REQUEST authorizer");
+        assertEquals(true, dev.sluice.local.auth.TemplateAuth.tokenRequired(template(), "ApiFunction", "Api"),
+                "the HTTP API's default authorizer is a JWT authorizer");
     }
 
     @Test
