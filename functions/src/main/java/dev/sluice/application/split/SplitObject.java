@@ -215,6 +215,10 @@ public final class SplitObject {
             try (InputStream gz = new GZIPInputStream(raw, GZIP_BUFFER)) {
                 head = gz.readNBytes(ContentSniffer.SNIFF_BYTES);
                 decompressed = head.length + skipUpTo(gz, cap + 1 - head.length);
+                if (decompressed <= cap) {
+                    // The hash covers every byte of the object, also any after the last gzip member.
+                    raw.transferTo(OutputStream.nullOutputStream());
+                }
             } catch (java.util.zip.ZipException | java.io.EOFException e) {
                 return failed(run.runId(), "NOT_CSV", "File '" + run.fileName() + "' starts like gzip but is not "
                         + "valid gzip data (" + e.getMessage() + "). Nothing was imported; compress the CSV again.");
@@ -224,7 +228,6 @@ public final class SplitObject {
                         + cap + " bytes (MAX_DECOMPRESSED_BYTES); decompression stopped there and nothing was "
                         + "imported. Split the file into smaller ones.");
             }
-            raw.transferTo(OutputStream.nullOutputStream());
         }
         ContentSniffer.Verdict inner = ContentSniffer.sniff(head, head.length);
         if (inner.refused() || inner.kind() == ContentSniffer.Kind.GZIP) {

@@ -82,8 +82,11 @@ public final class Benchmark {
                 options.records(), SEED);
         say("  %s: %,d bytes, %,d invalid records", file.csv().getFileName(), file.bytes(), file.invalidRecords());
 
+        // The bench times one single PUT of its file, whatever its size, and uploads the same bytes once per run.
+        Map<String, String> parameters = new java.util.HashMap<>(Map.of("MultipartThresholdBytes", "5368709120"));
+        parameters.putAll(options.parameters());
         LocalOptions.Builder local = LocalOptions.builder().port(0).dataDir(work.resolve("data"))
-                .parameters(options.parameters());
+                .parameters(parameters);
         if (options.maxConcurrency() != null) {
             local.maxConcurrency(options.maxConcurrency());
         }
@@ -286,6 +289,7 @@ public final class Benchmark {
         request.put("fileName", fileName);
         request.put("contentLength", file.bytes());
         request.put("datasetId", "bench");
+        request.put("allowDuplicate", true);
         // As the first configured user (admin@example.com unless --user replaced the users).
         String bearer = "Bearer " + sluice.identity().tokenFor(sluice.identity().userEmails().getFirst());
         JsonNode upload = send(HttpRequest.newBuilder(api.resolve("uploads"))
