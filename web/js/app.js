@@ -5,6 +5,7 @@ import { loadConfig, createApi, putFile, putBytes, socketUrl, SESSION_ENDED } fr
 import { Session, signIn, retryText, retryAtOf } from './auth.js';
 import { uploadParts, UploadCancelled } from './multipart.js';
 import { sha256Hex } from './checksum.js';
+import { readHead } from './file-head.js';
 import { previewCsv, PREVIEW_BYTES, detectNumberStyle } from './csv-preview.js';
 import { FIELDS, suggestMapping, missingRequired, assignColumn, autoMappedDespiteChoice } from './mapping.js';
 import { errorsCsv, recordsCsv, fetchAll } from './export.js';
@@ -98,9 +99,9 @@ async function addFiles(files) {
   $('#form-error').hidden = true;
   const added = [];
   for (const file of files) {
-    const bytes = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
-    const preview = previewCsv(bytes, { complete: file.size <= PREVIEW_BYTES });
-    const item = { id: `p${++previewSeq}`, file, preview, mapping: preview.header ? suggestMapping(preview.header) : {} };
+    const { bytes, complete, gzip } = await readHead(file, PREVIEW_BYTES);
+    const preview = previewCsv(bytes, { complete });
+    const item = { id: `p${++previewSeq}`, file, gzip, preview, mapping: preview.header ? suggestMapping(preview.header) : {} };
     item.node = renderPreview(item);
     state.previews.push(item);
     $('#previews').append(item.node);
@@ -146,7 +147,7 @@ function renderPreview(item) {
   const facts = $('.facts', node);
   const chip = (label, value) => el('li', { class: 'chip' }, el('span', { class: 'chip-label', text: label }), ` ${value}`);
   facts.append(
-    chip('Size', formatBytes(file.size)),
+    chip('Size', formatBytes(file.size) + (item.gzip ? ' gzip-compressed' : '')),
     chip('Encoding', preview.encoding + (preview.bom ? ' with BOM' : '')),
     chip('Delimiter', delimiterLabel(preview.delimiter)),
     chip('Header', `line ${preview.headerLine}, ${preview.header.length} columns`),
@@ -301,7 +302,8 @@ function startImport(item, datasetId, { allowDuplicate = false } = {}) {
       const sha256 = await sha256Hex(file).catch(() => null);
       if (cancel.signal.aborted) throw new UploadCancelled();
       const created = await state.api.createUpload({
-        fileName: file.name, contentLength: file.size, contentType: file.type || 'text/csv', datasetId,
+        fileName: file.name, contentLength: file.size, datasetId,
+        contentType: item.gzip ? 'application/gzip' : file.type || 'text/csv',
         mapping: item.mapping, sha256: sha256 || undefined, allowDuplicate: allowDuplicate || undefined,
       });
       runId = created.runId;
@@ -552,7 +554,7 @@ async function refreshRun(runId) {
 
 function addKnownRun(run, { prepend = true } = {}) {
   // The list or a "mine" message can name a run this page is still creating: that run already has its card.
-  const pending = [...state.runs.values()].find((e) => !e.run.runId && e.run.fileName === run.fileName);
+  const pending = [...state.runs.values()].find((e) => !e.run.runId && !isFinal(e.run) && e.run.fileName === run.fileName);
   if (pending) return pending;
   const entry = addRunEntry(run.runId, run, { prepend });
   entry.estimator.add(Date.now(), recordsDone(run));

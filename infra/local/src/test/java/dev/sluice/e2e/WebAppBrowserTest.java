@@ -26,7 +26,6 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,7 +76,6 @@ class WebAppBrowserTest {
     }
 
     @Test
-    @Disabled("webauth branch adds sign-in")
     void aPersonImportsFilesAndReadsTheirOutcomeInTheBrowser() throws Exception {
         Path formula = dataDir.resolve("formula.csv");
         // A stored campaign and an unmapped column that a spreadsheet would run as formulas, and a rejected date.
