@@ -42,7 +42,9 @@ export const SESSION_ENDED = 'Your session has ended. Sign in again to continue 
  * JSON calls with the session's token as `Authorization: Bearer`. A 401 (expired or revoked token; on AWS API
  * Gateway answers {"message":"Unauthorized"} itself) calls onUnauthenticated, which returns the page to sign-in.
  */
-export function createApi(apiBase, { token = () => null, onUnauthenticated = () => {}, fetchImpl = globalThis.fetch } = {}) {
+export function createApi(apiBase, {
+  token = () => null, onUnauthenticated = () => {}, fetchImpl = globalThis.fetch,
+} = {}) {
   async function call(path, options = {}) {
     const bearer = token();
     let response;
@@ -113,7 +115,8 @@ export function putBytes(url, body, headers, onBytes, signal = null) {
       const retryable = isRetryable(request.status);
       reject(new PartFailed(retryable
         ? `the storage service answered HTTP ${request.status}.`
-        : `${REFUSED} (HTTP ${request.status}): the link expired or the file changed since it was chosen. Start the import again.`,
+        : `${REFUSED} (HTTP ${request.status}): the link expired or the file changed since it was chosen. `
+          + 'Start the import again.',
       request.status, retryable));
     };
     request.onerror = () => reject(new PartFailed('the storage service could not be reached.', 0, true));

@@ -101,7 +101,8 @@ async function addFiles(files) {
   for (const file of files) {
     const { bytes, complete, gzip } = await readHead(file, PREVIEW_BYTES);
     const preview = previewCsv(bytes, { complete });
-    const item = { id: `p${++previewSeq}`, file, gzip, preview, mapping: preview.header ? suggestMapping(preview.header) : {} };
+    const mapping = preview.header ? suggestMapping(preview.header) : {};
+    const item = { id: `p${++previewSeq}`, file, gzip, preview, mapping };
     item.node = renderPreview(item);
     state.previews.push(item);
     $('#previews').append(item.node);
@@ -355,7 +356,8 @@ function startImport(item, datasetId, { allowDuplicate = false } = {}) {
 /** What the card says when an upload did not get through: the run's status and a failure in the page's words. */
 function uploadOutcome(error, datasetId) {
   if (error instanceof UploadCancelled) {
-    return { status: 'CANCELLED', failure: { code: 'UPLOAD_ABORTED', message: 'You cancelled the upload; nothing was imported.', local: true } };
+    const message = 'You cancelled the upload; nothing was imported.';
+    return { status: 'CANCELLED', failure: { code: 'UPLOAD_ABORTED', message, local: true } };
   }
   if (error.code === 'DUPLICATE') {
     const duplicateOf = error.details && error.details.duplicateOf;
@@ -511,7 +513,8 @@ function renderRunActions(entry) {
     children.push(el('button', { type: 'button', class: 'button ghost compact cancel', text: 'Cancel upload',
       'aria-label': `Cancel the upload of ${run.fileName}`, onclick: () => entry.cancel && entry.cancel.abort() }));
   } else if (run.duplicateOf) {
-    children.push(el('a', { class: 'button secondary compact earlier-run', href: `#/runs/${run.duplicateOf}`, text: 'Open the earlier run' }));
+    children.push(el('a', { class: 'button secondary compact earlier-run', href: `#/runs/${run.duplicateOf}`,
+      text: 'Open the earlier run' }));
     if (entry.item && !run.runId) {
       children.push(el('button', { type: 'button', class: 'button ghost compact import-anyway', text: 'Import anyway',
         'aria-label': `Import ${run.fileName} anyway`, onclick: () => importAnyway(entry) }));
@@ -554,7 +557,8 @@ async function refreshRun(runId) {
 
 function addKnownRun(run, { prepend = true } = {}) {
   // The list or a "mine" message can name a run this page is still creating: that run already has its card.
-  const pending = [...state.runs.values()].find((e) => !e.run.runId && !isFinal(e.run) && e.run.fileName === run.fileName);
+  const pending = [...state.runs.values()]
+    .find((e) => !e.run.runId && !isFinal(e.run) && e.run.fileName === run.fileName);
   if (pending) return pending;
   const entry = addRunEntry(run.runId, run, { prepend });
   entry.estimator.add(Date.now(), recordsDone(run));
@@ -740,7 +744,8 @@ function renderDetailLive(entry) {
   failureBox.replaceChildren(...(explained ? [
     el('h2', { text: 'Why nothing was imported' }), el('p', { text: explained.summary }),
     el('p', { class: 'failure-detail' }, el('code', { text: explained.code }), ` ${explained.detail}`)] : []),
-  ...(run.duplicateOf ? [el('p', {}, el('a', { href: `#/runs/${run.duplicateOf}`, text: 'Open the earlier run' }))] : []),
+  ...(run.duplicateOf
+    ? [el('p', {}, el('a', { href: `#/runs/${run.duplicateOf}`, text: 'Open the earlier run' }))] : []),
   ...(run.stalled ? [el('p', { text: stalledText(run) })] : []));
   const chunks = run.chunksTotal ? `${formatCount(run.chunksDone)} of ${formatCount(run.chunksTotal)}`
     : `${formatCount(run.chunksDone || 0)}${isFinal(run) ? '' : ' so far'}`;
@@ -1043,7 +1048,8 @@ async function enterApp(session) {
     expiryTimer = setTimeout(() => { if (generation === state.generation) sessionEnded(); },
       Math.min(2 ** 31 - 1, Math.max(0, session.expiresAtMs - Date.now())));
   }
-  if (document.activeElement === document.body || !document.activeElement || $('#signin-view').contains(document.activeElement)) {
+  const focus = document.activeElement;
+  if (!focus || focus === document.body || $('#signin-view').contains(focus)) {
     $('#main').focus();
   }
   route();

@@ -140,8 +140,8 @@ const WRONG_CREDENTIALS = 'That email and password do not match an account. Chec
 const UNREACHABLE = 'The sign-in service could not be reached. Check your connection and try again.';
 
 function rateLimited(retryAt, now) {
-  return new SignInError(`Too many sign-in attempts. ${retryAt ? retryText(retryAt, now) : 'Wait a minute, then try again.'}`,
-    'RATE_LIMITED', { retryAt });
+  const when = retryAt ? retryText(retryAt, now) : 'Wait a minute, then try again.';
+  return new SignInError(`Too many sign-in attempts. ${when}`, 'RATE_LIMITED', { retryAt });
 }
 
 /** POST {apiBase}/auth/login (the local runtime only; auth.md "Local sign-in"). */
@@ -162,9 +162,12 @@ async function signInLocal(apiBase, username, password, fetchImpl, now) {
   if (response.status === 429 || code === 'RATE_LIMITED') {
     throw rateLimited(retryAtOf(response.headers.get('Retry-After'), now()), now());
   }
-  if (response.status === 401 || code === 'INVALID_CREDENTIALS') throw new SignInError(WRONG_CREDENTIALS, 'INVALID_CREDENTIALS');
+  if (response.status === 401 || code === 'INVALID_CREDENTIALS') {
+    throw new SignInError(WRONG_CREDENTIALS, 'INVALID_CREDENTIALS');
+  }
   throw new SignInError(body.error && body.error.message
-    ? `Sign-in failed: ${body.error.message}` : `Sign-in failed: the server answered HTTP ${response.status}. Try again.`,
+    ? `Sign-in failed: ${body.error.message}`
+    : `Sign-in failed: the server answered HTTP ${response.status}. Try again.`,
   code || 'HTTP');
 }
 
@@ -175,7 +178,8 @@ async function signInLocal(apiBase, username, password, fetchImpl, now) {
  */
 async function signInCognito(auth, username, password, fetchImpl, now) {
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(auth.region || '') || !auth.clientId) {
-    throw new SignInError('Sign-in is not set up for this site (config.json has no Cognito region or client id).', 'CONFIG');
+    throw new SignInError('Sign-in is not set up for this site (config.json has no Cognito region or client id).',
+      'CONFIG');
   }
   let response;
   try {
@@ -186,7 +190,9 @@ async function signInCognito(auth, username, password, fetchImpl, now) {
         'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
       },
       body: JSON.stringify({
-        AuthFlow: 'USER_PASSWORD_AUTH', ClientId: auth.clientId, AuthParameters: { USERNAME: username, PASSWORD: password },
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: auth.clientId,
+        AuthParameters: { USERNAME: username, PASSWORD: password },
       }),
     });
   } catch {
@@ -195,13 +201,15 @@ async function signInCognito(auth, username, password, fetchImpl, now) {
   const body = await response.json().catch(() => ({}));
   const result = body.AuthenticationResult;
   if (response.ok && result && typeof result.IdToken === 'string') {
-    const expiresAt = typeof result.ExpiresIn === 'number' ? new Date(now() + result.ExpiresIn * 1000).toISOString() : null;
+    const expiresAt = typeof result.ExpiresIn === 'number'
+      ? new Date(now() + result.ExpiresIn * 1000).toISOString() : null;
     return { token: result.IdToken, expiresAt, user: null };
   }
   if (response.ok && body.ChallengeName) {
     const why = body.ChallengeName === 'NEW_PASSWORD_REQUIRED'
       ? 'Your account still has its temporary password. Set your own password (ask your administrator), then sign in.'
-      : `Your account needs another sign-in step (${body.ChallengeName}) this page does not offer. Ask your administrator.`;
+      : `Your account needs another sign-in step (${body.ChallengeName}) this page does not offer. `
+        + 'Ask your administrator.';
     throw new SignInError(why, body.ChallengeName);
   }
   const type = String(body.__type || '').split('#').pop();
@@ -219,8 +227,8 @@ async function signInCognito(auth, username, password, fetchImpl, now) {
   if (type === 'UserNotConfirmedException') {
     throw new SignInError('Your account is not confirmed yet. Ask your administrator.', type);
   }
-  throw new SignInError(`Sign-in failed (${type || `HTTP ${response.status}`}). Try again; if it persists, tell your administrator.`,
-    type || 'HTTP');
+  const what = type || `HTTP ${response.status}`;
+  throw new SignInError(`Sign-in failed (${what}). Try again; if it persists, tell your administrator.`, type || 'HTTP');
 }
 
 /** Signs in with the kind config.json names; answers {token, expiresAt, user} or throws a SignInError. */

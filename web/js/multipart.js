@@ -30,7 +30,10 @@ export class PartFailed extends Error {
  */
 export const isRetryable = (status) => status === 0 || status === 408 || status === 429 || status >= 500;
 
-/** Delay before retry n (1-based): 1 s, 2 s, 4 s … up to 8 s, plus up to 20 % jitter so parts do not retry in step. */
+/**
+ * Delay before retry n (1-based): 1 s, 2 s, 4 s … up to 8 s, plus up to 20 % jitter so parts do not retry in
+ * step.
+ */
 export function retryDelay(retry, random = Math.random) {
   const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (retry - 1));
   return Math.round(delay * (1 + 0.2 * random()));
@@ -46,13 +49,15 @@ export function partRanges(contentLength, partSize, parts) {
   }
   const expectedCount = Math.ceil(contentLength / partSize);
   if (parts.length !== expectedCount) {
-    throw new Error(`The server planned ${parts.length} parts where ${expectedCount} were expected; start the import again.`);
+    throw new Error(`The server planned ${parts.length} parts where ${expectedCount} were expected; `
+      + 'start the import again.');
   }
   return parts.map((part, index) => {
     const start = (part.partNumber - 1) * partSize;
     const end = Math.min(part.partNumber * partSize, contentLength);
     if (part.partNumber !== index + 1 || (typeof part.size === 'number' && part.size !== end - start)) {
-      throw new Error(`Part ${part.partNumber} does not fit the file (${part.size} bytes announced for ${end - start}); start the import again.`);
+      throw new Error(`Part ${part.partNumber} does not fit the file (${part.size} bytes announced for `
+        + `${end - start}); start the import again.`);
     }
     return { ...part, start, end };
   });
@@ -106,8 +111,8 @@ export async function uploadParts({
         report();
         const retryable = error instanceof PartFailed ? error.retryable : true;
         if (!retryable || attempt >= attempts) {
-          stop(error instanceof PartFailed ? new PartFailed(`Part ${range.partNumber} of ${ranges.length}: ${error.message}`,
-            error.status, false) : error);
+          const named = `Part ${range.partNumber} of ${ranges.length}: ${error.message}`;
+          stop(error instanceof PartFailed ? new PartFailed(named, error.status, false) : error);
           return;
         }
         await wait(retryDelay(attempt, random));

@@ -1,8 +1,9 @@
 // Drives the Sluice web app in headless Chromium (Debian's /usr/bin/chromium) against a running local stack and
 // prints what it saw as JSON lines ({"step": ...}) for WebAppBrowserTest to compare with the API.
-// Usage: node upload.e2e.js BASE_URL SAMPLE_DIR FORMULA_CSV OUT_DIR [BIG_CSV]
+// Usage: node upload.e2e.js BASE_URL SAMPLE_DIR FORMULA_CSV OUT_DIR [BIG_CSV [GZIP_CSV]]
 //   OUT_DIR/screenshots/*.png (desktop 1280×800, phone 390×844) and OUT_DIR/downloads/*.csv are written.
 //   BIG_CSV, when given, is a file above the stack's multipart threshold: it is imported in parts.
+//   GZIP_CSV, when given, is a gzip-compressed CSV: previewed decompressed and imported.
 // Every page signs in as demo@example.com first (the local runtime's default user).
 // Every wait has a deadline; the script exits non-zero on the first expectation that fails.
 'use strict';
@@ -13,7 +14,7 @@ const { chromium } = require('playwright-core');
 const FINAL = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'DUPLICATE', 'CANCELLED'];
 // Generous: the stack shares two cores with builds and other tests.
 const WAIT = { timeout: 150000 };
-const [baseUrl, sampleDir, formulaCsv, outDir, bigCsv] = process.argv.slice(2);
+const [baseUrl, sampleDir, formulaCsv, outDir, bigCsv, gzipCsv] = process.argv.slice(2);
 const DEMO = { email: 'demo@example.com', password: 'demo123' };
 const shots = path.join(outDir, 'screenshots');
 const downloads = path.join(outDir, 'downloads');
@@ -54,7 +55,8 @@ async function signIn(page, { email, password } = DEMO) {
 }
 
 /** The tab's token, as the page keeps it (sessionStorage). */
-const tokenOf = (page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('sluice.session') || 'null')?.token || null);
+const tokenOf = (page) => page.evaluate(
+  () => JSON.parse(sessionStorage.getItem('sluice.session') || 'null')?.token || null);
 const bearer = async (page) => ({ Authorization: `Bearer ${await tokenOf(page)}` });
 
 async function open(page) {
@@ -453,7 +455,9 @@ async function focusVisible(page) {
     // ------------------------------------------------- a file above the multipart threshold goes up in parts
     if (bigCsv) {
       const partPuts = [];
-      const onRequest = (r) => { if (r.method() === 'PUT' && /[?&]partNumber=\d+/.test(r.url())) partPuts.push(r.url()); };
+      const onRequest = (r) => {
+        if (r.method() === 'PUT' && /[?&]partNumber=\d+/.test(r.url())) partPuts.push(r.url());
+      };
       page.on('request', onRequest);
       await page.setInputFiles('#file-input', bigCsv);
       await page.locator('.preview').waitFor(WAIT);
@@ -470,6 +474,23 @@ async function focusVisible(page) {
       });
     }
 
+    // ------------------------------------------- a gzip-compressed CSV: the preview shows the CSV inside
+    if (gzipCsv) {
+      await page.setInputFiles('#file-input', gzipCsv);
+      const gz = page.locator('.preview');
+      await gz.waitFor(WAIT);
+      const gzPreview = await gz.evaluate((p) => ({
+        facts: [...p.querySelectorAll('.chip')].map((c) => c.textContent.trim()),
+        header: [...p.querySelectorAll('thead th .col-name')].map((th) => th.textContent),
+        problem: p.querySelector('.problem')?.hidden === false ? p.querySelector('.problem').textContent : null,
+      }));
+      await page.fill('#dataset', 'gzip');
+      await page.click('#import-button');
+      const gzCard = await readCard(await awaitFinalCard(page, { fileName: path.basename(gzipCsv) }));
+      const request = uploads.find((u) => u.fileName === path.basename(gzipCsv));
+      emit('gzip', { preview: gzPreview, card: gzCard, request });
+    }
+
     // --------------------------------------- a 401 mid-session (a forged token) returns to sign-in, and back
     const placeBefore = `#/runs/${messyCard.runId}`;
     await page.evaluate(() => {
@@ -482,7 +503,8 @@ async function focusVisible(page) {
     await page.evaluate((hash) => { location.hash = hash; }, placeBefore);
     await page.waitForSelector('#signin-view:not([hidden])', WAIT);
     const ended = await page.evaluate(() => ({
-      notice: document.getElementById('signin-notice').hidden ? null : document.getElementById('signin-notice').textContent,
+      notice: document.getElementById('signin-notice').hidden ? null
+        : document.getElementById('signin-notice').textContent,
       email: document.getElementById('signin-email').value, focused: document.activeElement.id,
       runsShown: document.querySelectorAll('.run').length, session: sessionStorage.getItem('sluice.session'),
     }));
@@ -501,7 +523,8 @@ async function focusVisible(page) {
       runsShown: document.querySelectorAll('.run').length, accountHidden: document.getElementById('account').hidden,
       detailShown: !document.getElementById('detail-view').hidden, hash: location.hash,
     }));
-    const unauthenticated = apiCalls.filter((c) => c.path !== '/api/auth/login' && !/^Bearer \S+$/.test(c.authorization || ''));
+    const unauthenticated = apiCalls
+      .filter((c) => c.path !== '/api/auth/login' && !/^Bearer \S+$/.test(c.authorization || ''));
     emit('signout', { ...signedOut, apiCalls: apiCalls.length, unauthenticated, sockets });
 
     emit('summary', { problems });

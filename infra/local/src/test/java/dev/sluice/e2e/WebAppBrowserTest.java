@@ -92,7 +92,11 @@ class WebAppBrowserTest {
                     .append(String.valueOf((char) ('a' + i)).repeat(1_000_000)).append('\n');
         }
         Files.writeString(big, bigText);
-        Map<String, JsonNode> steps = runScript(formula, big);
+        Path gzip = dataDir.resolve("google_ads_clean.csv.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzip))) {
+            out.write(Files.readAllBytes(REPO.resolve("samplecsv/google_ads_clean.csv")));
+        }
+        Map<String, JsonNode> steps = runScript(formula, big, gzip);
 
         JsonNode signin = steps.get("signin");
         assertEquals("signin-email", signin.at("/beforeSignIn/focused").asText(), "opens on sign-in: " + signin);
@@ -262,6 +266,15 @@ class WebAppBrowserTest {
         assertTrue(multipart.at("/request/sha256").asText().matches("[0-9a-f]{64}"), multipart::toString);
         checkBarHistory(multipart.get("bars"));
 
+        JsonNode gzipped = steps.get("gzip");
+        assertTrue(gzipped.at("/preview/problem").isNull(), gzipped::toString);
+        assertEquals("Day", gzipped.at("/preview/header/0").asText(), "the preview shows the CSV inside: " + gzipped);
+        assertTrue(gzipped.at("/preview/facts").toString().contains("gzip-compressed"), gzipped::toString);
+        assertEquals("application/gzip", gzipped.at("/request/contentType").asText());
+        JsonNode gzRun = api.run(gzipped.at("/card/runId").asText());
+        assertEquals("SUCCEEDED", gzRun.get("status").asText(), gzRun::toString);
+        assertEquals(24, gzRun.get("stored").asInt());
+
         JsonNode expired = steps.get("expired");
         assertEquals("Your session has ended. Sign in again to continue where you were.",
                 expired.get("notice").asText());
@@ -352,10 +365,11 @@ class WebAppBrowserTest {
         assertEquals(100, processing, () -> "the processing bar reached 100: " + bars);
     }
 
-    private Map<String, JsonNode> runScript(Path formula, Path big) throws IOException, InterruptedException {
+    private Map<String, JsonNode> runScript(Path formula, Path big, Path gzip)
+            throws IOException, InterruptedException {
         Process node = new ProcessBuilder("node", REPO.resolve("web/test/upload.e2e.js").toString(),
                 sluice.baseUrl().toString(), REPO.resolve("samplecsv").toString(), formula.toString(), OUT.toString(),
-                big.toString())
+                big.toString(), gzip.toString())
                 .redirectErrorStream(true).start();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(node.waitFor(8, TimeUnit.MINUTES), "the browser run finishes");
@@ -368,7 +382,8 @@ class WebAppBrowserTest {
             }
         }
         for (String step : List.of("signin", "connection", "preview", "imported", "detail", "downloads", "blocked",
-                "elsewhere", "keyboard", "phone", "live", "duplicate", "multipart", "expired", "signout", "summary")) {
+                "elsewhere", "keyboard", "phone", "live", "duplicate", "multipart", "gzip", "expired", "signout",
+                "summary")) {
             assertTrue(steps.containsKey(step), () -> "the script reported " + step + ": " + output);
         }
         return steps;
