@@ -16,7 +16,7 @@ function memoryStorage() {
   };
 }
 
-const base64url = (text) => Buffer.from(text, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (text) => Buffer.from(text, 'utf8').toString('base64url');
 /** An unsigned token shaped like the local runtime's and Cognito's ID tokens: the page only reads its claims. */
 const jwt = (claims) => `${base64url('{"alg":"RS256","typ":"JWT"}')}.${base64url(JSON.stringify(claims))}.c2ln`;
 
@@ -37,7 +37,9 @@ function fakeFetch(answer) {
 }
 
 test('claims are read from the token, whatever characters its base64url payload uses', () => {
-  const claims = { sub: 'u-1', email: 'zoë@example.com', 'cognito:groups': ['admin'], exp: 2_000_000_000, n: '>>>???' };
+  const claims = {
+    sub: 'u-1', email: 'zoë@example.com', 'cognito:groups': ['admin'], exp: 2_000_000_000, n: '>>>???',
+  };
   assert.deepEqual(decodeClaims(jwt(claims)), claims);
   assert.equal(decodeClaims('not a token'), null);
   assert.equal(decodeClaims('a.%%%.c'), null);
@@ -128,8 +130,10 @@ test('local sign-in: wrong credentials and rate limiting say what to do', async 
   const limited = fakeFetch(() => ({
     status: 429, headers: { 'Retry-After': '42' }, body: { error: { code: 'RATE_LIMITED', message: 'slow down' } },
   }));
-  await assert.rejects(signIn(LOCAL, { username: 'a', password: 'b' }, { fetchImpl: limited.fetchImpl, now: () => now }),
-    (e) => e.code === 'RATE_LIMITED' && e.retryAt === now + 42000 && e.message === 'Too many sign-in attempts. Try again in 42 s.');
+  const limitedNow = { fetchImpl: limited.fetchImpl, now: () => now };
+  await assert.rejects(signIn(LOCAL, { username: 'a', password: 'b' }, limitedNow),
+    (e) => e.code === 'RATE_LIMITED' && e.retryAt === now + 42000
+      && e.message === 'Too many sign-in attempts. Try again in 42 s.');
   const long = fakeFetch(() => ({ status: 429, headers: { 'retry-after': '600' }, body: {} }));
   await assert.rejects(signIn(LOCAL, { username: 'a', password: 'b' }, { fetchImpl: long.fetchImpl, now: () => now }),
     (e) => e.message.endsWith('Try again in 10 min.'));
@@ -137,7 +141,10 @@ test('local sign-in: wrong credentials and rate limiting say what to do', async 
   await assert.rejects(signIn(LOCAL, { username: 'a', password: 'b' }, down), (e) => e.code === 'NETWORK');
 });
 
-const COGNITO = { apiBase: 'https://x/api', auth: { kind: 'cognito', region: 'eu-central-1', userPoolId: 'eu-central-1_Ab', clientId: 'client1' } };
+const COGNITO = {
+  apiBase: 'https://x/api',
+  auth: { kind: 'cognito', region: 'eu-central-1', userPoolId: 'eu-central-1_Ab', clientId: 'client1' },
+};
 
 test('Cognito sign-in is InitiateAuth USER_PASSWORD_AUTH and uses the IdToken', async () => {
   const idToken = jwt({ sub: 'c', email: 'c@example.com', 'cognito:groups': ['admin'] });
@@ -156,16 +163,22 @@ test('Cognito sign-in is InitiateAuth USER_PASSWORD_AUTH and uses the IdToken', 
 });
 
 test('Cognito refusals become the same messages as local ones', async () => {
-  const refusal = (type, message, status = 400) => fakeFetch(() => ({ status, body: { __type: type, message } })).fetchImpl;
+  const refusal = (type, message, status = 400) =>
+    fakeFetch(() => ({ status, body: { __type: type, message } })).fetchImpl;
   const attempt = (fetchImpl) => signIn(COGNITO, { username: 'a', password: 'b' }, { fetchImpl });
   await assert.rejects(attempt(refusal('NotAuthorizedException', 'Incorrect username or password.')),
     (e) => e.code === 'INVALID_CREDENTIALS');
-  await assert.rejects(attempt(refusal('UserNotFoundException', 'User does not exist.')), (e) => e.code === 'INVALID_CREDENTIALS');
-  await assert.rejects(attempt(refusal('NotAuthorizedException', 'Password attempts exceeded')), (e) => e.code === 'RATE_LIMITED');
-  await assert.rejects(attempt(refusal('com.amazonaws#TooManyRequestsException', 'Rate exceeded')), (e) => e.code === 'RATE_LIMITED');
-  await assert.rejects(attempt(fakeFetch(() => ({ body: { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' } })).fetchImpl),
+  await assert.rejects(attempt(refusal('UserNotFoundException', 'User does not exist.')),
+    (e) => e.code === 'INVALID_CREDENTIALS');
+  await assert.rejects(attempt(refusal('NotAuthorizedException', 'Password attempts exceeded')),
+    (e) => e.code === 'RATE_LIMITED');
+  await assert.rejects(attempt(refusal('com.amazonaws#TooManyRequestsException', 'Rate exceeded')),
+    (e) => e.code === 'RATE_LIMITED');
+  const challenge = fakeFetch(() => ({ body: { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's' } }));
+  await assert.rejects(attempt(challenge.fetchImpl),
     (e) => e.code === 'NEW_PASSWORD_REQUIRED' && /temporary password/.test(e.message));
-  await assert.rejects(signIn({ ...COGNITO, auth: { kind: 'cognito', region: 'https://evil.example/#' } }, { username: 'a', password: 'b' },
+  const evil = { ...COGNITO, auth: { kind: 'cognito', region: 'https://evil.example/#' } };
+  await assert.rejects(signIn(evil, { username: 'a', password: 'b' },
     { fetchImpl: refusal('x', 'y') }), (e) => e.code === 'CONFIG', 'a region that is not one never builds a URL');
 });
 
@@ -183,7 +196,9 @@ test('every API call carries the bearer token; a 401 ends the session once per c
   assert.equal(calls[1].init.headers.Authorization, 'Bearer token-2', 'the current token, read per call');
   await assert.rejects(api.run('gone'), (e) => e.code === 'UNAUTHENTICATED' && e.message === SESSION_ENDED);
   assert.equal(ended.length, 1);
-  const other = fakeFetch(() => ({ status: 409, body: { error: { code: 'DUPLICATE', message: 'seen', duplicateOf: 'r1' } } }));
+  const other = fakeFetch(() => ({
+    status: 409, body: { error: { code: 'DUPLICATE', message: 'seen', duplicateOf: 'r1' } },
+  }));
   await assert.rejects(createApi('/api', { token: () => 't', fetchImpl: other.fetchImpl }).createUpload({}),
     (e) => e.code === 'DUPLICATE' && e.status === 409 && e.details.duplicateOf === 'r1');
 });

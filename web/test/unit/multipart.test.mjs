@@ -1,14 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  uploadParts, partRanges, retryDelay, isRetryable, PartFailed, UploadCancelled, PART_CONCURRENCY, PART_ATTEMPTS, RETRY_MAX_MS,
+  uploadParts, partRanges, retryDelay, isRetryable, PartFailed, UploadCancelled, PART_CONCURRENCY, PART_ATTEMPTS,
+  RETRY_MAX_MS,
 } from '../../js/multipart.js';
 
 /** Parts as POST /api/uploads announces them. */
 function announced(contentLength, partSize) {
   const count = Math.ceil(contentLength / partSize);
   return Array.from({ length: count }, (_, i) => ({
-    partNumber: i + 1, url: `https://s3.example/part${i + 1}`, size: Math.min(partSize, contentLength - i * partSize), headers: {},
+    partNumber: i + 1,
+    url: `https://s3.example/part${i + 1}`,
+    size: Math.min(partSize, contentLength - i * partSize),
+    headers: {},
   }));
 }
 
@@ -18,7 +22,12 @@ const fakeFile = (size) => ({ size, slice: (start, end) => ({ start, end, size: 
 /** Timers that fire immediately, recording the delays asked for. */
 function instantTimers() {
   const delays = [];
-  return { delays, setTimeout: (fn, ms) => { delays.push(ms); queueMicrotask(fn); return delays.length; }, clearTimeout: () => {} };
+  const setTimeout = (fn, ms) => {
+    delays.push(ms);
+    queueMicrotask(fn);
+    return delays.length;
+  };
+  return { delays, setTimeout, clearTimeout: () => {} };
 }
 
 /**
@@ -68,7 +77,7 @@ test('part n is bytes [(n-1)·partSize, min(n·partSize, size)), checked against
   assert.throws(() => partRanges(25, 10, []), /without parts/);
 });
 
-test('every part is sent once with its own bytes, at most PART_CONCURRENCY at a time, and the ETags come back in order', async () => {
+test('every part is sent once with its own bytes, PART_CONCURRENCY at a time, the ETags back in order', async () => {
   const s3 = fakeS3();
   const progress = [];
   const size = 7 * 5 + 3;
@@ -82,7 +91,9 @@ test('every part is sent once with its own bytes, at most PART_CONCURRENCY at a 
   assert.equal(s3.maxInFlight, PART_CONCURRENCY);
   assert.ok(PART_CONCURRENCY >= 2 && PART_CONCURRENCY <= 4);
   assert.deepEqual(progress.at(-1), [size, size], 'the combined count ends at the file size');
-  for (let i = 1; i < progress.length; i++) assert.ok(progress[i][0] >= progress[i - 1][0], `never backwards without a retry: ${progress}`);
+  for (let i = 1; i < progress.length; i++) {
+    assert.ok(progress[i][0] >= progress[i - 1][0], `never backwards without a retry: ${progress}`);
+  }
 });
 
 test('a part that fails is retried on its own with growing delays; the others are sent once', async () => {
@@ -95,14 +106,16 @@ test('a part that fails is retried on its own with growing delays; the others ar
   });
   assert.equal(result.length, 4);
   assert.deepEqual([...s3.attempts.entries()].sort(), [[1, 1], [2, 3], [3, 1], [4, 2]]);
-  assert.deepEqual(timers.delays.sort((a, b) => a - b), [1000, 1000, 2000], 'part 2 waited 1 s then 2 s; part 4 waited 1 s');
+  assert.deepEqual(timers.delays.sort((a, b) => a - b), [1000, 1000, 2000],
+    'part 2 waited 1 s then 2 s; part 4 waited 1 s');
   assert.equal(progress.at(-1), 20);
 });
 
 test('a part that keeps failing stops the upload after PART_ATTEMPTS tries, naming the part', async () => {
   const s3 = fakeS3((part) => (part === 3 ? 500 : 'ok'));
   await assert.rejects(uploadParts({
-    file: fakeFile(20), contentLength: 20, partSize: 5, parts: announced(20, 5), putPart: s3.putPart, timers: instantTimers(),
+    file: fakeFile(20), contentLength: 20, partSize: 5, parts: announced(20, 5), putPart: s3.putPart,
+    timers: instantTimers(),
   }), (e) => e instanceof PartFailed && /^Part 3 of 4: HTTP 500/.test(e.message));
   assert.equal(s3.attempts.get(3), PART_ATTEMPTS);
 });
@@ -110,7 +123,8 @@ test('a part that keeps failing stops the upload after PART_ATTEMPTS tries, nami
 test('a refusal that cannot change (403: expired or signature) is not retried', async () => {
   const s3 = fakeS3((part) => (part === 1 ? 403 : 'hang'));
   await assert.rejects(uploadParts({
-    file: fakeFile(20), contentLength: 20, partSize: 5, parts: announced(20, 5), putPart: s3.putPart, timers: instantTimers(),
+    file: fakeFile(20), contentLength: 20, partSize: 5, parts: announced(20, 5), putPart: s3.putPart,
+    timers: instantTimers(),
   }), (e) => e.status === 403);
   assert.equal(s3.attempts.get(1), 1);
   assert.equal(s3.attempts.has(4), false, 'no new part starts after a failure');
@@ -120,7 +134,8 @@ test('cancel stops the parts in flight and starts no more', async () => {
   const s3 = fakeS3(() => 'hang');
   const cancel = new AbortController();
   const upload = uploadParts({
-    file: fakeFile(50), contentLength: 50, partSize: 5, parts: announced(50, 5), putPart: s3.putPart, signal: cancel.signal,
+    file: fakeFile(50), contentLength: 50, partSize: 5, parts: announced(50, 5), putPart: s3.putPart,
+    signal: cancel.signal,
   });
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(s3.attempts.size, PART_CONCURRENCY);
