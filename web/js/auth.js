@@ -228,7 +228,8 @@ async function signInCognito(auth, username, password, fetchImpl, now) {
     throw new SignInError('Your account is not confirmed yet. Ask your administrator.', type);
   }
   const what = type || `HTTP ${response.status}`;
-  throw new SignInError(`Sign-in failed (${what}). Try again; if it persists, tell your administrator.`, type || 'HTTP');
+  throw new SignInError(`Sign-in failed (${what}). Try again; if it persists, tell your administrator.`,
+    type || 'HTTP');
 }
 
 /** Signs in with the kind config.json names; answers {token, expiresAt, user} or throws a SignInError. */

@@ -28,10 +28,10 @@ function expect(condition, message) {
 
 /**
  * Chromium logs a refused WebSocket as a console error; that is the fallback path, not a page problem. So are the
- * 401s and 409s the page provokes on purpose (wrong password, a forged token, a duplicate).
+ * 401s, 409s and 429s the page provokes on purpose (wrong password, a forged token, a duplicate, the sign-in limit).
  */
 const expectedNoise = (text) => /WebSocket connection to .* failed/.test(text)
-  || /Failed to load resource.*(404|401|409)/.test(text);
+  || /Failed to load resource.*(404|401|409|429)/.test(text);
 
 const pages = [];
 
