@@ -1,6 +1,6 @@
 package dev.sluice.config;
 
-import dev.sluice.application.split.UploadLimits;
+import dev.sluice.application.upload.UploadLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -86,7 +86,16 @@ public record Settings(
                 // The dashboard's names (template.yaml Globals set both; the defaults are the same).
                 env.getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Sluice"),
                 env.getOrDefault("POWERTOOLS_SERVICE_NAME", "sluice"),
-                UploadSettings.fromEnvironment(env),
+                new UploadLimits(
+                        Long.parseLong(env.getOrDefault("MAX_FILE_BYTES", "5368709120")),
+                        Long.parseLong(env.getOrDefault("MAX_DECOMPRESSED_BYTES", "5368709120")),
+                        Integer.parseInt(env.getOrDefault("MAX_COLUMNS", "200")),
+                        Integer.parseInt(env.getOrDefault("MAX_FIELD_BYTES", "65536")),
+                        Long.parseLong(env.getOrDefault("MAX_RECORDS_PER_FILE", "10000000")),
+                        Integer.parseInt(env.getOrDefault("MAX_UPLOADS_PER_HOUR", "100")),
+                        Long.parseLong(env.getOrDefault("MULTIPART_THRESHOLD_BYTES", "104857600")),
+                        Long.parseLong(env.getOrDefault("MULTIPART_PART_BYTES", "16777216")),
+                        UploadSettings.partners(env.getOrDefault("PARTNERS", "{}"))),
                 // Who signs sign-in tokens and for which app client (the WebSocket $connect authorizer checks both).
                 Optional.ofNullable(env.get("TOKEN_ISSUER")).filter(v -> !v.isBlank()),
                 Optional.ofNullable(env.get("TOKEN_AUDIENCE")).filter(v -> !v.isBlank()));

@@ -17,6 +17,7 @@ import dev.sluice.domain.run.RunStatus;
 import dev.sluice.application.port.UploadLedger;
 import dev.sluice.application.port.UploadLedger.ContentKey;
 import dev.sluice.application.upload.UploadKey;
+import dev.sluice.application.upload.UploadLimits;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

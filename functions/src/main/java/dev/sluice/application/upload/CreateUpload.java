@@ -6,7 +6,6 @@ import dev.sluice.application.port.ObjectStore.PresignedPut;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.application.port.UploadLedger;
 import dev.sluice.application.port.UploadLedger.ContentKey;
-import dev.sluice.application.split.UploadLimits;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.Run.UploadFacts;

@@ -196,6 +196,8 @@ class HostileInputEndToEndTest {
             ObjectNode request = api.json.createObjectNode();
             request.put("fileName", name);
             request.put("contentLength", csv.length);
+            // The same bytes under three names: duplicates of each other unless allowed (issue 11).
+            request.put("allowDuplicate", true);
             ApiClient.Response created = api.post("uploads", api.json.writeValueAsString(request));
             assertEquals(201, created.status(), created::toString);
             String key = created.body().get("key").asText();

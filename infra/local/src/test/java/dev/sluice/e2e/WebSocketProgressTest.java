@@ -266,8 +266,9 @@ class WebSocketProgressTest {
     }
 
     private ObjectNode createUpload(String fileName, long length) throws Exception {
+        // Several tests upload the same bytes; each run must import them (duplicates are allowed here, issue 11).
         ApiClient.Response created = api.post("uploads", "{\"fileName\":\"" + fileName + "\",\"contentLength\":"
-                + length + "}");
+                + length + ",\"allowDuplicate\":true}");
         assertEquals(201, created.status(), () -> String.valueOf(created.body()));
         return (ObjectNode) created.body();
     }

@@ -1,4 +1,4 @@
-package dev.sluice.application.split;
+package dev.sluice.application.upload;
 
 import java.util.Map;
 
