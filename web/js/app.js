@@ -1,6 +1,11 @@
-// Sluice web app: preview and map CSV files in the browser, upload them with a byte progress bar, watch the runs
-// live over the WebSocket (polling GET /api/runs/{id} while it is down), and read a run's errors and records.
-import { loadConfig, createApi, putFile } from './api.js';
+// Sluice web app: sign in, preview and map CSV files in the browser, upload them (one PUT, or parts in parallel for
+// big files) with a byte progress bar, watch the runs live over the WebSocket (polling GET /api/runs/{id} while it
+// is down), and read a run's errors and records.
+import { loadConfig, createApi, putFile, putBytes, socketUrl, SESSION_ENDED } from './api.js';
+import { Session, signIn, retryText, retryAtOf } from './auth.js';
+import { uploadParts, UploadCancelled } from './multipart.js';
+import { sha256Hex } from './checksum.js';
+import { readHead } from './file-head.js';
 import { previewCsv, PREVIEW_BYTES, detectNumberStyle } from './csv-preview.js';
 import { FIELDS, suggestMapping, missingRequired, assignColumn, autoMappedDespiteChoice } from './mapping.js';
 import { errorsCsv, recordsCsv, fetchAll } from './export.js';
@@ -33,6 +38,12 @@ const el = (tag, props = {}, ...children) => {
 const clone = (id) => document.getElementById(id).content.firstElementChild.cloneNode(true);
 
 const state = {
+  config: null,
+  session: null,
+  signedIn: false,
+  user: null,
+  // Bumped whenever the person signs in or out: work started for an earlier session drops its results.
+  generation: 0,
   api: null,
   live: null,
   previews: [],
@@ -40,6 +51,7 @@ const state = {
   detail: null, // {runId, errors: pager, records: pager}
 };
 let previewSeq = 0;
+let uploadSeq = 0;
 
 // --------------------------------------------------------------------------------------------- announcements
 
@@ -87,9 +99,10 @@ async function addFiles(files) {
   $('#form-error').hidden = true;
   const added = [];
   for (const file of files) {
-    const bytes = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
-    const preview = previewCsv(bytes, { complete: file.size <= PREVIEW_BYTES });
-    const item = { id: `p${++previewSeq}`, file, preview, mapping: preview.header ? suggestMapping(preview.header) : {} };
+    const { bytes, complete, gzip } = await readHead(file, PREVIEW_BYTES);
+    const preview = previewCsv(bytes, { complete });
+    const mapping = preview.header ? suggestMapping(preview.header) : {};
+    const item = { id: `p${++previewSeq}`, file, gzip, preview, mapping };
     item.node = renderPreview(item);
     state.previews.push(item);
     $('#previews').append(item.node);
@@ -135,7 +148,7 @@ function renderPreview(item) {
   const facts = $('.facts', node);
   const chip = (label, value) => el('li', { class: 'chip' }, el('span', { class: 'chip-label', text: label }), ` ${value}`);
   facts.append(
-    chip('Size', formatBytes(file.size)),
+    chip('Size', formatBytes(file.size) + (item.gzip ? ' gzip-compressed' : '')),
     chip('Encoding', preview.encoding + (preview.bom ? ' with BOM' : '')),
     chip('Delimiter', delimiterLabel(preview.delimiter)),
     chip('Header', `line ${preview.headerLine}, ${preview.header.length} columns`),
@@ -273,44 +286,99 @@ async function submitImport(event) {
   announce(`Uploading ${items.length === 1 ? items[0].file.name : `${items.length} files`}.`);
 }
 
-function startImport(item, datasetId) {
-  const key = `upload-${item.id}`;
+function startImport(item, datasetId, { allowDuplicate = false } = {}) {
+  const { file } = item;
+  const key = `upload-${item.id}-${++uploadSeq}`;
   const entry = addRunEntry(key, {
-    runId: null, fileName: item.file.name, status: 'PREPARING', records: 0, stored: 0, errors: 0,
-    contentLength: item.file.size, createdAt: new Date().toISOString(),
+    runId: null, fileName: file.name, status: 'PREPARING', records: 0, stored: 0, errors: 0,
+    contentLength: file.size, createdAt: new Date().toISOString(),
   }, { prepend: true });
-  entry.upload = { loaded: 0, total: item.file.size };
+  const generation = state.generation;
+  const cancel = new AbortController();
+  Object.assign(entry, { upload: { loaded: 0, total: file.size }, cancel, item, datasetId });
   renderRun(entry);
   (async () => {
+    let runId = null;
     try {
+      const sha256 = await sha256Hex(file).catch(() => null);
+      if (cancel.signal.aborted) throw new UploadCancelled();
       const created = await state.api.createUpload({
-        fileName: item.file.name, contentLength: item.file.size, contentType: item.file.type || 'text/csv', datasetId,
-        mapping: item.mapping,
+        fileName: file.name, contentLength: file.size, datasetId,
+        contentType: item.gzip ? 'application/gzip' : file.type || 'text/csv',
+        mapping: item.mapping, sha256: sha256 || undefined, allowDuplicate: allowDuplicate || undefined,
       });
-      rekey(entry, created.runId);
-      state.live.watchRun(created.runId);
-      entry.run = mergeRun(entry.run, { runId: created.runId, status: 'UPLOADING' });
+      runId = created.runId;
+      rekey(entry, runId);
+      state.live.watchRun(runId);
+      entry.run = mergeRun(entry.run, { runId, status: 'UPLOADING' });
       renderRun(entry);
       if (document.activeElement === $('#runs-heading') || document.activeElement === document.body) {
         $('.run-link', entry.node).focus();
       }
-      await putFile(created, item.file, (loaded, total) => {
+      if (cancel.signal.aborted) throw new UploadCancelled();
+      const onProgress = (loaded, total) => {
         entry.upload = { loaded, total };
         renderRun(entry);
-      });
+      };
+      if (created.multipart) {
+        const parts = await uploadParts({
+          file, contentLength: file.size, partSize: created.partSize, parts: created.parts, signal: cancel.signal,
+          putPart: (part, body, onBytes, signal) => putBytes(part.url, body, part.headers, onBytes, signal),
+          onProgress,
+        });
+        entry.cancel = null;
+        // Without every ETag (a bucket whose CORS hides it) the server lists the parts itself.
+        await state.api.completeUpload(runId, parts.every((p) => p.etag) ? parts : null);
+      } else {
+        await putFile(created, file, onProgress, cancel.signal);
+      }
+      entry.cancel = null;
       entry.upload = null;
-      announce(`${item.file.name} uploaded; processing.`);
+      if (generation !== state.generation) return;
+      announce(`${file.name} uploaded; processing.`);
       if (entry.run.status === 'UPLOADING') entry.run = { ...entry.run, status: 'CREATED' };
       renderRun(entry);
-      await refreshRun(created.runId);
+      await refreshRun(runId);
     } catch (error) {
+      entry.cancel = null;
       entry.upload = null;
-      entry.run = { ...entry.run, status: 'UPLOAD_FAILED', final: true, failure: { code: error.code, message: error.message } };
+      if (generation !== state.generation) return;
+      // A run that will get no file is ended now (CANCELLED) instead of waiting to expire; its parts are freed.
+      if (runId && error.code !== 'UNAUTHENTICATED') state.api.abortUpload(runId).catch(() => {});
+      entry.run = { ...entry.run, final: true, ...uploadOutcome(error, datasetId) };
       renderRun(entry);
-      announce(`${item.file.name}: ${error.message}`);
+      announce(`${file.name}: ${entry.run.failure.message}`);
     }
   })();
   return entry;
+}
+
+/** What the card says when an upload did not get through: the run's status and a failure in the page's words. */
+function uploadOutcome(error, datasetId) {
+  if (error instanceof UploadCancelled) {
+    const message = 'You cancelled the upload; nothing was imported.';
+    return { status: 'CANCELLED', failure: { code: 'UPLOAD_ABORTED', message, local: true } };
+  }
+  if (error.code === 'DUPLICATE') {
+    const duplicateOf = error.details && error.details.duplicateOf;
+    const dataset = datasetId ? `dataset “${datasetId}”` : 'the default dataset';
+    // The server's message is written for API clients (it names the request field); this one names the buttons.
+    const message = `The same content (SHA-256) was already imported into ${dataset}, so nothing was uploaded. `
+      + 'Open the earlier run, or import this file anyway as a new run.';
+    return { status: 'DUPLICATE', duplicateOf, failure: { code: 'DUPLICATE', message, local: true } };
+  }
+  let message = error.message;
+  if (error.status === 429 && error.retryAfter) message += ` ${retryText(retryAtOf(error.retryAfter))}`;
+  return { status: 'UPLOAD_FAILED', failure: { code: error.code, message, local: true } };
+}
+
+/** "Import anyway" on a 409 DUPLICATE: the same file again, with allowDuplicate, as a new card in this one's place. */
+function importAnyway(entry) {
+  state.runs.delete(entry.key);
+  entry.node.remove();
+  const again = startImport(entry.item, entry.datasetId, { allowDuplicate: true });
+  $('.run-link', again.node).focus();
+  updateRunsCount();
 }
 
 // -------------------------------------------------------------------------------------------------- runs list
@@ -354,7 +422,7 @@ function summaryText(run, entry) {
     const { loaded, total } = entry.upload;
     return `${formatBytes(loaded)} of ${formatBytes(total)} sent`;
   }
-  if (run.status === 'UPLOAD_FAILED') return 'Nothing was sent.';
+  if (run.failure && run.failure.local) return 'Nothing was imported.';
   if (run.status === 'PREPARING') return 'Creating the upload…';
   if (run.status === 'UPLOADING') return 'Starting the upload…';
   const parts = [];
@@ -385,6 +453,8 @@ function barState(run, entry) {
     const { loaded, total } = entry.upload;
     return { fraction: total > 0 ? loaded / total : 0, phase: 'uploading' };
   }
+  // An upload the page gave up on (refused, cancelled, a duplicate) processed nothing: no full bar for it.
+  if (run.failure && run.failure.local) return { fraction: 0, phase: 'done' };
   const { fraction } = progressOf(run);
   return { fraction, phase: isFinal(run) ? 'done' : 'processing' };
 }
@@ -418,15 +488,42 @@ function renderRun(entry) {
   link.textContent = run.fileName || run.runId;
   if (run.runId) link.href = `#/runs/${run.runId}`;
   else link.removeAttribute('href');
-  paintBadge($('.status', node), run.status);
+  // The server's run waits (CREATED) until the last byte has arrived; while this page is sending them it says so.
+  paintBadge($('.status', node), entry.upload && run.runId ? 'UPLOADING' : run.status);
   const percent = paintBar($('.bar', node), run, entry, run.fileName || 'Run');
   $('.percent', node).textContent = `${entry.upload ? 'Uploading ' : ''}${percent} %`;
   $('.counts', node).textContent = summaryText(run, entry);
   const failure = $('.run-failure', node);
   const explained = explainFailure(run.failure);
   failure.hidden = !explained;
-  failure.textContent = explained ? (run.status === 'UPLOAD_FAILED' ? explained.detail : explained.summary) : '';
+  failure.textContent = explained ? (run.failure.local ? explained.detail : explained.summary) : '';
+  renderRunActions(entry);
   if (state.detail && state.detail.runId === run.runId) renderDetailLive(entry);
+}
+
+/** Cancel while uploading; for a duplicate, the earlier run and (before any byte was sent) "Import anyway". */
+function renderRunActions(entry) {
+  const { run, node } = entry;
+  const actions = $('.run-actions', node);
+  const wanted = entry.cancel ? 'cancel' : run.duplicateOf ? `duplicate:${run.duplicateOf}:${Boolean(entry.item)}` : '';
+  if (actions.dataset.shows === wanted) return; // rebuilding on every progress tick would steal the keyboard focus
+  actions.dataset.shows = wanted;
+  const children = [];
+  if (entry.cancel) {
+    children.push(el('button', { type: 'button', class: 'button ghost compact cancel', text: 'Cancel upload',
+      'aria-label': `Cancel the upload of ${run.fileName}`, onclick: () => entry.cancel && entry.cancel.abort() }));
+  } else if (run.duplicateOf) {
+    children.push(el('a', { class: 'button secondary compact earlier-run', href: `#/runs/${run.duplicateOf}`,
+      text: 'Open the earlier run' }));
+    if (entry.item && !run.runId) {
+      children.push(el('button', { type: 'button', class: 'button ghost compact import-anyway', text: 'Import anyway',
+        'aria-label': `Import ${run.fileName} anyway`, onclick: () => importAnyway(entry) }));
+    }
+  }
+  const hadFocus = actions.contains(document.activeElement);
+  actions.replaceChildren(...children);
+  actions.hidden = children.length === 0;
+  if (hadFocus) $('.run-link', node).focus();
 }
 
 /** Applies a run update from any source; returns the entry. */
@@ -447,8 +544,10 @@ function applyRun(update) {
 }
 
 async function refreshRun(runId) {
+  const generation = state.generation;
   try {
     const run = await state.api.run(runId);
+    if (generation !== state.generation) return;
     if (!state.runs.has(runId)) addKnownRun(run);
     else applyRun(run);
   } catch {
@@ -458,7 +557,8 @@ async function refreshRun(runId) {
 
 function addKnownRun(run, { prepend = true } = {}) {
   // The list or a "mine" message can name a run this page is still creating: that run already has its card.
-  const pending = [...state.runs.values()].find((e) => !e.run.runId && e.run.fileName === run.fileName);
+  const pending = [...state.runs.values()]
+    .find((e) => !e.run.runId && !isFinal(e.run) && e.run.fileName === run.fileName);
   if (pending) return pending;
   const entry = addRunEntry(run.runId, run, { prepend });
   entry.estimator.add(Date.now(), recordsDone(run));
@@ -468,7 +568,9 @@ function addKnownRun(run, { prepend = true } = {}) {
 }
 
 async function loadRunList() {
+  const generation = state.generation;
   const page = await state.api.listRuns(50);
+  if (generation !== state.generation) return;
   const newestFirst = [...page.items].sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
   const unseen = newestFirst.filter((run) => !state.runs.has(run.runId));
   const firstLoad = state.runs.size === 0;
@@ -515,10 +617,11 @@ function onLiveState(liveState) {
  * While the socket is not live, runs that are not final are fetched every second and the list every 5 s. While it
  * is live they are still fetched every 15 s, so a message lost between server and page never freezes a run.
  */
-function startPolling() {
+function startPolling(generation) {
   let lastList = Date.now();
   let lastSafety = Date.now();
   const tick = async () => {
+    if (generation !== state.generation) return;
     const live = state.live.state === 'live';
     if (!live || Date.now() - lastSafety >= SAFETY_POLL_MS) {
       lastSafety = Date.now();
@@ -539,6 +642,7 @@ function startPolling() {
 // ------------------------------------------------------------------------------------------------ run detail
 
 function route() {
+  if (!state.signedIn) return;
   const match = location.hash.match(/^#\/runs\/([A-Za-z0-9-]{1,64})$/);
   if (match) {
     openDetail(match[1]);
@@ -564,6 +668,7 @@ async function openDetail(runId) {
   try {
     run = await state.api.run(runId);
   } catch (error) {
+    if (error.code === 'UNAUTHENTICATED' || !state.detail || state.detail.runId !== runId) return;
     view.replaceChildren(el('a', { href: '#/', class: 'back', text: '← All runs' }),
       el('h1', { tabindex: '-1', text: 'Run not found' }), el('p', { text: error.message }));
     $('h1', view).focus();
@@ -639,6 +744,8 @@ function renderDetailLive(entry) {
   failureBox.replaceChildren(...(explained ? [
     el('h2', { text: 'Why nothing was imported' }), el('p', { text: explained.summary }),
     el('p', { class: 'failure-detail' }, el('code', { text: explained.code }), ` ${explained.detail}`)] : []),
+  ...(run.duplicateOf
+    ? [el('p', {}, el('a', { href: `#/runs/${run.duplicateOf}`, text: 'Open the earlier run' }))] : []),
   ...(run.stalled ? [el('p', { text: stalledText(run) })] : []));
   const chunks = run.chunksTotal ? `${formatCount(run.chunksDone)} of ${formatCount(run.chunksTotal)}`
     : `${formatCount(run.chunksDone || 0)}${isFinal(run) ? '' : ' so far'}`;
@@ -802,31 +909,219 @@ async function download(kind, runId, section) {
 
 // -------------------------------------------------------------------------------------------------- start
 
-async function start() {
-  const config = await loadConfig();
-  state.api = createApi(config.apiBase);
-  state.live = new LiveConnection({ url: config.wsUrl, onMessage: onLiveMessage, onState: onLiveState });
+function clearPreviews() {
+  state.previews.splice(0);
+  $('#previews').replaceChildren();
+  $('#import-actions').hidden = true;
+  $('#form-error').hidden = true;
+}
+
+function setUpHome() {
   setUpDropZone();
   $('#import-form').addEventListener('submit', submitImport);
   $('#clear-files').addEventListener('click', () => {
-    state.previews.splice(0);
-    $('#previews').replaceChildren();
-    $('#import-actions').hidden = true;
-    $('#form-error').hidden = true;
+    clearPreviews();
     $('#drop-zone').focus();
   });
   window.addEventListener('hashchange', route);
+}
+
+// -------------------------------------------------------------------------------------------- signing in
+
+let retryTimer = null;
+let expiryTimer = null;
+
+function showSignIn({ notice = null, email = '' } = {}) {
+  document.body.dataset.view = 'signin';
+  $('#home-view').hidden = true;
+  $('#detail-view').hidden = true;
+  $('#signin-view').hidden = false;
+  $('#signin-notice').textContent = notice || '';
+  $('#signin-notice').hidden = !notice;
+  $('#signin-error').hidden = true;
+  if (email) $('#signin-email').value = email;
+  $('#signin-password').value = '';
+  $('#signin-kind').replaceChildren(...(state.config.auth.kind === 'cognito'
+    ? ['Sign in with the account your administrator created for you.']
+    : ['Local runtime: sign in as one of the users ', el('code', { text: 'serve' }), ' was started with.']));
+  document.title = 'Sign in — Sluice';
+  ($('#signin-email').value ? $('#signin-password') : $('#signin-email')).focus();
+}
+
+function showSignInError(message, focus) {
+  const error = $('#signin-error');
+  error.textContent = message;
+  error.hidden = false;
+  if (focus) {
+    focus.focus();
+    if (focus.select) focus.select();
+  }
+}
+
+/** A rate-limited sign-in: the button waits until the server will listen again, and the message counts down. */
+function waitForRetry(retryAt) {
+  const button = $('#signin-button');
+  button.setAttribute('aria-disabled', 'true');
+  const tick = () => {
+    if (Date.now() >= retryAt) {
+      button.removeAttribute('aria-disabled');
+      $('#signin-error').textContent = 'You can try again now.';
+      retryTimer = null;
+      return;
+    }
+    $('#signin-error').textContent = `Too many sign-in attempts. ${retryText(retryAt)}`;
+    retryTimer = setTimeout(tick, 1000);
+  };
+  clearTimeout(retryTimer);
+  tick();
+}
+
+async function submitSignIn(event) {
+  event.preventDefault();
+  const button = $('#signin-button');
+  // Not `disabled`: a disabled button drops the keyboard focus on the floor.
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  const email = $('#signin-email');
+  const password = $('#signin-password');
+  $('#signin-error').hidden = true;
+  if (!email.value.trim() || !password.value) {
+    showSignInError('Enter your email and your password.', email.value.trim() ? password : email);
+    return;
+  }
+  button.setAttribute('aria-disabled', 'true');
+  button.textContent = 'Signing in…';
+  let retryAt = null;
+  try {
+    const answer = await signIn(state.config, { username: email.value.trim(), password: password.value });
+    const session = state.session.save(answer);
+    password.value = '';
+    $('#signin-notice').hidden = true;
+    history.replaceState(null, '', state.session.takeReturn() || '#/');
+    enterApp(session);
+  } catch (error) {
+    retryAt = error.retryAt || null;
+    showSignInError(error.message, error.code === 'INVALID_CREDENTIALS' ? password : null);
+  } finally {
+    button.textContent = 'Sign in';
+    button.removeAttribute('aria-disabled');
+    if (retryAt) waitForRetry(retryAt);
+  }
+}
+
+function showAccount(user) {
+  $('#account-email').textContent = user.email || 'Signed in';
+  $('#account-email').title = user.email || '';
+  $('#admin-badge').hidden = !user.admin;
+  $('#account').hidden = false;
+}
+
+async function enterApp(session) {
+  const generation = ++state.generation;
+  Object.assign(state, { signedIn: true, user: session.user });
+  document.body.dataset.view = 'app';
+  showAccount(session.user);
+  $('#signin-view').hidden = true;
+  $('#home-view').hidden = false;
+  $('#connection').hidden = false;
+  state.api = createApi(state.config.apiBase, {
+    token: () => state.session.token(),
+    onUnauthenticated: () => { if (generation === state.generation) sessionEnded(); },
+  });
+  state.live = new LiveConnection({
+    url: () => socketUrl(state.config.wsUrl, state.session.token()), onMessage: onLiveMessage, onState: onLiveState,
+  });
+  onLiveState(state.live.state);
   try {
     await loadRunList();
   } catch (error) {
+    if (error.code === 'UNAUTHENTICATED') return;
     $('#runs-empty').textContent = `Your runs could not be loaded: ${error.message}`;
     $('#runs-empty').hidden = false;
   }
+  if (generation !== state.generation) return;
   updateRunsCount();
   state.live.start();
-  startPolling();
+  startPolling(generation);
+  // A quiet page (socket live, nothing running) makes no API call that would meet the 401: end it on time instead.
+  clearTimeout(expiryTimer);
+  if (typeof session.expiresAtMs === 'number') {
+    expiryTimer = setTimeout(() => { if (generation === state.generation) sessionEnded(); },
+      Math.min(2 ** 31 - 1, Math.max(0, session.expiresAtMs - Date.now())));
+  }
+  const focus = document.activeElement;
+  if (!focus || focus === document.body || $('#signin-view').contains(focus)) {
+    $('#main').focus();
+  }
   route();
   document.body.dataset.ready = 'true';
+}
+
+/** Everything of the signed-in session leaves the page: runs, the open run, the socket, uploads in flight. */
+function leaveApp() {
+  state.generation++;
+  clearTimeout(expiryTimer);
+  state.signedIn = false;
+  state.user = null;
+  document.body.dataset.ready = 'false';
+  if (state.live) state.live.stop();
+  for (const entry of state.runs.values()) if (entry.cancel) entry.cancel.abort();
+  state.runs.clear();
+  state.detail = null;
+  $('#runs').replaceChildren();
+  $('#runs-empty').textContent = 'No imports yet. Pick a file above to start.';
+  updateRunsCount();
+  $('#detail-view').replaceChildren();
+  $('#account').hidden = true;
+  $('#connection').hidden = true;
+  $('#live-banner').hidden = true;
+}
+
+/** A 401 from the API: the token expired or was refused. Back to sign-in, remembering where the person was. */
+function sessionEnded() {
+  if (!state.signedIn) return;
+  const email = state.user && state.user.email;
+  state.session.rememberReturn(location.hash);
+  state.session.clear();
+  leaveApp();
+  showSignIn({ notice: SESSION_ENDED, email });
+}
+
+function signOut() {
+  // Uploads in flight are ended on the server while the token is still at hand (the header is set synchronously).
+  for (const entry of state.runs.values()) {
+    if (entry.cancel && entry.run.runId) state.api.abortUpload(entry.run.runId).catch(() => {});
+  }
+  const email = state.user && state.user.email;
+  state.session.clear();
+  state.session.takeReturn();
+  leaveApp();
+  clearPreviews();
+  history.replaceState(null, '', '#/');
+  showSignIn({ notice: 'You are signed out.', email });
+}
+
+// -------------------------------------------------------------------------------------------------- start
+
+async function start() {
+  state.config = await loadConfig();
+  state.session = new Session(sessionStorage);
+  setUpHome();
+  $('#signin-form').addEventListener('submit', submitSignIn);
+  // The wait is for the name that was refused (and its address); another name may be let in, so let it try.
+  $('#signin-email').addEventListener('input', () => {
+    if (!retryTimer) return;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    $('#signin-button').removeAttribute('aria-disabled');
+  });
+  $('#sign-out').addEventListener('click', signOut);
+  const session = state.session.load();
+  if (session) {
+    enterApp(session);
+  } else {
+    state.session.rememberReturn(location.hash);
+    showSignIn();
+  }
 }
 
 start();

@@ -66,8 +66,24 @@ export const FAILURE_EXPLANATIONS = {
   MISSING_COLUMNS: 'A column Sluice needs in every file (date, campaign or channel) was not found, so no row could be imported.',
   UNKNOWN_COLUMN: 'The chosen mapping names a column the file does not have.',
   HEADER_TOO_LONG: 'The first line of the file never ends within 1 MB; usually a quote (") in the header is left open.',
-  FILE_TOO_LARGE: 'The file is larger than the 5 GB a single upload may be.',
+  FILE_TOO_LARGE: 'The file is larger than this Sluice accepts (the limit is in the message).',
   SPLIT_FAILED: 'Sluice could not read the stored file to split it. This is on our side and has been logged; try importing it again.',
+  NOT_CSV: 'The file is not CSV text but another kind of file (an image, archive, PDF, spreadsheet or program) '
+    + 'with a CSV name; nothing was stored. Export it as CSV and import that.',
+  TOO_LARGE: 'The compressed file unpacks to more than this Sluice accepts, so reading stopped at the limit and '
+    + 'nothing was stored.',
+  DUPLICATE: 'The same file (byte for byte) was already imported into this dataset, so nothing was stored again.',
+  SIZE_MISMATCH: 'The stored file is not the size announced when the upload started; nothing was imported. '
+    + 'Start the import again.',
+  CHECKSUM_MISMATCH: 'The stored file is not the file announced when the upload started (its SHA-256 differs); '
+    + 'nothing was imported. Start the import again.',
+  TOO_MANY_COLUMNS: 'The header has more columns than Sluice accepts, so no row was imported.',
+  FIELD_TOO_LONG: 'A field is longer than Sluice accepts (often a quote left open), so no row was imported.',
+  TOO_MANY_RECORDS: 'The file has more records than one import may hold; split it into smaller files.',
+  UNKNOWN_PARTNER: 'The file was dropped for a partner Sluice has no owner for, so it was set aside instead of '
+    + 'imported.',
+  UPLOAD_ABORTED: 'The upload was cancelled before the file arrived; nothing was imported.',
+  UPLOAD_EXPIRED: 'The file never arrived before the upload link expired; nothing was imported.',
 };
 
 export function explainFailure(failure) {

@@ -19,14 +19,19 @@ export function backoffDelay(attempt, random = Math.random) {
  * failed or closed; the page polls meanwhile).
  */
 export class LiveConnection {
+  /** url: a string, or a function read at every (re)connect, so a reconnect carries the current ?token=. */
   constructor({ url, onMessage = () => {}, onState = () => {}, WebSocketImpl = globalThis.WebSocket,
     timers = globalThis, random = Math.random, heartbeatMs = HEARTBEAT_MS, openTimeoutMs = OPEN_TIMEOUT_MS }) {
     Object.assign(this, { url, onMessage, onState, WebSocketImpl, timers, random, heartbeatMs, openTimeoutMs });
     this.runs = new Set();
     this.attempt = 0;
-    this.state = url && WebSocketImpl ? 'connecting' : 'off';
+    this.state = this.currentUrl() && WebSocketImpl ? 'connecting' : 'off';
     this.socket = null;
     this.stopped = false;
+  }
+
+  currentUrl() {
+    return typeof this.url === 'function' ? this.url() : this.url;
   }
 
   start() {
@@ -75,7 +80,7 @@ export class LiveConnection {
   connect() {
     let socket;
     try {
-      socket = new this.WebSocketImpl(this.url);
+      socket = new this.WebSocketImpl(this.currentUrl());
     } catch (error) {
       this.failed();
       return;

@@ -1,7 +1,10 @@
 // Drives the Sluice web app in headless Chromium (Debian's /usr/bin/chromium) against a running local stack and
 // prints what it saw as JSON lines ({"step": ...}) for WebAppBrowserTest to compare with the API.
-// Usage: node upload.e2e.js BASE_URL SAMPLE_DIR FORMULA_CSV OUT_DIR
+// Usage: node upload.e2e.js BASE_URL SAMPLE_DIR FORMULA_CSV OUT_DIR [BIG_CSV [GZIP_CSV]]
 //   OUT_DIR/screenshots/*.png (desktop 1280×800, phone 390×844) and OUT_DIR/downloads/*.csv are written.
+//   BIG_CSV, when given, is a file above the stack's multipart threshold: it is imported in parts.
+//   GZIP_CSV, when given, is a gzip-compressed CSV: previewed decompressed and imported.
+// Every page signs in as demo@example.com first (the local runtime's default user).
 // Every wait has a deadline; the script exits non-zero on the first expectation that fails.
 'use strict';
 const fs = require('node:fs');
@@ -11,7 +14,8 @@ const { chromium } = require('playwright-core');
 const FINAL = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'DUPLICATE', 'CANCELLED'];
 // Generous: the stack shares two cores with builds and other tests.
 const WAIT = { timeout: 150000 };
-const [baseUrl, sampleDir, formulaCsv, outDir] = process.argv.slice(2);
+const [baseUrl, sampleDir, formulaCsv, outDir, bigCsv, gzipCsv] = process.argv.slice(2);
+const DEMO = { email: 'demo@example.com', password: 'demo123' };
 const shots = path.join(outDir, 'screenshots');
 const downloads = path.join(outDir, 'downloads');
 fs.mkdirSync(shots, { recursive: true });
@@ -22,8 +26,12 @@ function expect(condition, message) {
   if (!condition) throw new Error(`expectation failed: ${message}`);
 }
 
-/** Chromium logs a refused WebSocket as a console error; that is the fallback path, not a page problem. */
-const expectedNoise = (text) => /WebSocket connection to .* failed/.test(text) || /Failed to load resource.*404/.test(text);
+/**
+ * Chromium logs a refused WebSocket as a console error; that is the fallback path, not a page problem. So are the
+ * 401s, 409s and 429s the page provokes on purpose (wrong password, a forged token, a duplicate, the sign-in limit).
+ */
+const expectedNoise = (text) => /WebSocket connection to .* failed/.test(text)
+  || /Failed to load resource.*(404|401|409|429)/.test(text);
 
 const pages = [];
 
@@ -38,8 +46,22 @@ async function newPage(browser, viewport, problems) {
   return page;
 }
 
+/** Fills the sign-in form and submits it; the page must be showing it. */
+async function signIn(page, { email, password } = DEMO) {
+  await page.waitForSelector('#signin-view:not([hidden])', WAIT);
+  await page.fill('#signin-email', email);
+  await page.fill('#signin-password', password);
+  await page.click('#signin-button');
+}
+
+/** The tab's token, as the page keeps it (sessionStorage). */
+const tokenOf = (page) => page.evaluate(
+  () => JSON.parse(sessionStorage.getItem('sluice.session') || 'null')?.token || null);
+const bearer = async (page) => ({ Authorization: `Bearer ${await tokenOf(page)}` });
+
 async function open(page) {
   await page.goto(baseUrl);
+  await signIn(page);
   await page.waitForSelector('body[data-ready="true"]', WAIT);
   // The first connection attempt settles one way or the other within the open timeout (5 s).
   await page.waitForFunction(() => document.getElementById('connection').dataset.state !== 'connecting', null, WAIT);
@@ -168,14 +190,63 @@ async function focusVisible(page) {
     // ---------------------------------------------------------------- desktop: preview, mapping, import by mouse
     const page = await newPage(browser, { width: 1280, height: 800 }, problems);
     const uploads = [];
-    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/uploads')) uploads.push(r.postDataJSON()); });
-    await open(page);
+    const apiCalls = [];
+    const sockets = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/uploads')) uploads.push(r.postDataJSON());
+      if (new URL(r.url()).pathname.startsWith('/api/')) {
+        apiCalls.push({ path: new URL(r.url()).pathname, authorization: r.headers().authorization || null });
+      }
+    });
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+
+    // ------------------------------------------------------------------------ sign-in: wrong password, then demo
+    await page.goto(baseUrl);
+    await page.waitForSelector('#signin-view:not([hidden])', WAIT);
+    const beforeSignIn = await page.evaluate(() => ({
+      focused: document.activeElement.id, homeHidden: document.getElementById('home-view').hidden,
+      accountHidden: document.getElementById('account').hidden,
+    }));
+    await page.screenshot({ path: path.join(shots, 'desktop-signin.png') });
+    await signIn(page, { email: DEMO.email, password: 'not-the-password' });
+    await page.waitForSelector('#signin-error:not([hidden])', WAIT);
+    const wrongPassword = await page.evaluate(() => ({
+      error: document.getElementById('signin-error').textContent, focused: document.activeElement.id,
+      session: sessionStorage.getItem('sluice.session'), view: document.body.dataset.view,
+    }));
+    await page.screenshot({ path: path.join(shots, 'desktop-signin-error.png') });
+    // Another name, wrong until the server stops checking (5 failures per name): the page says when to try again.
+    const limitedAfter = [];
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'), WAIT);
+      await signIn(page, { email: 'guesser@example.com', password: `guess-${attempt}` });
+      await answered;
+      await page.waitForFunction(() => document.getElementById('signin-button').textContent === 'Sign in', null, WAIT);
+      const error = await page.textContent('#signin-error');
+      limitedAfter.push(error);
+      if (error.startsWith('Too many')) break;
+    }
+    const rateLimited = await page.evaluate(() => ({
+      error: document.getElementById('signin-error').textContent,
+      buttonWaits: document.getElementById('signin-button').getAttribute('aria-disabled') === 'true',
+    }));
+    await page.screenshot({ path: path.join(shots, 'desktop-signin-rate-limited.png') });
+    emit('signin', { beforeSignIn, wrongPassword, rateLimited, attempts: limitedAfter.length });
+    await signIn(page);
+    await page.waitForSelector('body[data-ready="true"]', WAIT);
+    await page.waitForFunction(() => document.getElementById('connection').dataset.state !== 'connecting', null, WAIT);
     const connection = await page.evaluate(() => ({
       state: document.getElementById('connection').dataset.state,
       live: document.body.dataset.live,
       banner: document.getElementById('live-banner').hidden ? null : document.getElementById('live-banner').textContent,
     }));
-    emit('connection', connection);
+    const signedIn = await page.evaluate(() => ({
+      email: document.getElementById('account-email').textContent,
+      adminBadge: !document.getElementById('admin-badge').hidden,
+      inSessionStorage: Boolean(sessionStorage.getItem('sluice.session')),
+      inLocalStorage: Object.keys(localStorage).length,
+    }));
+    emit('connection', { ...connection, signedIn });
     await page.screenshot({ path: path.join(shots, 'desktop-empty.png') });
     await watchBars(page);
 
@@ -245,7 +316,7 @@ async function focusVisible(page) {
     // -------------------------------------------------- the run list follows runs created elsewhere, live
     const clean = fs.readFileSync(path.join(sampleDir, 'google_ads_clean.csv'));
     const created = await page.request.post(`${baseUrl}api/uploads`, {
-      data: { fileName: 'elsewhere.csv', contentLength: clean.length },
+      data: { fileName: 'elsewhere.csv', contentLength: clean.length }, headers: await bearer(page),
     });
     expect(created.ok(), `POST /api/uploads answered ${created.status()}`);
     const upload = await created.json();
@@ -285,6 +356,9 @@ async function focusVisible(page) {
 
     // --------------------------------------------------------------------------------------- phone
     const phone = await newPage(browser, { width: 390, height: 844 }, problems);
+    await phone.goto(baseUrl);
+    await phone.waitForSelector('#signin-view:not([hidden])', WAIT);
+    await phone.screenshot({ path: path.join(shots, 'phone-signin.png') });
     await open(phone);
     await fullShot(phone, 'phone-runs.png');
     await phone.setInputFiles('#file-input', messy);
@@ -300,7 +374,8 @@ async function focusVisible(page) {
 
     // ------------------------------------------- the WebSocket path, against a scripted server (Playwright's mock)
     // A run that stays CREATED (never uploaded) is one the page watches; the scripted server reports on it.
-    const waiting = await page.request.post(`${baseUrl}api/uploads`, { data: { fileName: 'socket.csv', contentLength: 1000 } });
+    const waiting = await page.request.post(`${baseUrl}api/uploads`,
+      { data: { fileName: 'socket.csv', contentLength: 1000 }, headers: await bearer(page) });
     expect(waiting.ok(), `POST /api/uploads answered ${waiting.status()}`);
     const socketRunId = (await waiting.json()).runId;
     const connections = [];
@@ -349,6 +424,108 @@ async function focusVisible(page) {
       afterCrossing, outageBanner, finishedCounts: await live.textContent(`${socketCard} .counts`),
       connection: await live.evaluate(() => document.getElementById('connection').dataset.state),
     });
+
+    // ------------------------------------------------- the same file twice into one dataset: 409 up front
+    await page.bringToFront();
+    await page.goto(`${baseUrl}#/`);
+    await page.waitForSelector('body[data-ready="true"]', WAIT);
+    const dupFile = path.join(sampleDir, 'google_ads_clean.csv');
+    const importInto = async (dataset) => {
+      await page.setInputFiles('#file-input', dupFile);
+      await page.locator('.preview').waitFor(WAIT);
+      await page.fill('#dataset', dataset);
+      await page.click('#import-button');
+    };
+    await importInto('duplicates');
+    const firstDup = await readCard(await awaitFinalCard(page, { fileName: 'google_ads_clean.csv' }));
+    const sentBefore = uploads.length;
+    await importInto('duplicates');
+    const dupCard = page.locator('.run[data-status="DUPLICATE"]').first();
+    await dupCard.locator('.import-anyway').waitFor(WAIT);
+    const duplicate = await dupCard.evaluate((c) => ({
+      runId: c.dataset.runId, badge: c.querySelector('.status').textContent,
+      failure: c.querySelector('.run-failure').textContent,
+      earlier: c.querySelector('.earlier-run').getAttribute('href'),
+    }));
+    await fullShot(page, 'desktop-duplicate.png');
+    await dupCard.locator('.import-anyway').click();
+    const anyway = await readCard(await awaitFinalCard(page, { fileName: 'google_ads_clean.csv' }));
+    emit('duplicate', { first: firstDup, duplicate, anyway, requests: uploads.slice(sentBefore) });
+
+    // ------------------------------------------------- a file above the multipart threshold goes up in parts
+    if (bigCsv) {
+      const partPuts = [];
+      const onRequest = (r) => {
+        if (r.method() === 'PUT' && /[?&]partNumber=\d+/.test(r.url())) partPuts.push(r.url());
+      };
+      page.on('request', onRequest);
+      await page.setInputFiles('#file-input', bigCsv);
+      await page.locator('.preview').waitFor(WAIT);
+      await page.fill('#dataset', 'big');
+      await page.click('#import-button');
+      const bigName = path.basename(bigCsv);
+      const bigCard = await readCard(await awaitFinalCard(page, { fileName: bigName }));
+      page.off('request', onRequest);
+      const bars = await page.evaluate((id) => window.barHistory[id] || [], bigCard.runId);
+      emit('multipart', {
+        card: bigCard, partPuts: partPuts.length, bars,
+        partNumbers: [...new Set(partPuts.map((u) => new URL(u).searchParams.get('partNumber')))].sort(),
+        request: uploads.find((u) => u.fileName === bigName),
+      });
+    }
+
+    // ------------------------------------------- a gzip-compressed CSV: the preview shows the CSV inside
+    if (gzipCsv) {
+      await page.setInputFiles('#file-input', gzipCsv);
+      const gz = page.locator('.preview');
+      await gz.waitFor(WAIT);
+      const gzPreview = await gz.evaluate((p) => ({
+        facts: [...p.querySelectorAll('.chip')].map((c) => c.textContent.trim()),
+        header: [...p.querySelectorAll('thead th .col-name')].map((th) => th.textContent),
+        problem: p.querySelector('.problem')?.hidden === false ? p.querySelector('.problem').textContent : null,
+      }));
+      await page.fill('#dataset', 'gzip');
+      await page.click('#import-button');
+      const gzCard = await readCard(await awaitFinalCard(page, { fileName: path.basename(gzipCsv) }));
+      const request = uploads.find((u) => u.fileName === path.basename(gzipCsv));
+      emit('gzip', { preview: gzPreview, card: gzCard, request });
+    }
+
+    // --------------------------------------- a 401 mid-session (a forged token) returns to sign-in, and back
+    const placeBefore = `#/runs/${messyCard.runId}`;
+    await page.evaluate(() => {
+      const session = JSON.parse(sessionStorage.getItem('sluice.session'));
+      // Same claims, another signature: the gateway refuses it as it would an expired one.
+      const [header, payload] = session.token.split('.');
+      session.token = `${header}.${payload}.${'A'.repeat(342)}`;
+      sessionStorage.setItem('sluice.session', JSON.stringify(session));
+    });
+    await page.evaluate((hash) => { location.hash = hash; }, placeBefore);
+    await page.waitForSelector('#signin-view:not([hidden])', WAIT);
+    const ended = await page.evaluate(() => ({
+      notice: document.getElementById('signin-notice').hidden ? null
+        : document.getElementById('signin-notice').textContent,
+      email: document.getElementById('signin-email').value, focused: document.activeElement.id,
+      runsShown: document.querySelectorAll('.run').length, session: sessionStorage.getItem('sluice.session'),
+    }));
+    await page.fill('#signin-password', DEMO.password);
+    await page.click('#signin-button');
+    await page.waitForSelector('body[data-ready="true"]', WAIT);
+    await page.waitForSelector('#detail-title', WAIT);
+    emit('expired', { ...ended, hashAfter: await page.evaluate(() => location.hash),
+      detailTitle: await page.textContent('#detail-title') });
+
+    // ---------------------------------------------------------------------------------------- sign-out
+    await page.click('#sign-out');
+    await page.waitForSelector('#signin-view:not([hidden])', WAIT);
+    const signedOut = await page.evaluate(() => ({
+      notice: document.getElementById('signin-notice').textContent, session: sessionStorage.getItem('sluice.session'),
+      runsShown: document.querySelectorAll('.run').length, accountHidden: document.getElementById('account').hidden,
+      detailShown: !document.getElementById('detail-view').hidden, hash: location.hash,
+    }));
+    const unauthenticated = apiCalls
+      .filter((c) => c.path !== '/api/auth/login' && !/^Bearer \S+$/.test(c.authorization || ''));
+    emit('signout', { ...signedOut, apiCalls: apiCalls.length, unauthenticated, sockets });
 
     emit('summary', { problems });
   } catch (error) {

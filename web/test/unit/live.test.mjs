@@ -151,3 +151,14 @@ test('stop closes the socket and does not reconnect', () => {
   timers.advance(60000);
   assert.equal(sockets.length, 1);
 });
+
+test('a URL given as a function is read at every connect, so a reconnect carries the current token', () => {
+  let token = 't1';
+  const { live, timers, sockets } = connection({ url: () => `ws://127.0.0.1:1/ws?token=${token}` });
+  live.start();
+  assert.equal(sockets[0].url, 'ws://127.0.0.1:1/ws?token=t1');
+  token = 't2';
+  sockets[0].close();
+  timers.advance(BACKOFF_MAX_MS);
+  assert.equal(sockets[1].url, 'ws://127.0.0.1:1/ws?token=t2');
+});

@@ -26,7 +26,6 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +44,8 @@ class WebAppBrowserTest {
     private static Path dataDir;
     private static LocalSluice sluice;
     private static ApiClient api;
+    private static final int MULTIPART_THRESHOLD = 6_000_000;
+    private static final int PART_BYTES = 5 * 1024 * 1024;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +54,12 @@ class WebAppBrowserTest {
                 "needs `npm ci` in web/test");
         dataDir = Files.createTempDirectory("sluice-web");
         // 1 KiB chunks: messy.csv (1.3 KB) is loaded in two chunks, so the bar has a state between 0 and 100.
-        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).parameter("ChunkBytes", "1024").build());
+        // Multipart above 6 MB in S3's smallest parts (5 MiB), so an 11 MB file goes up in 3 parts; its 1 MB fields
+        // keep it to 11 records (11 chunks).
+        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).parameter("ChunkBytes", "1024")
+                .parameter("MultipartThresholdBytes", String.valueOf(MULTIPART_THRESHOLD))
+                .parameter("MultipartPartBytes", String.valueOf(PART_BYTES))
+                .parameter("MaxFieldBytes", "2000000").build());
         api = new ApiClient(sluice.baseUrl());
     }
 
@@ -70,7 +76,6 @@ class WebAppBrowserTest {
     }
 
     @Test
-    @Disabled("webauth branch adds sign-in")
     void aPersonImportsFilesAndReadsTheirOutcomeInTheBrowser() throws Exception {
         Path formula = dataDir.resolve("formula.csv");
         // A stored campaign and an unmapped column that a spreadsheet would run as formulas, and a rejected date.
@@ -80,9 +85,38 @@ class WebAppBrowserTest {
                 =1+2,Brand,google,5.00,ok
                 2024-05-02,-Brand,meta,3.00,+cmd
                 """);
-        Map<String, JsonNode> steps = runScript(formula);
+        Path big = dataDir.resolve("big-notes.csv");
+        StringBuilder bigText = new StringBuilder("Date,Campaign,Channel,Spend,Notes\n");
+        for (int i = 1; i <= 11; i++) {
+            bigText.append("2024-06-").append(String.format("%02d", i)).append(",Big,google,1.00,")
+                    .append(String.valueOf((char) ('a' + i)).repeat(1_000_000)).append('\n');
+        }
+        Files.writeString(big, bigText);
+        Path gzip = dataDir.resolve("google_ads_clean.csv.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzip))) {
+            out.write(Files.readAllBytes(REPO.resolve("samplecsv/google_ads_clean.csv")));
+        }
+        Map<String, JsonNode> steps = runScript(formula, big, gzip);
+
+        JsonNode signin = steps.get("signin");
+        assertEquals("signin-email", signin.at("/beforeSignIn/focused").asText(), "opens on sign-in: " + signin);
+        assertTrue(signin.at("/beforeSignIn/homeHidden").asBoolean()
+                && signin.at("/beforeSignIn/accountHidden").asBoolean(),
+                "nothing of the app before signing in: " + signin);
+        assertEquals("That email and password do not match an account. Check both and try again.",
+                signin.at("/wrongPassword/error").asText());
+        assertEquals("signin-password", signin.at("/wrongPassword/focused").asText(), "focus back on the password");
+        assertTrue(signin.at("/wrongPassword/session").isNull(), "no session after a wrong password");
+        String limited = signin.at("/rateLimited/error").asText();
+        assertTrue(limited.matches("Too many sign-in attempts\\. Try again in \\d+ (s|min)\\."), signin::toString);
+        assertTrue(signin.at("/rateLimited/buttonWaits").asBoolean(), "the button waits until then");
+        assertTrue(signin.get("attempts").asInt() > 1, "refused only after failures: " + signin);
 
         JsonNode connection = steps.get("connection");
+        assertEquals("demo@example.com", connection.at("/signedIn/email").asText(), "the header says who is signed in");
+        assertFalse(connection.at("/signedIn/adminBadge").asBoolean(), "demo is no admin");
+        assertTrue(connection.at("/signedIn/inSessionStorage").asBoolean());
+        assertEquals(0, connection.at("/signedIn/inLocalStorage").asInt(), "nothing in localStorage");
         if (connection.get("state").asText().equals("live")) {
             assertTrue(connection.get("banner").isNull(), connection::toString);
         } else {
@@ -113,7 +147,8 @@ class WebAppBrowserTest {
         assertEquals(run.get("status").asText(), imported.at("/card/status").asText(), imported::toString);
         assertEquals(100, imported.at("/card/bar").asInt());
         String counts = imported.at("/card/counts").asText();
-        assertTrue(counts.contains(run.get("records").asInt() + " records") && counts.contains(run.get("stored").asInt() + " stored")
+        assertTrue(counts.contains(run.get("records").asInt() + " records")
+                && counts.contains(run.get("stored").asInt() + " stored")
                 && counts.contains(run.get("errors").asInt() + " rejected"), () -> counts + " vs " + run);
         checkBarHistory(imported.get("bars"));
         Map<String, String> sentMapping = new HashMap<>();
@@ -139,7 +174,8 @@ class WebAppBrowserTest {
         assertEquals(apiErrors.stream().map(e -> e.get("record").asInt()).toList(), tableRecords,
                 "the error table lists the API's row errors in order");
         List<Integer> expectedRejected = new ArrayList<>();
-        expected.get("rejected").forEach(r -> r.get("codes").forEach(code -> expectedRejected.add(r.get("record").asInt())));
+        expected.get("rejected").forEach(r -> r.get("codes").forEach(
+                code -> expectedRejected.add(r.get("record").asInt())));
         assertEquals(expectedRejected, tableRecords, "and they are the sample's rejected records");
         assertEquals(apiRecords.size(), detail.get("recordRows").size(), "14 stored records fit on the first page");
 
@@ -149,8 +185,9 @@ class WebAppBrowserTest {
         for (int i = 0; i < apiErrors.size(); i++) {
             JsonNode error = apiErrors.get(i);
             CSVRecord row = errorsCsv.get(i + 1);
-            assertEquals(List.of(error.get("record").asText(), error.get("line").asText(), error.path("column").asText(""),
-                    error.get("code").asText(), error.get("message").asText(), neutralised(error.path("raw").asText(""))),
+            assertEquals(List.of(error.get("record").asText(), error.get("line").asText(),
+                    error.path("column").asText(""), error.get("code").asText(), error.get("message").asText(),
+                    neutralised(error.path("raw").asText(""))),
                     row.toList(), "errors CSV row " + (i + 1));
         }
         assertTrue(errorsCsv.stream().anyMatch(r -> r.get(0).equals("6") && r.get(5).equals("'-25.00")),
@@ -166,10 +203,12 @@ class WebAppBrowserTest {
         assertTrue(blocked.get("formError").asText().contains("missing_channel.csv"), blocked::toString);
         assertEquals("true", blocked.get("channelInvalid").asText());
         assertEquals("channel", blocked.get("focused").asText(), "focus goes to the field to fix");
-        blocked.get("runLinks").forEach(link -> assertFalse(link.asText().equals("missing_channel.csv"), blocked::toString));
+        blocked.get("runLinks").forEach(
+                link -> assertFalse(link.asText().equals("missing_channel.csv"), blocked::toString));
 
         JsonNode elsewhere = steps.get("elsewhere");
-        assertEquals(api.run(elsewhere.get("runId").asText()).get("status").asText(), elsewhere.at("/card/status").asText());
+        assertEquals(api.run(elsewhere.get("runId").asText()).get("status").asText(),
+                elsewhere.at("/card/status").asText());
 
         JsonNode keyboard = steps.get("keyboard");
         assertTrue(keyboard.get("dropZoneFocusVisible").asBoolean() && keyboard.get("importFocusVisible").asBoolean(),
@@ -194,23 +233,86 @@ class WebAppBrowserTest {
         // The WebSocket client against a scripted server: subscribe, snapshot, crossing messages, outage, resubscribe.
         JsonNode live = steps.get("live");
         String socketRun = live.get("runId").asText();
-        String expectedSubscriptions = "[{\"action\":\"subscribe\",\"scope\":\"mine\"},{\"action\":\"subscribe\",\"runId\":\""
-                + socketRun + "\"}]";
+        String expectedSubscriptions = "[{\"action\":\"subscribe\",\"scope\":\"mine\"},"
+                + "{\"action\":\"subscribe\",\"runId\":\"" + socketRun + "\"}]";
         assertEquals(expectedSubscriptions, live.get("firstSubscriptions").toString());
-        assertEquals(expectedSubscriptions, live.get("secondSubscriptions").toString(), "after a reconnect it subscribes again");
+        assertEquals(expectedSubscriptions, live.get("secondSubscriptions").toString(),
+                "after a reconnect it subscribes again");
         assertTrue(live.get("bannerHiddenWhileLive").asBoolean());
-        assertTrue(live.get("liveCounts").asText().contains("1,234 records/s") && live.get("liveCounts").asText().contains("7.0 s left"),
+        assertTrue(live.get("liveCounts").asText().contains("1,234 records/s")
+                && live.get("liveCounts").asText().contains("7.0 s left"),
                 live::toString);
-        assertTrue(live.get("afterCrossing").asText().contains("57 stored"), "an older message does not take counts back: " + live);
-        assertTrue(live.get("outageBanner").asText().startsWith("Live updates are paused — reconnecting…"), live::toString);
+        assertTrue(live.get("afterCrossing").asText().contains("57 stored"),
+                "an older message does not take counts back: " + live);
+        assertTrue(live.get("outageBanner").asText().startsWith("Live updates are paused — reconnecting…"),
+                live::toString);
         assertTrue(live.get("finishedCounts").asText().startsWith("100 records · 100 stored"), live::toString);
         assertEquals("live", live.get("connection").asText());
+
+        JsonNode duplicate = steps.get("duplicate");
+        String firstRun = duplicate.at("/first/runId").asText();
+        assertEquals("SUCCEEDED", api.run(firstRun).get("status").asText(), duplicate::toString);
+        assertEquals("#/runs/" + firstRun, duplicate.at("/duplicate/earlier").asText(), "links the earlier run");
+        assertEquals("", duplicate.at("/duplicate/runId").asText(), "409 before any run or byte: " + duplicate);
+        assertEquals("Already imported", duplicate.at("/duplicate/badge").asText());
+        JsonNode requests = duplicate.get("requests");
+        assertEquals(2, requests.size(), requests::toString);
+        assertTrue(requests.get(0).get("sha256").asText().matches("[0-9a-f]{64}"), "the page sends the SHA-256");
+        assertEquals(requests.get(0).get("sha256"), requests.get(1).get("sha256"));
+        assertFalse(requests.get(0).has("allowDuplicate"), requests::toString);
+        assertTrue(requests.get(1).get("allowDuplicate").asBoolean(), "Import anyway sends allowDuplicate");
+        JsonNode anyway = api.run(duplicate.at("/anyway/runId").asText());
+        assertEquals("SUCCEEDED", anyway.get("status").asText(), "imported anyway: " + anyway);
+        assertFalse(duplicate.at("/anyway/runId").asText().equals(firstRun));
+
+        JsonNode multipart = steps.get("multipart");
+        JsonNode bigRun = api.run(multipart.at("/card/runId").asText());
+        assertEquals("SUCCEEDED", bigRun.get("status").asText(),
+                "the parts make the file again (its SHA-256 is checked): " + bigRun);
+        assertEquals(11, bigRun.get("stored").asInt());
+        assertEquals(Files.size(big), bigRun.get("contentLength").asLong());
+        assertEquals(List.of("1", "2", "3"), strings(multipart.get("partNumbers")), multipart::toString);
+        assertTrue(multipart.get("partPuts").asInt() >= 3, multipart::toString);
+        assertTrue(multipart.at("/request/sha256").asText().matches("[0-9a-f]{64}"), multipart::toString);
+        checkBarHistory(multipart.get("bars"));
+
+        JsonNode gzipped = steps.get("gzip");
+        assertTrue(gzipped.at("/preview/problem").isNull(), gzipped::toString);
+        assertEquals("Day", gzipped.at("/preview/header/0").asText(), "the preview shows the CSV inside: " + gzipped);
+        assertTrue(gzipped.at("/preview/facts").toString().contains("gzip-compressed"), gzipped::toString);
+        assertEquals("application/gzip", gzipped.at("/request/contentType").asText());
+        JsonNode gzRun = api.run(gzipped.at("/card/runId").asText());
+        assertEquals("SUCCEEDED", gzRun.get("status").asText(), gzRun::toString);
+        assertEquals(24, gzRun.get("stored").asInt());
+
+        JsonNode expired = steps.get("expired");
+        assertEquals("Your session has ended. Sign in again to continue where you were.",
+                expired.get("notice").asText());
+        assertEquals("demo@example.com", expired.get("email").asText(), "the email is kept for signing in again");
+        assertEquals("signin-password", expired.get("focused").asText());
+        assertEquals(0, expired.get("runsShown").asInt(), "nothing of the session stays on the page");
+        assertTrue(expired.get("session").isNull(), "the refused token is dropped");
+        assertEquals("#/runs/" + runId, expired.get("hashAfter").asText(), "back where the person was");
+        assertEquals("messy.csv", expired.get("detailTitle").asText());
+
+        JsonNode signout = steps.get("signout");
+        assertEquals("You are signed out.", signout.get("notice").asText());
+        assertTrue(signout.get("session").isNull() && signout.get("accountHidden").asBoolean(), signout::toString);
+        assertEquals(0, signout.get("runsShown").asInt());
+        assertFalse(signout.get("detailShown").asBoolean());
+        assertTrue(signout.get("apiCalls").asInt() > 10, signout::toString);
+        assertTrue(signout.get("unauthenticated").isEmpty(), () -> "every API call carries a bearer token: " + signout);
+        assertFalse(signout.get("sockets").isEmpty(), signout::toString);
+        signout.get("sockets").forEach(url -> assertTrue(url.asText().matches(".*/ws\\?token=[A-Za-z0-9._%-]+"),
+                () -> "the WebSocket URL carries the token: " + url));
 
         JsonNode phone = steps.get("phone");
         assertEquals(0, phone.get("horizontalOverflow").asInt(), "nothing wider than a phone screen");
         assertEquals(0, phone.get("detailHorizontalOverflow").asInt());
-        for (String shot : List.of("desktop-preview", "desktop-runs", "desktop-detail", "desktop-missing-field",
-                "phone-preview", "phone-runs", "phone-detail")) {
+        for (String shot : List.of("desktop-signin", "desktop-signin-error", "desktop-signin-rate-limited",
+                "desktop-preview", "desktop-runs",
+                "desktop-detail", "desktop-missing-field", "desktop-duplicate", "phone-signin", "phone-preview",
+                "phone-runs", "phone-detail")) {
             Path png = OUT.resolve("screenshots/" + shot + ".png");
             assertTrue(Files.size(png) > 10_000, () -> png + " was written");
         }
@@ -226,7 +328,7 @@ class WebAppBrowserTest {
         JsonNode config = api.json.readTree(response.body());
         assertEquals("/api", config.get("apiBase").asText());
         assertEquals("ws://127.0.0.1:" + sluice.baseUrl().getPort() + "/ws", config.get("wsUrl").asText());
-        assertEquals("local", config.at("/auth/kind").asText(), "the page signs in with serve's own sign-in");
+        assertEquals("local", config.at("/auth/kind").asText(), "the page signs in with POST /api/auth/login");
     }
 
     private void checkPreview(JsonNode preview, Path file) throws Exception {
@@ -235,7 +337,8 @@ class WebAppBrowserTest {
         List<String> header = new ArrayList<>();
         preview.get("header").forEach(h -> header.add(h.asText()));
         assertEquals(profile.dialect().header(), header, "the preview's header is the server's");
-        assertTrue(preview.get("facts").toString().contains("Encoding UTF-8") && preview.get("facts").toString().contains("Delimiter Comma"),
+        assertTrue(preview.get("facts").toString().contains("Encoding UTF-8")
+                && preview.get("facts").toString().contains("Delimiter Comma"),
                 preview::toString);
         Map<String, String> suggested = new HashMap<>();
         profile.mapping().columns().forEach((field, column) -> suggested.put(field.fieldName(), column));
@@ -247,8 +350,9 @@ class WebAppBrowserTest {
         });
         assertEquals(suggested, shown, "the dropdowns start at the server's suggestion");
         assertEquals("", preview.at("/mapping/impressions").asText(), "no column for impressions");
-        assertEquals(List.of("2", "3", "5", "6"), List.of(preview.at("/lines/0").asText(), preview.at("/lines/1").asText(),
-                preview.at("/lines/2").asText(), preview.at("/lines/3").asText()), "blank line 4 is no record");
+        assertEquals(List.of("2", "3", "5", "6"), List.of(preview.at("/lines/0").asText(),
+                preview.at("/lines/1").asText(), preview.at("/lines/2").asText(), preview.at("/lines/3").asText()),
+                "blank line 4 is no record");
         assertTrue(preview.get("mismatchLines").toString().contains("\"9\""), "line 9 has too few fields: " + preview);
         assertFalse(preview.get("missingShown").asBoolean());
     }
@@ -261,7 +365,8 @@ class WebAppBrowserTest {
         for (JsonNode bar : bars) {
             int value = bar.get("value").asInt();
             if (bar.get("phase").asText().equals("uploading")) {
-                assertTrue(value >= upload && processing < 0, () -> "upload bar moved back or after processing: " + bars);
+                assertTrue(value >= upload && processing < 0,
+                        () -> "upload bar moved back or after processing: " + bars);
                 upload = value;
                 uploadedAll |= value == 100;
             } else {
@@ -273,9 +378,11 @@ class WebAppBrowserTest {
         assertEquals(100, processing, () -> "the processing bar reached 100: " + bars);
     }
 
-    private Map<String, JsonNode> runScript(Path formula) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", REPO.resolve("web/test/upload.e2e.js").toString(), sluice.baseUrl().toString(),
-                REPO.resolve("samplecsv").toString(), formula.toString(), OUT.toString())
+    private Map<String, JsonNode> runScript(Path formula, Path big, Path gzip)
+            throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", REPO.resolve("web/test/upload.e2e.js").toString(),
+                sluice.baseUrl().toString(), REPO.resolve("samplecsv").toString(), formula.toString(), OUT.toString(),
+                big.toString(), gzip.toString())
                 .redirectErrorStream(true).start();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(node.waitFor(8, TimeUnit.MINUTES), "the browser run finishes");
@@ -287,8 +394,9 @@ class WebAppBrowserTest {
                 steps.put(step.get("step").asText(), step);
             }
         }
-        for (String step : List.of("connection", "preview", "imported", "detail", "downloads", "blocked", "elsewhere",
-                "keyboard", "phone", "live", "summary")) {
+        for (String step : List.of("signin", "connection", "preview", "imported", "detail", "downloads", "blocked",
+                "elsewhere", "keyboard", "phone", "live", "duplicate", "multipart", "gzip", "expired", "signout",
+                "summary")) {
             assertTrue(steps.containsKey(step), () -> "the script reported " + step + ": " + output);
         }
         return steps;
@@ -302,6 +410,12 @@ class WebAppBrowserTest {
 
     private static String neutralised(String value) {
         return value.matches("(?s)^[=+\\-@\\t\\r].*") ? "'" + value : value;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        node.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     private static Map<String, String> toMap(JsonNode node) {

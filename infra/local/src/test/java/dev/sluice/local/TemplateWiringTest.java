@@ -76,20 +76,22 @@ class TemplateWiringTest {
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("apiBase", "https://abc.execute-api.us-east-1.amazonaws.com");
             config.put("wsUrl", "");
-            config.put("region", "us-east-1");
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("RequestType", "Create");
             event.put("ResponseURL", "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/r");
             event.put("StackId", "stack");
             event.put("RequestId", "request");
             event.put("LogicalResourceId", "SiteConfig");
-            event.put("ResourceProperties", Map.of("Bucket", bucket, "Key", "config.json", "Config", config));
+            event.put("ResourceProperties", Map.of("Bucket", bucket, "Key", "config.json", "Config", config,
+                    "Region", "us-east-1", "UserPoolId", "us-east-1_Pool1", "UserPoolClientId", "client1"));
 
             sluice.localFunction("SiteConfigFunction").invoke(event);
 
             assertEquals("SUCCESS", answers.getFirst().get("Status").asText(), answers.toString());
             String written = sluice.s3Client().getObjectAsBytes(b -> b.bucket(bucket).key("config.json"))
                     .asString(StandardCharsets.UTF_8);
+            config.put("auth", Map.of("kind", "cognito", "region", "us-east-1", "userPoolId", "us-east-1_Pool1",
+                    "clientId", "client1"));
             assertEquals(json.valueToTree(config), json.readTree(written));
         } finally {
             cloudFormation.stop(0);

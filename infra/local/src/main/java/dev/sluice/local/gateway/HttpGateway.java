@@ -140,13 +140,15 @@ public final class HttpGateway implements AutoCloseable {
             return;
         }
         if ((method.equals("GET") || method.equals("HEAD")) && rawPath.equals("/config.json")) {
-            ctx.contentType("application/json").header("Cache-Control", "no-cache").result(webConfig(ctx.header("Host")));
+            ctx.contentType("application/json").header("Cache-Control", "no-cache")
+                    .result(webConfig(ctx.header("Host")));
             return;
         }
         if (method.equals("GET") || method.equals("HEAD")) {
             Optional<StaticFiles.StaticFile> file = staticFiles.find(rawPath);
             if (file.isPresent()) {
-                ctx.contentType(file.get().contentType()).header("Cache-Control", "no-cache").result(file.get().content());
+                ctx.contentType(file.get().contentType()).header("Cache-Control", "no-cache")
+                        .result(file.get().content());
                 return;
             }
         }
@@ -161,7 +163,8 @@ public final class HttpGateway implements AutoCloseable {
      * addressed them.
      */
     String webConfig(String hostHeader) {
-        String host = hostHeader != null && hostHeader.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:]+\\](:\\d{1,5})?")
+        String host = hostHeader != null
+                && hostHeader.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:]+\\](:\\d{1,5})?")
                 ? hostHeader : "127.0.0.1:" + port();
         return "{\"apiBase\":\"/api\",\"wsUrl\":\"ws://" + host + "/ws\""
                 + (webAuthConfig == null ? "" : ",\"auth\":" + webAuthConfig) + "}";
@@ -194,8 +197,9 @@ public final class HttpGateway implements AutoCloseable {
         }
         String host = ctx.req().getHeader("Host");
         APIGatewayV2HTTPEvent event = ApiGatewayEvents.toEvent(new ApiGatewayEvents.HttpRequest(
-                ctx.req().getMethod(), ctx.req().getRequestURI(), ctx.req().getQueryString(), headers, ctx.bodyAsBytes(),
-                ctx.req().getRemoteAddr(), host == null ? null : host.replaceFirst(":\\d+$", "")), binding.route(), pathParameters);
+                ctx.req().getMethod(), ctx.req().getRequestURI(), ctx.req().getQueryString(), headers,
+                ctx.bodyAsBytes(), ctx.req().getRemoteAddr(), host == null ? null : host.replaceFirst(":\\d+$", "")),
+                binding.route(), pathParameters);
         claims.ifPresent(verified -> ApiGatewayEvents.authorize(event, verified));
         Object result;
         try {
@@ -223,12 +227,14 @@ public final class HttpGateway implements AutoCloseable {
             response.getHeaders().forEach(ctx::header);
         }
         if (response.getMultiValueHeaders() != null) {
-            response.getMultiValueHeaders().forEach((name, values) -> values.forEach(v -> ctx.res().addHeader(name, v)));
+            response.getMultiValueHeaders().forEach(
+                    (name, values) -> values.forEach(v -> ctx.res().addHeader(name, v)));
         }
         if (response.getCookies() != null) {
             response.getCookies().forEach(cookie -> ctx.res().addHeader("Set-Cookie", cookie));
         }
-        if (response.getHeaders() == null || response.getHeaders().keySet().stream().noneMatch(h -> h.equalsIgnoreCase("content-type"))) {
+        if (response.getHeaders() == null
+                || response.getHeaders().keySet().stream().noneMatch(h -> h.equalsIgnoreCase("content-type"))) {
             ctx.contentType("application/json");
         }
         ctx.result(ApiGatewayEvents.responseBody(response));
