@@ -52,15 +52,16 @@ class SplitObjectTest {
     }
 
     @Test
-    void theFirstChunkIsSentAloneAndPlannedBeforeItIsSentThenFullBatchesOfTen() {
+    void nothingIsSentUntilTheWholeFilePassedItsChecksThenBatchesOfTenEachPlannedBeforeItIsSent() {
         List<String> seenAtSend = new ArrayList<>();
         chunks.onSend(batch -> seenAtSend.add(batch.size() + " chunks, run " + runs.get("run-1").status()
                 + ", planned " + runs.plannedChunks("run-1").size()));
         splitter.split(upload(csv(25), "etag-1"), false);
 
-        // The clock stands still, so only the first chunk and full batches flush until the end of the file.
-        assertEquals(List.of("1 chunks, run SPLITTING, planned 1", "10 chunks, run SPLITTING, planned 11",
-                "2 chunks, run SPLITTING, planned 13"), seenAtSend);
+        // A duplicate or a limit is known only at the end of the file: a chunk sent before then could not be
+        // taken back, so the 13 chunks go out after the scan, in full batches of ten and the rest.
+        assertEquals(List.of("10 chunks, run SPLITTING, planned 10", "3 chunks, run SPLITTING, planned 13"),
+                seenAtSend);
     }
 
     @Test
@@ -101,7 +102,8 @@ class SplitObjectTest {
 
         assertEquals("FILE_TOO_LARGE", result.failureCode().orElseThrow());
         assertEquals(RunStatus.FAILED, runs.get("run-1").status());
-        assertEquals("File 'report.csv' is 10001 bytes; the limit is 10000 bytes.",
+        assertEquals("File 'report.csv' is 10001 bytes; the limit is 10000 bytes (MAX_FILE_BYTES)."
+                + " Nothing was imported.",
                 runs.get("run-1").failureMessage());
         assertEquals(0, objects.reads());
     }

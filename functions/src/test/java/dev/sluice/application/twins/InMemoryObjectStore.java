@@ -111,4 +111,18 @@ public final class InMemoryObjectStore implements ObjectStore {
             throw new UncheckedIOException(new IOException("cannot presign " + key, e));
         }
     }
+
+    /** Starts a multipart upload: only its id is kept (the parts' PUTs go to S3, never through this port). */
+    @Override
+    public synchronized String startMultipart(String bucket, String key, String contentType) {
+        presigned.add(bucket + "/" + key + " " + contentType + " multipart");
+        return "upload-" + presigned.size();
+    }
+
+    @Override
+    public synchronized URI presignPart(String bucket, String key, String uploadId, int partNumber, long size,
+            Duration ttl) {
+        return URI.create("https://" + bucket + ".s3.test/" + key.replace(" ", "%20") + "?uploadId=" + uploadId
+                + "&partNumber=" + partNumber + "&X-Amz-Expires=" + ttl.toSeconds());
+    }
 }

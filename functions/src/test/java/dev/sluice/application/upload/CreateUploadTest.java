@@ -1,6 +1,7 @@
 package dev.sluice.application.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,17 +44,21 @@ class CreateUploadTest {
                 () -> createUpload(1000).create(request("big.csv", 1001)));
         assertEquals("FILE_TOO_LARGE", refused.code());
         assertEquals(413, refused.httpStatus());
-        assertEquals("'big.csv' is 1001 bytes; uploads are limited to 1000 bytes", refused.getMessage());
+        assertEquals("'big.csv' is 1001 bytes; uploads are limited to 1000 bytes (MAX_FILE_BYTES)",
+                refused.getMessage());
         assertEquals(List.of(), runs.all());
         assertEquals(List.of(), objects.presigned());
     }
 
     @Test
-    void theLimitIsNeverAboveWhatOneS3PutCanCarry() {
+    void aFileOverWhatOneS3PutCanCarryIsOfferedAsPartsThatAddUpToIt() {
         long tooBigForOnePut = CreateUpload.SINGLE_PUT_LIMIT + 1;
-        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
-                () -> createUpload(Long.MAX_VALUE).create(request("huge.csv", tooBigForOnePut)));
-        assertEquals("FILE_TOO_LARGE", refused.code());
+        CreateUpload.Created created = createUpload(Long.MAX_VALUE).create(request("huge.csv", tooBigForOnePut));
+        assertNull(created.upload(), "no single PUT URL");
+        CreateUpload.Multipart multipart = created.multipart();
+        assertTrue(multipart.parts().size() <= 10_000, "S3 takes at most 10,000 parts");
+        assertEquals(tooBigForOnePut, multipart.parts().stream().mapToLong(CreateUpload.Part::size).sum());
+        assertTrue(multipart.parts().stream().allMatch(p -> p.size() <= CreateUpload.SINGLE_PUT_LIMIT));
     }
 
     @Test
