@@ -41,14 +41,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ingest FILE...}: upload each file the way the web app does (POST /api/uploads, PUT to the presigned
- * URL, poll the run) and report the outcome. Without {@code --api} the whole stack runs in this process.
+ * {@code ingest FILE...}: upload each file the way the web app does (POST /api/uploads with the file's SHA-256,
+ * PUT to the presigned URL or, above the multipart threshold, {@link MultipartUpload}; poll the run) and report
+ * the outcome. Without {@code --api} the whole stack runs in this process.
  *
  * <p>With {@code --json} the last line of stdout is JSON: the run ({@code GET /api/runs/{id}}) for one file,
  * {@code {"runs":[...]}} for several; the human summary then goes to stderr.
  *
  * <p>Exit codes: 0 every run reached a final state (whatever it is), 1 a run did not finish before the
- * deadline, 2 nothing could run (missing file, API unreachable, upload rejected).
+ * deadline, 2 nothing could run (missing file, API unreachable, upload rejected, DUPLICATE, a part failed).
  */
 @Command(name = "ingest", sortOptions = false, abbreviateSynopsis = true,
         description = "upload CSV files through the API and follow their runs to the end",
