@@ -125,6 +125,11 @@ class IngestCommandTest {
                         return;
                     }
                     if (n == 2 && partTwoAttempts.incrementAndGet() <= partTwoFailures) {
+                        if (partTwoStatus == 0) {
+                            // Closing without an answer is what the client sees of a dropped connection.
+                            exchange.close();
+                            return;
+                        }
                         reply(exchange, partTwoStatus, "<Error><Code>Nope</Code></Error>");
                         return;
                     }
@@ -304,6 +309,8 @@ class IngestCommandTest {
         Result result = ingest(file.toString(), "--api", api());
         assertEquals(0, result.exitCode(), result.err());
         assertEquals(3, partTwoAttempts.get(), "two 503s, then stored");
+        assertTrue(result.out().contains(
+                "x.csv: part 2/3: HTTP 503 <Error><Code>Nope</Code></Error>; retrying in 1.0 s"), result.out());
         String stored = new String(parts.get(1), StandardCharsets.UTF_8)
                 + new String(parts.get(2), StandardCharsets.UTF_8) + new String(parts.get(3), StandardCharsets.UTF_8);
         assertEquals(Files.readString(file), stored, "each part is its byte range");
@@ -346,5 +353,19 @@ class IngestCommandTest {
         assertEquals(4, partTwoAttempts.get(), "the first attempt and three retries");
         assertEquals(1, aborts.get());
         assertTrue(result.err().contains("x.csv: part 2 of 3 failed after 4 attempts: HTTP 503"), result.err());
+    }
+
+    @Test
+    void aDroppedConnectionIsRetriedToo() throws Exception {
+        multipart = true;
+        partTwoStatus = 0;
+        partTwoFailures = 1;
+        Path file = Files.writeString(dir.resolve("x.csv"), "date,amount\n2024-01-01,1\n");
+        Result result = ingest(file.toString(), "--api", api());
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(2, partTwoAttempts.get(), "dropped once, then stored");
+        assertTrue(result.out().contains("x.csv: part 2/3: ") && result.out().contains("; retrying in 0.5 s"),
+                result.out());
+        assertEquals(3, completeRequest.get("parts").size(), completeRequest::toString);
     }
 }

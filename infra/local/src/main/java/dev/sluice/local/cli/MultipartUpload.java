@@ -123,6 +123,8 @@ final class MultipartUpload {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; attempt <= RETRIES + 1; attempt++) {
             if (attempt > 1) {
+                api.human().printf(Locale.ROOT, "%s: part %d/%d: %s; retrying in %.1f s%n", file.getFileName(),
+                        part.number(), count, failure, backoff.toMillis() / 1000.0);
                 Thread.sleep(backoff);
                 backoff = backoff.multipliedBy(2);
             }
