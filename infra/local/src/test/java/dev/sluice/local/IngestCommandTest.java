@@ -15,7 +15,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +42,15 @@ class IngestCommandTest {
     private volatile JsonNode uploadRequest;
     private volatile boolean rejectUploads;
     private volatile boolean failRuns;
+    private volatile boolean duplicate;
+    private volatile boolean multipart;
+    /** Part 2 answers this status this many times before it is stored. */
+    private volatile int partTwoStatus = 503;
+    private volatile int partTwoFailures;
+    private final AtomicInteger partTwoAttempts = new AtomicInteger();
+    private final Map<Integer, byte[]> parts = new ConcurrentHashMap<>();
+    private volatile JsonNode completeRequest;
+    private final AtomicInteger aborts = new AtomicInteger();
     /** The Authorization header of each request, by method and path ("none" when absent). */
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
@@ -74,6 +87,27 @@ class IngestCommandTest {
                         return;
                     }
                     uploadRequest = JSON.readTree(body);
+                    if (duplicate && !uploadRequest.path("allowDuplicate").asBoolean(false)) {
+                        reply(exchange, 409, "{\"error\":{\"code\":\"DUPLICATE\",\"message\":\"already imported\","
+                                + "\"duplicateOf\":\"run-0\"}}");
+                        return;
+                    }
+                    if (multipart) {
+                        long length = uploadRequest.path("contentLength").asLong();
+                        StringBuilder list = new StringBuilder();
+                        for (int n = 1; n <= 3; n++) {
+                            long size = n < 3 ? 4 : length - 8;
+                            list.append(n > 1 ? "," : "").append("{\"partNumber\":").append(n).append(",\"url\":\"")
+                                    .append(base).append("/bucket/part/").append(n).append("?X-Amz-Signature=p\",")
+                                    .append("\"size\":").append(size).append(",\"headers\":{\"x-part\":\"")
+                                    .append(n).append("\"}}");
+                        }
+                        reply(exchange, 201, "{\"runId\":\"run-1\",\"multipart\":true,\"method\":\"PUT\","
+                                + "\"headers\":{},\"uploadId\":\"u1\",\"partSize\":4,\"partCount\":3,\"parts\":["
+                                + list + "],\"completeUrl\":\"/api/uploads/run-1/complete\","
+                                + "\"abortUrl\":\"/api/uploads/run-1/abort\"}");
+                        return;
+                    }
                     reply(exchange, 201, "{\"runId\":\"run-1\",\"uploadUrl\":\"" + base
                             + "/bucket/uploads/run-1/x.csv?X-Amz-Signature=abc\","
                             + "\"method\":\"PUT\",\"headers\":{\"Content-Type\":\"text/csv\"},"
@@ -83,6 +117,33 @@ class IngestCommandTest {
                     uploaded = body;
                     uploadContentType = exchange.getRequestHeaders().getFirst("Content-Type");
                     reply(exchange, 200, "");
+                }
+                case "PUT /bucket/part/1", "PUT /bucket/part/2", "PUT /bucket/part/3" -> {
+                    int n = Integer.parseInt(path.substring(path.length() - 1));
+                    if (!String.valueOf(n).equals(exchange.getRequestHeaders().getFirst("x-part"))) {
+                        reply(exchange, 400, "part headers missing");
+                        return;
+                    }
+                    if (n == 2 && partTwoAttempts.incrementAndGet() <= partTwoFailures) {
+                        if (partTwoStatus == 0) {
+                            // Closing without an answer is what the client sees of a dropped connection.
+                            exchange.close();
+                            return;
+                        }
+                        reply(exchange, partTwoStatus, "<Error><Code>Nope</Code></Error>");
+                        return;
+                    }
+                    parts.put(n, body);
+                    exchange.getResponseHeaders().add("ETag", "\"etag-" + n + "\"");
+                    reply(exchange, 200, "");
+                }
+                case "POST /api/uploads/run-1/complete" -> {
+                    completeRequest = JSON.readTree(body);
+                    reply(exchange, 200, "{\"runId\":\"run-1\",\"status\":\"CREATED\"}");
+                }
+                case "POST /api/uploads/run-1/abort" -> {
+                    aborts.incrementAndGet();
+                    reply(exchange, 200, "{\"runId\":\"run-1\",\"status\":\"CANCELLED\"}");
                 }
                 case "GET /api/runs/run-1" -> {
                     if (failRuns) {
@@ -221,5 +282,90 @@ class IngestCommandTest {
         Result result = ingest(file.toString(), "--api", api());
         assertEquals(2, result.exitCode());
         assertTrue(result.err().contains("cannot reach"), result.err());
+    }
+
+    @Test
+    void sendsTheFilesSha256AndStopsOnADuplicateUnlessAllowed() throws Exception {
+        duplicate = true;
+        Path file = Files.writeString(dir.resolve("x.csv"), "h\n1\n");
+        Result refused = ingest(file.toString(), "--api", api(), "--dataset", "sales");
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().contains("DUPLICATE: the same bytes were already imported into dataset sales by run"
+                + " run-0; add --allow-duplicate to import them again"), refused.err());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
+                uploadRequest.get("sha256").asText());
+        assertTrue(requests.stream().noneMatch(request -> request.startsWith("PUT ")), requests::toString);
+
+        Result allowed = ingest(file.toString(), "--api", api(), "--dataset", "sales", "--allow-duplicate");
+        assertEquals(0, allowed.exitCode(), allowed.err());
+        assertTrue(uploadRequest.get("allowDuplicate").asBoolean(), uploadRequest::toString);
+    }
+
+    @Test
+    void multipartRetriesAFailingPartAndCompletesWithEveryEtag() throws Exception {
+        multipart = true;
+        partTwoFailures = 2;
+        Path file = Files.writeString(dir.resolve("x.csv"), "date,amount\n2024-01-01,1\n");
+        Result result = ingest(file.toString(), "--api", api());
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(3, partTwoAttempts.get(), "two 503s, then stored");
+        assertTrue(result.out().contains(
+                "x.csv: part 2/3: HTTP 503 <Error><Code>Nope</Code></Error>; retrying in 1.0 s"), result.out());
+        String stored = new String(parts.get(1), StandardCharsets.UTF_8)
+                + new String(parts.get(2), StandardCharsets.UTF_8) + new String(parts.get(3), StandardCharsets.UTF_8);
+        assertEquals(Files.readString(file), stored, "each part is its byte range");
+        JsonNode completed = completeRequest.get("parts");
+        assertEquals(3, completed.size(), completeRequest::toString);
+        for (int n = 1; n <= 3; n++) {
+            assertEquals(n, completed.get(n - 1).get("partNumber").asInt(), completeRequest::toString);
+            assertEquals("\"etag-" + n + "\"", completed.get(n - 1).get("etag").asText(), "the ETag as stored");
+        }
+        assertEquals(0, aborts.get());
+        assertTrue(result.out().contains("x.csv: part 3/3 uploaded"), result.out());
+        assertTrue(authorizations.contains("POST /api/uploads/run-1/complete Bearer tok-admin@example.com"),
+                authorizations::toString);
+        assertTrue(authorizations.stream().filter(call -> call.startsWith("PUT /bucket/"))
+                .allMatch(call -> call.endsWith(" none")), authorizations::toString);
+    }
+
+    @Test
+    void aRefusedPartIsNotRetriedAndAbortsTheUpload() throws Exception {
+        multipart = true;
+        partTwoStatus = 403;
+        partTwoFailures = 10;
+        Path file = Files.writeString(dir.resolve("x.csv"), "date,amount\n2024-01-01,1\n");
+        Result result = ingest(file.toString(), "--api", api());
+        assertEquals(2, result.exitCode(), result.err());
+        assertEquals(1, partTwoAttempts.get(), "a 4xx is final");
+        assertEquals(1, aborts.get());
+        assertTrue(result.err().contains("x.csv: storage refused part 2 of 3: HTTP 403"), result.err());
+        assertTrue(result.err().contains("upload aborted (run run-1 CANCELLED)"), result.err());
+        assertEquals(null, completeRequest);
+    }
+
+    @Test
+    void aPartFailingEveryRetryAbortsTheUpload() throws Exception {
+        multipart = true;
+        partTwoFailures = 10;
+        Path file = Files.writeString(dir.resolve("x.csv"), "date,amount\n2024-01-01,1\n");
+        Result result = ingest(file.toString(), "--api", api());
+        assertEquals(2, result.exitCode(), result.err());
+        assertEquals(4, partTwoAttempts.get(), "the first attempt and three retries");
+        assertEquals(1, aborts.get());
+        assertTrue(result.err().contains("x.csv: part 2 of 3 failed after 4 attempts: HTTP 503"), result.err());
+    }
+
+    @Test
+    void aDroppedConnectionIsRetriedToo() throws Exception {
+        multipart = true;
+        partTwoStatus = 0;
+        partTwoFailures = 1;
+        Path file = Files.writeString(dir.resolve("x.csv"), "date,amount\n2024-01-01,1\n");
+        Result result = ingest(file.toString(), "--api", api());
+        assertEquals(0, result.exitCode(), result.err());
+        assertEquals(2, partTwoAttempts.get(), "dropped once, then stored");
+        assertTrue(result.out().contains("x.csv: part 2/3: ") && result.out().contains("; retrying in 0.5 s"),
+                result.out());
+        assertEquals(3, completeRequest.get("parts").size(), completeRequest::toString);
     }
 }

@@ -9,6 +9,7 @@ import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
 import dev.sluice.local.auth.SignInClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -20,8 +21,11 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,14 +41,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ingest FILE...}: upload each file the way the web app does (POST /api/uploads, PUT to the presigned
- * URL, poll the run) and report the outcome. Without {@code --api} the whole stack runs in this process.
+ * {@code ingest FILE...}: upload each file the way the web app does (POST /api/uploads with the file's SHA-256,
+ * PUT to the presigned URL or, above the multipart threshold, {@link MultipartUpload}; poll the run) and report
+ * the outcome. Without {@code --api} the whole stack runs in this process.
  *
  * <p>With {@code --json} the last line of stdout is JSON: the run ({@code GET /api/runs/{id}}) for one file,
  * {@code {"runs":[...]}} for several; the human summary then goes to stderr.
  *
  * <p>Exit codes: 0 every run reached a final state (whatever it is), 1 a run did not finish before the
- * deadline, 2 nothing could run (missing file, API unreachable, upload rejected).
+ * deadline, 2 nothing could run (missing file, API unreachable, upload rejected, DUPLICATE, a part failed).
  */
 @Command(name = "ingest", sortOptions = false, abbreviateSynopsis = true,
         description = "upload CSV files through the API and follow their runs to the end",
@@ -74,6 +79,10 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--mapping", paramLabel = "canonical=Header", split = ",",
             description = "column mapping (repeatable), e.g. --mapping date=Day,amount=Total")
     Map<String, String> mapping = new LinkedHashMap<>();
+
+    @Option(names = "--allow-duplicate",
+            description = "import even if the same bytes were already imported into the dataset")
+    boolean allowDuplicate;
 
     @Option(names = "--json",
             description = "last stdout line is the run as JSON ({\"runs\":[...]} for several files)")
@@ -141,7 +150,7 @@ public final class IngestCommand implements Callable<Integer> {
             } catch (SignInClient.SignInException e) {
                 throw new CannotRun(e.getMessage(), e);
             }
-            Ingest ingest = new Ingest(base, human, System.console() != null, token);
+            Ingest ingest = new Ingest(base, human, System.console() != null, token, allowDuplicate);
             List<JsonNode> runs = new ArrayList<>();
             boolean allFinal = true;
             for (Path file : files) {
@@ -198,11 +207,13 @@ public final class IngestCommand implements Callable<Integer> {
         private final boolean interactive;
         /** Sent as the bearer token with every API call (never to the presigned storage URL). */
         private final String token;
+        private final boolean allowDuplicate;
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-        Ingest(URI base, PrintStream human, boolean interactive, String token) {
+        Ingest(URI base, PrintStream human, boolean interactive, String token, boolean allowDuplicate) {
             this.base = base;
             this.token = token;
+            this.allowDuplicate = allowDuplicate;
             this.human = human;
             this.interactive = interactive;
         }
@@ -215,6 +226,10 @@ public final class IngestCommand implements Callable<Integer> {
             request.put("fileName", file.getFileName().toString());
             request.put("contentLength", size);
             request.put("contentType", "text/csv");
+            request.put("sha256", sha256(file));
+            if (allowDuplicate) {
+                request.put("allowDuplicate", true);
+            }
             if (!mapping.isEmpty()) {
                 ObjectNode mappingNode = request.putObject("mapping");
                 mapping.forEach(mappingNode::put);
@@ -222,32 +237,90 @@ public final class IngestCommand implements Callable<Integer> {
             HttpResponse<String> created = send(HttpRequest.newBuilder(base.resolve("api/uploads"))
                     .header("content-type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build());
+            if (created.statusCode() == 409 && isDuplicate(created.body())) {
+                String earlier = JSON.readTree(created.body()).path("error").path("duplicateOf").asText("?");
+                throw new CannotRun(file + ": DUPLICATE: the same bytes were already imported into dataset "
+                        + dataset.orElse("default") + " by run " + earlier
+                        + "; add --allow-duplicate to import them again");
+            }
             if (created.statusCode() / 100 != 2) {
                 throw new CannotRun(file + ": upload rejected (HTTP " + created.statusCode() + "): "
                         + errorMessage(created.body()));
             }
             JsonNode upload = JSON.readTree(created.body());
             String runId = upload.path("runId").asText();
+            if (upload.path("multipart").asBoolean(false)) {
+                if (runId.isEmpty() || !upload.path("parts").isArray()) {
+                    throw new CannotRun(file + ": the API answered multipart without runId/parts: " + created.body());
+                }
+                new MultipartUpload(this, file, size, upload).run();
+            } else {
+                putWhole(file, size, upload, runId, created.body());
+            }
+            JsonNode run = follow(runId, size);
+            printSummary(file, run, Duration.ofNanos(System.nanoTime() - started));
+            return run;
+        }
+
+        private void putWhole(Path file, long size, JsonNode upload, String runId, String answer) throws Exception {
             String uploadUrl = upload.path("uploadUrl").asText();
             if (runId.isEmpty() || uploadUrl.isEmpty()) {
-                throw new CannotRun(file + ": the API answered without runId/uploadUrl: " + created.body());
+                throw new CannotRun(file + ": the API answered without runId/uploadUrl: " + answer);
             }
             HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(uploadUrl))
                     .timeout(Duration.ofSeconds(60 + size / (1024 * 1024)))
                     .method(upload.path("method").asText("PUT"), HttpRequest.BodyPublishers.ofFile(file));
-            upload.path("headers").properties().forEach(header -> {
-                if (!RESTRICTED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                    put.header(header.getKey(), header.getValue().asText());
-                }
-            });
+            copyHeaders(upload.path("headers"), put);
             HttpResponse<String> stored = send(put.build());
             if (stored.statusCode() / 100 != 2) {
                 throw new CannotRun(file + ": storage rejected the upload (HTTP " + stored.statusCode() + "): "
                         + stored.body());
             }
-            JsonNode run = follow(runId, size);
-            printSummary(file, run, Duration.ofNanos(System.nanoTime() - started));
-            return run;
+        }
+
+        static void copyHeaders(JsonNode headers, HttpRequest.Builder request) {
+            headers.properties().forEach(header -> {
+                if (!RESTRICTED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                    request.header(header.getKey(), header.getValue().asText());
+                }
+            });
+        }
+
+        private static boolean isDuplicate(String body) {
+            try {
+                return "DUPLICATE".equals(JSON.readTree(body).path("error").path("code").asText());
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** Hex SHA-256 of the file, read in blocks so any size fits in constant memory. */
+        static String sha256(Path file) throws IOException {
+            MessageDigest digest;
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+            byte[] buffer = new byte[1 << 20];
+            try (InputStream in = Files.newInputStream(file)) {
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
+
+        URI base() {
+            return base;
+        }
+
+        PrintStream human() {
+            return human;
+        }
+
+        HttpClient http() {
+            return http;
         }
 
         private JsonNode follow(String runId, long size) throws Exception {
@@ -349,7 +422,7 @@ public final class IngestCommand implements Callable<Integer> {
             return code.isEmpty() ? message : code + ": " + message;
         }
 
-        private HttpResponse<String> send(HttpRequest unsigned) throws CannotRun, InterruptedException {
+        HttpResponse<String> send(HttpRequest unsigned) throws CannotRun, InterruptedException {
             HttpRequest request = unsigned;
             if (unsigned.uri().toString().startsWith(base.resolve("api/").toString())) {
                 request = HttpRequest.newBuilder(unsigned, (name, value) -> true)

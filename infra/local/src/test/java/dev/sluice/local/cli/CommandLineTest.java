@@ -97,7 +97,7 @@ class CommandLineTest {
     @Test
     void ingestHelpBadOptionAndParam() {
         assertHelpNames("ingest", "FILE...", "--api=URL", "--json", "--dataset=NAME", "--mapping=canonical=Header",
-                "--param=Name=Value", "--data-dir=DIR");
+                "--allow-duplicate", "--param=Name=Value", "--data-dir=DIR");
         assertUsageError("Unknown option: '--datset'", "ingest", "x.csv", "--datset", "spring");
         assertUsageError("Missing required parameter: 'FILE'", "ingest", "--api", "http://127.0.0.1:1");
         assertUsageError("'--mapping' (canonical=Header) should be in KEY=VALUE", "ingest", "x.csv",
