@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sweep for uploads that never came: a run still CREATED after its upload URL expired, plus a margin, ends
@@ -18,6 +20,7 @@ import java.util.List;
  * whose object is in the bucket by now is left alone, because its notification is on its way.
  */
 public final class ExpireUploads {
+    private static final Logger LOG = LoggerFactory.getLogger(ExpireUploads.class);
     /** Runs examined per sweep; the next sweep goes on where this one stopped (the oldest come first). */
     static final int MAX_RUNS_PER_SWEEP = 500;
 
@@ -56,8 +59,25 @@ public final class ExpireUploads {
                     + "' before its upload URL expired at " + urlExpired + ". Start a new upload to import it.")) {
                 expired.add(run.runId());
                 metrics.runFinished(RunStatus.EXPIRED);
+                abandonParts(run);
             }
         }
         return new Sweep(expired, arrived);
+    }
+
+    /**
+     * An expired multipart upload may hold parts already stored: they are freed now. Should that fail, the bucket's
+     * lifecycle rule for incomplete multipart uploads frees them a day later, so the run is EXPIRED regardless.
+     */
+    private void abandonParts(Run run) {
+        if (!run.upload().multipart()) {
+            return;
+        }
+        try {
+            objects.abortMultipart(run.bucket(), run.key(), run.upload().multipartUploadId());
+        } catch (RuntimeException e) {
+            LOG.warn("run {}: the parts of its expired multipart upload were not freed ({}); the bucket's lifecycle"
+                    + " rule frees them", run.runId(), e.toString());
+        }
     }
 }

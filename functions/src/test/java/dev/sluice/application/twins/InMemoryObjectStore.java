@@ -24,6 +24,7 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     private final Map<String, StoredObject> objects = new HashMap<>();
     private final List<String> presigned = new ArrayList<>();
+    private final List<String> aborted = new ArrayList<>();
     private final Clock clock;
     private int failingReads;
     private int reads;
@@ -124,5 +125,15 @@ public final class InMemoryObjectStore implements ObjectStore {
             Duration ttl) {
         return URI.create("https://" + bucket + ".s3.test/" + key.replace(" ", "%20") + "?uploadId=" + uploadId
                 + "&partNumber=" + partNumber + "&X-Amz-Expires=" + ttl.toSeconds());
+    }
+
+    /** Upload ids aborted so far, in order. */
+    public synchronized List<String> aborted() {
+        return List.copyOf(aborted);
+    }
+
+    @Override
+    public synchronized void abortMultipart(String bucket, String key, String uploadId) {
+        aborted.add(uploadId);
     }
 }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,21 @@ class ExpireRunsFunctionTest {
         assertEquals("UPLOAD_EXPIRED", runs.get("never-uploaded").failureCode());
         assertEquals(RunStatus.CREATED, runs.get("uploaded-late-notification").status());
         assertEquals(RunStatus.CREATED, runs.get("still-uploading").status());
+    }
+
+    @Test
+    void anExpiredMultipartUploadHasItsStoredPartsFreedAtOnce() {
+        runs.put(Run.created("big", "o", "default", "big.csv", "bucket", key("big"), Run.RunSource.UPLOAD,
+                RunStatus.CREATED, 200L << 20, Map.of(), NOW.minus(Duration.ofHours(1)))
+                .withUpload(new Run.UploadFacts(null, false, "upload-7", 16L << 20, null)));
+        created("single-put", NOW.minus(Duration.ofHours(1)));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> event = EventFixtures.read("schedule-expire-runs.json", Map.class);
+        handler.handleRequest(event, new TestContext());
+
+        assertEquals(RunStatus.EXPIRED, runs.get("big").status());
+        assertEquals(List.of("upload-7"), objects.aborted(), "only the multipart upload is aborted");
     }
 
     private void created(String runId, Instant at) {
