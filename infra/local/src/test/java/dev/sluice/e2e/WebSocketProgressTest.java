@@ -11,6 +11,7 @@ import dev.sluice.domain.progress.Topic;
 import dev.sluice.local.TestSignIn;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
+import dev.sluice.local.Poll;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,9 +108,13 @@ class WebSocketProgressTest {
         try (SocketClient first = SocketClient.connect(TestSignIn.webSocket(sluice));
                 SocketClient second = SocketClient.connect(TestSignIn.webSocket(sluice));
                 SocketClient doomed = SocketClient.connect(TestSignIn.webSocket(sluice))) {
-            List<String> ids = new ArrayList<>(sluice.webSocketGateway().openConnections());
-            ids.removeAll(before);
-            assertEquals(3, ids.size(), "three sockets open");
+            // The gateway registers a socket once its $connect has run, which may be just after the client's
+            // handshake completed.
+            List<String> ids = Poll.until(WAIT, "three sockets open", () -> {
+                List<String> opened = new ArrayList<>(sluice.webSocketGateway().openConnections());
+                opened.removeAll(before);
+                return opened;
+            }, opened -> opened.size() == 3);
             for (SocketClient socket : List.of(first, second, doomed)) {
                 socket.subscribe(runId);
                 socket.await(SocketClient.type("run.snapshot", runId), WAIT, "snapshot");

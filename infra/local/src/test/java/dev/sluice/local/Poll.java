@@ -2,14 +2,15 @@ package dev.sluice.local;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline instead of sleeping a fixed time. */
-final class Poll {
+public final class Poll {
     private Poll() {
     }
 
-    static void until(Duration timeout, String what, BooleanSupplier condition) {
+    public static void until(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -25,7 +26,7 @@ final class Poll {
         }
     }
 
-    static <T> T until(Duration timeout, String what, Supplier<T> value, java.util.function.Predicate<T> done) {
+    public static <T> T until(Duration timeout, String what, Supplier<T> value, Predicate<T> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T current = value.get();
         while (!done.test(current)) {
