@@ -68,10 +68,6 @@ public final class RunQueries {
         return runs.listRecent(limit);
     }
 
-    public Page<StoredRecord> records(Caller caller, String runId, long afterRecordNo, int limit) {
-        return records(caller, runId, () -> afterRecordNo, () -> limit);
-    }
-
     /**
      * The run is looked up first and the page's cursor and size read only then: someone else's run is NOT_FOUND
      * whatever else the request says, a malformed cursor included.
@@ -79,10 +75,6 @@ public final class RunQueries {
     public Page<StoredRecord> records(Caller caller, String runId, LongSupplier afterRecordNo, IntSupplier limit) {
         String visible = run(caller, runId).runId();
         return records.records(visible, afterRecordNo.getAsLong(), limit.getAsInt());
-    }
-
-    public Page<StoredError> errors(Caller caller, String runId, ErrorCursor after, int limit) {
-        return errors(caller, runId, () -> after, () -> limit);
     }
 
     /** As {@link #records(Caller, String, LongSupplier, IntSupplier)}: the run first, then the cursor. */

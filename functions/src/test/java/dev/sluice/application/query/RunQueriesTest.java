@@ -68,16 +68,16 @@ class RunQueriesTest {
         records.add("r1", new StoredRecord(1, 2, null, "c", "search", null, 1L, null, 10L, "{}"));
         records.add("r1", new StoredError(2, 3L, "spend", "INVALID_NUMBER", "bad", "x"));
         List<Executable> reads = List.of(
-                () -> queries.records(BOB, "r1", 0, 10),
-                () -> queries.errors(BOB, "r1", ErrorCursor.START, 10));
+                () -> queries.records(BOB, "r1", () -> 0, () -> 10),
+                () -> queries.errors(BOB, "r1", () -> ErrorCursor.START, () -> 10));
         for (Executable read : reads) {
             InvalidRequestException refused = assertThrows(InvalidRequestException.class, read);
             assertEquals("NOT_FOUND", refused.code());
             assertEquals("No run with id 'r1'", refused.getMessage());
         }
         assertEquals(List.of(), records.reads, "the ownership check comes before any read of the data");
-        assertEquals(1, queries.records(ALICE, "r1", 0, 10).items().size());
-        assertEquals(1, queries.errors(ADMIN, "r1", ErrorCursor.START, 10).items().size());
+        assertEquals(1, queries.records(ALICE, "r1", () -> 0, () -> 10).items().size());
+        assertEquals(1, queries.errors(ADMIN, "r1", () -> ErrorCursor.START, () -> 10).items().size());
     }
 
     @Test
