@@ -28,6 +28,7 @@ import dev.sluice.adapter.in.lambda.ApiFunction;
 import dev.sluice.adapter.in.lambda.SocketFunction;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
+import dev.sluice.local.TestDirs;
 import dev.sluice.local.TestSignIn;
 import dev.sluice.local.auth.UserSpec;
 import java.net.URI;
@@ -42,7 +43,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +51,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,9 +105,7 @@ class AuthAttackEndToEndTest {
         if (captured != null) {
             Files.deleteIfExists(captured);
         }
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TestDirs.delete(dataDir);
     }
 
     @Test

@@ -8,19 +8,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.domain.csv.FileProfiler;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
+import dev.sluice.local.TestDirs;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -69,9 +68,7 @@ class WebAppBrowserTest {
             sluice.close();
         }
         if (dataDir != null) {
-            try (Stream<Path> paths = Files.walk(dataDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestDirs.delete(dataDir);
         }
     }
 

@@ -1,0 +1,31 @@
+package dev.sluice.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** The temporary data directories the tests start local stacks in, and their clean-up. */
+public final class TestDirs {
+    private TestDirs() {
+    }
+
+    /** Deletes the directory and everything under it (deepest first); a directory never made is no error. */
+    public static void delete(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Stops a test class's own stack (if it started) and deletes its data directory. */
+    public static void stop(LocalSluice sluice, Path dataDir) throws Exception {
+        if (sluice != null) {
+            sluice.close();
+        }
+        delete(dataDir);
+    }
+}
