@@ -1,6 +1,7 @@
 package dev.sluice.application.split;
 
 import dev.sluice.application.port.ChunkSender;
+import dev.sluice.application.port.DatasetRepository;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.ObjectStore.ObjectChangedException;
 import dev.sluice.application.port.PipelineMetrics;
@@ -9,6 +10,7 @@ import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.chunk.PlanSummary;
 import dev.sluice.domain.csv.FileProfile;
 import dev.sluice.domain.csv.FileRejectedException;
+import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.run.Run;
@@ -58,6 +60,7 @@ public final class SplitObject {
     private final Clock clock;
     private final Optional<UploadLedger> ledger;
     private final UploadLimits uploadLimits;
+    private final Optional<DatasetRepository> datasets;
     /** Whether a drop for a partner not in {@link UploadLimits#partners()} is quarantined (always, but in twins). */
     private boolean strictPartners = true;
 
@@ -99,6 +102,14 @@ public final class SplitObject {
 
     public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits,
             UploadLedger ledger, UploadLimits uploadLimits, PipelineMetrics metrics, Clock clock) {
+        this(objects, runs, chunks, limits, ledger, uploadLimits, null, metrics, clock);
+    }
+
+    /** @param datasets where a run's dataset (kind, saved mapping, reading settings, limits) is read; null: none */
+    public SplitObject(ObjectStore objects, RunRepository runs, ChunkSender chunks, SplitLimits limits,
+            UploadLedger ledger, UploadLimits uploadLimits, DatasetRepository datasets, PipelineMetrics metrics,
+            Clock clock) {
+        this.datasets = Optional.ofNullable(datasets);
         this.objects = objects;
         this.metrics = metrics;
         this.runs = runs;
@@ -320,6 +331,7 @@ public final class SplitObject {
      */
     private Result scanAndSend(Run run, S3ObjectEvent source, InputStream in, Supplier<String> sha, boolean decided)
             throws IOException {
+        Dataset dataset = datasetOf(run);
         List<ChunkMessage> planned = new ArrayList<>();
         long[] records = new long[1];
         PlanSummary summary;
@@ -413,6 +425,15 @@ public final class SplitObject {
         runs.create(Run.created(runId, owner, dataset, drop.name(), event.bucket(), event.key(), RunSource.DROP,
                 RunStatus.RECEIVED, event.size(), Map.of(), clock.instant()));
         return Optional.of(runId);
+    }
+
+    /**
+     * The dataset the run imports into, read once per split: its kind, saved mapping, reading settings and limits
+     * decide how the file is read. A run whose dataset is not stored reads as marketing with everything auto.
+     */
+    private Dataset datasetOf(Run run) {
+        String id = run.datasetId() == null ? "" : run.datasetId();
+        return datasets.flatMap(d -> d.find(id)).orElseGet(() -> Dataset.implicit(id, run.owner()));
     }
 
     private static MessageDigest sha256() {
