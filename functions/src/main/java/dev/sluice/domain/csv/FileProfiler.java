@@ -3,6 +3,7 @@ package dev.sluice.domain.csv;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.HeaderMatcher;
 import dev.sluice.domain.mapping.Mapping;
+import dev.sluice.domain.mapping.MappingSuggester;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -21,8 +22,8 @@ import java.util.stream.Collectors;
  *       windows-1252; binary files are rejected.</li>
  *   <li><b>Delimiter and header</b> ({@link HeaderDetector}): the delimiter that gives the first records the
  *       header's field count; the first non-blank record, its names made unique.</li>
- *   <li><b>Mapping.</b> {@link HeaderMatcher#suggest(List)}, overridden field by field by the requested
- *       mapping.</li>
+ *   <li><b>Mapping.</b> {@link MappingSuggester} from the header and the first records (the proposals it is
+ *       confident enough to apply), overridden field by field by the requested mapping.</li>
  *   <li><b>Number style</b> ({@link NumberStyleDetector}): votes from the mapped numeric columns.</li>
  * </ol>
  */
@@ -63,22 +64,24 @@ public final class FileProfiler {
         List<String> header = found.names();
         long dataStart = found.dataStart();
 
-        Mapping mapping = resolveMapping(header, requested);
+        String data = EncodingDetector.decode(prefix, (int) dataStart, length, charset);
+        Mapping mapping = resolveMapping(header, SampleRows.of(data, complete, delimiter, QUOTE,
+                MappingSuggester.MAX_ROWS), requested);
         List<String> unmapped = new ArrayList<>();
         for (String name : header) {
             if (!mapping.columns().containsValue(name)) {
                 unmapped.add(name);
             }
         }
-        NumberStyle style = NumberStyleDetector.detect(EncodingDetector.decode(prefix, (int) dataStart, length,
-                charset), complete, delimiter, QUOTE, header, mapping);
+        NumberStyle style = NumberStyleDetector.detect(data, complete, delimiter, QUOTE, header, mapping);
         return new FileProfile(new Dialect(encoding, bomLength, delimiter, QUOTE, header), dataStart,
                 found.dataStartLine(), mapping, style, unmapped);
     }
 
-    private static Mapping resolveMapping(List<String> header, Mapping requested) throws FileRejectedException {
+    private static Mapping resolveMapping(List<String> header, List<List<String>> rows, Mapping requested)
+            throws FileRejectedException {
         Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
-        columns.putAll(HeaderMatcher.suggest(header).columns());
+        columns.putAll(MappingSuggester.suggest(header, rows).applied().columns());
         if (requested != null) {
             for (Map.Entry<CanonicalField, String> entry : requested.columns().entrySet()) {
                 String wanted = entry.getValue() == null ? "" : entry.getValue().strip();
