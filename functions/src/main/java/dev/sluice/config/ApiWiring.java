@@ -2,9 +2,11 @@ package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.identity.HttpCallers;
+import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
+import dev.sluice.application.upload.UploadLimits;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -16,7 +18,15 @@ import java.time.Duration;
  * @param warmUp                 run before a SnapStart snapshot
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
-        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
+        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp,
+        SuggestMapping suggestMapping) {
+
+    /** Without datasets: every mapping is suggested, with the default MAX_COLUMNS (use-case tests with twins). */
+    public ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
+            HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
+        this(createUpload, finishUpload, runQueries, callers, json, clock, chunkVisibilityTimeout, warmUp,
+                new SuggestMapping(null, UploadLimits.defaults().maxColumns()));
+    }
 
     public static ApiWiring fromEnvironment() {
         return from(new Components(Settings.fromEnvironment(System.getenv())));
@@ -28,6 +38,8 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         return new ApiWiring(components.createUpload(), components.finishUpload(),
                 new RunQueries(components.runs(), components.records()),
                 HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
-                settings.chunkVisibilityTimeout(), components::warmUp);
+                settings.chunkVisibilityTimeout(), components::warmUp,
+                // Saved mappings are read once the Datasets table is wired here (the datasets work of issue 12).
+                new SuggestMapping(null, settings.uploadLimits().maxColumns()));
     }
 }

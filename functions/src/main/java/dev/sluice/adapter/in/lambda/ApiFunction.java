@@ -13,6 +13,7 @@ import dev.sluice.adapter.in.lambda.api.ApiErrors;
 import dev.sluice.adapter.in.lambda.api.ApiRequest;
 import dev.sluice.adapter.in.lambda.api.ApiResponse;
 import dev.sluice.adapter.in.lambda.api.Cursors;
+import dev.sluice.adapter.in.lambda.api.MappingSuggestionPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
 import dev.sluice.adapter.in.lambda.api.Routes;
@@ -23,6 +24,7 @@ import dev.sluice.adapter.in.lambda.api.UserPresenter;
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.identity.SignedInUser;
+import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
@@ -77,8 +79,12 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         RowErrorPresenter rowErrors = new RowErrorPresenter(json);
         UploadPresenter uploads = new UploadPresenter(json);
         UserPresenter users = new UserPresenter(json);
+        MappingSuggestionPresenter suggestions = new MappingSuggestionPresenter(json, binder);
+        SuggestMapping suggestMapping = wiring.suggestMapping();
         this.routes = new Routes()
                 .get("/api/me", call -> ApiResponse.ok(users.me(call.user())))
+                .post("/api/mappings/suggest", call -> ApiResponse.ok(suggestions.suggestion(
+                        suggestMapping.suggest(call.caller(), suggestions.request(call.request())))))
                 .post("/api/uploads", call -> ApiResponse.created(uploads.created(
                         createUpload.create(binder.upload(call.request(), call.caller())))))
                 .post("/api/uploads/{id}/complete", call -> ApiResponse.ok(uploads.finished(finishUpload.complete(
