@@ -1,6 +1,7 @@
-// The canonical fields and the header names that suggest them: the same rules as the server's HeaderMatcher
-// (functions/src/main/java/dev/sluice/domain/mapping/HeaderMatcher.java), so the preview suggests exactly the
-// mapping the import will use.
+// The canonical fields and the header names that suggest them: the same names (English, German, French, Spanish,
+// Italian, Dutch, Portuguese; best first) and rules as the server's HeaderSynonyms and HeaderMatcher
+// (functions/src/main/java/dev/sluice/domain/mapping/), which a test compares. The server also looks at the
+// column values (POST /api/mappings/suggest); this preview goes by the names alone.
 
 export const FIELDS = Object.freeze([
   { name: 'date', label: 'Date', required: true },
@@ -13,23 +14,46 @@ export const FIELDS = Object.freeze([
 ]);
 
 export const SYNONYMS = Object.freeze({
-  date: ['Date', 'Day', 'Reporting starts', 'Report date', 'Week'],
-  campaign: ['Campaign', 'Campaign name'],
-  channel: ['Channel', 'Source / medium', 'Source', 'Medium', 'Platform', 'Network'],
-  spend: ['Spend', 'Cost', 'Amount spent', 'Media cost'],
-  clicks: ['Clicks', 'Link clicks'],
-  conversions: ['Conversions', 'Results', 'Purchases', 'Conv.'],
-  impressions: ['Impressions', 'Impr.'],
+  date: ['Date', 'Day', 'Datum', 'Tag', 'Jour', 'Fecha', 'Día', 'Data', 'Giorno', 'Dag', 'Reporting starts',
+    'Report date', 'Date start', 'Segments date', 'Start date', 'Beginn des Berichtszeitraums', 'Berichtsdatum',
+    'Début des rapports', 'Date du rapport', 'Inicio del informe', 'Fecha del informe', 'Inizio dei report',
+    'Data del report', 'Begin van rapportage', 'Rapportagedatum', 'Início dos relatórios', 'Data do relatório', 'Week',
+    'Woche', 'Semaine', 'Semana', 'Settimana'],
+  campaign: ['Campaign', 'Campaign name', 'Kampagne', 'Kampagnenname', 'Name der Kampagne', 'Campagne',
+    'Nom de la campagne', 'Campaña', 'Nombre de la campaña', 'Campagna', 'Nome campagna', 'Nome della campagna',
+    'Campagnenaam', 'Naam van campagne', 'Campanha', 'Nome da campanha'],
+  channel: ['Channel', 'Kanal', 'Canal', 'Canale', 'Kanaal', 'Source / medium', 'Quelle / Medium',
+    'Source / support', 'Fuente / medio', 'Sorgente / mezzo', 'Bron / medium', 'Origem / mídia', 'Source', 'Quelle',
+    'Fuente', 'Sorgente', 'Bron', 'Origem', 'Medium', 'Support', 'Medio', 'Mezzo', 'Mídia', 'Platform',
+    'Publisher platform', 'Plattform', 'Plateforme', 'Plataforma', 'Piattaforma', 'Network', 'Netzwerk', 'Réseau',
+    'Red', 'Rete', 'Netwerk', 'Rede'],
+  spend: ['Spend', 'Cost', 'Kosten', 'Ausgaben', 'Coût', 'Dépenses', 'Coste', 'Costo', 'Gasto', 'Spesa', 'Uitgaven',
+    'Custo', 'Investimento', 'Amount spent', 'Total spent', 'Total spend', 'Total cost', 'Ausgegebener Betrag',
+    'Gesamtkosten', 'Montant dépensé', 'Coût total', 'Importe gastado', 'Coste total', 'Importo speso', 'Costo totale',
+    'Besteed bedrag', 'Totale kosten', 'Valor usado', 'Valor gasto', 'Custo total', 'Media cost', 'Ad spend',
+    'Mediakosten', 'Coût média', 'Coste de medios', 'Costo media', 'Custo de mídia'],
+  clicks: ['Clicks', 'Klicks', 'Clics', 'Clic', 'Klikken', 'Cliques', 'Link clicks', 'Total clicks', 'Link-Klicks',
+    'Klicks auf Link', 'Clics sur un lien', 'Clics sur le lien', 'Clics en el enlace', 'Clic sul link', 'Linkklikken',
+    'Klikken op link', 'Cliques no link'],
+  conversions: ['Conversions', 'Konversionen', 'Conversiones', 'Conversioni', 'Conversies', 'Conversões', 'Results',
+    'Purchases', 'Conv.', 'Ergebnisse', 'Käufe', 'Résultats', 'Achats', 'Resultados', 'Compras', 'Risultati',
+    'Acquisti', 'Resultaten', 'Aankopen'],
+  impressions: ['Impressions', 'Impr.', 'Impressionen', 'Impresiones', 'Impressioni', 'Vertoningen', 'Impressies',
+    'Weergaven', 'Impressões'],
 });
 
-/** Lower case, without a trailing parenthesized part (a currency) and without anything but letters and digits. */
+/**
+ * Lower case, without accents, without a trailing parenthesized part (a currency) and without anything but letters
+ * and digits.
+ */
 export function normalizeHeader(header) {
   let name = header.trim();
   if (name.endsWith(')')) {
     const open = name.lastIndexOf('(');
     if (open > 0) name = name.slice(0, open);
   }
-  return [...name].filter((c) => /[\p{L}\p{Nd}]/u.test(c)).join('').toLowerCase();
+  // Decomposed, an accented letter is its base letter plus combining marks, which are not letters.
+  return [...name.normalize('NFD')].filter((c) => /[\p{L}\p{Nd}]/u.test(c)).join('').toLowerCase();
 }
 
 /**

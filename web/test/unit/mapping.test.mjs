@@ -6,7 +6,7 @@ test('names compare without case, punctuation, spaces or a parenthesized suffix'
   assert.equal(normalizeHeader(' Amount spent (USD) '), 'amountspent');
   assert.equal(normalizeHeader('Impr.'), 'impr');
   assert.equal(normalizeHeader('Source / medium'), 'sourcemedium');
-  assert.equal(normalizeHeader('Coût'), 'coût');
+  assert.equal(normalizeHeader('Coût'), 'cout', 'accents do not matter, as on the server');
   assert.equal(normalizeHeader('(x)'), 'x', 'a name that is only a parenthesized part keeps it');
 });
 
@@ -20,6 +20,19 @@ test('the sample exports are mapped from their own header names', () => {
   assert.deepEqual(suggestMapping(['Week', 'Campaign', 'Network', 'Media cost', 'Purchases']), {
     date: 'Week', campaign: 'Campaign', channel: 'Network', spend: 'Media cost', conversions: 'Purchases',
   });
+});
+
+test('exports in German, French, Spanish, Italian, Dutch and Portuguese are mapped by their names', () => {
+  assert.deepEqual(suggestMapping(['Tag', 'Kampagne', 'Kanal', 'Kosten', 'Klicks', 'Impr.', 'Conversions']), {
+    date: 'Tag', campaign: 'Kampagne', channel: 'Kanal', spend: 'Kosten', clicks: 'Klicks', impressions: 'Impr.', conversions: 'Conversions',
+  });
+  assert.deepEqual(suggestMapping(['Début des rapports', 'Nom de la campagne', 'Plateforme', 'Montant dépensé (EUR)']), {
+    date: 'Début des rapports', campaign: 'Nom de la campagne', channel: 'Plateforme', spend: 'Montant dépensé (EUR)',
+  });
+  assert.deepEqual(suggestMapping(['FECHA', 'CAMPANA', 'Red', 'Coste']), { date: 'FECHA', campaign: 'CAMPANA', channel: 'Red', spend: 'Coste' });
+  assert.equal(suggestMapping(['Costo']).spend, 'Costo');
+  assert.equal(suggestMapping(['Vertoningen']).impressions, 'Vertoningen');
+  assert.equal(suggestMapping(['Impressoes']).impressions, 'Impressoes');
 });
 
 test('synonyms are tried in order: Channel beats Source whatever the column order', () => {
