@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
  * What the sample values of one column look like: dates, money, whole numbers, decimals, percentages or labels.
  * Only a shape that at least {@value #SHARE_PERCENT}% of the non-blank values share counts; a column of mixed or
  * blank values has no shape and says nothing.
+ *
+ * @param values        how many values were not blank
+ * @param matching      how many of them have the shape
+ * @param distinct      how many different values there were (letter case aside)
+ * @param median        the median size of the numbers among them, 0 without numbers
+ * @param platformNames how many name an ad platform or traffic source ({@code google}, {@code email}, ...)
  */
 public record ColumnValues(Shape shape, int values, int matching, int distinct, double median,
         int platformNames) {

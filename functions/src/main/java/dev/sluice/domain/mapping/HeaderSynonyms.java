@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +32,7 @@ public final class HeaderSynonyms {
 
         public String displayName() {
             String name = name();
-            return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+            return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
         }
     }
 
