@@ -1,6 +1,8 @@
 package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.application.dataset.DeleteDataset;
+import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.upload.CreateUpload;
@@ -16,7 +18,8 @@ import java.time.Duration;
  * @param warmUp                 run before a SnapStart snapshot
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
-        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
+        ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
+        Duration chunkVisibilityTimeout, Runnable warmUp) {
 
     public static ApiWiring fromEnvironment() {
         return from(new Components(Settings.fromEnvironment(System.getenv())));
@@ -26,8 +29,8 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         Settings settings = components.settings();
         // Locally too: the local gateway verifies tokens and fills in the claims as API Gateway's JWT authorizer does.
         return new ApiWiring(components.createUpload(), components.finishUpload(),
-                new RunQueries(components.runs(), components.records()),
-                HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
+                new RunQueries(components.runs(), components.records()), components.manageDatasets(),
+                components.deleteDataset(), HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
                 settings.chunkVisibilityTimeout(), components::warmUp);
     }
 }

@@ -13,6 +13,8 @@ import dev.sluice.adapter.in.lambda.api.ApiErrors;
 import dev.sluice.adapter.in.lambda.api.ApiRequest;
 import dev.sluice.adapter.in.lambda.api.ApiResponse;
 import dev.sluice.adapter.in.lambda.api.Cursors;
+import dev.sluice.adapter.in.lambda.api.DatasetBinder;
+import dev.sluice.adapter.in.lambda.api.DatasetPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
 import dev.sluice.adapter.in.lambda.api.Routes;
@@ -21,6 +23,8 @@ import dev.sluice.adapter.in.lambda.api.RunPresenter;
 import dev.sluice.adapter.in.lambda.api.UploadPresenter;
 import dev.sluice.adapter.in.lambda.api.UserPresenter;
 import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.dataset.DeleteDataset;
+import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.identity.SignedInUser;
 import dev.sluice.application.query.RunQueries;
@@ -45,6 +49,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private final CreateUpload createUpload;
     private final FinishUpload finishUpload;
     private final RunQueries runs;
+    private final ManageDatasets datasets;
+    private final DeleteDataset deleteDataset;
     private final HttpCallers callers;
     private final ObjectMapper json;
     private final RequestBinder binder;
@@ -67,6 +73,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         this.createUpload = wiring.createUpload();
         this.finishUpload = wiring.finishUpload();
         this.runs = wiring.runQueries();
+        this.datasets = wiring.datasets();
+        this.deleteDataset = wiring.deleteDataset();
         this.callers = wiring.callers();
         this.json = wiring.json();
         this.binder = new RequestBinder(json);
@@ -77,6 +85,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         RowErrorPresenter rowErrors = new RowErrorPresenter(json);
         UploadPresenter uploads = new UploadPresenter(json);
         UserPresenter users = new UserPresenter(json);
+        DatasetBinder datasetBinder = new DatasetBinder(binder);
+        DatasetPresenter datasetPresenter = new DatasetPresenter(json, datasets.globalLimits(), runPresenter);
         this.routes = new Routes()
                 .get("/api/me", call -> ApiResponse.ok(users.me(call.user())))
                 .post("/api/uploads", call -> ApiResponse.created(uploads.created(
@@ -95,7 +105,21 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                         () -> binder.pageLimit(call.request())))))
                 .get("/api/runs/{id}/errors", call -> ApiResponse.ok(rowErrors.page(runs.errors(call.caller(),
                         call.path("id"), () -> Cursors.errorsAfter(call.request().query("cursor")),
-                        () -> binder.pageLimit(call.request())))));
+                        () -> binder.pageLimit(call.request())))))
+                .post("/api/datasets", call -> ApiResponse.created(datasetPresenter.dataset(datasets.create(
+                        call.caller(), datasetBinder.newDataset(call.request())))))
+                .get("/api/datasets", call -> ApiResponse.ok(datasetPresenter.list(datasets.list(call.caller()))))
+                .get("/api/datasets/{id}", call -> ApiResponse.ok(datasetPresenter.dataset(datasets.visible(
+                        call.caller(), call.path("id")))))
+                .patch("/api/datasets/{id}", call -> ApiResponse.ok(datasetPresenter.dataset(datasets.update(
+                        call.caller(), call.path("id"), datasetBinder.changes(call.request())))))
+                .delete("/api/datasets/{id}", call -> {
+                    deleteDataset.delete(call.caller(), call.path("id"));
+                    return ApiResponse.noContent();
+                })
+                .get("/api/datasets/{id}/runs", call -> ApiResponse.ok(datasetPresenter.runs(datasets.runs(
+                        call.caller(), call.path("id"), binder.pageLimit(call.request()),
+                        call.request().query("cursor")))));
     }
 
     @Override
@@ -127,6 +151,10 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         headers.put("Content-Type", "application/json");
         headers.put("Cache-Control", "no-store");
         headers.putAll(response.headers());
+        if (response.body() == null) {
+            headers.remove("Content-Type");
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(headers).build();
+        }
         try {
             return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(headers)
                     .withBody(json.writeValueAsString(response.body())).build();

@@ -102,6 +102,7 @@ public final class RunPresenter {
         facts.header().forEach(file.putArray("header")::add);
         ObjectNode mapping = file.putObject("mapping");
         facts.mapping().forEach(mapping::put);
+        file.put("mappingSource", facts.mappingSource());
     }
 
     private static String text(Object value) {
