@@ -238,7 +238,10 @@ class UploadSafetyEndToEndTest {
         assertEquals(40, again.get("stored").asLong());
 
         // Another dataset takes the same content (create asserts the 201).
-        assertFalse(create("dup.csv", file, sha256(file), "elsewhere", false).get("runId").asText().isEmpty());
+        ApiClient.Response elsewhere = api.post("datasets", "{\"name\": \"elsewhere\"}");
+        assertEquals(201, elsewhere.status(), elsewhere.body()::toString);
+        assertFalse(create("dup.csv", file, sha256(file), elsewhere.body().get("id").asText(), false).get("runId")
+                .asText().isEmpty());
     }
 
     // --------------------------------------------------------------------------------------------- multipart
