@@ -320,7 +320,7 @@ class UploadSafetyEndToEndTest {
     @Test
     void aSinglePutAfterItsUrlExpiredIsRefused() throws Exception {
         byte[] file = csv(10, "late");
-        JsonNode created = create("late.csv", file, sha256(file), "late", false);
+        JsonNode created = create("late.csv", file, sha256(file), null, false);
         java.time.Instant expired = java.time.Instant.parse(created.get("expiresAt").asText()).plusSeconds(1);
         while (java.time.Instant.now().isBefore(expired)) {
             Thread.sleep(Math.max(1, Duration.between(java.time.Instant.now(), expired).toMillis()));
