@@ -10,8 +10,11 @@ import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.DatasetLimits;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Creating, reading and changing datasets. Every read of one dataset goes through {@link #visible}: someone else's
@@ -92,6 +95,16 @@ public final class ManageDatasets {
             throw InvalidRequestException.badField("cursor", "is not one this listing returned; start again "
                     + "without it");
         }
+    }
+
+    /**
+     * The kind of a run's dataset by id, for showing runs: each dataset is read once per lookup (a page of runs names
+     * few datasets); a run whose dataset is not stored (any more) reads as marketing, as the splitter reads it.
+     */
+    public Function<String, DatasetKind> kinds() {
+        Map<String, DatasetKind> seen = new HashMap<>();
+        return id -> id == null ? DatasetKind.MARKETING : seen.computeIfAbsent(id, key -> (DatasetIds.valid(key)
+                ? datasets.find(key).map(Dataset::kind) : Optional.<DatasetKind>empty()).orElse(DatasetKind.MARKETING));
     }
 
     /** A dataset may lower each global limit, never raise it. */

@@ -31,6 +31,7 @@ import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.config.ApiWiring;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.config.Components;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,9 +98,10 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .post("/api/uploads/{id}/abort", call -> ApiResponse.ok(uploads.finished(finishUpload.abort(
                         call.path("id"), call.caller().owner(), call.caller().admin()))))
                 .get("/api/runs", call -> ApiResponse.ok(runPresenter.list(
-                        runs.list(call.caller(), call.request().query("scope"), binder.pageLimit(call.request())))))
+                        runs.list(call.caller(), call.request().query("scope"), binder.pageLimit(call.request())),
+                        datasetKinds())))
                 .get("/api/runs/{id}", call -> ApiResponse.ok(runPresenter.run(
-                        runs.run(call.caller(), call.path("id")))))
+                        runs.run(call.caller(), call.path("id")), datasetKinds())))
                 .get("/api/runs/{id}/records", call -> ApiResponse.ok(records.page(runs.records(call.caller(),
                         call.path("id"), () -> Cursors.recordsAfter(call.request().query("cursor")),
                         () -> binder.pageLimit(call.request())))))
@@ -119,7 +121,12 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 })
                 .get("/api/datasets/{id}/runs", call -> ApiResponse.ok(datasetPresenter.runs(datasets.runs(
                         call.caller(), call.path("id"), binder.pageLimit(call.request()),
-                        call.request().query("cursor")))));
+                        call.request().query("cursor")), datasetKinds())));
+    }
+
+    /** A fresh lookup per request, so each dataset a response names is read once and never stale. */
+    private java.util.function.Function<String, String> datasetKinds() {
+        return datasets.kinds().andThen(DatasetKind::wireName);
     }
 
     @Override

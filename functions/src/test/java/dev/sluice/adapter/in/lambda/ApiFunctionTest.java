@@ -275,6 +275,19 @@ class ApiFunctionTest {
     }
 
     @Test
+    void aRunShowsItsDatasetsKindAndARunWithoutAStoredDatasetReadsAsMarketing() throws Exception {
+        datasets.create(new Dataset("ds_raw", "Raw", ALICE, DatasetKind.RAW, SavedMapping.NONE, ReadingSettings.AUTO,
+                DatasetLimits.GLOBAL, false, NOW, NOW));
+        runs.create(Run.created(RUN_ID, ALICE, "ds_raw", "any.csv", "sluice-uploads", "uploads/" + ALICE + "/"
+                + RUN_ID + "/any.csv", RunSource.UPLOAD, RunStatus.CREATED, 10, Map.of(), NOW));
+        assertEquals("raw", body(call("GET", "/api/runs/" + RUN_ID, null, ALICE)).get("datasetKind").asText());
+        assertEquals("raw", body(call("GET", "/api/runs", null, ALICE)).at("/items/0/datasetKind").asText());
+        String other = RUN_ID.replace('3', '4');
+        storeRun(other, ALICE);
+        assertEquals("marketing", body(call("GET", "/api/runs/" + other, null, ALICE)).get("datasetKind").asText());
+    }
+
+    @Test
     void meIsTheCallerAsTheTokenNamesThem() throws Exception {
         APIGatewayV2HTTPEvent event = fixture("api-get-run.json");
         event.setRawPath("/api/me");

@@ -10,6 +10,7 @@ import dev.sluice.domain.dataset.DatasetLimits;
 import dev.sluice.domain.dataset.ReadingSettings;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** A dataset as {@code GET /api/datasets/{id}} shows it; its limits are the effective ones. */
 public final class DatasetPresenter {
@@ -61,10 +62,10 @@ public final class DatasetPresenter {
     }
 
     /** {@code {"runs": [...], "next": cursor|null}}, each run as {@code GET /api/runs/{id}} shows it. */
-    public ObjectNode runs(DatasetRuns.RunPage page) {
+    public ObjectNode runs(DatasetRuns.RunPage page, Function<String, String> datasetKinds) {
         ObjectNode response = json.createObjectNode();
         ArrayNode items = response.putArray("runs");
-        page.runs().forEach(run -> items.add(runs.run(run)));
+        page.runs().forEach(run -> items.add(runs.run(run, datasetKinds)));
         response.put("next", page.next().orElse(null));
         return response;
     }
