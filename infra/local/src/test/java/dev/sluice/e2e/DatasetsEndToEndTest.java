@@ -105,6 +105,7 @@ class DatasetsEndToEndTest {
         JsonNode run = demo.awaitFinal(runId);
         assertEquals("SUCCEEDED", run.get("status").asText(), run::toString);
         assertEquals(id, run.get("datasetId").asText());
+        assertEquals("marketing", run.get("datasetKind").asText());
         JsonNode runsOf = demo.get("datasets/" + id + "/runs").body();
         assertEquals(List.of(runId), runIds(runsOf));
         assertTrue(runsOf.get("next").isNull());
