@@ -3,6 +3,7 @@ package dev.sluice.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.apigateway.ApiGatewayConnectionMessenger;
 import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
+import dev.sluice.adapter.out.dynamodb.DynamoDatasetRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoRunProgressReader;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
@@ -60,6 +61,7 @@ public final class Adapters implements AutoCloseable {
     private ConnectionPool connections;
     private S3ObjectStore objectStore;
     private DynamoRunRepository runs;
+    private DynamoDatasetRepository datasets;
     private PostgresRecordRepository records;
     private PipelineMetrics metrics;
 
@@ -199,6 +201,14 @@ public final class Adapters implements AutoCloseable {
             runs = new DynamoRunRepository(dynamo(), settings.runsTable(), clock);
         }
         return runs;
+    }
+
+    /** The Datasets table (DATASETS_TABLE). */
+    public synchronized DynamoDatasetRepository datasets() {
+        if (datasets == null) {
+            datasets = new DynamoDatasetRepository(dynamo(), settings.datasetsTable());
+        }
+        return datasets;
     }
 
     public synchronized PostgresRecordRepository records() {

@@ -1,6 +1,8 @@
 package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.application.dataset.DeleteDataset;
+import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.RunQueries;
@@ -18,14 +20,15 @@ import java.time.Duration;
  * @param warmUp                 run before a SnapStart snapshot
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
-        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp,
-        SuggestMapping suggestMapping) {
+        ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
+        Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping) {
 
-    /** Without datasets: every mapping is suggested, with the default MAX_COLUMNS (use-case tests with twins). */
+    /** Without saved mappings: every mapping is suggested, with the default MAX_COLUMNS (tests with twins). */
     public ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
-            HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
-        this(createUpload, finishUpload, runQueries, callers, json, clock, chunkVisibilityTimeout, warmUp,
-                new SuggestMapping(null, UploadLimits.defaults().maxColumns()));
+            ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
+            Duration chunkVisibilityTimeout, Runnable warmUp) {
+        this(createUpload, finishUpload, runQueries, datasets, deleteDataset, callers, json, clock,
+                chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()));
     }
 
     public static ApiWiring fromEnvironment() {
@@ -36,10 +39,8 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         Settings settings = components.settings();
         // Locally too: the local gateway verifies tokens and fills in the claims as API Gateway's JWT authorizer does.
         return new ApiWiring(components.createUpload(), components.finishUpload(),
-                new RunQueries(components.runs(), components.records()),
-                HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
-                settings.chunkVisibilityTimeout(), components::warmUp,
-                // Saved mappings are read once the Datasets table is wired here (the datasets work of issue 12).
-                new SuggestMapping(null, settings.uploadLimits().maxColumns()));
+                new RunQueries(components.runs(), components.records()), components.manageDatasets(),
+                components.deleteDataset(), HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
+                settings.chunkVisibilityTimeout(), components::warmUp, components.suggestMapping());
     }
 }

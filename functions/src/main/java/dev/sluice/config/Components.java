@@ -6,6 +6,10 @@ import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
 import dev.sluice.adapter.out.jwt.JwksTokenVerifier;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
+import dev.sluice.application.dataset.DatasetForRun;
+import dev.sluice.application.dataset.DeleteDataset;
+import dev.sluice.application.dataset.ManageDatasets;
+import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.identity.TokenVerifier;
 import dev.sluice.application.progress.SocketSessions;
@@ -73,7 +77,25 @@ public final class Components implements AutoCloseable {
     public CreateUpload createUpload() {
         Settings settings = settings();
         return new CreateUpload(adapters.objectStore(), adapters.runs(), uploadLedger(), settings.uploadBucket(),
-                settings.uploadUrlTtl(), settings.uploadLimits(), adapters.clock());
+                settings.uploadUrlTtl(), settings.uploadLimits(), datasetForRun(), adapters.clock());
+    }
+
+    public DatasetForRun datasetForRun() {
+        return new DatasetForRun(adapters.datasets(), adapters.clock());
+    }
+
+    public ManageDatasets manageDatasets() {
+        return new ManageDatasets(adapters.datasets(), adapters.runs(), settings().uploadLimits().datasetLimits(),
+                adapters.clock());
+    }
+
+    /** Suggestions that propose a dataset's saved mapping when the header fits it. */
+    public SuggestMapping suggestMapping() {
+        return new SuggestMapping(adapters.datasets(), settings().uploadLimits().maxColumns());
+    }
+
+    public DeleteDataset deleteDataset() {
+        return new DeleteDataset(manageDatasets(), adapters.datasets(), adapters.runs(), adapters.records());
     }
 
     public DynamoUploadLedger uploadLedger() {

@@ -15,6 +15,7 @@ import java.util.Optional;
 public record Settings(
         String region,
         String runsTable,
+        String datasetsTable,
         String uploadBucket,
         String chunkQueueUrl,
         String databaseUrl,
@@ -56,6 +57,7 @@ public record Settings(
         return new Settings(
                 env.getOrDefault("AWS_REGION", "us-east-1"),
                 required(env, "RUNS_TABLE"),
+                required(env, "DATASETS_TABLE"),
                 required(env, "UPLOAD_BUCKET"),
                 required(env, "CHUNK_QUEUE_URL"),
                 // Only the functions that reach Aurora get DB_URL (and sit in its VPC); the others never connect.

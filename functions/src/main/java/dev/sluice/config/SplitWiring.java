@@ -3,8 +3,8 @@ package dev.sluice.config;
 import dev.sluice.application.split.SplitObject;
 
 /**
- * SplitFunction: the splitter use case, over S3 (the object), DynamoDB (the run, its plan and the upload ledger)
- * and SQS (ChunkQueue).
+ * SplitFunction: the splitter use case, over S3 (the object), DynamoDB (the run, its plan, the upload ledger and the
+ * run's dataset) and SQS (ChunkQueue).
  * No database or WebSocket client.
  */
 public final class SplitWiring extends FunctionWiring {
@@ -15,7 +15,8 @@ public final class SplitWiring extends FunctionWiring {
         this.splitObject = new SplitObject(adapters.objectStore(), adapters.runs(), adapters.chunkSender(),
                 new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(),
                         settings.maxFileBytes()),
-                adapters.uploadLedger(), settings.uploadLimits(), adapters.metrics(), adapters.clock());
+                adapters.uploadLedger(), settings.uploadLimits(), adapters.datasets(), adapters.metrics(),
+                adapters.clock());
     }
 
     public SplitObject splitObject() {

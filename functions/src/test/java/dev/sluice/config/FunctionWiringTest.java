@@ -64,6 +64,7 @@ class FunctionWiringTest {
                 "AWS_ENDPOINT_URL_SQS", UNREACHABLE, "WEBSOCKET_CALLBACK_URL", UNREACHABLE + "/ws",
                 "SLUICE_STATIC_ACCESS_KEY_ID", "AKIDTEST", "SLUICE_STATIC_SECRET_ACCESS_KEY", "secret"));
         env.put("POWERTOOLS_METRICS_DISABLED", "true");
+        env.put("DATASETS_TABLE", "datasets");
         return Settings.fromEnvironment(env);
     }
 }

@@ -9,11 +9,18 @@ final class FieldMeter implements ObjectScan.ByteTap {
     private final byte delimiter;
     private final byte quote;
     private final int maxFieldBytes;
+    private final String setting;
     private boolean quoted;
     private long length;
     private long longest;
 
     FieldMeter(char delimiter, char quote, int maxFieldBytes) {
+        this(delimiter, quote, maxFieldBytes, "MAX_FIELD_BYTES");
+    }
+
+    /** @param setting where the limit comes from, named in the message (MAX_FIELD_BYTES, the dataset's ...) */
+    FieldMeter(char delimiter, char quote, int maxFieldBytes, String setting) {
+        this.setting = setting;
         this.delimiter = (byte) delimiter;
         this.quote = (byte) quote;
         this.maxFieldBytes = maxFieldBytes;
@@ -37,7 +44,7 @@ final class FieldMeter implements ObjectScan.ByteTap {
             }
             if (length > maxFieldBytes) {
                 throw new LimitExceededException("FIELD_TOO_LONG", "a field is longer than " + maxFieldBytes
-                        + " bytes (MAX_FIELD_BYTES), so the file is refused; check for a missing closing quote or "
+                        + " bytes (" + setting + "), so the file is refused; check for a missing closing quote or "
                         + "split the long values");
             }
         }

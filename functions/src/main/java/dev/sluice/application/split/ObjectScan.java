@@ -45,6 +45,17 @@ public final class ObjectScan {
     public static PlanSummary scan(InputStream in, Mapping requested, long targetChunkBytes, int maxRecordsPerChunk,
             Function<FileProfile, Consumer<PlannedChunk>> onProfile, Function<FileProfile, ByteTap> tap)
             throws IOException, FileRejectedException {
+        return scan(in, requested, null, targetChunkBytes, maxRecordsPerChunk, onProfile, tap);
+    }
+
+    /**
+     * @param requested the mapping the user gave, or null
+     * @param proposed  without a requested one, a mapping to use when the file has every column it names (a
+     *                  dataset's saved mapping), else null; a file it does not fit gets the suggested mapping
+     */
+    public static PlanSummary scan(InputStream in, Mapping requested, Mapping proposed, long targetChunkBytes,
+            int maxRecordsPerChunk, Function<FileProfile, Consumer<PlannedChunk>> onProfile,
+            Function<FileProfile, ByteTap> tap) throws IOException, FileRejectedException {
         try (ReadAhead readAhead = new ReadAhead(in, BUFFER_BYTES, READ_AHEAD_BUFFERS)) {
             ReadAhead.Segment first = readAhead.next();
             byte[] prefix = first == null ? new byte[0] : first.bytes();
@@ -52,7 +63,7 @@ public final class ObjectScan {
             // Every segment but the last is full, so a short first segment is the whole object.
             ReadAhead.Segment second = prefixLength < BUFFER_BYTES ? null : readAhead.next();
             boolean complete = prefixLength < BUFFER_BYTES || second == null;
-            FileProfile profile = FileProfiler.profile(prefix, prefixLength, complete, requested);
+            FileProfile profile = profile(prefix, prefixLength, complete, requested, proposed);
             ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(),
                     profile.dataStartLine(), targetChunkBytes, maxRecordsPerChunk, onProfile.apply(profile));
             ByteTap bytes = tap.apply(profile);
@@ -68,6 +79,22 @@ public final class ObjectScan {
                 segment = readAhead.next();
             }
             return planner.finish();
+        }
+    }
+
+    /** The profiler's own check of a mapping against the header decides whether the proposed one fits the file. */
+    private static FileProfile profile(byte[] prefix, int length, boolean complete, Mapping requested,
+            Mapping proposed) throws FileRejectedException {
+        if (requested != null || proposed == null) {
+            return FileProfiler.profile(prefix, length, complete, requested);
+        }
+        try {
+            return FileProfiler.profile(prefix, length, complete, proposed);
+        } catch (FileRejectedException e) {
+            if (!FileRejectedException.UNKNOWN_COLUMN.equals(e.code())) {
+                throw e;
+            }
+            return FileProfiler.profile(prefix, length, complete, null);
         }
     }
 }

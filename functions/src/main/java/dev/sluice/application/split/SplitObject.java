@@ -1,5 +1,7 @@
 package dev.sluice.application.split;
 
+import dev.sluice.application.dataset.DatasetForRun;
+import dev.sluice.application.dataset.EffectiveLimits;
 import dev.sluice.application.port.ChunkSender;
 import dev.sluice.application.port.DatasetRepository;
 import dev.sluice.application.port.ObjectStore;
@@ -11,6 +13,9 @@ import dev.sluice.domain.chunk.PlanSummary;
 import dev.sluice.domain.csv.FileProfile;
 import dev.sluice.domain.csv.FileRejectedException;
 import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.MappingSource;
+import dev.sluice.domain.dataset.SavedMapping;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.run.Run;
@@ -166,10 +171,11 @@ public final class SplitObject {
         }
         Run run = splitting.get();
         metrics.runStarted();
-        if (event.size() > uploadLimits.maxFileBytes()) {
+        EffectiveLimits fileLimits = effectiveLimits(datasetOf(run));
+        if (event.size() > fileLimits.maxFileBytes()) {
             return failed(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
-                    + " bytes; the limit is " + uploadLimits.maxFileBytes() + " bytes (MAX_FILE_BYTES). Nothing was "
-                    + "imported.");
+                    + " bytes; the limit is " + fileLimits.maxFileBytes() + " bytes ("
+                    + fileLimits.maxFileBytesSetting() + "). Nothing was imported.");
         }
         if (run.source() == RunSource.UPLOAD && run.contentLength() != event.size()) {
             // Real S3 refuses such a PUT (the length is signed); a store that does not must not import it either.
@@ -332,30 +338,37 @@ public final class SplitObject {
     private Result scanAndSend(Run run, S3ObjectEvent source, InputStream in, Supplier<String> sha, boolean decided)
             throws IOException {
         Dataset dataset = datasetOf(run);
+        EffectiveLimits effective = effectiveLimits(dataset);
+        Mapping given = requestedMapping(run);
+        SavedMapping saved = dataset.kind() == DatasetKind.MARKETING ? dataset.mapping() : SavedMapping.NONE;
         List<ChunkMessage> planned = new ArrayList<>();
         long[] records = new long[1];
         PlanSummary summary;
         try {
-            summary = ObjectScan.scan(in, requestedMapping(run), limits.targetChunkBytes(),
+            summary = ObjectScan.scan(in, given, given == null ? mappingOf(saved) : null, limits.targetChunkBytes(),
                     limits.maxRecordsPerChunk(), profile -> {
                         int columns = profile.dialect().header().size();
-                        if (columns > uploadLimits.maxColumns()) {
+                        if (columns > effective.maxColumns()) {
                             throw new LimitExceededException("TOO_MANY_COLUMNS", "the header has " + columns
-                                    + " columns; the limit is " + uploadLimits.maxColumns() + " (MAX_COLUMNS)");
+                                    + " columns; the limit is " + effective.maxColumns() + " ("
+                                    + effective.maxColumnsSetting() + ")");
                         }
-                        runs.recordFileFacts(run.runId(), facts(profile));
+                        runs.recordFileFacts(run.runId(), facts(profile, mappingSource(given, saved, profile)));
+                        if (given != null && dataset.kind() == DatasetKind.MARKETING) {
+                            saveMapping(dataset, profile);
+                        }
                         return chunk -> {
                             records[0] += chunk.recordCount();
-                            if (records[0] > uploadLimits.maxRecordsPerFile()) {
+                            if (records[0] > effective.maxRecords()) {
                                 throw new LimitExceededException("TOO_MANY_RECORDS", "the file has more than "
-                                        + uploadLimits.maxRecordsPerFile() + " records (MAX_RECORDS_PER_FILE)");
+                                        + effective.maxRecords() + " records (" + effective.maxRecordsSetting() + ")");
                             }
                             planned.add(chunk.toMessage(run.runId(), run.datasetId(), source.bucket(), source.key(),
                                     profile.dialect(), profile.mapping(), profile.numberStyle(), source.eTag(),
                                     source.versionId()));
                         };
                     }, profile -> new FieldMeter(profile.dialect().delimiter(), profile.dialect().quote(),
-                            uploadLimits.maxFieldBytes()));
+                            effective.maxFieldBytes(), effective.maxFieldBytesSetting()));
         } catch (FileRejectedException e) {
             return failed(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage());
         } catch (LimitExceededException e) {
@@ -422,6 +435,9 @@ public final class SplitObject {
         UploadLimits.Partner partner = uploadLimits.partners().get(drop.partner());
         String owner = partner == null ? "partner:" + drop.partner() : partner.owner();
         String dataset = partner == null ? drop.partner() : partner.dataset();
+        if (partner != null) {
+            datasets.ifPresent(d -> new DatasetForRun(d, clock).forPartner(partner.owner(), partner.dataset()));
+        }
         runs.create(Run.created(runId, owner, dataset, drop.name(), event.bucket(), event.key(), RunSource.DROP,
                 RunStatus.RECEIVED, event.size(), Map.of(), clock.instant()));
         return Optional.of(runId);
@@ -434,6 +450,38 @@ public final class SplitObject {
     private Dataset datasetOf(Run run) {
         String id = run.datasetId() == null ? "" : run.datasetId();
         return datasets.flatMap(d -> d.find(id)).orElseGet(() -> Dataset.implicit(id, run.owner()));
+    }
+
+    private EffectiveLimits effectiveLimits(Dataset dataset) {
+        return EffectiveLimits.of(dataset.limits(), uploadLimits.datasetLimits());
+    }
+
+    /**
+     * Given (with the upload) beats saved (on the dataset, when the file has every column it names) beats suggested:
+     * the same rule {@link ObjectScan} applied when it chose the mapping the profile holds.
+     */
+    private static String mappingSource(Mapping given, SavedMapping saved, FileProfile profile) {
+        MappingSource source = given != null ? MappingSource.GIVEN
+                : saved.fits(profile.dialect().header()) ? MappingSource.SAVED : MappingSource.SUGGESTED;
+        return source.wireName();
+    }
+
+    /** The mapping the user gave, as the profile resolved it against this header, is proposed for the next file. */
+    private void saveMapping(Dataset dataset, FileProfile profile) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        profile.mapping().columns().forEach((field, header) -> columns.put(field.fieldName(), header));
+        datasets.ifPresent(d -> d.saveMapping(dataset.id(), new SavedMapping(profile.dialect().header(), columns),
+                clock.instant()));
+    }
+
+    private static Mapping mappingOf(SavedMapping saved) {
+        if (saved.isEmpty()) {
+            return null;
+        }
+        Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
+        saved.columns().forEach((field, header) -> CanonicalField.byFieldName(field)
+                .ifPresent(f -> columns.put(f, header)));
+        return new Mapping(columns);
     }
 
     private static MessageDigest sha256() {
@@ -454,11 +502,11 @@ public final class SplitObject {
         return new Mapping(columns);
     }
 
-    private static Run.FileFacts facts(FileProfile profile) {
+    private static Run.FileFacts facts(FileProfile profile, String mappingSource) {
         Map<String, String> mapping = new LinkedHashMap<>();
         profile.mapping().columns().forEach((field, header) -> mapping.put(field.fieldName(), header));
         char delimiter = profile.dialect().delimiter();
         return new Run.FileFacts(profile.dialect().encoding(), delimiter == '\t' ? "\\t" : String.valueOf(delimiter),
-                profile.numberStyle().name(), mapping, profile.dialect().header());
+                profile.numberStyle().name(), mapping, profile.dialect().header(), mappingSource);
     }
 }

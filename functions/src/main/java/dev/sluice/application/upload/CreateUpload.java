@@ -1,11 +1,14 @@
 package dev.sluice.application.upload;
 
 import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.dataset.DatasetForRun;
+import dev.sluice.application.dataset.EffectiveLimits;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.ObjectStore.PresignedPut;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.application.port.UploadLedger;
 import dev.sluice.application.port.UploadLedger.ContentKey;
+import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.Run.UploadFacts;
@@ -39,6 +42,7 @@ public final class CreateUpload {
     private final String bucket;
     private final Duration urlTtl;
     private final UploadLimits limits;
+    private final DatasetForRun datasets;
     private final Clock clock;
 
     /** {@code upload} for a single PUT, {@code multipart} otherwise (the other is null). */
@@ -53,12 +57,14 @@ public final class CreateUpload {
 
     /** Without a ledger: no duplicate check and no hourly count (use-case tests with twins). */
     public CreateUpload(ObjectStore objects, RunRepository runs, String bucket, Duration urlTtl, long maxFileBytes,
-            Clock clock) {
-        this(objects, runs, null, bucket, urlTtl, withMaxFileBytes(maxFileBytes), clock);
+            DatasetForRun datasets, Clock clock) {
+        this(objects, runs, null, bucket, urlTtl, withMaxFileBytes(maxFileBytes), datasets, clock);
     }
 
+    /** @param datasets which dataset an upload goes into (the named one of the caller's, else the default) */
     public CreateUpload(ObjectStore objects, RunRepository runs, UploadLedger ledger, String bucket, Duration urlTtl,
-            UploadLimits limits, Clock clock) {
+            UploadLimits limits, DatasetForRun datasets, Clock clock) {
+        this.datasets = datasets;
         this.objects = objects;
         this.runs = runs;
         this.ledger = Optional.ofNullable(ledger);
@@ -76,18 +82,22 @@ public final class CreateUpload {
     }
 
     public Created create(UploadRequest request) {
-        if (request.contentLength() > limits.maxFileBytes()) {
+        Dataset dataset = datasets.forUpload(request.owner(), request.datasetId());
+        String datasetId = dataset.id();
+        EffectiveLimits effective = EffectiveLimits.of(dataset.limits(), limits.datasetLimits());
+        if (request.contentLength() > effective.maxFileBytes()) {
             throw InvalidRequestException.limit("FILE_TOO_LARGE", 413, "'" + request.fileName() + "' is "
-                    + request.contentLength() + " bytes; uploads are limited to " + limits.maxFileBytes()
-                    + " bytes (MAX_FILE_BYTES)", "MAX_FILE_BYTES", limits.maxFileBytes(), request.contentLength());
+                    + request.contentLength() + " bytes; uploads are limited to " + effective.maxFileBytes()
+                    + " bytes (" + effective.maxFileBytesSetting() + ")", effective.maxFileBytesSetting(),
+                    effective.maxFileBytes(), request.contentLength());
         }
         if (ledger.isPresent() && request.sha256() != null && !request.allowDuplicate()) {
-            Optional<String> earlier = ledger.get().holder(new ContentKey(request.owner(), request.datasetId(),
+            Optional<String> earlier = ledger.get().holder(new ContentKey(request.owner(), datasetId,
                     request.sha256()));
             if (earlier.isPresent()) {
                 throw new InvalidRequestException("DUPLICATE", 409, "'" + request.fileName() + "' has the same "
                         + "content (SHA-256) as run " + earlier.get() + ", already imported into dataset '"
-                        + request.datasetId() + "'. Nothing was uploaded; send \"allowDuplicate\": true to import "
+                        + dataset.name() + "'. Nothing was uploaded; send \"allowDuplicate\": true to import "
                         + "it again.", Map.of("duplicateOf", earlier.get()));
             }
         }
@@ -108,7 +118,7 @@ public final class CreateUpload {
         }
         String runId = UUID.randomUUID().toString();
         String key = UploadKey.of(request.owner(), runId, request.fileName());
-        Run run = Run.created(runId, request.owner(), request.datasetId(), request.fileName(), bucket, key,
+        Run run = Run.created(runId, request.owner(), datasetId, request.fileName(), bucket, key,
                 RunSource.UPLOAD, RunStatus.CREATED, request.contentLength(), request.mapping(), clock.instant());
         if (request.contentLength() <= limits.multipartThreshold()
                 && request.contentLength() <= SINGLE_PUT_LIMIT) {

@@ -1,5 +1,6 @@
 package dev.sluice.application.upload;
 
+import dev.sluice.domain.dataset.DatasetLimits;
 import java.util.Map;
 
 /**
@@ -28,6 +29,11 @@ public record UploadLimits(long maxFileBytes, long maxDecompressedBytes, int max
         if (partBytes < MIN_PART_BYTES) {
             throw new IllegalArgumentException("MULTIPART_PART_BYTES must be at least " + MIN_PART_BYTES);
         }
+    }
+
+    /** The limits a dataset may lower, as a dataset's limits with every value set. */
+    public DatasetLimits datasetLimits() {
+        return new DatasetLimits(maxFileBytes, maxColumns, maxFieldBytes, maxRecordsPerFile);
     }
 
     /** The defaults (README "Uploads"), with no partners. */

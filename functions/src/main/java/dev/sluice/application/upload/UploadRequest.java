@@ -1,6 +1,7 @@
 package dev.sluice.application.upload;
 
 import dev.sluice.application.InvalidRequestException;
+import dev.sluice.domain.dataset.DatasetIds;
 import dev.sluice.domain.mapping.CanonicalField;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -12,14 +13,14 @@ import java.util.regex.Pattern;
 /**
  * POST /api/uploads, validated on construction.
  *
- * @param mapping canonical field name → header name; overrides the suggested mapping for those fields
+ * @param datasetId the dataset to import into, or null for the owner's default dataset
+ * @param mapping   canonical field name → header name; overrides the suggested mapping for those fields
  */
 public record UploadRequest(String owner, String datasetId, String fileName, long contentLength, String contentType,
         Map<String, String> mapping, String sha256, boolean allowDuplicate) {
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern BASE64_SHA256 = Pattern.compile("[A-Za-z0-9+/]{43}=");
 
-    private static final Pattern DATASET_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     /** RFC 9110 token: the characters a media type's type, subtype and parameter names may use. */
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
     /** RFC 9110 quoted-string, printable ASCII only. */
@@ -32,14 +33,14 @@ public record UploadRequest(String owner, String datasetId, String fileName, lon
             + "(?: *; *" + TOKEN + "=(?:" + TOKEN + "|" + QUOTED + "))*");
     private static final int MAX_CONTENT_TYPE = 255;
     private static final int MAX_FILE_NAME = 255;
-    public static final String DEFAULT_DATASET = "default";
 
     public UploadRequest {
         if (datasetId == null || datasetId.isBlank()) {
-            datasetId = DEFAULT_DATASET;
-        } else if (!DATASET_ID.matcher(datasetId).matches()) {
-            throw InvalidRequestException.badField("datasetId",
-                    "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+            datasetId = null;
+        } else if (!DatasetIds.valid(datasetId)) {
+            throw InvalidRequestException.badField("datasetId", "must be the id of one of your datasets (1-64 "
+                    + "letters, digits, '_', '.' or '-', starting with a letter or digit), as POST /api/datasets "
+                    + "returned it");
         }
         if (fileName == null || fileName.isBlank()) {
             throw InvalidRequestException.badField("fileName", "is required");

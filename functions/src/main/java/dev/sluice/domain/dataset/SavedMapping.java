@@ -22,4 +22,21 @@ public record SavedMapping(List<String> header, Map<String, String> columns) {
     public boolean isEmpty() {
         return columns.isEmpty();
     }
+
+    /**
+     * Whether a file with this header can take the mapping: every header the mapping names is in it, in any letter
+     * case (the rule the profiler applies to a requested mapping). Columns the mapping does not name may differ.
+     */
+    public boolean fits(List<String> fileHeader) {
+        if (isEmpty()) {
+            return false;
+        }
+        for (String named : columns.values()) {
+            String wanted = named.strip();
+            if (fileHeader.stream().noneMatch(h -> h.equalsIgnoreCase(wanted))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

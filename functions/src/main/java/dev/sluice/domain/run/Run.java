@@ -119,12 +119,23 @@ public record Run(
     public record DeadChunk(int chunkNo, long firstRecord, int recordCount, String reason) {
     }
 
-    /** What the splitter learned about the file. */
+    /**
+     * What the splitter learned about the file.
+     *
+     * @param mappingSource where the mapping came from: {@code given}, {@code saved} or {@code suggested} (null for
+     *                      runs split before it was recorded)
+     */
     public record FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
-            List<String> header) {
+            List<String> header, String mappingSource) {
         public FileFacts {
             mapping = mapping == null ? Map.of() : Map.copyOf(mapping);
             header = header == null ? List.of() : List.copyOf(header);
+        }
+
+        /** Without a recorded mapping source. */
+        public FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
+                List<String> header) {
+            this(encoding, delimiter, numberStyle, mapping, header, null);
         }
     }
 

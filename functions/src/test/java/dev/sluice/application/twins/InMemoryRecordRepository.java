@@ -1,6 +1,7 @@
 package dev.sluice.application.twins;
 
 import dev.sluice.application.port.RecordRepository;
+import dev.sluice.application.port.RunDataEraser;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  * its row errors and its ledger row are kept together or not at all (a parse that throws leaves nothing), and a
  * chunk found in the ledger is neither parsed nor written again.
  */
-public final class InMemoryRecordRepository implements RecordRepository {
+public final class InMemoryRecordRepository implements RecordRepository, RunDataEraser {
     /** The ledger's outcome of a chunk whose records were loaded, and of one declared dead. */
     public static final LedgerOutcome LOADED = LedgerOutcome.LOADED;
     public static final LedgerOutcome DEAD = LedgerOutcome.DEAD;
@@ -36,6 +37,18 @@ public final class InMemoryRecordRepository implements RecordRepository {
     /** How many times a chunk's bytes were parsed (a repeat that finds the ledger parses nothing). */
     public synchronized int parses() {
         return parses;
+    }
+
+    @Override
+    public synchronized long deleteRunData(java.util.Collection<String> runIds) {
+        long deleted = 0;
+        for (String runId : runIds) {
+            TreeMap<Long, StoredRecord> gone = records.remove(runId);
+            deleted += gone == null ? 0 : gone.size();
+            errors.remove(runId);
+            ledger.keySet().removeIf(key -> key.startsWith(runId + "#"));
+        }
+        return deleted;
     }
 
     public synchronized List<StoredRecord> records(String runId) {

@@ -1,5 +1,6 @@
 package dev.sluice.application.twins;
 
+import dev.sluice.application.port.DatasetRuns;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
@@ -22,7 +23,7 @@ import java.util.Set;
  * status moves, a chunk counted once and only when planned for a run that takes chunks, the first object version
  * kept. Not thread-safe beyond its synchronized methods; for use-case tests.
  */
-public final class InMemoryRunRepository implements RunRepository {
+public final class InMemoryRunRepository implements RunRepository, DatasetRuns {
     private final Map<String, Run> runs = new LinkedHashMap<>();
     private final Map<String, Map<Integer, String>> plans = new HashMap<>();
     private final Map<String, Set<Integer>> counted = new HashMap<>();
@@ -65,6 +66,29 @@ public final class InMemoryRunRepository implements RunRepository {
     /** Failures noted on runs that kept loading, as "runId CODE". */
     public synchronized List<String> notedFailures() {
         return List.copyOf(noted);
+    }
+
+    /** Newest first (then by id); the cursor is how many runs came before the page. */
+    @Override
+    public synchronized RunPage runsOf(String datasetId, int limit, String cursor) {
+        List<Run> all = runs.values().stream().filter(r -> datasetId.equals(r.datasetId()))
+                .sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::runId).reversed()).toList();
+        int from;
+        try {
+            from = cursor == null ? 0 : Integer.parseInt(cursor);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a cursor of this listing", e);
+        }
+        int to = Math.min(all.size(), from + limit);
+        return new RunPage(all.subList(Math.min(from, to), to),
+                to < all.size() ? Optional.of(Integer.toString(to)) : Optional.empty());
+    }
+
+    @Override
+    public synchronized boolean deleteRun(String runId) {
+        plans.remove(runId);
+        counted.remove(runId);
+        return runs.remove(runId) != null;
     }
 
     @Override

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.dataset.DatasetForRun;
+import dev.sluice.application.twins.InMemoryDatasetRepository;
+import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.DatasetLimits;
+import dev.sluice.domain.dataset.ReadingSettings;
+import dev.sluice.domain.dataset.SavedMapping;
 import dev.sluice.application.twins.InMemoryObjectStore;
 import dev.sluice.application.twins.InMemoryRunRepository;
 import dev.sluice.domain.run.Run;
@@ -24,6 +31,7 @@ class CreateUploadTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-12-02T06:00:00Z"), ZoneOffset.UTC);
     private final InMemoryObjectStore objects = new InMemoryObjectStore(clock);
     private final InMemoryRunRepository runs = new InMemoryRunRepository(clock);
+    private final InMemoryDatasetRepository datasets = new InMemoryDatasetRepository();
 
     @Test
     void aRunWaitsForItsUploadAndThePresignedPutAllowsExactlyItsKeyTypeAndLength() {
@@ -77,8 +85,57 @@ class CreateUploadTest {
         assertEquals(2, runs.all().size());
     }
 
+    @Test
+    void anUploadWithoutADatasetGoesIntoTheOwnersDefaultOneCreatedOnFirstUse() {
+        Run first = createUpload(1_000_000).create(request("a.csv", 10)).run();
+        Run second = createUpload(1_000_000).create(request("b.csv", 10)).run();
+        Dataset fallback = datasets.find(first.datasetId()).orElseThrow();
+        assertTrue(fallback.isDefault());
+        assertEquals("owner-1", fallback.owner());
+        assertEquals(DatasetKind.MARKETING, fallback.kind());
+        assertEquals(first.datasetId(), second.datasetId());
+        assertEquals(1, datasets.listByOwner("owner-1").size());
+    }
+
+    @Test
+    void anUploadGoesIntoTheNamedDatasetOfItsOwnerAndAnyOtherIdIsNotFound() {
+        datasets.create(dataset("ds_mine", "owner-1", DatasetLimits.GLOBAL));
+        datasets.create(dataset("ds_theirs", "owner-2", DatasetLimits.GLOBAL));
+        Run run = createUpload(1_000_000).create(withDataset("ds_mine", 10)).run();
+        assertEquals("ds_mine", run.datasetId());
+        for (String other : List.of("ds_theirs", "ds_missing")) {
+            InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                    () -> createUpload(1_000_000).create(withDataset(other, 10)));
+            assertEquals("NOT_FOUND", refused.code());
+            assertEquals(404, refused.httpStatus());
+            assertEquals("No dataset with id '" + other + "'", refused.getMessage());
+        }
+        assertEquals(1, runs.all().size());
+    }
+
+    @Test
+    void aDatasetsLowerFileLimitRefusesTheUploadAndSaysItIsTheDatasets() {
+        datasets.create(dataset("ds_small", "owner-1", new DatasetLimits(100L, null, null, null)));
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                () -> createUpload(1_000_000).create(withDataset("ds_small", 101)));
+        assertEquals("FILE_TOO_LARGE", refused.code());
+        assertEquals("'big.csv' is 101 bytes; uploads are limited to 100 bytes (the dataset's maxFileBytes)",
+                refused.getMessage());
+        assertEquals(List.of(), runs.all());
+    }
+
+    private Dataset dataset(String id, String owner, DatasetLimits limits) {
+        return new Dataset(id, id, owner, DatasetKind.MARKETING, SavedMapping.NONE, ReadingSettings.AUTO, limits,
+                false, clock.instant(), clock.instant());
+    }
+
+    private static UploadRequest withDataset(String datasetId, long length) {
+        return new UploadRequest("owner-1", datasetId, "big.csv", length, null, Map.of());
+    }
+
     private CreateUpload createUpload(long maxFileBytes) {
-        return new CreateUpload(objects, runs, "uploads-bucket", URL_TTL, maxFileBytes, clock);
+        return new CreateUpload(objects, runs, "uploads-bucket", URL_TTL, maxFileBytes,
+                new DatasetForRun(datasets, clock), clock);
     }
 
     private static UploadRequest request(String fileName, long length) {

@@ -1,6 +1,7 @@
 package dev.sluice.application.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,7 @@ class UploadRequestTest {
     void missingOptionalFieldsTakeTheirDefaultsAndTheNameAndHeadersAreStripped() {
         UploadRequest request = new UploadRequest("o", " ", "  report.csv ", 10, null,
                 Map.of("spend", " Cost "));
-        assertEquals(UploadRequest.DEFAULT_DATASET, request.datasetId());
+        assertNull(request.datasetId(), "no dataset: the owner's default one");
         assertEquals("report.csv", request.fileName());
         assertEquals("text/csv", request.contentType());
         assertEquals(Map.of("spend", "Cost"), request.mapping());

@@ -54,6 +54,15 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(api.resolve(path)).GET().build());
     }
 
+    Response patch(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(api.resolve(path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    Response delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(api.resolve(path)).DELETE().build());
+    }
+
     private Response send(HttpRequest unsigned) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(unsigned, (name, value) -> true)
                 .header("Authorization", "Bearer " + token).build();
@@ -63,7 +72,16 @@ final class ApiClient {
 
     /** POST /api/uploads then PUT the bytes to the presigned URL; returns the run id. */
     String upload(String fileName, byte[] bytes, Map<String, String> mapping) throws IOException, InterruptedException {
+        return upload(fileName, bytes, mapping, null);
+    }
+
+    /** Into the dataset with this id (null: the caller's default dataset). */
+    String upload(String fileName, byte[] bytes, Map<String, String> mapping, String datasetId)
+            throws IOException, InterruptedException {
         ObjectNode request = json.createObjectNode();
+        if (datasetId != null) {
+            request.put("datasetId", datasetId);
+        }
         request.put("fileName", fileName);
         request.put("contentLength", bytes.length);
         if (mapping != null) {

@@ -238,7 +238,10 @@ class UploadSafetyEndToEndTest {
         assertEquals(40, again.get("stored").asLong());
 
         // Another dataset takes the same content (create asserts the 201).
-        assertFalse(create("dup.csv", file, sha256(file), "elsewhere", false).get("runId").asText().isEmpty());
+        ApiClient.Response elsewhere = api.post("datasets", "{\"name\": \"elsewhere\"}");
+        assertEquals(201, elsewhere.status(), elsewhere.body()::toString);
+        assertFalse(create("dup.csv", file, sha256(file), elsewhere.body().get("id").asText(), false).get("runId")
+                .asText().isEmpty());
     }
 
     // --------------------------------------------------------------------------------------------- multipart
@@ -317,7 +320,7 @@ class UploadSafetyEndToEndTest {
     @Test
     void aSinglePutAfterItsUrlExpiredIsRefused() throws Exception {
         byte[] file = csv(10, "late");
-        JsonNode created = create("late.csv", file, sha256(file), "late", false);
+        JsonNode created = create("late.csv", file, sha256(file), null, false);
         java.time.Instant expired = java.time.Instant.parse(created.get("expiresAt").asText()).plusSeconds(1);
         while (java.time.Instant.now().isBefore(expired)) {
             Thread.sleep(Math.max(1, Duration.between(java.time.Instant.now(), expired).toMillis()));

@@ -53,6 +53,8 @@ class IngestCommandTest {
     private final AtomicInteger aborts = new AtomicInteger();
     /** The Authorization header of each request, by method and path ("none" when absent). */
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** The fake API's datasets by name, as JSON. */
+    private final Map<String, String> datasets = new ConcurrentHashMap<>();
 
     @BeforeEach
     void startFakeApi() throws IOException {
@@ -79,6 +81,15 @@ class IngestCommandTest {
                         reply(exchange, 401, "{\"error\":{\"code\":\"INVALID_CREDENTIALS\","
                                 + "\"message\":\"Wrong e-mail or password\"}}");
                     }
+                }
+                case "GET /api/datasets" -> reply(exchange, 200, "{\"datasets\": [" + String.join(",",
+                        datasets.values()) + "]}");
+                case "POST /api/datasets" -> {
+                    String name = JSON.readTree(body).path("name").asText();
+                    String dataset = "{\"id\": \"ds_" + name + "\", \"name\": \"" + name + "\", \"kind\": \""
+                            + JSON.readTree(body).path("kind").asText() + "\"}";
+                    datasets.put(name, dataset);
+                    reply(exchange, 201, dataset);
                 }
                 case "POST /api/uploads" -> {
                     if (rejectUploads) {
@@ -213,7 +224,8 @@ class IngestCommandTest {
         JsonNode run = JSON.readTree(result.lastLine());
         assertEquals("PARTIAL", run.get("status").asText());
         assertEquals(3, polls.get(), "polled until a final status");
-        assertEquals("sales", uploadRequest.get("datasetId").asText());
+        assertEquals("ds_sales", uploadRequest.get("datasetId").asText(), "--dataset names the caller's dataset");
+        assertTrue(datasets.get("sales").contains("\"kind\": \"marketing\""), datasets::toString);
         assertEquals("x.csv", uploadRequest.get("fileName").asText());
         assertEquals(Files.size(file), uploadRequest.get("contentLength").asLong());
         assertEquals("text/csv", uploadRequest.get("contentType").asText());
@@ -299,6 +311,9 @@ class IngestCommandTest {
         Result allowed = ingest(file.toString(), "--api", api(), "--dataset", "sales", "--allow-duplicate");
         assertEquals(0, allowed.exitCode(), allowed.err());
         assertTrue(uploadRequest.get("allowDuplicate").asBoolean(), uploadRequest::toString);
+        assertEquals(1, requests.stream().filter("POST /api/datasets"::equals).count(),
+                "the second ingest found the dataset the first one created: " + requests);
+        assertEquals("ds_sales", uploadRequest.get("datasetId").asText());
     }
 
     @Test

@@ -94,11 +94,11 @@ class SamTemplateTest {
         Specs.Table table = template(Map.of()).tables().get("RunsTable");
         assertEquals(List.of(new Specs.KeyElement("pk", "HASH"), new Specs.KeyElement("sk", "RANGE")),
                 table.keySchema());
-        assertEquals(List.of("RunsByOwner", "RunsByStatus", "SubscribersByRun"),
+        assertEquals(List.of("RunsByOwner", "RunsByStatus", "SubscribersByRun", "RunsByDataset"),
                 table.globalSecondaryIndexes().stream().map(Specs.Index::name).toList());
         assertEquals("INCLUDE", table.globalSecondaryIndexes().get(2).projectionType());
         assertEquals(List.of("seen", "expiresAt"), table.globalSecondaryIndexes().get(2).nonKeyAttributes());
-        assertEquals(8, table.attributeTypes().size());
+        assertEquals(10, table.attributeTypes().size());
         assertEquals(Optional.of("NEW_AND_OLD_IMAGES"), table.streamViewType());
         assertEquals(Optional.of("expiresAt"), table.timeToLiveAttribute());
     }

@@ -14,6 +14,8 @@ import dev.sluice.adapter.in.lambda.api.ApiRequest;
 import dev.sluice.adapter.in.lambda.api.ApiResponse;
 import dev.sluice.adapter.in.lambda.api.Cursors;
 import dev.sluice.adapter.in.lambda.api.MappingSuggestionPresenter;
+import dev.sluice.adapter.in.lambda.api.DatasetBinder;
+import dev.sluice.adapter.in.lambda.api.DatasetPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
 import dev.sluice.adapter.in.lambda.api.Routes;
@@ -22,6 +24,8 @@ import dev.sluice.adapter.in.lambda.api.RunPresenter;
 import dev.sluice.adapter.in.lambda.api.UploadPresenter;
 import dev.sluice.adapter.in.lambda.api.UserPresenter;
 import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.dataset.DeleteDataset;
+import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.identity.SignedInUser;
 import dev.sluice.application.mapping.SuggestMapping;
@@ -29,6 +33,7 @@ import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.config.ApiWiring;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.config.Components;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +52,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private final CreateUpload createUpload;
     private final FinishUpload finishUpload;
     private final RunQueries runs;
+    private final ManageDatasets datasets;
+    private final DeleteDataset deleteDataset;
     private final HttpCallers callers;
     private final ObjectMapper json;
     private final RequestBinder binder;
@@ -69,6 +76,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         this.createUpload = wiring.createUpload();
         this.finishUpload = wiring.finishUpload();
         this.runs = wiring.runQueries();
+        this.datasets = wiring.datasets();
+        this.deleteDataset = wiring.deleteDataset();
         this.callers = wiring.callers();
         this.json = wiring.json();
         this.binder = new RequestBinder(json);
@@ -81,6 +90,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         UserPresenter users = new UserPresenter(json);
         MappingSuggestionPresenter suggestions = new MappingSuggestionPresenter(json, binder);
         SuggestMapping suggestMapping = wiring.suggestMapping();
+        DatasetBinder datasetBinder = new DatasetBinder(binder);
+        DatasetPresenter datasetPresenter = new DatasetPresenter(json, datasets.globalLimits(), runPresenter);
         this.routes = new Routes()
                 .get("/api/me", call -> ApiResponse.ok(users.me(call.user())))
                 .post("/api/mappings/suggest", call -> ApiResponse.ok(suggestions.suggestion(
@@ -93,15 +104,35 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .post("/api/uploads/{id}/abort", call -> ApiResponse.ok(uploads.finished(finishUpload.abort(
                         call.path("id"), call.caller().owner(), call.caller().admin()))))
                 .get("/api/runs", call -> ApiResponse.ok(runPresenter.list(
-                        runs.list(call.caller(), call.request().query("scope"), binder.pageLimit(call.request())))))
+                        runs.list(call.caller(), call.request().query("scope"), binder.pageLimit(call.request())),
+                        datasetKinds())))
                 .get("/api/runs/{id}", call -> ApiResponse.ok(runPresenter.run(
-                        runs.run(call.caller(), call.path("id")))))
+                        runs.run(call.caller(), call.path("id")), datasetKinds())))
                 .get("/api/runs/{id}/records", call -> ApiResponse.ok(records.page(runs.records(call.caller(),
                         call.path("id"), () -> Cursors.recordsAfter(call.request().query("cursor")),
                         () -> binder.pageLimit(call.request())))))
                 .get("/api/runs/{id}/errors", call -> ApiResponse.ok(rowErrors.page(runs.errors(call.caller(),
                         call.path("id"), () -> Cursors.errorsAfter(call.request().query("cursor")),
-                        () -> binder.pageLimit(call.request())))));
+                        () -> binder.pageLimit(call.request())))))
+                .post("/api/datasets", call -> ApiResponse.created(datasetPresenter.dataset(datasets.create(
+                        call.caller(), datasetBinder.newDataset(call.request())))))
+                .get("/api/datasets", call -> ApiResponse.ok(datasetPresenter.list(datasets.list(call.caller()))))
+                .get("/api/datasets/{id}", call -> ApiResponse.ok(datasetPresenter.dataset(datasets.visible(
+                        call.caller(), call.path("id")))))
+                .patch("/api/datasets/{id}", call -> ApiResponse.ok(datasetPresenter.dataset(datasets.update(
+                        call.caller(), call.path("id"), datasetBinder.changes(call.request())))))
+                .delete("/api/datasets/{id}", call -> {
+                    deleteDataset.delete(call.caller(), call.path("id"));
+                    return ApiResponse.noContent();
+                })
+                .get("/api/datasets/{id}/runs", call -> ApiResponse.ok(datasetPresenter.runs(datasets.runs(
+                        call.caller(), call.path("id"), binder.pageLimit(call.request()),
+                        call.request().query("cursor")), datasetKinds())));
+    }
+
+    /** A fresh lookup per request, so each dataset a response names is read once and never stale. */
+    private java.util.function.Function<String, String> datasetKinds() {
+        return datasets.kinds().andThen(DatasetKind::wireName);
     }
 
     @Override
@@ -133,6 +164,10 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         headers.put("Content-Type", "application/json");
         headers.put("Cache-Control", "no-store");
         headers.putAll(response.headers());
+        if (response.body() == null) {
+            headers.remove("Content-Type");
+            return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(headers).build();
+        }
         try {
             return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(headers)
                     .withBody(json.writeValueAsString(response.body())).build();

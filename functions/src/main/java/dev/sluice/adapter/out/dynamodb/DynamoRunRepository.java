@@ -1,5 +1,6 @@
 package dev.sluice.adapter.out.dynamodb;
 
+import dev.sluice.application.port.DatasetRuns;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
@@ -7,10 +8,13 @@ import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.DeadChunk;
 import dev.sluice.domain.run.Run.FileFacts;
 import dev.sluice.domain.run.RunStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -35,7 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Run state in the single table. Item layout:
  * <ul>
  *   <li>run: {@code pk=RUN#id, sk=RUN}; GSI RunsByOwner ({@code gsi1pk=OWNER#owner, gsi1sk=createdAt#id}),
- *       GSI RunsByStatus ({@code gsi2pk=STATUS#status, gsi2sk=updatedAt});</li>
+ *       GSI RunsByStatus ({@code gsi2pk=STATUS#status, gsi2sk=updatedAt}), GSI RunsByDataset
+ *       ({@code gsi4pk=DATASET#datasetId, gsi4sk=createdAt#id});</li>
  *   <li>planned chunk: {@code pk=RUN#id, sk=PLAN#00000042} with the fingerprint of the chunk message the splitter
  *       sent, so a loader loads only chunks that were planned (removed by TTL after {@link #PLAN_RETENTION});</li>
  *   <li>last failure of a chunk: {@code pk=RUN#id, sk=CHUNKFAIL#00000042}.</li>
@@ -49,7 +55,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@code chunksOutstanding} is decremented by each counted chunk and incremented by the chunk total when the
  * splitter finishes, so it reaches 0 exactly when every chunk is counted, whichever happens last.
  */
-public final class DynamoRunRepository implements RunRepository {
+public final class DynamoRunRepository implements RunRepository, DatasetRuns {
     private static final String RUN_SK = "RUN";
     /** Planned-chunk items outlive any retry of their run (SQS keeps a message at most 14 days) by a wide margin. */
     static final Duration PLAN_RETENTION = Duration.ofDays(30);
@@ -117,6 +123,64 @@ public final class DynamoRunRepository implements RunRepository {
         return List.copyOf(runs.subList(0, Math.min(limit, runs.size())));
     }
 
+    /** The cursor is the last run's RunsByDataset sort key, base64url: enough to rebuild the index's start key. */
+    @Override
+    public RunPage runsOf(String datasetId, int limit, String cursor) {
+        Map<String, AttributeValue> start = cursor == null ? null : startKey(datasetId, cursor);
+        QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByDataset")
+                .keyConditionExpression("gsi4pk = :dataset")
+                .expressionAttributeValues(Map.of(":dataset", s(RunItems.DATASET_PREFIX + datasetId)))
+                .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+        List<Run> runs = page.items().stream().map(RunItems::fromItem).toList();
+        Optional<String> next = page.hasLastEvaluatedKey() && page.lastEvaluatedKey().containsKey("gsi4sk")
+                ? Optional.of(Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        page.lastEvaluatedKey().get("gsi4sk").s().getBytes(StandardCharsets.UTF_8)))
+                : Optional.empty();
+        return new RunPage(runs, next);
+    }
+
+    private static Map<String, AttributeValue> startKey(String datasetId, String cursor) {
+        String sortKey;
+        try {
+            sortKey = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int hash = sortKey.lastIndexOf('#');
+            Instant.parse(sortKey.substring(0, Math.max(hash, 0)));
+            String runId = sortKey.substring(hash + 1);
+            if (runId.isEmpty()) {
+                throw new IllegalArgumentException("no run id in cursor");
+            }
+            return Map.of("gsi4pk", s(RunItems.DATASET_PREFIX + datasetId), "gsi4sk", s(sortKey),
+                    "pk", s("RUN#" + runId), "sk", s(RUN_SK));
+        } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("not a cursor of this listing", e);
+        }
+    }
+
+    /** Every item under the run's partition key: the run, its planned chunks and its chunk failures. */
+    @Override
+    public boolean deleteRun(String runId) {
+        List<WriteRequest> deletes = new ArrayList<>();
+        boolean found = false;
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            QueryResponse page = dynamo.query(b -> b.tableName(table).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s("RUN#" + runId))).projectionExpression("pk, sk")
+                    .consistentRead(true).exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : page.items()) {
+                found |= RUN_SK.equals(item.get("sk").s());
+                deletes.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                        .key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))).build()).build());
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
+        } while (startKey != null);
+        for (int from = 0; from < deletes.size(); from += MAX_BATCH_WRITE) {
+            writeBatch(deletes.subList(from, Math.min(deletes.size(), from + MAX_BATCH_WRITE)));
+        }
+        return found;
+    }
+
     @Override
     public Optional<Run> startSplitting(String runId, ObjectVersion version, long bytesTotal) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":splitting", s(RunStatus.SPLITTING.name()),
@@ -172,7 +236,7 @@ public final class DynamoRunRepository implements RunRepository {
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > MAX_BATCH_ATTEMPTS) {
                 throw new IllegalStateException("DynamoDB left " + pending.get(table).size()
-                        + " planned chunks unwritten after " + MAX_BATCH_ATTEMPTS + " attempts");
+                        + " writes unprocessed after " + MAX_BATCH_ATTEMPTS + " attempts");
             }
             Map<String, List<WriteRequest>> request = pending;
             BatchWriteItemResponse response = dynamo.batchWriteItem(b -> b.requestItems(request));

@@ -14,6 +14,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Converts runs to and from DynamoDB items. */
 final class RunItems {
+    /** RunsByDataset's partition key is this and the run's dataset id. */
+    static final String DATASET_PREFIX = "DATASET#";
+
     private RunItems() {
     }
 
@@ -24,6 +27,10 @@ final class RunItems {
         item.put("gsi1sk", s(created + "#" + run.runId()));
         item.put("gsi2pk", s("STATUS#" + run.status().name()));
         item.put("gsi2sk", s(run.updatedAt().toString()));
+        if (run.datasetId() != null) {
+            item.put("gsi4pk", s(DATASET_PREFIX + run.datasetId()));
+            item.put("gsi4sk", s(created + "#" + run.runId()));
+        }
         item.put("runId", s(run.runId()));
         item.put("owner", s(run.owner()));
         item.put("datasetId", s(run.datasetId()));
@@ -112,6 +119,9 @@ final class RunItems {
         map.put("numberStyle", s(facts.numberStyle()));
         map.put("mapping", stringMap(facts.mapping()));
         map.put("header", AttributeValue.fromL(facts.header().stream().map(RunItems::s).toList()));
+        if (facts.mappingSource() != null) {
+            map.put("mappingSource", s(facts.mappingSource()));
+        }
         return AttributeValue.fromM(map);
     }
 
@@ -131,7 +141,8 @@ final class RunItems {
         List<String> header = map.containsKey("header") ? map.get("header").l().stream().map(AttributeValue::s).toList()
                 : List.of();
         return new FileFacts(str(map, "encoding"), str(map, "delimiter"), str(map, "numberStyle"),
-                map.containsKey("mapping") ? stringMapOf(map.get("mapping")) : Map.of(), header);
+                map.containsKey("mapping") ? stringMapOf(map.get("mapping")) : Map.of(), header,
+                str(map, "mappingSource"));
     }
 
     private static List<DeadChunk> deadChunks(AttributeValue value) {

@@ -1,6 +1,7 @@
 package dev.sluice.adapter.out.postgres;
 
 import dev.sluice.application.port.RecordRepository;
+import dev.sluice.application.port.RunDataEraser;
 import dev.sluice.application.port.RecordRepository.LedgerOutcome;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.validation.RowError;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.postgresql.PGConnection;
@@ -18,7 +20,7 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /** Records, row errors and the chunk ledger in PostgreSQL (Aurora on AWS). */
-public final class PostgresRecordRepository implements RecordRepository {
+public final class PostgresRecordRepository implements RecordRepository, RunDataEraser {
     private static final String INSERT_LEDGER = "INSERT INTO chunk_ledger "
             + "(run_id, chunk_no, first_record, record_count, stored, rejected, outcome, reason) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, chunk_no) DO NOTHING";
@@ -266,6 +268,39 @@ public final class PostgresRecordRepository implements RecordRepository {
             }
             insert.executeBatch();
         }
+    }
+
+    /**
+     * Deletes the runs' rows from every table keyed by run, in one transaction. {@code raw_records} exists only once
+     * migration V2 (raw datasets) has run, so it is deleted from only where {@code to_regclass} finds it.
+     */
+    @Override
+    public long deleteRunData(Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return 0;
+        }
+        return inTransaction(connection -> {
+            java.sql.Array ids = connection.createArrayOf("text", runIds.toArray());
+            List<String> tables = new ArrayList<>(List.of("records", "row_errors", "chunk_ledger"));
+            try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass('raw_records')");
+                    ResultSet found = exists.executeQuery()) {
+                if (found.next() && found.getString(1) != null) {
+                    tables.add("raw_records");
+                }
+            }
+            long records = 0;
+            for (String table : tables) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM " + table + " WHERE run_id = ANY(?)")) {
+                    delete.setArray(1, ids);
+                    int deleted = delete.executeUpdate();
+                    if (table.endsWith("records")) {
+                        records += deleted;
+                    }
+                }
+            }
+            return records;
+        });
     }
 
     @FunctionalInterface

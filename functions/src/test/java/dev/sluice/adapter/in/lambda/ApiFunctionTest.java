@@ -10,16 +10,28 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.application.dataset.DatasetForRun;
+import dev.sluice.application.dataset.DeleteDataset;
+import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.query.InMemoryRecords;
 import dev.sluice.application.query.InMemoryRuns;
 import dev.sluice.application.query.RunQueries;
+import dev.sluice.application.twins.InMemoryDatasetRepository;
+import dev.sluice.application.twins.InMemoryRecordRepository;
+import dev.sluice.application.twins.InMemoryRunRepository;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
+import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.config.ApiWiring;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.DatasetLimits;
+import dev.sluice.domain.dataset.ReadingSettings;
+import dev.sluice.domain.dataset.SavedMapping;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
@@ -52,6 +64,8 @@ class ApiFunctionTest {
 
     private final InMemoryRuns runs = new InMemoryRuns();
     private final InMemoryRecords records = new InMemoryRecords();
+    private final InMemoryDatasetRepository datasets = new InMemoryDatasetRepository();
+    private final InMemoryRunRepository datasetRuns = new InMemoryRunRepository();
     private final List<String> presigned = new CopyOnWriteArrayList<>();
 
     private final ObjectStore objects = new ObjectStore() {
@@ -80,12 +94,16 @@ class ApiFunctionTest {
 
     private ApiFunction api(RecordRepository recordRepository) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        ManageDatasets manage = new ManageDatasets(datasets, datasetRuns, UploadLimits.defaults().datasetLimits(),
+                clock);
         return new ApiFunction(new ApiWiring(
-                new CreateUpload(objects, runs, "sluice-uploads", Duration.ofMinutes(15), 1L << 30, clock),
+                new CreateUpload(objects, runs, "sluice-uploads", Duration.ofMinutes(15), 1L << 30,
+                        new DatasetForRun(datasets, clock), clock),
                 // No ledger: complete and abort are checked end to end (UploadSafetyEndToEndTest), not here.
                 new FinishUpload(objects, runs, null),
-                new RunQueries(runs, recordRepository), HttpCallers.verifiedTokenOnly(), JSON, clock,
-                Duration.ofMinutes(12), () -> { }));
+                new RunQueries(runs, recordRepository), manage,
+                new DeleteDataset(manage, datasets, datasetRuns, new InMemoryRecordRepository()),
+                HttpCallers.verifiedTokenOnly(), JSON, clock, Duration.ofMinutes(12), () -> { }));
     }
 
     private final ApiFunction api = api(records);
@@ -153,6 +171,9 @@ class ApiFunctionTest {
 
     @Test
     void anUploadIsFiledUnderTheCallerFromTheToken() throws Exception {
+        // The fixture names dataset "marketing": one of the caller's.
+        datasets.create(new Dataset("marketing", "Marketing", ALICE, DatasetKind.MARKETING, SavedMapping.NONE,
+                ReadingSettings.AUTO, DatasetLimits.GLOBAL, false, NOW, NOW));
         APIGatewayV2HTTPResponse response = api.handleRequest(fixture("api-post-uploads.json"), new TestContext());
         assertEquals(201, response.getStatusCode(), response.getBody());
         JsonNode created = body(response);
@@ -166,6 +187,104 @@ class ApiFunctionTest {
         assertEquals("marketing", run.datasetId());
         assertEquals(Map.of("spend", "Cost"), run.requestedMapping());
         assertEquals(List.of("sluice-uploads/" + created.get("key").asText() + " text/csv 2048"), presigned);
+    }
+
+    private APIGatewayV2HTTPResponse call(String method, String path, String body, String sub) throws Exception {
+        APIGatewayV2HTTPEvent event = fixture("api-post-uploads.json");
+        event.getRequestContext().getHttp().setMethod(method);
+        event.setRawPath(path);
+        event.setBody(body);
+        event.getRequestContext().getAuthorizer().getJwt().getClaims().put("sub", sub);
+        return api.handleRequest(event, new TestContext());
+    }
+
+    @Test
+    void datasetsAreCreatedReadChangedListedAndDeletedByTheirOwnerOnly() throws Exception {
+        APIGatewayV2HTTPResponse created = call("POST", "/api/datasets", "{\"name\": \"Spring ads\", \"mapping\": "
+                + "{\"spend\": \"Cost\"}, \"settings\": {\"dateOrder\": \"dmy\"}, \"limits\": {\"maxColumns\": 50}}",
+                ALICE);
+        assertEquals(201, created.getStatusCode(), created.getBody());
+        JsonNode dataset = body(created);
+        String id = dataset.get("id").asText();
+        assertEquals("marketing", dataset.get("kind").asText());
+        assertEquals(ALICE, dataset.get("owner").asText());
+        assertFalse(dataset.get("default").asBoolean());
+        assertEquals("Cost", dataset.at("/mapping/columns/spend").asText());
+        assertEquals("dmy", dataset.at("/settings/dateOrder").asText());
+        assertEquals("auto", dataset.at("/settings/encoding").asText());
+        assertEquals(50, dataset.at("/limits/maxColumns").asInt());
+        assertEquals(UploadLimits.defaults().maxFieldBytes(), dataset.at("/limits/maxFieldBytes").asInt(),
+                "the effective limits: the global one where the dataset sets none");
+
+        assertEquals(dataset, body(call("GET", "/api/datasets/" + id, null, ALICE)));
+        assertEquals(404, call("GET", "/api/datasets/" + id, null, "bob").getStatusCode());
+        assertEquals(404, call("PATCH", "/api/datasets/" + id, "{\"name\": \"x\"}", "bob").getStatusCode());
+        assertEquals(404, call("DELETE", "/api/datasets/" + id, null, "bob").getStatusCode());
+
+        APIGatewayV2HTTPResponse patched = call("PATCH", "/api/datasets/" + id, "{\"name\": \"Autumn ads\"}", ALICE);
+        assertEquals(200, patched.getStatusCode(), patched.getBody());
+        assertEquals("Autumn ads", body(patched).get("name").asText());
+        assertEquals("Cost", body(patched).at("/mapping/columns/spend").asText(), "unchanged");
+        JsonNode listed = body(call("GET", "/api/datasets", null, ALICE));
+        assertEquals(1, listed.get("datasets").size());
+        assertEquals(0, body(call("GET", "/api/datasets", null, "bob")).get("datasets").size());
+        JsonNode runsOf = body(call("GET", "/api/datasets/" + id + "/runs", null, ALICE));
+        assertEquals(0, runsOf.get("runs").size());
+        assertTrue(runsOf.get("next").isNull());
+
+        APIGatewayV2HTTPResponse deleted = call("DELETE", "/api/datasets/" + id, null, ALICE);
+        assertEquals(204, deleted.getStatusCode(), deleted.getBody());
+        assertEquals(null, deleted.getBody());
+        assertEquals(404, call("GET", "/api/datasets/" + id, null, ALICE).getStatusCode());
+    }
+
+    @Test
+    void aWrongDatasetValueIsA400NamingTheField() throws Exception {
+        Map<String, String> refusals = Map.of(
+                "{\"name\": \"a\", \"kind\": \"excel\"}", "'kind' must be marketing",
+                "{\"name\": \"a\", \"settings\": {\"dateOrder\": \"dym\"}}", "'settings.dateOrder' must be one of",
+                "{\"name\": \"a\", \"settings\": {\"encoding\": \"klingon\"}}", "'settings.encoding' must be auto",
+                "{\"name\": \"a\", \"settings\": {\"color\": \"red\"}}", "'settings.color' is not a setting",
+                "{\"name\": \"a\", \"limits\": {\"maxColumns\": 0}}", "'limits.maxColumns' must be a whole number",
+                "{\"name\": \"a\", \"mapping\": {\"cost\": \"Cost\"}}", "'mapping' names unknown field 'cost'",
+                "{\"kind\": \"raw\"}", "'name' is required");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            APIGatewayV2HTTPResponse response = call("POST", "/api/datasets", refusal.getKey(), ALICE);
+            assertEquals(400, response.getStatusCode(), refusal.getKey());
+            assertEquals("INVALID_REQUEST", body(response).at("/error/code").asText());
+            assertTrue(body(response).at("/error/message").asText().startsWith(refusal.getValue()),
+                    refusal.getKey() + " -> " + response.getBody());
+        }
+        assertEquals(List.of(), datasets.listByOwner(ALICE));
+    }
+
+    @Test
+    void anUploadIntoSomeoneElsesOrAnUnknownDatasetIsNotFoundAndWithoutOneGoesToTheDefault() throws Exception {
+        datasets.create(new Dataset("ds_bob", "Bob's", "bob", DatasetKind.MARKETING, SavedMapping.NONE,
+                ReadingSettings.AUTO, DatasetLimits.GLOBAL, false, NOW, NOW));
+        String upload = "{\"fileName\": \"a.csv\", \"contentLength\": 10, \"datasetId\": \"ds_bob\"}";
+        APIGatewayV2HTTPResponse refused = call("POST", "/api/uploads", upload, ALICE);
+        assertEquals(404, refused.getStatusCode(), refused.getBody());
+        assertEquals("No dataset with id 'ds_bob'", body(refused).at("/error/message").asText());
+        APIGatewayV2HTTPResponse fallback = call("POST", "/api/uploads",
+                "{\"fileName\": \"a.csv\", \"contentLength\": 10}", ALICE);
+        assertEquals(201, fallback.getStatusCode(), fallback.getBody());
+        Run run = runs.find(body(fallback).get("runId").asText()).orElseThrow();
+        assertEquals(datasets.defaultFor(ALICE, NOW).id(), run.datasetId());
+        assertTrue(datasets.find(run.datasetId()).orElseThrow().isDefault());
+    }
+
+    @Test
+    void aRunShowsItsDatasetsKindAndARunWithoutAStoredDatasetReadsAsMarketing() throws Exception {
+        datasets.create(new Dataset("ds_raw", "Raw", ALICE, DatasetKind.RAW, SavedMapping.NONE, ReadingSettings.AUTO,
+                DatasetLimits.GLOBAL, false, NOW, NOW));
+        runs.create(Run.created(RUN_ID, ALICE, "ds_raw", "any.csv", "sluice-uploads", "uploads/" + ALICE + "/"
+                + RUN_ID + "/any.csv", RunSource.UPLOAD, RunStatus.CREATED, 10, Map.of(), NOW));
+        assertEquals("raw", body(call("GET", "/api/runs/" + RUN_ID, null, ALICE)).get("datasetKind").asText());
+        assertEquals("raw", body(call("GET", "/api/runs", null, ALICE)).at("/items/0/datasetKind").asText());
+        String other = RUN_ID.replace('3', '4');
+        storeRun(other, ALICE);
+        assertEquals("marketing", body(call("GET", "/api/runs/" + other, null, ALICE)).get("datasetKind").asText());
     }
 
     @Test

@@ -45,7 +45,7 @@ class MappingSuggestApiTest {
     MappingSuggestApiTest() {
         InMemoryRuns runs = new InMemoryRuns();
         api = new ApiFunction(new ApiWiring(null, new FinishUpload(null, runs, null),
-                new RunQueries(runs, new InMemoryRecords()), HttpCallers.verifiedTokenOnly(), JSON,
+                new RunQueries(runs, new InMemoryRecords()), null, null, HttpCallers.verifiedTokenOnly(), JSON,
                 Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(12), () -> { },
                 new SuggestMapping(datasets, MAX_COLUMNS)));
     }

@@ -26,7 +26,8 @@ class SnapStartPrimingTest {
     @Test
     void theComponentsWarmUpNeedsNoNetwork() {
         // Endpoints nobody listens on: a warm-up that called AWS or PostgreSQL would fail here.
-        Map<String, String> env = Map.of("RUNS_TABLE", "runs", "UPLOAD_BUCKET", "uploads",
+        Map<String, String> env = Map.of("RUNS_TABLE", "runs", "DATASETS_TABLE", "datasets",
+                "UPLOAD_BUCKET", "uploads",
                 "CHUNK_QUEUE_URL", "http://127.0.0.1:1/queue", "DB_URL", "jdbc:postgresql://127.0.0.1:1/sluice",
                 "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1", "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:1",
                 "SLUICE_STATIC_ACCESS_KEY_ID", "AKIDTEST", "SLUICE_STATIC_SECRET_ACCESS_KEY", "secret");

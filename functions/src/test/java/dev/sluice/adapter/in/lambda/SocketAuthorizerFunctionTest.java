@@ -47,7 +47,8 @@ class SocketAuthorizerFunctionTest {
         try {
             String issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/pool";
             SocketAuthorizerFunction authorizer = new SocketAuthorizerFunction(Components.tokenVerifier(
-                    Settings.fromEnvironment(Map.of("RUNS_TABLE", "t", "UPLOAD_BUCKET", "b", "CHUNK_QUEUE_URL", "q",
+                    Settings.fromEnvironment(Map.of("RUNS_TABLE", "t", "DATASETS_TABLE", "d", "UPLOAD_BUCKET", "b",
+                            "CHUNK_QUEUE_URL", "q",
                             "TOKEN_ISSUER", issuer, "TOKEN_AUDIENCE", CLIENT))));
             String token = sign(claims(issuer), key);
             Map<String, Object> allowed = authorizer.handleRequest(connect(token), new TestContext());

@@ -62,6 +62,28 @@ class PostgresRecordRepositoryTest {
     }
 
     @Test
+    void deletingRunDataRemovesTheirRecordsErrorsAndLedgerRowsAndNothingOfOtherRuns() {
+        String gone = UUID.randomUUID().toString();
+        String alsoGone = UUID.randomUUID().toString();
+        String kept = UUID.randomUUID().toString();
+        for (String runId : List.of(gone, alsoGone, kept)) {
+            ChunkMessage chunk = chunk(runId, 1, 1, 3);
+            assertTrue(repository.load(chunk, "ds_1", filled(chunk, "c")).loadedNow());
+        }
+        assertEquals(4, repository.deleteRunData(List.of(gone, alsoGone, UUID.randomUUID().toString())),
+                "two stored records of each run; an unknown run is no error");
+        for (String runId : List.of(gone, alsoGone)) {
+            assertEquals(0, repository.countRecords(runId));
+            assertEquals(0, repository.countRejectedRecords(runId));
+            ChunkMessage again = chunk(runId, 1, 1, 3);
+            assertTrue(repository.load(again, "ds_1", filled(again, "c")).loadedNow(), "its ledger row is gone too");
+        }
+        assertEquals(2, repository.countRecords(kept));
+        assertEquals(1, repository.countRejectedRecords(kept));
+        assertEquals(0, repository.deleteRunData(List.of()));
+    }
+
+    @Test
     void aChunkDeliveredTwiceIsLoadedOnce() {
         String runId = UUID.randomUUID().toString();
         ChunkMessage chunk = chunk(runId, 1, 1, 3);

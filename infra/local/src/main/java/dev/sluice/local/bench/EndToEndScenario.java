@@ -114,7 +114,7 @@ final class EndToEndScenario {
         ObjectNode request = JSON.createObjectNode();
         request.put("fileName", fileName);
         request.put("contentLength", file.bytes());
-        request.put("datasetId", "bench");
+        // No datasetId: the signed-in user's default dataset.
         // Every run uploads the same bytes: not a duplicate to refuse here.
         request.put("allowDuplicate", true);
         // As the first configured user (admin@example.com unless --user replaced the users).

@@ -116,7 +116,7 @@ final class WebSocketBench {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(sluice.baseUrl().resolve("/api/uploads"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + token())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"fileName\":\"" + fileName + "\",\"contentLength\":"
-                        + bytes + ",\"datasetId\":\"bench\",\"allowDuplicate\":true}")).build(),
+                        + bytes + ",\"allowDuplicate\":true}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new IllegalStateException("POST /api/uploads answered " + response.statusCode() + ": "

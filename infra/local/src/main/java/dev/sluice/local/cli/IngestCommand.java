@@ -73,7 +73,8 @@ public final class IngestCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "CSV files to import, one run each")
     List<Path> files;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "dataset to import into")
+    @Option(names = "--dataset", paramLabel = "NAME", description = {"dataset to import into: yours with this name "
+        + "(or id),", "created as a marketing dataset if you have none; without it, your default dataset"})
     String dataset;
 
     @Option(names = "--mapping", paramLabel = "canonical=Header", split = ",",
@@ -151,10 +152,11 @@ public final class IngestCommand implements Callable<Integer> {
                 throw new CannotRun(e.getMessage(), e);
             }
             Ingest ingest = new Ingest(base, human, System.console() != null, token, allowDuplicate);
+            Optional<String> datasetId = dataset == null ? Optional.empty() : Optional.of(ingest.datasetNamed(dataset));
             List<JsonNode> runs = new ArrayList<>();
             boolean allFinal = true;
             for (Path file : files) {
-                JsonNode run = ingest.ingest(file, Optional.ofNullable(dataset), columns);
+                JsonNode run = ingest.ingest(file, datasetId, Optional.ofNullable(dataset), columns);
                 runs.add(run);
                 allFinal &= FINAL_STATUSES.contains(run.path("status").asText());
             }
@@ -218,11 +220,42 @@ public final class IngestCommand implements Callable<Integer> {
             this.interactive = interactive;
         }
 
-        JsonNode ingest(Path file, Optional<String> dataset, Map<String, String> mapping) throws Exception {
+        /**
+         * The id of the caller's dataset with this name (or id), creating a marketing dataset of that name when they
+         * have none: {@code --dataset spring} keeps working as it did when datasets were free-text names.
+         */
+        String datasetNamed(String name) throws CannotRun, InterruptedException, IOException {
+            HttpResponse<String> listed = send(HttpRequest.newBuilder(base.resolve("api/datasets")).GET().build());
+            if (listed.statusCode() != 200) {
+                throw new CannotRun("listing your datasets failed (HTTP " + listed.statusCode() + "): "
+                        + errorMessage(listed.body()));
+            }
+            for (JsonNode existing : JSON.readTree(listed.body()).path("datasets")) {
+                if (name.equals(existing.path("name").asText()) || name.equals(existing.path("id").asText())) {
+                    return existing.path("id").asText();
+                }
+            }
+            ObjectNode create = JSON.createObjectNode().put("name", name).put("kind", "marketing");
+            HttpResponse<String> created = send(HttpRequest.newBuilder(base.resolve("api/datasets"))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(create))).build());
+            if (created.statusCode() != 201) {
+                throw new CannotRun("creating dataset '" + name + "' failed (HTTP " + created.statusCode() + "): "
+                        + errorMessage(created.body()));
+            }
+            human.println("created dataset '" + name + "' (" + JSON.readTree(created.body()).path("id").asText()
+                    + ")");
+            return JSON.readTree(created.body()).path("id").asText();
+        }
+
+        /** @param datasetName how the user named the dataset, for messages ("default" without one) */
+        JsonNode ingest(Path file, Optional<String> datasetId, Optional<String> datasetName,
+                Map<String, String> mapping) throws Exception {
+            Optional<String> dataset = datasetName;
             long size = Files.size(file);
             long started = System.nanoTime();
             ObjectNode request = JSON.createObjectNode();
-            dataset.ifPresent(name -> request.put("datasetId", name));
+            datasetId.ifPresent(id -> request.put("datasetId", id));
             request.put("fileName", file.getFileName().toString());
             request.put("contentLength", size);
             request.put("contentType", "text/csv");

@@ -17,4 +17,9 @@ public record ApiResponse(int status, JsonNode body, Map<String, String> headers
     public static ApiResponse created(JsonNode body) {
         return new ApiResponse(201, body, Map.of());
     }
+
+    /** 204: done, nothing to say (the handler sends no body). */
+    public static ApiResponse noContent() {
+        return new ApiResponse(204, null, Map.of());
+    }
 }

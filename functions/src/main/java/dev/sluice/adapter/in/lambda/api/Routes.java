@@ -74,6 +74,10 @@ public final class Routes {
         return add("PUT", pattern, endpoint);
     }
 
+    public Routes patch(String pattern, Endpoint endpoint) {
+        return add("PATCH", pattern, endpoint);
+    }
+
     public Routes delete(String pattern, Endpoint endpoint) {
         return add("DELETE", pattern, endpoint);
     }

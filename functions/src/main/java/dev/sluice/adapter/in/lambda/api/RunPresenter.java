@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** A run as {@code GET /api/runs/{id}} shows it (and each item of {@code GET /api/runs}). */
 public final class RunPresenter {
@@ -30,6 +31,21 @@ public final class RunPresenter {
         ArrayNode items = response.putArray("items");
         runs.forEach(run -> items.add(run(run)));
         return response;
+    }
+
+    /** @param datasetKinds the kind ({@code marketing|raw}) of the dataset with this id */
+    public ObjectNode list(List<Run> runs, Function<String, String> datasetKinds) {
+        ObjectNode response = json.createObjectNode();
+        ArrayNode items = response.putArray("items");
+        runs.forEach(run -> items.add(run(run, datasetKinds)));
+        return response;
+    }
+
+    /** The run with {@code datasetKind}, its dataset's kind. */
+    public ObjectNode run(Run run, Function<String, String> datasetKinds) {
+        ObjectNode node = run(run);
+        node.put("datasetKind", datasetKinds.apply(run.datasetId()));
+        return node;
     }
 
     public ObjectNode run(Run run) {
@@ -102,6 +118,7 @@ public final class RunPresenter {
         facts.header().forEach(file.putArray("header")::add);
         ObjectNode mapping = file.putObject("mapping");
         facts.mapping().forEach(mapping::put);
+        file.put("mappingSource", facts.mappingSource());
     }
 
     private static String text(Object value) {

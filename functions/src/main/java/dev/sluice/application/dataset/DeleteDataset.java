@@ -1,0 +1,62 @@
+package dev.sluice.application.dataset;
+
+import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.identity.Caller;
+import dev.sluice.application.port.DatasetRepository;
+import dev.sluice.application.port.DatasetRuns;
+import dev.sluice.application.port.RunDataEraser;
+import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.run.Run;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DELETE /api/datasets/{id}: the dataset and everything imported into it. Refused while one of its runs is not final
+ * (a loader could still write records after they were deleted). The order makes a retry after a crash finish the
+ * job: the database rows go first (idempotent), then the runs, then the dataset item, which is what a retry finds.
+ * Deleting a run's item also frees its content for a new import (the upload ledger treats a vanished holder as gone).
+ */
+public final class DeleteDataset {
+    private static final int PAGE = 100;
+
+    private final ManageDatasets access;
+    private final DatasetRepository datasets;
+    private final DatasetRuns runs;
+    private final RunDataEraser data;
+
+    public DeleteDataset(ManageDatasets access, DatasetRepository datasets, DatasetRuns runs, RunDataEraser data) {
+        this.access = access;
+        this.datasets = datasets;
+        this.runs = runs;
+        this.data = data;
+    }
+
+    /** What was deleted. */
+    public record Deleted(Dataset dataset, int runs, long records) {
+    }
+
+    public Deleted delete(Caller caller, String id) {
+        Dataset dataset = access.visible(caller, id);
+        List<Run> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            DatasetRuns.RunPage page = runs.runsOf(dataset.id(), PAGE, cursor);
+            all.addAll(page.runs());
+            cursor = page.next().orElse(null);
+        } while (cursor != null);
+        for (Run run : all) {
+            if (!run.status().isFinal()) {
+                throw new InvalidRequestException("DATASET_BUSY", 409, "Dataset '" + dataset.name() + "' is still "
+                        + "importing: run " + run.runId() + " (" + run.fileName() + ") is " + run.status()
+                        + ". Nothing was deleted; delete it again once that run has finished.",
+                        Map.of("runId", run.runId()));
+            }
+        }
+        List<String> runIds = all.stream().map(Run::runId).toList();
+        long records = runIds.isEmpty() ? 0 : data.deleteRunData(runIds);
+        runIds.forEach(runs::deleteRun);
+        datasets.delete(dataset.id());
+        return new Deleted(dataset, runIds.size(), records);
+    }
+}
