@@ -336,7 +336,7 @@ public final class SplitObject {
         long[] records = new long[1];
         PlanSummary summary;
         try {
-            summary = ObjectScan.scan(in, requestedMapping(run), limits.targetChunkBytes(),
+            summary = ObjectScan.scan(in, requestedMapping(run), dataset.kind(), limits.targetChunkBytes(),
                     limits.maxRecordsPerChunk(), profile -> {
                         int columns = profile.dialect().header().size();
                         if (columns > uploadLimits.maxColumns()) {
@@ -352,7 +352,7 @@ public final class SplitObject {
                             }
                             planned.add(chunk.toMessage(run.runId(), run.datasetId(), source.bucket(), source.key(),
                                     profile.dialect(), profile.mapping(), profile.numberStyle(), source.eTag(),
-                                    source.versionId()));
+                                    source.versionId(), dataset.kind()));
                         };
                     }, profile -> new FieldMeter(profile.dialect().delimiter(), profile.dialect().quote(),
                             uploadLimits.maxFieldBytes()));
