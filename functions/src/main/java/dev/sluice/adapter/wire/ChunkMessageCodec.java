@@ -47,7 +47,10 @@ public final class ChunkMessageCodec {
         if (chunk.versionId() != null) {
             root.put("versionId", chunk.versionId());
         }
-        root.put("kind", chunk.kind().wireName());
+        // Absent means marketing: a marketing chunk's message is exactly what it was before datasets had kinds.
+        if (chunk.kind() != DatasetKind.MARKETING) {
+            root.put("kind", chunk.kind().wireName());
+        }
         try {
             return json.writeValueAsString(root);
         } catch (JsonProcessingException e) {
