@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import java.util.ArrayList;
@@ -46,6 +47,10 @@ public final class ChunkMessageCodec {
         if (chunk.versionId() != null) {
             root.put("versionId", chunk.versionId());
         }
+        // Absent means marketing: a marketing chunk's message is exactly what it was before datasets had kinds.
+        if (chunk.kind() != DatasetKind.MARKETING) {
+            root.put("kind", chunk.kind().wireName());
+        }
         try {
             return json.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -75,7 +80,17 @@ public final class ChunkMessageCodec {
                 required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
                 required(root, "firstLine").asLong(), dialect, new Mapping(columns),
                 NumberStyle.valueOf(text(root, "numberStyle")), optionalText(root, "eTag"),
-                optionalText(root, "versionId"));
+                optionalText(root, "versionId"), kind(root));
+    }
+
+    /** A message from before datasets had kinds carries none: it is a marketing chunk. */
+    private static DatasetKind kind(JsonNode root) {
+        String name = optionalText(root, "kind");
+        if (name == null) {
+            return DatasetKind.MARKETING;
+        }
+        return DatasetKind.byWireName(name).orElseThrow(() -> new IllegalArgumentException(
+                "chunk message's 'kind' must be marketing or raw, was \"" + name + "\""));
     }
 
     private static String optionalText(JsonNode node, String field) {

@@ -1,5 +1,6 @@
 package dev.sluice.application.load;
 
+import dev.sluice.domain.validation.RawRecord;
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.RowErrorCode;
@@ -24,6 +25,11 @@ final class ErrorCodeTally implements RecordSink {
 
     @Override
     public void accept(ValidRecord record) {
+        target.accept(record);
+    }
+
+    @Override
+    public void accept(RawRecord record) {
         target.accept(record);
     }
 

@@ -98,8 +98,53 @@ public interface RecordRepository {
     record Page<T>(List<T> items, Optional<String> nextCursor) {
     }
 
+    /**
+     * A stored record: a marketing dataset's in its canonical fields (with {@code data} null), or a raw dataset's as
+     * {@code data}, the values by column name (with the canonical fields null).
+     *
+     * @param data a raw record's values by column name: from the store in any order, from {@link #inColumnOrder}
+     *             in the file's
+     */
     record StoredRecord(long recordNo, long lineNo, java.time.LocalDate date, String campaign, String channel,
             java.math.BigDecimal spend, Long clicks, java.math.BigDecimal conversions, Long impressions,
-            String extraJson) {
+            String extraJson, java.util.Map<String, String> data) {
+        public StoredRecord {
+            data = data == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
+        }
+
+        /** A marketing dataset's record. */
+        public StoredRecord(long recordNo, long lineNo, java.time.LocalDate date, String campaign, String channel,
+                java.math.BigDecimal spend, Long clicks, java.math.BigDecimal conversions, Long impressions,
+                String extraJson) {
+            this(recordNo, lineNo, date, campaign, channel, spend, clicks, conversions, impressions, extraJson, null);
+        }
+
+        /** A raw dataset's record. */
+        public static StoredRecord raw(long recordNo, long lineNo, java.util.Map<String, String> data) {
+            return new StoredRecord(recordNo, lineNo, null, null, null, null, null, null, null, null, data);
+        }
+
+        public boolean isRaw() {
+            return data != null;
+        }
+
+        /**
+         * A raw record with its values in the order of {@code header} (the run's column names, which the store
+         * does not keep: jsonb orders keys its own way); a name the header lacks comes last. A marketing record is
+         * returned as it is.
+         */
+        public StoredRecord inColumnOrder(List<String> header) {
+            if (data == null) {
+                return this;
+            }
+            java.util.Map<String, String> ordered = new java.util.LinkedHashMap<>();
+            for (String name : header) {
+                if (data.containsKey(name)) {
+                    ordered.put(name, data.get(name));
+                }
+            }
+            data.forEach(ordered::putIfAbsent);
+            return raw(recordNo, lineNo, ordered);
+        }
     }
 }

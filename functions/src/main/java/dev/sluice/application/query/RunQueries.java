@@ -73,8 +73,11 @@ public final class RunQueries {
      * whatever else the request says, a malformed cursor included.
      */
     public Page<StoredRecord> records(Caller caller, String runId, LongSupplier afterRecordNo, IntSupplier limit) {
-        String visible = run(caller, runId).runId();
-        return records.records(visible, afterRecordNo.getAsLong(), limit.getAsInt());
+        Run visible = run(caller, runId);
+        Page<StoredRecord> page = records.records(visible.runId(), afterRecordNo.getAsLong(), limit.getAsInt());
+        // A raw record's keys come back in the file's column order: the run's header, which its chunks keyed by.
+        List<String> header = visible.fileFacts() == null ? List.of() : visible.fileFacts().header();
+        return new Page<>(page.items().stream().map(r -> r.inColumnOrder(header)).toList(), page.nextCursor());
     }
 
     /** As {@link #records(Caller, String, LongSupplier, IntSupplier)}: the run first, then the cursor. */

@@ -345,7 +345,8 @@ public final class SplitObject {
         long[] records = new long[1];
         PlanSummary summary;
         try {
-            summary = ObjectScan.scan(in, given, given == null ? mappingOf(saved) : null, limits.targetChunkBytes(),
+            summary = ObjectScan.scan(in, given, given == null ? mappingOf(saved) : null, dataset.kind(),
+                    limits.targetChunkBytes(),
                     limits.maxRecordsPerChunk(), profile -> {
                         int columns = profile.dialect().header().size();
                         if (columns > effective.maxColumns()) {
@@ -365,7 +366,7 @@ public final class SplitObject {
                             }
                             planned.add(chunk.toMessage(run.runId(), run.datasetId(), source.bucket(), source.key(),
                                     profile.dialect(), profile.mapping(), profile.numberStyle(), source.eTag(),
-                                    source.versionId()));
+                                    source.versionId(), dataset.kind()));
                         };
                     }, profile -> new FieldMeter(profile.dialect().delimiter(), profile.dialect().quote(),
                             effective.maxFieldBytes(), effective.maxFieldBytesSetting()));

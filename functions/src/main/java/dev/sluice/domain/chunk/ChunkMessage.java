@@ -2,6 +2,7 @@ package dev.sluice.domain.chunk;
 
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.mapping.Mapping;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,6 +24,7 @@ import java.util.Objects;
  *                    it reads exactly the bytes that were planned or fails (null only for objects whose
  *                    notification carried no ETag)
  * @param versionId   S3 version id of that object when the bucket is versioned, else null
+ * @param kind        what the run's dataset stores: mapped marketing records, or raw records keyed by header
  */
 public record ChunkMessage(
         String runId,
@@ -39,7 +41,8 @@ public record ChunkMessage(
         Mapping mapping,
         NumberStyle numberStyle,
         String eTag,
-        String versionId) {
+        String versionId,
+        DatasetKind kind) {
     public ChunkMessage {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(datasetId, "datasetId");
@@ -48,6 +51,7 @@ public record ChunkMessage(
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(mapping, "mapping");
         Objects.requireNonNull(numberStyle, "numberStyle");
+        Objects.requireNonNull(kind, "kind");
         if (chunkNo < 1) {
             throw new IllegalArgumentException("chunkNo must be >= 1");
         }
@@ -68,6 +72,14 @@ public record ChunkMessage(
                 mapping, numberStyle, null, null);
     }
 
+    /** A chunk of a marketing dataset's run (the form before datasets had kinds). */
+    public ChunkMessage(String runId, String datasetId, int chunkNo, String bucket, String key, long startByte,
+            long endByte, long firstRecord, int recordCount, long firstLine, Dialect dialect, Mapping mapping,
+            NumberStyle numberStyle, String eTag, String versionId) {
+        this(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount, firstLine, dialect,
+                mapping, numberStyle, eTag, versionId, DatasetKind.MARKETING);
+    }
+
     public long lastRecord() {
         return firstRecord + recordCount - 1;
     }
@@ -84,7 +96,8 @@ public record ChunkMessage(
     /**
      * A digest of everything in the message. The splitter stores it per planned chunk; a loader compares, so a
      * message that differs from what was planned in any field (range, records, dialect, object version) is refused.
-     * Fields are length-prefixed so that no two different messages give the same input.
+     * Fields are length-prefixed so that no two different messages give the same input. The kind is added only
+     * when it is not marketing, so a marketing chunk planned before kinds existed keeps its fingerprint.
      */
     public String fingerprint() {
         StringBuilder canonical = new StringBuilder();
@@ -93,6 +106,9 @@ public record ChunkMessage(
                 dialect.header(), mapping.columns(), numberStyle, eTag, versionId}) {
             String text = String.valueOf(field);
             canonical.append(text.length()).append(':').append(text).append(';');
+        }
+        if (kind != DatasetKind.MARKETING) {
+            canonical.append("kind=").append(kind.wireName()).append(';');
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(

@@ -2,6 +2,7 @@ package dev.sluice.domain.chunk;
 
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.mapping.Mapping;
 
 /**
@@ -41,7 +42,13 @@ public record PlannedChunk(
 
     public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
             Mapping mapping, NumberStyle numberStyle, String eTag, String versionId) {
+        return toMessage(runId, datasetId, bucket, key, dialect, mapping, numberStyle, eTag, versionId,
+                DatasetKind.MARKETING);
+    }
+
+    public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
+            Mapping mapping, NumberStyle numberStyle, String eTag, String versionId, DatasetKind kind) {
         return new ChunkMessage(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount,
-                firstLine, dialect, mapping, numberStyle, eTag, versionId);
+                firstLine, dialect, mapping, numberStyle, eTag, versionId, kind);
     }
 }

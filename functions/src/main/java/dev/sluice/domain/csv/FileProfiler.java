@@ -1,5 +1,6 @@
 package dev.sluice.domain.csv;
 
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.HeaderMatcher;
 import dev.sluice.domain.mapping.Mapping;
@@ -44,6 +45,15 @@ public final class FileProfiler {
      */
     public static FileProfile profile(byte[] prefix, int length, boolean complete, Mapping requested)
             throws FileRejectedException {
+        return profile(prefix, length, complete, requested, DatasetKind.MARKETING);
+    }
+
+    /**
+     * As above, for a dataset of {@code kind}: a raw dataset keeps every column as its exact strings, so its header
+     * is named exactly and nothing is mapped (no MISSING_COLUMNS) or read as a number.
+     */
+    public static FileProfile profile(byte[] prefix, int length, boolean complete, Mapping requested,
+            DatasetKind kind) throws FileRejectedException {
         if (length < 0 || length > prefix.length) {
             throw new IllegalArgumentException("length " + length + " outside 0.." + prefix.length);
         }
@@ -60,9 +70,13 @@ public final class FileProfiler {
 
         char delimiter = HeaderDetector.detectDelimiter(prefix, bomLength, length, complete, QUOTE, units);
         HeaderDetector.Header found = HeaderDetector.find(prefix, bomLength, length, complete, delimiter, QUOTE,
-                units, charset);
+                units, charset, kind);
         List<String> header = found.names();
         long dataStart = found.dataStart();
+        if (kind == DatasetKind.RAW) {
+            return new FileProfile(new Dialect(encoding, bomLength, delimiter, QUOTE, header), dataStart,
+                    found.dataStartLine(), new Mapping(Map.of()), NumberStyle.US, header);
+        }
 
         String data = EncodingDetector.decode(prefix, (int) dataStart, length, charset);
         Mapping mapping = resolveMapping(header, SampleRows.of(data, complete, delimiter, QUOTE,

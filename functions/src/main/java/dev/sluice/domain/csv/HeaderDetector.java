@@ -1,5 +1,6 @@
 package dev.sluice.domain.csv;
 
+import dev.sluice.domain.dataset.DatasetKind;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -18,9 +19,16 @@ import org.apache.commons.csv.CSVRecord;
  * <p>Delimiter: of {@code , ; TAB |}, the one whose header has more than one field and whose first records most
  * often have the header's field count; ties go to the one giving more fields, then to the order listed.
  *
- * <p>Header: the first non-blank record. Names are trimmed; a blank name becomes {@code column_N} (N = its 1-based
- * position) and a repeated name (compared ignoring case) gets {@code _2}, {@code _3}, ... in file order, so that
- * every column can be addressed by name.
+ * <p>Header: the first non-blank record. Every column gets a stable, visible name, so that it can be addressed (and,
+ * in a raw dataset, stored) by name:
+ * <ul>
+ *   <li>a marketing dataset trims names and compares them ignoring case (mappings name columns in any case); a raw
+ *       dataset keeps each name exactly as written (quotes removed) and compares exactly, since its names are the
+ *       keys of the stored records;</li>
+ *   <li>a blank name (empty, or only spaces) becomes {@code column_N}, N its 1-based position;</li>
+ *   <li>a name seen before in the header gets {@code _2}, {@code _3}, ... in file order, skipping any suffix that is
+ *       itself a name in the header, so a column literally named {@code amount_2} keeps its name.</li>
+ * </ul>
  */
 final class HeaderDetector {
     private static final char[] DELIMITERS = {',', ';', '\t', '|'};
@@ -78,6 +86,12 @@ final class HeaderDetector {
     /** Finds the first non-blank record of {@code [bomLength, length)} and reads its names. */
     static Header find(byte[] prefix, int bomLength, int length, boolean complete, char delimiter, char quote,
             RecordScanner.Units units, Charset charset) throws FileRejectedException {
+        return find(prefix, bomLength, length, complete, delimiter, quote, units, charset, DatasetKind.MARKETING);
+    }
+
+    /** As above, naming the columns by the rule of the dataset's kind. */
+    static Header find(byte[] prefix, int bomLength, int length, boolean complete, char delimiter, char quote,
+            RecordScanner.Units units, Charset charset, DatasetKind kind) throws FileRejectedException {
         Sampler headerScan = new Sampler(delimiter, quote, units, 1, 1);
         headerScan.scanUntilFull(prefix, bomLength, length, complete);
         if (headerScan.count == 0) {
@@ -106,10 +120,10 @@ final class HeaderDetector {
         }
         long dataStartLine = 1 + terminators(prefix, bomLength, (int) dataStart, units);
         String headerText = EncodingDetector.decode(prefix, (int) headerStart, (int) dataStart, charset);
-        return new Header(headerNames(headerText, delimiter, quote), dataStart, dataStartLine);
+        return new Header(headerNames(headerText, delimiter, quote, kind), dataStart, dataStartLine);
     }
 
-    private static List<String> headerNames(String headerText, char delimiter, char quote)
+    private static List<String> headerNames(String headerText, char delimiter, char quote, DatasetKind kind)
             throws FileRejectedException {
         List<String> raw;
         try (CSVParser parser = CsvFormats.of(delimiter, quote).parse(new StringReader(headerText))) {
@@ -121,21 +135,35 @@ final class HeaderDetector {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> names = new ArrayList<>(raw.size());
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < raw.size(); i++) {
-            String name = Spaces.trim(raw.get(i).replace("\uFEFF", ""));
-            if (name.isEmpty()) {
+        return uniqueNames(raw, kind);
+    }
+
+    /** The names of a header's cells by the rule in the class comment. */
+    static List<String> uniqueNames(List<String> cells, DatasetKind kind) {
+        boolean exact = kind == DatasetKind.RAW;
+        List<String> names = new ArrayList<>(cells.size());
+        Set<String> taken = new HashSet<>();
+        for (int i = 0; i < cells.size(); i++) {
+            String name = exact ? cells.get(i) : Spaces.trim(cells.get(i).replace("\uFEFF", ""));
+            if (Spaces.isBlank(name)) {
                 name = "column_" + (i + 1);
             }
-            if (!seen.add(name.toLowerCase(Locale.ROOT))) {
-                int n = 2;
-                while (!seen.add((name + "_" + n).toLowerCase(Locale.ROOT))) {
-                    n++;
-                }
-                name = name + "_" + n;
-            }
             names.add(name);
+            taken.add(exact ? name : name.toLowerCase(Locale.ROOT));
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (seen.add(exact ? name : name.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            String renamed;
+            int n = 2;
+            do {
+                renamed = name + "_" + n++;
+            } while (!taken.add(exact ? renamed : renamed.toLowerCase(Locale.ROOT)));
+            seen.add(exact ? renamed : renamed.toLowerCase(Locale.ROOT));
+            names.set(i, renamed);
         }
         return names;
     }

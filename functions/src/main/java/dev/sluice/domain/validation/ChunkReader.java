@@ -5,6 +5,7 @@ import dev.sluice.domain.csv.CsvRecordReader;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.csv.Spaces;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import java.io.IOException;
@@ -49,6 +50,9 @@ public final class ChunkReader {
         Objects.requireNonNull(chunkBytes, "chunkBytes");
         Objects.requireNonNull(chunk, "chunk");
         Objects.requireNonNull(sink, "sink");
+        if (chunk.kind() == DatasetKind.RAW) {
+            return RawChunkReader.read(chunkBytes, chunk, sink);
+        }
         Dialect dialect = chunk.dialect();
         Layout layout = LAYOUTS.computeIfAbsent(new LayoutKey(dialect.header(), chunk.mapping()),
                 key -> Layout.of(key.header(), key.mapping()));
@@ -102,7 +106,7 @@ public final class ChunkReader {
      * The error of a record that cannot be validated field by field: its quote never closes, it is too long, or some
      * of its bytes are not text in the file's encoding; null for a record that can.
      */
-    private static List<RowError> unreadable(CsvRecordReader record, DecodingReader decoded, ChunkMessage chunk,
+    static List<RowError> unreadable(CsvRecordReader record, DecodingReader decoded, ChunkMessage chunk,
             long recordNo, long lineNo, long firstRelativeLine) {
         Dialect dialect = chunk.dialect();
         String encodingProblem = decoded.problemBefore(record.endPosition());
@@ -128,7 +132,7 @@ public final class ChunkReader {
         return List.of(new RowError(recordNo, lineNo, null, code, message, raw(record, dialect)));
     }
 
-    private static IllegalStateException mismatch(ChunkMessage chunk, String parsed) {
+    static IllegalStateException mismatch(ChunkMessage chunk, String parsed) {
         return new IllegalStateException("chunk " + chunk.chunkNo() + " of " + chunk.key() + " (bytes "
                 + chunk.startByte() + ".." + chunk.endByte() + ", records " + chunk.firstRecord() + ".."
                 + chunk.lastRecord() + ") was planned with " + chunk.recordCount() + " records but " + parsed

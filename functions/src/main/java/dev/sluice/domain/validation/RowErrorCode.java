@@ -7,8 +7,9 @@ package dev.sluice.domain.validation;
  */
 public enum RowErrorCode {
     /**
-     * The record has more or fewer fields than the header. Look for a missing or extra delimiter, or a value that
-     * holds the delimiter without quotes around it.
+     * The record has more or fewer fields than the header (in a raw dataset only more: missing values at the end are
+     * stored as empty strings). Look for a missing or extra delimiter, or a value that holds the delimiter without
+     * quotes around it.
      */
     FIELD_COUNT,
     /** A date, campaign or channel value is empty. Fill it in, or remove the record. */

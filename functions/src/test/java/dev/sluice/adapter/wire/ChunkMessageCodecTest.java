@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.NumberStyle;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.mapping.CanonicalField;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,28 @@ class ChunkMessageCodecTest {
             ChunkMessage other = ChunkMessageCodec.decode(json, json.writeValueAsString(forged));
             assertTrue(!chunk.fingerprint().equals(other.fingerprint()), "changing " + change[0]);
         }
+    }
+
+    @Test
+    void aRawChunkCarriesItsKindAndAMessageWithoutOneIsMarketing() throws Exception {
+        JsonNode event = json.readTree(Files.readString(Path.of("../events/sqs-chunk-message.json")));
+        String body = event.path("Records").get(0).path("body").asText();
+        ChunkMessage marketing = ChunkMessageCodec.decode(json, body);
+        assertEquals(DatasetKind.MARKETING, marketing.kind(), "the example has no kind: it is a marketing chunk");
+        ObjectNode rawBody = (ObjectNode) json.readTree(body);
+        rawBody.put("kind", "raw");
+        ChunkMessage raw = ChunkMessageCodec.decode(json, json.writeValueAsString(rawBody));
+        assertEquals(DatasetKind.RAW, raw.kind());
+        assertEquals("raw", json.readTree(ChunkMessageCodec.encode(json, raw)).path("kind").asText());
+        assertEquals(raw, ChunkMessageCodec.decode(json, ChunkMessageCodec.encode(json, raw)));
+        assertTrue(!raw.fingerprint().equals(marketing.fingerprint()), "the kind is part of the fingerprint");
+        rawBody.put("kind", "marketing");
+        assertEquals(marketing.fingerprint(), ChunkMessageCodec.decode(json, json.writeValueAsString(rawBody))
+                .fingerprint(), "an explicit marketing kind is the same chunk as none");
+        rawBody.put("kind", "typed");
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ChunkMessageCodec.decode(json, json.writeValueAsString(rawBody)));
+        assertTrue(error.getMessage().contains("'kind' must be marketing or raw"), error.getMessage());
     }
 
     @Test

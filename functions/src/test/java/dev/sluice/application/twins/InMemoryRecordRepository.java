@@ -3,12 +3,14 @@ package dev.sluice.application.twins;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RunDataEraser;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.validation.RawRecord;
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.RowErrorCode;
 import dev.sluice.domain.validation.ValidRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +78,15 @@ public final class InMemoryRecordRepository implements RecordRepository, RunData
                 loaded.add(new StoredRecord(record.recordNo(), record.lineNo(), record.date(), record.campaign(),
                         record.channel(), record.spend(), record.clicks(), record.conversions(),
                         record.impressions(), record.extra().isEmpty() ? null : record.extra().toString()));
+            }
+
+            @Override
+            public void accept(RawRecord record) {
+                Map<String, String> data = new LinkedHashMap<>();
+                for (int i = 0; i < record.names().size(); i++) {
+                    data.put(record.names().get(i), record.values().get(i));
+                }
+                loaded.add(StoredRecord.raw(record.recordNo(), record.lineNo(), data));
             }
 
             @Override

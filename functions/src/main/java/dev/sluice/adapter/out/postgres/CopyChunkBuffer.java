@@ -1,5 +1,7 @@
 package dev.sluice.adapter.out.postgres;
 
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.validation.RawRecord;
 import dev.sluice.domain.validation.RecordSink;
 import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.ValidRecord;
@@ -38,7 +40,11 @@ final class CopyChunkBuffer implements RecordSink {
 
     static final String COPY = "COPY records (run_id, record_no, line_no, dataset_id, date, campaign, channel, "
             + "spend, clicks, conversions, impressions, extra) FROM STDIN (FORMAT binary)";
+    /** A raw dataset's records: one jsonb object per record (see {@link #accept(RawRecord)}). */
+    static final String COPY_RAW = "COPY raw_records (run_id, record_no, line_no, dataset_id, data) "
+            + "FROM STDIN (FORMAT binary)";
     private static final short FIELDS = 12;
+    private static final short RAW_FIELDS = 5;
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
     private static final int NULL_LENGTH = -1;
     /** PostgreSQL's dates count days from 2000-01-01. */
@@ -57,13 +63,21 @@ final class CopyChunkBuffer implements RecordSink {
     private final byte[] datasetId;
     private final List<RowError> errors = new ArrayList<>();
     private final Flush flush;
+    private final boolean raw;
     private short[] numericDigits = new short[8];
     private byte[] data;
     private int size;
     private int stored;
     private int rejected;
 
+    /** A buffer for the COPY of {@link #copyStatement(DatasetKind)} of a marketing dataset's chunk. */
     CopyChunkBuffer(String runId, String datasetId, Flush flush) {
+        this(runId, datasetId, DatasetKind.MARKETING, flush);
+    }
+
+    /** A buffer for the COPY of {@link #copyStatement(DatasetKind)} of {@code kind}. */
+    CopyChunkBuffer(String runId, String datasetId, DatasetKind kind, Flush flush) {
+        this.raw = kind == DatasetKind.RAW;
         this.runId = PostgresText.safe(runId).getBytes(StandardCharsets.UTF_8);
         this.datasetId = PostgresText.safe(datasetId).getBytes(StandardCharsets.UTF_8);
         this.flush = flush;
@@ -73,8 +87,16 @@ final class CopyChunkBuffer implements RecordSink {
         putInt(0); // no header extension
     }
 
+    /** The COPY statement whose data this buffer encodes for a dataset of {@code kind}. */
+    static String copyStatement(DatasetKind kind) {
+        return kind == DatasetKind.RAW ? COPY_RAW : COPY;
+    }
+
     @Override
     public void accept(ValidRecord record) {
+        if (raw) {
+            throw new IllegalStateException("record " + record.recordNo() + " is a marketing record in a raw chunk");
+        }
         ensure(runId.length + datasetId.length + 128);
         putShort(FIELDS);
         putBytesField(runId);
@@ -89,6 +111,42 @@ final class CopyChunkBuffer implements RecordSink {
         putNumericField(record.conversions());
         putLongField(record.impressions());
         putJsonbField(record.extra());
+        stored++;
+        if (size >= FLUSH_BYTES) {
+            flush();
+        }
+    }
+
+    /**
+     * A raw record as a JSON object written in header order (jsonb then keeps its own key order); names and values
+     * go through the same JSON string encoder as the extra columns.
+     */
+    @Override
+    public void accept(RawRecord record) {
+        if (!raw) {
+            throw new IllegalStateException("record " + record.recordNo() + " is a raw record in a marketing chunk");
+        }
+        ensure(runId.length + datasetId.length + 64);
+        putShort(RAW_FIELDS);
+        putBytesField(runId);
+        putLongField(record.recordNo());
+        putLongField(record.lineNo());
+        putBytesField(datasetId);
+        int lengthAt = startField();
+        ensure(1);
+        data[size++] = JSONB_VERSION;
+        List<String> names = record.names();
+        List<String> values = record.values();
+        if (names.isEmpty()) {
+            putAscii("{}");
+        } else {
+            putByte('{');
+            for (int i = 0; i < names.size(); i++) {
+                putJsonMember(names.get(i), values.get(i));
+            }
+            data[size - 1] = '}'; // over the comma after the last member
+        }
+        endField(lengthAt);
         stored++;
         if (size >= FLUSH_BYTES) {
             flush();

@@ -1,5 +1,8 @@
 package dev.sluice.adapter.out.postgres;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RunDataEraser;
 import dev.sluice.application.port.RecordRepository.LedgerOutcome;
@@ -13,7 +16,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -27,6 +32,10 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
     private static final String INSERT_ERROR = "INSERT INTO row_errors "
             + "(run_id, record_no, seq, line_no, column_name, code, message, raw_excerpt) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {
+    };
 
     private final ConnectionPool pool;
 
@@ -44,10 +53,10 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
                 return LoadResult.found(readLedger(connection, chunk.runId(), chunk.chunkNo()).orElseThrow());
             }
             CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
-            CopyIn copy = copyManager.copyIn(CopyChunkBuffer.COPY);
+            CopyIn copy = copyManager.copyIn(CopyChunkBuffer.copyStatement(chunk.kind()));
             CopyChunkBuffer buffer;
             try {
-                buffer = new CopyChunkBuffer(chunk.runId(), datasetId, (bytes, length) -> {
+                buffer = new CopyChunkBuffer(chunk.runId(), datasetId, chunk.kind(), (bytes, length) -> {
                     try {
                         copy.writeToCopy(bytes, 0, length);
                     } catch (SQLException e) {
@@ -111,23 +120,33 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
         });
     }
 
+    /**
+     * A run's records live in one of two tables, by its dataset's kind; one query reads both, so a page needs neither
+     * the kind nor a second round trip (the other table's index finds nothing for the run).
+     */
     @Override
     public Page<StoredRecord> records(String runId, long afterRecordNo, int limit) {
         return withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT record_no, line_no, date, campaign, channel, spend, clicks, conversions, impressions, "
-                            + "extra::text FROM records WHERE run_id = ? AND record_no > ? "
+                            + "extra::text, NULL::text AS data FROM records WHERE run_id = ? AND record_no > ? "
+                            + "UNION ALL SELECT record_no, line_no, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                            + "data::text FROM raw_records WHERE run_id = ? AND record_no > ? "
                             + "ORDER BY record_no LIMIT ?")) {
                 query.setString(1, runId);
                 query.setLong(2, afterRecordNo);
-                query.setInt(3, limit + 1);
+                query.setString(3, runId);
+                query.setLong(4, afterRecordNo);
+                query.setInt(5, limit + 1);
                 List<StoredRecord> items = new ArrayList<>();
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        items.add(new StoredRecord(rows.getLong(1), rows.getLong(2),
-                                rows.getObject(3, java.time.LocalDate.class), rows.getString(4), rows.getString(5),
-                                rows.getBigDecimal(6), nullableLong(rows, 7), rows.getBigDecimal(8),
-                                nullableLong(rows, 9), rows.getString(10)));
+                        String data = rows.getString(11);
+                        items.add(data != null ? StoredRecord.raw(rows.getLong(1), rows.getLong(2), object(data))
+                                : new StoredRecord(rows.getLong(1), rows.getLong(2),
+                                        rows.getObject(3, java.time.LocalDate.class), rows.getString(4),
+                                        rows.getString(5), rows.getBigDecimal(6), nullableLong(rows, 7),
+                                        rows.getBigDecimal(8), nullableLong(rows, 9), rows.getString(10)));
                     }
                 }
                 if (items.size() > limit) {
@@ -137,6 +156,15 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
                 return new Page<>(items, Optional.empty());
             }
         });
+    }
+
+    /** A raw record's jsonb object: every value is a string, as it was loaded. */
+    private static Map<String, String> object(String json) {
+        try {
+            return JSON.readValue(json, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("raw_records.data is not a JSON object of strings", e);
+        }
     }
 
     @Override
@@ -170,7 +198,8 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
 
     /** Totals straight from the tables, to prove the run's counters. */
     public long countRecords(String runId) {
-        return count("SELECT count(*) FROM records WHERE run_id = ?", runId);
+        return count("SELECT (SELECT count(*) FROM records WHERE run_id = ?) "
+                + "+ (SELECT count(*) FROM raw_records WHERE run_id = ?)", runId);
     }
 
     public long countRejectedRecords(String runId) {
@@ -180,7 +209,9 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
     private long count(String sql, String runId) {
         return withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement(sql)) {
-                query.setString(1, runId);
+                for (int i = 1; i <= sql.chars().filter(c -> c == '?').count(); i++) {
+                    query.setString(i, runId);
+                }
                 try (ResultSet rows = query.executeQuery()) {
                     rows.next();
                     return rows.getLong(1);

@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.application.port.RecordRepository.Page;
 import dev.sluice.application.port.RecordRepository.StoredRecord;
 
-/** A page of {@code GET /api/runs/{id}/records}: {@code {items, nextCursor}}. */
+/**
+ * A page of {@code GET /api/runs/{id}/records}: {@code {items, nextCursor}}. An item is {@code {record, line}} and
+ * either a marketing record's canonical fields and {@code extra}, or a raw record's {@code data}: its values by column
+ * name, in the file's column order.
+ */
 public final class RecordPresenter {
     private final ObjectMapper json;
 
@@ -23,6 +27,11 @@ public final class RecordPresenter {
             ObjectNode item = items.addObject();
             item.put("record", record.recordNo());
             item.put("line", record.lineNo());
+            if (record.isRaw()) {
+                ObjectNode data = item.putObject("data");
+                record.data().forEach(data::put);
+                continue;
+            }
             item.put("date", record.date() == null ? null : record.date().toString());
             item.put("campaign", record.campaign());
             item.put("channel", record.channel());

@@ -1,0 +1,144 @@
+package dev.sluice.domain.validation;
+
+import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.CsvRecordReader;
+import dev.sluice.domain.csv.Dialect;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one chunk of a raw dataset: every record is kept as the exact strings of the file, keyed by the header's
+ * names, in header order. Nothing is trimmed, converted or required.
+ *
+ * <p>The rule for a record whose size differs from the header's: fewer values than the header is fine, the missing
+ * trailing ones are stored as {@code ""} (spreadsheets drop empty cells at the end of a row); more values than the
+ * header is a FIELD_COUNT row error that quotes the extra values, since there is no name to keep them under.
+ * Records that cannot be read at all (an unclosed quote, too long, bytes that are not text in the file's encoding)
+ * and values holding U+0000 are rejected exactly as in a marketing dataset.
+ *
+ * <p>Accounting is {@link ChunkReader}'s: every record the planner counted reaches the sink once, accepted or
+ * rejected, and a disagreement with the plan fails the chunk.
+ */
+final class RawChunkReader {
+    /** Extra values quoted in a FIELD_COUNT message; the rest are counted. */
+    private static final int QUOTED_EXTRAS = 5;
+    private static final int QUOTED_VALUE_CHARS = 60;
+
+    private RawChunkReader() {
+    }
+
+    static ChunkOutcome read(InputStream chunkBytes, ChunkMessage chunk, RecordSink sink) {
+        Dialect dialect = chunk.dialect();
+        List<String> names = dialect.header();
+        DecodingReader decoded = new DecodingReader(chunkBytes, Charset.forName(dialect.encoding()));
+        CsvRecordReader record = new CsvRecordReader(decoded, dialect.delimiter(), dialect.quote(), 1,
+                ChunkReader.MAX_RECORD_CHARS);
+        int records = 0;
+        int stored = 0;
+        long firstRelativeLine = -1;
+        try {
+            while (record.next()) {
+                records++;
+                if (records > chunk.recordCount()) {
+                    throw ChunkReader.mismatch(chunk, "at least " + records);
+                }
+                if (firstRelativeLine < 0) {
+                    firstRelativeLine = record.line();
+                }
+                long recordNo = chunk.firstRecord() + records - 1;
+                long lineNo = chunk.firstLine() + record.line() - firstRelativeLine;
+                List<RowError> errors = ChunkReader.unreadable(record, decoded, chunk, recordNo, lineNo,
+                        firstRelativeLine);
+                if (errors == null) {
+                    errors = keep(record, names, dialect, recordNo, lineNo, sink);
+                }
+                if (errors == null) {
+                    stored++;
+                } else {
+                    sink.reject(recordNo, lineNo, errors);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of " + chunk.key(), e);
+        }
+        if (records != chunk.recordCount()) {
+            throw ChunkReader.mismatch(chunk, String.valueOf(records));
+        }
+        long expectedBytes = chunk.endByte() - chunk.startByte();
+        if (decoded.bytesRead() != expectedBytes) {
+            throw new IllegalStateException("chunk " + chunk.chunkNo() + " of " + chunk.key() + " should be "
+                    + expectedBytes + " bytes (" + chunk.startByte() + ".." + chunk.endByte() + ") but the stream held "
+                    + decoded.bytesRead());
+        }
+        return new ChunkOutcome(records, stored, records - stored);
+    }
+
+    /** Accepts the record into the sink and returns null, or returns its errors. */
+    private static List<RowError> keep(CsvRecordReader record, List<String> names, Dialect dialect, long recordNo,
+            long lineNo, RecordSink sink) {
+        int size = record.size();
+        if (size > names.size()) {
+            return List.of(new RowError(recordNo, lineNo, null, RowErrorCode.FIELD_COUNT,
+                    tooManyValues(record, names.size(), recordNo, lineNo, dialect.delimiter()),
+                    ChunkReader.raw(record, dialect)));
+        }
+        String[] values = new String[names.size()];
+        List<RowError> errors = null;
+        for (int i = 0; i < values.length; i++) {
+            String value = i < size ? record.get(i) : "";
+            int nul = value.indexOf('\0');
+            if (nul >= 0) {
+                if (errors == null) {
+                    errors = new ArrayList<>(1);
+                }
+                errors.add(new RowError(recordNo, lineNo, names.get(i), RowErrorCode.INVALID_TEXT, "record "
+                        + recordNo + " (line " + lineNo + "), column \"" + names.get(i) + "\": the value \""
+                        + RowError.excerpt(value) + "\" contains a NUL character (U+0000, byte 0x00) at character "
+                        + (nul + 1) + ", which cannot be stored as text; remove it from the file", value));
+            }
+            values[i] = value;
+        }
+        if (errors != null) {
+            return errors;
+        }
+        sink.accept(new RawRecord(recordNo, lineNo, names, List.of(values)));
+        return null;
+    }
+
+    private static String tooManyValues(CsvRecordReader record, int columns, long recordNo, long lineNo,
+            char delimiter) {
+        int extra = record.size() - columns;
+        StringBuilder quoted = new StringBuilder();
+        for (int i = 0; i < Math.min(extra, QUOTED_EXTRAS); i++) {
+            if (i > 0) {
+                quoted.append(i == extra - 1 ? " and " : ", ");
+            }
+            String value = record.get(columns + i);
+            quoted.append('"').append(value.length() > QUOTED_VALUE_CHARS
+                    ? value.substring(0, QUOTED_VALUE_CHARS) + "..." : value).append('"');
+        }
+        if (extra > QUOTED_EXTRAS) {
+            quoted.append(" and ").append(extra - QUOTED_EXTRAS).append(" more");
+        }
+        boolean trailingEmpty = record.get(record.size() - 1).isEmpty();
+        return "record " + recordNo + " (line " + lineNo + ") has " + record.size() + " values but the header has "
+                + columns + (columns == 1 ? " column" : " columns") + "; the extra "
+                + (extra == 1 ? "value is " : "values are ") + quoted + ". Values beyond the header have no name to "
+                + "be stored under: quote a value that contains the delimiter (" + name(delimiter) + ")"
+                + (trailingEmpty ? ", or remove the delimiter at the end of the line" : "")
+                + ", or add the missing column to the header";
+    }
+
+    private static String name(char delimiter) {
+        return switch (delimiter) {
+            case '\t' -> "tab";
+            case ',' -> "comma";
+            case ';' -> "semicolon";
+            default -> String.valueOf(delimiter);
+        };
+    }
+}
