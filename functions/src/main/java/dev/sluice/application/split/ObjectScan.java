@@ -6,6 +6,7 @@ import dev.sluice.domain.chunk.PlannedChunk;
 import dev.sluice.domain.csv.FileProfile;
 import dev.sluice.domain.csv.FileProfiler;
 import dev.sluice.domain.csv.FileRejectedException;
+import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.mapping.Mapping;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,13 @@ public final class ObjectScan {
     public static PlanSummary scan(InputStream in, Mapping requested, long targetChunkBytes, int maxRecordsPerChunk,
             Function<FileProfile, Consumer<PlannedChunk>> onProfile, Function<FileProfile, ByteTap> tap)
             throws IOException, FileRejectedException {
+        return scan(in, requested, ReadingSettings.AUTO, targetChunkBytes, maxRecordsPerChunk, onProfile, tap);
+    }
+
+    /** @param settings the dataset's reading settings (pinned ones override detection) */
+    public static PlanSummary scan(InputStream in, Mapping requested, ReadingSettings settings, long targetChunkBytes,
+            int maxRecordsPerChunk, Function<FileProfile, Consumer<PlannedChunk>> onProfile,
+            Function<FileProfile, ByteTap> tap) throws IOException, FileRejectedException {
         try (ReadAhead readAhead = new ReadAhead(in, BUFFER_BYTES, READ_AHEAD_BUFFERS)) {
             ReadAhead.Segment first = readAhead.next();
             byte[] prefix = first == null ? new byte[0] : first.bytes();
@@ -52,7 +60,7 @@ public final class ObjectScan {
             // Every segment but the last is full, so a short first segment is the whole object.
             ReadAhead.Segment second = prefixLength < BUFFER_BYTES ? null : readAhead.next();
             boolean complete = prefixLength < BUFFER_BYTES || second == null;
-            FileProfile profile = FileProfiler.profile(prefix, prefixLength, complete, requested);
+            FileProfile profile = FileProfiler.profile(prefix, prefixLength, complete, requested, settings);
             ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(),
                     profile.dataStartLine(), targetChunkBytes, maxRecordsPerChunk, onProfile.apply(profile));
             ByteTap bytes = tap.apply(profile);

@@ -336,7 +336,7 @@ public final class SplitObject {
         long[] records = new long[1];
         PlanSummary summary;
         try {
-            summary = ObjectScan.scan(in, requestedMapping(run), limits.targetChunkBytes(),
+            summary = ObjectScan.scan(in, requestedMapping(run), dataset.settings(), limits.targetChunkBytes(),
                     limits.maxRecordsPerChunk(), profile -> {
                         int columns = profile.dialect().header().size();
                         if (columns > uploadLimits.maxColumns()) {
@@ -351,8 +351,8 @@ public final class SplitObject {
                                         + uploadLimits.maxRecordsPerFile() + " records (MAX_RECORDS_PER_FILE)");
                             }
                             planned.add(chunk.toMessage(run.runId(), run.datasetId(), source.bucket(), source.key(),
-                                    profile.dialect(), profile.mapping(), profile.numberStyle(), source.eTag(),
-                                    source.versionId()));
+                                    profile.dialect(), profile.mapping(), profile.numberStyle(), profile.formats(),
+                                    source.eTag(), source.versionId()));
                         };
                     }, profile -> new FieldMeter(profile.dialect().delimiter(), profile.dialect().quote(),
                             uploadLimits.maxFieldBytes()));
@@ -459,6 +459,6 @@ public final class SplitObject {
         profile.mapping().columns().forEach((field, header) -> mapping.put(field.fieldName(), header));
         char delimiter = profile.dialect().delimiter();
         return new Run.FileFacts(profile.dialect().encoding(), delimiter == '\t' ? "\\t" : String.valueOf(delimiter),
-                profile.numberStyle().name(), mapping, profile.dialect().header());
+                profile.numberStyle().name(), mapping, profile.dialect().header(), profile.decisions());
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.domain.chunk;
 
+import dev.sluice.domain.csv.ColumnFormats;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.Mapping;
@@ -23,6 +24,7 @@ import java.util.Objects;
  *                    it reads exactly the bytes that were planned or fails (null only for objects whose
  *                    notification carried no ETag)
  * @param versionId   S3 version id of that object when the bucket is versioned, else null
+ * @param formats     how each column writes dates and numbers, decided by the profiler for the whole file
  */
 public record ChunkMessage(
         String runId,
@@ -38,6 +40,7 @@ public record ChunkMessage(
         Dialect dialect,
         Mapping mapping,
         NumberStyle numberStyle,
+        ColumnFormats formats,
         String eTag,
         String versionId) {
     public ChunkMessage {
@@ -48,6 +51,7 @@ public record ChunkMessage(
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(mapping, "mapping");
         Objects.requireNonNull(numberStyle, "numberStyle");
+        formats = formats == null ? ColumnFormats.NONE : formats;
         if (chunkNo < 1) {
             throw new IllegalArgumentException("chunkNo must be >= 1");
         }
@@ -65,7 +69,15 @@ public record ChunkMessage(
             long endByte, long firstRecord, int recordCount, long firstLine, Dialect dialect, Mapping mapping,
             NumberStyle numberStyle) {
         this(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount, firstLine, dialect,
-                mapping, numberStyle, null, null);
+                mapping, numberStyle, ColumnFormats.NONE, null, null);
+    }
+
+    /** A chunk without per-column formats: every column in {@code numberStyle}, dates month-day-year. */
+    public ChunkMessage(String runId, String datasetId, int chunkNo, String bucket, String key, long startByte,
+            long endByte, long firstRecord, int recordCount, long firstLine, Dialect dialect, Mapping mapping,
+            NumberStyle numberStyle, String eTag, String versionId) {
+        this(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount, firstLine, dialect,
+                mapping, numberStyle, ColumnFormats.NONE, eTag, versionId);
     }
 
     public long lastRecord() {
@@ -90,7 +102,7 @@ public record ChunkMessage(
         StringBuilder canonical = new StringBuilder();
         for (Object field : new Object[] {runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord,
                 recordCount, firstLine, dialect.encoding(), dialect.bomLength(), dialect.delimiter(), dialect.quote(),
-                dialect.header(), mapping.columns(), numberStyle, eTag, versionId}) {
+                dialect.header(), mapping.columns(), numberStyle, formats.canonical(), eTag, versionId}) {
             String text = String.valueOf(field);
             canonical.append(text.length()).append(':').append(text).append(';');
         }

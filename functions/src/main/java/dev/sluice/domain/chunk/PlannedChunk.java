@@ -1,5 +1,6 @@
 package dev.sluice.domain.chunk;
 
+import dev.sluice.domain.csv.ColumnFormats;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.Mapping;
@@ -41,7 +42,13 @@ public record PlannedChunk(
 
     public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
             Mapping mapping, NumberStyle numberStyle, String eTag, String versionId) {
+        return toMessage(runId, datasetId, bucket, key, dialect, mapping, numberStyle, ColumnFormats.NONE, eTag,
+                versionId);
+    }
+
+    public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
+            Mapping mapping, NumberStyle numberStyle, ColumnFormats formats, String eTag, String versionId) {
         return new ChunkMessage(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount,
-                firstLine, dialect, mapping, numberStyle, eTag, versionId);
+                firstLine, dialect, mapping, numberStyle, formats, eTag, versionId);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.domain.csv;
 
+import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.HeaderMatcher;
 import dev.sluice.domain.mapping.Mapping;
@@ -11,19 +12,23 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Works out a file's dialect, header, mapping and number style from its first bytes, once per run, before any
- * chunk is planned. Everything that makes the whole file unusable is rejected here, so that no chunk of a
- * hopeless file is ever loaded.
+ * Works out a file's dialect, header, mapping and per-column formats from its first bytes, once per run, before
+ * any chunk is planned. Everything that makes the whole file unusable is rejected here, so that no chunk of a
+ * hopeless file is ever loaded. A dataset's pinned reading settings override the matching detection.
  *
  * <p>Decisions, in order:
  * <ol>
- *   <li><b>Encoding</b> ({@link EncodingDetector}): a byte-order mark, else UTF-8 unless most high bytes say
- *       windows-1252; binary files are rejected.</li>
- *   <li><b>Delimiter and header</b> ({@link HeaderDetector}): the delimiter that gives the first records the
- *       header's field count; the first non-blank record, its names made unique.</li>
+ *   <li><b>Encoding</b> ({@link EncodingDetector}): the setting, else a byte-order mark, else UTF-16 by its NUL
+ *       bytes, else UTF-8 unless most high bytes say windows-1252; binary files are rejected.</li>
+ *   <li><b>{@code sep=} line</b>: Excel's first line naming the delimiter is honoured and skipped.</li>
+ *   <li><b>Delimiter and header</b> ({@link HeaderDetector}): the setting or the {@code sep=} line, else the
+ *       delimiter that gives the first records one field count; the header on the pinned line, else the first
+ *       record after any preamble, its names made unique. A header whose bytes are not valid in the encoding is
+ *       rejected ({@code HEADER_ENCODING}) rather than read with replacement characters.</li>
  *   <li><b>Mapping.</b> {@link HeaderMatcher#suggest(List)}, overridden field by field by the requested
  *       mapping.</li>
- *   <li><b>Number style</b> ({@link NumberStyleDetector}): votes from the mapped numeric columns.</li>
+ *   <li><b>Formats</b> ({@link ColumnInference}): date order and number style per mapped column, from the
+ *       values of the whole prefix.</li>
  * </ol>
  */
 public final class FileProfiler {
@@ -35,14 +40,21 @@ public final class FileProfiler {
     private FileProfiler() {
     }
 
+    /** Profiles with every reading setting on auto. */
+    public static FileProfile profile(byte[] prefix, int length, boolean complete, Mapping requested)
+            throws FileRejectedException {
+        return profile(prefix, length, complete, requested, ReadingSettings.AUTO);
+    }
+
     /**
      * @param prefix    the first bytes of the object
      * @param length    how many bytes of {@code prefix} are valid
      * @param complete  true when those bytes are the whole object
      * @param requested a mapping chosen by the user (header names, any letter case), or null to suggest one
+     * @param settings  the dataset's reading settings; pinned ones override detection
      */
-    public static FileProfile profile(byte[] prefix, int length, boolean complete, Mapping requested)
-            throws FileRejectedException {
+    public static FileProfile profile(byte[] prefix, int length, boolean complete, Mapping requested,
+            ReadingSettings settings) throws FileRejectedException {
         if (length < 0 || length > prefix.length) {
             throw new IllegalArgumentException("length " + length + " outside 0.." + prefix.length);
         }
@@ -51,15 +63,32 @@ public final class FileProfiler {
                     complete ? "the file is empty (0 bytes); export the report again and upload the CSV file"
                             : "no bytes could be read from the start of the file");
         }
-        EncodingDetector.Detected detected = EncodingDetector.detect(prefix, length, complete);
+        ReadingSettings reading = settings == null ? ReadingSettings.AUTO : settings;
+        EncodingDetector.Detected detected = reading.autoEncoding()
+                ? EncodingDetector.detect(prefix, length, complete)
+                : EncodingDetector.pinned(reading.encoding(), prefix, length);
         String encoding = detected.encoding();
         int bomLength = detected.bomLength();
         RecordScanner.Units units = RecordScanner.Units.of(encoding);
         Charset charset = Charset.forName(encoding);
 
-        char delimiter = HeaderDetector.detectDelimiter(prefix, bomLength, length, complete, QUOTE, units);
-        HeaderDetector.Header found = HeaderDetector.find(prefix, bomLength, length, complete, delimiter, QUOTE,
-                units, charset);
+        HeaderDetector.SepLine sep = HeaderDetector.sepLine(prefix, bomLength, length, units);
+        int from = sep == null ? bomLength : sep.end();
+        long firstLine = sep == null ? 1 : 2;
+        char delimiter;
+        String delimiterFrom;
+        if (!reading.autoDelimiter()) {
+            delimiter = pinnedDelimiter(reading.delimiter());
+            delimiterFrom = "setting";
+        } else if (sep != null) {
+            delimiter = sep.delimiter();
+            delimiterFrom = "sep line";
+        } else {
+            delimiter = HeaderDetector.detectDelimiter(prefix, from, length, complete, QUOTE, units);
+            delimiterFrom = "detected";
+        }
+        HeaderDetector.Header found = HeaderDetector.find(prefix, from, firstLine, length, complete, delimiter,
+                QUOTE, units, charset, reading.headerRow());
         List<String> header = found.names();
         long dataStart = found.dataStart();
 
@@ -70,10 +99,22 @@ public final class FileProfiler {
                 unmapped.add(name);
             }
         }
-        NumberStyle style = NumberStyleDetector.detect(EncodingDetector.decode(prefix, (int) dataStart, length,
-                charset), complete, delimiter, QUOTE, header, mapping);
+        ColumnInference.Result inferred = ColumnInference.infer(EncodingDetector.decode(prefix, (int) dataStart,
+                length, charset), complete, delimiter, QUOTE, header, mapping, reading);
+        ReadingDecisions decisions = new ReadingDecisions(detected.from(), delimiterFrom, found.headerLine(),
+                sep != null, found.preambleRecords(), found.preamble(), inferred.columns());
         return new FileProfile(new Dialect(encoding, bomLength, delimiter, QUOTE, header), dataStart,
-                found.dataStartLine(), mapping, style, unmapped);
+                found.dataStartLine(), mapping, inferred.fileStyle(), unmapped, inferred.formats(), decisions);
+    }
+
+    private static char pinnedDelimiter(String setting) throws FileRejectedException {
+        String value = setting.equals("\\t") || setting.equalsIgnoreCase("tab") ? "\t" : setting;
+        if (value.length() != 1 || value.charAt(0) == QUOTE || value.charAt(0) == '\r' || value.charAt(0) == '\n') {
+            throw new FileRejectedException(FileRejectedException.UNREADABLE_FILE, "the dataset's delimiter '"
+                    + setting + "' is not one character other than a quote or a line break; use auto, \",\", "
+                    + "\";\", \"\\t\" or \"|\"");
+        }
+        return value.charAt(0);
     }
 
     private static Mapping resolveMapping(List<String> header, Mapping requested) throws FileRejectedException {

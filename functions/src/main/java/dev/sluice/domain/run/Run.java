@@ -1,5 +1,6 @@
 package dev.sluice.domain.run;
 
+import dev.sluice.domain.csv.ReadingDecisions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -119,12 +120,21 @@ public record Run(
     public record DeadChunk(int chunkNo, long firstRecord, int recordCount, String reason) {
     }
 
-    /** What the splitter learned about the file. */
+    /**
+     * What the splitter learned about the file; {@code decisions} (null for runs profiled before they were
+     * recorded) says how it decided to read it.
+     */
     public record FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
-            List<String> header) {
+            List<String> header, ReadingDecisions decisions) {
         public FileFacts {
             mapping = mapping == null ? Map.of() : Map.copyOf(mapping);
             header = header == null ? List.of() : List.copyOf(header);
+        }
+
+        /** Facts of a run profiled before reading decisions were recorded. */
+        public FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
+                List<String> header) {
+            this(encoding, delimiter, numberStyle, mapping, header, null);
         }
     }
 
