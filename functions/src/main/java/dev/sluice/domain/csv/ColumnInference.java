@@ -20,8 +20,9 @@ import org.apache.commons.csv.CSVRecord;
  * <p><b>Date order</b> of the date column: a pinned dataset setting wins. Otherwise values whose first part is
  * above 12 ({@code 31/03/2024}) or written {@code 31.03.2024} vote day-month-year, values whose second part is
  * above 12 ({@code 03/31/2024}) or written {@code Mar 31, 2024} vote month-day-year; the majority decides
- * ({@code values}). A column of only {@code 2024-03-31} is year-month-day. A column whose values are all like
- * {@code 03/04/2024} is truly ambiguous and is read month-day-year ({@code default}).
+ * ({@code values}). A column of mostly {@code 2024-03-31} is year-month-day (its rare {@code 03/04/2024} cannot be
+ * placed and is refused). A column whose values are all like {@code 03/04/2024} is truly ambiguous and is read
+ * month-day-year ({@code default}).
  *
  * <p><b>Decimal mark</b> of each numeric column: a pinned setting wins; otherwise the column's own values vote as
  * in {@link NumberStyleDetector#styleEvidence} ({@code values}); a column none of whose values decides takes the
@@ -116,7 +117,8 @@ final class ColumnInference {
                     decidedBy = "setting";
                 } else if (dates.dayFirst + dates.monthFirst > 0) {
                     order = dates.dayFirst > dates.monthFirst ? DateOrder.DMY : DateOrder.MDY;
-                } else if (dates.yearFirst > 0 && dates.ambiguous == 0) {
+                } else if (dates.yearFirst > dates.ambiguous) {
+                    // Mostly ISO dates: a stray 03/04/2024 cannot be placed, and is refused rather than guessed.
                     order = DateOrder.YMD;
                 } else {
                     order = DateOrder.MDY;

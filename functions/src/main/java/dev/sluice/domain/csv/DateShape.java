@@ -46,8 +46,29 @@ enum DateShape {
             }
             return first <= 12 ? AMBIGUOUS : NONE;
         }
-        return length >= 10 && Character.isLetter(value.charAt(0)) ? MONTH_FIRST : NONE;
+        return length >= 10 && startsWithMonthName(value) ? MONTH_FIRST : NONE;
     }
+
+    /** {@code Mar 31, 2024}, {@code Sept. 9, 2024}, {@code December 31, 2023}: an English month name first. */
+    private static boolean startsWithMonthName(String value) {
+        int end = 0;
+        while (end < value.length() && Character.isLetter(value.charAt(end))) {
+            end++;
+        }
+        if (end < 3 || end >= value.length() || (value.charAt(end) != ' ' && value.charAt(end) != '.')) {
+            return false;
+        }
+        String word = value.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+        for (String month : MONTHS) {
+            if (month.equals(word) || month.startsWith(word) && word.length() <= 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] MONTHS = {"january", "february", "march", "april", "may", "june", "july",
+        "august", "september", "october", "november", "december"};
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';

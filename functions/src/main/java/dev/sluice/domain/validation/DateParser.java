@@ -161,7 +161,8 @@ public final class DateParser {
     }
 
     private static String how(DateOrder read, DateOrder column) {
-        return read == column ? "; this column is " + column.description() : "; read as " + read.description();
+        // A value whose shape says its order (2024-04-31, 31.04.2024) needs no word about the column's.
+        return read == column ? "; this column is " + column.description() : "";
     }
 
     private static boolean isDigit(char c) {

@@ -90,7 +90,8 @@ public final class RunPresenter {
         return node;
     }
 
-    private static void putFile(ObjectNode node, Run.FileFacts facts) {
+    /** The run's {@code file}: what the splitter learned and decided; public for the sample-file specs. */
+    public static void putFile(ObjectNode node, Run.FileFacts facts) {
         if (facts == null) {
             node.putNull("file");
             return;
