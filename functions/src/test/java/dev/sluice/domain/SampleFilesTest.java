@@ -14,6 +14,7 @@ import dev.sluice.domain.chunk.PlannedChunk;
 import dev.sluice.domain.csv.FileProfile;
 import dev.sluice.domain.csv.FileProfiler;
 import dev.sluice.domain.csv.FileRejectedException;
+import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.run.Run;
@@ -71,7 +72,7 @@ class SampleFilesTest {
 
         assertEquals(expected.get("status").asText(), actual.status(), name + " status");
         assertEquals(expected.get("failureCode").isNull() ? null : expected.get("failureCode").asText(),
-                actual.failureCode(), name + " failureCode");
+                actual.failureCode() == null ? null : actual.failureCode().split(":")[0], name + " failureCode");
         assertEquals(expected.get("records").asLong(), actual.records(), name + " records");
         assertEquals(expected.get("stored").asLong(), actual.stored(), name + " stored");
         assertEquals(expected.get("errors").asLong(), actual.errors(), name + " rejected records");
@@ -169,6 +170,11 @@ class SampleFilesTest {
     }
 
     static Outcome run(byte[] bytes, long[] mode, Mapping mapping) {
+        return run(bytes, mode, mapping, ReadingSettings.AUTO);
+    }
+
+    /** The file through sniffer, profiler (with the dataset's reading settings), planner and reader. */
+    static Outcome run(byte[] bytes, long[] mode, Mapping mapping, ReadingSettings settings) {
         // The splitter sniffs the first KiB before it profiles: a file that is no text at all fails there.
         if (ContentSniffer.sniff(bytes, Math.min(bytes.length, ContentSniffer.SNIFF_BYTES)).refused()) {
             return new Outcome("FAILED", "NOT_CSV", 0, 0, 0, Map.of(), Map.of(), 0, null);
@@ -176,9 +182,9 @@ class SampleFilesTest {
         FileProfile profile;
         try {
             int prefix = Math.min(bytes.length, FileProfiler.PROFILE_BYTES);
-            profile = FileProfiler.profile(bytes, prefix, prefix == bytes.length, mapping);
+            profile = FileProfiler.profile(bytes, prefix, prefix == bytes.length, mapping, settings);
         } catch (FileRejectedException e) {
-            return new Outcome("FAILED", e.code(), 0, 0, 0, Map.of(), Map.of(), 0, null);
+            return new Outcome("FAILED", e.code() + ": " + e.getMessage(), 0, 0, 0, Map.of(), Map.of(), 0, null);
         }
         Map<String, String> mapped = new LinkedHashMap<>();
         profile.mapping().columns().forEach((field, header) -> mapped.put(field.fieldName(), header));

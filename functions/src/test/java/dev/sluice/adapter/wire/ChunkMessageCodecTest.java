@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.ColumnFormats;
+import dev.sluice.domain.csv.DateOrder;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.mapping.CanonicalField;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChunkMessageCodecTest {
@@ -46,6 +49,27 @@ class ChunkMessageCodecTest {
             ChunkMessage other = ChunkMessageCodec.decode(json, json.writeValueAsString(forged));
             assertTrue(!chunk.fingerprint().equals(other.fingerprint()), "changing " + change[0]);
         }
+    }
+
+    @Test
+    void perColumnFormatsTravelInTheMessageAreOptionalAndCountInTheFingerprint() throws Exception {
+        JsonNode event = json.readTree(Files.readString(Path.of("../events/sqs-chunk-message.json")));
+        String body = event.path("Records").get(0).path("body").asText();
+        ChunkMessage plain = ChunkMessageCodec.decode(json, body);
+        assertEquals(ColumnFormats.NONE, plain.formats(), "a message without formats reads in the file's style");
+        ColumnFormats formats = new ColumnFormats(Map.of("Day", DateOrder.DMY),
+                Map.of("Cost", NumberStyle.EUROPEAN, "Clicks", NumberStyle.US));
+        ChunkMessage withFormats = new ChunkMessage(plain.runId(), plain.datasetId(), plain.chunkNo(), plain.bucket(),
+                plain.key(), plain.startByte(), plain.endByte(), plain.firstRecord(), plain.recordCount(),
+                plain.firstLine(), plain.dialect(), plain.mapping(), plain.numberStyle(), formats, plain.eTag(),
+                plain.versionId());
+        String encoded = ChunkMessageCodec.encode(json, withFormats);
+        assertEquals("{\"dates\":{\"Day\":\"DMY\"},\"numbers\":{\"Clicks\":\"US\",\"Cost\":\"EUROPEAN\"}}",
+                json.readTree(encoded).get("formats").toString());
+        ChunkMessage decoded = ChunkMessageCodec.decode(json, encoded);
+        assertEquals(withFormats, decoded);
+        assertEquals(withFormats.fingerprint(), decoded.fingerprint());
+        assertTrue(!plain.fingerprint().equals(withFormats.fingerprint()), "formats decide what is loaded");
     }
 
     @Test
