@@ -53,11 +53,12 @@ class ReadingFilesTest {
 
     @Test
     void oneValueDecidesTheDateOrderOfTheWholeColumnAndAContradictionSaysWhatTheColumnIs() {
-        String text = "Date,Campaign,Channel,Spend\n03/04/2024,A,g,1\n25/04/2024,B,g,2\n04/31/2024,C,g,3\n";
+        String text = "Date,Campaign,Channel,Spend\n03/04/2024,A,g,1\n25/04/2024,B,g,2\n26/04/2024,B,g,2\n"
+                + "04/30/2024,C,g,3\n";
         SampleFilesTest.Outcome outcome = read(text, ReadingSettings.AUTO);
         assertEquals("2024-04-03", outcome.valid().get(1L).date().toString());
-        assertEquals("INVALID_DATE record 3 (line 4), column \"Date\": date '04/31/2024' is not a valid date: there "
-                + "is no month 31; this column is day-month-year", message(outcome, 3L));
+        assertEquals("INVALID_DATE record 4 (line 5), column \"Date\": date '04/30/2024' is not a valid date: there "
+                + "is no month 30; this column is day-month-year", message(outcome, 4L));
     }
 
     @Test
@@ -85,8 +86,11 @@ class ReadingFilesTest {
                 + "\"decimalMark\":\"point\""), file);
 
         SampleFilesTest.Outcome pinned = read(text, settings("auto", "auto", 0, DateOrder.AUTO, DecimalStyle.COMMA));
-        assertEquals(0, new java.math.BigDecimal("25").compareTo(pinned.valid().get(1L).conversions()),
-                "2.5 with a pinned decimal comma is 25, as the user asked");
+        assertTrue(message(pinned, 1L).startsWith("INVALID_NUMBER record 1 (line 2), column \"Conversions\": "
+                + "conversions '2.5' is not a number; expected European style (1.234,56)"), message(pinned, 1L));
+        assertTrue(pinned.file().toString().contains("\"column\":\"Conversions\",\"field\":\"conversions\","
+                + "\"type\":\"decimal\",\"decimalMark\":\"comma\",\"thousandsSeparator\":\".\",\"currency\":null,"
+                + "\"decidedBy\":\"setting\""), pinned.file().toString());
     }
 
     @Test

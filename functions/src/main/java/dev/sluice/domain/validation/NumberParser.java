@@ -262,8 +262,7 @@ public final class NumberParser {
         try {
             if (withHint) {
                 parseNumber(raw, other, decimal, code, false);
-                hint = "; it reads as " + describe(other) + ", but this column's numbers were detected as "
-                        + describe(style);
+                hint = "; it reads as " + describe(other) + ", but this column is read as " + describe(style);
             }
         } catch (InvalidValueException notTheOtherStyleEither) {
             // No better hint than the expected shape.

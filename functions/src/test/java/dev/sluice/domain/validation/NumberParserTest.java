@@ -90,8 +90,8 @@ class NumberParserTest {
         InvalidValueException e = assertThrows(InvalidValueException.class,
                 () -> NumberParser.parseDecimal("12,5", US));
         assertEquals("'12,5' is not a number; expected US style (1,234.56) such as 1234.56 or $1,234.56; "
-                + "it reads as European style (1.234,56), but this column's numbers were detected as US style "
-                + "(1,234.56)", e.getMessage());
+                + "it reads as European style (1.234,56), but this column is read as US style (1,234.56)",
+                e.getMessage());
     }
 
     @ParameterizedTest
