@@ -109,10 +109,12 @@ public final class FileProfiler {
 
     private static char pinnedDelimiter(String setting) throws FileRejectedException {
         String value = setting.equals("\\t") || setting.equalsIgnoreCase("tab") ? "\t" : setting;
-        if (value.length() != 1 || value.charAt(0) == QUOTE || value.charAt(0) == '\r' || value.charAt(0) == '\n') {
+        // Only ASCII characters structure a record (RecordScanner scans bytes and UTF-16 units alike).
+        char c = value.length() == 1 ? value.charAt(0) : 0;
+        if (c == 0 || c == QUOTE || c == '\r' || c == '\n' || c > 0x7E) {
             throw new FileRejectedException(FileRejectedException.UNREADABLE_FILE, "the dataset's delimiter '"
-                    + setting + "' is not one character other than a quote or a line break; use auto, \",\", "
-                    + "\";\", \"\\t\" or \"|\"");
+                    + setting + "' is not one ASCII character other than a quote or a line break; use auto, "
+                    + "\",\", \";\", \"\\t\" or \"|\"");
         }
         return value.charAt(0);
     }
