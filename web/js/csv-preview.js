@@ -45,11 +45,27 @@ export function isUtf8(bytes, complete) {
   return true;
 }
 
-/** {encoding, bomLength}: a byte-order mark decides; else UTF-8 when valid, else windows-1252 (Excel on Windows). */
+/** UTF-16LE/BE when the NUL bytes of the first 64 KiB fall in one parity (ASCII text in UTF-16), else null. */
+function utf16WithoutBom(bytes) {
+  const scan = Math.min(bytes.length, 64 * 1024);
+  let odd = 0; let even = 0;
+  for (let i = 0; i < scan; i++) if (bytes[i] === 0) { if (i & 1) odd++; else even++; }
+  const half = Math.floor(scan / 2);
+  if (odd > half * 0.3 && even < Math.floor(odd / 20)) return 'UTF-16LE';
+  if (even > half * 0.3 && odd < Math.floor(even / 20)) return 'UTF-16BE';
+  return null;
+}
+
+/**
+ * {encoding, bomLength}: a byte-order mark decides; else UTF-16 by its NUL bytes; else UTF-8 when valid, else
+ * windows-1252 (Excel on Windows).
+ */
 export function detectEncoding(bytes, complete) {
   if (startsWith(bytes, 0xef, 0xbb, 0xbf)) return { encoding: 'UTF-8', bomLength: 3 };
   if (startsWith(bytes, 0xff, 0xfe)) return { encoding: 'UTF-16LE', bomLength: 2 };
   if (startsWith(bytes, 0xfe, 0xff)) return { encoding: 'UTF-16BE', bomLength: 2 };
+  const utf16 = utf16WithoutBom(bytes);
+  if (utf16) return { encoding: utf16, bomLength: 0 };
   return { encoding: isUtf8(bytes, complete) ? 'UTF-8' : 'windows-1252', bomLength: 0 };
 }
 
@@ -133,23 +149,71 @@ export function parseRecords(text, delimiter, { maxRecords = Infinity, complete 
   return records;
 }
 
-/** Of , ; TAB |: the one whose header has more than one field and whose first records most often match its count. */
+/** The most common field count of at least two among the whole records, else 1 (0 for none), as the server's. */
+export function commonFieldCount(records) {
+  const counts = new Map();
+  let best = 0; let bestCount = 0;
+  for (const r of records) {
+    if (!r.ended) continue;
+    const f = r.fields.length;
+    const n = (counts.get(f) || 0) + 1;
+    counts.set(f, n);
+    const wide = f >= 2; const bestWide = best >= 2;
+    if ((wide && !bestWide) || (wide === bestWide && (n > bestCount || (n === bestCount && f > best)))) {
+      best = f; bestCount = n;
+    }
+  }
+  return best;
+}
+
+/** Of , ; TAB |: the one under which most of the first records have the same field count (of at least two). */
 export function detectDelimiter(text, complete) {
   const sample = text.slice(0, DELIMITER_SAMPLE_CHARS);
   const whole = complete && sample.length === text.length;
   let best = ','; let bestScore = -1; let bestFields = 0;
   for (const candidate of DELIMITERS) {
     const records = parseRecords(sample, candidate, { maxRecords: DELIMITER_SAMPLE_RECORDS, complete: whole });
-    if (!records.length || records[0].fields.length < 2) continue;
-    const headerFields = records[0].fields.length;
-    const compared = records.slice(1).filter((r) => r.ended);
-    const consistent = compared.filter((r) => r.fields.length === headerFields).length;
+    const fields = commonFieldCount(records);
+    if (fields < 2) continue;
+    const compared = records.filter((r) => r.ended);
+    const consistent = compared.filter((r) => r.fields.length === fields).length;
     const score = compared.length === 0 ? 1 : consistent / compared.length;
-    if (score > bestScore || (score === bestScore && headerFields > bestFields)) {
-      best = candidate; bestScore = score; bestFields = headerFields;
+    if (score > bestScore || (score === bestScore && fields > bestFields)) {
+      best = candidate; bestScore = score; bestFields = fields;
     }
   }
   return best;
+}
+
+/** Excel's first line sep=X: {delimiter, length of the line with its end}, or null. */
+export function sepLine(text) {
+  const end = text.search(/[\r\n]|$/);
+  if (end >= 40) return null;
+  const line = text.slice(0, end).replaceAll('"', '').trim();
+  const m = /^sep=(.)(\1*)$/i.exec(line);
+  if (!m || m[1] === ' ' || m[1].charCodeAt(0) > 0x7e) return null;
+  let length = end;
+  if (text[length] === '\r') length++;
+  if (text[length] === '\n') length++;
+  return { delimiter: m[1], length };
+}
+
+/**
+ * The index of the header among the first records: leading records with fewer than two non-empty values, or fewer
+ * than half of the data's field count, are a preamble (a report title, a date range), as on the server.
+ */
+export function headerIndex(records) {
+  const sample = records.slice(0, 80);
+  const fields = commonFieldCount(sample);
+  const last = Math.min(50, sample.length - 1);
+  let i = 0;
+  while (fields >= 2 && i < last && sample[i].ended) {
+    const nonEmpty = sample[i].fields.filter((v) => trimField(v) !== '').length;
+    if (!(nonEmpty < 2 || nonEmpty * 2 < fields)) break;
+    i++;
+  }
+  if (i === last && i > 0 && sample[i].fields.length < 2) i = 0;
+  return i;
 }
 
 const SPACE = /^[\s\u00a0\u202f\u2007\x01-\x1f]+|[\s\u00a0\u202f\u2007\x01-\x1f]+$/g;
@@ -214,13 +278,19 @@ export function previewCsv(bytes, { complete = true, rows: rowLimit = 8 } = {}) 
   const binary = notTextReason(bytes);
   if (binary) return { problem: binary };
   const { encoding, bomLength } = detectEncoding(bytes, complete);
-  if (bomLength === 0 && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
-    return { problem: 'The file contains NUL bytes, so it is binary data or UTF-16 without a byte-order mark. Save it again as CSV UTF-8.' };
+  if (bomLength === 0 && !encoding.startsWith('UTF-16') && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
+    return { problem: 'The file contains NUL bytes, so it is binary data rather than CSV text. Check that the right file was picked.' };
   }
-  const text = decode(bytes, encoding, bomLength);
-  const delimiter = detectDelimiter(text, complete);
-  const records = parseRecords(text, delimiter, { maxRecords: 1 + 200, complete });
-  if (!records.length) return { problem: 'The file holds only blank lines; its first line must be a header such as Date,Campaign,Channel,Spend.', encoding };
+  const whole = decode(bytes, encoding, bomLength);
+  // Excel's sep= line names the delimiter and is no record; the lines after it keep their numbers.
+  const sep = sepLine(whole);
+  const text = sep ? whole.slice(sep.length) : whole;
+  const shift = sep ? 1 : 0;
+  const delimiter = sep ? sep.delimiter : detectDelimiter(text, complete);
+  const all = parseRecords(text, delimiter, { maxRecords: 1 + 200 + 50, complete });
+  if (!all.length) return { problem: 'The file holds only blank lines; its first line must be a header such as Date,Campaign,Channel,Spend.', encoding };
+  const skipped = headerIndex(all);
+  const records = all.slice(skipped);
   const header = headerNames(records[0].fields);
   const data = records.slice(1).filter((r) => r.ended || complete);
   return {
@@ -228,8 +298,10 @@ export function previewCsv(bytes, { complete = true, rows: rowLimit = 8 } = {}) 
     bom: bomLength > 0,
     delimiter,
     header,
-    headerLine: records[0].line,
-    rows: data.slice(0, rowLimit).map((r) => ({ line: r.line, fields: r.fields, fieldCountMismatch: r.fields.length !== header.length, openQuote: r.openQuote })),
+    headerLine: records[0].line + shift,
+    sepLine: Boolean(sep),
+    preamble: all.slice(0, skipped).map((r) => r.fields.join(delimiter)),
+    rows: data.slice(0, rowLimit).map((r) => ({ line: r.line + shift, fields: r.fields, fieldCountMismatch: r.fields.length !== header.length, openQuote: r.openQuote })),
     sampleRows: data.map((r) => r.fields),
     recordsSeen: data.length,
     complete,

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.ColumnFormats;
+import dev.sluice.domain.csv.DateOrder;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.dataset.DatasetKind;
@@ -41,6 +43,13 @@ public final class ChunkMessageCodec {
         ObjectNode mapping = root.putObject("mapping");
         chunk.mapping().columns().forEach((field, header) -> mapping.put(field.fieldName(), header));
         root.put("numberStyle", chunk.numberStyle().name());
+        if (!chunk.formats().equals(ColumnFormats.NONE)) {
+            ObjectNode formats = root.putObject("formats");
+            ObjectNode dates = formats.putObject("dates");
+            chunk.formats().dateOrders().forEach((column, order) -> dates.put(column, order.name()));
+            ObjectNode numbers = formats.putObject("numbers");
+            chunk.formats().numberStyles().forEach((column, style) -> numbers.put(column, style.name()));
+        }
         if (chunk.eTag() != null) {
             root.put("eTag", chunk.eTag());
         }
@@ -79,8 +88,8 @@ public final class ChunkMessageCodec {
                 required(root, "endByte").asLong(),
                 required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
                 required(root, "firstLine").asLong(), dialect, new Mapping(columns),
-                NumberStyle.valueOf(text(root, "numberStyle")), optionalText(root, "eTag"),
-                optionalText(root, "versionId"), kind(root));
+                NumberStyle.valueOf(text(root, "numberStyle")), formats(root.get("formats")),
+                optionalText(root, "eTag"), optionalText(root, "versionId"), kind(root));
     }
 
     /** A message from before datasets had kinds carries none: it is a marketing chunk. */
@@ -91,6 +100,19 @@ public final class ChunkMessageCodec {
         }
         return DatasetKind.byWireName(name).orElseThrow(() -> new IllegalArgumentException(
                 "chunk message's 'kind' must be marketing or raw, was \"" + name + "\""));
+    }
+
+    /** Absent in messages sent before per-column formats existed: those read every column in the file's style. */
+    private static ColumnFormats formats(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return ColumnFormats.NONE;
+        }
+        Map<String, DateOrder> dates = new java.util.HashMap<>();
+        node.path("dates").properties().forEach(e -> dates.put(e.getKey(), DateOrder.valueOf(e.getValue().asText())));
+        Map<String, NumberStyle> numbers = new java.util.HashMap<>();
+        node.path("numbers").properties().forEach(e -> numbers.put(e.getKey(),
+                NumberStyle.valueOf(e.getValue().asText())));
+        return new ColumnFormats(dates, numbers);
     }
 
     private static String optionalText(JsonNode node, String field) {

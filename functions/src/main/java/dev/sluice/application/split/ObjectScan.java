@@ -7,6 +7,7 @@ import dev.sluice.domain.csv.FileProfile;
 import dev.sluice.domain.csv.FileProfiler;
 import dev.sluice.domain.csv.FileRejectedException;
 import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.mapping.Mapping;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,8 @@ public final class ObjectScan {
     public static PlanSummary scan(InputStream in, Mapping requested, long targetChunkBytes, int maxRecordsPerChunk,
             Function<FileProfile, Consumer<PlannedChunk>> onProfile, Function<FileProfile, ByteTap> tap)
             throws IOException, FileRejectedException {
-        return scan(in, requested, null, DatasetKind.MARKETING, targetChunkBytes, maxRecordsPerChunk, onProfile, tap);
+        return scan(in, requested, null, DatasetKind.MARKETING, ReadingSettings.AUTO, targetChunkBytes,
+                maxRecordsPerChunk, onProfile, tap);
     }
 
     /**
@@ -54,9 +56,10 @@ public final class ObjectScan {
      * @param proposed  without a requested one, a mapping to use when the file has every column it names (a
      *                  dataset's saved mapping), else null; a file it does not fit gets the suggested mapping
      * @param kind      the kind of the run's dataset: a raw file needs no mapping (see {@link FileProfiler})
+     * @param settings  the dataset's reading settings (pinned ones override detection)
      */
     public static PlanSummary scan(InputStream in, Mapping requested, Mapping proposed, DatasetKind kind,
-            long targetChunkBytes,
+            ReadingSettings settings, long targetChunkBytes,
             int maxRecordsPerChunk, Function<FileProfile, Consumer<PlannedChunk>> onProfile,
             Function<FileProfile, ByteTap> tap) throws IOException, FileRejectedException {
         try (ReadAhead readAhead = new ReadAhead(in, BUFFER_BYTES, READ_AHEAD_BUFFERS)) {
@@ -66,7 +69,7 @@ public final class ObjectScan {
             // Every segment but the last is full, so a short first segment is the whole object.
             ReadAhead.Segment second = prefixLength < BUFFER_BYTES ? null : readAhead.next();
             boolean complete = prefixLength < BUFFER_BYTES || second == null;
-            FileProfile profile = profile(prefix, prefixLength, complete, requested, proposed, kind);
+            FileProfile profile = profile(prefix, prefixLength, complete, requested, proposed, kind, settings);
             ChunkPlanner planner = new ChunkPlanner(profile.dialect(), profile.dataStartByte(),
                     profile.dataStartLine(), targetChunkBytes, maxRecordsPerChunk, onProfile.apply(profile));
             ByteTap bytes = tap.apply(profile);
@@ -87,17 +90,17 @@ public final class ObjectScan {
 
     /** The profiler's own check of a mapping against the header decides whether the proposed one fits the file. */
     private static FileProfile profile(byte[] prefix, int length, boolean complete, Mapping requested,
-            Mapping proposed, DatasetKind kind) throws FileRejectedException {
+            Mapping proposed, DatasetKind kind, ReadingSettings settings) throws FileRejectedException {
         if (requested != null || proposed == null || kind == DatasetKind.RAW) {
-            return FileProfiler.profile(prefix, length, complete, requested, kind);
+            return FileProfiler.profile(prefix, length, complete, requested, settings, kind);
         }
         try {
-            return FileProfiler.profile(prefix, length, complete, proposed);
+            return FileProfiler.profile(prefix, length, complete, proposed, settings, kind);
         } catch (FileRejectedException e) {
             if (!FileRejectedException.UNKNOWN_COLUMN.equals(e.code())) {
                 throw e;
             }
-            return FileProfiler.profile(prefix, length, complete, null);
+            return FileProfiler.profile(prefix, length, complete, null, settings, kind);
         }
     }
 }

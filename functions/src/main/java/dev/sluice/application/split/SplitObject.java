@@ -346,7 +346,7 @@ public final class SplitObject {
         PlanSummary summary;
         try {
             summary = ObjectScan.scan(in, given, given == null ? mappingOf(saved) : null, dataset.kind(),
-                    limits.targetChunkBytes(),
+                    dataset.settings(), limits.targetChunkBytes(),
                     limits.maxRecordsPerChunk(), profile -> {
                         int columns = profile.dialect().header().size();
                         if (columns > effective.maxColumns()) {
@@ -365,8 +365,8 @@ public final class SplitObject {
                                         + effective.maxRecords() + " records (" + effective.maxRecordsSetting() + ")");
                             }
                             planned.add(chunk.toMessage(run.runId(), run.datasetId(), source.bucket(), source.key(),
-                                    profile.dialect(), profile.mapping(), profile.numberStyle(), source.eTag(),
-                                    source.versionId(), dataset.kind()));
+                                    profile.dialect(), profile.mapping(), profile.numberStyle(), profile.formats(),
+                                    source.eTag(), source.versionId(), dataset.kind()));
                         };
                     }, profile -> new FieldMeter(profile.dialect().delimiter(), profile.dialect().quote(),
                             effective.maxFieldBytes(), effective.maxFieldBytesSetting()));
@@ -508,6 +508,7 @@ public final class SplitObject {
         profile.mapping().columns().forEach((field, header) -> mapping.put(field.fieldName(), header));
         char delimiter = profile.dialect().delimiter();
         return new Run.FileFacts(profile.dialect().encoding(), delimiter == '\t' ? "\\t" : String.valueOf(delimiter),
-                profile.numberStyle().name(), mapping, profile.dialect().header(), mappingSource);
+                profile.numberStyle().name(), mapping, profile.dialect().header(), mappingSource,
+                profile.decisions());
     }
 }

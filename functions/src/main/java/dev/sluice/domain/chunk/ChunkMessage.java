@@ -1,5 +1,6 @@
 package dev.sluice.domain.chunk;
 
+import dev.sluice.domain.csv.ColumnFormats;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.dataset.DatasetKind;
@@ -24,6 +25,7 @@ import java.util.Objects;
  *                    it reads exactly the bytes that were planned or fails (null only for objects whose
  *                    notification carried no ETag)
  * @param versionId   S3 version id of that object when the bucket is versioned, else null
+ * @param formats     how each column writes dates and numbers, decided by the profiler for the whole file
  * @param kind        what the run's dataset stores: mapped marketing records, or raw records keyed by header
  */
 public record ChunkMessage(
@@ -40,6 +42,7 @@ public record ChunkMessage(
         Dialect dialect,
         Mapping mapping,
         NumberStyle numberStyle,
+        ColumnFormats formats,
         String eTag,
         String versionId,
         DatasetKind kind) {
@@ -51,6 +54,7 @@ public record ChunkMessage(
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(mapping, "mapping");
         Objects.requireNonNull(numberStyle, "numberStyle");
+        formats = formats == null ? ColumnFormats.NONE : formats;
         Objects.requireNonNull(kind, "kind");
         if (chunkNo < 1) {
             throw new IllegalArgumentException("chunkNo must be >= 1");
@@ -69,15 +73,31 @@ public record ChunkMessage(
             long endByte, long firstRecord, int recordCount, long firstLine, Dialect dialect, Mapping mapping,
             NumberStyle numberStyle) {
         this(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount, firstLine, dialect,
-                mapping, numberStyle, null, null);
+                mapping, numberStyle, ColumnFormats.NONE, null, null, DatasetKind.MARKETING);
     }
 
-    /** A chunk of a marketing dataset's run (the form before datasets had kinds). */
+    /** A chunk of a marketing run without per-column formats: every column in {@code numberStyle}. */
     public ChunkMessage(String runId, String datasetId, int chunkNo, String bucket, String key, long startByte,
             long endByte, long firstRecord, int recordCount, long firstLine, Dialect dialect, Mapping mapping,
             NumberStyle numberStyle, String eTag, String versionId) {
         this(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount, firstLine, dialect,
-                mapping, numberStyle, eTag, versionId, DatasetKind.MARKETING);
+                mapping, numberStyle, ColumnFormats.NONE, eTag, versionId, DatasetKind.MARKETING);
+    }
+
+    /** A chunk without per-column formats, of a dataset of {@code kind}. */
+    public ChunkMessage(String runId, String datasetId, int chunkNo, String bucket, String key, long startByte,
+            long endByte, long firstRecord, int recordCount, long firstLine, Dialect dialect, Mapping mapping,
+            NumberStyle numberStyle, String eTag, String versionId, DatasetKind kind) {
+        this(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount, firstLine, dialect,
+                mapping, numberStyle, ColumnFormats.NONE, eTag, versionId, kind);
+    }
+
+    /** A chunk of a marketing run with per-column formats. */
+    public ChunkMessage(String runId, String datasetId, int chunkNo, String bucket, String key, long startByte,
+            long endByte, long firstRecord, int recordCount, long firstLine, Dialect dialect, Mapping mapping,
+            NumberStyle numberStyle, ColumnFormats formats, String eTag, String versionId) {
+        this(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount, firstLine, dialect,
+                mapping, numberStyle, formats, eTag, versionId, DatasetKind.MARKETING);
     }
 
     public long lastRecord() {
@@ -103,7 +123,7 @@ public record ChunkMessage(
         StringBuilder canonical = new StringBuilder();
         for (Object field : new Object[] {runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord,
                 recordCount, firstLine, dialect.encoding(), dialect.bomLength(), dialect.delimiter(), dialect.quote(),
-                dialect.header(), mapping.columns(), numberStyle, eTag, versionId}) {
+                dialect.header(), mapping.columns(), numberStyle, formats.canonical(), eTag, versionId}) {
             String text = String.valueOf(field);
             canonical.append(text.length()).append(':').append(text).append(';');
         }

@@ -1,5 +1,6 @@
 package dev.sluice.domain.chunk;
 
+import dev.sluice.domain.csv.ColumnFormats;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.dataset.DatasetKind;
@@ -42,13 +43,20 @@ public record PlannedChunk(
 
     public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
             Mapping mapping, NumberStyle numberStyle, String eTag, String versionId) {
-        return toMessage(runId, datasetId, bucket, key, dialect, mapping, numberStyle, eTag, versionId,
+        return toMessage(runId, datasetId, bucket, key, dialect, mapping, numberStyle, ColumnFormats.NONE, eTag,
+                versionId, DatasetKind.MARKETING);
+    }
+
+    public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
+            Mapping mapping, NumberStyle numberStyle, ColumnFormats formats, String eTag, String versionId) {
+        return toMessage(runId, datasetId, bucket, key, dialect, mapping, numberStyle, formats, eTag, versionId,
                 DatasetKind.MARKETING);
     }
 
     public ChunkMessage toMessage(String runId, String datasetId, String bucket, String key, Dialect dialect,
-            Mapping mapping, NumberStyle numberStyle, String eTag, String versionId, DatasetKind kind) {
+            Mapping mapping, NumberStyle numberStyle, ColumnFormats formats, String eTag, String versionId,
+            DatasetKind kind) {
         return new ChunkMessage(runId, datasetId, chunkNo, bucket, key, startByte, endByte, firstRecord, recordCount,
-                firstLine, dialect, mapping, numberStyle, eTag, versionId, kind);
+                firstLine, dialect, mapping, numberStyle, formats, eTag, versionId, kind);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param bomLength bytes of byte-order mark at the start of the file (0, 2 or 3)
  * @param delimiter one of {@code , ; \t |}
  * @param quote     the quote character, {@code "}
- * @param header    the header fields as read from the first record, in file order
+ * @param header    the header fields as read from the header record, in file order
  */
 public record Dialect(String encoding, int bomLength, char delimiter, char quote, List<String> header) {
     public Dialect {

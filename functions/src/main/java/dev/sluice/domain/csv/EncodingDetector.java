@@ -7,17 +7,25 @@ import java.nio.charset.CodingErrorAction;
 
 /**
  * Decides a file's encoding from its first bytes, and rejects what is not text at all. A byte-order mark decides
- * (UTF-8, UTF-16LE, UTF-16BE). Without one the file is UTF-8 if the prefix is valid UTF-8 (a sequence cut by the
- * end of an incomplete prefix is fine) or if most of its bytes above 0x7F form valid UTF-8 sequences (the rest are
- * bad bytes, rejected record by record by the loader); otherwise windows-1252, which is what Excel on Windows
- * writes. NUL bytes outside UTF-16 mean the file is not text.
+ * (UTF-8, UTF-16LE, UTF-16BE). Without one, NUL bytes in most odd (even) positions mean UTF-16LE (BE) text, whose
+ * ASCII characters have a zero high byte; NUL bytes in no such pattern mean the file is not text. Otherwise the
+ * file is UTF-8 if the prefix is valid UTF-8 (a sequence cut by the end of an incomplete prefix is fine) or if most
+ * of its bytes above 0x7F form valid UTF-8 sequences (the rest are bad bytes, rejected record by record by the
+ * loader); otherwise windows-1252, which is what Excel on Windows writes (a superset of Latin-1's printable
+ * characters, so Latin-1 files read the same).
  */
 final class EncodingDetector {
     /** How much of the prefix is looked at to tell UTF-16 without a byte-order mark from binary data. */
     private static final int NUL_SAMPLE_BYTES = 64 * 1024;
 
-    /** A Java charset name as {@link Dialect#encoding()} holds it, and the byte-order mark's length. */
-    record Detected(String encoding, int bomLength) {
+    /**
+     * A Java charset name as {@link Dialect#encoding()} holds it, the byte-order mark's length, and what decided:
+     * {@code bom}, {@code detected} or {@code setting}.
+     */
+    record Detected(String encoding, int bomLength, String from) {
+        Detected(String encoding, int bomLength) {
+            this(encoding, bomLength, bomLength > 0 ? "bom" : "detected");
+        }
     }
 
     private EncodingDetector() {
@@ -32,7 +40,10 @@ final class EncodingDetector {
         } else if (startsWith(prefix, length, 0xFE, 0xFF)) {
             return new Detected("UTF-16BE", 2);
         }
-        rejectNulBytes(prefix, length);
+        String utf16 = utf16WithoutBom(prefix, length);
+        if (utf16 != null) {
+            return new Detected(utf16, 0);
+        }
         return new Detected(utf8Census(prefix, length, complete).looksLikeUtf8() ? "UTF-8" : "windows-1252", 0);
     }
 
@@ -58,7 +69,43 @@ final class EncodingDetector {
         }
     }
 
-    private static void rejectNulBytes(byte[] b, int length) throws FileRejectedException {
+    /**
+     * The encoding the dataset pins: its byte-order mark, if the file has the matching one, is skipped, not read
+     * as a character. {@code UTF-16} without a byte order takes it from the mark, else big-endian as the standard
+     * says. Known binary formats are refused as always.
+     */
+    static Detected pinned(String name, byte[] prefix, int length) throws FileRejectedException {
+        rejectKnownBinaryFormats(prefix, length);
+        String encoding;
+        try {
+            encoding = java.nio.charset.Charset.forName(name.strip()).name();
+        } catch (IllegalArgumentException e) {
+            throw new FileRejectedException(FileRejectedException.UNREADABLE_FILE, "the dataset's encoding '"
+                    + name + "' is not a known character set; use auto, UTF-8, UTF-16LE, UTF-16BE, windows-1252 "
+                    + "or ISO-8859-1");
+        }
+        boolean utf8Bom = startsWith(prefix, length, 0xEF, 0xBB, 0xBF);
+        boolean leBom = startsWith(prefix, length, 0xFF, 0xFE);
+        boolean beBom = startsWith(prefix, length, 0xFE, 0xFF);
+        return switch (encoding) {
+            case "UTF-8" -> new Detected(encoding, utf8Bom ? 3 : 0, "setting");
+            case "UTF-16" -> new Detected(leBom ? "UTF-16LE" : "UTF-16BE", leBom || beBom ? 2 : 0, "setting");
+            case "UTF-16LE" -> new Detected(encoding, leBom ? 2 : 0, "setting");
+            case "UTF-16BE" -> new Detected(encoding, beBom ? 2 : 0, "setting");
+            default -> {
+                if (!java.nio.charset.Charset.forName(encoding).newEncoder().canEncode(',')
+                        || encoding.startsWith("UTF-32")) {
+                    throw new FileRejectedException(FileRejectedException.UNREADABLE_FILE, "the dataset's encoding '"
+                            + name + "' is not one Sluice reads CSV in; use auto, UTF-8, UTF-16LE, UTF-16BE, "
+                            + "windows-1252 or ISO-8859-1");
+                }
+                yield new Detected(encoding, 0, "setting");
+            }
+        };
+    }
+
+    /** UTF-16LE or UTF-16BE when the NUL bytes of the prefix fall in one parity; null when there are none. */
+    private static String utf16WithoutBom(byte[] b, int length) throws FileRejectedException {
         int first = -1;
         int odd = 0;
         int even = 0;
@@ -84,13 +131,15 @@ final class EncodingDetector {
             }
         }
         if (first < 0) {
-            return;
+            return null;
         }
         int half = scan / 2;
-        if (odd > half * 0.3 || even > half * 0.3) {
-            throw new FileRejectedException(FileRejectedException.UNREADABLE_FILE, "the file looks like UTF-16 "
-                    + "text without a byte-order mark, so its byte order is unknown; save it again as CSV UTF-8 "
-                    + "(or UTF-16 with a byte-order mark)");
+        // ASCII text in UTF-16 has a NUL in every other byte: most of one parity, almost none of the other.
+        if (odd > half * 0.3 && even < odd / 20) {
+            return "UTF-16LE";
+        }
+        if (even > half * 0.3 && odd < even / 20) {
+            return "UTF-16BE";
         }
         throw new FileRejectedException(FileRejectedException.UNREADABLE_FILE, "the file contains NUL bytes "
                 + "(the first at byte " + first + "), so it is binary data rather than CSV text; check that the "
@@ -157,6 +206,26 @@ final class EncodingDetector {
             return 0;
         }
         return needed + 1;
+    }
+
+    /**
+     * Decodes {@code [from, to)} strictly: the header's names must be the file's own, never a U+FFFD in their
+     * place. Null when a byte sequence is not valid in the charset, with its absolute offset in {@code badAt[0]}.
+     */
+    static String decodeStrictly(byte[] b, int from, int to, Charset charset, long[] badAt) {
+        java.nio.charset.CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b, from, Math.max(0, to - from));
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(Math.max(16, (to - from) * 2));
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            badAt[0] = in.position();
+            badAt[1] = b[in.position()] & 0xFF;
+            return null;
+        }
+        decoder.flush(out);
+        return out.flip().toString();
     }
 
     /** Decodes {@code [from, to)}, bad bytes as U+FFFD: the profiler only needs to read names and numbers. */

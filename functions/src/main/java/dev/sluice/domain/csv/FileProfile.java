@@ -10,10 +10,20 @@ import java.util.Objects;
  * @param dataStartByte   absolute offset just past the header record's line terminator
  * @param dataStartLine   physical line (1-based) that starts at {@code dataStartByte}
  * @param unmappedHeaders header columns that feed no canonical field, in file order; kept as extra data
+ * @param formats         how each mapped column writes dates and numbers; the loaders read with it
+ * @param decisions       every reading decision, as the run records it
  */
 public record FileProfile(Dialect dialect, long dataStartByte, long dataStartLine, Mapping mapping,
-        NumberStyle numberStyle, List<String> unmappedHeaders) {
+        NumberStyle numberStyle, List<String> unmappedHeaders, ColumnFormats formats, ReadingDecisions decisions) {
+    /** A profile without per-column decisions (tests that build one by hand). */
+    public FileProfile(Dialect dialect, long dataStartByte, long dataStartLine, Mapping mapping,
+            NumberStyle numberStyle, List<String> unmappedHeaders) {
+        this(dialect, dataStartByte, dataStartLine, mapping, numberStyle, unmappedHeaders, ColumnFormats.NONE,
+                null);
+    }
+
     public FileProfile {
+        formats = formats == null ? ColumnFormats.NONE : formats;
         Objects.requireNonNull(dialect, "dialect");
         Objects.requireNonNull(mapping, "mapping");
         Objects.requireNonNull(numberStyle, "numberStyle");

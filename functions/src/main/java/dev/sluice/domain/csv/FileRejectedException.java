@@ -17,6 +17,10 @@ public final class FileRejectedException extends Exception {
     public static final String UNKNOWN_COLUMN = "UNKNOWN_COLUMN";
     /** The header record does not end within the profiled prefix. */
     public static final String HEADER_TOO_LONG = "HEADER_TOO_LONG";
+    /** The dataset pins a header row on which no record starts. */
+    public static final String HEADER_NOT_FOUND = "HEADER_NOT_FOUND";
+    /** The header holds bytes that are not valid in the file's encoding, so its names cannot be read. */
+    public static final String HEADER_ENCODING = "HEADER_ENCODING";
 
     private final String code;
 

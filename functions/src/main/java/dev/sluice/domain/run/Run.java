@@ -1,5 +1,6 @@
 package dev.sluice.domain.run;
 
+import dev.sluice.domain.csv.ReadingDecisions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -124,18 +125,32 @@ public record Run(
      *
      * @param mappingSource where the mapping came from: {@code given}, {@code saved} or {@code suggested} (null for
      *                      runs split before it was recorded)
+     * @param decisions     how the splitter decided to read the file (null for runs profiled before they were
+     *                      recorded)
      */
     public record FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
-            List<String> header, String mappingSource) {
+            List<String> header, String mappingSource, ReadingDecisions decisions) {
         public FileFacts {
             mapping = mapping == null ? Map.of() : Map.copyOf(mapping);
             header = header == null ? List.of() : List.copyOf(header);
         }
 
-        /** Without a recorded mapping source. */
+        /** Facts of a run profiled before mapping sources and reading decisions were recorded. */
         public FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
                 List<String> header) {
-            this(encoding, delimiter, numberStyle, mapping, header, null);
+            this(encoding, delimiter, numberStyle, mapping, header, null, null);
+        }
+
+        /** Facts with a mapping source, without reading decisions. */
+        public FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
+                List<String> header, String mappingSource) {
+            this(encoding, delimiter, numberStyle, mapping, header, mappingSource, null);
+        }
+
+        /** Facts with reading decisions, without a mapping source. */
+        public FileFacts(String encoding, String delimiter, String numberStyle, Map<String, String> mapping,
+                List<String> header, ReadingDecisions decisions) {
+            this(encoding, delimiter, numberStyle, mapping, header, null, decisions);
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.sluice.domain.validation;
 
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.ColumnFormats;
 import dev.sluice.domain.csv.CsvRecordReader;
+import dev.sluice.domain.csv.DateOrder;
 import dev.sluice.domain.csv.Dialect;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.csv.Spaces;
@@ -211,8 +213,12 @@ public final class ChunkReader {
 
     private static final class Validator {
         private final Layout layout;
-        private final NumberStyle style;
         private final Dialect dialect;
+        private final DateOrder dateOrder;
+        private final NumberStyle spendStyle;
+        private final NumberStyle clicksStyle;
+        private final NumberStyle conversionsStyle;
+        private final NumberStyle impressionsStyle;
         private final int date;
         private final int campaign;
         private final int channel;
@@ -223,8 +229,15 @@ public final class ChunkReader {
 
         Validator(Layout layout, ChunkMessage chunk, Dialect dialect) {
             this.layout = layout;
-            this.style = chunk.numberStyle();
             this.dialect = dialect;
+            // Resolved once per chunk, so the per-record path only reads final fields.
+            ColumnFormats formats = chunk.formats();
+            NumberStyle fileStyle = chunk.numberStyle();
+            dateOrder = formats.dateOrder(column(CanonicalField.DATE), DateOrder.MDY);
+            spendStyle = formats.numberStyle(column(CanonicalField.SPEND), fileStyle);
+            clicksStyle = formats.numberStyle(column(CanonicalField.CLICKS), fileStyle);
+            conversionsStyle = formats.numberStyle(column(CanonicalField.CONVERSIONS), fileStyle);
+            impressionsStyle = formats.numberStyle(column(CanonicalField.IMPRESSIONS), fileStyle);
             int[] index = layout.fieldIndex();
             date = index[CanonicalField.DATE.ordinal()];
             campaign = index[CanonicalField.CAMPAIGN.ordinal()];
@@ -238,6 +251,10 @@ public final class ChunkReader {
         /** Accepts the record into the sink and returns null, or returns its errors. */
         List<RowError> validate(CsvRecordReader record, long recordNo, long lineNo, RecordSink sink) {
             if (record.size() != layout.headerSize()) {
+                RowError summary = summaryRow(record, recordNo, lineNo);
+                if (summary != null) {
+                    return List.of(summary);
+                }
                 return List.of(new RowError(recordNo, lineNo, null, RowErrorCode.FIELD_COUNT,
                         "record " + recordNo + " (line " + lineNo + ") has " + record.size()
                                 + (record.size() == 1 ? " field" : " fields") + ", the header has "
@@ -252,17 +269,18 @@ public final class ChunkReader {
                 errors.required(CanonicalField.DATE, column(CanonicalField.DATE));
             } else {
                 try {
-                    dateValue = DateParser.parse(dateRaw);
+                    dateValue = DateParser.parse(dateRaw, dateOrder);
                 } catch (InvalidValueException e) {
-                    errors.add(column(CanonicalField.DATE), e, dateRaw);
+                    errors.add(CanonicalField.DATE, column(CanonicalField.DATE), e, dateRaw);
                 }
             }
             String campaignValue = text(record, campaign, CanonicalField.CAMPAIGN, errors);
             String channelValue = text(record, channel, CanonicalField.CHANNEL, errors);
-            BigDecimal spendValue = decimal(record, spend, CanonicalField.SPEND, errors);
-            Long clicksValue = integer(record, clicks, CanonicalField.CLICKS, errors);
-            BigDecimal conversionsValue = decimal(record, conversions, CanonicalField.CONVERSIONS, errors);
-            Long impressionsValue = integer(record, impressions, CanonicalField.IMPRESSIONS, errors);
+            BigDecimal spendValue = decimal(record, spend, CanonicalField.SPEND, spendStyle, errors);
+            Long clicksValue = integer(record, clicks, CanonicalField.CLICKS, clicksStyle, errors);
+            BigDecimal conversionsValue = decimal(record, conversions, CanonicalField.CONVERSIONS, conversionsStyle,
+                    errors);
+            Long impressionsValue = integer(record, impressions, CanonicalField.IMPRESSIONS, impressionsStyle, errors);
             Map<String, String> extra = Map.of();
             int[] extraIndex = layout.extraIndex();
             if (extraIndex.length > 0) {
@@ -274,7 +292,8 @@ public final class ChunkReader {
                 extra = new ExtraColumns(layout.extraName(), values);
             }
             if (errors.list != null) {
-                return errors.list;
+                RowError summary = dateValue == null ? summaryRow(record, recordNo, lineNo) : null;
+                return summary == null ? errors.list : List.of(summary);
             }
             sink.accept(new ValidRecord(recordNo, lineNo, dateValue, campaignValue, channelValue, spendValue,
                     clicksValue, conversionsValue, impressionsValue, extra));
@@ -283,6 +302,37 @@ public final class ChunkReader {
 
         private String column(CanonicalField field) {
             return layout.fieldColumn()[field.ordinal()];
+        }
+
+        /**
+         * The error of a record that would be rejected anyway, has no valid date, and whose first non-empty value
+         * is a summary label ({@link SummaryLabels}); null for any other. Checked only for rejected records, so
+         * it costs the records that load nothing.
+         */
+        private RowError summaryRow(CsvRecordReader record, long recordNo, long lineNo) {
+            for (int i = 0; i < record.size(); i++) {
+                String value = record.get(i);
+                if (Spaces.isBlank(value)) {
+                    continue;
+                }
+                if (!SummaryLabels.isSummary(value)) {
+                    return null;
+                }
+                if (date < record.size() && !Spaces.isBlank(record.get(date))) {
+                    try {
+                        DateParser.parse(record.get(date), dateOrder);
+                        return null; // a dated record is data, whatever its first value says
+                    } catch (InvalidValueException notADate) {
+                        // An undated total, as exports write them.
+                    }
+                }
+                String column = i < layout.headerSize() ? dialect.header().get(i) : "column " + (i + 1);
+                return new RowError(recordNo, lineNo, column, RowErrorCode.SUMMARY_ROW, "record " + recordNo
+                        + " (line " + lineNo + ") is a summary row ('" + RowError.excerpt(Spaces.trim(value))
+                        + "' in column \"" + column + "\"), not data, so it was not loaded; nothing needs fixing, "
+                        + "or remove the totals from the export", raw(record, dialect));
+            }
+            return null;
         }
 
         private String text(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
@@ -298,7 +348,8 @@ public final class ChunkReader {
                 int codePoints = value.codePointCount(0, value.length());
                 if (codePoints > MAX_TEXT_LENGTH) {
                     errors.add(column(field), RowErrorCode.TOO_LONG, String.format(Locale.ROOT,
-                            "the value is %,d characters long; the maximum is %,d", codePoints, MAX_TEXT_LENGTH),
+                            "%s is %,d characters long; the maximum is %,d", field.fieldName(), codePoints,
+                            MAX_TEXT_LENGTH),
                             value);
                     return null;
                 }
@@ -321,11 +372,13 @@ public final class ChunkReader {
             return false;
         }
 
-        private BigDecimal decimal(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
+        private BigDecimal decimal(CsvRecordReader record, int index, CanonicalField field, NumberStyle style,
+                Errors errors) {
             return optionalMetric(record, index, field, errors, raw -> NumberParser.parseDecimal(raw, style));
         }
 
-        private Long integer(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
+        private Long integer(CsvRecordReader record, int index, CanonicalField field, NumberStyle style,
+                Errors errors) {
             return optionalMetric(record, index, field, errors, raw -> NumberParser.parseInteger(raw, style));
         }
 
@@ -342,7 +395,7 @@ public final class ChunkReader {
             try {
                 return parser.parse(raw);
             } catch (InvalidValueException e) {
-                errors.add(column(field), e, raw);
+                errors.add(field, column(field), e, raw);
                 return null;
             }
         }
@@ -370,11 +423,13 @@ public final class ChunkReader {
         }
 
         void required(CanonicalField field, String column) {
-            add(column, RowErrorCode.REQUIRED, "the value is empty; every record needs a " + field.fieldName(), "");
+            add(column, RowErrorCode.REQUIRED, field.fieldName() + " is empty; every record needs a "
+                    + field.fieldName(), "");
         }
 
-        void add(String column, InvalidValueException e, String raw) {
-            add(column, e.code(), e.getMessage(), raw);
+        /** The parser's message quotes the value; the field's name before it makes {@code spend '-5' is ...}. */
+        void add(CanonicalField field, String column, InvalidValueException e, String raw) {
+            add(column, e.code(), field.fieldName() + " " + e.getMessage(), raw);
         }
 
         void add(String column, RowErrorCode code, String detail, String raw) {

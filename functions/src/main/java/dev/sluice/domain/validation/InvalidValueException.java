@@ -17,9 +17,12 @@ public final class InvalidValueException extends Exception {
         return code;
     }
 
-    /** The value as messages quote it: in double quotes, cut to 80 characters. */
+    /**
+     * The value as messages quote it: in single quotes, cut to 80 characters. The reader puts the field's name
+     * before it, so a message reads {@code spend '-5.00' is negative}.
+     */
     static String quote(String raw) {
         String shown = raw.length() > 80 ? raw.substring(0, 77) + "..." : raw;
-        return "\"" + shown + "\"";
+        return "'" + shown + "'";
     }
 }

@@ -7,18 +7,21 @@ import dev.sluice.domain.csv.Spaces;
 import java.math.BigDecimal;
 
 /**
- * Parses the values of metric columns, in the file's {@link NumberStyle}. Hand-written for the loader's hot path:
+ * Parses the values of metric columns, in the column's {@link NumberStyle}. Hand-written for the loader's hot path:
  * plain digits, by far the common case in exports, are read without allocating.
  *
  * <p>Thousands separators must group exactly three digits ({@code 1,234,567}); anything else is refused rather
  * than guessed, because {@code 12,5} read as twelve thousand five hundred would be a silent error in a spend
- * column. Currency marks ($ € £ ¥ and the codes USD, EUR, GBP, JPY) are allowed before or after decimals;
- * percentages are not. Negative amounts are written {@code -5} or {@code (5)}. Integers accept a zero fractional
- * part ({@code 12.0} is 12) because spreadsheet exports often write counts that way; any other fraction is an
- * error.
+ * column. Currency marks ($ € £ ¥ and ISO codes such as USD, EUR, GBP, CHF) are allowed before or after decimals;
+ * percentages are not (no canonical field holds a ratio). Negative amounts are written {@code -5} or
+ * {@code (5)} (accounting style). Integers accept a zero fractional part ({@code 12.0} is 12) because spreadsheet
+ * exports often write counts that way; any other fraction is an error.
  */
 public final class NumberParser {
     private static final int MAX_NUMBER_LENGTH = 60;
+    /** The ISO 4217 codes ad platforms write beside amounts. */
+    private static final String[] CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK",
+        "DKK", "PLN", "BRL", "MXN", "INR"};
 
     private NumberParser() {
     }
@@ -127,8 +130,10 @@ public final class NumberParser {
             throw new InvalidValueException(invalidCode, quote(raw) + " is too long to be a number");
         }
         if (end > start && raw.charAt(end - 1) == '%') {
-            throw new InvalidValueException(invalidCode, quote(raw)
-                    + " is a percentage; expected a plain number such as " + example(style, currencyAllowed));
+            // No canonical field holds a ratio (spend is money, the others are counts), so 12% cannot be stored as
+            // 12 or 0.12 without guessing what the user meant.
+            throw new InvalidValueException(invalidCode, quote(raw) + " is a percentage, which this field cannot "
+                    + "hold; expected a plain number such as " + example(style, currencyAllowed));
         }
         if (end - start >= 2 && raw.charAt(start) == '(' && raw.charAt(end - 1) == ')') {
             result.negative = true;
@@ -241,8 +246,12 @@ public final class NumberParser {
     }
 
     private static boolean isCurrencyCode(String raw, int at) {
-        return raw.regionMatches(true, at, "USD", 0, 3) || raw.regionMatches(true, at, "EUR", 0, 3)
-                || raw.regionMatches(true, at, "GBP", 0, 3) || raw.regionMatches(true, at, "JPY", 0, 3);
+        for (String code : CURRENCY_CODES) {
+            if (raw.regionMatches(true, at, code, 0, 3)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static InvalidValueException invalid(String raw, NumberStyle style, boolean decimal, RowErrorCode code,
@@ -253,8 +262,7 @@ public final class NumberParser {
         try {
             if (withHint) {
                 parseNumber(raw, other, decimal, code, false);
-                hint = "; it reads as " + describe(other) + ", but this file's numbers were detected as "
-                        + describe(style);
+                hint = "; it reads as " + describe(other) + ", but this column is read as " + describe(style);
             }
         } catch (InvalidValueException notTheOtherStyleEither) {
             // No better hint than the expected shape.

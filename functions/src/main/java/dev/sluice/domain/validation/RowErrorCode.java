@@ -17,12 +17,14 @@ public enum RowErrorCode {
     /** A campaign or channel value is longer than 1,000 characters. Shorten it. */
     TOO_LONG,
     /**
-     * A date is not in an accepted format, or is no real day (2024-02-30). Write it as {@code yyyy-MM-dd},
-     * {@code yyyy/MM/dd}, {@code MMM d, yyyy} or {@code dd.MM.yyyy}.
+     * A date is not in an accepted format, is no real day (2024-02-30), or does not fit its column's date order
+     * (13/04/2024 in a month-day-year column). Write it as {@code yyyy-MM-dd}, {@code yyyy/MM/dd},
+     * {@code MMM d, yyyy}, {@code dd.MM.yyyy} or in the column's order; pin the dataset's date order if the
+     * order the run decided is wrong.
      */
     INVALID_DATE,
     /**
-     * A spend or conversions value is not a number in the file's number style (US {@code 1,234.56} or European
+     * A spend or conversions value is not a number in its column's number style (US {@code 1,234.56} or European
      * {@code 1.234,56}), or is a percentage. Write a plain amount; the message says which style was detected.
      */
     INVALID_NUMBER,
@@ -56,5 +58,11 @@ public enum RowErrorCode {
      * The record's chunk failed every delivery attempt, or its file changed while it loaded, so the record was
      * not read. Redrive the run to try these records again, or import the current file as a new run.
      */
-    CHUNK_FAILED
+    CHUNK_FAILED,
+    /**
+     * A totals row ({@code Total}, {@code Grand total}, {@code Total: ...}, {@code Gesamt}, ... in its first
+     * non-empty cell, and no valid date) is not data, so it is not loaded. Nothing needs fixing; remove the totals
+     * from the export to avoid the error.
+     */
+    SUMMARY_ROW
 }

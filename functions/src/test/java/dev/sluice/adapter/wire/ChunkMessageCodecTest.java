@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.ColumnFormats;
+import dev.sluice.domain.csv.DateOrder;
 import dev.sluice.domain.csv.NumberStyle;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.mapping.CanonicalField;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChunkMessageCodecTest {
@@ -69,6 +72,27 @@ class ChunkMessageCodecTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> ChunkMessageCodec.decode(json, json.writeValueAsString(rawBody)));
         assertTrue(error.getMessage().contains("'kind' must be marketing or raw"), error.getMessage());
+    }
+
+    @Test
+    void perColumnFormatsTravelInTheMessageAreOptionalAndCountInTheFingerprint() throws Exception {
+        JsonNode event = json.readTree(Files.readString(Path.of("../events/sqs-chunk-message.json")));
+        String body = event.path("Records").get(0).path("body").asText();
+        ChunkMessage plain = ChunkMessageCodec.decode(json, body);
+        assertEquals(ColumnFormats.NONE, plain.formats(), "a message without formats reads in the file's style");
+        ColumnFormats formats = new ColumnFormats(Map.of("Day", DateOrder.DMY),
+                Map.of("Cost", NumberStyle.EUROPEAN, "Clicks", NumberStyle.US));
+        ChunkMessage withFormats = new ChunkMessage(plain.runId(), plain.datasetId(), plain.chunkNo(), plain.bucket(),
+                plain.key(), plain.startByte(), plain.endByte(), plain.firstRecord(), plain.recordCount(),
+                plain.firstLine(), plain.dialect(), plain.mapping(), plain.numberStyle(), formats, plain.eTag(),
+                plain.versionId());
+        String encoded = ChunkMessageCodec.encode(json, withFormats);
+        assertEquals("{\"dates\":{\"Day\":\"DMY\"},\"numbers\":{\"Clicks\":\"US\",\"Cost\":\"EUROPEAN\"}}",
+                json.readTree(encoded).get("formats").toString());
+        ChunkMessage decoded = ChunkMessageCodec.decode(json, encoded);
+        assertEquals(withFormats, decoded);
+        assertEquals(withFormats.fingerprint(), decoded.fingerprint());
+        assertTrue(!plain.fingerprint().equals(withFormats.fingerprint()), "formats decide what is loaded");
     }
 
     @Test

@@ -6,9 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.InMemoryPipelineMetrics;
 import dev.sluice.application.twins.InMemoryChunkSender;
+import dev.sluice.application.twins.InMemoryDatasetRepository;
 import dev.sluice.application.twins.InMemoryObjectStore;
 import dev.sluice.application.twins.InMemoryRunRepository;
+import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.csv.DateOrder;
+import dev.sluice.domain.csv.NumberStyle;
+import dev.sluice.domain.csv.ReadingDecisions;
+import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import java.io.UncheckedIOException;
@@ -169,6 +177,30 @@ class SplitObjectTest {
                     .append(String.format("%d.50", 10 + i % 90)).append('\n');
         }
         return csv.toString();
+    }
+
+    @Test
+    void theDatasetsPinnedReadingSettingsDecideAndTheRunAndEveryChunkCarryTheDecisions() {
+        InMemoryDatasetRepository datasets = new InMemoryDatasetRepository();
+        datasets.create(new Dataset("default", "Spring", "owner-1", DatasetKind.MARKETING, null,
+                new ReadingSettings("auto", ";", 0, ReadingSettings.DateOrder.DMY, ReadingSettings.DecimalStyle.AUTO),
+                null, false, clock.instant(), clock.instant()));
+        SplitObject pinned = new SplitObject(objects, runs, chunks, new SplitObject.SplitLimits(1024 * 1024,
+                RECORDS_PER_CHUNK, MAX_FILE_BYTES), null, UploadLimits.defaults(), datasets, metrics, clock);
+        String content = "Date;Campaign;Channel;Spend\n01/02/2024;A,B;g;1,50\n03/04/2024;C;g;2,00\n"
+                + "05/06/2024;D;g;3,00\n";
+
+        assertEquals(SplitObject.Outcome.SPLIT, pinned.split(upload(content, "etag-1"), false).outcome());
+
+        ReadingDecisions decisions = runs.get("run-1").fileFacts().decisions();
+        assertEquals("setting", decisions.delimiterFrom());
+        assertEquals(new ReadingDecisions.Column("Date", "date", "date", "dmy", null, null, null, "setting"),
+                decisions.columns().get(0));
+        assertEquals(2, chunks.sent().size());
+        for (ChunkMessage chunk : chunks.sent()) {
+            assertEquals(DateOrder.DMY, chunk.formats().dateOrders().get("Date"), "every chunk reads day first");
+            assertEquals(NumberStyle.EUROPEAN, chunk.formats().numberStyles().get("Spend"));
+        }
     }
 
     private S3ObjectEvent upload(String content, String eTag) {

@@ -116,17 +116,18 @@ class ChunkReaderTest {
                 RowErrorCode.INVALID_NUMBER),
                 first.stream().map(RowError::code).toList());
         assertEquals(List.of("Day", "Cost", "Clicks", "Conv."), first.stream().map(RowError::column).toList());
-        assertEquals("record 1 (line 2), column \"Day\": \"2024-02-30\" is not a valid date: February 2024 has 29 days",
+        assertEquals("record 1 (line 2), column \"Day\": date '2024-02-30' is not a valid date: February 2024 has 29 "
+                + "days",
                 first.get(0).message());
         assertEquals("2024-02-30", first.get(0).rawExcerpt());
-        assertEquals("record 1 (line 2), column \"Cost\": \"-5\" is negative; expected 0 or more",
+        assertEquals("record 1 (line 2), column \"Cost\": spend '-5' is negative; expected 0 or more",
                 first.get(1).message());
 
         List<RowError> second = out.rejected.get(2L);
         assertEquals(List.of(RowErrorCode.REQUIRED, RowErrorCode.REQUIRED, RowErrorCode.NEGATIVE,
                 RowErrorCode.NEGATIVE),
                 second.stream().map(RowError::code).toList());
-        assertEquals("record 2 (line 3), column \"Campaign\": the value is empty; every record needs a campaign",
+        assertEquals("record 2 (line 3), column \"Campaign\": campaign is empty; every record needs a campaign",
                 second.get(0).message());
 
         RowError fieldCount = out.rejected.get(3L).get(0);
@@ -149,7 +150,7 @@ class ChunkReaderTest {
         RowError error = out.rejected.get(1L).get(0);
         assertEquals(RowErrorCode.TOO_LONG, error.code());
         assertEquals(200, error.rawExcerpt().length());
-        assertTrue(error.message().endsWith("the value is 1,001 characters long; the maximum is 1,000"),
+        assertTrue(error.message().endsWith("campaign is 1,001 characters long; the maximum is 1,000"),
                 error.message());
         assertEquals(1, out.valid.size());
     }

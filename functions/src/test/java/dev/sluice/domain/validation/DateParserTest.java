@@ -37,7 +37,8 @@ class DateParserTest {
         "2024-13-01|there is no month 13",
         "31.04.2024|April 2024 has 30 days",
         "2024-03-01 10:00|not a date in a known format",
-        "03/01/2024|not a date in a known format",
+        "03/01/2024x|not a date in a known format",
+        "13/01/2024|there is no month 13; this column is month-day-year",
         "Janvier 5, 2024|not a date in a known format",
         "Jan 5 2024|not a date in a known format",
         "yesterday|not a date in a known format",
@@ -48,6 +49,6 @@ class DateParserTest {
         InvalidValueException e = assertThrows(InvalidValueException.class, () -> DateParser.parse(raw));
         assertEquals(RowErrorCode.INVALID_DATE, e.code());
         assertTrue(e.getMessage().contains(reason), e.getMessage());
-        assertTrue(e.getMessage().contains("\"" + raw + "\""), e.getMessage());
+        assertTrue(e.getMessage().contains("'" + raw + "'"), e.getMessage());
     }
 }

@@ -82,16 +82,16 @@ class NumberParserTest {
         InvalidValueException e = assertThrows(InvalidValueException.class,
                 () -> NumberParser.parseDecimal(raw, style));
         assertEquals(code, e.code(), e.getMessage());
-        assertTrue(e.getMessage().startsWith("\"" + raw + "\""), e.getMessage());
+        assertTrue(e.getMessage().startsWith("'" + raw + "'"), e.getMessage());
     }
 
     @Test
     void aDecimalCommaInAUsFileGetsAHint() {
         InvalidValueException e = assertThrows(InvalidValueException.class,
                 () -> NumberParser.parseDecimal("12,5", US));
-        assertEquals("\"12,5\" is not a number; expected US style (1,234.56) such as 1234.56 or $1,234.56; "
-                + "it reads as European style (1.234,56), but this file's numbers were detected as US style "
-                + "(1,234.56)", e.getMessage());
+        assertEquals("'12,5' is not a number; expected US style (1,234.56) such as 1234.56 or $1,234.56; "
+                + "it reads as European style (1.234,56), but this column is read as US style (1,234.56)",
+                e.getMessage());
     }
 
     @ParameterizedTest

@@ -108,16 +108,19 @@ class WebAppScriptsTest {
         }
     }
 
-    /** Data records as commons-csv reads them with the server's format, after the header, blank lines skipped. */
+    /**
+     * Data records as commons-csv reads them with the server's format, from the profile's data start (after any
+     * sep= line, preamble and the header), blank lines skipped.
+     */
     private static List<List<String>> records(byte[] bytes, FileProfile profile) throws IOException {
         Charset charset = Charset.forName(profile.dialect().encoding());
-        int bom = profile.dialect().bomLength();
-        String text = new String(bytes, bom, bytes.length - bom, charset);
+        int start = (int) profile.dataStartByte();
+        String text = new String(bytes, start, bytes.length - start, charset);
         List<List<String>> records = new ArrayList<>();
         for (CSVRecord record : CsvFormats.of(profile.dialect()).parse(new StringReader(text))) {
             records.add(record.toList());
         }
-        return records.subList(1, records.size());
+        return records;
     }
 
     private static List<List<String>> records(JsonNode node) {

@@ -1,11 +1,13 @@
 package dev.sluice.adapter.out.dynamodb;
 
+import dev.sluice.domain.csv.ReadingDecisions;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.DeadChunk;
 import dev.sluice.domain.run.Run.FileFacts;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +124,62 @@ final class RunItems {
         if (facts.mappingSource() != null) {
             map.put("mappingSource", s(facts.mappingSource()));
         }
+        if (facts.decisions() != null) {
+            map.put("decisions", decisionsValue(facts.decisions()));
+        }
         return AttributeValue.fromM(map);
+    }
+
+    private static AttributeValue decisionsValue(ReadingDecisions decisions) {
+        Map<String, AttributeValue> map = new HashMap<>();
+        map.put("encodingFrom", s(decisions.encodingFrom()));
+        map.put("delimiterFrom", s(decisions.delimiterFrom()));
+        map.put("headerLine", n(decisions.headerLine()));
+        map.put("sepLine", AttributeValue.fromBool(decisions.sepLine()));
+        map.put("preambleRecords", n(decisions.preambleRecords()));
+        map.put("preamble", AttributeValue.fromL(decisions.preamble().stream().map(RunItems::s).toList()));
+        List<AttributeValue> columns = new ArrayList<>();
+        for (ReadingDecisions.Column column : decisions.columns()) {
+            Map<String, AttributeValue> c = new HashMap<>();
+            putIfSet(c, "column", column.column());
+            putIfSet(c, "field", column.field());
+            putIfSet(c, "type", column.type());
+            putIfSet(c, "dateOrder", column.dateOrder());
+            putIfSet(c, "decimalMark", column.decimalMark());
+            putIfSet(c, "thousandsSeparator", column.thousandsSeparator());
+            putIfSet(c, "currency", column.currency());
+            putIfSet(c, "decidedBy", column.decidedBy());
+            columns.add(AttributeValue.fromM(c));
+        }
+        map.put("columns", AttributeValue.fromL(columns));
+        return AttributeValue.fromM(map);
+    }
+
+    private static void putIfSet(Map<String, AttributeValue> map, String name, String value) {
+        if (value != null) {
+            map.put(name, s(value));
+        }
+    }
+
+    private static ReadingDecisions decisions(AttributeValue value) {
+        if (value == null || !value.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> map = value.m();
+        List<String> preamble = map.containsKey("preamble")
+                ? map.get("preamble").l().stream().map(AttributeValue::s).toList() : List.of();
+        List<ReadingDecisions.Column> columns = new ArrayList<>();
+        if (map.containsKey("columns")) {
+            for (AttributeValue column : map.get("columns").l()) {
+                Map<String, AttributeValue> c = column.m();
+                columns.add(new ReadingDecisions.Column(str(c, "column"), str(c, "field"), str(c, "type"),
+                        str(c, "dateOrder"), str(c, "decimalMark"), str(c, "thousandsSeparator"), str(c, "currency"),
+                        str(c, "decidedBy")));
+            }
+        }
+        return new ReadingDecisions(str(map, "encodingFrom"), str(map, "delimiterFrom"), num(map, "headerLine"),
+                map.containsKey("sepLine") && Boolean.TRUE.equals(map.get("sepLine").bool()),
+                (int) num(map, "preambleRecords"), preamble, columns);
     }
 
     static AttributeValue deadChunkValue(DeadChunk chunk) {
@@ -142,7 +199,7 @@ final class RunItems {
                 : List.of();
         return new FileFacts(str(map, "encoding"), str(map, "delimiter"), str(map, "numberStyle"),
                 map.containsKey("mapping") ? stringMapOf(map.get("mapping")) : Map.of(), header,
-                str(map, "mappingSource"));
+                str(map, "mappingSource"), decisions(map.get("decisions")));
     }
 
     private static List<DeadChunk> deadChunks(AttributeValue value) {

@@ -3,6 +3,7 @@ package dev.sluice.adapter.in.lambda.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.domain.csv.ReadingDecisions;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Stall;
 import java.time.Clock;
@@ -105,7 +106,8 @@ public final class RunPresenter {
         return node;
     }
 
-    private static void putFile(ObjectNode node, Run.FileFacts facts) {
+    /** The run's {@code file}: what the splitter learned and decided; public for the sample-file specs. */
+    public static void putFile(ObjectNode node, Run.FileFacts facts) {
         if (facts == null) {
             node.putNull("file");
             return;
@@ -119,6 +121,41 @@ public final class RunPresenter {
         ObjectNode mapping = file.putObject("mapping");
         facts.mapping().forEach(mapping::put);
         file.put("mappingSource", facts.mappingSource());
+        putDecisions(file, facts.decisions());
+    }
+
+    /** How the file was read (README, "How a file is read"); null for runs profiled before decisions were kept. */
+    private static void putDecisions(ObjectNode file, ReadingDecisions decisions) {
+        if (decisions == null) {
+            file.putNull("decisions");
+            return;
+        }
+        ObjectNode node = file.putObject("decisions");
+        node.put("encoding", decisions.encodingFrom());
+        node.put("delimiter", decisions.delimiterFrom());
+        node.put("headerLine", decisions.headerLine());
+        node.put("sepLine", decisions.sepLine());
+        ObjectNode preamble = node.putObject("preamble");
+        preamble.put("records", decisions.preambleRecords());
+        decisions.preamble().forEach(preamble.putArray("text")::add);
+        var columns = node.putArray("columns");
+        for (ReadingDecisions.Column column : decisions.columns()) {
+            ObjectNode c = columns.addObject();
+            c.put("column", column.column());
+            c.put("field", column.field());
+            c.put("type", column.type());
+            if (column.dateOrder() != null) {
+                c.put("dateOrder", column.dateOrder());
+            }
+            if (column.decimalMark() != null) {
+                c.put("decimalMark", column.decimalMark());
+                c.put("thousandsSeparator", column.thousandsSeparator());
+                c.put("currency", column.currency());
+            }
+            if (column.decidedBy() != null) {
+                c.put("decidedBy", column.decidedBy());
+            }
+        }
     }
 
     private static String text(Object value) {
