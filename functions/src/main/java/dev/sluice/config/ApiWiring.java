@@ -3,6 +3,7 @@ package dev.sluice.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.query.RunQueries;
+import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import java.time.Clock;
@@ -16,7 +17,14 @@ import java.time.Duration;
  * @param warmUp                 run before a SnapStart snapshot
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
-        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
+        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp,
+        RecoverRuns recoverRuns) {
+
+    /** Without resume, redrive and cancel (handler tests of the other routes). */
+    public ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries, HttpCallers callers,
+            ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
+        this(createUpload, finishUpload, runQueries, callers, json, clock, chunkVisibilityTimeout, warmUp, null);
+    }
 
     public static ApiWiring fromEnvironment() {
         return from(new Components(Settings.fromEnvironment(System.getenv())));
@@ -25,9 +33,9 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
     public static ApiWiring from(Components components) {
         Settings settings = components.settings();
         // Locally too: the local gateway verifies tokens and fills in the claims as API Gateway's JWT authorizer does.
-        return new ApiWiring(components.createUpload(), components.finishUpload(),
-                new RunQueries(components.runs(), components.records()),
+        RunQueries queries = new RunQueries(components.runs(), components.records());
+        return new ApiWiring(components.createUpload(), components.finishUpload(), queries,
                 HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
-                settings.chunkVisibilityTimeout(), components::warmUp);
+                settings.chunkVisibilityTimeout(), components::warmUp, components.recoverRuns(queries));
     }
 }

@@ -9,6 +9,8 @@ import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.identity.TokenVerifier;
 import dev.sluice.application.progress.SocketSessions;
+import dev.sluice.application.query.RunQueries;
+import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import java.time.Duration;
@@ -74,6 +76,12 @@ public final class Components implements AutoCloseable {
         Settings settings = settings();
         return new CreateUpload(adapters.objectStore(), adapters.runs(), uploadLedger(), settings.uploadBucket(),
                 settings.uploadUrlTtl(), settings.uploadLimits(), adapters.clock());
+    }
+
+    /** Resume, redrive and cancel: the plan and counters in DynamoDB, the ledger in PostgreSQL, ChunkQueue. */
+    public RecoverRuns recoverRuns(RunQueries queries) {
+        return new RecoverRuns(queries, adapters.runs(), adapters.runs(), adapters.records(), adapters.chunkSender(),
+                adapters.clock());
     }
 
     public DynamoUploadLedger uploadLedger() {

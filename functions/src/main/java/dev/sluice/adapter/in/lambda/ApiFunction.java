@@ -24,6 +24,7 @@ import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.identity.SignedInUser;
 import dev.sluice.application.query.RunQueries;
+import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.config.ApiWiring;
@@ -45,6 +46,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private final CreateUpload createUpload;
     private final FinishUpload finishUpload;
     private final RunQueries runs;
+    private final RecoverRuns recoverRuns;
     private final HttpCallers callers;
     private final ObjectMapper json;
     private final RequestBinder binder;
@@ -67,6 +69,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         this.createUpload = wiring.createUpload();
         this.finishUpload = wiring.finishUpload();
         this.runs = wiring.runQueries();
+        this.recoverRuns = wiring.recoverRuns();
         this.callers = wiring.callers();
         this.json = wiring.json();
         this.binder = new RequestBinder(json);
@@ -95,7 +98,13 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                         () -> binder.pageLimit(call.request())))))
                 .get("/api/runs/{id}/errors", call -> ApiResponse.ok(rowErrors.page(runs.errors(call.caller(),
                         call.path("id"), () -> Cursors.errorsAfter(call.request().query("cursor")),
-                        () -> binder.pageLimit(call.request())))));
+                        () -> binder.pageLimit(call.request())))))
+                .post("/api/runs/{id}/resume", call -> ApiResponse.ok(runPresenter.recovery(
+                        recoverRuns.resume(call.caller(), call.path("id")))))
+                .post("/api/runs/{id}/redrive", call -> ApiResponse.ok(runPresenter.recovery(
+                        recoverRuns.redrive(call.caller(), call.path("id")))))
+                .post("/api/runs/{id}/cancel", call -> ApiResponse.ok(runPresenter.run(
+                        recoverRuns.cancel(call.caller(), call.path("id")))));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sluice.adapter.out.postgres;
 
+import dev.sluice.application.port.DeadChunkLedger;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RecordRepository.LedgerOutcome;
 import dev.sluice.domain.chunk.ChunkMessage;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.postgresql.PGConnection;
@@ -18,7 +20,7 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /** Records, row errors and the chunk ledger in PostgreSQL (Aurora on AWS). */
-public final class PostgresRecordRepository implements RecordRepository {
+public final class PostgresRecordRepository implements RecordRepository, DeadChunkLedger {
     private static final String INSERT_LEDGER = "INSERT INTO chunk_ledger "
             + "(run_id, chunk_no, first_record, record_count, stored, rejected, outcome, reason) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, chunk_no) DO NOTHING";
@@ -106,6 +108,33 @@ public final class PostgresRecordRepository implements RecordRepository {
                 insert.executeBatch();
             }
             return entry;
+        });
+    }
+
+    /**
+     * The row errors go first, found through the ledger rows that say which records the dead chunk covered; then the
+     * ledger rows. One transaction: a concurrent load of the chunk waits on the ledger row's lock, then finds no row
+     * and loads it; a repeat of this call finds nothing to forget.
+     */
+    @Override
+    public int forgetDeadChunks(String runId, Collection<Integer> chunkNos) {
+        if (chunkNos.isEmpty()) {
+            return 0;
+        }
+        return inTransaction(connection -> {
+            Integer[] numbers = chunkNos.toArray(Integer[]::new);
+            try (PreparedStatement errors = connection.prepareStatement("DELETE FROM row_errors e USING chunk_ledger l "
+                    + "WHERE l.run_id = ? AND l.chunk_no = ANY (?) AND l.outcome = 'dead' AND e.run_id = l.run_id "
+                    + "AND e.record_no BETWEEN l.first_record AND l.first_record + l.record_count - 1");
+                    PreparedStatement ledger = connection.prepareStatement("DELETE FROM chunk_ledger "
+                            + "WHERE run_id = ? AND chunk_no = ANY (?) AND outcome = 'dead'")) {
+                errors.setString(1, runId);
+                errors.setArray(2, connection.createArrayOf("integer", numbers));
+                errors.executeUpdate();
+                ledger.setString(1, runId);
+                ledger.setArray(2, connection.createArrayOf("integer", numbers));
+                return ledger.executeUpdate();
+            }
         });
     }
 
