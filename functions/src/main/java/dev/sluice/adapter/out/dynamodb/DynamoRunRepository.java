@@ -463,6 +463,9 @@ public final class DynamoRunRepository implements RunRepository, RecoveryReposit
      */
     @Override
     public boolean reopenDeadChunks(String runId, List<DeadChunk> dead, long bytes) {
+        if (dead.isEmpty()) {
+            return false;
+        }
         long records = dead.stream().mapToLong(DeadChunk::recordCount).sum();
         List<String> numbers = dead.stream().map(d -> Integer.toString(d.chunkNo())).toList();
         Map<String, AttributeValue> values = new HashMap<>();
