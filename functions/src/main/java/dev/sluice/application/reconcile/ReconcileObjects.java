@@ -38,6 +38,12 @@ import java.util.Set;
 public final class ReconcileObjects {
     /** Runs and objects examined per sweep; the oldest waiting runs come first, the next sweep goes on. */
     static final int MAX_PER_SWEEP = 1_000;
+    /**
+     * Runs of one owner read to judge the drops of one sweep: far more than the drops examined, since a burst of
+     * drops (each with its run) may sit between the oldest candidate and now; a taken drop whose run were not read
+     * would be sent again and make a DUPLICATE run.
+     */
+    static final int MAX_RUNS_READ = 50_000;
     /** A drop run is created when its event is taken, after the object's Last-Modified; this allows for clock skew. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final String DROP_PREFIX = "drop/";
@@ -99,9 +105,8 @@ public final class ReconcileObjects {
     private List<String> drops(Instant cutoff) {
         Instant since = clock.instant().minus(lookBack);
         Map<String, List<StoredObject>> byOwner = new LinkedHashMap<>();
-        for (StoredObject object : bucket.list(bucketName, DROP_PREFIX, MAX_PER_SWEEP)) {
-            if (object.lastModified().isBefore(cutoff) && !object.lastModified().isBefore(since)
-                    && UploadKey.parse(object.key()).orElse(null) instanceof UploadKey.Drop drop) {
+        for (StoredObject object : bucket.list(bucketName, DROP_PREFIX, since, cutoff, MAX_PER_SWEEP)) {
+            if (UploadKey.parse(object.key()).orElse(null) instanceof UploadKey.Drop drop) {
                 byOwner.computeIfAbsent(ownerOf(drop), o -> new ArrayList<>()).add(object);
             }
         }
@@ -110,7 +115,7 @@ public final class ReconcileObjects {
             Instant oldest = objects.stream().map(StoredObject::lastModified).min(Comparator.naturalOrder())
                     .orElseThrow();
             Map<String, Set<String>> taken = new LinkedHashMap<>();
-            for (Run run : runs.createdSince(owner, oldest.minus(CLOCK_SKEW), MAX_PER_SWEEP)) {
+            for (Run run : runs.createdSince(owner, oldest.minus(CLOCK_SKEW), MAX_RUNS_READ)) {
                 // A run quarantined before its split (unknown partner) never recorded the object's ETag: any.
                 taken.computeIfAbsent(run.key(), k -> new HashSet<>())
                         .add(run.objectETag() == null ? ANY_VERSION : run.objectETag());

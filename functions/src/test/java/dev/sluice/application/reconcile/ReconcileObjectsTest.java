@@ -30,8 +30,9 @@ class ReconcileObjectsTest {
     private final List<String> sent = new ArrayList<>();
     private final BucketListing bucket = new BucketListing() {
         @Override
-        public List<StoredObject> list(String name, String prefix, int limit) {
-            return objects.stream().filter(o -> o.key().startsWith(prefix)).limit(limit).toList();
+        public List<StoredObject> list(String name, String prefix, Instant from, Instant to, int limit) {
+            return objects.stream().filter(o -> o.key().startsWith(prefix) && !o.lastModified().isBefore(from)
+                    && o.lastModified().isBefore(to)).limit(limit).toList();
         }
 
         @Override

@@ -513,12 +513,18 @@ public final class DynamoRunRepository implements RunRepository, RecoveryReposit
     @Override
     public List<Run> createdSince(String owner, Instant since, int limit) {
         List<Run> found = new ArrayList<>();
-        // RunsByOwner: gsi1sk is createdAt#id, and ISO-8601 instants sort by time.
-        dynamo.query(b -> b.tableName(table).indexName("RunsByOwner")
-                        .keyConditionExpression("gsi1pk = :owner AND gsi1sk >= :since")
-                        .expressionAttributeValues(Map.of(":owner", s("OWNER#" + owner), ":since", s(since.toString())))
-                        .scanIndexForward(false).limit(limit))
-                .items().forEach(item -> found.add(RunItems.fromItem(item)));
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            // RunsByOwner: gsi1sk is createdAt#id, and ISO-8601 instants sort by time.
+            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByOwner")
+                    .keyConditionExpression("gsi1pk = :owner AND gsi1sk >= :since")
+                    .expressionAttributeValues(Map.of(":owner", s("OWNER#" + owner), ":since", s(since.toString())))
+                    .scanIndexForward(false).limit(limit - found.size()).exclusiveStartKey(from));
+            page.items().forEach(item -> found.add(RunItems.fromItem(item)));
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
+        } while (startKey != null && found.size() < limit);
         return found;
     }
 

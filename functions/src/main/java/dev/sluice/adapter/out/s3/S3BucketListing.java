@@ -1,6 +1,7 @@
 package dev.sluice.adapter.out.s3;
 
 import dev.sluice.application.port.BucketListing;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** ListObjectsV2 (1,000 keys a page) and HeadObject, for the reconciler. */
+/** ListObjectsV2 (1,000 keys a page, filtered by Last-Modified here) and HeadObject, for the reconciler. */
 public final class S3BucketListing implements BucketListing {
     private final S3Client s3;
 
@@ -20,19 +21,22 @@ public final class S3BucketListing implements BucketListing {
     }
 
     @Override
-    public List<StoredObject> list(String bucket, String prefix, int limit) {
+    public List<StoredObject> list(String bucket, String prefix, Instant from, Instant to, int limit) {
         List<StoredObject> objects = new ArrayList<>();
-        String token = null;
+        String next = null;
         do {
-            String from = token;
+            String token = next;
             ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
-                    .maxKeys(Math.min(1_000, limit - objects.size())).continuationToken(from));
+                    .continuationToken(token));
             for (S3Object object : page.contents()) {
-                objects.add(new StoredObject(object.key(), object.size(), bare(object.eTag()),
-                        object.lastModified()));
+                if (!object.lastModified().isBefore(from) && object.lastModified().isBefore(to)
+                        && objects.size() < limit) {
+                    objects.add(new StoredObject(object.key(), object.size(), bare(object.eTag()),
+                            object.lastModified()));
+                }
             }
-            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-        } while (token != null && objects.size() < limit);
+            next = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (next != null && objects.size() < limit);
         return objects;
     }
 
