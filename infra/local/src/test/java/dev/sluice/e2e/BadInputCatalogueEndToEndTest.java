@@ -173,7 +173,8 @@ class BadInputCatalogueEndToEndTest {
         List<String> multiline = new ArrayList<>();
         StringBuilder quoted = new StringBuilder(HEADER + "\n");
         for (int i = 0; i < 60; i++) {
-            String campaign = "Line one of " + i + "\nline two, with a \"\"quote\"\"\r\nline three " + i + "x".repeat(i);
+            String campaign = "Line one of " + i + "\nline two, with a \"\"quote\"\"\r\nline three " + i
+                    + "x".repeat(i);
             multiline.add(campaign.replace("\"\"", "\""));
             quoted.append("2024-03-0").append(1 + i % 9).append(",\"").append(campaign).append("\",search,")
                     .append(i).append(".5\n");
