@@ -12,9 +12,11 @@ import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
 import dev.sluice.adapter.out.postgres.PooledDataSource;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
+import dev.sluice.adapter.out.s3.S3BucketListing;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
+import dev.sluice.adapter.out.sqs.SqsIngestSender;
 import dev.sluice.adapter.wire.TraceHeaders;
 import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.progress.SocketLimits;
@@ -216,6 +218,16 @@ public final class Adapters implements AutoCloseable {
             records = new PostgresRecordRepository(connections());
         }
         return records;
+    }
+
+    /** IngestQueue, for the reconciler's replacement of a lost S3 notification. */
+    public SqsIngestSender ingestSender() {
+        return new SqsIngestSender(sqs(), settings.ingestQueueUrl().orElseThrow(() -> new IllegalStateException(
+                "environment variable INGEST_QUEUE_URL is not set")), json(), clock);
+    }
+
+    public S3BucketListing bucketListing() {
+        return new S3BucketListing(s3());
     }
 
     public SqsChunkSender chunkSender() {

@@ -6,6 +6,7 @@ import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.RunQueries;
+import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.application.upload.UploadLimits;
@@ -21,14 +22,17 @@ import java.time.Duration;
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
         ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
-        Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping) {
+        Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, RecoverRuns recoverRuns) {
 
-    /** Without saved mappings: every mapping is suggested, with the default MAX_COLUMNS (tests with twins). */
+    /**
+     * Without saved mappings (every mapping is suggested, with the default MAX_COLUMNS) and without resume, redrive
+     * and cancel: handler tests of the other routes with twins.
+     */
     public ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
             ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
             Duration chunkVisibilityTimeout, Runnable warmUp) {
         this(createUpload, finishUpload, runQueries, datasets, deleteDataset, callers, json, clock,
-                chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()));
+                chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null);
     }
 
     public static ApiWiring fromEnvironment() {
@@ -38,9 +42,10 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
     public static ApiWiring from(Components components) {
         Settings settings = components.settings();
         // Locally too: the local gateway verifies tokens and fills in the claims as API Gateway's JWT authorizer does.
-        return new ApiWiring(components.createUpload(), components.finishUpload(),
-                new RunQueries(components.runs(), components.records()), components.manageDatasets(),
-                components.deleteDataset(), HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
-                settings.chunkVisibilityTimeout(), components::warmUp, components.suggestMapping());
+        RunQueries queries = new RunQueries(components.runs(), components.records());
+        return new ApiWiring(components.createUpload(), components.finishUpload(), queries,
+                components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
+                components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,
+                components.suggestMapping(), components.recoverRuns(queries));
     }
 }

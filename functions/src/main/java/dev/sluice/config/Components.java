@@ -13,6 +13,8 @@ import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.identity.TokenVerifier;
 import dev.sluice.application.progress.SocketSessions;
+import dev.sluice.application.query.RunQueries;
+import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import java.time.Duration;
@@ -96,6 +98,12 @@ public final class Components implements AutoCloseable {
 
     public DeleteDataset deleteDataset() {
         return new DeleteDataset(manageDatasets(), adapters.datasets(), adapters.runs(), adapters.records());
+    }
+
+    /** Resume, redrive and cancel: the plan and counters in DynamoDB, the ledger in PostgreSQL, ChunkQueue. */
+    public RecoverRuns recoverRuns(RunQueries queries) {
+        return new RecoverRuns(queries, adapters.runs(), adapters.runs(), adapters.records(), adapters.chunkSender(),
+                adapters.clock());
     }
 
     public DynamoUploadLedger uploadLedger() {

@@ -46,7 +46,10 @@ public record Settings(
         List<String> webSocketAllowedOrigins,
         Optional<String> tokenIssuer,
         Optional<String> tokenAudience,
-        UploadLimits uploadLimits) {
+        UploadLimits uploadLimits,
+        Optional<String> ingestQueueUrl,
+        Duration reconcileWindow,
+        Duration reconcileLookBack) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -110,7 +113,11 @@ public record Settings(
                         Integer.parseInt(env.getOrDefault("MAX_UPLOADS_PER_HOUR", "100")),
                         Long.parseLong(env.getOrDefault("MULTIPART_THRESHOLD_BYTES", "104857600")),
                         Long.parseLong(env.getOrDefault("MULTIPART_PART_BYTES", "16777216")),
-                        UploadSettings.partners(env.getOrDefault("PARTNERS", "{}"))));
+                        UploadSettings.partners(env.getOrDefault("PARTNERS", "{}"))),
+                // Only ReconcileFunction sends to IngestQueue (the notification S3 did not deliver).
+                Optional.ofNullable(env.get("INGEST_QUEUE_URL")).filter(v -> !v.isBlank()),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_WINDOW_SECONDS", "600"))),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_LOOKBACK_SECONDS", "86400"))));
     }
 
     private static String required(Map<String, String> env, String name) {

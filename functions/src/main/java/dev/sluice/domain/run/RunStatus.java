@@ -2,7 +2,9 @@ package dev.sluice.domain.run;
 
 /**
  * The life of one import run. Transitions only move forward; a final status never changes again, so a late or
- * repeated event (at-least-once delivery) can never reopen a finished run.
+ * repeated event (at-least-once delivery) can never reopen a finished run. The one exception is deliberate and is
+ * not a transition here: a redrive asked for by a person moves a PARTIAL run with dead chunks back to LOADING
+ * (RecoveryRepository#reopenDeadChunks, conditional on exactly those dead chunks).
  */
 public enum RunStatus {
     /** Created by the API; waiting for the upload. */

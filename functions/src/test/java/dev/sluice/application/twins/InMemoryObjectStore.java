@@ -38,6 +38,11 @@ public final class InMemoryObjectStore implements ObjectStore {
         objects.put(bucket + "/" + key, new StoredObject(content.getBytes(StandardCharsets.UTF_8), eTag));
     }
 
+    /** Stores these bytes under the key (any encoding, binary too). */
+    public synchronized void put(String bucket, String key, byte[] content, String eTag) {
+        objects.put(bucket + "/" + key, new StoredObject(content.clone(), eTag));
+    }
+
     public synchronized void delete(String bucket, String key) {
         objects.remove(bucket + "/" + key);
     }

@@ -1,5 +1,6 @@
 package dev.sluice.application.twins;
 
+import dev.sluice.application.port.DeadChunkLedger;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RunDataEraser;
 import dev.sluice.domain.chunk.ChunkMessage;
@@ -9,6 +10,7 @@ import dev.sluice.domain.validation.RowError;
 import dev.sluice.domain.validation.RowErrorCode;
 import dev.sluice.domain.validation.ValidRecord;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +23,13 @@ import java.util.TreeMap;
  * its row errors and its ledger row are kept together or not at all (a parse that throws leaves nothing), and a
  * chunk found in the ledger is neither parsed nor written again.
  */
-public final class InMemoryRecordRepository implements RecordRepository, RunDataEraser {
+public final class InMemoryRecordRepository implements RecordRepository, RunDataEraser, DeadChunkLedger {
     /** The ledger's outcome of a chunk whose records were loaded, and of one declared dead. */
     public static final LedgerOutcome LOADED = LedgerOutcome.LOADED;
     public static final LedgerOutcome DEAD = LedgerOutcome.DEAD;
 
     private final Map<String, LedgerEntry> ledger = new TreeMap<>();
+    private final Map<String, long[]> deadRanges = new TreeMap<>();
     private final Map<String, TreeMap<Long, StoredRecord>> records = new TreeMap<>();
     private final Map<String, List<StoredError>> errors = new TreeMap<>();
     private int parses;
@@ -118,6 +121,7 @@ public final class InMemoryRecordRepository implements RecordRepository, RunData
         }
         LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), DEAD, 0, chunk.recordCount());
         ledger.put(key(chunk), entry);
+        deadRanges.put(key(chunk), new long[] {chunk.firstRecord(), chunk.lastRecord()});
         return entry;
     }
 
@@ -138,6 +142,24 @@ public final class InMemoryRecordRepository implements RecordRepository, RunData
         List<StoredError> page = rest.subList(0, Math.min(limit, rest.size()));
         return new Page<>(page, rest.size() > limit
                 ? Optional.of(Long.toString(page.get(page.size() - 1).recordNo())) : Optional.empty());
+    }
+
+    @Override
+    public synchronized int forgetDeadChunks(String runId, Collection<Integer> chunkNos) {
+        int forgotten = 0;
+        for (int chunkNo : chunkNos) {
+            String key = runId + "#" + chunkNo;
+            LedgerEntry entry = ledger.get(key);
+            if (entry == null || !entry.dead()) {
+                continue;
+            }
+            long[] range = deadRanges.remove(key);
+            errors.getOrDefault(runId, new ArrayList<>()).removeIf(e -> e.recordNo() >= range[0]
+                    && e.recordNo() <= range[1] && e.code().equals(RowErrorCode.CHUNK_FAILED.name()));
+            ledger.remove(key);
+            forgotten++;
+        }
+        return forgotten;
     }
 
     private static String key(ChunkMessage chunk) {

@@ -2,6 +2,7 @@ package dev.sluice.application.twins;
 
 import dev.sluice.application.port.DatasetRuns;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.application.port.RecoveryRepository;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.run.Run;
@@ -17,15 +18,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The runs table in memory, with the conditions DynamoRunRepository's conditional writes carry: forward-only
  * status moves, a chunk counted once and only when planned for a run that takes chunks, the first object version
  * kept. Not thread-safe beyond its synchronized methods; for use-case tests.
  */
-public final class InMemoryRunRepository implements RunRepository, DatasetRuns {
+public final class InMemoryRunRepository implements RunRepository, DatasetRuns, RecoveryRepository {
     private final Map<String, Run> runs = new LinkedHashMap<>();
     private final Map<String, Map<Integer, String>> plans = new HashMap<>();
+    private final Map<String, Map<Integer, ChunkMessage>> planMessages = new HashMap<>();
     private final Map<String, Set<Integer>> counted = new HashMap<>();
     private final Map<String, String> chunkFailures = new HashMap<>();
     private final List<String> noted = new ArrayList<>();
@@ -141,6 +145,8 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns {
     public synchronized void recordPlannedChunks(String runId, List<ChunkMessage> chunks) {
         Map<Integer, String> plan = plans.computeIfAbsent(runId, id -> new LinkedHashMap<>());
         chunks.forEach(chunk -> plan.put(chunk.chunkNo(), chunk.fingerprint()));
+        Map<Integer, ChunkMessage> messages = planMessages.computeIfAbsent(runId, id -> new TreeMap<>());
+        chunks.forEach(chunk -> messages.put(chunk.chunkNo(), chunk));
     }
 
     @Override
@@ -211,7 +217,8 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns {
     /** The counting condition: a planned chunk of a run that takes chunks, not counted before (then marked). */
     private boolean countable(String runId, int chunkNo) {
         Run run = runs.get(runId);
-        if (run == null || !run.status().acceptsChunks() || chunkNo > run.chunksPlanned()
+        boolean accepts = run != null && (run.status().acceptsChunks() || run.status() == RunStatus.CANCELLED);
+        if (!accepts || chunkNo > run.chunksPlanned()
                 || !plans.getOrDefault(runId, Map.of()).containsKey(chunkNo)) {
             return false;
         }
@@ -255,6 +262,54 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns {
         runs.put(runId, new Builder(run).status(RunStatus.EXPIRED).failure(code, message).finished(clock.instant())
                 .build());
         return true;
+    }
+
+    @Override
+    public synchronized List<ChunkMessage> plannedMessages(String runId) {
+        return List.copyOf(planMessages.getOrDefault(runId, Map.of()).values());
+    }
+
+    @Override
+    public synchronized Set<Integer> countedChunks(String runId) {
+        return new TreeSet<>(counted.getOrDefault(runId, Set.of()));
+    }
+
+    @Override
+    public synchronized boolean cancel(String runId, String code, String message) {
+        Run run = runs.get(runId);
+        if (run == null || run.status().isFinal()) {
+            return false;
+        }
+        runs.put(runId, new Builder(run).status(RunStatus.CANCELLED).failure(code, message)
+                .finished(clock.instant()).build());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean reopenDeadChunks(String runId, List<Run.DeadChunk> dead, long bytes) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.PARTIAL || run.chunksDead() != dead.size()) {
+            return false;
+        }
+        dead.forEach(chunk -> counted.getOrDefault(runId, new LinkedHashSet<>()).remove(chunk.chunkNo()));
+        long records = dead.stream().mapToLong(Run.DeadChunk::recordCount).sum();
+        Builder reopened = new Builder(run).errors(run.errors() - records).chunksDead(0).deadChunks(List.of())
+                .bytesDone(run.bytesDone() - bytes).finished(null);
+        reopened.status = RunStatus.LOADING;
+        runs.put(runId, reopened.build());
+        return true;
+    }
+
+    @Override
+    public synchronized List<Run> waitingForFile(Instant cutoff, int limit) {
+        return runs.values().stream().filter(r -> (r.status() == RunStatus.CREATED
+                || r.status() == RunStatus.RECEIVED) && r.updatedAt().isBefore(cutoff)).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<Run> createdSince(String owner, Instant since, int limit) {
+        return runs.values().stream().filter(r -> owner.equals(r.owner()) && !r.createdAt().isBefore(since))
+                .sorted(Comparator.comparing(Run::createdAt).reversed()).limit(limit).toList();
     }
 
     /** A changed copy of a run (the record has 28 components; this names the ones the table changes). */

@@ -30,6 +30,7 @@ import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.identity.SignedInUser;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.RunQueries;
+import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.config.ApiWiring;
@@ -54,6 +55,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private final RunQueries runs;
     private final ManageDatasets datasets;
     private final DeleteDataset deleteDataset;
+    private final RecoverRuns recoverRuns;
     private final HttpCallers callers;
     private final ObjectMapper json;
     private final RequestBinder binder;
@@ -78,6 +80,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         this.runs = wiring.runQueries();
         this.datasets = wiring.datasets();
         this.deleteDataset = wiring.deleteDataset();
+        this.recoverRuns = wiring.recoverRuns();
         this.callers = wiring.callers();
         this.json = wiring.json();
         this.binder = new RequestBinder(json);
@@ -114,6 +117,12 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .get("/api/runs/{id}/errors", call -> ApiResponse.ok(rowErrors.page(runs.errors(call.caller(),
                         call.path("id"), () -> Cursors.errorsAfter(call.request().query("cursor")),
                         () -> binder.pageLimit(call.request())))))
+                .post("/api/runs/{id}/resume", call -> ApiResponse.ok(runPresenter.recovery(
+                        recoverRuns.resume(call.caller(), call.path("id")))))
+                .post("/api/runs/{id}/redrive", call -> ApiResponse.ok(runPresenter.recovery(
+                        recoverRuns.redrive(call.caller(), call.path("id")))))
+                .post("/api/runs/{id}/cancel", call -> ApiResponse.ok(runPresenter.run(
+                        recoverRuns.cancel(call.caller(), call.path("id")))))
                 .post("/api/datasets", call -> ApiResponse.created(datasetPresenter.dataset(datasets.create(
                         call.caller(), datasetBinder.newDataset(call.request())))))
                 .get("/api/datasets", call -> ApiResponse.ok(datasetPresenter.list(datasets.list(call.caller()))))

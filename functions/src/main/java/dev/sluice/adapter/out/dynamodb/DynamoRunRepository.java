@@ -1,13 +1,20 @@
 package dev.sluice.adapter.out.dynamodb;
 
 import dev.sluice.application.port.DatasetRuns;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.wire.ChunkMessageCodec;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.application.port.RecoveryRepository;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.DeadChunk;
 import dev.sluice.domain.run.Run.FileFacts;
 import dev.sluice.domain.run.RunStatus;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +28,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -43,7 +55,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *       GSI RunsByStatus ({@code gsi2pk=STATUS#status, gsi2sk=updatedAt}), GSI RunsByDataset
  *       ({@code gsi4pk=DATASET#datasetId, gsi4sk=createdAt#id});</li>
  *   <li>planned chunk: {@code pk=RUN#id, sk=PLAN#00000042} with the fingerprint of the chunk message the splitter
- *       sent, so a loader loads only chunks that were planned (removed by TTL after {@link #PLAN_RETENTION});</li>
+ *       sent, so a loader loads only chunks that were planned, and the message itself (gzip-compressed JSON,
+ *       {@code message}), so resume and redrive can send it again (removed by TTL after {@link #PLAN_RETENTION});
+ *       one item per chunk, so a run's plan is not bounded by the 400 KB item limit;</li>
  *   <li>last failure of a chunk: {@code pk=RUN#id, sk=CHUNKFAIL#00000042}.</li>
  * </ul>
  * A chunk is counted with one conditional UpdateItem on the run item: its number joins the number set
@@ -55,7 +69,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@code chunksOutstanding} is decremented by each counted chunk and incremented by the chunk total when the
  * splitter finishes, so it reaches 0 exactly when every chunk is counted, whichever happens last.
  */
-public final class DynamoRunRepository implements RunRepository, DatasetRuns {
+public final class DynamoRunRepository implements RunRepository, DatasetRuns, RecoveryRepository {
     private static final String RUN_SK = "RUN";
     /** Planned-chunk items outlive any retry of their run (SQS keeps a message at most 14 days) by a wide margin. */
     static final Duration PLAN_RETENTION = Duration.ofDays(30);
@@ -67,6 +81,8 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns {
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;
+    /** Plan messages are written and read only here, so a plain mapper (no read limits needed) serves. */
+    private final ObjectMapper planJson = new ObjectMapper();
 
     public DynamoRunRepository(DynamoDbClient dynamo, String table, Clock clock) {
         this.dynamo = dynamo;
@@ -222,6 +238,8 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns {
             item.put("pk", s("RUN#" + runId));
             item.put("sk", s(chunkSortKey("PLAN#", chunk.chunkNo())));
             item.put("fingerprint", s(chunk.fingerprint()));
+            item.put("message", AttributeValue.fromB(SdkBytes.fromByteArray(
+                    gzip(ChunkMessageCodec.encode(planJson, chunk)))));
             item.put("expiresAt", AttributeValue.fromN(expiresAt));
             writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
@@ -360,7 +378,11 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns {
         values.put(":now", s(now()));
         values.put(":splitting", s(RunStatus.SPLITTING.name()));
         values.put(":loading", s(RunStatus.LOADING.name()));
-        return conditionalUpdate(runId, update, "#status IN (:splitting, :loading) AND #chunksPlanned >= :chunkNo "
+        // CANCELLED too: a chunk admitted before the cancel committed its rows, so it is counted (later ones are
+        // refused before they write anything, as ChunkAdmission checks the status first).
+        values.put(":cancelled", s(RunStatus.CANCELLED.name()));
+        return conditionalUpdate(runId, update, "#status IN (:splitting, :loading, :cancelled) "
+                + "AND #chunksPlanned >= :chunkNo "
                 + "AND NOT contains(#countedChunks, :chunkNo)", values);
     }
 
@@ -441,6 +463,150 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns {
                 Map.of(":expired", s(RunStatus.EXPIRED.name()), ":statusKey", s("STATUS#EXPIRED"),
                         ":created", s(RunStatus.CREATED.name()), ":now", s(now()), ":code", s(code),
                         ":message", s(message)));
+    }
+
+    @Override
+    public List<ChunkMessage> plannedMessages(String runId) {
+        List<ChunkMessage> planned = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            QueryResponse page = dynamo.query(b -> b.tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :plan)")
+                    .expressionAttributeValues(Map.of(":pk", s("RUN#" + runId), ":plan", s("PLAN#")))
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (item.containsKey("message")) {
+                    planned.add(ChunkMessageCodec.decode(planJson, gunzip(item.get("message").b().asByteArray())));
+                }
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
+        } while (startKey != null);
+        return planned;
+    }
+
+    @Override
+    public Set<Integer> countedChunks(String runId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(runKey(runId))
+                .consistentRead(true).projectionExpression("countedChunks")).item();
+        Set<Integer> counted = new TreeSet<>();
+        if (item != null && item.containsKey("countedChunks")) {
+            item.get("countedChunks").ns().forEach(n -> counted.add(Integer.parseInt(n)));
+        }
+        return counted;
+    }
+
+    @Override
+    public boolean cancel(String runId, String code, String message) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":cancelled", s(RunStatus.CANCELLED.name()));
+        values.put(":statusKey", s("STATUS#CANCELLED"));
+        values.put(":code", s(code));
+        values.put(":message", s(truncate(message, 1000)));
+        values.put(":now", s(now()));
+        List<String> finals = new ArrayList<>();
+        for (RunStatus status : RunStatus.values()) {
+            if (status.isFinal()) {
+                finals.add(":final" + finals.size());
+                values.put(finals.get(finals.size() - 1), s(status.name()));
+            }
+        }
+        return conditionalUpdate(runId,
+                "SET #status = :cancelled, #gsi2pk = :statusKey, #failureCode = :code, #failureMessage = :message, "
+                        + "#updatedAt = :now, #gsi2sk = :now, #finishedAt = :now",
+                "attribute_exists(pk) AND NOT #status IN (" + String.join(", ", finals) + ")", values);
+    }
+
+    /**
+     * One conditional update: the run must be PARTIAL with exactly this many dead chunks, so of two concurrent
+     * redrives one reopens it. The dead chunks leave {@code countedChunks} and the counters, and
+     * {@code chunksOutstanding} grows by their number, so the run finishes again once each is counted again.
+     * {@code bytesDone} goes back by their bytes: they are read again, and counting them adds the bytes once more.
+     */
+    @Override
+    public boolean reopenDeadChunks(String runId, List<DeadChunk> dead, long bytes) {
+        if (dead.isEmpty()) {
+            return false;
+        }
+        long records = dead.stream().mapToLong(DeadChunk::recordCount).sum();
+        List<String> numbers = dead.stream().map(d -> Integer.toString(d.chunkNo())).toList();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":loading", s(RunStatus.LOADING.name()));
+        values.put(":statusKey", s("STATUS#LOADING"));
+        values.put(":partial", s(RunStatus.PARTIAL.name()));
+        values.put(":dead", n(dead.size()));
+        values.put(":minusDead", n(-dead.size()));
+        values.put(":minusRecords", n(-records));
+        values.put(":minusBytes", n(-bytes));
+        values.put(":deadSet", AttributeValue.fromNs(numbers));
+        values.put(":empty", AttributeValue.fromL(List.of()));
+        values.put(":now", s(now()));
+        return conditionalUpdate(runId,
+                "SET #status = :loading, #gsi2pk = :statusKey, #deadChunks = :empty, #updatedAt = :now, "
+                        + "#gsi2sk = :now REMOVE #finishedAt "
+                        + "ADD #errors :minusRecords, #chunksDead :minusDead, #chunksOutstanding :dead, "
+                        + "#bytesDone :minusBytes DELETE #countedChunks :deadSet",
+                "#status = :partial AND #chunksDead = :dead", values);
+    }
+
+    @Override
+    public List<Run> waitingForFile(Instant cutoff, int limit) {
+        List<Run> found = new ArrayList<>();
+        for (RunStatus status : List.of(RunStatus.CREATED, RunStatus.RECEIVED)) {
+            Map<String, AttributeValue> startKey = null;
+            do {
+                Map<String, AttributeValue> from = startKey;
+                QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByStatus")
+                        .keyConditionExpression("gsi2pk = :status AND gsi2sk < :cutoff")
+                        .expressionAttributeValues(Map.of(":status", s("STATUS#" + status.name()),
+                                ":cutoff", s(cutoff.toString())))
+                        .limit(limit - found.size()).exclusiveStartKey(from));
+                page.items().forEach(item -> found.add(RunItems.fromItem(item)));
+                startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey() : null;
+            } while (startKey != null && found.size() < limit);
+            if (found.size() >= limit) {
+                break;
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public List<Run> createdSince(String owner, Instant since, int limit) {
+        List<Run> found = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            // RunsByOwner: gsi1sk is createdAt#id, and ISO-8601 instants sort by time.
+            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByOwner")
+                    .keyConditionExpression("gsi1pk = :owner AND gsi1sk >= :since")
+                    .expressionAttributeValues(Map.of(":owner", s("OWNER#" + owner), ":since", s(since.toString())))
+                    .scanIndexForward(false).limit(limit - found.size()).exclusiveStartKey(from));
+            page.items().forEach(item -> found.add(RunItems.fromItem(item)));
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
+        } while (startKey != null && found.size() < limit);
+        return found;
+    }
+
+    private static byte[] gzip(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("compressing a planned chunk in memory", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String gunzip(byte[] compressed) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a planned chunk", e);
+        }
     }
 
     private boolean conditionalUpdate(String runId, String update, String condition,

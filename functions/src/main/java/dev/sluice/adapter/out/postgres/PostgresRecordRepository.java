@@ -3,6 +3,7 @@ package dev.sluice.adapter.out.postgres;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.application.port.DeadChunkLedger;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RunDataEraser;
 import dev.sluice.application.port.RecordRepository.LedgerOutcome;
@@ -25,7 +26,7 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /** Records, row errors and the chunk ledger in PostgreSQL (Aurora on AWS). */
-public final class PostgresRecordRepository implements RecordRepository, RunDataEraser {
+public final class PostgresRecordRepository implements RecordRepository, RunDataEraser, DeadChunkLedger {
     private static final String INSERT_LEDGER = "INSERT INTO chunk_ledger "
             + "(run_id, chunk_no, first_record, record_count, stored, rejected, outcome, reason) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, chunk_no) DO NOTHING";
@@ -117,6 +118,33 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
                 insert.executeBatch();
             }
             return entry;
+        });
+    }
+
+    /**
+     * The row errors go first, found through the ledger rows that say which records the dead chunk covered; then the
+     * ledger rows. One transaction: a concurrent load of the chunk waits on the ledger row's lock, then finds no row
+     * and loads it; a repeat of this call finds nothing to forget.
+     */
+    @Override
+    public int forgetDeadChunks(String runId, Collection<Integer> chunkNos) {
+        if (chunkNos.isEmpty()) {
+            return 0;
+        }
+        return inTransaction(connection -> {
+            Integer[] numbers = chunkNos.toArray(Integer[]::new);
+            try (PreparedStatement errors = connection.prepareStatement("DELETE FROM row_errors e USING chunk_ledger l "
+                    + "WHERE l.run_id = ? AND l.chunk_no = ANY (?) AND l.outcome = 'dead' AND e.run_id = l.run_id "
+                    + "AND e.record_no BETWEEN l.first_record AND l.first_record + l.record_count - 1");
+                    PreparedStatement ledger = connection.prepareStatement("DELETE FROM chunk_ledger "
+                            + "WHERE run_id = ? AND chunk_no = ANY (?) AND outcome = 'dead'")) {
+                errors.setString(1, runId);
+                errors.setArray(2, connection.createArrayOf("integer", numbers));
+                errors.executeUpdate();
+                ledger.setString(1, runId);
+                ledger.setArray(2, connection.createArrayOf("integer", numbers));
+                return ledger.executeUpdate();
+            }
         });
     }
 

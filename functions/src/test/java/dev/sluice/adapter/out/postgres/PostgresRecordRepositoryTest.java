@@ -221,6 +221,23 @@ class PostgresRecordRepositoryTest {
     }
 
     @Test
+    void aForgottenDeadChunkLoadsOnItsNextDeliveryAndALoadedChunkIsNeverForgotten() {
+        String runId = UUID.randomUUID().toString();
+        ChunkMessage dead = chunk(runId, 2, 11, 4);
+        ChunkMessage loaded = chunk(runId, 3, 15, 3);
+        repository.markDead(dead, "poisoned");
+        repository.load(loaded, "default", filled(loaded, "x"));
+
+        assertEquals(1, repository.forgetDeadChunks(runId, List.of(2, 3)), "only the dead one");
+        assertEquals(1, repository.countRejectedRecords(runId), "its 4 CHUNK_FAILED errors went, not chunk 3's one");
+        assertEquals(0, repository.forgetDeadChunks(runId, List.of(2)), "a repeat forgets nothing");
+        assertEquals(LoadOutcome.LOADED_NOW, repository.load(dead, "default", filled(dead, "y")).outcome());
+        assertEquals(0, repository.forgetDeadChunks(runId, List.of(2, 3)));
+        assertEquals(4, repository.countRecords(runId));
+        assertEquals(2, repository.countRejectedRecords(runId));
+    }
+
+    @Test
     void errorsPageInRecordOrder() {
         String runId = UUID.randomUUID().toString();
         ChunkMessage dead = chunk(runId, 1, 1, 5);

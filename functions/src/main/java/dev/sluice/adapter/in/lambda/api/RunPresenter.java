@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.csv.ReadingDecisions;
+import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.RunStatus;
 import dev.sluice.domain.run.Stall;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +51,13 @@ public final class RunPresenter {
         return node;
     }
 
+    /** A resume or redrive: the run as it now is, and how many chunk messages were sent again. */
+    public ObjectNode recovery(RecoverRuns.Recovery recovery) {
+        ObjectNode node = run(recovery.run());
+        node.put("chunksSent", recovery.chunksSent());
+        return node;
+    }
+
     public ObjectNode run(Run run) {
         ObjectNode node = json.createObjectNode();
         node.put("runId", run.runId());
@@ -69,6 +78,10 @@ public final class RunPresenter {
         node.put("records", run.records());
         node.put("stored", run.stored());
         node.put("errors", run.errors());
+        if (run.status() == RunStatus.CANCELLED) {
+            // A cancelled run's records that no chunk counted: stored + errors + notRead = records.
+            node.put("notRead", Math.max(0, run.records() - run.stored() - run.errors()));
+        }
         node.put("recordsTotalKnown", run.chunksTotal() != null);
         if (run.chunksTotal() == null) {
             node.putNull("chunksTotal");

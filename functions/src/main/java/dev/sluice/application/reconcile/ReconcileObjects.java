@@ -1,0 +1,148 @@
+package dev.sluice.application.reconcile;
+
+import dev.sluice.application.port.BucketListing;
+import dev.sluice.application.port.BucketListing.StoredObject;
+import dev.sluice.application.port.IngestSender;
+import dev.sluice.application.port.RecoveryRepository;
+import dev.sluice.application.upload.UploadKey;
+import dev.sluice.application.upload.UploadLimits;
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.Run.RunSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The sweep for S3 events that never arrived (S3 delivers notifications at least once, "typically in seconds,
+ * sometimes a minute or longer", and a lost one would leave a file unimported for good). A file older than the
+ * window without a run that took it gets the notification S3 would have sent, put on IngestQueue:
+ * <ul>
+ *   <li>{@code uploads/}: a run still CREATED or RECEIVED whose object is in the bucket, older than the window;</li>
+ *   <li>{@code drop/}: an object older than the window (and younger than the look-back) for which its partner's
+ *       owner has no run on that key and ETag.</li>
+ * </ul>
+ * Sending is idempotent: the splitter starts a run once per object version (an upload run's key, a drop's id
+ * derived from the event, which this sweep derives the same way for the same object every time), so an event that
+ * was only late, or a second sweep before the first event is taken, loads nothing twice. The window only decides
+ * how soon a lost event is replaced; a shorter one just sends more events that the splitter then skips.
+ */
+public final class ReconcileObjects {
+    /** Runs and objects examined per sweep; the oldest waiting runs come first, the next sweep goes on. */
+    static final int MAX_PER_SWEEP = 1_000;
+    /**
+     * Runs of one owner read to judge the drops of one sweep: far more than the drops examined, since a burst of
+     * drops (each with its run) may sit between the oldest candidate and now; a taken drop whose run were not read
+     * would be sent again and make a DUPLICATE run.
+     */
+    static final int MAX_RUNS_READ = 50_000;
+    /** A drop run is created when its event is taken, after the object's Last-Modified; this allows for clock skew. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+    private static final String DROP_PREFIX = "drop/";
+    private static final String ANY_VERSION = "*";
+
+    private final RecoveryRepository runs;
+    private final BucketListing bucket;
+    private final IngestSender ingest;
+    private final String bucketName;
+    private final Duration window;
+    private final Duration lookBack;
+    private final UploadLimits limits;
+    private final Clock clock;
+
+    /** What one sweep started: the runs whose event was sent again, and the drops that had no run. */
+    public record Sweep(List<String> uploads, List<String> drops) {
+    }
+
+    /**
+     * @param window   how old a file must be, without a run that took it, before its event is sent again
+     * @param lookBack drops older than this are not examined (their events were replaced by earlier sweeps)
+     */
+    public ReconcileObjects(RecoveryRepository runs, BucketListing bucket, IngestSender ingest, String bucketName,
+            Duration window, Duration lookBack, UploadLimits limits, Clock clock) {
+        if (window.isNegative() || lookBack.compareTo(window) <= 0) {
+            throw new IllegalArgumentException("the look-back (" + lookBack + ") must be longer than the window ("
+                    + window + ")");
+        }
+        this.runs = runs;
+        this.bucket = bucket;
+        this.ingest = ingest;
+        this.bucketName = bucketName;
+        this.window = window;
+        this.lookBack = lookBack;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    public Sweep sweep() {
+        Instant cutoff = clock.instant().minus(window);
+        return new Sweep(uploads(cutoff), drops(cutoff));
+    }
+
+    private List<String> uploads(Instant cutoff) {
+        List<String> sent = new ArrayList<>();
+        for (Run run : runs.waitingForFile(cutoff, MAX_PER_SWEEP)) {
+            if (run.source() != RunSource.UPLOAD) {
+                continue;
+            }
+            Optional<StoredObject> object = bucket.head(run.bucket(), run.key());
+            if (object.isPresent() && object.get().lastModified().isBefore(cutoff)) {
+                send(run.bucket(), object.get());
+                sent.add(run.key());
+            }
+        }
+        return sent;
+    }
+
+    private List<String> drops(Instant cutoff) {
+        Instant since = clock.instant().minus(lookBack);
+        Map<String, List<StoredObject>> byOwner = new LinkedHashMap<>();
+        for (StoredObject object : bucket.list(bucketName, DROP_PREFIX, since, cutoff, MAX_PER_SWEEP)) {
+            if (UploadKey.parse(object.key()).orElse(null) instanceof UploadKey.Drop drop) {
+                byOwner.computeIfAbsent(ownerOf(drop), o -> new ArrayList<>()).add(object);
+            }
+        }
+        List<String> sent = new ArrayList<>();
+        byOwner.forEach((owner, objects) -> {
+            Instant oldest = objects.stream().map(StoredObject::lastModified).min(Comparator.naturalOrder())
+                    .orElseThrow();
+            Map<String, Set<String>> taken = new LinkedHashMap<>();
+            for (Run run : runs.createdSince(owner, oldest.minus(CLOCK_SKEW), MAX_RUNS_READ)) {
+                // A run quarantined before its split (unknown partner) never recorded the object's ETag: any.
+                taken.computeIfAbsent(run.key(), k -> new HashSet<>())
+                        .add(run.objectETag() == null ? ANY_VERSION : run.objectETag());
+            }
+            for (StoredObject object : objects) {
+                Set<String> versions = taken.getOrDefault(object.key(), Set.of());
+                if (!versions.contains(object.eTag()) && !versions.contains(ANY_VERSION)) {
+                    send(bucketName, object);
+                    sent.add(object.key());
+                }
+            }
+        });
+        return sent;
+    }
+
+    /** The owner the splitter gives a drop's run: the configured partner's, or the quarantine owner. */
+    private String ownerOf(UploadKey.Drop drop) {
+        UploadLimits.Partner partner = limits.partners().get(drop.partner());
+        return partner == null ? "partner:" + drop.partner() : partner.owner();
+    }
+
+    /**
+     * The sequencer is derived from the object's Last-Modified, so every sweep sends the same event for the same
+     * object (a drop's run id is derived from it) and the splitter takes it once.
+     */
+    private void send(String bucketName, StoredObject object) {
+        String sequencer = String.format(Locale.ROOT, "R%016X", object.lastModified().toEpochMilli());
+        ingest.send(bucketName, object.key(), object.size(), object.eTag(), sequencer);
+    }
+}
