@@ -1,8 +1,10 @@
 package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.application.export.RunExports;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.query.RunQueries;
+import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import java.time.Clock;
@@ -16,7 +18,15 @@ import java.time.Duration;
  * @param warmUp                 run before a SnapStart snapshot
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
-        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
+        HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp,
+        RunExports exports, RerunRun rerun) {
+
+    /** Without downloads and re-runs (handler tests that exercise neither). */
+    public ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
+            HttpCallers callers, ObjectMapper json, Clock clock, Duration chunkVisibilityTimeout, Runnable warmUp) {
+        this(createUpload, finishUpload, runQueries, callers, json, clock, chunkVisibilityTimeout, warmUp, null,
+                null);
+    }
 
     public static ApiWiring fromEnvironment() {
         return from(new Components(Settings.fromEnvironment(System.getenv())));
@@ -25,9 +35,10 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
     public static ApiWiring from(Components components) {
         Settings settings = components.settings();
         // Locally too: the local gateway verifies tokens and fills in the claims as API Gateway's JWT authorizer does.
-        return new ApiWiring(components.createUpload(), components.finishUpload(),
-                new RunQueries(components.runs(), components.records()),
+        RunQueries queries = new RunQueries(components.runs(), components.records());
+        return new ApiWiring(components.createUpload(), components.finishUpload(), queries,
                 HttpCallers.verifiedTokenOnly(), components.json(), Clock.systemUTC(),
-                settings.chunkVisibilityTimeout(), components::warmUp);
+                settings.chunkVisibilityTimeout(), components::warmUp, components.exports(queries),
+                components.rerun(queries));
     }
 }

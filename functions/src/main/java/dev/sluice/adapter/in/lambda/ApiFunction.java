@@ -13,7 +13,9 @@ import dev.sluice.adapter.in.lambda.api.ApiErrors;
 import dev.sluice.adapter.in.lambda.api.ApiRequest;
 import dev.sluice.adapter.in.lambda.api.ApiResponse;
 import dev.sluice.adapter.in.lambda.api.Cursors;
+import dev.sluice.adapter.in.lambda.api.ExportPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
+import dev.sluice.adapter.in.lambda.api.RerunBinder;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
 import dev.sluice.adapter.in.lambda.api.Routes;
 import dev.sluice.adapter.in.lambda.api.RowErrorPresenter;
@@ -77,6 +79,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         RowErrorPresenter rowErrors = new RowErrorPresenter(json);
         UploadPresenter uploads = new UploadPresenter(json);
         UserPresenter users = new UserPresenter(json);
+        ExportPresenter exports = new ExportPresenter(json);
+        RerunBinder rerunBinder = new RerunBinder(binder);
         this.routes = new Routes()
                 .get("/api/me", call -> ApiResponse.ok(users.me(call.user())))
                 .post("/api/uploads", call -> ApiResponse.created(uploads.created(
@@ -95,7 +99,14 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                         () -> binder.pageLimit(call.request())))))
                 .get("/api/runs/{id}/errors", call -> ApiResponse.ok(rowErrors.page(runs.errors(call.caller(),
                         call.path("id"), () -> Cursors.errorsAfter(call.request().query("cursor")),
-                        () -> binder.pageLimit(call.request())))));
+                        () -> binder.pageLimit(call.request())))))
+                // Downloads and re-runs (issue 12): see RunExports and RerunRun.
+                .get("/api/runs/{id}/errors.csv", call -> exports.download(
+                        wiring.exports().errors(call.caller(), call.path("id"))))
+                .get("/api/runs/{id}/records.csv", call -> exports.download(
+                        wiring.exports().records(call.caller(), call.path("id"))))
+                .post("/api/runs/{id}/rerun", call -> ApiResponse.created(runPresenter.run(wiring.rerun().rerun(
+                        call.caller(), call.path("id"), () -> rerunBinder.request(call.request())))));
     }
 
     @Override
@@ -128,8 +139,9 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         headers.put("Cache-Control", "no-store");
         headers.putAll(response.headers());
         try {
+            String body = response.text() != null ? response.text() : json.writeValueAsString(response.body());
             return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(headers)
-                    .withBody(json.writeValueAsString(response.body())).build();
+                    .withBody(body).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a response body could not be written as JSON", e);
         }
