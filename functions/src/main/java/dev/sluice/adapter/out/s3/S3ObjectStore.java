@@ -41,11 +41,18 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final Clock clock;
+    private final long singleCopyLimit;
 
     public S3ObjectStore(S3Client s3, S3Presigner presigner, Clock clock) {
+        this(s3, presigner, clock, SINGLE_COPY_LIMIT);
+    }
+
+    /** @param singleCopyLimit the largest object copied with one CopyObject (tests lower it to reach UploadPartCopy) */
+    public S3ObjectStore(S3Client s3, S3Presigner presigner, Clock clock, long singleCopyLimit) {
         this.s3 = s3;
         this.presigner = presigner;
         this.clock = clock;
+        this.singleCopyLimit = singleCopyLimit;
     }
 
     @Override
@@ -229,7 +236,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /** S3's largest CopyObject (5 GiB); a larger object is copied with UploadPartCopy. */
-    static final long SINGLE_COPY_LIMIT = 5L * 1024 * 1024 * 1024;
+    public static final long SINGLE_COPY_LIMIT = 5L * 1024 * 1024 * 1024;
     /** Part size of a multipart copy: 10,000 parts of 1 GiB cover S3's 5 TiB object limit. */
     private static final long COPY_PART_BYTES = 1024L * 1024 * 1024;
 
@@ -238,7 +245,7 @@ public final class S3ObjectStore implements ObjectStore {
         // If-Match on the source (x-amz-copy-source-if-match) makes S3 copy exactly the version the caller names,
         // or answer 412; a version id pins it in a versioned bucket.
         String eTag = quoted(version.eTag());
-        if (size <= SINGLE_COPY_LIMIT) {
+        if (size <= singleCopyLimit) {
             pinned(bucket, sourceKey, version, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey)
                     .sourceVersionId(version.versionId()).copySourceIfMatch(eTag)
                     .destinationBucket(bucket).destinationKey(targetKey)));
