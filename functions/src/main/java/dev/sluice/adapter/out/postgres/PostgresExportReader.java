@@ -149,13 +149,14 @@ public final class PostgresExportReader implements ExportReader {
                     binder.bind(connection, declare);
                     declare.execute();
                 }
-                try (PreparedStatement fetch = connection.prepareStatement(
-                        "FETCH FORWARD " + pageRows + " FROM sluice_export")) {
+                // A plain statement, not a prepared one: the driver would keep a prepared FETCH server-side with the
+                // row shape of the first cursor it read, and the next export on this connection has another shape.
+                try (Statement fetch = connection.createStatement()) {
                     int fetched;
                     do {
                         fetched = 0;
                         List<T> page = new ArrayList<>(Math.min(pageRows, PAGE_ROWS));
-                        try (ResultSet rows = fetch.executeQuery()) {
+                        try (ResultSet rows = fetch.executeQuery("FETCH FORWARD " + pageRows + " FROM sluice_export")) {
                             while (rows.next()) {
                                 page.add(row.read(rows));
                                 fetched++;
