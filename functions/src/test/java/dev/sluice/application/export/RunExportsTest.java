@@ -113,7 +113,7 @@ class RunExportsTest {
     @Test
     void withTheFileGoneRowsAreRebuiltFromTheStoredExcerptsAndTheDownloadSaysSo() {
         pipeline.importFile("run-1", "spring.csv", bytes(FILE), Set.of());
-        pipeline.objects.delete(TwinPipeline.BUCKET, TwinPipeline.key("run-1", "spring.csv"));
+        pipeline.objects.delete(TwinPipeline.BUCKET, pipeline.key("run-1", "spring.csv"));
 
         RunExports.Inline inline = inline(exports(RunExports.INLINE_LIMIT).errors(OWNER, "run-1"));
 
@@ -219,7 +219,7 @@ class RunExportsTest {
     @Test
     void aRunNotFinishedIsAConflictAndSomeoneElsesRunIsNotFound() {
         pipeline.runs.create(Run.created("run-2", TwinPipeline.OWNER, "ds-1", "a.csv", TwinPipeline.BUCKET,
-                TwinPipeline.key("run-2", "a.csv"), Run.RunSource.UPLOAD, RunStatus.CREATED, 10, Map.of(),
+                pipeline.key("run-2", "a.csv"), Run.RunSource.UPLOAD, RunStatus.CREATED, 10, Map.of(),
                 pipeline.clock.instant()));
         RunExports exports = exports(RunExports.INLINE_LIMIT);
 

@@ -26,38 +26,44 @@ import java.util.Set;
  * The import path with twins of its ports: the real splitter and the loader's real chunk reader, over an in-memory
  * bucket, run table and record store. A test imports a file and then reads back what the pipeline kept.
  */
-final class TwinPipeline {
-    static final String BUCKET = "uploads-bucket";
-    static final String OWNER = "owner-1";
+public final class TwinPipeline {
+    public static final String BUCKET = "uploads-bucket";
+    public static final String OWNER = "owner-1";
 
-    final Clock clock = Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC);
-    final InMemoryObjectStore objects = new InMemoryObjectStore(clock);
-    final InMemoryRunRepository runs = new InMemoryRunRepository(clock);
-    final InMemoryChunkSender chunks = new InMemoryChunkSender();
-    final InMemoryRecordRepository records = new InMemoryRecordRepository();
-    final RunQueries queries = new RunQueries(runs, records);
+    public final Clock clock = Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC);
+    public final InMemoryObjectStore objects = new InMemoryObjectStore(clock);
+    public final InMemoryRunRepository runs = new InMemoryRunRepository(clock);
+    public final InMemoryChunkSender chunks = new InMemoryChunkSender();
+    public final InMemoryRecordRepository records = new InMemoryRecordRepository();
+    public final RunQueries queries = new RunQueries(runs, records);
     private final SplitObject splitter;
+    private final String owner;
 
-    TwinPipeline(int recordsPerChunk) {
+    public TwinPipeline(int recordsPerChunk) {
+        this(recordsPerChunk, OWNER);
+    }
+
+    public TwinPipeline(int recordsPerChunk, String owner) {
+        this.owner = owner;
         splitter = new SplitObject(objects, runs, chunks, new SplitObject.SplitLimits(1024 * 1024, recordsPerChunk,
                 100_000_000), new InMemoryPipelineMetrics(), clock);
     }
 
-    static String key(String runId, String fileName) {
-        return "uploads/" + OWNER + "/" + runId + "/" + fileName;
+    public String key(String runId, String fileName) {
+        return "uploads/" + owner + "/" + runId + "/" + fileName;
     }
 
     /** Uploads, splits and loads the file; the chunks numbered in {@code deadChunks} die instead of loading. */
-    Run importFile(String runId, String fileName, byte[] content, Set<Integer> deadChunks) {
+    public Run importFile(String runId, String fileName, byte[] content, Set<Integer> deadChunks) {
         String key = key(runId, fileName);
-        runs.create(Run.created(runId, OWNER, "ds-1", fileName, BUCKET, key, Run.RunSource.UPLOAD, RunStatus.CREATED,
+        runs.create(Run.created(runId, owner, "ds-1", fileName, BUCKET, key, Run.RunSource.UPLOAD, RunStatus.CREATED,
                 content.length, Map.of(), clock.instant()));
         objects.put(BUCKET, key, content, "etag-" + runId);
         return split(runId, new S3ObjectEvent(BUCKET, key, content.length, "etag-" + runId, "seq-1"), deadChunks);
     }
 
     /** Splits the object of an event (e.g. a re-run's copy) and loads its chunks. */
-    Run split(String runId, S3ObjectEvent event, Set<Integer> deadChunks) {
+    public Run split(String runId, S3ObjectEvent event, Set<Integer> deadChunks) {
         int before = chunks.sent().size();
         SplitObject.Result result = splitter.split(event, false);
         if (result.outcome() != SplitObject.Outcome.SPLIT) {
