@@ -10,6 +10,7 @@ import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
 import dev.sluice.adapter.out.metrics.PowertoolsPipelineMetrics;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
+import dev.sluice.adapter.out.postgres.PostgresExportReader;
 import dev.sluice.adapter.out.postgres.PooledDataSource;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3BucketListing;
@@ -228,6 +229,11 @@ public final class Adapters implements AutoCloseable {
 
     public S3BucketListing bucketListing() {
         return new S3BucketListing(s3());
+    }
+
+    /** Cheap (the pool is shared): a reader per export. */
+    public PostgresExportReader exportReader() {
+        return new PostgresExportReader(connections());
     }
 
     public SqsChunkSender chunkSender() {

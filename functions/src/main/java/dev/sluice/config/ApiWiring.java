@@ -3,10 +3,12 @@ package dev.sluice.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
+import dev.sluice.application.export.RunExports;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.reconcile.RecoverRuns;
+import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.application.upload.UploadLimits;
@@ -22,17 +24,19 @@ import java.time.Duration;
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
         ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
-        Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, RecoverRuns recoverRuns) {
+        Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, RecoverRuns recoverRuns,
+        RunExports exports, RerunRun rerun) {
 
     /**
-     * Without saved mappings (every mapping is suggested, with the default MAX_COLUMNS) and without resume, redrive
-     * and cancel: handler tests of the other routes with twins.
+     * Without saved mappings (every mapping is suggested, with the default MAX_COLUMNS), without resume, redrive and
+     * cancel, and without downloads and re-runs: handler tests of the other routes with twins.
      */
     public ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
             ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
             Duration chunkVisibilityTimeout, Runnable warmUp) {
         this(createUpload, finishUpload, runQueries, datasets, deleteDataset, callers, json, clock,
-                chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null);
+                chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null,
+                null, null);
     }
 
     public static ApiWiring fromEnvironment() {
@@ -46,6 +50,7 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         return new ApiWiring(components.createUpload(), components.finishUpload(), queries,
                 components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
                 components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,
-                components.suggestMapping(), components.recoverRuns(queries));
+                components.suggestMapping(), components.recoverRuns(queries), components.exports(queries),
+                components.rerun(queries));
     }
 }

@@ -10,11 +10,13 @@ import dev.sluice.application.dataset.DatasetForRun;
 import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.mapping.SuggestMapping;
+import dev.sluice.application.export.RunExports;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.identity.TokenVerifier;
 import dev.sluice.application.progress.SocketSessions;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.reconcile.RecoverRuns;
+import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import java.time.Duration;
@@ -112,6 +114,15 @@ public final class Components implements AutoCloseable {
 
     public FinishUpload finishUpload() {
         return new FinishUpload(adapters.objectStore(), adapters.runs(), uploadLedger());
+    }
+
+    /** errors.csv and records.csv, read back from where the runs of {@code queries} keep their data. */
+    public RunExports exports(RunQueries queries) {
+        return new RunExports(queries, adapters.objectStore(), adapters.exportReader(), adapters.clock());
+    }
+
+    public RerunRun rerun(RunQueries queries) {
+        return new RerunRun(queries, adapters.runs(), adapters.objectStore(), adapters.clock());
     }
 
     /** Who opens a WebSocket: the caller the $connect authorizer vouched for, nobody else. */

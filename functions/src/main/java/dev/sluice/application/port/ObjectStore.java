@@ -87,6 +87,45 @@ public interface ObjectStore {
         throw new UnsupportedOperationException("this store cannot delete");
     }
 
+    // Exports and re-runs.
+
+    /**
+     * Copies exactly the given version of {@code sourceKey} to {@code targetKey} in the same bucket, server-side (no
+     * byte passes through the caller). {@code size} is the source's size: above S3's 5 GiB CopyObject limit the copy
+     * is a multipart copy.
+     *
+     * @throws ObjectChangedException when the source is not that version any more (or is gone)
+     */
+    default void copy(String bucket, String sourceKey, ObjectVersion version, String targetKey, long size) {
+        throw new UnsupportedOperationException("this store cannot copy");
+    }
+
+    /**
+     * A URL that lets its holder GET exactly this key until {@code ttl} has passed; S3 answers it with this
+     * {@code Content-Disposition} (signed into the URL), so a browser saves the file under the name it gives.
+     */
+    default PresignedGet presignGet(String bucket, String key, String contentDisposition, Duration ttl) {
+        throw new UnsupportedOperationException("this store cannot presign a GET");
+    }
+
+    record PresignedGet(URI url, Instant expiresAt) {
+    }
+
+    /**
+     * An object written as it is produced: bytes go out in parts of a bounded size (a multipart upload once more than
+     * one part is written), so any size is written in constant memory. {@link ObjectSink#close} completes the object;
+     * {@link ObjectSink#abort} discards everything written.
+     */
+    default ObjectSink create(String bucket, String key, String contentType) {
+        throw new UnsupportedOperationException("this store cannot write");
+    }
+
+    /** See {@link #create}. */
+    abstract class ObjectSink extends java.io.OutputStream {
+        /** Discards what was written; the object is not created. Safe to call more than once, or after close. */
+        public abstract void abort();
+    }
+
     record UploadedPart(int partNumber, String eTag, long size) {
     }
 

@@ -22,6 +22,7 @@ import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
 import dev.sluice.application.port.UploadLedger;
+import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.port.UploadLedger.ContentKey;
 import dev.sluice.application.upload.UploadKey;
 import dev.sluice.application.upload.UploadLimits;
@@ -450,7 +451,8 @@ public final class SplitObject {
      */
     private Dataset datasetOf(Run run) {
         String id = run.datasetId() == null ? "" : run.datasetId();
-        return datasets.flatMap(d -> d.find(id)).orElseGet(() -> Dataset.implicit(id, run.owner()));
+        return RerunRun.withRerunSettings(datasets.flatMap(d -> d.find(id))
+                .orElseGet(() -> Dataset.implicit(id, run.owner())), run);
     }
 
     private EffectiveLimits effectiveLimits(Dataset dataset) {

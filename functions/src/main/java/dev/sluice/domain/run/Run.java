@@ -1,6 +1,7 @@
 package dev.sluice.domain.run;
 
 import dev.sluice.domain.csv.ReadingDecisions;
+import dev.sluice.domain.dataset.ReadingSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,12 +52,14 @@ public record Run(
         long bytesDone,
         String objectETag,
         String objectVersionId,
-        UploadFacts upload) {
+        UploadFacts upload,
+        Rerun rerun) {
 
     public Run {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(status, "status");
         upload = upload == null ? UploadFacts.NONE : upload;
+        rerun = rerun == null ? Rerun.NONE : rerun;
         deadChunks = deadChunks == null ? List.of() : List.copyOf(deadChunks);
         requestedMapping = requestedMapping == null ? Map.of() : Map.copyOf(requestedMapping);
     }
@@ -74,12 +77,47 @@ public record Run(
                 objectVersionId, UploadFacts.NONE);
     }
 
+    /** A run that is no re-run (the form before runs could be re-run). */
+    public Run(String runId, String owner, String datasetId, String fileName, String bucket, String key,
+            RunSource source, RunStatus status, long contentLength, Instant createdAt, Instant updatedAt,
+            Instant finishedAt, long records, long stored, long errors, Integer chunksTotal, int chunksPlanned,
+            int chunksDone, int chunksDead, List<DeadChunk> deadChunks, Map<String, String> requestedMapping,
+            FileFacts fileFacts, String failureCode, String failureMessage, long bytesTotal, long bytesDone,
+            String objectETag, String objectVersionId, UploadFacts upload) {
+        this(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt, updatedAt,
+                finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead, deadChunks,
+                requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone, objectETag,
+                objectVersionId, upload, Rerun.NONE);
+    }
+
     /** The same run with these upload facts. */
     public Run withUpload(UploadFacts facts) {
         return new Run(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt,
                 updatedAt, finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead,
                 deadChunks, requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone,
-                objectETag, objectVersionId, facts);
+                objectETag, objectVersionId, facts, rerun);
+    }
+
+    /** The same run as a re-run of another. */
+    public Run withRerun(Rerun facts) {
+        return new Run(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt,
+                updatedAt, finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead,
+                deadChunks, requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone,
+                objectETag, objectVersionId, upload, facts);
+    }
+
+    /** The run this one re-imports the kept file of, or null. */
+    public String rerunOf() {
+        return rerun.of();
+    }
+
+    /**
+     * What makes a run a re-run: the run whose kept file it imports again ({@code of}, null for an ordinary run) and
+     * the reading settings given for this run only ({@code settings}, null when none were given), which win over
+     * the dataset's wherever they are not {@code auto}.
+     */
+    public record Rerun(String of, ReadingSettings settings) {
+        public static final Rerun NONE = new Rerun(null, null);
     }
 
     /**

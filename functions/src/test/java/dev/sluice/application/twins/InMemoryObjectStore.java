@@ -25,6 +25,9 @@ public final class InMemoryObjectStore implements ObjectStore {
     private final Map<String, StoredObject> objects = new HashMap<>();
     private final List<String> presigned = new ArrayList<>();
     private final List<String> aborted = new ArrayList<>();
+    private final List<String> copies = new ArrayList<>();
+    private final List<String> presignedGets = new ArrayList<>();
+    private final List<String> abortedWrites = new ArrayList<>();
     private final Clock clock;
     private int failingReads;
     private int reads;
@@ -38,9 +41,98 @@ public final class InMemoryObjectStore implements ObjectStore {
         objects.put(bucket + "/" + key, new StoredObject(content.getBytes(StandardCharsets.UTF_8), eTag));
     }
 
-    /** Stores these bytes under the key (any encoding, binary too). */
+    /** Stores these bytes under the key with the given ETag, replacing any earlier version. */
     public synchronized void put(String bucket, String key, byte[] content, String eTag) {
         objects.put(bucket + "/" + key, new StoredObject(content.clone(), eTag));
+    }
+
+    /** The object's bytes, if it exists. */
+    public synchronized java.util.Optional<byte[]> bytes(String bucket, String key) {
+        StoredObject object = objects.get(bucket + "/" + key);
+        return java.util.Optional.ofNullable(object == null ? null : object.bytes().clone());
+    }
+
+    /** The keys of every object, sorted. */
+    public synchronized List<String> keys() {
+        return objects.keySet().stream().sorted().toList();
+    }
+
+    /** Copies made so far, as "source -> target". */
+    public synchronized List<String> copies() {
+        return List.copyOf(copies);
+    }
+
+    /** Presigned GETs made so far, as "bucket/key contentDisposition". */
+    public synchronized List<String> presignedGets() {
+        return List.copyOf(presignedGets);
+    }
+
+    /** Streamed writes discarded by {@link ObjectSink#abort}, by key. */
+    public synchronized List<String> abortedWrites() {
+        return List.copyOf(abortedWrites);
+    }
+
+    @Override
+    public synchronized void copy(String bucket, String sourceKey, ObjectVersion version, String targetKey,
+            long size) {
+        byte[] bytes = read(bucket, sourceKey, version);
+        copies.add(sourceKey + " -> " + targetKey);
+        objects.put(bucket + "/" + targetKey, new StoredObject(bytes, "copy-" + copies.size()));
+    }
+
+    @Override
+    public synchronized PresignedGet presignGet(String bucket, String key, String contentDisposition,
+            Duration ttl) {
+        presignedGets.add(bucket + "/" + key + " " + contentDisposition);
+        return new PresignedGet(URI.create("https://" + bucket + ".s3.test/" + key + "?X-Amz-Expires="
+                + ttl.toSeconds()), clock.instant().plus(ttl));
+    }
+
+    @Override
+    public Written write(String bucket, String key, String contentType, InputStream content) {
+        try {
+            byte[] bytes = content.readAllBytes();
+            put(bucket, key, bytes, "written-" + key.hashCode());
+            return new Written(new ObjectVersion("written-" + key.hashCode(), null), bytes.length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public ObjectSink create(String bucket, String key, String contentType) {
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        return new ObjectSink() {
+            private boolean done;
+
+            @Override
+            public void write(int b) {
+                written.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                written.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                if (!done) {
+                    done = true;
+                    put(bucket, key, written.toByteArray(), "written");
+                }
+            }
+
+            @Override
+            public void abort() {
+                if (!done) {
+                    done = true;
+                    synchronized (InMemoryObjectStore.this) {
+                        abortedWrites.add(key);
+                    }
+                }
+            }
+        };
     }
 
     public synchronized void delete(String bucket, String key) {

@@ -440,7 +440,7 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
                     run.source(), status, run.contentLength(), run.createdAt(), run.updatedAt(), finishedAt, records,
                     stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead, deadChunks,
                     run.requestedMapping(), fileFacts, failureCode, failureMessage, bytesTotal, bytesDone, eTag,
-                    versionId);
+                    versionId, run.upload(), run.rerun());
         }
     }
 }

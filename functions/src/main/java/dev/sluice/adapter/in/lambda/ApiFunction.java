@@ -16,7 +16,9 @@ import dev.sluice.adapter.in.lambda.api.Cursors;
 import dev.sluice.adapter.in.lambda.api.MappingSuggestionPresenter;
 import dev.sluice.adapter.in.lambda.api.DatasetBinder;
 import dev.sluice.adapter.in.lambda.api.DatasetPresenter;
+import dev.sluice.adapter.in.lambda.api.ExportPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
+import dev.sluice.adapter.in.lambda.api.RerunBinder;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
 import dev.sluice.adapter.in.lambda.api.Routes;
 import dev.sluice.adapter.in.lambda.api.RowErrorPresenter;
@@ -95,6 +97,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         SuggestMapping suggestMapping = wiring.suggestMapping();
         DatasetBinder datasetBinder = new DatasetBinder(binder);
         DatasetPresenter datasetPresenter = new DatasetPresenter(json, datasets.globalLimits(), runPresenter);
+        ExportPresenter exports = new ExportPresenter(json);
+        RerunBinder rerunBinder = new RerunBinder(binder);
         this.routes = new Routes()
                 .get("/api/me", call -> ApiResponse.ok(users.me(call.user())))
                 .post("/api/mappings/suggest", call -> ApiResponse.ok(suggestions.suggestion(
@@ -123,6 +127,12 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                         recoverRuns.redrive(call.caller(), call.path("id")))))
                 .post("/api/runs/{id}/cancel", call -> ApiResponse.ok(runPresenter.run(
                         recoverRuns.cancel(call.caller(), call.path("id")))))
+                .get("/api/runs/{id}/errors.csv", call -> exports.download(
+                        wiring.exports().errors(call.caller(), call.path("id"))))
+                .get("/api/runs/{id}/records.csv", call -> exports.download(
+                        wiring.exports().records(call.caller(), call.path("id"))))
+                .post("/api/runs/{id}/rerun", call -> ApiResponse.created(runPresenter.run(wiring.rerun().rerun(
+                        call.caller(), call.path("id"), () -> rerunBinder.request(call.request())))))
                 .post("/api/datasets", call -> ApiResponse.created(datasetPresenter.dataset(datasets.create(
                         call.caller(), datasetBinder.newDataset(call.request())))))
                 .get("/api/datasets", call -> ApiResponse.ok(datasetPresenter.list(datasets.list(call.caller()))))
@@ -173,13 +183,14 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         headers.put("Content-Type", "application/json");
         headers.put("Cache-Control", "no-store");
         headers.putAll(response.headers());
-        if (response.body() == null) {
+        if (response.body() == null && response.text() == null) {
             headers.remove("Content-Type");
             return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(headers).build();
         }
         try {
+            String body = response.text() != null ? response.text() : json.writeValueAsString(response.body());
             return APIGatewayV2HTTPResponse.builder().withStatusCode(response.status()).withHeaders(headers)
-                    .withBody(json.writeValueAsString(response.body())).build();
+                    .withBody(body).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a response body could not be written as JSON", e);
         }

@@ -1,6 +1,7 @@
 package dev.sluice.adapter.out.dynamodb;
 
 import dev.sluice.domain.csv.ReadingDecisions;
+import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.DeadChunk;
 import dev.sluice.domain.run.Run.FileFacts;
@@ -76,6 +77,7 @@ final class RunItems {
         if (upload.duplicateOf() != null) {
             item.put("duplicateOf", s(upload.duplicateOf()));
         }
+        putRerun(item, run.rerun());
         return item;
     }
 
@@ -111,7 +113,34 @@ final class RunItems {
                 str(item, "objectVersionId"),
                 new Run.UploadFacts(str(item, "sha256"),
                         item.containsKey("allowDuplicate") && Boolean.TRUE.equals(item.get("allowDuplicate").bool()),
-                        str(item, "multipartUploadId"), num(item, "partSize"), str(item, "duplicateOf")));
+                        str(item, "multipartUploadId"), num(item, "partSize"), str(item, "duplicateOf")),
+                rerun(item));
+    }
+
+    private static void putRerun(Map<String, AttributeValue> item, Run.Rerun rerun) {
+        if (rerun.of() != null) {
+            item.put("rerunOf", s(rerun.of()));
+        }
+        ReadingSettings settings = rerun.settings();
+        if (settings != null) {
+            item.put("rerunSettings", AttributeValue.fromM(Map.of(
+                    "encoding", s(settings.encoding()),
+                    "delimiter", s(settings.delimiter()),
+                    "headerRow", n(settings.headerRow()),
+                    "dateOrder", s(settings.dateOrder().name()),
+                    "decimalStyle", s(settings.decimalStyle().name()))));
+        }
+    }
+
+    private static Run.Rerun rerun(Map<String, AttributeValue> item) {
+        AttributeValue settings = item.get("rerunSettings");
+        if (settings == null || !settings.hasM()) {
+            return new Run.Rerun(str(item, "rerunOf"), null);
+        }
+        Map<String, AttributeValue> m = settings.m();
+        return new Run.Rerun(str(item, "rerunOf"), new ReadingSettings(str(m, "encoding"), str(m, "delimiter"),
+                (int) num(m, "headerRow"), ReadingSettings.DateOrder.valueOf(str(m, "dateOrder")),
+                ReadingSettings.DecimalStyle.valueOf(str(m, "decimalStyle"))));
     }
 
     static AttributeValue factsValue(FileFacts facts) {

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 /** S3 (or any S3-compatible endpoint). */
@@ -40,11 +41,18 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final Clock clock;
+    private final long singleCopyLimit;
 
     public S3ObjectStore(S3Client s3, S3Presigner presigner, Clock clock) {
+        this(s3, presigner, clock, SINGLE_COPY_LIMIT);
+    }
+
+    /** @param singleCopyLimit the largest object copied with one CopyObject (tests lower it to reach UploadPartCopy) */
+    public S3ObjectStore(S3Client s3, S3Presigner presigner, Clock clock, long singleCopyLimit) {
         this.s3 = s3;
         this.presigner = presigner;
         this.clock = clock;
+        this.singleCopyLimit = singleCopyLimit;
     }
 
     @Override
@@ -225,6 +233,153 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void delete(String bucket, String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /** S3's largest CopyObject (5 GiB); a larger object is copied with UploadPartCopy. */
+    public static final long SINGLE_COPY_LIMIT = 5L * 1024 * 1024 * 1024;
+    /** Part size of a multipart copy: 10,000 parts of 1 GiB cover S3's 5 TiB object limit. */
+    private static final long COPY_PART_BYTES = 1024L * 1024 * 1024;
+
+    @Override
+    public void copy(String bucket, String sourceKey, ObjectVersion version, String targetKey, long size) {
+        // If-Match on the source (x-amz-copy-source-if-match) makes S3 copy exactly the version the caller names,
+        // or answer 412; a version id pins it in a versioned bucket.
+        String eTag = quoted(version.eTag());
+        if (size <= singleCopyLimit) {
+            pinned(bucket, sourceKey, version, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey)
+                    .sourceVersionId(version.versionId()).copySourceIfMatch(eTag)
+                    .destinationBucket(bucket).destinationKey(targetKey)));
+            return;
+        }
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(targetKey)).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (long start = 0; start < size; start += COPY_PART_BYTES) {
+                int number = parts.size() + 1;
+                String range = "bytes=" + start + "-" + (Math.min(size, start + COPY_PART_BYTES) - 1);
+                String partETag = pinned(bucket, sourceKey, version, () -> s3.uploadPartCopy(b -> b
+                        .sourceBucket(bucket).sourceKey(sourceKey).sourceVersionId(version.versionId())
+                        .copySourceIfMatch(eTag).copySourceRange(range).destinationBucket(bucket)
+                        .destinationKey(targetKey).uploadId(uploadId).partNumber(number))).copyPartResult().eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(partETag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(targetKey).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+        } catch (RuntimeException e) {
+            abortMultipart(bucket, targetKey, uploadId);
+            throw e;
+        }
+    }
+
+    @Override
+    public PresignedGet presignGet(String bucket, String key, String contentDisposition, Duration ttl) {
+        GetObjectRequest get = GetObjectRequest.builder().bucket(bucket).key(key)
+                .responseContentDisposition(contentDisposition).build();
+        PresignedGetObjectRequest presigned = presigner.presignGetObject(p -> p.signatureDuration(ttl)
+                .getObjectRequest(get));
+        Instant expiresAt = presigned.expiration() != null ? presigned.expiration() : Instant.now(clock).plus(ttl);
+        return new PresignedGet(uri(presigned.url()), expiresAt);
+    }
+
+    @Override
+    public ObjectSink create(String bucket, String key, String contentType) {
+        return new PartSink(bucket, key, contentType);
+    }
+
+    /**
+     * Holds one part in memory: the object is one PUT when it fits in one part, else a multipart upload whose parts
+     * go out as the buffer fills (every part but the last is {@value #WRITE_PART_BYTES} bytes, above S3's 5 MiB
+     * minimum).
+     */
+    private final class PartSink extends ObjectSink {
+        private final String bucket;
+        private final String key;
+        private final String contentType;
+        private final byte[] buffer = new byte[WRITE_PART_BYTES];
+        private final List<CompletedPart> parts = new ArrayList<>();
+        private int length;
+        private String uploadId;
+        private boolean finished;
+
+        PartSink(String bucket, String key, String contentType) {
+            this.bucket = bucket;
+            this.key = key;
+            this.contentType = contentType;
+        }
+
+        @Override
+        public void write(int b) {
+            if (length == buffer.length) {
+                sendPart();
+            }
+            buffer[length++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int count) {
+            checkOpen();
+            while (count > 0) {
+                if (length == buffer.length) {
+                    sendPart();
+                }
+                int n = Math.min(count, buffer.length - length);
+                System.arraycopy(bytes, offset, buffer, length, n);
+                length += n;
+                offset += n;
+                count -= n;
+            }
+        }
+
+        private void checkOpen() {
+            if (finished) {
+                throw new IllegalStateException("s3://" + bucket + "/" + key + " is already completed or aborted");
+            }
+        }
+
+        /** A full buffer is sent only once more bytes follow, so an object of exactly one part is a plain PUT. */
+        private void sendPart() {
+            checkOpen();
+            if (uploadId == null) {
+                uploadId = startMultipart(bucket, key, contentType);
+            }
+            int number = parts.size() + 1;
+            String eTag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
+                    RequestBody.fromInputStream(new java.io.ByteArrayInputStream(buffer, 0, length), length)).eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(eTag).build());
+            length = 0;
+        }
+
+        @Override
+        public void close() {
+            if (finished) {
+                return;
+            }
+            try {
+                if (uploadId == null) {
+                    s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
+                            RequestBody.fromInputStream(new java.io.ByteArrayInputStream(buffer, 0, length), length));
+                } else {
+                    if (length > 0) {
+                        sendPart();
+                    }
+                    s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                            .multipartUpload(m -> m.parts(parts)));
+                }
+                finished = true;
+            } catch (RuntimeException e) {
+                abort();
+                throw e;
+            }
+        }
+
+        @Override
+        public void abort() {
+            finished = true;
+            if (uploadId != null) {
+                abortMultipart(bucket, key, uploadId);
+                uploadId = null;
+            }
+        }
     }
 
     private static String bare(String eTag) {

@@ -47,7 +47,7 @@ class MappingSuggestApiTest {
         api = new ApiFunction(new ApiWiring(null, new FinishUpload(null, runs, null),
                 new RunQueries(runs, new InMemoryRecords()), null, null, HttpCallers.verifiedTokenOnly(), JSON,
                 Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(12), () -> { },
-                new SuggestMapping(datasets, MAX_COLUMNS), null));
+                new SuggestMapping(datasets, MAX_COLUMNS), null, null, null));
     }
 
     private APIGatewayV2HTTPResponse post(String body) throws Exception {

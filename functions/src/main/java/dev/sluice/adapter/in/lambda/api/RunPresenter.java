@@ -108,6 +108,7 @@ public final class RunPresenter {
             run.requestedMapping().forEach(requested::put);
         }
         node.put("duplicateOf", run.upload().duplicateOf());
+        putRerun(node, run.rerun());
         node.put("sha256", run.upload().sha256());
         if (run.failureCode() != null) {
             ObjectNode failure = node.putObject("failure");
@@ -117,6 +118,19 @@ public final class RunPresenter {
             node.putNull("failure");
         }
         return node;
+    }
+
+    /** {@code rerunOf} always (null for a first import); {@code rerunSettings} only when a re-run was given some. */
+    private static void putRerun(ObjectNode node, Run.Rerun rerun) {
+        node.put("rerunOf", rerun.of());
+        if (rerun.settings() != null) {
+            ObjectNode settings = node.putObject("rerunSettings");
+            settings.put("encoding", rerun.settings().encoding());
+            settings.put("delimiter", rerun.settings().delimiter());
+            settings.put("headerRow", rerun.settings().headerRow());
+            settings.put("dateOrder", rerun.settings().dateOrder().name().toLowerCase(Locale.ROOT));
+            settings.put("decimalStyle", rerun.settings().decimalStyle().name().toLowerCase(Locale.ROOT));
+        }
     }
 
     /** The run's {@code file}: what the splitter learned and decided; public for the sample-file specs. */

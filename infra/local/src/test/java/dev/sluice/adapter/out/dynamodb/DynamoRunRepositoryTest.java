@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
@@ -182,6 +183,22 @@ class DynamoRunRepositoryTest {
         List<Run> two = runs.listRecent(1000).stream()
                 .filter(r -> r.runId().equals(older.runId()) || r.runId().equals(newer.runId())).toList();
         assertEquals(RunStatus.FAILED, two.get(0).status(), "the failed run changed last and comes first");
+    }
+
+    @Test
+    void aRerunKeepsTheRunItReimportsAndItsReadingSettingsThroughEveryUpdate() {
+        String runId = UUID.randomUUID().toString();
+        ReadingSettings settings = new ReadingSettings("windows-1252", "\t", 4, ReadingSettings.DateOrder.DMY,
+                ReadingSettings.DecimalStyle.COMMA);
+        runs.create(Run.created(runId, "local", "default", "f.csv", "b", "uploads/local/" + runId + "/f.csv",
+                RunSource.UPLOAD, RunStatus.CREATED, 100, Map.of(), Clock.systemUTC().instant())
+                .withRerun(new Run.Rerun("old-run", settings)));
+        runs.startSplitting(runId, VERSION, 100);
+
+        Run found = runs.find(runId).orElseThrow();
+        assertEquals(new Run.Rerun("old-run", settings), found.rerun());
+        assertEquals("old-run", found.rerunOf());
+        assertEquals(Run.Rerun.NONE, runs.find(newRun()).orElseThrow().rerun(), "a first import");
     }
 
     private static String newRun() {

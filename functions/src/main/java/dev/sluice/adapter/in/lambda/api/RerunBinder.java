@@ -1,0 +1,114 @@
+package dev.sluice.adapter.in.lambda.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.rerun.RerunRun;
+import dev.sluice.domain.dataset.ReadingSettings;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code POST /api/runs/{id}/rerun {"mapping"?, "settings"?}}: no body at all re-runs with the old run's request. */
+public final class RerunBinder {
+    private static final Set<String> FIELDS = Set.of("mapping", "settings");
+    private static final Set<String> SETTINGS = Set.of("encoding", "delimiter", "headerRow", "dateOrder",
+            "decimalStyle");
+
+    private final RequestBinder binder;
+
+    public RerunBinder(RequestBinder binder) {
+        this.binder = binder;
+    }
+
+    public RerunRun.Request request(ApiRequest request) {
+        if (request.body() == null || request.body().isBlank()) {
+            return new RerunRun.Request(Map.of(), null);
+        }
+        JsonNode body = binder.jsonBody(request);
+        if (!body.isObject()) {
+            throw InvalidRequestException.badField("body", "must be a JSON object like {\"mapping\": {...}}");
+        }
+        unknownField(body, FIELDS, "");
+        return new RerunRun.Request(mapping(body.path("mapping")), settings(body.path("settings")));
+    }
+
+    private static Map<String, String> mapping(JsonNode node) {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return mapping;
+        }
+        if (!node.isObject()) {
+            throw InvalidRequestException.badField("mapping", "must be an object like {\"spend\": \"Cost\"}");
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw InvalidRequestException.badField("mapping." + e.getKey(), "must be a header name (a string)");
+            }
+            mapping.put(e.getKey(), e.getValue().asText());
+        }
+        return mapping;
+    }
+
+    private static ReadingSettings settings(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw InvalidRequestException.badField("settings", "must be an object like {\"delimiter\": \";\"}");
+        }
+        unknownField(node, SETTINGS, "settings.");
+        JsonNode headerRow = node.path("headerRow");
+        if (!headerRow.isMissingNode() && !(headerRow.isInt() && headerRow.asInt() >= 0)) {
+            throw InvalidRequestException.badField("settings.headerRow", "must be 0 (auto) or a line number");
+        }
+        String delimiter = text(node, "delimiter");
+        if (delimiter != null && !delimiter.equals(ReadingSettings.AUTO_TEXT) && delimiter.length() != 1) {
+            throw InvalidRequestException.badField("settings.delimiter", "must be auto or one character");
+        }
+        // AUTO is the first constant of both choices, the one a missing field takes.
+        return new ReadingSettings(text(node, "encoding"), delimiter, headerRow.asInt(0),
+                choice(node, "dateOrder", ReadingSettings.DateOrder.class),
+                choice(node, "decimalStyle", ReadingSettings.DecimalStyle.class));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw InvalidRequestException.badField("settings." + field, "must be a string");
+        }
+        return value.asText();
+    }
+
+    private static <E extends Enum<E>> E choice(JsonNode node, String field, Class<E> type) {
+        String value = text(node, field);
+        E[] values = type.getEnumConstants();
+        if (value == null) {
+            return values[0];
+        }
+        for (E candidate : values) {
+            if (candidate.name().equalsIgnoreCase(value)) {
+                return candidate;
+            }
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E candidate : values) {
+            allowed.append(allowed.isEmpty() ? "" : ", ").append(candidate.name().toLowerCase(Locale.ROOT));
+        }
+        throw InvalidRequestException.badField("settings." + field, "must be one of " + allowed);
+    }
+
+    private static void unknownField(JsonNode node, Set<String> known, String prefix) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw InvalidRequestException.badField(prefix + name, "is not a field of this request; use "
+                        + String.join(", ", known.stream().sorted().toList()));
+            }
+        }
+    }
+}
