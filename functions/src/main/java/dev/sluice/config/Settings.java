@@ -45,7 +45,8 @@ public record Settings(
         List<String> webSocketAllowedOrigins,
         Optional<String> tokenIssuer,
         Optional<String> tokenAudience,
-        UploadLimits uploadLimits) {
+        UploadLimits uploadLimits,
+        Duration chunkRetryBase) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -108,7 +109,9 @@ public record Settings(
                         Integer.parseInt(env.getOrDefault("MAX_UPLOADS_PER_HOUR", "100")),
                         Long.parseLong(env.getOrDefault("MULTIPART_THRESHOLD_BYTES", "104857600")),
                         Long.parseLong(env.getOrDefault("MULTIPART_PART_BYTES", "16777216")),
-                        UploadSettings.partners(env.getOrDefault("PARTNERS", "{}"))));
+                        UploadSettings.partners(env.getOrDefault("PARTNERS", "{}"))),
+                // The loader's first wait after an unreachable database; doubled at each delivery (LoadFunction).
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHUNK_RETRY_BASE_SECONDS", "10"))));
     }
 
     private static String required(Map<String, String> env, String name) {
