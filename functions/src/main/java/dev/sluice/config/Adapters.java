@@ -22,12 +22,14 @@ import dev.sluice.adapter.wire.TraceHeaders;
 import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.progress.SocketLimits;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -185,6 +187,17 @@ public final class Adapters implements AutoCloseable {
         }
         return new SecretsManagerPassword(settings.databaseSecretArn().get(), settings.region(), credentials(),
                 json());
+    }
+
+    /**
+     * Hides a received ChunkQueue message for the given time from now (ChangeMessageVisibility), so a chunk that
+     * failed on a passing outage is delivered again after a backoff instead of the queue's visibility timeout. The
+     * SQS client is built on the first call: a loader that never retries never pays for it.
+     */
+    public BiConsumer<String, Duration> chunkRedeliveryDelay() {
+        String queueUrl = settings.chunkQueueUrl();
+        return (receiptHandle, delay) -> sqs().changeMessageVisibility(b -> b.queueUrl(queueUrl)
+                .receiptHandle(receiptHandle).visibilityTimeout((int) Math.min(43_200, delay.toSeconds())));
     }
 
     /** Connections for code that needs a plain {@link DataSource} (schema migrations). */

@@ -49,7 +49,8 @@ public record Settings(
         UploadLimits uploadLimits,
         Optional<String> ingestQueueUrl,
         Duration reconcileWindow,
-        Duration reconcileLookBack) {
+        Duration reconcileLookBack,
+        Duration chunkRetryBase) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -117,7 +118,9 @@ public record Settings(
                 // Only ReconcileFunction sends to IngestQueue (the notification S3 did not deliver).
                 Optional.ofNullable(env.get("INGEST_QUEUE_URL")).filter(v -> !v.isBlank()),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_WINDOW_SECONDS", "600"))),
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_LOOKBACK_SECONDS", "86400"))));
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_LOOKBACK_SECONDS", "86400"))),
+                // The loader's first wait after an unreachable database; doubled at each delivery (LoadFunction).
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHUNK_RETRY_BASE_SECONDS", "10"))));
     }
 
     private static String required(Map<String, String> env, String name) {

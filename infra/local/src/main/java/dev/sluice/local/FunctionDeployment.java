@@ -3,6 +3,8 @@ package dev.sluice.local;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
 import dev.sluice.local.auth.TemplateAuth;
+import dev.sluice.local.fault.ChunkDeliveryFaults;
+import dev.sluice.local.fault.Faults;
 import dev.sluice.local.function.DynamoDbStreamEventSource;
 import dev.sluice.local.function.LocalFunction;
 import dev.sluice.local.function.ScheduleEventSource;
@@ -22,18 +24,23 @@ import java.util.Map;
  * event sources that invoke them (SQS mappings, schedules, DynamoDB streams). HTTP routes go to the gateway.
  */
 final class FunctionDeployment {
+    /** The queue whose deliveries the chunk faults wrap. */
+    static final String CHUNK_QUEUE = "ChunkQueue";
     private final SamTemplate template;
     private final LocalOptions options;
     private final Emulators emulators;
     private final LocalResources resources;
     private final Lifecycle lifecycle;
+    /** The local runtime's fault injection; null when it is off. */
+    private final Faults faults;
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final List<SqsEventSource> eventSources = new ArrayList<>();
     private final List<ScheduleEventSource> schedules = new ArrayList<>();
     private final List<DynamoDbStreamEventSource> streamEventSources = new ArrayList<>();
 
     FunctionDeployment(SamTemplate template, LocalOptions options, Emulators emulators, LocalResources resources,
-            Lifecycle lifecycle) {
+            Lifecycle lifecycle, Faults faults) {
+        this.faults = faults;
         this.template = template;
         this.options = options;
         this.emulators = emulators;
@@ -45,6 +52,9 @@ final class FunctionDeployment {
     void createFunctions(FunctionEnvironment environments) throws Exception {
         for (Specs.Function spec : template.functions().values()) {
             Map<String, String> environment = environments.of(spec);
+            if (faults != null && environment.containsKey("DB_URL")) {
+                environment.put("DB_URL", faults.jdbcUrl(environment.get("DB_URL")));
+            }
             Components components = new Components(Settings.fromEnvironment(environment));
             lifecycle.register(components); // Components may own clients in the future
             Object handler = options.handlerFactories().containsKey(spec.logicalId())
@@ -104,6 +114,9 @@ final class FunctionDeployment {
                         emulators.sqsClient(), concurrency);
                 if (!options.eventSourcesEnabled()) {
                     source.pause();
+                }
+                if (faults != null && mapping.queueLogicalId().equals(CHUNK_QUEUE)) {
+                    source.wrapInvocations(new ChunkDeliveryFaults(faults, emulators.sqsClient()));
                 }
                 eventSources.add(source);
                 source.start();

@@ -2,6 +2,7 @@ package dev.sluice.local;
 
 import dev.sluice.config.Components;
 import dev.sluice.local.auth.UserSpec;
+import dev.sluice.local.fault.FaultSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ public final class LocalOptions {
     private final boolean eventSourcesEnabled;
     private final Map<String, Function<Components, Object>> handlerFactories;
     private final List<UserSpec> users;
+    private final List<FaultSpec> faults;
+    private final boolean faultInjection;
 
     private LocalOptions(Builder builder) {
         this.port = builder.port;
@@ -44,6 +47,8 @@ public final class LocalOptions {
         this.eventSourcesEnabled = builder.eventSourcesEnabled;
         this.handlerFactories = Map.copyOf(builder.handlerFactories);
         this.users = List.copyOf(builder.users);
+        this.faults = List.copyOf(builder.faults);
+        this.faultInjection = builder.faultInjection || !builder.faults.isEmpty();
     }
 
     public static Builder builder() {
@@ -119,8 +124,23 @@ public final class LocalOptions {
         return users;
     }
 
+    /** Faults injected from the start ({@code serve --fault}); see {@link dev.sluice.local.fault.Faults}. */
+    public List<FaultSpec> faults() {
+        return faults;
+    }
+
+    /**
+     * Whether the fault hooks are installed (any fault given, or asked for): then faults can also be switched on and
+     * off while the runtime runs, and the functions' JDBC URL goes through the fault driver.
+     */
+    public boolean faultInjection() {
+        return faultInjection;
+    }
+
     public static final class Builder {
         private final List<UserSpec> users = new ArrayList<>();
+        private final List<FaultSpec> faults = new ArrayList<>();
+        private boolean faultInjection;
         private int port = 8080;
         private Path dataDir = Path.of(".sluice");
         private Optional<String> jdbcUrl = Optional.empty();
@@ -208,6 +228,18 @@ public final class LocalOptions {
         /** A sign-in user ({@code serve --user email:password[:admin]}); any replaces the default users. */
         public Builder user(UserSpec user) {
             users.add(user);
+            return this;
+        }
+
+        /** A fault injected from the start; implies {@link #faultInjection(boolean)}. */
+        public Builder fault(FaultSpec fault) {
+            faults.add(fault);
+            return this;
+        }
+
+        /** Installs the fault hooks without enabling any fault yet (tests switch them on later). */
+        public Builder faultInjection(boolean installed) {
+            this.faultInjection = installed;
             return this;
         }
 

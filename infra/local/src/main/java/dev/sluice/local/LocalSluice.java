@@ -3,6 +3,7 @@ package dev.sluice.local;
 import dev.sluice.adapter.out.postgres.Migrations;
 import dev.sluice.local.auth.LocalIdentity;
 import dev.sluice.local.emulator.FreePort;
+import dev.sluice.local.fault.Faults;
 import dev.sluice.local.function.DynamoDbStreamEventSource;
 import dev.sluice.local.function.LocalFunction;
 import dev.sluice.local.function.SqsEventSource;
@@ -16,6 +17,7 @@ import io.javalin.config.JavalinConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,8 @@ public final class LocalSluice implements AutoCloseable {
     private HttpGateway gateway;
     /** The local sign-in: users, signing key, login route; the gateway checks tokens with it. */
     private LocalIdentity identity;
+    /** Null unless the options install fault injection. */
+    private Faults faults;
     private boolean closed;
 
     private LocalSluice(LocalOptions options) {
@@ -106,7 +110,15 @@ public final class LocalSluice implements AutoCloseable {
         int gatewayPort = options.port() == 0 ? FreePort.pick() : options.port();
         identity = lifecycle.time("identity", () -> LocalIdentity.open(dataDir.resolve("auth"), options.users(),
                 URI.create("http://127.0.0.1:" + gatewayPort + "/")));
-        deployment = new FunctionDeployment(template, options, emulators, resources, lifecycle);
+        if (options.faultInjection()) {
+            faults = new Faults(options.faults());
+            emulators.dynamoDb().filterCalls(faults.dynamoDb());
+            String visibility = emulators.sqsClient().getQueueAttributes(b -> b.queueUrl(resources.queueUrl(
+                    FunctionDeployment.CHUNK_QUEUE)).attributeNamesWithStrings("VisibilityTimeout"))
+                    .attributesAsStrings().get("VisibilityTimeout");
+            faults.chunkVisibilityTimeout(Duration.ofSeconds(Long.parseLong(visibility)));
+        }
+        deployment = new FunctionDeployment(template, options, emulators, resources, lifecycle, faults);
         lifecycle.time("functions", () -> {
             deployment.createFunctions(new FunctionEnvironment(template, emulators, resources, gatewayPort,
                     identity.issuer()));
@@ -137,6 +149,24 @@ public final class LocalSluice implements AutoCloseable {
     /** The local sign-in (its users, issuer, and a signer for tokens tests need). */
     public LocalIdentity identity() {
         return identity;
+    }
+
+    /**
+     * The faults this runtime injects, to switch on and off and to read how often each struck.
+     *
+     * @throws IllegalStateException when it was started without fault injection
+     */
+    public Faults faults() {
+        if (faults == null) {
+            throw new IllegalStateException("this runtime was started without fault injection; start it with a "
+                    + "fault (serve --fault NAME) or LocalOptions.builder().faultInjection(true)");
+        }
+        return faults;
+    }
+
+    /** The faults enabled now (empty without fault injection), as {@code serve --fault} names them. */
+    public List<String> faultsInjected() {
+        return faults == null ? List.of() : faults.enabled().stream().map(Object::toString).toList();
     }
 
     /** The gateway, e.g. {@code http://127.0.0.1:8080/}; the API is under {@code api/}. */

@@ -5,6 +5,7 @@ import dev.sluice.local.cli.HelpOption;
 import dev.sluice.local.cli.IngestCommand;
 import dev.sluice.local.cli.MigrateCommand;
 import dev.sluice.local.cli.ServeCommand;
+import dev.sluice.local.cli.SoakCommand;
 import dev.sluice.local.emulator.EmulatorMissingException;
 import dev.sluice.local.gateway.PortInUseException;
 import java.io.PrintStream;
@@ -54,6 +55,7 @@ public final class SluiceLocal {
                 .addSubcommand("ingest", new IngestCommand(out, err))
                 .addSubcommand("bench", new BenchCommand(out))
                 .addSubcommand("migrate", new MigrateCommand(out))
+                .addSubcommand("soak", new SoakCommand(out))
                 .addSubcommand("help", new CommandLine.HelpCommand());
         // As before picocli: a repeated option takes its last value.
         commandLine.setOverwrittenOptionsAllowed(true);

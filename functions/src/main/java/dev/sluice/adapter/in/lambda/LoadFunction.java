@@ -13,12 +13,17 @@ import dev.sluice.config.Json;
 import dev.sluice.config.LoadWiring;
 import dev.sluice.config.Settings;
 import dev.sluice.domain.chunk.ChunkMessage;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * ChunkQueue → load each chunk once. A failed chunk is reported as a batch item failure, so SQS redelivers
- * only it; after maxReceiveCount deliveries SQS moves it to ChunkDLQ.
+ * only it; after maxReceiveCount deliveries SQS moves it to ChunkDLQ. A failure that passes by itself (database
+ * unreachable, DynamoDB throttling) brings the chunk back after a {@link ChunkBackoff} instead of the visibility
+ * timeout.
  */
 public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResponse>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoadFunction.class);
@@ -27,6 +32,8 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
     private final boolean tracing;
     private final SqsBatch<ChunkMessage> batch;
     private final Runnable closer;
+    private final ChunkBackoff backoff;
+    private final BiConsumer<String, Duration> redeliveryDelay;
 
     /** Lambda's constructor: wired from the process environment. */
     public LoadFunction() {
@@ -39,18 +46,24 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
     }
 
     private LoadFunction(LoadWiring wiring) {
-        this(wiring.loadChunk(), wiring.json(), wiring.tracing(), wiring::close);
+        this(wiring.loadChunk(), wiring.json(), wiring.tracing(), wiring::close,
+                ChunkBackoff.from(wiring.chunkRetryBase()), wiring.chunkRedeliveryDelay());
     }
 
+    /** Without backoff: a failed chunk comes back after the queue's visibility timeout. */
     public LoadFunction(LoadChunk loadChunk) {
         this(loadChunk, Json.mapper(), false, () -> {
+        }, ChunkBackoff.from(Duration.ofSeconds(1)), (receiptHandle, delay) -> {
         });
     }
 
-    private LoadFunction(LoadChunk loadChunk, ObjectMapper json, boolean tracing, Runnable closer) {
+    private LoadFunction(LoadChunk loadChunk, ObjectMapper json, boolean tracing, Runnable closer,
+            ChunkBackoff backoff, BiConsumer<String, Duration> redeliveryDelay) {
         this.loadChunk = loadChunk;
         this.tracing = tracing;
         this.closer = closer;
+        this.backoff = backoff;
+        this.redeliveryDelay = redeliveryDelay;
         // Retrying cannot fix a malformed body, but ChunkDLQ keeps it for an operator (DeadChunkFunction drops it).
         this.batch = SqsBatch.decoding("a chunk message", body -> ChunkMessageCodec.decode(json, body))
                 .poisonMessages(SqsBatch.PoisonMessagePolicy.RETRY_UNTIL_DLQ)
@@ -70,6 +83,9 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
                     () -> loadChunk.load(chunk));
         } catch (RuntimeException e) {
             recordFailure(chunk, e);
+            if (ChunkBackoff.isTransient(e) && delivery.message().getReceiptHandle() != null) {
+                delayRedelivery(chunk, delivery);
+            }
             throw e;
         }
         if (result.outcome() == LoadChunk.Outcome.DROPPED) {
@@ -86,6 +102,18 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
                 entry("countMillis", result.timings().countMillis()),
                 result.finished().map(s -> ", run finished " + s).orElse(""));
         Telemetry.logErrorCodes(LOG, result.errorCodes());
+    }
+
+    /** Best effort: if the delay cannot be set, the queue's visibility timeout brings the chunk back instead. */
+    private void delayRedelivery(ChunkMessage chunk, SqsBatch.Delivery delivery) {
+        Duration delay = backoff.delayAfter(delivery.receiveCount(), ThreadLocalRandom.current()::nextDouble);
+        try {
+            redeliveryDelay.accept(delivery.message().getReceiptHandle(), delay);
+            LOG.warn("chunk {} failed on a passing fault (delivery {}); next delivery in {} s", chunk.chunkNo(),
+                    delivery.receiveCount(), delay.toSeconds());
+        } catch (RuntimeException e) {
+            LOG.warn("could not delay the next delivery of chunk {}: {}", chunk.chunkNo(), e.toString());
+        }
     }
 
     /** Remembers why this delivery failed, so the chunk's dead-chunk entry can say why if it never loads. */

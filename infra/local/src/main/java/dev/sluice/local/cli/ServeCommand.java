@@ -55,6 +55,9 @@ public final class ServeCommand implements Callable<Integer> {
         for (String bucket : sluice.template().buckets().keySet()) {
             out.println("    bucket    " + bucket + " = " + sluice.bucketName(bucket));
         }
+        if (!sluice.faultsInjected().isEmpty()) {
+            out.println("  faults      " + sluice.faultsInjected() + "  (local only)");
+        }
         out.println("  SQS         " + sluice.sqsEndpoint());
         for (String queue : sluice.template().queues().keySet()) {
             out.println("    queue     " + queue + " = " + sluice.queueUrl(queue));

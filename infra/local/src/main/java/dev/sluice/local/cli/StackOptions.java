@@ -2,6 +2,7 @@ package dev.sluice.local.cli;
 
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.auth.UserSpec;
+import dev.sluice.local.fault.FaultSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +58,11 @@ public final class StackOptions {
                 "ingest also signs in as the first one (else admin@example.com, or env SLUICE_TOKEN)"})
     List<String> users = new ArrayList<>();
 
+    @Option(names = "--fault", paramLabel = "NAME[:ARG]",
+            description = {"inject a fault, local only (repeatable): duplicate[:COPIES], die-after-commit[:SHARE],",
+                "slow-loader[:SECONDS], db-outage[:SECONDS], dynamodb-throttle[:ATTEMPTS], poison"})
+    List<String> faults = new ArrayList<>();
+
     @Option(names = "--no-event-sources", description = "do not invoke functions from queues")
     boolean noEventSources;
 
@@ -100,7 +106,21 @@ public final class StackOptions {
         if (noEventSources) {
             builder.eventSourcesEnabled(false);
         }
+        faults().forEach(builder::fault);
         return builder;
+    }
+
+    /** {@code --fault} parsed; a malformed one is a usage error naming the known faults. */
+    public List<FaultSpec> faults() {
+        List<FaultSpec> parsed = new ArrayList<>();
+        for (String fault : faults) {
+            try {
+                parsed.add(FaultSpec.parse(fault));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(mixee.commandLine(), "--fault: " + e.getMessage());
+            }
+        }
+        return parsed;
     }
 
     /** {@code --param} as given, trimmed. */

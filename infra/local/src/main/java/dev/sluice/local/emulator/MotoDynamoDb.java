@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +63,7 @@ public final class MotoDynamoDb implements AutoCloseable {
     private final ExecutorService workers;
     private final HttpServer proxy;
     private final Map<String, Long> startupMillis = new LinkedHashMap<>();
+    private volatile CallFilter filter = (target, body) -> Optional.empty();
     /** Until the saved state is loaded, moto's tables are not the state: a snapshot of them would lose it. */
     private volatile boolean restored;
 
@@ -115,6 +117,22 @@ public final class MotoDynamoDb implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** Answers a DynamoDB call in moto's place (the local runtime's fault injection), or lets it through. */
+    @FunctionalInterface
+    public interface CallFilter {
+        /** The answer to send instead of forwarding, or empty to forward. */
+        Optional<FilteredAnswer> answer(String target, byte[] body);
+    }
+
+    /** A status and JSON body sent back without reaching moto. */
+    public record FilteredAnswer(int status, byte[] body) {
+    }
+
+    /** Consulted before every DynamoDB call is forwarded. */
+    public void filterCalls(CallFilter filter) {
+        this.filter = filter;
     }
 
     /** The endpoint for DynamoDB and DynamoDB Streams clients. */
@@ -227,6 +245,13 @@ public final class MotoDynamoDb implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             HttpResponse<byte[]> response;
+            Optional<FilteredAnswer> filtered = target == null ? Optional.empty() : filter.answer(target, body);
+            if (filtered.isPresent()) {
+                exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+                exchange.sendResponseHeaders(filtered.get().status(), filtered.get().body().length);
+                exchange.getResponseBody().write(filtered.get().body());
+                return;
+            }
             if (target != null && target.startsWith(DYNAMODB)) {
                 oneAtATime.lock();
                 try {

@@ -53,6 +53,23 @@ public final class SqsEventSource implements AutoCloseable {
     private final AtomicLong failedInvocations = new AtomicLong();
     private volatile boolean running;
     private volatile boolean paused;
+    private volatile InvocationWrapper wrapper = (source, messages, event, invocation) -> invocation.invoke(event);
+
+    /** Invokes the function with an event. */
+    @FunctionalInterface
+    public interface Invocation {
+        Object invoke(SQSEvent event) throws Exception;
+    }
+
+    /**
+     * Wraps each invocation: the local runtime's fault injection ({@code dev.sluice.local.fault}). What it returns
+     * or throws is treated as the function's answer.
+     */
+    @FunctionalInterface
+    public interface InvocationWrapper {
+        Object invoke(SqsEventSource source, List<Message> messages, SQSEvent event, Invocation invocation)
+                throws Exception;
+    }
 
     public SqsEventSource(LocalFunction function, Specs.SqsEvent mapping, String queueUrl, String queueArn,
             SqsClient sqs, int concurrency) {
@@ -78,6 +95,15 @@ public final class SqsEventSource implements AutoCloseable {
                     .start(this::poll);
             pollers.add(poller);
         }
+    }
+
+    /** Wraps every later invocation (set before {@link #start()}). */
+    public void wrapInvocations(InvocationWrapper wrapper) {
+        this.wrapper = wrapper;
+    }
+
+    public String queueUrl() {
+        return queueUrl;
     }
 
     public String name() {
@@ -194,7 +220,7 @@ public final class SqsEventSource implements AutoCloseable {
         invocations.incrementAndGet();
         Set<String> keep = new HashSet<>();
         try {
-            Object result = function.invoke(event);
+            Object result = wrapper.invoke(this, messages, event, function::invoke);
             if (mapping.reportBatchItemFailures() && result instanceof SQSBatchResponse response
                     && response.getBatchItemFailures() != null) {
                 Set<String> ids = new HashSet<>();

@@ -136,6 +136,19 @@ class CommandLineTest {
         }
     }
 
+    @Test
+    void faultsAndSoakOptions() {
+        assertHelpNames("soak", "--small-files=N", "--large-records=M", "--poison-share=P", "--faults=LIST",
+                "--json", "--param=Name=Value");
+        assertUsageError("unknown fault 'flood'", "serve", "--fault", "flood");
+        assertUsageError("SECONDS must be 0..3600, was 7200", "serve", "--fault", "db-outage:7200");
+        assertUsageError("not a number", "soak", "--faults", "duplicate:many");
+        assertUsageError("--poison-share must be 0..1", "soak", "--poison-share", "2");
+        ServeCommand serve = parsed("serve", ServeCommand.class, "--fault", "duplicate:3", "--fault", "poison");
+        assertEquals("[duplicate:3, poison]", serve.stack.builder(0).build().faults().toString());
+        assertTrue(serve.stack.builder(0).build().faultInjection());
+    }
+
     /** Each line as README.md writes it (after {@code java -jar infra/local/target/sluice-local.jar}). */
     @Test
     void everyCommandLineInTheReadmeParses() {
@@ -161,6 +174,11 @@ class CommandLineTest {
                 List.of("bench", "--row-by-row-rows", "20000", "--max-concurrency", "2", "--param",
                         "ChunkBytes=4194304"),
                 List.of("migrate", "--jdbc-url", "jdbc:postgresql://cluster.example:5432/sluice", "--db-user", "U"),
+                List.of("serve", "--fault", "duplicate:3", "--fault", "db-outage:60"),
+                List.of("serve", "--fault", "die-after-commit", "--param", "ChunkVisibilityTimeout=5"),
+                List.of("soak", "--small-files", "200", "--large-records", "200000", "--poison-share", "0.05",
+                        "--faults", "duplicate:2,die-after-commit:0.2,db-outage:60", "--json"),
+                List.of("soak", "--small-files", "1000", "--large-records", "1000000", "--json"),
                 List.of("help"),
                 List.of("help", "ingest"));
         for (List<String> line : lines) {
