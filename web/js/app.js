@@ -294,7 +294,9 @@ function renderMapping(item, node) {
       $(`#${CSS.escape(id)}`, node).focus();
       if (displaced.length) announce(`${select.value} now feeds ${field.name}; ${displaced.join(', ')} no longer has a column.`);
     });
-    const note = fieldNote(model, field.name, item.mapping);
+    // An optional field nothing was found for needs no line of its own.
+    const note = !field.required && !item.mapping[field.name] && !(model && model.mapping[field.name])
+      ? '' : fieldNote(model, field.name, item.mapping);
     const changed = model && (model.mapping[field.name] || '') !== (item.mapping[field.name] || '');
     return el('div', { class: `map-field${field.required ? ' required' : ''}`, 'data-field': field.name },
       el('label', { for: id }, field.label, field.required ? el('span', { class: 'req', text: ' required' }) : null),
@@ -806,8 +808,9 @@ function importInto(dataset) {
   sessionStorage.setItem(DATASET_KEY, dataset.id);
   renderPicker(dataset.id);
   location.hash = '#/';
+  route();
   remapPreviews();
-  requestAnimationFrame(() => $('#drop-zone').focus());
+  $('#drop-zone').focus();
   announce(`Files you import now go into the dataset “${dataset.name}”.`);
 }
 
@@ -1348,7 +1351,7 @@ function renderDecisions(run) {
   const section = $('#decisions-section');
   if (!section) return;
   const decisions = run.file && run.file.decisions;
-  const rows = fileDecisions(decisions);
+  const rows = fileDecisions(decisions, run.file);
   const columns = columnDecisions(decisions);
   section.hidden = rows.length === 0 && columns.length === 0;
   if (section.hidden) return;
@@ -1366,7 +1369,8 @@ function renderDecisions(run) {
       el('thead', {}, el('tr', {}, ...['Column', 'Date order', 'Decimal style', 'Currency', 'How it was decided']
         .map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, ...columns.map((c) => el('tr', {},
-        el('th', { scope: 'row', text: c.column }), el('td', { text: c.dateOrder || '—' }),
+        el('th', { scope: 'row', text: c.field ? `${c.column} → ${c.field}` : c.column }),
+        el('td', { text: c.dateOrder || '—' }),
         el('td', { text: c.decimalStyle || '—' }), el('td', { text: c.currency || '—' }),
         el('td', { class: 'wrap', text: c.how || '—' }))))))] : []));
 }

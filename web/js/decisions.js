@@ -1,7 +1,8 @@
 // A run's `file.decisions` (how Sluice read the file: encoding, delimiter, header line, skipped preamble, a `sep=`
 // line, and per column the date order, decimal style and currency) in words, each with how it was decided.
-// Pure: no DOM. The shape is read leniently: a decision is a plain value or {value, how}; columns are a list of
-// {column, …} or an object keyed by column name.
+// Pure: no DOM. The server reports what decided the encoding and delimiter (`bom`, `detected`, `sep line`,
+// `setting`) while their values are `file.encoding` and `file.delimiter`; the shape is read leniently otherwise: a
+// decision may be a plain value or {value, how}; columns a list of {column, …} or an object keyed by column name.
 
 const DELIMITERS = { ',': 'Comma (,)', ';': 'Semicolon (;)', '\t': 'Tab', '|': 'Pipe (|)' };
 const DATE_ORDERS = {
@@ -28,7 +29,7 @@ const HOW = {
   sep: 'from the file’s sep= line',
   sep_line: 'from the file’s sep= line',
   ambiguous: 'no value decided it, so the dataset’s setting was used',
-  default: 'no value decided it, so the default was used',
+  default: 'no value decided it, so the default was used (pin it in the dataset settings if wrong)',
   valid_utf8: 'the bytes are valid UTF-8',
   fallback: 'the bytes are not UTF-8, so read as Windows-1252',
 };
@@ -90,27 +91,55 @@ export function linesText(lines) {
   return `${sorted.length === 1 ? 'line' : 'lines'} ${joined}`;
 }
 
+function separatorName(c) {
+  return { ',': 'comma', '.': 'point', ' ': 'space', '\u00a0': 'space', '\u202f': 'space', "'": 'apostrophe' }[c]
+    || `“${c}”`;
+}
+
 function sepText(value) {
   if (value === true) return 'yes, honoured and not counted as a record';
   if (value === false || value === null || value === undefined) return 'no';
   return `yes (sep=${value === '\t' ? 'tab' : value}), honoured and not counted as a record`;
 }
 
-/** The file-wide decisions as [{key, label, value, how}], in reading order, only those the run reports. */
-export function fileDecisions(decisions) {
+/** What decided a value, when the decision is only that ("bom", "detected", "sep line", "setting"). */
+const HOW_ONLY = new Set(['bom', 'detected', 'detect', 'auto', 'sep line', 'sep_line', 'sep', 'setting', 'settings',
+  'pinned', 'default', 'rerun']);
+
+/** {records, text} of a skipped preamble in words: "2 lines (“Campaign report”, “Jan 1 – Jan 31”)". */
+function preambleText(value) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const count = Number(value.records ?? value.lines ?? 0);
+    if (!count) return 'none';
+    const texts = (value.text || []).filter((t) => String(t).trim()).map((t) => `“${t}”`);
+    return `${count} ${count === 1 ? 'line' : 'lines'}${texts.length ? ` (${texts.join(', ')})` : ''}`;
+  }
+  return linesText(value);
+}
+
+/**
+ * The file-wide decisions as [{key, label, value, how}], in reading order, only those the run reports. `file` is
+ * the run's `file` (its encoding and delimiter are the values the decisions explain).
+ */
+export function fileDecisions(decisions, file = {}) {
   if (!decisions || typeof decisions !== 'object') return [];
   const rows = [];
-  const add = (key, label, format, names) => {
+  const add = (key, label, format, names, fallback) => {
     const name = names.find((n) => decisions[n] !== undefined && decisions[n] !== null);
     if (!name) return;
-    const { value, how } = split(decisions[name]);
-    rows.push({ key, label, value: format(value, decisions[name]), how: howText(how) });
+    let { value, how } = split(decisions[name]);
+    if (typeof value === 'string' && HOW_ONLY.has(value.toLowerCase()) && how === null) {
+      how = value;
+      value = fallback;
+    }
+    rows.push({ key, label, value: format(value, decisions[name], how), how: howText(how) });
   };
-  add('encoding', 'Encoding', (v, raw) => encodingText(v) + (raw && raw.bom ? ' with BOM' : ''), ['encoding']);
-  add('delimiter', 'Delimiter', delimiterText, ['delimiter']);
+  add('encoding', 'Encoding', (v, raw, how) => encodingText(v)
+    + ((raw && raw.bom) || String(how).toLowerCase() === 'bom' ? ' with BOM' : ''), ['encoding'], file.encoding);
+  add('delimiter', 'Delimiter', delimiterText, ['delimiter'], file.delimiter);
   add('sep', 'sep= line', sepText, ['sepLine', 'sep']);
-  add('preamble', 'Skipped before the header', linesText,
-    ['skippedLines', 'preambleLines', 'preamble', 'skipped']);
+  add('preamble', 'Skipped before the header', (v, raw) => preambleText(raw),
+    ['preamble', 'skippedLines', 'preambleLines', 'skipped']);
   add('header', 'Header', (v) => (v ? `line ${v}` : '—'), ['headerLine', 'headerRow', 'header']);
   add('dateOrder', 'Date order', dateOrderText, ['dateOrder']);
   add('decimalStyle', 'Decimal style', decimalText, ['decimalStyle', 'numberStyle']);
@@ -126,14 +155,16 @@ export function columnDecisions(decisions) {
     : Object.entries(source).map(([column, value]) => ({ column, ...(typeof value === 'object' ? value : {}) }));
   return list.filter((c) => c && (c.column || c.name || c.header)).map((c) => {
     const date = split(c.dateOrder);
-    const decimal = split(c.decimalStyle ?? c.numberStyle);
+    const decimal = split(c.decimalMark ?? c.decimalStyle ?? c.numberStyle);
     const currency = split(c.currency);
-    const how = [date.how, decimal.how, currency.how, c.how ?? c.reason]
+    const how = [date.how, decimal.how, currency.how, c.decidedBy ?? c.how ?? c.reason]
       .map(howText).filter(Boolean);
+    const thousands = c.thousandsSeparator ? `, ${separatorName(c.thousandsSeparator)} between thousands` : '';
     return {
       column: String(c.column || c.name || c.header),
+      field: c.field ? String(c.field) : '',
       dateOrder: date.value ? dateOrderText(date.value) : '',
-      decimalStyle: decimal.value ? decimalText(decimal.value) : '',
+      decimalStyle: decimal.value ? decimalText(decimal.value) + thousands : '',
       currency: currency.value ? String(currency.value) : '',
       how: [...new Set(how)].join('; '),
     };

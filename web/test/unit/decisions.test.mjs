@@ -29,8 +29,8 @@ test('per-column decisions from a list or an object keyed by column', () => {
     { column: 'Kampagne' },
   ] });
   assert.deepEqual(list, [
-    { column: 'Datum', dateOrder: 'day/month/year', decimalStyle: '', currency: '', how: 'decided by the values in the column' },
-    { column: 'Kosten', dateOrder: '', decimalStyle: 'decimal comma (1.234,56)', currency: 'EUR', how: 'decided by the values in the column' },
+    { column: 'Datum', field: '', dateOrder: 'day/month/year', decimalStyle: '', currency: '', how: 'decided by the values in the column' },
+    { column: 'Kosten', field: '', dateOrder: '', decimalStyle: 'decimal comma (1.234,56)', currency: 'EUR', how: 'decided by the values in the column' },
   ]);
   const keyed = columnDecisions({ columns: { Day: { dateOrder: 'mdy', how: 'ambiguous' } } });
   assert.equal(keyed[0].column, 'Day');
@@ -45,4 +45,30 @@ test('line lists read as ranges, unknown codes pass through readably', () => {
   assert.equal(linesText(2), '2 lines');
   assert.equal(howText('MOST_VALUES_AGREE'), 'most values agree');
   assert.equal(howText(null), null);
+});
+
+test('the server reports what decided encoding and delimiter; their values are the file facts', () => {
+  const decisions = {
+    encoding: 'bom', delimiter: 'sep line', headerLine: 4, sepLine: true,
+    preamble: { records: 2, text: ['Campaign report', 'Jan 1 – Jan 31'] },
+    columns: [
+      { column: 'Datum', field: 'date', type: 'date', dateOrder: 'dmy', decidedBy: 'values' },
+      { column: 'Kosten', field: 'spend', type: 'decimal', decimalMark: 'comma', thousandsSeparator: '.', currency: 'EUR', decidedBy: 'setting' },
+      { column: 'Kampagne', field: 'campaign', type: 'text' },
+    ],
+  };
+  const rows = fileDecisions(decisions, { encoding: 'UTF-8', delimiter: ';' });
+  assert.deepEqual(rows.map((r) => [r.key, r.value, r.how]), [
+    ['encoding', 'UTF-8 with BOM', 'from the byte-order mark'],
+    ['delimiter', 'Semicolon (;)', 'from the file’s sep= line'],
+    ['sep', 'yes, honoured and not counted as a record', null],
+    ['preamble', '2 lines (“Campaign report”, “Jan 1 – Jan 31”)', null],
+    ['header', 'line 4', null],
+  ]);
+  assert.deepEqual(columnDecisions(decisions), [
+    { column: 'Datum', field: 'date', dateOrder: 'day/month/year', decimalStyle: '', currency: '', how: 'decided by the values in the column' },
+    { column: 'Kosten', field: 'spend', dateOrder: '', decimalStyle: 'decimal comma (1.234,56), point between thousands', currency: 'EUR', how: 'pinned in the dataset settings' },
+  ]);
+  assert.equal(fileDecisions({ encoding: 'detected', preamble: { records: 0, text: [] } }, { encoding: 'windows-1252' })
+    .map((r) => r.value).join('|'), 'windows-1252|none');
 });
