@@ -114,8 +114,9 @@ async function addFiles(files) {
   const added = [];
   for (const file of files) {
     const { bytes, complete, gzip } = await readHead(file, PREVIEW_BYTES);
-    const preview = previewCsv(bytes, { complete });
-    const item = { id: `p${++previewSeq}`, file, gzip, preview, mapping: {}, model: null, kind: 'marketing' };
+    const item = { id: `p${++previewSeq}`, file, gzip, head: { bytes, complete }, mapping: {}, model: null,
+      kind: 'marketing' };
+    item.preview = readPreview(item, chosenDataset());
     // The mapping is known before the card shows, so its dropdowns never change under the person's eyes.
     await prepareMapping(item);
     item.node = renderPreview(item);
@@ -129,6 +130,13 @@ async function addFiles(files) {
   announce(`${added.length} ${added.length === 1 ? 'file' : 'files'} ready to review` +
     (missing ? `; ${missing} need a column chosen before import.` : '.'));
   $('.file-name', added[0].node).focus();
+}
+
+/** The file read as the server will read it into this dataset: its pinned settings, its kind's header names. */
+function readPreview(item, dataset) {
+  return previewCsv(item.head.bytes, {
+    complete: item.head.complete, settings: dataset ? dataset.settings : null, kind: dataset ? dataset.kind : 'marketing',
+  });
 }
 
 const needsMapping = (item) => Boolean(item.preview.header) && item.kind !== 'raw';
@@ -162,8 +170,13 @@ async function prepareMapping(item) {
 /** Another dataset chosen: every file waiting for import gets that dataset's mapping step. */
 async function remapPreviews() {
   await Promise.all(state.previews.map(async (item) => {
+    item.preview = readPreview(item, chosenDataset());
     if (!(await prepareMapping(item))) return;
-    refreshPreview(item);
+    const old = item.node;
+    const hadFocus = old.contains(document.activeElement);
+    item.node = renderPreview(item);
+    old.replaceWith(item.node);
+    if (hadFocus) $('.file-name', item.node).focus();
   }));
   updateImportButton();
 }
@@ -205,6 +218,11 @@ function renderPreview(item) {
     chip('Delimiter', delimiterLabel(preview.delimiter)),
     chip('Header', `line ${preview.headerLine}, ${preview.header.length} columns`),
   );
+  if (preview.sepLine) facts.append(chip('sep= line', 'honoured, not a record'));
+  if (preview.preamble && preview.preamble.length) {
+    const n = preview.preamble.length;
+    facts.append(chip('Skipped', `${n} ${n === 1 ? 'line' : 'lines'} before the header`));
+  }
   const numberChip = chip('Numbers', '');
   numberChip.classList.add('number-style');
   facts.append(numberChip);

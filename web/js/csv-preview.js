@@ -81,9 +81,9 @@ export function decode(bytes, encoding, bomLength) {
  * or CR; blank lines are not records. Each record: {fields, line (physical line it starts on, 1-based), ended
  * (false when the text stopped inside it), openQuote}.
  */
-export function parseRecords(text, delimiter, { maxRecords = Infinity, complete = true } = {}) {
+export function parseRecords(text, delimiter, { maxRecords = Infinity, complete = true, firstLine = 1 } = {}) {
   const records = [];
-  let line = 1;
+  let line = firstLine;
   let i = 0;
   const n = text.length;
   while (i < n && records.length < maxRecords) {
@@ -133,41 +133,110 @@ export function parseRecords(text, delimiter, { maxRecords = Infinity, complete 
   return records;
 }
 
-/** Of , ; TAB |: the one whose header has more than one field and whose first records most often match its count. */
+/**
+ * The field count most records have (as the server's HeaderDetector counts it): counts of two or more fields win over
+ * narrower ones, then the more frequent, then the wider. Records cut by the end of the sample do not count.
+ */
+export function commonFieldCount(records) {
+  const counts = new Map();
+  let best = 0; let bestCount = 0;
+  for (const record of records) {
+    if (!record.ended) continue;
+    const fields = record.fields.length;
+    const n = (counts.get(fields) || 0) + 1;
+    counts.set(fields, n);
+    const wide = fields >= 2; const bestWide = best >= 2;
+    if ((wide && !bestWide) || (wide === bestWide && (n > bestCount || (n === bestCount && fields > best)))) {
+      best = fields; bestCount = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * Of , ; TAB |: the one whose records most often have their common field count (two or more), so a title line
+ * before the header does not decide it.
+ */
 export function detectDelimiter(text, complete) {
   const sample = text.slice(0, DELIMITER_SAMPLE_CHARS);
   const whole = complete && sample.length === text.length;
   let best = ','; let bestScore = -1; let bestFields = 0;
   for (const candidate of DELIMITERS) {
     const records = parseRecords(sample, candidate, { maxRecords: DELIMITER_SAMPLE_RECORDS, complete: whole });
-    if (!records.length || records[0].fields.length < 2) continue;
-    const headerFields = records[0].fields.length;
-    const compared = records.slice(1).filter((r) => r.ended);
-    const consistent = compared.filter((r) => r.fields.length === headerFields).length;
+    const fields = commonFieldCount(records);
+    if (fields < 2) continue;
+    const compared = records.filter((r) => r.ended);
+    const consistent = compared.filter((r) => r.fields.length === fields).length;
     const score = compared.length === 0 ? 1 : consistent / compared.length;
-    if (score > bestScore || (score === bestScore && headerFields > bestFields)) {
-      best = candidate; bestScore = score; bestFields = headerFields;
+    if (score > bestScore || (score === bestScore && fields > bestFields)) {
+      best = candidate; bestScore = score; bestFields = fields;
     }
   }
   return best;
 }
 
+/** Excel's first line `sep=;`: {delimiter, end} (end just past its line break), or null. */
+export function sepLine(text) {
+  const match = /^([^\r\n]{0,39})(\r\n|\r|\n|$)/.exec(text);
+  if (!match) return null;
+  const line = match[1].replaceAll('"', '').trim();
+  if (line.length < 5 || line.slice(0, 4).toLowerCase() !== 'sep=') return null;
+  const delimiter = line[4];
+  if ([...line.slice(5)].some((c) => c !== delimiter)) return null;
+  return { delimiter, end: match[0].length };
+}
+
+export const MAX_PREAMBLE_RECORDS = 50;
+const SHAPE_SAMPLE_RECORDS = MAX_PREAMBLE_RECORDS + 30;
+
+/** A report's title, date range or blank-padded line: fewer than two values, or fewer than half the data's. */
+export function isPreamble(fields, dataFields) {
+  const nonEmpty = fields.filter((v) => trimField(v) !== '').length;
+  return nonEmpty < 2 || nonEmpty * 2 < dataFields;
+}
+
+/**
+ * The index of the header record, as the server finds it: the record on the pinned line, or else the first record
+ * that is not preamble (-1 when the pinned line starts no record).
+ */
+export function headerIndex(records, pinnedLine = 0) {
+  if (pinnedLine > 0) return records.slice(0, SHAPE_SAMPLE_RECORDS).findIndex((r) => r.line === pinnedLine);
+  const sample = records.slice(0, SHAPE_SAMPLE_RECORDS);
+  const fields = commonFieldCount(sample);
+  const limit = Math.min(MAX_PREAMBLE_RECORDS, sample.length - 1);
+  let header = 0;
+  while (fields >= 2 && header < limit && sample[header].ended && isPreamble(sample[header].fields, fields)) header++;
+  if (header === limit && header > 0 && sample[header].fields.length < 2) header = 0;
+  return header;
+}
+
 const SPACE = /^[\s\u00a0\u202f\u2007\x01-\x1f]+|[\s\u00a0\u202f\u2007\x01-\x1f]+$/g;
 export const trimField = (value) => value.replace(SPACE, '');
 
-/** Header names as the server keeps them: trimmed, a blank one becomes column_N, a repeated one gets _2, _3, … */
-export function headerNames(raw) {
+/**
+ * Header names as the server keeps them: a marketing dataset trims them and compares them ignoring case, a raw
+ * dataset (`exact`) keeps and compares them exactly; a blank one becomes column_N; a repeated one gets _2, _3, …
+ * skipping any suffix that is itself a name in the header.
+ */
+export function headerNames(raw, { exact = false } = {}) {
+  const key = (name) => (exact ? name : name.toLowerCase());
+  const names = raw.map((value, i) => {
+    const name = exact ? value : trimField(value.replaceAll('\ufeff', ''));
+    return trimField(name) === '' ? `column_${i + 1}` : name;
+  });
+  const taken = new Set(names.map(key));
   const seen = new Set();
-  return raw.map((value, i) => {
-    let name = trimField(value.replaceAll('\ufeff', ''));
-    if (!name) name = `column_${i + 1}`;
-    if (seen.has(name.toLowerCase())) {
-      let k = 2;
-      while (seen.has(`${name}_${k}`.toLowerCase())) k++;
-      name = `${name}_${k}`;
+  return names.map((name) => {
+    if (!seen.has(key(name))) {
+      seen.add(key(name));
+      return name;
     }
-    seen.add(name.toLowerCase());
-    return name;
+    let n = 2;
+    let renamed;
+    do renamed = `${name}_${n++}`; while (taken.has(key(renamed)));
+    taken.add(key(renamed));
+    seen.add(key(renamed));
+    return renamed;
   });
 }
 
@@ -209,26 +278,52 @@ export function detectNumberStyle(rows, header, mapping, delimiter) {
  * Everything the page shows about a file before upload. `bytes` is the start of the file (a Uint8Array),
  * `complete` says whether it is the whole file.
  */
-export function previewCsv(bytes, { complete = true, rows: rowLimit = 8 } = {}) {
+/** A dataset's pinned encoding, as this reader names it; null for auto. */
+function pinnedEncoding(setting, bytes) {
+  if (!setting || setting === 'auto') return null;
+  const name = setting.toUpperCase();
+  const bomLength = name === 'UTF-8' && startsWith(bytes, 0xef, 0xbb, 0xbf) ? 3
+    : (name === 'UTF-16LE' && startsWith(bytes, 0xff, 0xfe)) || (name === 'UTF-16BE' && startsWith(bytes, 0xfe, 0xff)) ? 2 : 0;
+  if (name === 'UTF-8' || name === 'UTF-16LE' || name === 'UTF-16BE') return { encoding: name, bomLength };
+  return { encoding: 'windows-1252', bomLength: 0 };
+}
+
+/**
+ * Everything the page shows about a file before upload. `bytes` is the start of the file (a Uint8Array),
+ * `complete` says whether it is the whole file, `settings` are the dataset's reading settings (pinned ones are used
+ * as the server uses them).
+ */
+export function previewCsv(bytes, { complete = true, rows: rowLimit = 8, settings = null, kind = 'marketing' } = {}) {
   if (bytes.length === 0) return { problem: 'The file is empty (0 bytes). Export the report again and pick the CSV file.' };
   const binary = notTextReason(bytes);
   if (binary) return { problem: binary };
-  const { encoding, bomLength } = detectEncoding(bytes, complete);
-  if (bomLength === 0 && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
+  const pinned = pinnedEncoding(settings && settings.encoding, bytes);
+  const { encoding, bomLength } = pinned || detectEncoding(bytes, complete);
+  if (!pinned && bomLength === 0 && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
     return { problem: 'The file contains NUL bytes, so it is binary data or UTF-16 without a byte-order mark. Save it again as CSV UTF-8.' };
   }
-  const text = decode(bytes, encoding, bomLength);
-  const delimiter = detectDelimiter(text, complete);
-  const records = parseRecords(text, delimiter, { maxRecords: 1 + 200, complete });
+  const decoded = decode(bytes, encoding, bomLength);
+  const sep = sepLine(decoded);
+  const text = sep ? decoded.slice(sep.end) : decoded;
+  const pinnedDelimiter = settings && settings.delimiter && settings.delimiter !== 'auto' ? settings.delimiter : null;
+  const delimiter = pinnedDelimiter || (sep ? sep.delimiter : detectDelimiter(text, complete));
+  const records = parseRecords(text, delimiter, { maxRecords: SHAPE_SAMPLE_RECORDS + 200, complete, firstLine: sep ? 2 : 1 });
   if (!records.length) return { problem: 'The file holds only blank lines; its first line must be a header such as Date,Campaign,Channel,Spend.', encoding };
-  const header = headerNames(records[0].fields);
-  const data = records.slice(1).filter((r) => r.ended || complete);
+  const pinnedLine = settings ? Number(settings.headerRow) || 0 : 0;
+  const at = headerIndex(records, pinnedLine);
+  if (at < 0) {
+    return { problem: `The dataset's header row is line ${pinnedLine}, but no record starts on that line. Change the dataset's header row, or set it to find the header by its shape.`, encoding };
+  }
+  const header = headerNames(records[at].fields, { exact: kind === 'raw' });
+  const data = records.slice(at + 1).filter((r) => r.ended || complete);
   return {
     encoding,
     bom: bomLength > 0,
     delimiter,
+    sepLine: Boolean(sep),
+    preamble: records.slice(0, at).map((r) => r.fields.filter((v) => trimField(v)).join(' ')),
     header,
-    headerLine: records[0].line,
+    headerLine: records[at].line,
     rows: data.slice(0, rowLimit).map((r) => ({ line: r.line, fields: r.fields, fieldCountMismatch: r.fields.length !== header.length, openQuote: r.openQuote })),
     sampleRows: data.map((r) => r.fields),
     recordsSeen: data.length,
