@@ -45,11 +45,27 @@ export function isUtf8(bytes, complete) {
   return true;
 }
 
-/** {encoding, bomLength}: a byte-order mark decides; else UTF-8 when valid, else windows-1252 (Excel on Windows). */
+/** UTF-16LE/BE when the NUL bytes of the first 64 KiB fall in one parity (ASCII text in UTF-16), else null. */
+function utf16WithoutBom(bytes) {
+  const scan = Math.min(bytes.length, 64 * 1024);
+  let odd = 0; let even = 0;
+  for (let i = 0; i < scan; i++) if (bytes[i] === 0) { if (i & 1) odd++; else even++; }
+  const half = Math.floor(scan / 2);
+  if (odd > half * 0.3 && even < Math.floor(odd / 20)) return 'UTF-16LE';
+  if (even > half * 0.3 && odd < Math.floor(even / 20)) return 'UTF-16BE';
+  return null;
+}
+
+/**
+ * {encoding, bomLength}: a byte-order mark decides; else UTF-16 by its NUL bytes; else UTF-8 when valid, else
+ * windows-1252 (Excel on Windows).
+ */
 export function detectEncoding(bytes, complete) {
   if (startsWith(bytes, 0xef, 0xbb, 0xbf)) return { encoding: 'UTF-8', bomLength: 3 };
   if (startsWith(bytes, 0xff, 0xfe)) return { encoding: 'UTF-16LE', bomLength: 2 };
   if (startsWith(bytes, 0xfe, 0xff)) return { encoding: 'UTF-16BE', bomLength: 2 };
+  const utf16 = utf16WithoutBom(bytes);
+  if (utf16) return { encoding: utf16, bomLength: 0 };
   return { encoding: isUtf8(bytes, complete) ? 'UTF-8' : 'windows-1252', bomLength: 0 };
 }
 
@@ -81,9 +97,9 @@ export function decode(bytes, encoding, bomLength) {
  * or CR; blank lines are not records. Each record: {fields, line (physical line it starts on, 1-based), ended
  * (false when the text stopped inside it), openQuote}.
  */
-export function parseRecords(text, delimiter, { maxRecords = Infinity, complete = true, firstLine = 1 } = {}) {
+export function parseRecords(text, delimiter, { maxRecords = Infinity, complete = true } = {}) {
   const records = [];
-  let line = firstLine;
+  let line = 1;
   let i = 0;
   const n = text.length;
   while (i < n && records.length < maxRecords) {
@@ -133,30 +149,24 @@ export function parseRecords(text, delimiter, { maxRecords = Infinity, complete 
   return records;
 }
 
-/**
- * The field count most records have (as the server's HeaderDetector counts it): counts of two or more fields win over
- * narrower ones, then the more frequent, then the wider. Records cut by the end of the sample do not count.
- */
+/** The most common field count of at least two among the whole records, else 1 (0 for none), as the server's. */
 export function commonFieldCount(records) {
   const counts = new Map();
   let best = 0; let bestCount = 0;
-  for (const record of records) {
-    if (!record.ended) continue;
-    const fields = record.fields.length;
-    const n = (counts.get(fields) || 0) + 1;
-    counts.set(fields, n);
-    const wide = fields >= 2; const bestWide = best >= 2;
-    if ((wide && !bestWide) || (wide === bestWide && (n > bestCount || (n === bestCount && fields > best)))) {
-      best = fields; bestCount = n;
+  for (const r of records) {
+    if (!r.ended) continue;
+    const f = r.fields.length;
+    const n = (counts.get(f) || 0) + 1;
+    counts.set(f, n);
+    const wide = f >= 2; const bestWide = best >= 2;
+    if ((wide && !bestWide) || (wide === bestWide && (n > bestCount || (n === bestCount && f > best)))) {
+      best = f; bestCount = n;
     }
   }
   return best;
 }
 
-/**
- * Of , ; TAB |: the one whose records most often have their common field count (two or more), so a title line
- * before the header does not decide it.
- */
+/** Of , ; TAB |: the one under which most of the first records have the same field count (of at least two). */
 export function detectDelimiter(text, complete) {
   const sample = text.slice(0, DELIMITER_SAMPLE_CHARS);
   const whole = complete && sample.length === text.length;
@@ -175,39 +185,37 @@ export function detectDelimiter(text, complete) {
   return best;
 }
 
-/** Excel's first line `sep=;`: {delimiter, end} (end just past its line break), or null. */
+/** Excel's first line sep=X: {delimiter, length of the line with its end}, or null. */
 export function sepLine(text) {
-  const match = /^([^\r\n]{0,39})(\r\n|\r|\n|$)/.exec(text);
-  if (!match) return null;
-  const line = match[1].replaceAll('"', '').trim();
-  if (line.length < 5 || line.slice(0, 4).toLowerCase() !== 'sep=') return null;
-  const delimiter = line[4];
-  if ([...line.slice(5)].some((c) => c !== delimiter)) return null;
-  return { delimiter, end: match[0].length };
-}
-
-export const MAX_PREAMBLE_RECORDS = 50;
-const SHAPE_SAMPLE_RECORDS = MAX_PREAMBLE_RECORDS + 30;
-
-/** A report's title, date range or blank-padded line: fewer than two values, or fewer than half the data's. */
-export function isPreamble(fields, dataFields) {
-  const nonEmpty = fields.filter((v) => trimField(v) !== '').length;
-  return nonEmpty < 2 || nonEmpty * 2 < dataFields;
+  const end = text.search(/[\r\n]|$/);
+  if (end >= 40) return null;
+  const line = text.slice(0, end).replaceAll('"', '').trim();
+  const m = /^sep=(.)(\1*)$/i.exec(line);
+  if (!m || m[1] === ' ' || m[1].charCodeAt(0) > 0x7e) return null;
+  let length = end;
+  if (text[length] === '\r') length++;
+  if (text[length] === '\n') length++;
+  return { delimiter: m[1], length };
 }
 
 /**
- * The index of the header record, as the server finds it: the record on the pinned line, or else the first record
- * that is not preamble (-1 when the pinned line starts no record).
+ * The index of the header among the first records: leading records with fewer than two non-empty values, or fewer
+ * than half of the data's field count, are a preamble (a report title, a date range), as on the server.
  */
-export function headerIndex(records, pinnedLine = 0) {
-  if (pinnedLine > 0) return records.slice(0, SHAPE_SAMPLE_RECORDS).findIndex((r) => r.line === pinnedLine);
-  const sample = records.slice(0, SHAPE_SAMPLE_RECORDS);
+export function headerIndex(records, pinnedLine = 0, shift = 0) {
+  // A dataset may pin the header's physical line instead (-1: no record starts there).
+  if (pinnedLine > 0) return records.slice(0, 80).findIndex((r) => r.line + shift === pinnedLine);
+  const sample = records.slice(0, 80);
   const fields = commonFieldCount(sample);
-  const limit = Math.min(MAX_PREAMBLE_RECORDS, sample.length - 1);
-  let header = 0;
-  while (fields >= 2 && header < limit && sample[header].ended && isPreamble(sample[header].fields, fields)) header++;
-  if (header === limit && header > 0 && sample[header].fields.length < 2) header = 0;
-  return header;
+  const last = Math.min(50, sample.length - 1);
+  let i = 0;
+  while (fields >= 2 && i < last && sample[i].ended) {
+    const nonEmpty = sample[i].fields.filter((v) => trimField(v) !== '').length;
+    if (!(nonEmpty < 2 || nonEmpty * 2 < fields)) break;
+    i++;
+  }
+  if (i === last && i > 0 && sample[i].fields.length < 2) i = 0;
+  return i;
 }
 
 const SPACE = /^[\s\u00a0\u202f\u2007\x01-\x1f]+|[\s\u00a0\u202f\u2007\x01-\x1f]+$/g;
@@ -274,10 +282,6 @@ export function detectNumberStyle(rows, header, mapping, delimiter) {
   return delimiter === ';' ? 'EUROPEAN' : 'US';
 }
 
-/**
- * Everything the page shows about a file before upload. `bytes` is the start of the file (a Uint8Array),
- * `complete` says whether it is the whole file.
- */
 /** A dataset's pinned encoding, as this reader names it; null for auto. */
 function pinnedEncoding(setting, bytes) {
   if (!setting || setting === 'auto') return null;
@@ -291,7 +295,7 @@ function pinnedEncoding(setting, bytes) {
 /**
  * Everything the page shows about a file before upload. `bytes` is the start of the file (a Uint8Array),
  * `complete` says whether it is the whole file, `settings` are the dataset's reading settings (pinned ones are used
- * as the server uses them).
+ * as the server uses them) and `kind` names the header as that kind of dataset does.
  */
 export function previewCsv(bytes, { complete = true, rows: rowLimit = 8, settings = null, kind = 'marketing' } = {}) {
   if (bytes.length === 0) return { problem: 'The file is empty (0 bytes). Export the report again and pick the CSV file.' };
@@ -299,32 +303,35 @@ export function previewCsv(bytes, { complete = true, rows: rowLimit = 8, setting
   if (binary) return { problem: binary };
   const pinned = pinnedEncoding(settings && settings.encoding, bytes);
   const { encoding, bomLength } = pinned || detectEncoding(bytes, complete);
-  if (!pinned && bomLength === 0 && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
-    return { problem: 'The file contains NUL bytes, so it is binary data or UTF-16 without a byte-order mark. Save it again as CSV UTF-8.' };
+  if (!pinned && bomLength === 0 && !encoding.startsWith('UTF-16') && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
+    return { problem: 'The file contains NUL bytes, so it is binary data rather than CSV text. Check that the right file was picked.' };
   }
-  const decoded = decode(bytes, encoding, bomLength);
-  const sep = sepLine(decoded);
-  const text = sep ? decoded.slice(sep.end) : decoded;
+  const whole = decode(bytes, encoding, bomLength);
+  // Excel's sep= line names the delimiter and is no record; the lines after it keep their numbers.
+  const sep = sepLine(whole);
+  const text = sep ? whole.slice(sep.length) : whole;
+  const shift = sep ? 1 : 0;
   const pinnedDelimiter = settings && settings.delimiter && settings.delimiter !== 'auto' ? settings.delimiter : null;
   const delimiter = pinnedDelimiter || (sep ? sep.delimiter : detectDelimiter(text, complete));
-  const records = parseRecords(text, delimiter, { maxRecords: SHAPE_SAMPLE_RECORDS + 200, complete, firstLine: sep ? 2 : 1 });
-  if (!records.length) return { problem: 'The file holds only blank lines; its first line must be a header such as Date,Campaign,Channel,Spend.', encoding };
+  const all = parseRecords(text, delimiter, { maxRecords: 1 + 200 + 50, complete });
+  if (!all.length) return { problem: 'The file holds only blank lines; its first line must be a header such as Date,Campaign,Channel,Spend.', encoding };
   const pinnedLine = settings ? Number(settings.headerRow) || 0 : 0;
-  const at = headerIndex(records, pinnedLine);
-  if (at < 0) {
+  const skipped = headerIndex(all, pinnedLine, shift);
+  if (skipped < 0) {
     return { problem: `The dataset's header row is line ${pinnedLine}, but no record starts on that line. Change the dataset's header row, or set it to find the header by its shape.`, encoding };
   }
-  const header = headerNames(records[at].fields, { exact: kind === 'raw' });
-  const data = records.slice(at + 1).filter((r) => r.ended || complete);
+  const records = all.slice(skipped);
+  const header = headerNames(records[0].fields, { exact: kind === 'raw' });
+  const data = records.slice(1).filter((r) => r.ended || complete);
   return {
     encoding,
     bom: bomLength > 0,
     delimiter,
-    sepLine: Boolean(sep),
-    preamble: records.slice(0, at).map((r) => r.fields.filter((v) => trimField(v)).join(' ')),
     header,
-    headerLine: records[at].line,
-    rows: data.slice(0, rowLimit).map((r) => ({ line: r.line, fields: r.fields, fieldCountMismatch: r.fields.length !== header.length, openQuote: r.openQuote })),
+    headerLine: records[0].line + shift,
+    sepLine: Boolean(sep),
+    preamble: all.slice(0, skipped).map((r) => r.fields.join(delimiter)),
+    rows: data.slice(0, rowLimit).map((r) => ({ line: r.line + shift, fields: r.fields, fieldCountMismatch: r.fields.length !== header.length, openQuote: r.openQuote })),
     sampleRows: data.map((r) => r.fields),
     recordsSeen: data.length,
     complete,

@@ -111,7 +111,9 @@ function preambleText(value) {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const count = Number(value.records ?? value.lines ?? 0);
     if (!count) return 'none';
-    const texts = (value.text || []).filter((t) => String(t).trim()).map((t) => `“${t}”`);
+    // A spreadsheet pads a title line with empty cells ("Campaign report,,,,,"): show the words only.
+    const texts = (value.text || []).map((t) => String(t).replace(/^[\s,;\t|]+|[\s,;\t|]+$/g, ''))
+      .filter((t) => t).map((t) => `“${t}”`);
     return `${count} ${count === 1 ? 'line' : 'lines'}${texts.length ? ` (${texts.join(', ')})` : ''}`;
   }
   return linesText(value);

@@ -96,14 +96,20 @@ const readPreview = (preview) => preview.evaluate((p) => ({
   header: [...p.querySelectorAll('thead th .col-name')].map((th) => th.textContent),
 }));
 
-/** The run card of the newest upload of a file, once final; returns its run id. */
+/** Run ids of the uploads the page created, by file name (the newest upload of each name). */
+const createdRuns = new Map();
+
+/** The run id of the page's newest upload of a file, once its card shows it final. */
 async function awaitFinal(page, fileName) {
-  const handle = await page.waitForFunction(([name, final]) => {
-    const card = [...document.querySelectorAll('.run')]
-      .find((r) => r.querySelector('.run-link').textContent === name && r.dataset.runId);
-    return card && final.includes(card.dataset.status) ? card.dataset.runId : null;
-  }, [fileName, FINAL], { ...WAIT, polling: 100 });
-  return handle.jsonValue();
+  const deadline = Date.now() + WAIT.timeout;
+  while (!createdRuns.has(fileName)) {
+    expect(Date.now() < deadline, `an upload of ${fileName} was created within ${WAIT.timeout} ms`);
+    await new Promise((resolve) => { setTimeout(resolve, 50); });
+  }
+  const runId = createdRuns.get(fileName);
+  await page.waitForFunction(([id, final]) => final.includes(
+    document.querySelector(`.run[data-run-id="${id}"]`)?.dataset.status), [runId, FINAL], { ...WAIT, polling: 100 });
+  return runId;
 }
 
 /** The run page once the run is final and both tables have loaded. */
@@ -115,8 +121,11 @@ async function readRunPage(page, runId) {
     return run && badge && location.hash === `#/runs/${id}`
       && final.some((s) => document.querySelector(`.run[data-run-id="${id}"]`)?.dataset.status === s);
   }, [runId, FINAL], WAIT);
-  await page.waitForSelector('#records-section caption:not(:empty), #records-section .empty:not([hidden])', WAIT);
-  await page.waitForSelector('#errors-section caption:not(:empty), #errors-section .empty:not([hidden])', WAIT);
+  // Each table has loaded once it shows rows or says it has none.
+  await page.waitForFunction(() => ['records-section', 'errors-section'].every((id) => {
+    const section = document.getElementById(id);
+    return section && (section.querySelector('tbody tr') || !section.querySelector('.empty').hidden);
+  }), null, WAIT);
   return page.evaluate(() => ({
     title: document.getElementById('detail-title').textContent,
     rerunOf: document.getElementById('detail-rerun-of').hidden ? null
@@ -164,6 +173,10 @@ async function download(page, buttonText) {
       const url = new URL(r.url()).pathname;
       if (r.method() === 'POST' && url === '/api/uploads') uploads.push(r.postDataJSON());
       if (r.method() === 'POST' && url === '/api/mappings/suggest') suggests.push(r.postDataJSON());
+    });
+    page.on('response', async (r) => {
+      if (r.request().method() !== 'POST' || new URL(r.url()).pathname !== '/api/uploads' || r.status() !== 201) return;
+      createdRuns.set(r.request().postDataJSON().fileName, (await r.json()).runId);
     });
     await open(page);
 

@@ -116,13 +116,13 @@ test('a report title and blank padding before the header are skipped, as the ser
   const preview = previewCsv(new TextEncoder().encode(text));
   assert.deepEqual(preview.header, ['Day', 'Campaign', 'Channel', 'Cost', 'Budget', 'Clicks']);
   assert.equal(preview.headerLine, 3);
-  assert.deepEqual(preview.preamble, ['Campaign report', '']);
+  assert.deepEqual(preview.preamble, ['Campaign report,,,,,', ',,,,,']);
   assert.equal(preview.rows[0].line, 4);
   const pinned = previewCsv(new TextEncoder().encode(text), { settings: { headerRow: 1 } });
   assert.equal(pinned.headerLine, 1);
   assert.match(previewCsv(new TextEncoder().encode(text), { settings: { headerRow: 9 } }).problem, /line 9/);
   assert.equal(headerIndex([{ fields: ['a', 'b'], ended: true, line: 1 }]), 0);
-  assert.deepEqual(sepLine('sep=;\r\na;b'), { delimiter: ';', end: 7 });
+  assert.deepEqual(sepLine('sep=;\r\na;b'), { delimiter: ';', length: 7 });
   assert.equal(sepLine('sep,a\n'), null);
   const withSep = previewCsv(new TextEncoder().encode('sep=;\na;b\n1;2\n'));
   assert.equal(withSep.delimiter, ';');

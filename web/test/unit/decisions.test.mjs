@@ -50,7 +50,7 @@ test('line lists read as ranges, unknown codes pass through readably', () => {
 test('the server reports what decided encoding and delimiter; their values are the file facts', () => {
   const decisions = {
     encoding: 'bom', delimiter: 'sep line', headerLine: 4, sepLine: true,
-    preamble: { records: 2, text: ['Campaign report', 'Jan 1 – Jan 31'] },
+    preamble: { records: 2, text: ['Campaign report,,,', 'Jan 1 – Jan 31;;'] },
     columns: [
       { column: 'Datum', field: 'date', type: 'date', dateOrder: 'dmy', decidedBy: 'values' },
       { column: 'Kosten', field: 'spend', type: 'decimal', decimalMark: 'comma', thousandsSeparator: '.', currency: 'EUR', decidedBy: 'setting' },

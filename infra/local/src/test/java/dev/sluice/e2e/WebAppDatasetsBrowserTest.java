@@ -110,7 +110,7 @@ class WebAppDatasetsBrowserTest {
         assertEquals("Budget", firstRun.at("/file/mapping/spend").asText());
         assertEquals("given", firstRun.at("/file/mappingSource").asText());
         JsonNode firstPage = firstStep.get("run");
-        assertEquals("Chosen by you for this import", firstPage.get("mappingSource").asText());
+        assertEquals("Where it came from: Chosen by you for this import", firstPage.get("mappingSource").asText());
         assertEquals("Budget", firstPage.at("/mapping/Spend").asText());
         assertEquals(created.get("name").asText(), firstPage.get("dataset").asText(), "the run names its dataset");
         JsonNode decisions = firstRun.at("/file/decisions");
@@ -137,7 +137,7 @@ class WebAppDatasetsBrowserTest {
         JsonNode secondRun = api.awaitFinal(secondStep.get("runId").asText());
         assertEquals("saved", secondRun.at("/file/mappingSource").asText(), secondRun::toString);
         assertEquals("Budget", secondRun.at("/file/mapping/spend").asText());
-        assertEquals("Saved mapping from your last import into this dataset",
+        assertEquals("Where it came from: Saved mapping from your last import into this dataset",
                 secondStep.at("/run/mappingSource").asText());
         assertNull(secondStep.at("/run/rerunOf").textValue());
 
