@@ -1313,7 +1313,7 @@ function renderDetailLive(entry) {
     ['Size', formatBytes(run.contentLength)],
     ['Encoding', file.encoding || '—'],
     ['Delimiter', delimiterLabel(file.delimiter)],
-    ['Number style', numberStyleLabel(file.numberStyle)],
+    ...(isRaw(run) ? [] : [['Number style', numberStyleLabel(file.numberStyle)]]),
     ['Dataset', datasetLink(run)],
     ['Header', file.header ? el('ul', { class: 'chips header-chips' }, ...file.header.map((h) => el('li', { class: 'chip', text: h }))) : '—'],
   ]);
