@@ -313,7 +313,8 @@ function renderMapping(item, node) {
       if (displaced.length) announce(`${select.value} now feeds ${field.name}; ${displaced.join(', ')} no longer has a column.`);
     });
     // An optional field nothing was found for needs no line of its own.
-    const note = !field.required && !item.mapping[field.name] && !(model && model.mapping[field.name])
+    const offered = model && (model.mapping[field.name] || (model.hints && model.hints[field.name]));
+    const note = !field.required && !item.mapping[field.name] && !offered
       ? '' : fieldNote(model, field.name, item.mapping);
     const changed = model && (model.mapping[field.name] || '') !== (item.mapping[field.name] || '');
     return el('div', { class: `map-field${field.required ? ' required' : ''}`, 'data-field': field.name },

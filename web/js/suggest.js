@@ -6,6 +6,12 @@ import { FIELDS, suggestMapping } from './mapping.js';
 /** Rows sent with the header: enough values for the server to judge a column, small enough to send at once. */
 export const SUGGEST_ROWS = 20;
 
+/**
+ * From this confidence an import applies a proposal by itself (the server's MappingSuggestion.APPLIED): those start
+ * chosen; weaker guesses are only offered, so what the dropdowns show is what an import without them would use.
+ */
+export const APPLIED = 0.5;
+
 export function suggestRequest(preview, datasetId) {
   const body = { header: preview.header, rows: (preview.sampleRows || []).slice(0, SUGGEST_ROWS) };
   if (datasetId) body.datasetId = datasetId;
@@ -22,24 +28,31 @@ export function fromSuggestResponse(body, header) {
   const fields = new Set(FIELDS.map((f) => f.name));
   const mapping = {};
   const details = {};
+  const hints = {};
   const used = new Set();
   for (const [field, entry] of Object.entries((body && body.mapping) || {})) {
     const column = typeof entry === 'string' ? entry : entry && entry.header;
     // A column feeds one field at most, whatever the answer says.
     if (!fields.has(field) || !known.has(column) || used.has(column)) continue;
-    used.add(column);
-    mapping[field] = column;
-    details[field] = {
+    const detail = {
       confidence: typeof entry.confidence === 'number' ? entry.confidence : null,
       reason: typeof entry.reason === 'string' ? entry.reason : null,
     };
+    if (detail.confidence !== null && detail.confidence < APPLIED && body.source !== 'saved') {
+      hints[field] = { header: column, ...detail };
+      continue;
+    }
+    used.add(column);
+    mapping[field] = column;
+    details[field] = detail;
   }
   const conflicts = ((body && body.conflicts) || [])
     .filter((c) => c && fields.has(c.field) && Array.isArray(c.headers) && c.headers.length > 1)
     .map((c) => ({ field: c.field, headers: c.headers.filter((h) => known.has(h)) }))
     .filter((c) => c.headers.length > 1);
+  for (const [field, hint] of Object.entries(hints)) if (used.has(hint.header)) delete hints[field];
   return {
-    mapping, details, conflicts,
+    mapping, details, conflicts, hints,
     source: body && body.source === 'saved' ? 'saved' : 'suggested',
     unmapped: header.filter((h) => !used.has(h)),
     origin: 'server',
@@ -53,7 +66,7 @@ export function browserSuggestion(header) {
     { confidence: null, reason: `the column is named “${mapping[field]}”` }]));
   const used = new Set(Object.values(mapping));
   return {
-    mapping, details, conflicts: [], source: 'suggested', unmapped: header.filter((h) => !used.has(h)),
+    mapping, details, conflicts: [], hints: {}, source: 'suggested', unmapped: header.filter((h) => !used.has(h)),
     origin: 'browser',
   };
 }
@@ -82,6 +95,11 @@ export function fieldNote(model, field, current) {
   const chosen = current[field];
   if (proposed && chosen !== proposed) {
     return chosen ? `Changed by you (Sluice proposed “${proposed}”)` : `Not imported: you cleared “${proposed}”`;
+  }
+  const hint = model && model.hints && model.hints[field];
+  if (!proposed && hint && chosen !== hint.header) {
+    const sure = typeof hint.confidence === 'number' ? ` · ${percent(hint.confidence)} sure` : '';
+    return `Maybe “${hint.header}”${sure}${hint.reason ? ` · ${hint.reason}` : ''}: choose it to import it`;
   }
   if (!proposed) return chosen ? 'Chosen by you' : 'No matching column found';
   if (model.source === 'saved') return 'Saved mapping from your last import';

@@ -69,3 +69,17 @@ test('the request carries the header, the first rows and the dataset', () => {
   assert.equal(mappingSourceText('given'), 'Chosen by you for this import');
   assert.equal(mappingSourceText(undefined), null);
 });
+
+test('a guess below the confidence an import applies is offered, not chosen', () => {
+  const model = fromSuggestResponse({
+    mapping: {
+      date: { header: 'Tag', confidence: 0.95, reason: 'German name for date' },
+      impressions: { header: 'Ausgaben', confidence: 0.3, reason: 'the values are whole numbers' },
+    },
+    source: 'suggested', conflicts: [],
+  }, header);
+  assert.deepEqual(model.mapping, { date: 'Tag' });
+  assert.equal(fieldNote(model, 'impressions', model.mapping),
+    'Maybe “Ausgaben” · 30 % sure · the values are whole numbers: choose it to import it');
+  assert.equal(fieldNote(model, 'impressions', { ...model.mapping, impressions: 'Ausgaben' }), 'Chosen by you');
+});
