@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
 import dev.sluice.local.TestDirs;
+import dev.sluice.local.TestSignIn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,8 @@ class WebAppDatasetsBrowserTest {
     private static Path dataDir;
     private static LocalSluice sluice;
     private static ApiClient api;
+    /** The page's user, who owns the datasets it creates. */
+    private static ApiClient owner;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,6 +50,7 @@ class WebAppDatasetsBrowserTest {
         dataDir = Files.createTempDirectory("sluice-web-datasets");
         sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).build());
         api = new ApiClient(sluice.baseUrl());
+        owner = new ApiClient(sluice.baseUrl(), TestSignIn.DEMO, TestSignIn.DEMO_PASSWORD);
     }
 
     @AfterAll
@@ -83,7 +87,7 @@ class WebAppDatasetsBrowserTest {
 
         JsonNode created = steps.get("created");
         String datasetId = created.get("datasetId").asText();
-        JsonNode dataset = api.get("datasets/" + datasetId).body();
+        JsonNode dataset = owner.get("datasets/" + datasetId).body();
         assertEquals(created.get("name").asText(), dataset.get("name").asText(), created::toString);
         assertEquals("marketing", dataset.get("kind").asText());
         assertEquals("dmy", dataset.at("/settings/dateOrder").asText(), "the pinned setting was sent");
@@ -156,7 +160,7 @@ class WebAppDatasetsBrowserTest {
         assertEquals(List.of(rerunRun.get("runId").asText(), secondRun.get("runId").asText(),
                 firstRun.get("runId").asText()), strings(page.get("listed")), "the dataset's runs, newest first");
         assertEquals(page.get("renamed").asText(), page.at("/afterSave/title").asText());
-        JsonNode renamed = api.get("datasets/" + datasetId).body();
+        JsonNode renamed = owner.get("datasets/" + datasetId).body();
         assertEquals(page.get("renamed").asText(), renamed.get("name").asText());
         assertEquals("comma", renamed.at("/settings/decimalStyle").asText());
         assertEquals("dmy", renamed.at("/settings/dateOrder").asText(), "a setting not touched stays");
@@ -202,7 +206,7 @@ class WebAppDatasetsBrowserTest {
         assertEquals("#/datasets", deleted.at("/afterDelete/hash").asText());
         assertFalse(deleted.at("/afterDelete/inList").asBoolean() || deleted.at("/afterDelete/inPicker").asBoolean(),
                 deleted::toString);
-        assertEquals(404, api.get("datasets/" + datasetId).status(), "the dataset is gone");
+        assertEquals(404, owner.get("datasets/" + datasetId).status(), "the dataset is gone");
         for (String runId : List.of(firstRun.get("runId").asText(), secondRun.get("runId").asText(),
                 rerunRun.get("runId").asText())) {
             assertEquals(404, api.get("runs/" + runId).status(), () -> "its run " + runId + " went with it");
