@@ -54,6 +54,12 @@ async function shot(page, name) {
 
 const tokenOf = (page) => page.evaluate(
   () => JSON.parse(sessionStorage.getItem('sluice.session') || 'null')?.token || null);
+/** An API answer as the page's user gets it: {status, body}. */
+async function apiGet(page, apiPath) {
+  const response = await page.request.get(`${baseUrl}api/${apiPath}`,
+    { headers: { Authorization: `Bearer ${await tokenOf(page)}` } });
+  return { status: response.status(), body: await response.json().catch(() => null) };
+}
 const go = (page, hash) => page.evaluate((h) => { location.hash = h; }, hash);
 const overflow = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
@@ -197,7 +203,7 @@ async function download(page, buttonText) {
       hint: document.getElementById('dataset-hint').textContent,
       focused: document.activeElement.id,
     }));
-    emit('created', { datasetId, name, ...created, picked });
+    emit('created', { datasetId, name, ...created, picked, api: (await apiGet(page, `datasets/${datasetId}`)).body });
 
     // ------------------------------------------- the first file: the suggestion, then the person's change
     const first = await pickFile(page, firstCsv);
@@ -222,6 +228,8 @@ async function download(page, buttonText) {
       preview: firstSeen, changed: firstChanged, runId: firstRunId, run: firstRun,
       request: uploads.find((u) => u.fileName === path.basename(firstCsv)),
       suggest: suggests[0] || null, errorsCsv, recordsCsv,
+      api: (await apiGet(page, `runs/${firstRunId}`)).body,
+      apiErrors: (await apiGet(page, `runs/${firstRunId}/errors?limit=100`)).body.items,
     });
 
     // ------------------------------------ the second file, same header: the saved mapping is proposed
@@ -234,7 +242,7 @@ async function download(page, buttonText) {
     const secondRunId = await awaitFinal(page, path.basename(secondCsv));
     const secondRun = await readRunPage(page, secondRunId);
     emit('second', {
-      preview: secondSeen, runId: secondRunId, run: secondRun,
+      preview: secondSeen, runId: secondRunId, run: secondRun, api: (await apiGet(page, `runs/${secondRunId}`)).body,
       request: uploads.find((u) => u.fileName === path.basename(secondCsv)),
     });
 
@@ -251,7 +259,8 @@ async function download(page, buttonText) {
     const rerunId = new URL(page.url()).hash.replace('#/runs/', '');
     const rerun = await readRunPage(page, rerunId);
     await shot(page, 'datasets-desktop-rerun.png');
-    emit('rerun', { runId: rerunId, body: rerunBody, focused: rerunFocus, run: rerun });
+    emit('rerun', { runId: rerunId, body: rerunBody, focused: rerunFocus, run: rerun,
+      api: (await apiGet(page, `runs/${rerunId}`)).body });
 
     // -------------------------------------------------- the dataset's page: its runs, a rename
     await go(page, `#/datasets/${datasetId}`);
@@ -274,7 +283,7 @@ async function download(page, buttonText) {
     const listItem = await page.evaluate((id) => document.querySelector(`.dataset-item[data-dataset-id="${id}"]`)
       .textContent, datasetId);
     await shot(page, 'datasets-desktop-list.png');
-    emit('page', { listed, afterSave, renamed, listItem });
+    emit('page', { listed, afterSave, renamed, listItem, api: (await apiGet(page, `datasets/${datasetId}`)).body });
 
     // ------------------------------------------- a raw dataset: no mapping, records as their data
     const rawId = await createDataset(page, { name: `Raw logs ${stamp}`, kind: 'raw' });
@@ -288,6 +297,8 @@ async function download(page, buttonText) {
     await shot(page, 'datasets-desktop-raw-run.png');
     emit('raw', {
       datasetId: rawId, preview: rawPreview, runId: rawRunId, run: rawRun,
+      api: (await apiGet(page, `runs/${rawRunId}`)).body,
+      records: (await apiGet(page, `runs/${rawRunId}/records?limit=100`)).body.items,
       request: uploads.find((u) => u.fileName === path.basename(rawCsv)),
     });
 
@@ -344,7 +355,12 @@ async function download(page, buttonText) {
       inPicker: Boolean(document.querySelector(`#dataset option[value="${id}"]`)),
       announced: document.getElementById('announcer').textContent,
     }), datasetId);
-    emit('delete', { dialog, afterCancel, afterDelete });
+    const gone = {
+      dataset: (await apiGet(page, `datasets/${datasetId}`)).status,
+      runs: await Promise.all([firstRunId, secondRunId, rerunId].map(async (id) => (await apiGet(page, `runs/${id}`)).status)),
+      rawRun: (await apiGet(page, `runs/${rawRunId}`)).status,
+    };
+    emit('delete', { dialog, afterCancel, afterDelete, gone });
     emit('summary', { problems });
   } catch (error) {
     for (const [i, p] of pages.entries()) {
