@@ -288,7 +288,9 @@ function renderPreviewTable(item, node) {
   }));
   if (!raw) {
     const numbers = $('.number-style', node);
-    numbers.lastChild.textContent = ` ${numberStyleLabel(detectNumberStyle(preview.sampleRows, preview.header, item.mapping, preview.delimiter))}`;
+    // A dataset that pins its decimal style reads every number so; else the values decide.
+    const pinned = { point: 'US', comma: 'EUROPEAN' }[(chosenDataset()?.settings || {}).decimalStyle];
+    numbers.lastChild.textContent = ` ${numberStyleLabel(pinned || detectNumberStyle(preview.sampleRows, preview.header, item.mapping, preview.delimiter))}`;
   }
 }
 
