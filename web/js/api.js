@@ -89,6 +89,22 @@ export function createApi(apiBase, {
     run: (runId) => call(`/runs/${encodeURIComponent(runId)}`),
     errors: page('errors'),
     records: page('records'),
+    listDatasets: () => call('/datasets'),
+    dataset: (id) => call(`/datasets/${encodeURIComponent(id)}`),
+    createDataset: (body) => call('/datasets', { method: 'POST', body: JSON.stringify(body) }),
+    updateDataset: (id, body) => call(`/datasets/${encodeURIComponent(id)}`,
+      { method: 'PATCH', body: JSON.stringify(body) }),
+    deleteDataset: (id) => call(`/datasets/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    datasetRuns: (id, { limit = 50, cursor = null } = {}) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (cursor) query.set('cursor', cursor);
+      return call(`/datasets/${encodeURIComponent(id)}/runs?${query}`);
+    },
+    suggestMapping: (body) => call('/mappings/suggest', { method: 'POST', body: JSON.stringify(body) }),
+    rerun: (runId, body) => call(`/runs/${encodeURIComponent(runId)}/rerun`,
+      { method: 'POST', body: JSON.stringify(body) }),
+    /** The absolute URL of an API path, for requests made outside these JSON calls (downloads). */
+    url: (path) => new URL(apiBase + path, globalThis.location ? globalThis.location.href : 'http://localhost/').href,
   };
 }
 

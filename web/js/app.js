@@ -9,6 +9,16 @@ import { readHead } from './file-head.js';
 import { previewCsv, PREVIEW_BYTES, detectNumberStyle } from './csv-preview.js';
 import { FIELDS, suggestMapping, missingRequired, assignColumn, autoMappedDespiteChoice } from './mapping.js';
 import { errorsCsv, recordsCsv, fetchAll } from './export.js';
+import {
+  KINDS, SETTING_CHOICES, kindLabel, settingsOf, settingsSummary, readSettingsForm, checkName, deleteConsequence,
+  pickerOrder, pickerLabel,
+} from './datasets.js';
+import {
+  suggestRequest, fromSuggestResponse, browserSuggestion, sourceHeading, sourceExplanation, fieldNote, conflictText,
+  mappingSourceText,
+} from './suggest.js';
+import { fileDecisions, columnDecisions } from './decisions.js';
+import { fetchExport, downloadName, isMissingRoute } from './download.js';
 import { LiveConnection } from './live.js';
 import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
 import {
@@ -49,7 +59,11 @@ const state = {
   previews: [],
   runs: new Map(), // key (runId, or a temporary key while uploading) → entry
   detail: null, // {runId, errors: pager, records: pager}
+  datasets: [], // the caller's, as GET /api/datasets lists them
+  // false when the server has no /api/datasets (an older one): uploads then go to its default dataset
+  datasetsAvailable: true,
 };
+const DATASET_KEY = 'sluice.dataset';
 let previewSeq = 0;
 let uploadSeq = 0;
 
@@ -100,9 +114,11 @@ async function addFiles(files) {
   const added = [];
   for (const file of files) {
     const { bytes, complete, gzip } = await readHead(file, PREVIEW_BYTES);
-    const preview = previewCsv(bytes, { complete });
-    const mapping = preview.header ? suggestMapping(preview.header) : {};
-    const item = { id: `p${++previewSeq}`, file, gzip, preview, mapping };
+    const item = { id: `p${++previewSeq}`, file, gzip, head: { bytes, complete }, mapping: {}, model: null,
+      kind: 'marketing' };
+    item.preview = readPreview(item, chosenDataset());
+    // The mapping is known before the card shows, so its dropdowns never change under the person's eyes.
+    await prepareMapping(item);
     item.node = renderPreview(item);
     state.previews.push(item);
     $('#previews').append(item.node);
@@ -110,10 +126,59 @@ async function addFiles(files) {
   }
   $('#import-actions').hidden = false;
   updateImportButton();
-  const missing = added.filter((p) => p.preview.header && missingRequired(p.mapping).length).length;
+  const missing = added.filter((p) => needsMapping(p) && missingRequired(p.mapping).length).length;
   announce(`${added.length} ${added.length === 1 ? 'file' : 'files'} ready to review` +
     (missing ? `; ${missing} need a column chosen before import.` : '.'));
   $('.file-name', added[0].node).focus();
+}
+
+/** The file read as the server will read it into this dataset: its pinned settings, its kind's header names. */
+function readPreview(item, dataset) {
+  return previewCsv(item.head.bytes, {
+    complete: item.head.complete, settings: dataset ? dataset.settings : null, kind: dataset ? dataset.kind : 'marketing',
+  });
+}
+
+const needsMapping = (item) => Boolean(item.preview.header) && item.kind !== 'raw';
+
+/**
+ * The mapping step for the chosen dataset: none for a raw dataset; else the server's suggestion (the dataset's saved
+ * mapping, or one from header names and values), or the browser's own from a server without the endpoint. Returns
+ * false when a later call (another dataset chosen meanwhile) has taken over.
+ */
+async function prepareMapping(item) {
+  const seq = (item.mappingSeq = (item.mappingSeq || 0) + 1);
+  const dataset = chosenDataset();
+  const kind = dataset ? dataset.kind : 'marketing';
+  let model = null;
+  if (item.preview.header && kind !== 'raw') {
+    if (state.suggestAvailable !== false) {
+      try {
+        const answer = await state.api.suggestMapping(suggestRequest(item.preview, dataset ? dataset.id : null));
+        model = fromSuggestResponse(answer, item.preview.header);
+      } catch (error) {
+        if (error.status === 404 && isMissingRoute(error.details)) state.suggestAvailable = false;
+      }
+    }
+    model = model || browserSuggestion(item.preview.header);
+  }
+  if (seq !== item.mappingSeq) return false;
+  Object.assign(item, { kind, model, mapping: model ? { ...model.mapping } : {} });
+  return true;
+}
+
+/** Another dataset chosen: every file waiting for import gets that dataset's mapping step. */
+async function remapPreviews() {
+  await Promise.all(state.previews.map(async (item) => {
+    item.preview = readPreview(item, chosenDataset());
+    if (!(await prepareMapping(item))) return;
+    const old = item.node;
+    const hadFocus = old.contains(document.activeElement);
+    item.node = renderPreview(item);
+    old.replaceWith(item.node);
+    if (hadFocus) $('.file-name', item.node).focus();
+  }));
+  updateImportButton();
 }
 
 function removePreview(item) {
@@ -142,7 +207,7 @@ function renderPreview(item) {
     const problem = $('.problem', node);
     problem.textContent = preview.problem;
     problem.hidden = false;
-    for (const part of ['.facts', '.table-scroll', '.mapping']) $(part, node).remove();
+    for (const part of ['.facts', '.table-scroll', '.mapping', '.raw-note']) $(part, node).remove();
     return node;
   }
   const facts = $('.facts', node);
@@ -153,6 +218,11 @@ function renderPreview(item) {
     chip('Delimiter', delimiterLabel(preview.delimiter)),
     chip('Header', `line ${preview.headerLine}, ${preview.header.length} columns`),
   );
+  if (preview.sepLine) facts.append(chip('sep= line', 'honoured, not a record'));
+  if (preview.preamble && preview.preamble.length) {
+    const n = preview.preamble.length;
+    facts.append(chip('Skipped', `${n} ${n === 1 ? 'line' : 'lines'} before the header`));
+  }
   const numberChip = chip('Numbers', '');
   numberChip.classList.add('number-style');
   facts.append(numberChip);
@@ -160,42 +230,79 @@ function renderPreview(item) {
   scroller.setAttribute('role', 'region');
   scroller.setAttribute('aria-label', `Preview of ${file.name}`);
   $('caption', node).textContent = `First ${preview.rows.length} ${preview.rows.length === 1 ? 'row' : 'rows'} of ${file.name}, as Sluice will read them`;
-  renderPreviewTable(item, node);
-  renderMapping(item, node);
+  item.node = node;
+  refreshPreview(item);
   return node;
+}
+
+/** The parts of a preview that depend on the dataset: the mapping step (or the raw note) and the table's head. */
+function refreshPreview(item) {
+  const node = item.node;
+  if (!node || item.preview.problem) return;
+  node.dataset.kind = item.kind;
+  node.dataset.mappingSource = item.model ? `${item.model.origin}:${item.model.source}` : 'none';
+  const raw = item.kind === 'raw';
+  $('.mapping', node).hidden = raw;
+  $('.number-style', node).hidden = raw;
+  const rawNote = $('.raw-note', node);
+  rawNote.hidden = !raw;
+  rawNote.textContent = raw
+    ? `Raw dataset: all ${item.preview.header.length} columns are kept, each value exactly as written in the file.`
+    : '';
+  renderPreviewTable(item, node);
+  if (raw) {
+    node.classList.remove('blocked');
+    $('.missing', node).hidden = true;
+    $('.missing', node).id = `${item.id}-missing`;
+  } else {
+    renderMapping(item, node);
+  }
 }
 
 function renderPreviewTable(item, node) {
   const { preview } = item;
+  const raw = item.kind === 'raw';
   const fieldOf = Object.fromEntries(Object.entries(item.mapping).map(([field, header]) => [header, field]));
   $('thead tr', node).replaceChildren(
     el('th', { scope: 'col', class: 'line-col', text: 'Line' }),
     ...preview.header.map((h) => el('th', { scope: 'col' }, el('span', { class: 'col-name', text: h }),
-      fieldOf[h] ? el('span', { class: 'col-field', text: `→ ${fieldOf[h]}` }) : el('span', { class: 'col-field unmapped', text: 'kept as extra' }))),
+      raw ? null
+        : fieldOf[h] ? el('span', { class: 'col-field', text: `→ ${fieldOf[h]}` })
+          : el('span', { class: 'col-field unmapped', text: 'kept as extra' }))),
   );
   $('tbody', node).replaceChildren(...preview.rows.map((row) => {
     const tr = el('tr', { class: row.fieldCountMismatch ? 'mismatch' : null },
       el('th', { scope: 'row', class: 'line-col', text: String(row.line) }),
       ...preview.header.map((h, i) => {
         const value = row.fields[i] ?? '';
-        const required = ['date', 'campaign', 'channel'].includes(fieldOf[h]);
+        const required = !raw && ['date', 'campaign', 'channel'].includes(fieldOf[h]);
         return el('td', { text: value, class: required && !value.trim() ? 'blank-required' : null,
           title: required && !value.trim() ? `Empty ${fieldOf[h]}: this row will be rejected (REQUIRED)` : null });
       }));
     if (row.fieldCountMismatch) {
-      tr.title = `${row.fields.length} fields where the header has ${preview.header.length}: this row will be rejected (FIELD_COUNT)`;
+      tr.title = raw && row.fields.length < preview.header.length
+        ? `${row.fields.length} fields where the header has ${preview.header.length}: the missing ones are stored empty`
+        : `${row.fields.length} fields where the header has ${preview.header.length}: this row will be rejected (FIELD_COUNT)`;
     }
     return tr;
   }));
-  const numbers = $('.number-style', node);
-  numbers.lastChild.textContent = ` ${numberStyleLabel(detectNumberStyle(preview.sampleRows, preview.header, item.mapping, preview.delimiter))}`;
+  if (!raw) {
+    const numbers = $('.number-style', node);
+    // A dataset that pins its decimal style reads every number so; else the values decide.
+    const pinned = { point: 'US', comma: 'EUROPEAN' }[(chosenDataset()?.settings || {}).decimalStyle];
+    numbers.lastChild.textContent = ` ${numberStyleLabel(pinned || detectNumberStyle(preview.sampleRows, preview.header, item.mapping, preview.delimiter))}`;
+  }
 }
 
 function renderMapping(item, node) {
+  const { model } = item;
+  $('.mapping-source', node).textContent = sourceHeading(model);
+  $('.mapping-why', node).textContent = sourceExplanation(model);
+  $('.mapping', node).dataset.source = model ? model.source : '';
   const grid = $('.mapping-grid', node);
   grid.replaceChildren(...FIELDS.map((field) => {
     const id = `${item.id}-${field.name}`;
-    const select = el('select', { id, name: field.name, 'aria-describedby': `${item.id}-missing` },
+    const select = el('select', { id, name: field.name, 'aria-describedby': `${id}-note ${item.id}-missing` },
       el('option', { value: '', text: field.required ? '— choose —' : '— not imported —' }),
       ...item.preview.header.map((h) => el('option', { value: h, text: h })));
     select.value = item.mapping[field.name] || '';
@@ -207,10 +314,20 @@ function renderMapping(item, node) {
       $(`#${CSS.escape(id)}`, node).focus();
       if (displaced.length) announce(`${select.value} now feeds ${field.name}; ${displaced.join(', ')} no longer has a column.`);
     });
-    return el('div', { class: `map-field${field.required ? ' required' : ''}` },
+    // An optional field nothing was found for needs no line of its own.
+    const offered = model && (model.mapping[field.name] || (model.hints && model.hints[field.name]));
+    const note = !field.required && !item.mapping[field.name] && !offered
+      ? '' : fieldNote(model, field.name, item.mapping);
+    const changed = model && (model.mapping[field.name] || '') !== (item.mapping[field.name] || '');
+    return el('div', { class: `map-field${field.required ? ' required' : ''}`, 'data-field': field.name },
       el('label', { for: id }, field.label, field.required ? el('span', { class: 'req', text: ' required' }) : null),
-      select);
+      select,
+      el('small', { id: `${id}-note`, class: `map-note${changed ? ' changed' : ''}`, text: note }));
   }));
+  const conflicts = $('.conflicts', node);
+  const list = model ? model.conflicts : [];
+  conflicts.replaceChildren(...list.map((c) => el('li', { text: conflictText(c, item.mapping) })));
+  conflicts.hidden = list.length === 0;
   $('.missing', node).id = `${item.id}-missing`;
   updateMissing(item, node);
 }
@@ -229,7 +346,9 @@ function updateMissing(item, node) {
     : '';
   node.classList.toggle('blocked', missing.length > 0);
   const note = $('.mapping-note', node);
-  const sticky = autoMappedDespiteChoice(item.preview.header, item.mapping);
+  // Only an older server fills the fields a mapping leaves out from the header names by itself.
+  const sticky = item.model && item.model.origin === 'browser'
+    ? autoMappedDespiteChoice(item.preview.header, item.mapping) : [];
   note.hidden = sticky.length === 0;
   note.textContent = sticky.length
     ? `Sluice recognises ${listWords(sticky.map((f) => `“${suggestMapping(item.preview.header)[f]}” as ${f}`))} from the header and will still import ${sticky.length === 1 ? 'it' : 'them'}.`
@@ -250,20 +369,15 @@ async function submitImport(event) {
   event.preventDefault();
   const formError = $('#form-error');
   formError.hidden = true;
-  const dataset = $('#dataset');
   const problems = [];
   let focus = null;
-  if (dataset.value.trim() && !dataset.checkValidity()) {
-    problems.push('The dataset name may use letters, digits, dot, dash and underscore, and starts with a letter or digit.');
-    focus = focus || dataset;
-  }
   for (const item of state.previews) {
     if (item.preview.problem) {
       problems.push(`${item.file.name} is not a CSV file Sluice can read; remove it.`);
       focus = focus || $('.remove', item.node);
       continue;
     }
-    const missing = missingRequired(item.mapping);
+    const missing = needsMapping(item) ? missingRequired(item.mapping) : [];
     if (missing.length) {
       problems.push(`${item.file.name} cannot be imported yet: choose a column for ${listWords(missing)}.`);
       focus = focus || $(`select[name="${missing[0]}"]`, item.node);
@@ -276,7 +390,7 @@ async function submitImport(event) {
     (focus || $('#drop-zone')).focus();
     return;
   }
-  const datasetId = dataset.value.trim() || undefined;
+  const datasetId = $('#dataset').value || undefined;
   const items = state.previews.splice(0);
   $('#previews').replaceChildren();
   $('#import-actions').hidden = true;
@@ -305,7 +419,7 @@ function startImport(item, datasetId, { allowDuplicate = false } = {}) {
       const created = await state.api.createUpload({
         fileName: file.name, contentLength: file.size, datasetId,
         contentType: item.gzip ? 'application/gzip' : file.type || 'text/csv',
-        mapping: item.mapping, sha256: sha256 || undefined, allowDuplicate: allowDuplicate || undefined,
+        mapping: mappingToSend(item), sha256: sha256 || undefined, allowDuplicate: allowDuplicate || undefined,
       });
       runId = created.runId;
       rekey(entry, runId);
@@ -353,6 +467,22 @@ function startImport(item, datasetId, { allowDuplicate = false } = {}) {
   return entry;
 }
 
+/**
+ * The mapping the person confirmed. A raw dataset takes none. A saved mapping left as proposed is not sent, so the
+ * server uses the dataset's own and the run says it was the saved one.
+ */
+function mappingToSend(item) {
+  if (item.kind === 'raw') return undefined;
+  const { model, mapping } = item;
+  if (model && model.origin === 'server' && model.source === 'saved' && sameMapping(model.mapping, mapping)) {
+    return undefined;
+  }
+  return mapping;
+}
+
+const sameMapping = (a, b) => Object.keys(a).length === Object.keys(b).length
+  && Object.entries(a).every(([field, column]) => b[field] === column);
+
 /** What the card says when an upload did not get through: the run's status and a failure in the page's words. */
 function uploadOutcome(error, datasetId) {
   if (error instanceof UploadCancelled) {
@@ -361,7 +491,8 @@ function uploadOutcome(error, datasetId) {
   }
   if (error.code === 'DUPLICATE') {
     const duplicateOf = error.details && error.details.duplicateOf;
-    const dataset = datasetId ? `dataset “${datasetId}”` : 'the default dataset';
+    const known = state.datasets.find((d) => d.id === datasetId);
+    const dataset = known ? `the dataset “${known.name}”` : datasetId ? `dataset “${datasetId}”` : 'the default dataset';
     // The server's message is written for API clients (it names the request field); this one names the buttons.
     const message = `The same content (SHA-256) was already imported into ${dataset}, so nothing was uploaded. `
       + 'Open the earlier run, or import this file anyway as a new run.';
@@ -639,18 +770,427 @@ function startPolling(generation) {
   setTimeout(tick, POLL_MS);
 }
 
+// -------------------------------------------------------------------------------------------------- datasets
+
+function chosenDataset() {
+  const id = $('#dataset').value;
+  return state.datasets.find((d) => d.id === id) || null;
+}
+
+/** The caller's datasets into state and the picker; an older server without datasets leaves only the default. */
+async function loadDatasets() {
+  const generation = state.generation;
+  try {
+    const page = await state.api.listDatasets();
+    if (generation !== state.generation) return;
+    state.datasets = page.datasets || [];
+    state.datasetsAvailable = true;
+  } catch (error) {
+    if (generation !== state.generation || error.code === 'UNAUTHENTICATED') return;
+    if (error.status === 404 && isMissingRoute(error.details)) state.datasetsAvailable = false;
+  }
+  renderPicker();
+}
+
+function rememberDataset(dataset) {
+  const index = state.datasets.findIndex((d) => d.id === dataset.id);
+  if (index >= 0) state.datasets[index] = dataset;
+  else state.datasets.unshift(dataset);
+  renderPicker();
+}
+
+function renderPicker(preferred = null) {
+  const select = $('#dataset');
+  const wanted = preferred ?? (select.value || sessionStorage.getItem(DATASET_KEY) || '');
+  const ordered = pickerOrder(state.datasets);
+  const fallback = ordered.find((d) => d.default);
+  const options = ordered.map((d) => el('option', { value: d.id, text: pickerLabel(d) }));
+  if (!fallback) {
+    options.unshift(el('option', { value: '', text: state.datasetsAvailable
+      ? 'Default dataset (made with your first import)' : 'Default dataset' }));
+  }
+  select.replaceChildren(...options);
+  select.value = ordered.some((d) => d.id === wanted) ? wanted : fallback ? fallback.id : '';
+  $('#manage-datasets').hidden = !state.datasetsAvailable;
+  renderPickerHint();
+}
+
+function renderPickerHint() {
+  const dataset = chosenDataset();
+  const saved = dataset && dataset.kind !== 'raw' && dataset.mapping
+    && Object.keys(dataset.mapping.columns || {}).length > 0;
+  $('#dataset-hint').textContent = dataset
+    ? `${kindLabel(dataset.kind)} · ${settingsSummary(dataset.settings)}${saved ? ' · remembers your last mapping' : ''}`
+    : 'Marketing · Everything detected from each file';
+}
+
+/** Sends the person to the import form with a dataset chosen. */
+function importInto(dataset) {
+  sessionStorage.setItem(DATASET_KEY, dataset.id);
+  renderPicker(dataset.id);
+  location.hash = '#/';
+  route();
+  remapPreviews();
+  $('#drop-zone').focus();
+  announce(`Files you import now go into the dataset “${dataset.name}”.`);
+}
+
+function enterDatasetsView() {
+  state.detail = null;
+  $('#detail-view').hidden = true;
+  $('#detail-view').replaceChildren();
+  $('#home-view').hidden = true;
+  const view = $('#datasets-view');
+  view.hidden = false;
+  return view;
+}
+
+/** One labelled control per reading setting; `prefix` keeps ids unique, `values` preset them. */
+function settingsFields(prefix, values = settingsOf(null)) {
+  const select = (name, label) => {
+    const id = `${prefix}-${name}`;
+    const control = el('select', { id, name },
+      ...SETTING_CHOICES[name].map(([value, text]) => el('option', { value, text })));
+    control.value = values[name];
+    return el('div', { class: 'field' }, el('label', { for: id, text: label }), control);
+  };
+  const headerId = `${prefix}-headerRow`;
+  return el('div', { class: 'settings-grid' },
+    select('encoding', 'Encoding'),
+    select('delimiter', 'Delimiter'),
+    el('div', { class: 'field' },
+      el('label', { for: headerId, text: 'Header row' }),
+      el('input', { type: 'text', id: headerId, name: 'headerRow', inputmode: 'numeric', autocomplete: 'off',
+        placeholder: 'Find it', value: Number(values.headerRow) > 0 ? String(values.headerRow) : '',
+        'aria-describedby': `${headerId}-hint` }),
+      el('small', { id: `${headerId}-hint`, text: 'Line number of the header; empty: found by its shape' })),
+    select('dateOrder', 'Date order'),
+    select('decimalStyle', 'Decimal style'));
+}
+
+function readSettings(prefix, root) {
+  const value = (name) => $(`#${prefix}-${name}`, root).value;
+  return readSettingsForm({
+    encoding: value('encoding'), delimiter: value('delimiter'), headerRow: value('headerRow'),
+    dateOrder: value('dateOrder'), decimalStyle: value('decimalStyle'),
+  });
+}
+
+function showFormError(form, message, focus) {
+  const error = $('.form-error', form);
+  error.textContent = message;
+  error.hidden = false;
+  if (focus) focus.focus();
+}
+
+async function openDatasetList() {
+  const view = enterDatasetsView();
+  state.datasetPage = { id: null };
+  document.title = 'Datasets — Sluice';
+  view.replaceChildren(el('div', { class: 'detail' },
+    el('a', { href: '#/', class: 'back', text: '← Import' }),
+    el('div', { class: 'panel-head' },
+      el('h1', { tabindex: '-1', id: 'datasets-title', text: 'Datasets' }),
+      el('p', { class: 'lede', text: 'A dataset keeps imports together with their kind, how its files are read and '
+        + 'the mapping you last confirmed.' })),
+    createDatasetCard(),
+    el('section', { class: 'panel', 'aria-labelledby': 'dataset-list-h' },
+      el('h2', { id: 'dataset-list-h', text: 'Your datasets' }),
+      el('ul', { class: 'dataset-list', id: 'dataset-list' }),
+      el('p', { class: 'empty', id: 'dataset-list-empty', hidden: true,
+        text: 'No datasets yet. Create one above, or import a file: it goes into your default dataset.' }))));
+  $('h1', view).focus();
+  await loadDatasets();
+  if (!state.datasetPage || state.datasetPage.id !== null) return;
+  renderDatasetList();
+}
+
+function renderDatasetList() {
+  const list = $('#dataset-list');
+  if (!list) return;
+  const datasets = pickerOrder(state.datasets);
+  $('#dataset-list-empty').hidden = datasets.length > 0;
+  list.replaceChildren(...datasets.map((d) => {
+    const last = el('p', { class: 'last-run muted small', text: 'Looking for the last import…' });
+    state.api.datasetRuns(d.id, { limit: 1 }).then((page) => {
+      const run = (page.runs || [])[0];
+      last.textContent = run
+        ? `Last import: ${run.fileName} · ${statusLabel(run.status)} · ${formatTime(run.createdAt)}`
+        : 'No imports yet';
+    }).catch(() => { last.textContent = 'Last import unknown'; });
+    return el('li', { class: 'card dataset-item', 'data-dataset-id': d.id },
+      el('div', { class: 'dataset-item-head' },
+        el('h3', {}, el('a', { href: `#/datasets/${encodeURIComponent(d.id)}`, class: 'dataset-link', text: d.name })),
+        el('span', { class: 'badge kind', 'data-kind': d.kind, text: kindLabel(d.kind) }),
+        d.default ? el('span', { class: 'badge', 'data-tone': 'muted', text: 'Default' }) : null),
+      el('p', { class: 'small', text: settingsSummary(d.settings) }),
+      last);
+  }));
+}
+
+function createDatasetCard() {
+  const form = el('form', { id: 'create-dataset', class: 'dataset-form', novalidate: true },
+    el('div', { class: 'field' },
+      el('label', { for: 'new-name', text: 'Name' }),
+      el('input', { type: 'text', id: 'new-name', name: 'name', required: true, maxlength: '100',
+        autocomplete: 'off', placeholder: 'Spring ads' })),
+    el('fieldset', { class: 'kind-choice' },
+      el('legend', { text: 'Kind' }),
+      ...KINDS.map((k, i) => el('label', { class: 'kind-option' },
+        el('input', { type: 'radio', name: 'kind', value: k.value, checked: i === 0 }),
+        el('span', {}, el('strong', { text: k.label }), el('small', { text: k.hint }))))),
+    el('details', { class: 'settings-details' },
+      el('summary', { text: 'Reading settings (optional: each is detected from the file unless you pin it)' }),
+      settingsFields('new')),
+    el('p', { class: 'form-error', role: 'alert', hidden: true }),
+    el('div', {}, el('button', { type: 'submit', class: 'button primary', text: 'Create dataset' })));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    createDataset(form);
+  });
+  return el('section', { class: 'card form-card', 'aria-labelledby': 'create-h' },
+    el('h2', { id: 'create-h', text: 'New dataset' }), form);
+}
+
+async function createDataset(form) {
+  $('.form-error', form).hidden = true;
+  const name = checkName($('#new-name', form).value);
+  if (!name.ok) return showFormError(form, name.message, $('#new-name', form));
+  const settings = readSettings('new', form);
+  if (!settings.ok) {
+    $('details', form).open = true;
+    return showFormError(form, settings.message, $(`#new-${settings.field}`, form));
+  }
+  const kind = $('input[name="kind"]:checked', form).value;
+  const button = $('button[type="submit"]', form);
+  if (button.getAttribute('aria-disabled') === 'true') return undefined;
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    const created = await state.api.createDataset({ name: name.value, kind, settings: settings.value });
+    rememberDataset(created);
+    announce(`Dataset “${created.name}” created.`);
+    location.hash = `#/datasets/${encodeURIComponent(created.id)}`;
+  } catch (error) {
+    if (error.code !== 'UNAUTHENTICATED') showFormError(form, error.message, $('#new-name', form));
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+  return undefined;
+}
+
+async function openDatasetPage(id) {
+  const view = enterDatasetsView();
+  state.datasetPage = { id };
+  view.replaceChildren(el('p', { class: 'muted', text: 'Loading the dataset…' }));
+  let dataset;
+  try {
+    dataset = await state.api.dataset(id);
+  } catch (error) {
+    if (error.code === 'UNAUTHENTICATED' || !state.datasetPage || state.datasetPage.id !== id) return;
+    view.replaceChildren(el('div', { class: 'detail' }, el('a', { href: '#/datasets', class: 'back', text: '← Datasets' }),
+      el('h1', { tabindex: '-1', text: 'Dataset not found' }), el('p', { text: error.message })));
+    $('h1', view).focus();
+    return;
+  }
+  if (!state.datasetPage || state.datasetPage.id !== id) return;
+  rememberDataset(dataset);
+  renderDatasetPage(view, dataset);
+  $('h1', view).focus();
+}
+
+function renderDatasetPage(view, dataset) {
+  document.title = `${dataset.name} — Sluice`;
+  const raw = dataset.kind === 'raw';
+  const settingsForm = el('form', { id: 'dataset-settings', class: 'dataset-form', novalidate: true },
+    el('div', { class: 'field' },
+      el('label', { for: 'edit-name', text: 'Name' }),
+      el('input', { type: 'text', id: 'edit-name', name: 'name', required: true, maxlength: '100', autocomplete: 'off',
+        value: dataset.name })),
+    el('p', { class: 'muted small', text: `Kind: ${kindLabel(dataset.kind)}. A dataset's kind cannot change; `
+      + 'create another dataset for the other kind.' }),
+    settingsFields('edit', settingsOf(dataset)),
+    el('p', { class: 'form-error', role: 'alert', hidden: true }),
+    el('div', { class: 'form-actions' },
+      el('button', { type: 'submit', class: 'button primary', text: 'Save changes' }),
+      el('p', { class: 'save-status muted', role: 'status' })));
+  settingsForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveDataset(settingsForm, dataset);
+  });
+  const columns = (dataset.mapping && dataset.mapping.columns) || {};
+  const savedMapping = raw ? null : el('section', { class: 'card facts-card', 'aria-labelledby': 'saved-mapping-h' },
+    el('h2', { id: 'saved-mapping-h', text: 'Saved mapping' }),
+    Object.keys(columns).length
+      ? el('table', { class: 'mini-table', id: 'saved-mapping' },
+        el('caption', { class: 'visually-hidden', text: 'Which column feeds each field in the next import' }),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Field' }), el('th', { scope: 'col', text: 'Column' }))),
+        el('tbody', {}, ...FIELDS.map((f) => el('tr', {}, el('th', { scope: 'row', text: f.label }),
+          el('td', { class: columns[f.name] ? null : 'muted', text: columns[f.name] || 'not imported' })))))
+      : el('p', { class: 'muted', text: 'None yet: the mapping of your next successful import is kept and proposed '
+        + 'for files with the same columns.' }));
+  const deleteButton = el('button', { type: 'button', class: 'button danger', id: 'delete-dataset',
+    text: 'Delete dataset…', onclick: () => confirmDelete(dataset, deleteButton) });
+  view.replaceChildren(el('div', { class: 'detail' },
+    el('a', { href: '#/datasets', class: 'back', text: '← Datasets' }),
+    el('div', { class: 'detail-head' },
+      el('h1', { tabindex: '-1', id: 'dataset-title', text: dataset.name }),
+      el('span', { class: 'badge kind', 'data-kind': dataset.kind, text: kindLabel(dataset.kind) }),
+      dataset.default ? el('span', { class: 'badge', 'data-tone': 'muted', text: 'Default' }) : null),
+    el('p', { class: 'muted', id: 'dataset-summary', text: settingsSummary(dataset.settings) }),
+    el('div', { class: 'dataset-actions' },
+      el('button', { type: 'button', class: 'button primary', id: 'import-into',
+        text: `Import files into ${dataset.name}`, onclick: () => importInto(dataset) })),
+    el('div', { class: 'facts-grid' },
+      el('section', { class: 'card form-card', 'aria-labelledby': 'settings-h' },
+        el('h2', { id: 'settings-h', text: 'Name and reading settings' }), settingsForm),
+      savedMapping),
+    el('section', { class: 'card table-card', 'aria-labelledby': 'dataset-runs-h' },
+      el('h2', { id: 'dataset-runs-h', text: 'Imports into this dataset' }),
+      el('div', { id: 'dataset-runs' }, el('p', { class: 'muted', text: 'Loading…' }))),
+    el('section', { class: 'card danger-card', 'aria-labelledby': 'danger-h' },
+      el('h2', { id: 'danger-h', text: 'Delete this dataset' }),
+      el('p', { class: 'muted', text: raw
+        ? 'Deletes the dataset, its imports, their raw records and row errors.'
+        : 'Deletes the dataset, its imports, their stored records and row errors.' }),
+      el('div', {}, deleteButton))));
+  loadDatasetRuns(dataset);
+}
+
+async function loadDatasetRuns(dataset) {
+  const target = $('#dataset-runs');
+  let page;
+  try {
+    page = await state.api.datasetRuns(dataset.id, { limit: 50 });
+  } catch (error) {
+    if (target) target.replaceChildren(el('p', { class: 'error-text', text: error.message }));
+    return;
+  }
+  if (!target || !target.isConnected) return;
+  const runs = page.runs || [];
+  if (!runs.length) {
+    target.replaceChildren(el('p', { class: 'empty', text: 'No imports into this dataset yet.' }));
+    return;
+  }
+  target.replaceChildren(el('div', { class: 'table-scroll', tabindex: '0', role: 'region',
+    'aria-labelledby': 'dataset-runs-h' }, el('table', { class: 'data-table runs-table' },
+    el('caption', { text: `${runs.length}${page.next ? '+' : ''} ${runs.length === 1 ? 'import' : 'imports'} into ${dataset.name}, newest first` }),
+    el('thead', {}, el('tr', {}, ...['File', 'Status', 'Records', 'Stored', 'Rejected', 'Started']
+      .map((h) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, ...runs.map((run) => el('tr', { 'data-run-id': run.runId },
+      el('th', { scope: 'row' }, el('a', { href: `#/runs/${run.runId}`, text: run.fileName || run.runId }),
+        run.rerunOf ? el('span', { class: 'muted small', text: ' (re-run)' }) : null),
+      el('td', {}, el('span', { class: 'badge', 'data-tone': toneOf(run.status), text: statusLabel(run.status) })),
+      el('td', { text: formatCount(run.records) }),
+      el('td', { text: formatCount(run.stored) }),
+      el('td', { text: formatCount(run.errors) }),
+      el('td', { text: formatTime(run.createdAt) })))))));
+}
+
+async function saveDataset(form, dataset) {
+  $('.form-error', form).hidden = true;
+  const status = $('.save-status', form);
+  status.textContent = '';
+  const name = checkName($('#edit-name', form).value);
+  if (!name.ok) return showFormError(form, name.message, $('#edit-name', form));
+  const settings = readSettings('edit', form);
+  if (!settings.ok) return showFormError(form, settings.message, $(`#edit-${settings.field}`, form));
+  try {
+    const saved = await state.api.updateDataset(dataset.id, { name: name.value, settings: settings.value });
+    rememberDataset(saved);
+    Object.assign(dataset, saved);
+    $('#dataset-title').textContent = saved.name;
+    $('#dataset-summary').textContent = settingsSummary(saved.settings);
+    $('#import-into').textContent = `Import files into ${saved.name}`;
+    document.title = `${saved.name} — Sluice`;
+    status.textContent = `Saved. ${settingsSummary(saved.settings)}.`;
+  } catch (error) {
+    if (error.code !== 'UNAUTHENTICATED') showFormError(form, error.message, $('#edit-name', form));
+  }
+  return undefined;
+}
+
+/** A modal that names what goes: the dataset, how many imports, their data. Cancel is the default. */
+async function confirmDelete(dataset, opener) {
+  let count = 0;
+  let more = false;
+  try {
+    const page = await state.api.datasetRuns(dataset.id, { limit: 50 });
+    count = (page.runs || []).length;
+    more = Boolean(page.next);
+  } catch {
+    // the sentence then names no number of imports
+  }
+  const text = deleteConsequence(dataset, count, more);
+  const error = el('p', { class: 'form-error', role: 'alert', hidden: true });
+  const confirm = el('button', { type: 'button', class: 'button danger', id: 'confirm-delete',
+    text: `Delete “${dataset.name}”` });
+  const cancel = el('button', { type: 'button', class: 'button secondary', text: 'Cancel', autofocus: true });
+  const dialog = el('dialog', { class: 'confirm-dialog', 'aria-labelledby': 'delete-h', 'aria-describedby': 'delete-text' },
+    el('h2', { id: 'delete-h', text: `Delete “${dataset.name}”?` }),
+    el('p', { id: 'delete-text', text }),
+    error,
+    el('div', { class: 'dialog-actions' }, cancel, confirm));
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (opener.isConnected) opener.focus();
+  });
+  confirm.addEventListener('click', async () => {
+    if (confirm.getAttribute('aria-disabled') === 'true') return;
+    confirm.setAttribute('aria-disabled', 'true');
+    error.hidden = true;
+    try {
+      await state.api.deleteDataset(dataset.id);
+    } catch (problem) {
+      confirm.removeAttribute('aria-disabled');
+      if (problem.code === 'UNAUTHENTICATED') return;
+      error.textContent = problem.message;
+      error.hidden = false;
+      return;
+    }
+    forgetDataset(dataset);
+    dialog.close();
+    announce(`Dataset “${dataset.name}” deleted${count ? ` with its ${more ? 'imports' : `${count} ${count === 1 ? 'import' : 'imports'}`}` : ''}.`);
+    location.hash = '#/datasets';
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  cancel.focus();
+}
+
+/** A deleted dataset leaves the picker and its runs leave the list. */
+function forgetDataset(dataset) {
+  state.datasets = state.datasets.filter((d) => d.id !== dataset.id);
+  if (sessionStorage.getItem(DATASET_KEY) === dataset.id) sessionStorage.removeItem(DATASET_KEY);
+  for (const [key, entry] of [...state.runs]) {
+    if (entry.run.datasetId === dataset.id) {
+      entry.node.remove();
+      state.runs.delete(key);
+    }
+  }
+  updateRunsCount();
+  renderPicker('');
+}
+
 // ------------------------------------------------------------------------------------------------ run detail
 
 function route() {
   if (!state.signedIn) return;
   const match = location.hash.match(/^#\/runs\/([A-Za-z0-9-]{1,64})$/);
+  const datasets = location.hash.match(/^#\/datasets(?:\/([A-Za-z0-9_.-]{1,100}))?$/);
   if (match) {
     openDetail(match[1]);
+  } else if (datasets) {
+    if (datasets[1]) openDatasetPage(datasets[1]);
+    else openDatasetList();
   } else {
     const previous = state.detail && state.detail.runId;
     state.detail = null;
+    state.datasetPage = null;
     $('#detail-view').hidden = true;
     $('#detail-view').replaceChildren();
+    $('#datasets-view').hidden = true;
+    $('#datasets-view').replaceChildren();
     $('#home-view').hidden = false;
     document.title = 'Sluice — CSV imports';
     const link = previous && $(`.run[data-run-id="${previous}"] .run-link`);
@@ -661,6 +1201,9 @@ function route() {
 async function openDetail(runId) {
   const view = $('#detail-view');
   $('#home-view').hidden = true;
+  $('#datasets-view').hidden = true;
+  $('#datasets-view').replaceChildren();
+  state.datasetPage = null;
   view.hidden = false;
   state.detail = { runId, errors: null, records: null };
   view.replaceChildren(el('p', { class: 'muted', text: 'Loading the run…' }));
@@ -695,6 +1238,7 @@ function buildDetail(run) {
     el('div', { class: 'detail-head' },
       el('h1', { tabindex: '-1', id: 'detail-title', text: run.fileName }),
       el('span', { class: 'badge status', id: 'detail-status' })),
+    el('p', { id: 'detail-rerun-of', class: 'rerun-of', hidden: true }),
     el('section', { class: 'card live-card', 'aria-labelledby': 'detail-progress-h' },
       el('h2', { id: 'detail-progress-h', class: 'visually-hidden', text: 'Progress' }),
       el('div', { class: 'bar big', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0', id: 'detail-bar' },
@@ -703,8 +1247,12 @@ function buildDetail(run) {
       el('div', { id: 'detail-failure', class: 'failure-box', hidden: true })),
     el('div', { class: 'facts-grid' },
       dl('detail-counters', 'Counters'), dl('detail-timings', 'Timings'), dl('detail-file', 'File'),
-      el('section', { class: 'card facts-card', 'aria-labelledby': 'detail-mapping-h' },
+      el('section', { class: 'card facts-card', id: 'mapping-section', 'aria-labelledby': 'detail-mapping-h' },
         el('h2', { id: 'detail-mapping-h', text: 'Mapping' }), el('div', { id: 'detail-mapping' }))),
+    el('section', { class: 'card facts-card', id: 'decisions-section', hidden: true,
+      'aria-labelledby': 'decisions-h' },
+    el('h2', { id: 'decisions-h', text: 'How Sluice read the file' }), el('div', { id: 'detail-decisions' })),
+    el('section', { class: 'card rerun-card', id: 'rerun-section', hidden: true, 'aria-labelledby': 'rerun-h' }),
     el('section', { class: 'card', id: 'dead-section', hidden: true, 'aria-labelledby': 'dead-h' },
       el('h2', { id: 'dead-h', text: 'Dead chunks' }), el('div', { id: 'dead-chunks' })),
     tableSection('errors-section', 'Row errors', 'Download row errors (CSV)'),
@@ -768,11 +1316,16 @@ function renderDetailLive(entry) {
     ['Size', formatBytes(run.contentLength)],
     ['Encoding', file.encoding || '—'],
     ['Delimiter', delimiterLabel(file.delimiter)],
-    ['Number style', numberStyleLabel(file.numberStyle)],
-    ['Dataset', run.datasetId || 'default'],
+    ...(isRaw(run) ? [] : [['Number style', numberStyleLabel(file.numberStyle)]]),
+    ['Dataset', datasetLink(run)],
     ['Header', file.header ? el('ul', { class: 'chips header-chips' }, ...file.header.map((h) => el('li', { class: 'chip', text: h }))) : '—'],
   ]);
+  renderRerunOf(run);
+  renderDecisions(run);
+  renderRerun(run);
+  $('#mapping-section', view).hidden = isRaw(run);
   const mapping = file.mapping || run.requestedMapping || {};
+  const source = mappingSourceText(file.mappingSource);
   const mappedColumns = new Set(Object.values(mapping));
   const unmapped = (file.header || []).filter((h) => !mappedColumns.has(h));
   $('#detail-mapping', view).replaceChildren(el('table', { class: 'mini-table' },
@@ -780,13 +1333,164 @@ function renderDetailLive(entry) {
     el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Field' }), el('th', { scope: 'col', text: 'Column' }))),
     el('tbody', {}, ...FIELDS.map((f) => el('tr', {}, el('th', { scope: 'row', text: f.label }),
       el('td', { class: mapping[f.name] ? null : 'muted', text: mapping[f.name] || (run.file ? 'not in file' : '—') })))),
-  ), ...(unmapped.length ? [el('p', { class: 'muted small', text: `Kept as extra: ${unmapped.join(', ')}` })] : []));
+  ), ...(unmapped.length ? [el('p', { class: 'muted small', text: `Kept as extra: ${unmapped.join(', ')}` })] : []),
+  ...(source ? [el('p', { class: 'mapping-source-text small', id: 'detail-mapping-source' },
+    el('span', { class: 'muted', text: 'Where it came from: ' }), source)] : []));
   const dead = run.deadChunks || [];
   $('#dead-section', view).hidden = dead.length === 0;
   if (dead.length) {
     $('#dead-chunks', view).replaceChildren(dataTable(`Chunks that failed 5 deliveries; their records are CHUNK_FAILED row errors`,
       ['Chunk', 'Records', 'Reason'], dead.map((c) => [c.chunkNo, `${c.firstRecord}–${c.lastRecord}`, c.reason])));
   }
+}
+
+const isRaw = (run) => run.datasetKind === 'raw'
+  || (state.datasets.find((d) => d.id === run.datasetId) || {}).kind === 'raw';
+
+function datasetLink(run) {
+  const dataset = state.datasets.find((d) => d.id === run.datasetId);
+  if (!dataset) return run.datasetId || 'default';
+  return el('a', { href: `#/datasets/${encodeURIComponent(dataset.id)}`, text: dataset.name });
+}
+
+/** "Re-run of messy.csv (Dec 1, 2:53 PM)", linking the run it was made from. */
+function renderRerunOf(run) {
+  const line = $('#detail-rerun-of');
+  if (!line) return;
+  line.hidden = !run.rerunOf;
+  if (!run.rerunOf || line.dataset.of === run.rerunOf) return;
+  line.dataset.of = run.rerunOf;
+  const link = el('a', { href: `#/runs/${run.rerunOf}`, text: `run ${run.rerunOf}` });
+  line.replaceChildren('Re-run of ', link);
+  const known = state.runs.get(run.rerunOf);
+  const name = (old) => { link.textContent = `${old.fileName} (${formatTime(old.createdAt)})`; };
+  if (known && known.run.fileName) name(known.run);
+  else state.api.run(run.rerunOf).then(name).catch(() => {});
+}
+
+function renderDecisions(run) {
+  const section = $('#decisions-section');
+  if (!section) return;
+  const decisions = run.file && run.file.decisions;
+  const rows = fileDecisions(decisions, run.file);
+  const columns = columnDecisions(decisions);
+  section.hidden = rows.length === 0 && columns.length === 0;
+  if (section.hidden) return;
+  const shown = JSON.stringify(decisions);
+  if (section.dataset.shown === shown) return;
+  section.dataset.shown = shown;
+  $('#detail-decisions', section).replaceChildren(
+    el('dl', { class: 'decisions' }, ...rows.flatMap((r) => [
+      el('dt', { text: r.label }),
+      el('dd', { 'data-decision': r.key }, el('span', { class: 'decision-value', text: r.value }),
+        r.how ? el('span', { class: 'decision-how', text: ` — ${r.how}` }) : null)])),
+    ...(columns.length ? [el('div', { class: 'table-scroll', tabindex: '0', role: 'region',
+      'aria-label': 'How each column was read' }, el('table', { class: 'data-table column-decisions' },
+      el('caption', { text: 'Per column: date order, decimal style and currency' }),
+      el('thead', {}, el('tr', {}, ...['Column', 'Date order', 'Decimal style', 'Currency', 'How it was decided']
+        .map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...columns.map((c) => el('tr', {},
+        el('th', { scope: 'row', text: c.field ? `${c.column} → ${c.field}` : c.column }),
+        el('td', { text: c.dateOrder || '—' }),
+        el('td', { text: c.decimalStyle || '—' }), el('td', { text: c.currency || '—' }),
+        el('td', { class: 'wrap', text: c.how || '—' }))))))] : []));
+}
+
+/** Runs whose file Sluice kept and read: these can be read again with other settings or another mapping. */
+const RERUNNABLE = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED']);
+
+function renderRerun(run) {
+  const section = $('#rerun-section');
+  if (!section || section.dataset.built === 'true' || !RERUNNABLE.has(run.status) || !run.file) {
+    if (section && !RERUNNABLE.has(run.status)) section.hidden = true;
+    return;
+  }
+  section.dataset.built = 'true';
+  section.hidden = false;
+  const raw = isRaw(run);
+  const file = run.file || {};
+  const header = file.header || [];
+  const dataset = state.datasets.find((d) => d.id === run.datasetId);
+  const initialSettings = settingsOf(dataset);
+  const initialMapping = { ...(file.mapping || {}) };
+  const mappingFields = raw || !header.length ? null : el('fieldset', { class: 'mapping rerun-mapping' },
+    el('legend', { text: 'Columns for each field' }),
+    el('div', { class: 'mapping-grid' }, ...FIELDS.map((field) => {
+      const id = `rerun-map-${field.name}`;
+      const select = el('select', { id, name: field.name },
+        el('option', { value: '', text: field.required ? '— choose —' : '— not imported —' }),
+        ...header.map((h) => el('option', { value: h, text: h })));
+      select.value = initialMapping[field.name] || '';
+      return el('div', { class: 'map-field' },
+        el('label', { for: id }, field.label, field.required ? el('span', { class: 'req', text: ' required' }) : null),
+        select);
+    })));
+  const form = el('form', { id: 'rerun-form', class: 'dataset-form', novalidate: true, hidden: true },
+    el('p', { class: 'muted', text: 'Sluice reads the file it kept again, with what you choose here, as a new run. '
+      + 'Nothing is uploaded again; this run stays as it is.' }),
+    mappingFields,
+    el('fieldset', { class: 'plain' }, el('legend', { text: 'Reading settings' }), settingsFields('rerun', initialSettings)),
+    el('p', { class: 'form-error', role: 'alert', hidden: true }),
+    el('div', { class: 'form-actions' },
+      el('button', { type: 'submit', class: 'button primary', id: 'rerun-submit', text: 'Re-run' })));
+  const toggle = el('button', { type: 'button', class: 'button secondary', id: 'rerun-toggle',
+    'aria-expanded': 'false', 'aria-controls': 'rerun-form', text: 'Re-run with other settings…' });
+  toggle.addEventListener('click', () => {
+    const open = form.hidden;
+    form.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+    if (open) $('select, input', form).focus();
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    submitRerun(run, form, { raw, initialMapping, initialSettings });
+  });
+  section.replaceChildren(el('div', { class: 'table-head' }, el('h2', { id: 'rerun-h', text: 'Re-run' }), toggle), form);
+}
+
+async function submitRerun(run, form, { raw, initialMapping, initialSettings }) {
+  $('.form-error', form).hidden = true;
+  const settings = readSettings('rerun', form);
+  if (!settings.ok) return showFormError(form, settings.message, $(`#rerun-${settings.field}`, form));
+  const body = {};
+  if (!raw && $('.rerun-mapping', form)) {
+    const mapping = {};
+    for (const select of form.querySelectorAll('.rerun-mapping select')) if (select.value) mapping[select.name] = select.value;
+    const missing = missingRequired(mapping);
+    if (missing.length) {
+      return showFormError(form, `Choose a column for ${listWords(missing)}: Sluice needs date, campaign and channel.`,
+        $(`#rerun-map-${missing[0]}`, form));
+    }
+    if (!sameMapping(mapping, initialMapping)) body.mapping = mapping;
+  }
+  if (JSON.stringify({ ...initialSettings, ...settings.value }) !== JSON.stringify(initialSettings)
+      || Object.keys(body).length === 0) {
+    body.settings = settings.value;
+  }
+  const button = $('#rerun-submit', form);
+  if (button.getAttribute('aria-disabled') === 'true') return undefined;
+  button.setAttribute('aria-disabled', 'true');
+  button.textContent = 'Starting the re-run…';
+  try {
+    const created = await state.api.rerun(run.runId, body);
+    if (!state.runs.has(created.runId)) addKnownRun(created);
+    announce(`Re-run of ${run.fileName} started.`);
+    location.hash = `#/runs/${created.runId}`;
+  } catch (error) {
+    if (error.code !== 'UNAUTHENTICATED') showFormError(form, error.message, button);
+  } finally {
+    button.removeAttribute('aria-disabled');
+    button.textContent = 'Re-run';
+  }
+  return undefined;
+}
+
+/** A raw run's records: one column per header name, in the file's order, the values as stored. */
+function rawColumns(runId, items) {
+  const run = state.runs.get(runId)?.run;
+  const names = [...((run && run.file && run.file.header) || [])];
+  for (const item of items) for (const key of Object.keys(item.data || {})) if (!names.includes(key)) names.push(key);
+  return names;
 }
 
 function dataTable(caption, head, rows) {
@@ -839,13 +1543,23 @@ function pager(kind, runId, section) {
       return;
     }
     nextCursor = page.nextCursor;
+    const shownRun = state.runs.get(runId)?.run;
+    let row = spec.row;
+    let labels = spec.labels;
+    if (kind === 'records' && shownRun && isRaw(shownRun)) {
+      const names = rawColumns(runId, page.items);
+      labels = ['Record', 'Line', ...names];
+      row = (r) => [r.record, r.line, ...names.map((n) => (r.data || {})[n] ?? '')];
+      section.dataset.raw = 'true';
+      $('thead', section).replaceChildren(el('tr', {}, ...labels.map((c) => el('th', { scope: 'col', text: c }))));
+    }
     const first = pageIndex * TABLE_PAGE + 1;
     $('caption', section).textContent = page.items.length
       ? `${title} of ${fileName}, rows ${first}–${first + page.items.length - 1}`
       : `${title} of ${fileName}`;
     $('tbody', section).replaceChildren(...page.items.map((item) =>
-      el('tr', { 'data-record': String(item.record) }, ...spec.row(item).map((v, i) =>
-        el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, 'data-label': spec.labels[i] || null }, v ?? '')))));
+      el('tr', { 'data-record': String(item.record) }, ...row(item).map((v, i) =>
+        el(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, 'data-label': labels[i] || null }, v ?? '')))));
     const run = state.runs.get(runId)?.run;
     $('.empty', section).textContent = run && run.failure ? spec.emptyFailed : run && !isFinal(run) ? spec.emptyLive : spec.empty;
     $('.empty', section).hidden = page.items.length > 0;
@@ -879,6 +1593,16 @@ function reloadDetailTables() {
   state.detail.records?.load();
 }
 
+/** Saves a blob under a name through a temporary link (the way a page starts a download without a server URL). */
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 async function download(kind, runId, section) {
   const spec = TABLES[kind];
   const button = $('.download', section);
@@ -887,18 +1611,23 @@ async function download(kind, runId, section) {
   if (button.getAttribute('aria-disabled') === 'true') return;
   button.setAttribute('aria-disabled', 'true');
   try {
+    const fileName = state.runs.get(runId)?.run.fileName || runId;
+    status.textContent = 'Preparing the file…';
+    const exported = await fetchExport(state.api.url(`/runs/${encodeURIComponent(runId)}/${spec.suffix}.csv`), {
+      token: state.session.token(), onUnauthenticated: () => sessionEnded(),
+    });
+    if (exported) {
+      const name = exported.fileName || downloadName(fileName, spec.suffix);
+      saveBlob(exported.blob, name);
+      status.textContent = `Downloaded ${name} (${formatBytes(exported.blob.size)}).`;
+      return;
+    }
+    // An older server has no CSV export: the page builds the file from the paginated API.
     const items = await fetchAll((cursor) => state.api[kind](runId, { limit: EXPORT_PAGE, cursor }),
       (n) => { status.textContent = `Preparing the file… ${formatCount(n)} rows`; });
-    const fileName = state.runs.get(runId)?.run.fileName || runId;
     const base = fileName.replace(/\.[^.]+$/, '');
     // The BOM makes spreadsheets read the file as UTF-8.
-    const blob = new Blob(['\ufeff', spec.csv(items)], { type: 'text/csv;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const link = el('a', { href: url, download: `${base}-${spec.suffix}.csv`, hidden: true });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    saveBlob(new Blob(['\ufeff', spec.csv(items)], { type: 'text/csv;charset=utf-8' }), `${base}-${spec.suffix}.csv`);
     status.textContent = `Downloaded ${formatCount(items.length)} ${items.length === 1 ? 'row' : 'rows'} as ${base}-${spec.suffix}.csv.`;
   } catch (error) {
     status.textContent = `The download failed: ${error.message}`;
@@ -924,6 +1653,13 @@ function setUpHome() {
     $('#drop-zone').focus();
   });
   window.addEventListener('hashchange', route);
+  $('#dataset').addEventListener('change', () => {
+    const dataset = chosenDataset();
+    sessionStorage.setItem(DATASET_KEY, $('#dataset').value);
+    renderPickerHint();
+    announce(`Files you import now go into ${dataset ? `the dataset “${dataset.name}”` : 'the default dataset'}.`);
+    remapPreviews();
+  });
 }
 
 // -------------------------------------------------------------------------------------------- signing in
@@ -1032,7 +1768,7 @@ async function enterApp(session) {
   });
   onLiveState(state.live.state);
   try {
-    await loadRunList();
+    await Promise.all([loadRunList(), loadDatasets()]);
   } catch (error) {
     if (error.code === 'UNAUTHENTICATED') return;
     $('#runs-empty').textContent = `Your runs could not be loaded: ${error.message}`;
@@ -1071,6 +1807,10 @@ function leaveApp() {
   $('#runs-empty').textContent = 'No imports yet. Pick a file above to start.';
   updateRunsCount();
   $('#detail-view').replaceChildren();
+  $('#datasets-view').replaceChildren();
+  state.datasets = [];
+  state.datasetPage = null;
+  sessionStorage.removeItem(DATASET_KEY);
   $('#account').hidden = true;
   $('#connection').hidden = true;
   $('#live-banner').hidden = true;

@@ -202,7 +202,9 @@ export function sepLine(text) {
  * The index of the header among the first records: leading records with fewer than two non-empty values, or fewer
  * than half of the data's field count, are a preamble (a report title, a date range), as on the server.
  */
-export function headerIndex(records) {
+export function headerIndex(records, pinnedLine = 0, shift = 0) {
+  // A dataset may pin the header's physical line instead (-1: no record starts there).
+  if (pinnedLine > 0) return records.slice(0, 80).findIndex((r) => r.line + shift === pinnedLine);
   const sample = records.slice(0, 80);
   const fields = commonFieldCount(sample);
   const last = Math.min(50, sample.length - 1);
@@ -219,19 +221,30 @@ export function headerIndex(records) {
 const SPACE = /^[\s\u00a0\u202f\u2007\x01-\x1f]+|[\s\u00a0\u202f\u2007\x01-\x1f]+$/g;
 export const trimField = (value) => value.replace(SPACE, '');
 
-/** Header names as the server keeps them: trimmed, a blank one becomes column_N, a repeated one gets _2, _3, … */
-export function headerNames(raw) {
+/**
+ * Header names as the server keeps them: a marketing dataset trims them and compares them ignoring case, a raw
+ * dataset (`exact`) keeps and compares them exactly; a blank one becomes column_N; a repeated one gets _2, _3, …
+ * skipping any suffix that is itself a name in the header.
+ */
+export function headerNames(raw, { exact = false } = {}) {
+  const key = (name) => (exact ? name : name.toLowerCase());
+  const names = raw.map((value, i) => {
+    const name = exact ? value : trimField(value.replaceAll('\ufeff', ''));
+    return trimField(name) === '' ? `column_${i + 1}` : name;
+  });
+  const taken = new Set(names.map(key));
   const seen = new Set();
-  return raw.map((value, i) => {
-    let name = trimField(value.replaceAll('\ufeff', ''));
-    if (!name) name = `column_${i + 1}`;
-    if (seen.has(name.toLowerCase())) {
-      let k = 2;
-      while (seen.has(`${name}_${k}`.toLowerCase())) k++;
-      name = `${name}_${k}`;
+  return names.map((name) => {
+    if (!seen.has(key(name))) {
+      seen.add(key(name));
+      return name;
     }
-    seen.add(name.toLowerCase());
-    return name;
+    let n = 2;
+    let renamed;
+    do renamed = `${name}_${n++}`; while (taken.has(key(renamed)));
+    taken.add(key(renamed));
+    seen.add(key(renamed));
+    return renamed;
   });
 }
 
@@ -269,16 +282,28 @@ export function detectNumberStyle(rows, header, mapping, delimiter) {
   return delimiter === ';' ? 'EUROPEAN' : 'US';
 }
 
+/** A dataset's pinned encoding, as this reader names it; null for auto. */
+function pinnedEncoding(setting, bytes) {
+  if (!setting || setting === 'auto') return null;
+  const name = setting.toUpperCase();
+  const bomLength = name === 'UTF-8' && startsWith(bytes, 0xef, 0xbb, 0xbf) ? 3
+    : (name === 'UTF-16LE' && startsWith(bytes, 0xff, 0xfe)) || (name === 'UTF-16BE' && startsWith(bytes, 0xfe, 0xff)) ? 2 : 0;
+  if (name === 'UTF-8' || name === 'UTF-16LE' || name === 'UTF-16BE') return { encoding: name, bomLength };
+  return { encoding: 'windows-1252', bomLength: 0 };
+}
+
 /**
  * Everything the page shows about a file before upload. `bytes` is the start of the file (a Uint8Array),
- * `complete` says whether it is the whole file.
+ * `complete` says whether it is the whole file, `settings` are the dataset's reading settings (pinned ones are used
+ * as the server uses them) and `kind` names the header as that kind of dataset does.
  */
-export function previewCsv(bytes, { complete = true, rows: rowLimit = 8 } = {}) {
+export function previewCsv(bytes, { complete = true, rows: rowLimit = 8, settings = null, kind = 'marketing' } = {}) {
   if (bytes.length === 0) return { problem: 'The file is empty (0 bytes). Export the report again and pick the CSV file.' };
   const binary = notTextReason(bytes);
   if (binary) return { problem: binary };
-  const { encoding, bomLength } = detectEncoding(bytes, complete);
-  if (bomLength === 0 && !encoding.startsWith('UTF-16') && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
+  const pinned = pinnedEncoding(settings && settings.encoding, bytes);
+  const { encoding, bomLength } = pinned || detectEncoding(bytes, complete);
+  if (!pinned && bomLength === 0 && !encoding.startsWith('UTF-16') && bytes.subarray(0, DELIMITER_SAMPLE_CHARS).includes(0)) {
     return { problem: 'The file contains NUL bytes, so it is binary data rather than CSV text. Check that the right file was picked.' };
   }
   const whole = decode(bytes, encoding, bomLength);
@@ -286,12 +311,17 @@ export function previewCsv(bytes, { complete = true, rows: rowLimit = 8 } = {}) 
   const sep = sepLine(whole);
   const text = sep ? whole.slice(sep.length) : whole;
   const shift = sep ? 1 : 0;
-  const delimiter = sep ? sep.delimiter : detectDelimiter(text, complete);
+  const pinnedDelimiter = settings && settings.delimiter && settings.delimiter !== 'auto' ? settings.delimiter : null;
+  const delimiter = pinnedDelimiter || (sep ? sep.delimiter : detectDelimiter(text, complete));
   const all = parseRecords(text, delimiter, { maxRecords: 1 + 200 + 50, complete });
   if (!all.length) return { problem: 'The file holds only blank lines; its first line must be a header such as Date,Campaign,Channel,Spend.', encoding };
-  const skipped = headerIndex(all);
+  const pinnedLine = settings ? Number(settings.headerRow) || 0 : 0;
+  const skipped = headerIndex(all, pinnedLine, shift);
+  if (skipped < 0) {
+    return { problem: `The dataset's header row is line ${pinnedLine}, but no record starts on that line. Change the dataset's header row, or set it to find the header by its shape.`, encoding };
+  }
   const records = all.slice(skipped);
-  const header = headerNames(records[0].fields);
+  const header = headerNames(records[0].fields, { exact: kind === 'raw' });
   const data = records.slice(1).filter((r) => r.ended || complete);
   return {
     encoding,

@@ -157,6 +157,28 @@ async function tabTo(page, { selector = null, text = null }, what) {
   throw new Error(`expectation failed: Tab never reached ${what}`);
 }
 
+/**
+ * A dataset of this name made through the API, then chosen in the import form's picker (the datasets page reloads
+ * the list the picker shows). Returns its id.
+ */
+async function useDataset(page, name) {
+  const created = await page.request.post(`${baseUrl}api/datasets`, { data: { name }, headers: await bearer(page) });
+  expect(created.status() === 201, `POST /api/datasets answered ${created.status()}`);
+  const { id } = await created.json();
+  await page.evaluate(() => { location.hash = '#/datasets'; });
+  await page.waitForSelector(`.dataset-item[data-dataset-id="${id}"]`, WAIT);
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.waitForSelector(`#dataset option[value="${id}"]`, { state: 'attached', ...WAIT });
+  await page.selectOption('#dataset', id);
+  return id;
+}
+
+/** What the API serves for a run's CSV export, fetched with the page's token, redirects followed. */
+async function served(page, runId, kind) {
+  const response = await page.request.get(`${baseUrl}api/runs/${runId}/${kind}.csv`, { headers: await bearer(page) });
+  return { status: response.status(), text: await response.text() };
+}
+
 /** A full-page screenshot from the top, so the sticky bar sits where a person sees it. */
 async function fullShot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -290,7 +312,8 @@ async function focusVisible(page) {
     await fullShot(page, 'desktop-detail.png');
     const errorsCsv = await download(page, 'Download row errors (CSV)', false);
     const recordsCsv = await download(page, 'Download stored records (CSV)', false);
-    emit('downloads', { errors: errorsCsv, records: recordsCsv });
+    emit('downloads', { errors: { ...errorsCsv, served: await served(page, messyCard.runId, 'errors') },
+      records: { ...recordsCsv, served: await served(page, messyCard.runId, 'records') } });
 
     // ------------------------------------------------------------ a required field missing blocks the import
     await page.goto(`${baseUrl}#/`);
@@ -351,7 +374,9 @@ async function focusVisible(page) {
     await fullShot(kb, 'desktop-keyboard-detail.png');
     emit('keyboard', {
       toDropZone, dropZoneFocusVisible, toImport, importFocusVisible, focusedAfterImport, card: formulaCard,
-      detail: formulaDetail, errors: formulaErrors, records: formulaRecords, focusAfterDownload,
+      detail: formulaDetail, focusAfterDownload,
+      errors: { ...formulaErrors, served: await served(kb, formulaCard.runId, 'errors') },
+      records: { ...formulaRecords, served: await served(kb, formulaCard.runId, 'records') },
     });
 
     // --------------------------------------------------------------------------------------- phone
@@ -430,16 +455,16 @@ async function focusVisible(page) {
     await page.goto(`${baseUrl}#/`);
     await page.waitForSelector('body[data-ready="true"]', WAIT);
     const dupFile = path.join(sampleDir, 'google_ads_clean.csv');
-    const importInto = async (dataset) => {
+    const duplicates = await useDataset(page, 'duplicates');
+    const importInto = async () => {
       await page.setInputFiles('#file-input', dupFile);
       await page.locator('.preview').waitFor(WAIT);
-      await page.fill('#dataset', dataset);
       await page.click('#import-button');
     };
-    await importInto('duplicates');
+    await importInto();
     const firstDup = await readCard(await awaitFinalCard(page, { fileName: 'google_ads_clean.csv' }));
     const sentBefore = uploads.length;
-    await importInto('duplicates');
+    await importInto();
     const dupCard = page.locator('.run[data-status="DUPLICATE"]').first();
     await dupCard.locator('.import-anyway').waitFor(WAIT);
     const duplicate = await dupCard.evaluate((c) => ({
@@ -450,7 +475,7 @@ async function focusVisible(page) {
     await fullShot(page, 'desktop-duplicate.png');
     await dupCard.locator('.import-anyway').click();
     const anyway = await readCard(await awaitFinalCard(page, { fileName: 'google_ads_clean.csv' }));
-    emit('duplicate', { first: firstDup, duplicate, anyway, requests: uploads.slice(sentBefore) });
+    emit('duplicate', { first: firstDup, duplicate, anyway, requests: uploads.slice(sentBefore), dataset: duplicates });
 
     // ------------------------------------------------- a file above the multipart threshold goes up in parts
     if (bigCsv) {
@@ -459,9 +484,9 @@ async function focusVisible(page) {
         if (r.method() === 'PUT' && /[?&]partNumber=\d+/.test(r.url())) partPuts.push(r.url());
       };
       page.on('request', onRequest);
+      await useDataset(page, 'big');
       await page.setInputFiles('#file-input', bigCsv);
       await page.locator('.preview').waitFor(WAIT);
-      await page.fill('#dataset', 'big');
       await page.click('#import-button');
       const bigName = path.basename(bigCsv);
       const bigCard = await readCard(await awaitFinalCard(page, { fileName: bigName }));
@@ -476,6 +501,7 @@ async function focusVisible(page) {
 
     // ------------------------------------------- a gzip-compressed CSV: the preview shows the CSV inside
     if (gzipCsv) {
+      await useDataset(page, 'gzip');
       await page.setInputFiles('#file-input', gzipCsv);
       const gz = page.locator('.preview');
       await gz.waitFor(WAIT);
@@ -484,7 +510,6 @@ async function focusVisible(page) {
         header: [...p.querySelectorAll('thead th .col-name')].map((th) => th.textContent),
         problem: p.querySelector('.problem')?.hidden === false ? p.querySelector('.problem').textContent : null,
       }));
-      await page.fill('#dataset', 'gzip');
       await page.click('#import-button');
       const gzCard = await readCard(await awaitFinalCard(page, { fileName: path.basename(gzipCsv) }));
       const request = uploads.find((u) => u.fileName === path.basename(gzipCsv));

@@ -109,3 +109,31 @@ test('spreadsheets, archives and binary data are named before anything is sent',
   assert.match(previewCsv(new Uint8Array(0)).problem, /empty/);
   assert.match(previewCsv(utf8('\n\r\n\n')).problem, /blank lines/);
 });
+
+test('a report title and blank padding before the header are skipped, as the server skips them', async () => {
+  const { previewCsv, headerIndex, sepLine } = await import('../../js/csv-preview.js');
+  const text = 'Campaign report,,,,,\n,,,,,\nDay,Campaign,Channel,Cost,Budget,Clicks\n03/04/2024,Brand,google,1,2,3\n';
+  const preview = previewCsv(new TextEncoder().encode(text));
+  assert.deepEqual(preview.header, ['Day', 'Campaign', 'Channel', 'Cost', 'Budget', 'Clicks']);
+  assert.equal(preview.headerLine, 3);
+  assert.deepEqual(preview.preamble, ['Campaign report,,,,,', ',,,,,']);
+  assert.equal(preview.rows[0].line, 4);
+  const pinned = previewCsv(new TextEncoder().encode(text), { settings: { headerRow: 1 } });
+  assert.equal(pinned.headerLine, 1);
+  assert.match(previewCsv(new TextEncoder().encode(text), { settings: { headerRow: 9 } }).problem, /line 9/);
+  assert.equal(headerIndex([{ fields: ['a', 'b'], ended: true, line: 1 }]), 0);
+  assert.deepEqual(sepLine('sep=;\r\na;b'), { delimiter: ';', length: 7 });
+  assert.equal(sepLine('sep,a\n'), null);
+  const withSep = previewCsv(new TextEncoder().encode('sep=;\na;b\n1;2\n'));
+  assert.equal(withSep.delimiter, ';');
+  assert.equal(withSep.headerLine, 2);
+  assert.equal(withSep.sepLine, true);
+});
+
+test('raw datasets keep header names exactly; repeated names skip suffixes the header already has', async () => {
+  const { headerNames } = await import('../../js/csv-preview.js');
+  assert.deepEqual(headerNames(['id', 'amount', 'amount', '', 'note'], { exact: true }),
+    ['id', 'amount', 'amount_2', 'column_4', 'note']);
+  assert.deepEqual(headerNames([' Amount ', 'amount', 'amount_2']), ['Amount', 'amount_3', 'amount_2']);
+  assert.deepEqual(headerNames([' a ', 'A'], { exact: true }), [' a ', 'A']);
+});

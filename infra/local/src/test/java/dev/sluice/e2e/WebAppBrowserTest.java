@@ -176,23 +176,20 @@ class WebAppBrowserTest {
         assertEquals(expectedRejected, tableRecords, "and they are the sample's rejected records");
         assertEquals(apiRecords.size(), detail.get("recordRows").size(), "14 stored records fit on the first page");
 
-        List<CSVRecord> errorsCsv = readCsv(steps.get("downloads").at("/errors/path").asText());
-        assertEquals(List.of("record", "line", "column", "code", "message", "raw"), errorsCsv.get(0).toList());
-        assertEquals(apiErrors.size(), errorsCsv.size() - 1, "one CSV row per row error");
-        for (int i = 0; i < apiErrors.size(); i++) {
-            JsonNode error = apiErrors.get(i);
-            CSVRecord row = errorsCsv.get(i + 1);
-            assertEquals(List.of(error.get("record").asText(), error.get("line").asText(),
-                    error.path("column").asText(""), error.get("code").asText(), error.get("message").asText(),
-                    neutralised(error.path("raw").asText(""))),
-                    row.toList(), "errors CSV row " + (i + 1));
-        }
-        assertTrue(errorsCsv.stream().anyMatch(r -> r.get(0).equals("6") && r.get(5).equals("'-25.00")),
-                "record 6's value -25.00 is written as text, not a formula");
-        List<CSVRecord> recordsCsv = readCsv(steps.get("downloads").at("/records/path").asText());
-        assertEquals(apiRecords.stream().map(r -> r.get("record").asText()).toList(),
-                recordsCsv.stream().skip(1).map(r -> r.get(0)).toList(), "records CSV has every stored record");
-        assertEquals("Ad group", recordsCsv.get(0).get(9), "unmapped columns follow the canonical ones");
+        // The downloads are the server's exports (GET /api/runs/{id}/errors.csv and records.csv), saved as served.
+        JsonNode downloads = steps.get("downloads");
+        checkSavedAsServed(downloads);
+        List<CSVRecord> errorsCsv = readCsv(downloads.at("/errors/path").asText());
+        List<String> errorsHead = errorsCsv.get(0).toList();
+        int errorLine = errorsHead.size() - 4;
+        assertEquals(List.of("error_line", "error_column", "error_code", "error_message"),
+                errorsHead.subList(errorLine, errorsHead.size()), "the file's columns, then where and why");
+        assertEquals(apiErrors.stream().map(e -> e.get("line").asText()).distinct().sorted().toList(),
+                errorsCsv.stream().skip(1).map(r -> r.get(errorLine)).distinct().sorted().toList(),
+                "a row for every rejected record");
+        List<CSVRecord> recordsCsv = readCsv(downloads.at("/records/path").asText());
+        assertEquals(apiRecords.size(), recordsCsv.size() - 1, "records CSV has every stored record");
+        assertEquals("Ad group", recordsCsv.get(0).get(7), "unmapped columns follow the canonical ones");
 
         JsonNode blocked = steps.get("blocked");
         assertEquals(0, blocked.get("uploadsSent").asInt(), "nothing is sent while a required field has no column");
@@ -217,15 +214,20 @@ class WebAppBrowserTest {
         assertEquals("PARTIAL", formulaRun.get("status").asText());
         assertEquals(formulaRun.get("status").asText(), keyboard.at("/card/status").asText());
         assertEquals(2, formulaRun.get("stored").asInt());
+        checkSavedAsServed(keyboard);
         List<CSVRecord> formulaErrors = readCsv(keyboard.at("/errors/path").asText());
-        assertEquals(List.of("2", "3", "Date", "INVALID_DATE"), formulaErrors.get(1).toList().subList(0, 4));
-        assertEquals("'=1+2", formulaErrors.get(1).get(5), "the rejected value is neutralised");
+        int code = formulaErrors.get(0).toList().indexOf("error_code");
+        assertEquals("'=1+2", formulaErrors.get(1).get(0), "the rejected value is neutralised");
+        assertEquals("INVALID_DATE", formulaErrors.get(1).get(code));
         List<CSVRecord> formulaRecords = readCsv(keyboard.at("/records/path").asText());
-        assertEquals("'=HYPERLINK(\"http://evil.example\",\"click\")", formulaRecords.get(1).get(3));
-        assertEquals("'@SUM(A1)", formulaRecords.get(1).get(9));
-        assertEquals("'-Brand", formulaRecords.get(2).get(3));
-        assertEquals("'+cmd", formulaRecords.get(2).get(9));
-        assertEquals("10", formulaRecords.get(1).get(5), "numbers stay numbers");
+        List<String> recordsHead = formulaRecords.get(0).toList();
+        int campaign = recordsHead.indexOf("campaign");
+        int notes = recordsHead.indexOf("Notes");
+        assertEquals("'=HYPERLINK(\"http://evil.example\",\"click\")", formulaRecords.get(1).get(campaign));
+        assertEquals("'@SUM(A1)", formulaRecords.get(1).get(notes));
+        assertEquals("'-Brand", formulaRecords.get(2).get(campaign));
+        assertEquals("'+cmd", formulaRecords.get(2).get(notes));
+        assertFalse(formulaRecords.get(1).get(recordsHead.indexOf("spend")).startsWith("'"), "numbers stay numbers");
 
         // The WebSocket client against a scripted server: subscribe, snapshot, crossing messages, outage, resubscribe.
         JsonNode live = steps.get("live");
@@ -399,14 +401,20 @@ class WebAppBrowserTest {
         return steps;
     }
 
+    /** Each download of the step is byte for byte what the API served for it. */
+    private static void checkSavedAsServed(JsonNode step) throws IOException {
+        for (String kind : List.of("errors", "records")) {
+            JsonNode saved = step.get(kind);
+            assertEquals(200, saved.at("/served/status").asInt(), () -> kind + ".csv: " + saved);
+            assertEquals(saved.at("/served/text").asText(),
+                    Files.readString(Path.of(saved.get("path").asText()), StandardCharsets.UTF_8), kind + ".csv");
+        }
+    }
+
     private static List<CSVRecord> readCsv(String path) throws IOException {
         String text = Files.readString(Path.of(path), StandardCharsets.UTF_8);
         assertTrue(text.startsWith("\uFEFF"), "a BOM tells spreadsheets the file is UTF-8");
         return CSVFormat.RFC4180.parse(new StringReader(text.substring(1))).getRecords();
-    }
-
-    private static String neutralised(String value) {
-        return value.matches("(?s)^[=+\\-@\\t\\r].*") ? "'" + value : value;
     }
 
     private static List<String> strings(JsonNode node) {
