@@ -60,7 +60,8 @@ class RerunRunTest {
     @Test
     void aRerunIsANewRunOfTheSameFileCopiedToItsOwnKeyThatTheSplitterThenImports() {
         imported(RunStatus.PARTIAL);
-        ReadingSettings settings = new ReadingSettings("windows-1252", ";", 0, DateOrder.DMY, DecimalStyle.AUTO);
+        // Pinned settings the file agrees with: the splitter reads the re-run with them (and says so).
+        ReadingSettings settings = new ReadingSettings("UTF-8", ",", 0, DateOrder.DMY, DecimalStyle.AUTO);
 
         Run created = rerun.rerun(OWNER, "run-1", () -> new RerunRun.Request(Map.of("date", "Day",
                 "campaign", "Channel", "channel", "Campaign"), settings));
@@ -81,6 +82,8 @@ class RerunRunTest {
         SplitObject.Result split = splitter.split(new S3ObjectEvent(BUCKET, key, size, "copy-1", "seq-2"), false);
         assertEquals(SplitObject.Outcome.SPLIT, split.outcome(), "the copy's notification imports it");
         assertEquals("Channel", runs.get(created.runId()).fileFacts().mapping().get("campaign"));
+        assertEquals("setting", runs.get(created.runId()).fileFacts().decisions().delimiterFrom(),
+                "the re-run's pinned delimiter is the one the splitter used");
     }
 
     @Test

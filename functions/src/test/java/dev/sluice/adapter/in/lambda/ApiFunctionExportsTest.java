@@ -13,6 +13,8 @@ import dev.sluice.application.dataset.DatasetForRun;
 import dev.sluice.application.export.RunExports;
 import dev.sluice.application.export.TwinPipeline;
 import dev.sluice.application.identity.HttpCallers;
+import dev.sluice.application.twins.InMemoryRunRepository;
+import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.twins.InMemoryDatasetRepository;
@@ -41,7 +43,9 @@ class ApiFunctionExportsTest {
         return new ApiFunction(new ApiWiring(
                 new CreateUpload(pipeline.objects, pipeline.runs, TwinPipeline.BUCKET, Duration.ofMinutes(15),
                         1L << 30, new DatasetForRun(new InMemoryDatasetRepository(), pipeline.clock), pipeline.clock),
-                new FinishUpload(pipeline.objects, pipeline.runs, null), pipeline.queries, null, null,
+                new FinishUpload(pipeline.objects, pipeline.runs, null), pipeline.queries,
+                new ManageDatasets(new InMemoryDatasetRepository(), new InMemoryRunRepository(),
+                        UploadLimits.defaults().datasetLimits(), pipeline.clock), null,
                 HttpCallers.verifiedTokenOnly(), JSON, pipeline.clock, Duration.ofMinutes(12), () -> { },
                 new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null,
                 new RunExports(pipeline.queries, pipeline.objects, new InMemoryExportReader(pipeline.records),

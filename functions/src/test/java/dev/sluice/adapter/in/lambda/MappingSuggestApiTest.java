@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.application.identity.HttpCallers;
+import dev.sluice.application.upload.UploadLimits;
+import dev.sluice.application.twins.InMemoryRunRepository;
+import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.InMemoryRecords;
 import dev.sluice.application.query.InMemoryRuns;
@@ -45,7 +48,9 @@ class MappingSuggestApiTest {
     MappingSuggestApiTest() {
         InMemoryRuns runs = new InMemoryRuns();
         api = new ApiFunction(new ApiWiring(null, new FinishUpload(null, runs, null),
-                new RunQueries(runs, new InMemoryRecords()), null, null, HttpCallers.verifiedTokenOnly(), JSON,
+                new RunQueries(runs, new InMemoryRecords()), new ManageDatasets(datasets, new InMemoryRunRepository(),
+                        UploadLimits.defaults().datasetLimits(), Clock.fixed(NOW, ZoneOffset.UTC)), null,
+                HttpCallers.verifiedTokenOnly(), JSON,
                 Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(12), () -> { },
                 new SuggestMapping(datasets, MAX_COLUMNS), null, null, null));
     }
