@@ -61,10 +61,28 @@ public final class ChunkReader {
         if (LAYOUTS.size() > 1000) {
             LAYOUTS.clear(); // a long-lived local runtime sees many files; this is a cache, not a registry
         }
+        Validator validator = new Validator(layout, chunk, dialect);
+        return readRecords(chunkBytes, chunk, sink, validator::validate);
+    }
+
+    /**
+     * What is done with one readable record: accept it into the sink and return null, or return its errors. Records
+     * that cannot be read at all never reach it.
+     */
+    @FunctionalInterface
+    interface RecordCheck {
+        List<RowError> check(CsvRecordReader record, long recordNo, long lineNo, RecordSink sink);
+    }
+
+    /**
+     * The accounting every kind of dataset shares: each record of the chunk reaches the sink once, accepted by
+     * {@code check} or rejected, and a chunk that does not hold the records and bytes its message promises fails.
+     */
+    static ChunkOutcome readRecords(InputStream chunkBytes, ChunkMessage chunk, RecordSink sink, RecordCheck check) {
+        Dialect dialect = chunk.dialect();
         DecodingReader decoded = new DecodingReader(chunkBytes, Charset.forName(dialect.encoding()));
         CsvRecordReader record = new CsvRecordReader(decoded, dialect.delimiter(), dialect.quote(), 1,
                 MAX_RECORD_CHARS);
-        Validator validator = new Validator(layout, chunk, dialect);
         int records = 0;
         int stored = 0;
         long firstRelativeLine = -1;
@@ -81,7 +99,7 @@ public final class ChunkReader {
                 long lineNo = chunk.firstLine() + record.line() - firstRelativeLine;
                 List<RowError> errors = unreadable(record, decoded, chunk, recordNo, lineNo, firstRelativeLine);
                 if (errors == null) {
-                    errors = validator.validate(record, recordNo, lineNo, sink);
+                    errors = check.check(record, recordNo, lineNo, sink);
                 }
                 if (errors == null) {
                     stored++;

@@ -3,10 +3,7 @@ package dev.sluice.domain.validation;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.csv.CsvRecordReader;
 import dev.sluice.domain.csv.Dialect;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,47 +31,8 @@ final class RawChunkReader {
     static ChunkOutcome read(InputStream chunkBytes, ChunkMessage chunk, RecordSink sink) {
         Dialect dialect = chunk.dialect();
         List<String> names = dialect.header();
-        DecodingReader decoded = new DecodingReader(chunkBytes, Charset.forName(dialect.encoding()));
-        CsvRecordReader record = new CsvRecordReader(decoded, dialect.delimiter(), dialect.quote(), 1,
-                ChunkReader.MAX_RECORD_CHARS);
-        int records = 0;
-        int stored = 0;
-        long firstRelativeLine = -1;
-        try {
-            while (record.next()) {
-                records++;
-                if (records > chunk.recordCount()) {
-                    throw ChunkReader.mismatch(chunk, "at least " + records);
-                }
-                if (firstRelativeLine < 0) {
-                    firstRelativeLine = record.line();
-                }
-                long recordNo = chunk.firstRecord() + records - 1;
-                long lineNo = chunk.firstLine() + record.line() - firstRelativeLine;
-                List<RowError> errors = ChunkReader.unreadable(record, decoded, chunk, recordNo, lineNo,
-                        firstRelativeLine);
-                if (errors == null) {
-                    errors = keep(record, names, dialect, recordNo, lineNo, sink);
-                }
-                if (errors == null) {
-                    stored++;
-                } else {
-                    sink.reject(recordNo, lineNo, errors);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading chunk " + chunk.chunkNo() + " of " + chunk.key(), e);
-        }
-        if (records != chunk.recordCount()) {
-            throw ChunkReader.mismatch(chunk, String.valueOf(records));
-        }
-        long expectedBytes = chunk.endByte() - chunk.startByte();
-        if (decoded.bytesRead() != expectedBytes) {
-            throw new IllegalStateException("chunk " + chunk.chunkNo() + " of " + chunk.key() + " should be "
-                    + expectedBytes + " bytes (" + chunk.startByte() + ".." + chunk.endByte() + ") but the stream held "
-                    + decoded.bytesRead());
-        }
-        return new ChunkOutcome(records, stored, records - stored);
+        return ChunkReader.readRecords(chunkBytes, chunk, sink,
+                (record, recordNo, lineNo, into) -> keep(record, names, dialect, recordNo, lineNo, into));
     }
 
     /** Accepts the record into the sink and returns null, or returns its errors. */
