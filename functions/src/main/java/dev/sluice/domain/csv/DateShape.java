@@ -1,5 +1,9 @@
 package dev.sluice.domain.csv;
 
+import static dev.sluice.domain.csv.Digits.digits;
+import static dev.sluice.domain.csv.Digits.isDigit;
+import static dev.sluice.domain.csv.Digits.number;
+
 /**
  * What a date value's shape says about the order of its day and month, as the date parser reads it; the profiler
  * counts these per column to decide the column's {@link DateOrder}.
@@ -69,28 +73,4 @@ enum DateShape {
 
     private static final String[] MONTHS = {"january", "february", "march", "april", "may", "june", "july",
         "august", "september", "october", "november", "december"};
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean digits(String value, int start, int end) {
-        if (start >= end) {
-            return false;
-        }
-        for (int i = start; i < end; i++) {
-            if (!isDigit(value.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int number(String value, int start, int end) {
-        int n = 0;
-        for (int i = start; i < end; i++) {
-            n = n * 10 + (value.charAt(i) - '0');
-        }
-        return n;
-    }
 }

@@ -1,5 +1,8 @@
 package dev.sluice.domain.validation;
 
+import static dev.sluice.domain.csv.Digits.digits;
+import static dev.sluice.domain.csv.Digits.isDigit;
+import static dev.sluice.domain.csv.Digits.number;
 import static dev.sluice.domain.validation.InvalidValueException.quote;
 
 import dev.sluice.domain.csv.DateOrder;
@@ -163,29 +166,5 @@ public final class DateParser {
     private static String how(DateOrder read, DateOrder column) {
         // A value whose shape says its order (2024-04-31, 31.04.2024) needs no word about the column's.
         return read == column ? "; this column is " + column.description() : "";
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean digits(String value, int start, int end) {
-        if (start >= end) {
-            return false;
-        }
-        for (int i = start; i < end; i++) {
-            if (!isDigit(value.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int number(String value, int start, int end) {
-        int n = 0;
-        for (int i = start; i < end; i++) {
-            n = n * 10 + (value.charAt(i) - '0');
-        }
-        return n;
     }
 }
