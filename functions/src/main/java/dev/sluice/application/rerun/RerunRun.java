@@ -113,6 +113,6 @@ public final class RerunRun {
                 override.decimalStyle() == ReadingSettings.DecimalStyle.AUTO ? base.decimalStyle()
                         : override.decimalStyle());
         return new Dataset(dataset.id(), dataset.name(), dataset.owner(), dataset.kind(), dataset.mapping(), merged,
-                dataset.limits(), dataset.isDefault(), dataset.createdAt(), dataset.updatedAt());
+                dataset.limits(), dataset.isDefault(), dataset.createdAt(), dataset.updatedAt(), dataset.publish());
     }
 }

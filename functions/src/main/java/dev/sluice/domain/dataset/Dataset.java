@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param owner    the subject of the user who created it ({@code partner:{name}} for a partner's own)
  * @param name     what the user calls it (unique per owner is not required)
  * @param isDefault whether this is the owner's default marketing dataset, used by uploads that name none
+ * @param publish  how its loaded runs are published into its current data (null: the kind's defaults)
  */
 public record Dataset(String id, String name, String owner, DatasetKind kind, SavedMapping mapping,
-        ReadingSettings settings, DatasetLimits limits, boolean isDefault, Instant createdAt, Instant updatedAt) {
+        ReadingSettings settings, DatasetLimits limits, boolean isDefault, Instant createdAt, Instant updatedAt,
+        PublishSettings publish) {
     public Dataset {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(owner, "owner");
@@ -22,6 +24,13 @@ public record Dataset(String id, String name, String owner, DatasetKind kind, Sa
         mapping = mapping == null ? SavedMapping.NONE : mapping;
         settings = settings == null ? ReadingSettings.AUTO : settings;
         limits = limits == null ? DatasetLimits.GLOBAL : limits;
+        publish = publish == null ? PublishSettings.defaults(kind) : publish;
+    }
+
+    /** A dataset with its kind's publish defaults. */
+    public Dataset(String id, String name, String owner, DatasetKind kind, SavedMapping mapping,
+            ReadingSettings settings, DatasetLimits limits, boolean isDefault, Instant createdAt, Instant updatedAt) {
+        this(id, name, owner, kind, mapping, settings, limits, isDefault, createdAt, updatedAt, null);
     }
 
     /** What a run reads with when its dataset is not (or no longer) stored: marketing, everything auto. */
@@ -31,6 +40,6 @@ public record Dataset(String id, String name, String owner, DatasetKind kind, Sa
     }
 
     public Dataset withMapping(SavedMapping saved, Instant now) {
-        return new Dataset(id, name, owner, kind, saved, settings, limits, isDefault, createdAt, now);
+        return new Dataset(id, name, owner, kind, saved, settings, limits, isDefault, createdAt, now, publish);
     }
 }

@@ -15,6 +15,11 @@ public enum RunStatus {
     SPLITTING,
     /** All chunks are sent; workers are loading them. */
     LOADING,
+    /**
+     * All chunks are loaded or dead and the dataset asks for review: the run waits for a person to publish it (then
+     * PUBLISHING) or discard it (then CANCELLED). Not final, but at rest: nothing happens until someone acts.
+     */
+    REVIEW,
     /** All chunks are loaded or dead; the run's records are being published to the dataset. */
     PUBLISHING,
     SUCCEEDED,
@@ -26,13 +31,24 @@ public enum RunStatus {
     DUPLICATE,
     CANCELLED,
     /** No file arrived before the upload URL expired (plus a margin); nothing will be imported. */
-    EXPIRED;
+    EXPIRED,
+    /**
+     * Was published (SUCCEEDED or PARTIAL), then rolled back: the dataset no longer holds what this run wrote. Like
+     * a redrive, rolling back is a deliberate step a person asks for, not a transition here: it leaves a final
+     * status, conditional on the run being published.
+     */
+    ROLLED_BACK;
 
     public boolean isFinal() {
         return switch (this) {
-            case SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED, EXPIRED -> true;
+            case SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED, EXPIRED, ROLLED_BACK -> true;
             default -> false;
         };
+    }
+
+    /** Final, or waiting in REVIEW for a person: nothing more happens to the run by itself. */
+    public boolean isAtRest() {
+        return isFinal() || this == REVIEW;
     }
 
     /**
@@ -58,7 +74,8 @@ public enum RunStatus {
             case CREATED -> next == RECEIVED || next == EXPIRED;
             case RECEIVED -> next == SPLITTING || next == DUPLICATE;
             case SPLITTING -> next == SPLITTING || next == LOADING || next == DUPLICATE;
-            case LOADING -> next == PUBLISHING || next == SUCCEEDED || next == PARTIAL;
+            case LOADING -> next == PUBLISHING || next == REVIEW || next == SUCCEEDED || next == PARTIAL;
+            case REVIEW -> next == PUBLISHING;
             case PUBLISHING -> next == SUCCEEDED || next == PARTIAL;
             default -> false;
         };

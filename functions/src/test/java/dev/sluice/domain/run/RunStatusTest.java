@@ -9,6 +9,8 @@ import static dev.sluice.domain.run.RunStatus.LOADING;
 import static dev.sluice.domain.run.RunStatus.PARTIAL;
 import static dev.sluice.domain.run.RunStatus.PUBLISHING;
 import static dev.sluice.domain.run.RunStatus.RECEIVED;
+import static dev.sluice.domain.run.RunStatus.REVIEW;
+import static dev.sluice.domain.run.RunStatus.ROLLED_BACK;
 import static dev.sluice.domain.run.RunStatus.SPLITTING;
 import static dev.sluice.domain.run.RunStatus.SUCCEEDED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,12 +26,13 @@ class RunStatusTest {
             CREATED, EnumSet.of(RECEIVED, EXPIRED, FAILED, CANCELLED),
             RECEIVED, EnumSet.of(SPLITTING, DUPLICATE, FAILED, CANCELLED),
             SPLITTING, EnumSet.of(SPLITTING, LOADING, DUPLICATE, FAILED, CANCELLED),
-            LOADING, EnumSet.of(PUBLISHING, SUCCEEDED, PARTIAL, FAILED, CANCELLED),
+            LOADING, EnumSet.of(PUBLISHING, REVIEW, SUCCEEDED, PARTIAL, FAILED, CANCELLED),
+            REVIEW, EnumSet.of(PUBLISHING, FAILED, CANCELLED),
             PUBLISHING, EnumSet.of(SUCCEEDED, PARTIAL, FAILED, CANCELLED));
 
     @Test
     void finalStatuses() {
-        assertEquals(EnumSet.of(SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED, EXPIRED),
+        assertEquals(EnumSet.of(SUCCEEDED, PARTIAL, FAILED, DUPLICATE, CANCELLED, EXPIRED, ROLLED_BACK),
                 EnumSet.copyOf(java.util.Arrays.stream(RunStatus.values()).filter(RunStatus::isFinal).toList()));
     }
 
@@ -41,6 +44,14 @@ class RunStatusTest {
                 assertEquals(expected, from.canMoveTo(to), from + " -> " + to);
             }
         }
+    }
+
+    @Test
+    void reviewIsAtRestButNotFinal() {
+        assertEquals(false, REVIEW.isFinal());
+        assertEquals(true, REVIEW.isAtRest());
+        assertEquals(false, PUBLISHING.isAtRest());
+        assertEquals(true, ROLLED_BACK.isAtRest());
     }
 
     @Test
