@@ -4,21 +4,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.apigateway.ApiGatewayConnectionMessenger;
 import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoDatasetRepository;
+import dev.sluice.adapter.out.dynamodb.DynamoHealthProbe;
+import dev.sluice.adapter.out.dynamodb.DynamoReconcileMarkers;
 import dev.sluice.adapter.out.dynamodb.DynamoRunProgressReader;
 import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
+import dev.sluice.adapter.out.dynamodb.DynamoRunSearch;
 import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
 import dev.sluice.adapter.out.metrics.PowertoolsPipelineMetrics;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
 import dev.sluice.adapter.out.postgres.PostgresExportReader;
+import dev.sluice.adapter.out.postgres.PostgresHealthProbe;
 import dev.sluice.adapter.out.postgres.PooledDataSource;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3BucketListing;
+import dev.sluice.adapter.out.s3.S3HealthProbe;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
+import dev.sluice.adapter.out.sqs.SqsHealthProbe;
+import dev.sluice.adapter.out.sqs.SqsIngestBacklog;
 import dev.sluice.adapter.out.sqs.SqsIngestSender;
 import dev.sluice.adapter.wire.TraceHeaders;
+import dev.sluice.application.port.HealthProbe;
 import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.progress.SocketLimits;
 import java.time.Clock;
@@ -26,7 +34,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -238,6 +248,42 @@ public final class Adapters implements AutoCloseable {
     public SqsIngestSender ingestSender() {
         return new SqsIngestSender(sqs(), settings.ingestQueueUrl().orElseThrow(() -> new IllegalStateException(
                 "environment variable INGEST_QUEUE_URL is not set")), json(), clock);
+    }
+
+    /** Every owner's runs through the runs table's indexes (admin listing, statistics). */
+    public DynamoRunSearch runSearch() {
+        return new DynamoRunSearch(dynamo(), settings.runsTable());
+    }
+
+    /**
+     * What {@code GET /api/health} calls: the database (only where DB_URL is set), the upload bucket, the queues
+     * (IngestQueue and ChunkDLQ where their URLs are set) and the runs table.
+     */
+    public List<HealthProbe> healthProbes() {
+        List<HealthProbe> probes = new ArrayList<>();
+        if (!settings.databaseUrl().isEmpty()) {
+            probes.add(new PostgresHealthProbe(dataSource()));
+        }
+        probes.add(new S3HealthProbe(s3(), settings.uploadBucket()));
+        Map<String, String> queues = new LinkedHashMap<>();
+        queues.put("ChunkQueue", settings.chunkQueueUrl());
+        settings.ingestQueueUrl().ifPresent(url -> queues.put("IngestQueue", url));
+        settings.chunkDlqUrl().ifPresent(url -> queues.put("ChunkDLQ", url));
+        probes.add(new SqsHealthProbe(sqs(), queues, "ChunkQueue"));
+        probes.add(new DynamoHealthProbe(dynamo(), settings.runsTable()));
+        return probes;
+    }
+
+    /** The reconciler's memory per object, kept past its look-back by a day. */
+    public DynamoReconcileMarkers reconcileMarkers() {
+        return new DynamoReconcileMarkers(dynamo(), settings.runsTable(),
+                settings.reconcileLookBack().plus(Duration.ofDays(1)), clock);
+    }
+
+    /** IngestQueue's depth, which tells the reconciler whether a file's event may still be queued. */
+    public SqsIngestBacklog ingestBacklog() {
+        return new SqsIngestBacklog(sqs(), settings.ingestQueueUrl().orElseThrow(() -> new IllegalStateException(
+                "environment variable INGEST_QUEUE_URL is not set")));
     }
 
     public S3BucketListing bucketListing() {

@@ -6,11 +6,15 @@ import dev.sluice.adapter.out.dynamodb.DynamoRunRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
 import dev.sluice.adapter.out.jwt.JwksTokenVerifier;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
+import dev.sluice.application.admin.AdminRuns;
+import dev.sluice.application.admin.Operations;
+import dev.sluice.application.admin.RunStatistics;
 import dev.sluice.application.dataset.DatasetForRun;
 import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.export.RunExports;
+import dev.sluice.application.health.CheckHealth;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.identity.TokenVerifier;
 import dev.sluice.application.progress.SocketSessions;
@@ -35,6 +39,9 @@ public final class Components implements AutoCloseable {
     public static final int MAX_JSON_STRING_CHARS = Json.MAX_STRING_CHARS;
     /** See {@link Json#MAX_DOCUMENT_CHARS}. */
     public static final long MAX_JSON_DOCUMENT_CHARS = Json.MAX_DOCUMENT_CHARS;
+
+    /** A load balancer's health check waits a few seconds at most; each dependency gets this long. */
+    public static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
     private final Adapters adapters;
 
@@ -146,6 +153,14 @@ public final class Components implements AutoCloseable {
         return new SocketSessions(adapters.connectionRepository(), adapters.runProgressReader(),
                 adapters.connectionMessenger(), json(), adapters.clock(),
                 adapters.socketLimits());
+    }
+
+    /** GET /api/admin/runs, /api/stats and /api/health; each health check is bounded by {@link #HEALTH_TIMEOUT}. */
+    public Operations operations() {
+        return new Operations(
+                new AdminRuns(adapters.runSearch(), adapters.clock(), settings().chunkVisibilityTimeout()),
+                new RunStatistics(adapters.runSearch(), adapters.clock()),
+                new CheckHealth(adapters.healthProbes(), HEALTH_TIMEOUT));
     }
 
     @Override

@@ -10,7 +10,8 @@ public final class ReconcileWiring extends FunctionWiring {
         super(settings);
         this.reconcileObjects = new ReconcileObjects(adapters.runs(), adapters.bucketListing(),
                 adapters.ingestSender(), settings.uploadBucket(), settings.reconcileWindow(),
-                settings.reconcileLookBack(), settings.uploadLimits(), adapters.clock());
+                settings.reconcileLookBack(), settings.uploadLimits(), adapters.clock(),
+                adapters.reconcileMarkers(), adapters.ingestBacklog());
     }
 
     public ReconcileObjects reconcileObjects() {

@@ -2,7 +2,9 @@ package dev.sluice.application.reconcile;
 
 import dev.sluice.application.port.BucketListing;
 import dev.sluice.application.port.BucketListing.StoredObject;
+import dev.sluice.application.port.IngestBacklog;
 import dev.sluice.application.port.IngestSender;
+import dev.sluice.application.port.ReconcileMarkers;
 import dev.sluice.application.port.RecoveryRepository;
 import dev.sluice.application.upload.UploadKey;
 import dev.sluice.application.upload.UploadLimits;
@@ -32,8 +34,20 @@ import java.util.Set;
  * </ul>
  * Sending is idempotent: the splitter starts a run once per object version (an upload run's key, a drop's id
  * derived from the event, which this sweep derives the same way for the same object every time), so an event that
- * was only late, or a second sweep before the first event is taken, loads nothing twice. The window only decides
- * how soon a lost event is replaced; a shorter one just sends more events that the splitter then skips.
+ * was only late, or a second sweep before the first event is taken, loads nothing twice.
+ * <p>
+ * A file without a run is not always a lost event: during a burst its event may simply wait on IngestQueue behind
+ * others, and sending it again (every sweep) would grow the very backlog it waits in. So the sweep remembers per
+ * object version ({@link ReconcileMarkers}) what it did:
+ * <ul>
+ *   <li>while IngestQueue holds messages, a file never sent by the sweep is deferred: its event may be queued. Only
+ *       when it is still without a run {@link #PATIENCE_WINDOWS} windows after it was first deferred is its event
+ *       sent, once;</li>
+ *   <li>a file whose event the sweep sent is not sent again while IngestQueue holds messages (that event may be
+ *       among them), nor within a window of the send; after that, with the queue empty and still no run, it is.</li>
+ * </ul>
+ * So a backlog gets at most one extra event per file, however many sweeps it lasts, and a file whose event never
+ * came is still started: at once when IngestQueue is empty, else after the patience.
  */
 public final class ReconcileObjects {
     /** Runs and objects examined per sweep; the oldest waiting runs come first, the next sweep goes on. */
@@ -48,6 +62,8 @@ public final class ReconcileObjects {
     static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final String DROP_PREFIX = "drop/";
     private static final String ANY_VERSION = "*";
+    /** How many windows a file without a run waits behind a backlog before its event is sent anyway. */
+    public static final int PATIENCE_WINDOWS = 3;
 
     private final RecoveryRepository runs;
     private final BucketListing bucket;
@@ -57,9 +73,24 @@ public final class ReconcileObjects {
     private final Duration lookBack;
     private final UploadLimits limits;
     private final Clock clock;
+    private final ReconcileMarkers markers;
+    private final IngestBacklog backlog;
 
-    /** What one sweep started: the runs whose event was sent again, and the drops that had no run. */
-    public record Sweep(List<String> uploads, List<String> drops) {
+    /**
+     * What one sweep did: the uploads and drops whose event it sent, and the keys of files without a run that it
+     * left alone because their event may still be on its way (see the class comment).
+     */
+    public record Sweep(List<String> uploads, List<String> drops, List<String> deferred) {
+        public Sweep(List<String> uploads, List<String> drops) {
+            this(uploads, drops, List.of());
+        }
+    }
+
+    /** A file without a run, older than the window. */
+    private record Candidate(String bucket, StoredObject object) {
+        ReconcileMarkers.ObjectRef ref() {
+            return new ReconcileMarkers.ObjectRef(bucket, object.key(), object.eTag());
+        }
     }
 
     /**
@@ -68,6 +99,17 @@ public final class ReconcileObjects {
      */
     public ReconcileObjects(RecoveryRepository runs, BucketListing bucket, IngestSender ingest, String bucketName,
             Duration window, Duration lookBack, UploadLimits limits, Clock clock) {
+        this(runs, bucket, ingest, bucketName, window, lookBack, limits, clock, ReconcileMarkers.none(),
+                IngestBacklog.EMPTY);
+    }
+
+    /**
+     * @param markers what the sweep remembers per object between sweeps
+     * @param backlog IngestQueue's depth
+     */
+    public ReconcileObjects(RecoveryRepository runs, BucketListing bucket, IngestSender ingest, String bucketName,
+            Duration window, Duration lookBack, UploadLimits limits, Clock clock, ReconcileMarkers markers,
+            IngestBacklog backlog) {
         if (window.isNegative() || lookBack.compareTo(window) <= 0) {
             throw new IllegalArgumentException("the look-back (" + lookBack + ") must be longer than the window ("
                     + window + ")");
@@ -80,29 +122,73 @@ public final class ReconcileObjects {
         this.lookBack = lookBack;
         this.limits = limits;
         this.clock = clock;
+        this.markers = markers;
+        this.backlog = backlog;
     }
 
     public Sweep sweep() {
-        Instant cutoff = clock.instant().minus(window);
-        return new Sweep(uploads(cutoff), drops(cutoff));
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(window);
+        List<Candidate> uploads = uploads(cutoff);
+        List<Candidate> drops = drops(cutoff);
+        if (uploads.isEmpty() && drops.isEmpty()) {
+            return new Sweep(List.of(), List.of(), List.of());
+        }
+        List<Candidate> all = new ArrayList<>(uploads);
+        all.addAll(drops);
+        Map<ReconcileMarkers.ObjectRef, ReconcileMarkers.Marker> known = markers.find(
+                all.stream().map(Candidate::ref).toList());
+        boolean queued = backlog.waiting() > 0;
+        List<String> deferred = new ArrayList<>();
+        return new Sweep(sendOrDefer(uploads, known, queued, now, deferred),
+                sendOrDefer(drops, known, queued, now, deferred), deferred);
     }
 
-    private List<String> uploads(Instant cutoff) {
+    private List<String> sendOrDefer(List<Candidate> candidates,
+            Map<ReconcileMarkers.ObjectRef, ReconcileMarkers.Marker> known, boolean queued, Instant now,
+            List<String> deferred) {
         List<String> sent = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            ReconcileMarkers.ObjectRef ref = candidate.ref();
+            ReconcileMarkers.Marker marker = known.get(ref);
+            if (marker != null && marker.sentAt() != null) {
+                // Our own event may still be queued, or be on its way to a splitter.
+                if (queued || marker.sentAt().isAfter(now.minus(window))) {
+                    deferred.add(ref.key());
+                    continue;
+                }
+            } else if (queued) {
+                Instant firstSeen = marker == null ? null : marker.firstSeen();
+                if (firstSeen == null) {
+                    markers.deferred(ref, now);
+                }
+                if (firstSeen == null || firstSeen.isAfter(now.minus(window.multipliedBy(PATIENCE_WINDOWS)))) {
+                    deferred.add(ref.key());
+                    continue;
+                }
+            }
+            send(candidate.bucket(), candidate.object());
+            markers.sent(ref, now);
+            sent.add(ref.key());
+        }
+        return sent;
+    }
+
+    private List<Candidate> uploads(Instant cutoff) {
+        List<Candidate> found = new ArrayList<>();
         for (Run run : runs.waitingForFile(cutoff, MAX_PER_SWEEP)) {
             if (run.source() != RunSource.UPLOAD) {
                 continue;
             }
             Optional<StoredObject> object = bucket.head(run.bucket(), run.key());
             if (object.isPresent() && object.get().lastModified().isBefore(cutoff)) {
-                send(run.bucket(), object.get());
-                sent.add(run.key());
+                found.add(new Candidate(run.bucket(), object.get()));
             }
         }
-        return sent;
+        return found;
     }
 
-    private List<String> drops(Instant cutoff) {
+    private List<Candidate> drops(Instant cutoff) {
         Instant since = clock.instant().minus(lookBack);
         Map<String, List<StoredObject>> byOwner = new LinkedHashMap<>();
         for (StoredObject object : bucket.list(bucketName, DROP_PREFIX, since, cutoff, MAX_PER_SWEEP)) {
@@ -110,7 +196,7 @@ public final class ReconcileObjects {
                 byOwner.computeIfAbsent(ownerOf(drop), o -> new ArrayList<>()).add(object);
             }
         }
-        List<String> sent = new ArrayList<>();
+        List<Candidate> found = new ArrayList<>();
         byOwner.forEach((owner, objects) -> {
             Instant oldest = objects.stream().map(StoredObject::lastModified).min(Comparator.naturalOrder())
                     .orElseThrow();
@@ -123,12 +209,11 @@ public final class ReconcileObjects {
             for (StoredObject object : objects) {
                 Set<String> versions = taken.getOrDefault(object.key(), Set.of());
                 if (!versions.contains(object.eTag()) && !versions.contains(ANY_VERSION)) {
-                    send(bucketName, object);
-                    sent.add(object.key());
+                    found.add(new Candidate(bucketName, object));
                 }
             }
         });
-        return sent;
+        return found;
     }
 
     /** The owner the splitter gives a drop's run: the configured partner's, or the quarantine owner. */

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.in.lambda.api.AdminRoutes;
 import dev.sluice.adapter.in.lambda.api.ApiCall;
 import dev.sluice.adapter.in.lambda.api.ApiErrors;
 import dev.sluice.adapter.in.lambda.api.ApiRequest;
@@ -64,6 +65,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
     private final RunPresenter runPresenter;
     private final ApiErrors errors;
     private final Routes routes;
+    /** Routes that answer without sign-in (health and statistics); empty without the operations component. */
+    private final Routes publicRoutes;
     /** Held so the SnapStart hook (weakly referenced by CRaC) lives as long as the handler. */
     private final SnapStartPriming priming;
 
@@ -147,6 +150,14 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .get("/api/datasets/{id}/runs", call -> ApiResponse.ok(datasetPresenter.runs(datasets.runs(
                         call.caller(), call.path("id"), binder.pageLimit(call.request()),
                         call.request().query("cursor")), datasetKinds())));
+        if (wiring.operations() != null) {
+            AdminRoutes operations = new AdminRoutes(json, wiring.operations(), runPresenter, this::datasetKinds,
+                    binder);
+            operations.addTo(routes);
+            this.publicRoutes = operations.publicRoutes();
+        } else {
+            this.publicRoutes = new Routes();
+        }
     }
 
     /** A fresh lookup per request, so each dataset a response names is read once and never stale. */
@@ -161,7 +172,13 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
 
     private ApiResponse handle(ApiRequest request) {
         try {
+            if (publicRoutes.match(request.method(), request.path()) instanceof Routes.Found open) {
+                return open.endpoint().handle(new ApiCall(request, open.pathParameters(), null));
+            }
             SignedInUser user = callers.resolve(request.claims());
+            if (AdminRoutes.hidden(request.path(), user)) {
+                return errors.noRoute(request.method(), request.path());
+            }
             return switch (routes.match(request.method(), request.path())) {
                 case Routes.Found found -> found.endpoint().handle(
                         new ApiCall(request, found.pathParameters(), user));

@@ -3,6 +3,7 @@ package dev.sluice.local.gateway;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,15 @@ import java.util.regex.Pattern;
  * API Gateway's matching: {@code {name}} is one path segment, {@code {name+}} the rest of the path.
  */
 public record HttpApiRoute(String method, String path, Pattern pattern, List<String> parameterNames) {
+
+    /**
+     * API Gateway's choice among routes that match one request, least specific first: a route without a greedy
+     * {@code {proxy+}} beats one with it, then more literal characters win, then a named method beats {@code ANY}.
+     */
+    public static final Comparator<HttpApiRoute> SPECIFICITY = Comparator
+            .comparing((HttpApiRoute route) -> !route.path().contains("+}"))
+            .thenComparingInt(route -> route.path().replaceAll("\\{[^}]*}", "").length())
+            .thenComparing(route -> !route.method().equals("ANY"));
 
     public static HttpApiRoute of(String method, String path) {
         List<String> names = new ArrayList<>();

@@ -122,16 +122,24 @@ public final class HttpGateway implements AutoCloseable {
     private void handle(Context ctx) throws Exception {
         String method = ctx.req().getMethod();
         String rawPath = ctx.req().getRequestURI();
+        // As API Gateway: of the routes that match, the most specific one (GET /api/health before ANY /api/{proxy+}).
+        Binding best = null;
+        Map<String, String> bestParameters = null;
         for (Binding binding : bindings) {
             Optional<Map<String, String>> parameters = binding.route().match(method, rawPath);
-            if (parameters.isPresent()) {
-                if (method.equals("OPTIONS") && ctx.header("Access-Control-Request-Method") != null) {
-                    preflight(ctx);
-                } else {
-                    invoke(ctx, binding, parameters.get());
-                }
-                return;
+            if (parameters.isPresent()
+                    && (best == null || HttpApiRoute.SPECIFICITY.compare(binding.route(), best.route()) > 0)) {
+                best = binding;
+                bestParameters = parameters.get();
             }
+        }
+        if (best != null) {
+            if (method.equals("OPTIONS") && ctx.header("Access-Control-Request-Method") != null) {
+                preflight(ctx);
+            } else {
+                invoke(ctx, best, bestParameters);
+            }
+            return;
         }
         if (rawPath.equals("/_local/health")) {
             HealthChecks.Report report = health.run();
