@@ -160,7 +160,7 @@ public final class Components implements AutoCloseable {
         return new Operations(
                 new AdminRuns(adapters.runSearch(), adapters.clock(), settings().chunkVisibilityTimeout()),
                 new RunStatistics(adapters.runSearch(), adapters.clock()),
-                new CheckHealth(adapters.healthProbes(), HEALTH_TIMEOUT));
+                new CheckHealth(adapters::healthProbes, HEALTH_TIMEOUT));
     }
 
     @Override

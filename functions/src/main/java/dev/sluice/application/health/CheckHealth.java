@@ -2,6 +2,7 @@ package dev.sluice.application.health;
 
 import dev.sluice.application.port.HealthProbe;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +26,25 @@ public final class CheckHealth {
     /** The probe facts of the chunk queue that say how old its oldest message is, in seconds. */
     public static final String OLDEST_MESSAGE_AGE = "oldestMessageAgeSeconds";
 
-    private final List<HealthProbe> probes;
+    private final Supplier<List<HealthProbe>> probeSource;
     private final Duration timeout;
+    private List<HealthProbe> probes;
 
     public CheckHealth(List<HealthProbe> probes, Duration timeout) {
-        this.probes = List.copyOf(probes);
+        this(() -> probes, timeout);
+    }
+
+    /** @param probes built on the first check, so a function that is never asked builds no client for it */
+    public CheckHealth(Supplier<List<HealthProbe>> probes, Duration timeout) {
+        this.probeSource = probes;
         this.timeout = timeout;
+    }
+
+    private synchronized List<HealthProbe> probes() {
+        if (probes == null) {
+            probes = List.copyOf(probeSource.get());
+        }
+        return probes;
     }
 
     /**
@@ -46,7 +61,7 @@ public final class CheckHealth {
 
     public record Health(Map<String, Check> checks) {
         public Health {
-            checks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(checks));
+            checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
         }
 
         public boolean up() {
@@ -63,7 +78,7 @@ public final class CheckHealth {
         try {
             Map<String, Future<Map<String, Object>>> running = new LinkedHashMap<>();
             Map<String, Long> started = new LinkedHashMap<>();
-            for (HealthProbe probe : probes) {
+            for (HealthProbe probe : probes()) {
                 started.put(probe.name(), System.nanoTime());
                 running.put(probe.name(), executor.submit(probe::probe));
             }

@@ -216,8 +216,10 @@ public final class DynamoRunSearch implements RunSearch {
                 QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByStatus")
                         .keyConditionExpression("gsi2pk = :pk AND gsi2sk >= :lo")
                         .expressionAttributeValues(Map.of(":pk", s("STATUS#" + status.name()), ":lo", s(lo)))
-                        .projectionExpression("#status, createdAt, finishedAt, #records, stored, #errors")
-                        .expressionAttributeNames(Map.of("#status", "status", "#records", "records",
+                        // Every name aliased: several (status, records, stored, errors) are reserved words.
+                        .projectionExpression("#status, #createdAt, #finishedAt, #records, #stored, #errors")
+                        .expressionAttributeNames(Map.of("#status", "status", "#createdAt", "createdAt",
+                                "#finishedAt", "finishedAt", "#records", "records", "#stored", "stored",
                                 "#errors", "errors"))
                         .scanIndexForward(false).limit(want).exclusiveStartKey(from));
                 for (Map<String, AttributeValue> item : page.items()) {
