@@ -35,7 +35,14 @@ class SamTemplateTest {
         assertEquals("dev.sluice.adapter.in.lambda.ApiFunction", api.handlerClass());
         assertEquals("handleRequest", api.handlerMethod());
         assertEquals(29, api.timeoutSeconds());
-        assertEquals(List.of(new Specs.HttpApiEvent("Api", "/api/{proxy+}", "ANY")), api.httpApiEvents());
+        assertEquals(List.of(new Specs.HttpApiEvent("Api", "/api/{proxy+}", "ANY"),
+                new Specs.HttpApiEvent("AdminRuns", "/api/admin/runs", "GET"),
+                new Specs.HttpApiEvent("Health", "/api/health", "GET"),
+                new Specs.HttpApiEvent("Stats", "/api/stats", "GET")), api.httpApiEvents());
+        // A load balancer calls health and stats without a token; the admin listing is behind the sign-in.
+        assertEquals(List.of(true, true, false, false), api.httpApiEvents().stream()
+                .map(e -> dev.sluice.local.auth.TemplateAuth.tokenRequired(template, "ApiFunction", e.name()))
+                .toList());
 
         Specs.Function split = template.functions().get("SplitFunction");
         assertEquals(900, split.timeoutSeconds());
