@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sluice.application.port.BucketListing;
 import dev.sluice.application.port.IngestSender;
+import dev.sluice.application.twins.InMemoryReconcileMarkers;
 import dev.sluice.application.twins.InMemoryRunRepository;
 import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.domain.run.Run;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Which files the reconciler sends an S3 event for, and that it sends the same event for the same file. */
@@ -81,6 +84,42 @@ class ReconcileObjectsTest {
         assertEquals(List.of(), sweep.uploads());
         assertEquals(2, sent.size());
         assertEquals(true, sent.get(0).startsWith("drop/acme/lost.csv e2 R"), sent.get(0));
+    }
+
+    @Test
+    void behindABacklogADropIsSentOnceAfterThePatienceAndNotAgainWhileTheBacklogLasts() {
+        InMemoryReconcileMarkers markers = new InMemoryReconcileMarkers();
+        AtomicLong backlog = new AtomicLong(40);
+        objects.add(object("drop/acme/waiting.csv", NOW.minus(Duration.ofMinutes(15)), "e1"));
+        Function<Duration, ReconcileObjects> at = later -> new ReconcileObjects(runs, bucket, ingest, BUCKET, WINDOW,
+                Duration.ofDays(1), limits, Clock.fixed(NOW.plus(later), ZoneOffset.UTC), markers, backlog::get);
+
+        for (Duration later : List.of(Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(29))) {
+            ReconcileObjects.Sweep sweep = at.apply(later).sweep();
+            assertEquals(List.of(), sweep.drops(), "its event may be queued: " + later);
+            assertEquals(List.of("drop/acme/waiting.csv"), sweep.deferred());
+        }
+        assertEquals(List.of(), sent, "nothing sent into the backlog");
+        assertEquals(List.of("drop/acme/waiting.csv"), at.apply(Duration.ofMinutes(31)).sweep().drops(),
+                "three windows after it was first found, still without a run");
+        assertEquals(1, sent.size());
+        assertEquals(List.of(), at.apply(Duration.ofHours(5)).sweep().drops(), "not again while the backlog lasts");
+        backlog.set(0);
+        assertEquals(List.of(), at.apply(Duration.ofMinutes(35)).sweep().drops(), "not within a window of the send");
+        assertEquals(List.of("drop/acme/waiting.csv"), at.apply(Duration.ofMinutes(45)).sweep().drops(),
+                "the queue empty, a window after the send and still no run: sent again");
+        assertEquals(2, sent.size());
+    }
+
+    @Test
+    void withAnEmptyIngestQueueADropWithoutARunIsSentAtOnceAndNotEverySweep() {
+        InMemoryReconcileMarkers markers = new InMemoryReconcileMarkers();
+        objects.add(object("drop/acme/lost.csv", NOW.minus(Duration.ofMinutes(15)), "e1"));
+        ReconcileObjects reconciler = new ReconcileObjects(runs, bucket, ingest, BUCKET, WINDOW, Duration.ofDays(1),
+                limits, clock, markers, () -> 0);
+        assertEquals(List.of("drop/acme/lost.csv"), reconciler.sweep().drops());
+        assertEquals(List.of(), reconciler.sweep().drops(), "the event just sent may be on its way to a splitter");
+        assertEquals(1, sent.size());
     }
 
     private static BucketListing.StoredObject object(String key, Instant modified, String eTag) {
