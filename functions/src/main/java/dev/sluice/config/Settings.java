@@ -50,7 +50,10 @@ public record Settings(
         Optional<String> ingestQueueUrl,
         Duration reconcileWindow,
         Duration reconcileLookBack,
-        Duration chunkRetryBase) {
+        Duration chunkRetryBase,
+        Optional<String> deliveryQueueUrl,
+        Optional<java.nio.file.Path> secretsDirectory,
+        Optional<java.nio.file.Path> secretKeyFile) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -120,7 +123,14 @@ public record Settings(
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_WINDOW_SECONDS", "600"))),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_LOOKBACK_SECONDS", "86400"))),
                 // The loader's first wait after an unreachable database; doubled at each delivery (LoadFunction).
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHUNK_RETRY_BASE_SECONDS", "10"))));
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHUNK_RETRY_BASE_SECONDS", "10"))),
+                // Where published runs are queued for their destinations (the API's resend, the publisher, itself).
+                Optional.ofNullable(env.get("DELIVERY_QUEUE_URL")).filter(v -> !v.isBlank()),
+                // The local runtime's encrypted secret files and their key (kept outside the data directory).
+                Optional.ofNullable(env.get("SLUICE_SECRETS_DIR")).filter(v -> !v.isBlank())
+                        .map(java.nio.file.Path::of),
+                Optional.ofNullable(env.get("SLUICE_SECRET_KEY_FILE")).filter(v -> !v.isBlank())
+                        .map(java.nio.file.Path::of));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -80,7 +80,8 @@ class ExternalDeliveryTest {
                 "CREATE FUNCTION spring_trap() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN "
                         + "IF NEW.campaign = 'c7' AND (SELECT armed FROM trap) THEN "
                         + "RAISE EXCEPTION 'trap sprung on %', NEW.campaign; END IF; RETURN NEW; END $$",
-                "CREATE TRIGGER stats_trap BEFORE INSERT OR UPDATE ON stats FOR EACH ROW EXECUTE FUNCTION spring_trap()");
+                "CREATE TRIGGER stats_trap BEFORE INSERT OR UPDATE ON stats FOR EACH ROW "
+                        + "EXECUTE FUNCTION spring_trap()");
     }
 
     /** A target that asks for passwords over TCP (embedded PostgreSQL trusts everyone by default). */
@@ -121,8 +122,8 @@ class ExternalDeliveryTest {
         StringBuilder values = new StringBuilder();
         for (int i = 1; i <= 10; i++) {
             int campaign = i;
-            values.append(i > 1 ? ", " : "").append("('").append(dataset).append("', '[\"").append(runId).append("\",").append(i)
-                    .append("]', '")
+            values.append(i > 1 ? ", " : "").append("('").append(dataset).append("', '[\"").append(runId)
+                    .append("\",").append(i).append("]', '")
                     .append(runId).append("', ").append(i).append(", DATE '2024-05-01', 'c").append(campaign)
                     .append("', 'search', ").append(i).append(".50, ").append(i * 10).append(", '{\"Region\": \"EU")
                     .append(i).append("\"}')");
