@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (COPY, ON CONFLICT) and the Redshift form (batched INSERT, DELETE + INSERT), gives exactly the expected table, also
  * when the target fails on a row mid-way and the delivery is retried.
  */
-class ExternalDeliveryTest {
+public class ExternalDeliveryTest {
     static final String PASSWORD = "Tr0ub4dor&3-delivery";
 
     private static EmbeddedPostgres sluice;
@@ -85,7 +85,7 @@ class ExternalDeliveryTest {
     }
 
     /** A target that asks for passwords over TCP (embedded PostgreSQL trusts everyone by default). */
-    static EmbeddedPostgres startTarget() throws Exception {
+    public static EmbeddedPostgres startTarget() throws Exception {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
         String hbaFile;
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
@@ -319,7 +319,7 @@ class ExternalDeliveryTest {
         assertEquals(DeliveryStatus.DELIVERED, delivery(destination).status());
     }
 
-    static void execute(DataSource dataSource, String... statements) throws SQLException {
+    public static void execute(DataSource dataSource, String... statements) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
