@@ -312,8 +312,8 @@ public final class Adapters implements AutoCloseable {
     }
 
     /**
-     * Users' credentials: the encrypted local files where the local runtime names them (SLUICE_SECRETS_DIR and
-     * SLUICE_SECRET_KEY_FILE); otherwise none is wired here yet, and using one says so.
+     * Users' credentials: the encrypted local files where the local runtime names them (SECRETS_DIR and
+     * SECRET_KEY_FILE); otherwise none is wired here yet, and using one says so.
      */
     public synchronized SecretStore secretStore() {
         if (secretStore == null) {
@@ -342,8 +342,8 @@ public final class Adapters implements AutoCloseable {
     }
 
     private static IllegalStateException unconfigured() {
-        return new IllegalStateException("no secret store is configured (SLUICE_SECRETS_DIR and "
-                + "SLUICE_SECRET_KEY_FILE locally, Secrets Manager on AWS)");
+        return new IllegalStateException("no secret store is configured (SECRETS_DIR and "
+                + "SECRET_KEY_FILE locally, Secrets Manager on AWS)");
     }
 
     /** The simple class names of the clients and pools built so far, oldest first (tests pin them per function). */

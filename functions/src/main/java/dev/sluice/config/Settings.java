@@ -127,9 +127,9 @@ public record Settings(
                 // Where published runs are queued for their destinations (the API's resend, the publisher, itself).
                 Optional.ofNullable(env.get("DELIVERY_QUEUE_URL")).filter(v -> !v.isBlank()),
                 // The local runtime's encrypted secret files and their key (kept outside the data directory).
-                Optional.ofNullable(env.get("SLUICE_SECRETS_DIR")).filter(v -> !v.isBlank())
+                Optional.ofNullable(env.get("SECRETS_DIR")).filter(v -> !v.isBlank())
                         .map(java.nio.file.Path::of),
-                Optional.ofNullable(env.get("SLUICE_SECRET_KEY_FILE")).filter(v -> !v.isBlank())
+                Optional.ofNullable(env.get("SECRET_KEY_FILE")).filter(v -> !v.isBlank())
                         .map(java.nio.file.Path::of));
     }
 

@@ -156,7 +156,7 @@ public final class ManageDestinations {
     }
 
     static String secretName(String destinationId) {
-        return "sluice/destinations/" + destinationId + "/password";
+        return "destinations/" + destinationId + "/password";
     }
 
     private static String or(String value, String fallback) {

@@ -39,6 +39,11 @@ import dev.sluice.domain.destination.DeliveryMessage;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -211,6 +216,67 @@ class DestinationApiTest {
                 + "{\"name\": \"amount\", \"type\": \"numeric\", \"nullable\": true}]"),
                 body(call("GET", "/api/destinations/" + id + "/columns?schema=mart&table=spend", null, ALICE))
                         .get("items"));
+    }
+
+    @Test
+    void aFailedDeliveryIsRecordedRetriedByTheQueueAndLoggedWithoutThePassword() throws Exception {
+        String wrong = "Logged-Never-Pa55-4242";
+        String id = create(wrong);
+        StringBuilder logs = new StringBuilder();
+        List<Logger> loggers = List.of((Logger) LogManager.getLogger(SqsBatch.class),
+                (Logger) LogManager.getLogger(DeliveryFunction.class),
+                (Logger) LogManager.getLogger(DeliverRuns.class));
+        AbstractAppender capture = new AbstractAppender("destination-capture", null, null, true,
+                Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                synchronized (logs) {
+                    logs.append(event.getMessage().getFormattedMessage()).append('\n');
+                    for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
+                        logs.append(t).append('\n');
+                    }
+                }
+            }
+        };
+        capture.start();
+        loggers.forEach(logger -> logger.addAppender(capture));
+        SQSBatchResponse response;
+        try {
+            SQSEvent event = new SQSEvent();
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId("m-" + id);
+            record.setBody(DeliveryMessageCodec.encode(JSON, new DeliveryMessage(RUN, id)));
+            event.setRecords(List.of(record));
+            response = new DeliveryFunction(deliverRuns).handleRequest(event, new TestContext());
+        } finally {
+            loggers.forEach(logger -> logger.removeAppender(capture));
+            capture.stop();
+        }
+
+        assertEquals(List.of("m-" + id), response.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList(), "SQS delivers it again");
+        assertTrue(logs.toString().contains("refused user 'loader'"), logs.toString());
+        assertFalse(logs.toString().contains(wrong), "the password is never logged");
+        JsonNode failed = null;
+        for (JsonNode item : body(call("GET", "/api/runs/" + RUN + "/deliveries", null, ALICE)).get("items")) {
+            if (item.get("destinationId").asText().equals(id)) {
+                failed = item;
+            }
+        }
+        assertEquals("failed", failed.get("status").asText());
+        assertTrue(failed.get("error").asText().startsWith("AUTH_FAILED: "), failed.toString());
+        assertFalse(failed.toString().contains(wrong));
+        assertEquals(1, failed.get("attempts").asInt());
+
+        // Fixed and resent: it goes back on the queue, pending.
+        call("PATCH", "/api/destinations/" + id, "{\"password\": \"" + PASSWORD + "\"}", ALICE);
+        SENT.clear();
+        APIGatewayV2HTTPResponse resent = call("POST", "/api/runs/" + RUN + "/deliveries/" + id + "/resend", null,
+                ALICE);
+        assertEquals(202, resent.getStatusCode(), resent.getBody());
+        assertEquals("pending", body(resent).get("status").asText());
+        assertEquals(List.of(new DeliveryMessage(RUN, id)), SENT);
+        assertEquals(DeliverRuns.Outcome.DELIVERED, deliverRuns.deliver(SENT.getFirst()));
     }
 
     @Test

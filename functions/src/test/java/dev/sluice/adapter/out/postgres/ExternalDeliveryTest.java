@@ -142,7 +142,7 @@ public class ExternalDeliveryTest {
         columns.put("clicks", "clicks");
         columns.put("region", "Region");
         List<String> key = strategy == LoadStrategy.UPSERT ? List.of("day", "campaign", "channel") : List.of();
-        String reference = secrets.put("sluice/destinations/" + id + "/password", PASSWORD);
+        String reference = secrets.put("destinations/" + id + "/password", PASSWORD);
         Destination destination = new Destination(id, dataset, "alice", "warehouse " + kind.wireName(), kind,
                 "127.0.0.1", target.getPort(), "postgres", "deliverer", reference, SslMode.DISABLE, "public", "stats",
                 columns, strategy, key, Instant.now(), Instant.now());
