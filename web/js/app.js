@@ -18,6 +18,7 @@ import {
   mappingSourceText,
 } from './suggest.js';
 import { fileDecisions, columnDecisions } from './decisions.js';
+import { destinationsPanel, deliveriesPanel } from './destinations.js';
 import { fetchExport, downloadName, isMissingRoute } from './download.js';
 import { LiveConnection } from './live.js';
 import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
@@ -1047,6 +1048,7 @@ function renderDatasetPage(view, dataset) {
     el('section', { class: 'card table-card', 'aria-labelledby': 'dataset-runs-h' },
       el('h2', { id: 'dataset-runs-h', text: 'Imports into this dataset' }),
       el('div', { id: 'dataset-runs' }, el('p', { class: 'muted', text: 'Loading…' }))),
+    destinationsPanel({ datasetId: dataset.id, url: state.api.url, token: () => state.session.token() }),
     el('section', { class: 'card danger-card', 'aria-labelledby': 'danger-h' },
       el('h2', { id: 'danger-h', text: 'Delete this dataset' }),
       el('p', { class: 'muted', text: raw
@@ -1256,7 +1258,8 @@ function buildDetail(run) {
     el('section', { class: 'card', id: 'dead-section', hidden: true, 'aria-labelledby': 'dead-h' },
       el('h2', { id: 'dead-h', text: 'Dead chunks' }), el('div', { id: 'dead-chunks' })),
     tableSection('errors-section', 'Row errors', 'Download row errors (CSV)'),
-    tableSection('records-section', 'Stored records', 'Download stored records (CSV)'));
+    tableSection('records-section', 'Stored records', 'Download stored records (CSV)'),
+    run.runId ? deliveriesPanel({ runId: run.runId, url: state.api.url, token: () => state.session.token() }) : null);
 }
 
 function tableSection(id, title, downloadLabel) {

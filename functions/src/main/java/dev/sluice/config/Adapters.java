@@ -12,6 +12,9 @@ import dev.sluice.adapter.out.dynamodb.DynamoRunSearch;
 import dev.sluice.adapter.out.dynamodb.DynamoUploadLedger;
 import dev.sluice.adapter.out.metrics.PowertoolsPipelineMetrics;
 import dev.sluice.adapter.out.postgres.ConnectionPool;
+import dev.sluice.adapter.out.postgres.DestinationRows;
+import dev.sluice.adapter.out.postgres.DestinationStore;
+import dev.sluice.adapter.out.postgres.ExternalPostgres;
 import dev.sluice.adapter.out.postgres.PasswordSource;
 import dev.sluice.adapter.out.postgres.PostgresExportReader;
 import dev.sluice.adapter.out.postgres.PostgresHealthProbe;
@@ -20,7 +23,9 @@ import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3BucketListing;
 import dev.sluice.adapter.out.s3.S3HealthProbe;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
+import dev.sluice.adapter.out.secrets.LocalSecretStore;
 import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
+import dev.sluice.adapter.out.sqs.SqsDeliverySender;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
 import dev.sluice.adapter.out.sqs.SqsHealthProbe;
 import dev.sluice.adapter.out.sqs.SqsIngestBacklog;
@@ -28,6 +33,7 @@ import dev.sluice.adapter.out.sqs.SqsIngestSender;
 import dev.sluice.adapter.wire.TraceHeaders;
 import dev.sluice.application.port.HealthProbe;
 import dev.sluice.application.port.PipelineMetrics;
+import dev.sluice.application.port.SecretStore;
 import dev.sluice.application.progress.SocketLimits;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +85,7 @@ public final class Adapters implements AutoCloseable {
     private DynamoDatasetRepository datasets;
     private PostgresRecordRepository records;
     private PipelineMetrics metrics;
+    private SecretStore secretStore;
 
     public Adapters(Settings settings) {
         this.settings = settings;
@@ -327,6 +334,62 @@ public final class Adapters implements AutoCloseable {
                     : PowertoolsPipelineMetrics.create(settings.metricsNamespace(), settings.serviceName());
         }
         return metrics;
+    }
+
+    /** Destinations and deliveries in Sluice's PostgreSQL (V5). */
+    public DestinationStore destinationStore() {
+        return new DestinationStore(connections(), json());
+    }
+
+    /** Published rows of runs (dataset_rows), read for delivery. */
+    public DestinationRows destinationRows() {
+        return new DestinationRows(connections());
+    }
+
+    /** Destinations' own databases: one connection per use, nothing pooled. */
+    public ExternalPostgres externalDatabase() {
+        return new ExternalPostgres();
+    }
+
+    /** DeliveryQueue (DELIVERY_QUEUE_URL). */
+    public SqsDeliverySender deliverySender() {
+        return new SqsDeliverySender(sqs(), settings.deliveryQueueUrl().orElseThrow(() -> new IllegalStateException(
+                "environment variable DELIVERY_QUEUE_URL is not set")), json());
+    }
+
+    /**
+     * Users' credentials: the encrypted local files where the local runtime names them (SECRETS_DIR and
+     * SECRET_KEY_FILE); otherwise none is wired here yet, and using one says so.
+     */
+    public synchronized SecretStore secretStore() {
+        if (secretStore == null) {
+            if (settings.secretsDirectory().isPresent() && settings.secretKeyFile().isPresent()) {
+                secretStore = new LocalSecretStore(settings.secretsDirectory().get(), settings.secretKeyFile().get());
+            } else {
+                secretStore = new SecretStore() {
+                    @Override
+                    public String put(String name, String value) {
+                        throw unconfigured();
+                    }
+
+                    @Override
+                    public Optional<String> get(String reference) {
+                        throw unconfigured();
+                    }
+
+                    @Override
+                    public void delete(String reference) {
+                        throw unconfigured();
+                    }
+                };
+            }
+        }
+        return secretStore;
+    }
+
+    private static IllegalStateException unconfigured() {
+        return new IllegalStateException("no secret store is configured (SECRETS_DIR and "
+                + "SECRET_KEY_FILE locally, Secrets Manager on AWS)");
     }
 
     /** The simple class names of the clients and pools built so far, oldest first (tests pin them per function). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.admin.Operations;
 import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
+import dev.sluice.application.destination.Destinations;
 import dev.sluice.application.export.RunExports;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.mapping.SuggestMapping;
@@ -23,11 +24,12 @@ import java.time.Duration;
  * @param chunkVisibilityTimeout ChunkQueue's visibility timeout, shown as when a stalled run's chunks come back
  * @param warmUp                 run before a SnapStart snapshot
  * @param operations             admin run listing, statistics and health (null: those routes are not served)
+ * @param destinations           destinations and deliveries (issue 16); null without those routes
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
         ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
         Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, RecoverRuns recoverRuns,
-        RunExports exports, RerunRun rerun, Operations operations) {
+        RunExports exports, RerunRun rerun, Operations operations, Destinations destinations) {
 
     /**
      * Without saved mappings (every mapping is suggested, with the default MAX_COLUMNS), without resume, redrive and
@@ -38,7 +40,7 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
             Duration chunkVisibilityTimeout, Runnable warmUp) {
         this(createUpload, finishUpload, runQueries, datasets, deleteDataset, callers, json, clock,
                 chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null,
-                null, null, null);
+                null, null, null, null);
     }
 
     public static ApiWiring fromEnvironment() {
@@ -53,6 +55,6 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
                 components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
                 components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,
                 components.suggestMapping(), components.recoverRuns(queries), components.exports(queries),
-                components.rerun(queries), components.operations());
+                components.rerun(queries), components.operations(), components.destinations());
     }
 }

@@ -12,6 +12,9 @@ import dev.sluice.application.admin.RunStatistics;
 import dev.sluice.application.dataset.DatasetForRun;
 import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
+import dev.sluice.application.destination.DeliverRuns;
+import dev.sluice.application.destination.Destinations;
+import dev.sluice.application.destination.ManageDestinations;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.export.RunExports;
 import dev.sluice.application.health.CheckHealth;
@@ -130,6 +133,25 @@ public final class Components implements AutoCloseable {
 
     public RerunRun rerun(RunQueries queries) {
         return new RerunRun(queries, adapters.runs(), adapters.objectStore(), adapters.clock());
+    }
+
+    /** A dataset's destinations: the API's create, read, change, delete, test and introspection. */
+    public ManageDestinations manageDestinations() {
+        return new ManageDestinations(manageDatasets(), adapters.destinationStore(), adapters.secretStore(),
+                adapters.externalDatabase(), adapters.clock());
+    }
+
+    /**
+     * Deliveries of published runs: the publish listener that queues them, their status and resend. The queue is
+     * reached only when something is sent, so the API works without DELIVERY_QUEUE_URL until a resend.
+     */
+    public DeliverRuns deliverRuns() {
+        return new DeliverRuns(adapters.destinationStore(), message -> adapters.deliverySender().send(message),
+                adapters.destinationRows(), adapters.externalDatabase(), adapters.secretStore(), adapters.clock());
+    }
+
+    public Destinations destinations() {
+        return new Destinations(manageDestinations(), deliverRuns());
     }
 
     /** Who opens a WebSocket: the caller the $connect authorizer vouched for, nobody else. */

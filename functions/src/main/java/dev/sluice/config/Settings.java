@@ -51,7 +51,10 @@ public record Settings(
         Duration reconcileWindow,
         Duration reconcileLookBack,
         Duration chunkRetryBase,
-        Optional<String> chunkDlqUrl) {
+        Optional<String> chunkDlqUrl,
+        Optional<String> deliveryQueueUrl,
+        Optional<java.nio.file.Path> secretsDirectory,
+        Optional<java.nio.file.Path> secretKeyFile) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -123,7 +126,14 @@ public record Settings(
                 // The loader's first wait after an unreachable database; doubled at each delivery (LoadFunction).
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHUNK_RETRY_BASE_SECONDS", "10"))),
                 // Only ApiFunction reads it: GET /api/health reports the dead-letter queue's depth.
-                Optional.ofNullable(env.get("CHUNK_DLQ_URL")).filter(v -> !v.isBlank()));
+                Optional.ofNullable(env.get("CHUNK_DLQ_URL")).filter(v -> !v.isBlank()),
+                // Where published runs are queued for their destinations (the API's resend, the publisher, itself).
+                Optional.ofNullable(env.get("DELIVERY_QUEUE_URL")).filter(v -> !v.isBlank()),
+                // The local runtime's encrypted secret files and their key (kept outside the data directory).
+                Optional.ofNullable(env.get("SECRETS_DIR")).filter(v -> !v.isBlank())
+                        .map(java.nio.file.Path::of),
+                Optional.ofNullable(env.get("SECRET_KEY_FILE")).filter(v -> !v.isBlank())
+                        .map(java.nio.file.Path::of));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -17,6 +17,7 @@ import dev.sluice.adapter.in.lambda.api.Cursors;
 import dev.sluice.adapter.in.lambda.api.MappingSuggestionPresenter;
 import dev.sluice.adapter.in.lambda.api.DatasetBinder;
 import dev.sluice.adapter.in.lambda.api.DatasetPresenter;
+import dev.sluice.adapter.in.lambda.api.DestinationRoutes;
 import dev.sluice.adapter.in.lambda.api.ExportPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RerunBinder;
@@ -158,6 +159,8 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         } else {
             this.publicRoutes = new Routes();
         }
+        // Destinations and deliveries (issue 16).
+        new DestinationRoutes(wiring.destinations(), runs, binder, json).register(routes);
     }
 
     /** A fresh lookup per request, so each dataset a response names is read once and never stale. */
