@@ -1,6 +1,7 @@
 package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.application.analytics.AnalyticsUseCases;
 import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.export.RunExports;
@@ -21,11 +22,12 @@ import java.time.Duration;
  *
  * @param chunkVisibilityTimeout ChunkQueue's visibility timeout, shown as when a stalled run's chunks come back
  * @param warmUp                 run before a SnapStart snapshot
+ * @param analytics              a dataset's rows, analytics, anomalies and run comparison (null: those routes absent)
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
         ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
         Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, RecoverRuns recoverRuns,
-        RunExports exports, RerunRun rerun) {
+        RunExports exports, RerunRun rerun, AnalyticsUseCases analytics) {
 
     /**
      * Without saved mappings (every mapping is suggested, with the default MAX_COLUMNS), without resume, redrive and
@@ -36,7 +38,7 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
             Duration chunkVisibilityTimeout, Runnable warmUp) {
         this(createUpload, finishUpload, runQueries, datasets, deleteDataset, callers, json, clock,
                 chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null,
-                null, null);
+                null, null, null);
     }
 
     public static ApiWiring fromEnvironment() {
@@ -51,6 +53,6 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
                 components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
                 components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,
                 components.suggestMapping(), components.recoverRuns(queries), components.exports(queries),
-                components.rerun(queries));
+                components.rerun(queries), components.analytics(queries));
     }
 }

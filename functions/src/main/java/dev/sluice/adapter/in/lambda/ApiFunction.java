@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.in.lambda.api.AnalyticsRoutes;
 import dev.sluice.adapter.in.lambda.api.ApiCall;
 import dev.sluice.adapter.in.lambda.api.ApiErrors;
 import dev.sluice.adapter.in.lambda.api.ApiRequest;
@@ -147,6 +148,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .get("/api/datasets/{id}/runs", call -> ApiResponse.ok(datasetPresenter.runs(datasets.runs(
                         call.caller(), call.path("id"), binder.pageLimit(call.request()),
                         call.request().query("cursor")), datasetKinds())));
+        new AnalyticsRoutes(json, binder, wiring.analytics()).register(routes);
     }
 
     /** A fresh lookup per request, so each dataset a response names is read once and never stale. */
