@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Analytics of a marketing dataset, read only from its rollups: totals and groups (by day, channel or campaign) of a
@@ -70,10 +71,28 @@ public final class DatasetAnalytics {
     public record AnomalyReport(LocalDate from, LocalDate to, SpendAnomalies rule, List<Anomaly> items) {
     }
 
-    /** @param top the number of channel or campaign groups kept, null for the default (all channels, 10 campaigns) */
-    public Report analytics(Caller caller, String datasetId, LocalDate from, LocalDate to, Dimension groupBy,
-            Integer top) {
+    /**
+     * What a request asks for; null parts take their defaults.
+     *
+     * @param top the number of channel or campaign groups kept, null for the default (all channels, 10 campaigns)
+     */
+    public record AnalyticsRequest(LocalDate from, LocalDate to, Dimension groupBy, Integer top) {
+        public AnalyticsRequest {
+            groupBy = groupBy == null ? Dimension.DAY : groupBy;
+        }
+    }
+
+    /**
+     * @param request read only once the dataset is known to be the caller's: someone else's dataset is NOT_FOUND
+     *                whatever the request says
+     */
+    public Report analytics(Caller caller, String datasetId, Supplier<AnalyticsRequest> request) {
         Dataset dataset = marketing(caller, datasetId);
+        AnalyticsRequest asked = request.get();
+        LocalDate from = asked.from();
+        LocalDate to = asked.to();
+        Dimension groupBy = asked.groupBy();
+        Integer top = asked.top();
         if (top != null && groupBy == Dimension.DAY) {
             throw InvalidRequestException.badField("top", "applies to groupBy=channel and groupBy=campaign");
         }
@@ -113,9 +132,10 @@ public final class DatasetAnalytics {
     }
 
     /** Spend anomalies of a marketing dataset's days {@code from}..{@code to} (default: all its days). */
-    public AnomalyReport anomalies(Caller caller, String datasetId, LocalDate from, LocalDate to) {
+    public AnomalyReport anomalies(Caller caller, String datasetId, Supplier<AnalyticsRequest> request) {
         Dataset dataset = marketing(caller, datasetId);
-        Optional<Range> range = range(dataset, from, to);
+        AnalyticsRequest asked = request.get();
+        Optional<Range> range = range(dataset, asked.from(), asked.to());
         if (range.isEmpty()) {
             return new AnomalyReport(null, null, anomalies, List.of());
         }

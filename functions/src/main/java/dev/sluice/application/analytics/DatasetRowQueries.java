@@ -85,12 +85,13 @@ public final class DatasetRowQueries {
     }
 
     /**
-     * @param after the position the page continues after (read only once the dataset is known to be visible)
+     * @param request the filters, and {@code after} the position the page continues after: both read only once the
+     *                dataset is known to be visible, so someone else's dataset is NOT_FOUND whatever they say
      */
-    public Rows page(Caller caller, String datasetId, RowsRequest request, Supplier<List<String>> after,
+    public Rows page(Caller caller, String datasetId, Supplier<RowsRequest> request, Supplier<List<String>> after,
             IntSupplier limit) {
         Dataset dataset = datasets.visible(caller, datasetId);
-        RowFilter filter = filter(dataset, request);
+        RowFilter filter = filter(dataset, request.get());
         RowPage page = rows.page(dataset.id(), dataset.kind(), filter, after.get(), limit.getAsInt());
         if (dataset.kind() == DatasetKind.RAW) {
             Map<String, List<String>> headers = new HashMap<>();
@@ -106,9 +107,9 @@ public final class DatasetRowQueries {
     }
 
     /** rows.csv: the rows the filters select, in page order. */
-    public RunExports.Download csv(Caller caller, String datasetId, RowsRequest request) {
+    public RunExports.Download csv(Caller caller, String datasetId, Supplier<RowsRequest> request) {
         Dataset dataset = datasets.visible(caller, datasetId);
-        RowFilter filter = filter(dataset, request);
+        RowFilter filter = filter(dataset, request.get());
         List<String> names = rows.columnNames(dataset.id(), dataset.kind());
         String key = "exports/" + dataset.owner() + "/datasets/" + dataset.id() + "/rows-" + clock.millis() + ".csv";
         ExportOutput out = new ExportOutput(inlineLimit, () -> objects.create(bucket, key, RunExports.CONTENT_TYPE));

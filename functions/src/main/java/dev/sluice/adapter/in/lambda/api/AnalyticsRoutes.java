@@ -56,15 +56,17 @@ public final class AnalyticsRoutes {
         }
         return routes
                 .get("/api/datasets/{id}/rows", call -> ApiResponse.ok(rows(useCases.rows().page(call.caller(),
-                        call.path("id"), rowsRequest(call.request()), () -> position(call.request().query("cursor")),
-                        () -> binder.pageLimit(call.request())))))
+                        call.path("id"), () -> rowsRequest(call.request()),
+                        () -> position(call.request().query("cursor")), () -> binder.pageLimit(call.request())))))
                 .get("/api/datasets/{id}/rows.csv", call -> exports.download(useCases.rows().csv(call.caller(),
-                        call.path("id"), rowsRequest(call.request()))))
+                        call.path("id"), () -> rowsRequest(call.request()))))
                 .get("/api/datasets/{id}/analytics", call -> ApiResponse.ok(report(useCases.analytics().analytics(
-                        call.caller(), call.path("id"), date(call.request(), "from"), date(call.request(), "to"),
-                        groupBy(call.request()), top(call.request())))))
+                        call.caller(), call.path("id"), () -> new DatasetAnalytics.AnalyticsRequest(
+                                date(call.request(), "from"), date(call.request(), "to"), groupBy(call.request()),
+                                top(call.request()))))))
                 .get("/api/datasets/{id}/anomalies", call -> ApiResponse.ok(anomalies(useCases.analytics().anomalies(
-                        call.caller(), call.path("id"), date(call.request(), "from"), date(call.request(), "to")))))
+                        call.caller(), call.path("id"), () -> new DatasetAnalytics.AnalyticsRequest(
+                                date(call.request(), "from"), date(call.request(), "to"), null, null)))))
                 .get("/api/datasets/{id}/compare", call -> ApiResponse.ok(comparison(useCases.compare().compare(
                         call.caller(), call.path("id"), call.request().query("a"), call.request().query("b"),
                         () -> afterKey(call.request().query("cursor")), () -> binder.pageLimit(call.request())))));
