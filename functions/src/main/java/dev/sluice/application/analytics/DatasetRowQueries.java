@@ -92,7 +92,14 @@ public final class DatasetRowQueries {
             IntSupplier limit) {
         Dataset dataset = datasets.visible(caller, datasetId);
         RowFilter filter = filter(dataset, request.get());
-        RowPage page = rows.page(dataset.id(), dataset.kind(), filter, after.get(), limit.getAsInt());
+        List<String> position = after.get();
+        int size = limit.getAsInt();
+        RowPage page;
+        try {
+            page = rows.page(dataset.id(), dataset.kind(), filter, position, size);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw InvalidRequestException.badField("cursor", "is not a cursor of this dataset's rows");
+        }
         if (dataset.kind() == DatasetKind.RAW) {
             Map<String, List<String>> headers = new HashMap<>();
             List<DatasetRow> ordered = new ArrayList<>(page.items().size());

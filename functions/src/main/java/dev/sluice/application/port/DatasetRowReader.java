@@ -48,7 +48,11 @@ public interface DatasetRowReader {
     record RowPage(List<DatasetRow> items, List<String> next) {
     }
 
-    /** Up to {@code limit} rows after {@code after} (null: from the first). */
+    /**
+     * Up to {@code limit} rows after {@code after} (null: from the first).
+     *
+     * @throws IllegalArgumentException when {@code after} is not a position of a page of this kind of dataset
+     */
     RowPage page(String datasetId, DatasetKind kind, RowFilter filter, List<String> after, int limit);
 
     /** Every row the filter selects, in page order, each handed over as it is read (never all held at once). */

@@ -81,8 +81,9 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
             if (after.size() != 2) {
                 throw new IllegalArgumentException("a position has two parts, was " + after);
             }
+            // Parsed here, not by PostgreSQL: a position from elsewhere is a bad argument, not a database error.
             if (kind == DatasetKind.MARKETING) {
-                sql.append(" AND (date, row_key) > (?::date, ?)", after.get(0), after.get(1));
+                sql.append(" AND (date, row_key) > (?, ?)", java.time.LocalDate.parse(after.get(0)), after.get(1));
             } else {
                 sql.append(" AND (run_id, record_no) > (?, ?)", after.get(0), Long.parseLong(after.get(1)));
             }

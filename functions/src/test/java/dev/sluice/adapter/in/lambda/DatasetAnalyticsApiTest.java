@@ -408,6 +408,10 @@ class DatasetAnalyticsApiTest {
         assertEquals((expected.size() + 16) / 17 + (expected.size() % 17 == 0 ? 1 : 0), pages);
         assertEquals("INVALID_REQUEST", error(400, get("/api/datasets/mkt/rows", Map.of("cursor", "bm9wZQ")))
                 .get("code").asText());
+        String rawCursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "[\"raw-run-1\",\"x\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("'cursor' is not a cursor of this dataset's rows", error(400, get("/api/datasets/mkt/rows",
+                Map.of("cursor", rawCursor))).get("message").asText());
     }
 
     @Test
