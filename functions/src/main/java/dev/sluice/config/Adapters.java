@@ -16,6 +16,8 @@ import dev.sluice.adapter.out.postgres.DestinationRows;
 import dev.sluice.adapter.out.postgres.DestinationStore;
 import dev.sluice.adapter.out.postgres.ExternalPostgres;
 import dev.sluice.adapter.out.postgres.PasswordSource;
+import dev.sluice.adapter.out.postgres.PostgresAnalytics;
+import dev.sluice.adapter.out.postgres.PostgresDatasetRows;
 import dev.sluice.adapter.out.postgres.PostgresExportReader;
 import dev.sluice.adapter.out.postgres.PostgresHealthProbe;
 import dev.sluice.adapter.out.postgres.PooledDataSource;
@@ -295,6 +297,16 @@ public final class Adapters implements AutoCloseable {
 
     public S3BucketListing bucketListing() {
         return new S3BucketListing(s3());
+    }
+
+    /** Cheap (the pool is shared): a dataset's current rows and the comparison of two runs. */
+    public PostgresDatasetRows datasetRows() {
+        return new PostgresDatasetRows(connections());
+    }
+
+    /** Cheap (the pool is shared): analytics over the rollups. */
+    public PostgresAnalytics analytics() {
+        return new PostgresAnalytics(connections());
     }
 
     /** Cheap (the pool is shared): a reader per export. */

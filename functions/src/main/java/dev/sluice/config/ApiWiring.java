@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.admin.Operations;
+import dev.sluice.application.analytics.AnalyticsUseCases;
 import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.destination.Destinations;
@@ -19,28 +20,91 @@ import java.time.Duration;
 
 /**
  * What ApiFunction is built from: its use cases and the few settings its answers depend on. Built from
- * {@link Components} (one per Lambda instance, or the local runtime's shared one).
+ * {@link Components} (one per Lambda instance, or the local runtime's shared one). The route families beyond the
+ * core (recovery, downloads, re-runs, administration, analytics, destinations, ...) sit in {@link Families}: a
+ * handler test gives only the ones it calls ({@code Families.NONE.with...}); a family left null is not served.
  *
  * @param chunkVisibilityTimeout ChunkQueue's visibility timeout, shown as when a stalled run's chunks come back
  * @param warmUp                 run before a SnapStart snapshot
- * @param operations             admin run listing, statistics and health (null: those routes are not served)
- * @param destinations           destinations and deliveries (issue 16); null without those routes
  */
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
         ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
-        Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, RecoverRuns recoverRuns,
-        RunExports exports, RerunRun rerun, Operations operations, Destinations destinations) {
+        Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, Families families) {
 
     /**
-     * Without saved mappings (every mapping is suggested, with the default MAX_COLUMNS), without resume, redrive and
-     * cancel, and without downloads and re-runs: handler tests of the other routes with twins.
+     * The optional route families, each null when not served.
+     *
+     * @param recoverRuns  resume, redrive and cancel
+     * @param exports      errors.csv and records.csv
+     * @param rerun        re-running a run with other settings
+     * @param operations   admin run listing, statistics and health
+     * @param analytics    a dataset's rows, analytics, anomalies and run comparison
+     * @param destinations destinations and deliveries
      */
+    public record Families(RecoverRuns recoverRuns, RunExports exports, RerunRun rerun, Operations operations,
+            AnalyticsUseCases analytics, Destinations destinations) {
+        public static final Families NONE = new Families(null, null, null, null, null, null);
+
+        public Families withRecoverRuns(RecoverRuns value) {
+            return new Families(value, exports, rerun, operations, analytics, destinations);
+        }
+
+        public Families withExports(RunExports value) {
+            return new Families(recoverRuns, value, rerun, operations, analytics, destinations);
+        }
+
+        public Families withRerun(RerunRun value) {
+            return new Families(recoverRuns, exports, value, operations, analytics, destinations);
+        }
+
+        public Families withOperations(Operations value) {
+            return new Families(recoverRuns, exports, rerun, value, analytics, destinations);
+        }
+
+        public Families withAnalytics(AnalyticsUseCases value) {
+            return new Families(recoverRuns, exports, rerun, operations, value, destinations);
+        }
+
+        public Families withDestinations(Destinations value) {
+            return new Families(recoverRuns, exports, rerun, operations, analytics, value);
+        }
+    }
+
+    public ApiWiring {
+        families = families == null ? Families.NONE : families;
+    }
+
+    /** Without saved mappings (every mapping is suggested, with the default MAX_COLUMNS) and no optional family. */
     public ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
             ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
             Duration chunkVisibilityTimeout, Runnable warmUp) {
         this(createUpload, finishUpload, runQueries, datasets, deleteDataset, callers, json, clock,
-                chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null,
-                null, null, null, null);
+                chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()),
+                Families.NONE);
+    }
+
+    public RecoverRuns recoverRuns() {
+        return families.recoverRuns();
+    }
+
+    public RunExports exports() {
+        return families.exports();
+    }
+
+    public RerunRun rerun() {
+        return families.rerun();
+    }
+
+    public Operations operations() {
+        return families.operations();
+    }
+
+    public AnalyticsUseCases analytics() {
+        return families.analytics();
+    }
+
+    public Destinations destinations() {
+        return families.destinations();
     }
 
     public static ApiWiring fromEnvironment() {
@@ -51,10 +115,13 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         Settings settings = components.settings();
         // Locally too: the local gateway verifies tokens and fills in the claims as API Gateway's JWT authorizer does.
         RunQueries queries = new RunQueries(components.runs(), components.records());
+        Families families = Families.NONE.withRecoverRuns(components.recoverRuns(queries))
+                .withExports(components.exports(queries)).withRerun(components.rerun(queries))
+                .withOperations(components.operations()).withAnalytics(components.analytics(queries))
+                .withDestinations(components.destinations());
         return new ApiWiring(components.createUpload(), components.finishUpload(), queries,
                 components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
                 components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,
-                components.suggestMapping(), components.recoverRuns(queries), components.exports(queries),
-                components.rerun(queries), components.operations(), components.destinations());
+                components.suggestMapping(), families);
     }
 }

@@ -9,6 +9,10 @@ import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.application.admin.AdminRuns;
 import dev.sluice.application.admin.Operations;
 import dev.sluice.application.admin.RunStatistics;
+import dev.sluice.application.analytics.AnalyticsUseCases;
+import dev.sluice.application.analytics.CompareRuns;
+import dev.sluice.application.analytics.DatasetAnalytics;
+import dev.sluice.application.analytics.DatasetRowQueries;
 import dev.sluice.application.dataset.DatasetForRun;
 import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
@@ -26,6 +30,7 @@ import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
+import dev.sluice.domain.analytics.SpendAnomalies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +134,16 @@ public final class Components implements AutoCloseable {
     /** errors.csv and records.csv, read back from where the runs of {@code queries} keep their data. */
     public RunExports exports(RunQueries queries) {
         return new RunExports(queries, adapters.objectStore(), adapters.exportReader(), adapters.clock());
+    }
+
+    /** A dataset's rows and rows.csv, analytics and anomalies over its rollups, and the comparison of two runs. */
+    public AnalyticsUseCases analytics(RunQueries queries) {
+        ManageDatasets datasets = manageDatasets();
+        return new AnalyticsUseCases(
+                new DatasetRowQueries(datasets, adapters.datasetRows(), adapters.runs(), adapters.objectStore(),
+                        settings().uploadBucket(), adapters.clock(), RunExports.INLINE_LIMIT, RunExports.LINK_TTL),
+                new DatasetAnalytics(datasets, adapters.analytics(), new SpendAnomalies()),
+                new CompareRuns(datasets, queries, adapters.datasetRows()));
     }
 
     public RerunRun rerun(RunQueries queries) {

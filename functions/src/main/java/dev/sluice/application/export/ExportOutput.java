@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * Up to {@code inlineLimit} such bytes are held; the first byte past it opens the object, which then receives
  * everything in parts of bounded size, so memory stays constant however large the export is.
  */
-final class ExportOutput extends OutputStream {
+public final class ExportOutput extends OutputStream {
     private final long inlineLimit;
     private final Supplier<ObjectSink> object;
     private ByteArrayOutputStream memory = new ByteArrayOutputStream(64 * 1024);
@@ -22,22 +22,22 @@ final class ExportOutput extends OutputStream {
     private boolean closed;
 
     /** What the export became. */
-    sealed interface Result {
+    public sealed interface Result {
     }
 
     /** Small enough to be the API response itself. */
-    record Inline(byte[] bytes) implements Result {
+    public record Inline(byte[] bytes) implements Result {
     }
 
     /** Written to the object the supplier opened. */
-    record Stored() implements Result {
+    public record Stored() implements Result {
     }
 
     /**
      * @param inlineLimit the most bytes (as a JSON string in the Lambda response) answered inline
      * @param object      opens the object the export spills to; called at most once
      */
-    ExportOutput(long inlineLimit, Supplier<ObjectSink> object) {
+    public ExportOutput(long inlineLimit, Supplier<ObjectSink> object) {
         this.inlineLimit = inlineLimit;
         this.object = object;
     }
@@ -76,7 +76,7 @@ final class ExportOutput extends OutputStream {
     }
 
     /** Completes the export: the bytes, or the object (now complete). */
-    Result finish() throws IOException {
+    public Result finish() throws IOException {
         closed = true;
         if (sink == null) {
             return new Inline(memory.toByteArray());
@@ -86,7 +86,7 @@ final class ExportOutput extends OutputStream {
     }
 
     /** Discards a spilled object after a failure; nothing is left under the export's key. */
-    void abort() {
+    public void abort() {
         closed = true;
         if (sink != null) {
             sink.abort();

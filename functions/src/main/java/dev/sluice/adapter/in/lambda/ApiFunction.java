@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.in.lambda.api.AdminRoutes;
+import dev.sluice.adapter.in.lambda.api.AnalyticsRoutes;
 import dev.sluice.adapter.in.lambda.api.ApiCall;
 import dev.sluice.adapter.in.lambda.api.ApiErrors;
 import dev.sluice.adapter.in.lambda.api.ApiRequest;
@@ -161,6 +162,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         }
         // Destinations and deliveries (issue 16).
         new DestinationRoutes(wiring.destinations(), runs, binder, json).register(routes);
+        new AnalyticsRoutes(json, binder, wiring.analytics()).register(routes);
     }
 
     /** A fresh lookup per request, so each dataset a response names is read once and never stale. */

@@ -47,10 +47,10 @@ class ApiFunctionExportsTest {
                 new ManageDatasets(new InMemoryDatasetRepository(), new InMemoryRunRepository(),
                         UploadLimits.defaults().datasetLimits(), pipeline.clock), null,
                 HttpCallers.verifiedTokenOnly(), JSON, pipeline.clock, Duration.ofMinutes(12), () -> { },
-                new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null,
-                new RunExports(pipeline.queries, pipeline.objects, new InMemoryExportReader(pipeline.records),
-                        pipeline.clock, inlineLimit, Duration.ofMinutes(5)),
-                new RerunRun(pipeline.queries, pipeline.runs, pipeline.objects, pipeline.clock), null, null));
+                new SuggestMapping(null, UploadLimits.defaults().maxColumns()),
+                ApiWiring.Families.NONE.withExports(new RunExports(pipeline.queries, pipeline.objects,
+                        new InMemoryExportReader(pipeline.records), pipeline.clock, inlineLimit, Duration.ofMinutes(5)))
+                        .withRerun(new RerunRun(pipeline.queries, pipeline.runs, pipeline.objects, pipeline.clock))));
     }
 
     private static APIGatewayV2HTTPEvent request(String method, String path, String body) throws Exception {

@@ -111,9 +111,9 @@ class DestinationApiTest {
         RunQueries queries = new RunQueries(runs, new InMemoryRecordRepository());
         api = new ApiFunction(new ApiWiring(null, new FinishUpload(null, runs, null), queries, manageDatasets, null,
                 HttpCallers.verifiedTokenOnly(), JSON, clock, Duration.ofMinutes(12), () -> { },
-                new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null, null, null, null,
-                new Destinations(new ManageDestinations(manageDatasets, store, secrets, external, clock),
-                        deliverRuns)));
+                new SuggestMapping(null, UploadLimits.defaults().maxColumns()),
+                ApiWiring.Families.NONE.withDestinations(new Destinations(
+                        new ManageDestinations(manageDatasets, store, secrets, external, clock), deliverRuns))));
     }
 
     @AfterAll

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench [--records N] [--runs N] [--json]}: see {@link Benchmark}. */
 @Command(name = "bench", sortOptions = false, abbreviateSynopsis = true,
-        description = "measure raw COPY, Sluice end to end, row-by-row INSERTs and the splitter scan in one run")
+        description = "measure raw COPY, Sluice end to end, row-by-row INSERTs and the splitter scan in one run; "
+                + "with --analytics-rows, analytics latency over a large dataset")
 public final class BenchCommand implements Callable<Integer> {
     /** On the 2-core reference machine, 2 loaders beat 3, 4 and 8 (the CPU is shared with PostgreSQL). */
     private static final int DEFAULT_LOADERS = 2;
@@ -47,6 +48,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "pollers per event source, i.e. parallel loaders (default 2: measured best on 2 cores)")
     int maxConcurrency = DEFAULT_LOADERS;
 
+    @Option(names = "--analytics-rows", paramLabel = "N",
+            description = "also measure analytics latency over a dataset of N rows (e.g. 10000000; default 0: skip)")
+    long analyticsRows;
+
+    @Option(names = "--analytics-requests", paramLabel = "N",
+            description = "timed analytics requests per figure (default 30)")
+    int analyticsRequests = 30;
+
+    @Option(names = "--analytics-only", description = "measure only analytics (with --analytics-rows), no imports")
+    boolean analyticsOnly;
+
     @Option(names = "--json", description = "print all figures as one JSON object on the last line")
     boolean json;
 
@@ -68,11 +80,20 @@ public final class BenchCommand implements Callable<Integer> {
         if (maxConcurrency < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-concurrency must be at least 1");
         }
+        if (analyticsRows < 0 || analyticsRequests < 1 || analyticsOnly && analyticsRows < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--analytics-rows must be at least 1 with "
+                    + "--analytics-only (and never negative), --analytics-requests at least 1");
+        }
         Map<String, String> overrides = Pairs.of(spec, "--param", parameters);
         System.setProperty("sluice.logDir", Files.createTempDirectory("sluice-bench-logs").toString());
         Benchmark.Options options = new Benchmark.Options(records, runs, rowByRowRows, overrides, maxConcurrency,
                 json);
-        new Benchmark(options, out).run();
+        if (!analyticsOnly) {
+            new Benchmark(options, out).run();
+        }
+        if (analyticsRows > 0) {
+            new AnalyticsBenchmark(analyticsRows, analyticsRequests, json, out).run();
+        }
         return 0;
     }
 }

@@ -108,6 +108,14 @@ final class BenchmarkReport {
                 ws.get("firstMessageAfterUploadMillis").asLong(),
                 ws.get("firstRecordsMessageAfterUploadMillis").asLong(),
                 ws.get("lagMedianMillis").asDouble(), ws.get("lagP95Millis").asDouble(), ws.get("messages").asLong());
+        JsonNode publish = result.path("publish");
+        if (publish.path("measured").asBoolean()) {
+            out.printf("  publish of the median run: %.2f s, %,d records/s, publish / raw COPY = %.3f%n",
+                    publish.get("seconds").asDouble(), publish.get("recordsPerSecond").asLong(),
+                    publish.get("publishOverCopy").asDouble());
+        } else if (!publish.isMissingNode()) {
+            out.printf("  publish / raw COPY: not measured (%s)%n", publish.path("reason").asText());
+        }
         out.printf("  every record accounted for, in every run: %s%n",
                 result.get("targets").get("everyRecordAccountedFor").asBoolean());
         if (json) {
