@@ -341,8 +341,12 @@ public final class SplitObject {
             throws IOException {
         Dataset dataset = datasetOf(run);
         EffectiveLimits effective = effectiveLimits(dataset);
-        Mapping given = requestedMapping(run);
+        Mapping requested = requestedMapping(run);
         SavedMapping saved = dataset.kind() == DatasetKind.MARKETING ? dataset.mapping() : SavedMapping.NONE;
+        // A raw dataset maps no columns, so its saved transformations apply to every file without its own.
+        Mapping given = requested == null && dataset.kind() == DatasetKind.RAW
+                && !dataset.mapping().transforms().isEmpty()
+                ? new Mapping(Map.of(), dataset.mapping().transforms()) : requested;
         List<ChunkMessage> planned = new ArrayList<>();
         long[] records = new long[1];
         PlanSummary summary;
@@ -356,7 +360,8 @@ public final class SplitObject {
                                     + " columns; the limit is " + effective.maxColumns() + " ("
                                     + effective.maxColumnsSetting() + ")");
                         }
-                        runs.recordFileFacts(run.runId(), facts(profile, mappingSource(given, saved, profile)));
+                        runs.recordFileFacts(run.runId(), facts(profile, mappingSource(requested, saved,
+                                profile)));
                         if (given != null && dataset.kind() == DatasetKind.MARKETING) {
                             saveMapping(dataset, profile);
                         }
