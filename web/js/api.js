@@ -101,6 +101,7 @@ export function createApi(apiBase, {
       return call(`/datasets/${encodeURIComponent(id)}/runs?${query}`);
     },
     suggestMapping: (body) => call('/mappings/suggest', { method: 'POST', body: JSON.stringify(body) }),
+    previewMapping: (body) => call('/mappings/preview', { method: 'POST', body: JSON.stringify(body) }),
     rerun: (runId, body) => call(`/runs/${encodeURIComponent(runId)}/rerun`,
       { method: 'POST', body: JSON.stringify(body) }),
     /** The absolute URL of an API path, for requests made outside these JSON calls (downloads). */

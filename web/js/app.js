@@ -8,6 +8,7 @@ import { sha256Hex } from './checksum.js';
 import { readHead } from './file-head.js';
 import { previewCsv, PREVIEW_BYTES, detectNumberStyle } from './csv-preview.js';
 import { FIELDS, suggestMapping, missingRequired, assignColumn, autoMappedDespiteChoice } from './mapping.js';
+import { renderTransforms, mappingWithTransforms, hasTransforms } from './transforms.js';
 import { errorsCsv, recordsCsv, fetchAll } from './export.js';
 import {
   KINDS, SETTING_CHOICES, kindLabel, settingsOf, settingsSummary, readSettingsForm, checkName, deleteConsequence,
@@ -329,6 +330,8 @@ function renderMapping(item, node) {
   const list = model ? model.conflicts : [];
   conflicts.replaceChildren(...list.map((c) => el('li', { text: conflictText(c, item.mapping) })));
   conflicts.hidden = list.length === 0;
+  const dataset = chosenDataset();
+  renderTransforms($('.transforms', node), item, { api: state.api, datasetId: dataset ? dataset.id : null });
   $('.missing', node).id = `${item.id}-missing`;
   updateMissing(item, node);
 }
@@ -475,6 +478,7 @@ function startImport(item, datasetId, { allowDuplicate = false } = {}) {
 function mappingToSend(item) {
   if (item.kind === 'raw') return undefined;
   const { model, mapping } = item;
+  if (hasTransforms(item.transforms)) return mappingWithTransforms(mapping, item.transforms);
   if (model && model.origin === 'server' && model.source === 'saved' && sameMapping(model.mapping, mapping)) {
     return undefined;
   }

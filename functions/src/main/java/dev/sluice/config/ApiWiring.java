@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.admin.Operations;
 import dev.sluice.application.analytics.AnalyticsUseCases;
 import dev.sluice.application.dataset.DeleteDataset;
+import dev.sluice.application.mapping.PreviewMapping;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.destination.Destinations;
 import dev.sluice.application.export.RunExports;
@@ -40,33 +41,38 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
      * @param operations   admin run listing, statistics and health
      * @param analytics    a dataset's rows, analytics, anomalies and run comparison
      * @param destinations destinations and deliveries
+     * @param previewMapping previewing a mapping's transformations on sample rows
      */
     public record Families(RecoverRuns recoverRuns, RunExports exports, RerunRun rerun, Operations operations,
-            AnalyticsUseCases analytics, Destinations destinations) {
-        public static final Families NONE = new Families(null, null, null, null, null, null);
+            AnalyticsUseCases analytics, Destinations destinations, PreviewMapping previewMapping) {
+        public static final Families NONE = new Families(null, null, null, null, null, null, null);
 
         public Families withRecoverRuns(RecoverRuns value) {
-            return new Families(value, exports, rerun, operations, analytics, destinations);
+            return new Families(value, exports, rerun, operations, analytics, destinations, previewMapping);
         }
 
         public Families withExports(RunExports value) {
-            return new Families(recoverRuns, value, rerun, operations, analytics, destinations);
+            return new Families(recoverRuns, value, rerun, operations, analytics, destinations, previewMapping);
         }
 
         public Families withRerun(RerunRun value) {
-            return new Families(recoverRuns, exports, value, operations, analytics, destinations);
+            return new Families(recoverRuns, exports, value, operations, analytics, destinations, previewMapping);
         }
 
         public Families withOperations(Operations value) {
-            return new Families(recoverRuns, exports, rerun, value, analytics, destinations);
+            return new Families(recoverRuns, exports, rerun, value, analytics, destinations, previewMapping);
         }
 
         public Families withAnalytics(AnalyticsUseCases value) {
-            return new Families(recoverRuns, exports, rerun, operations, value, destinations);
+            return new Families(recoverRuns, exports, rerun, operations, value, destinations, previewMapping);
         }
 
         public Families withDestinations(Destinations value) {
-            return new Families(recoverRuns, exports, rerun, operations, analytics, value);
+            return new Families(recoverRuns, exports, rerun, operations, analytics, value, previewMapping);
+        }
+
+        public Families withPreviewMapping(PreviewMapping value) {
+            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, value);
         }
     }
 
@@ -107,6 +113,10 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         return families.destinations();
     }
 
+    public PreviewMapping previewMapping() {
+        return families.previewMapping();
+    }
+
     public static ApiWiring fromEnvironment() {
         return from(new Components(Settings.fromEnvironment(System.getenv())));
     }
@@ -118,7 +128,8 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         Families families = Families.NONE.withRecoverRuns(components.recoverRuns(queries))
                 .withExports(components.exports(queries)).withRerun(components.rerun(queries))
                 .withOperations(components.operations()).withAnalytics(components.analytics(queries))
-                .withDestinations(components.destinations());
+                .withDestinations(components.destinations())
+                .withPreviewMapping(components.previewMapping());
         return new ApiWiring(components.createUpload(), components.finishUpload(), queries,
                 components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
                 components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,

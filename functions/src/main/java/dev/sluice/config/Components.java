@@ -19,6 +19,7 @@ import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.destination.DeliverRuns;
 import dev.sluice.application.destination.Destinations;
 import dev.sluice.application.destination.ManageDestinations;
+import dev.sluice.application.mapping.PreviewMapping;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.export.RunExports;
 import dev.sluice.application.health.CheckHealth;
@@ -106,6 +107,11 @@ public final class Components implements AutoCloseable {
     public ManageDatasets manageDatasets() {
         return new ManageDatasets(adapters.datasets(), adapters.runs(), settings().uploadLimits().datasetLimits(),
                 adapters.clock());
+    }
+
+    /** Previews of a mapping's transformations, reading a dataset's kind and saved mapping. */
+    public PreviewMapping previewMapping() {
+        return new PreviewMapping(adapters.datasets());
     }
 
     /** Suggestions that propose a dataset's saved mapping when the header fits it. */

@@ -42,6 +42,10 @@ public final class ChunkMessageCodec {
         chunk.dialect().header().forEach(dialect.putArray("header")::add);
         ObjectNode mapping = root.putObject("mapping");
         chunk.mapping().columns().forEach((field, header) -> mapping.put(field.fieldName(), header));
+        // Absent without transformations: such a chunk's message is exactly what it was before they existed.
+        if (!chunk.mapping().transforms().isEmpty()) {
+            root.set("transforms", TransformsJson.write(json, chunk.mapping().transforms()));
+        }
         root.put("numberStyle", chunk.numberStyle().name());
         if (!chunk.formats().equals(ColumnFormats.NONE)) {
             ObjectNode formats = root.putObject("formats");
@@ -87,7 +91,8 @@ public final class ChunkMessageCodec {
                 text(root, "bucket"), text(root, "key"), required(root, "startByte").asLong(),
                 required(root, "endByte").asLong(),
                 required(root, "firstRecord").asLong(), required(root, "recordCount").asInt(),
-                required(root, "firstLine").asLong(), dialect, new Mapping(columns),
+                required(root, "firstLine").asLong(), dialect, new Mapping(columns,
+                        TransformsJson.read(root.get("transforms"))),
                 NumberStyle.valueOf(text(root, "numberStyle")), formats(root.get("formats")),
                 optionalText(root, "eTag"), optionalText(root, "versionId"), kind(root));
     }

@@ -18,6 +18,7 @@ import dev.sluice.domain.dataset.MappingSource;
 import dev.sluice.domain.dataset.SavedMapping;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
+import dev.sluice.domain.transform.Transforms;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
@@ -340,8 +341,12 @@ public final class SplitObject {
             throws IOException {
         Dataset dataset = datasetOf(run);
         EffectiveLimits effective = effectiveLimits(dataset);
-        Mapping given = requestedMapping(run);
+        Mapping requested = requestedMapping(run);
         SavedMapping saved = dataset.kind() == DatasetKind.MARKETING ? dataset.mapping() : SavedMapping.NONE;
+        // A raw dataset maps no columns, so its saved transformations apply to every file without its own.
+        Mapping given = requested == null && dataset.kind() == DatasetKind.RAW
+                && !dataset.mapping().transforms().isEmpty()
+                ? new Mapping(Map.of(), dataset.mapping().transforms()) : requested;
         List<ChunkMessage> planned = new ArrayList<>();
         long[] records = new long[1];
         PlanSummary summary;
@@ -355,7 +360,8 @@ public final class SplitObject {
                                     + " columns; the limit is " + effective.maxColumns() + " ("
                                     + effective.maxColumnsSetting() + ")");
                         }
-                        runs.recordFileFacts(run.runId(), facts(profile, mappingSource(given, saved, profile)));
+                        runs.recordFileFacts(run.runId(), facts(profile, mappingSource(requested, saved,
+                                profile)));
                         if (given != null && dataset.kind() == DatasetKind.MARKETING) {
                             saveMapping(dataset, profile);
                         }
@@ -473,8 +479,8 @@ public final class SplitObject {
     private void saveMapping(Dataset dataset, FileProfile profile) {
         Map<String, String> columns = new LinkedHashMap<>();
         profile.mapping().columns().forEach((field, header) -> columns.put(field.fieldName(), header));
-        datasets.ifPresent(d -> d.saveMapping(dataset.id(), new SavedMapping(profile.dialect().header(), columns),
-                clock.instant()));
+        datasets.ifPresent(d -> d.saveMapping(dataset.id(), new SavedMapping(profile.dialect().header(), columns,
+                profile.mapping().transforms()), clock.instant()));
     }
 
     private static Mapping mappingOf(SavedMapping saved) {
@@ -484,7 +490,7 @@ public final class SplitObject {
         Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
         saved.columns().forEach((field, header) -> CanonicalField.byFieldName(field)
                 .ifPresent(f -> columns.put(f, header)));
-        return new Mapping(columns);
+        return new Mapping(columns, saved.transforms());
     }
 
     private static MessageDigest sha256() {
@@ -502,7 +508,18 @@ public final class SplitObject {
         Map<CanonicalField, String> columns = new EnumMap<>(CanonicalField.class);
         run.requestedMapping().forEach((field, header) -> CanonicalField.byFieldName(field)
                 .ifPresent(f -> columns.put(f, header)));
-        return new Mapping(columns);
+        return new Mapping(columns, requestedTransforms(run));
+    }
+
+    /** The transformations requested with the run; the upload checked their text (UploadRequest). */
+    private static Transforms requestedTransforms(Run run) {
+        String text = run.requestedMapping().get(Transforms.REQUESTED_KEY);
+        try {
+            return Transforms.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("run " + run.runId() + " holds requested transformations that cannot "
+                    + "be read: " + e.getMessage(), e);
+        }
     }
 
     private static Run.FileFacts facts(FileProfile profile, String mappingSource) {

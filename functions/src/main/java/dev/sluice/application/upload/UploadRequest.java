@@ -3,6 +3,8 @@ package dev.sluice.application.upload;
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.domain.dataset.DatasetIds;
 import dev.sluice.domain.mapping.CanonicalField;
+import dev.sluice.domain.transform.ExpressionException;
+import dev.sluice.domain.transform.Transforms;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -67,6 +69,13 @@ public record UploadRequest(String owner, String datasetId, String fileName, lon
         Map<String, String> checked = new LinkedHashMap<>();
         if (mapping != null) {
             for (Map.Entry<String, String> entry : mapping.entrySet()) {
+                if (entry.getKey().equals(Transforms.REQUESTED_KEY)) {
+                    String transforms = checkedTransforms(entry.getValue());
+                    if (!transforms.isEmpty()) {
+                        checked.put(Transforms.REQUESTED_KEY, transforms);
+                    }
+                    continue;
+                }
                 CanonicalField field = CanonicalField.byFieldName(entry.getKey()).orElseThrow(() ->
                         InvalidRequestException.badField("mapping", "names unknown field '" + entry.getKey()
                                 + "'; fields are date, campaign, channel, spend, clicks, conversions, impressions"));
@@ -82,6 +91,32 @@ public record UploadRequest(String owner, String datasetId, String fileName, lon
         }
         mapping = Map.copyOf(checked);
         sha256 = sha256 == null ? null : normalizeSha256(sha256.strip());
+    }
+
+    /**
+     * The transformations' text as the binder wrote it ({@link Transforms#encode()}), parsed to the last step, so a
+     * broken expression is a 400 now rather than a row error on every record.
+     */
+    private static String checkedTransforms(String text) {
+        Transforms transforms;
+        try {
+            transforms = Transforms.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw InvalidRequestException.badField("mapping", "holds transformations that cannot be read");
+        }
+        try {
+            transforms.checked();
+        } catch (ExpressionException e) {
+            throw invalidExpression(e);
+        } catch (IllegalArgumentException e) {
+            throw InvalidRequestException.badField("mapping", e.getMessage());
+        }
+        return transforms.isEmpty() ? "" : transforms.encode();
+    }
+
+    /** 400 INVALID_EXPRESSION, naming the expression, the problem and its position. */
+    public static InvalidRequestException invalidExpression(ExpressionException e) {
+        return new InvalidRequestException("INVALID_EXPRESSION", 400, "The mapping's " + e.getMessage());
     }
 
     /** A request without a checksum. */

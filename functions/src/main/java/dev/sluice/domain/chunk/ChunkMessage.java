@@ -130,6 +130,9 @@ public record ChunkMessage(
         if (kind != DatasetKind.MARKETING) {
             canonical.append("kind=").append(kind.wireName()).append(';');
         }
+        if (!mapping.transforms().isEmpty()) {
+            canonical.append("transforms=").append(mapping.transforms().encode()).append(';');
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(
                     canonical.toString().getBytes(StandardCharsets.UTF_8));

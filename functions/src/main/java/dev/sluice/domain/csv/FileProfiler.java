@@ -112,7 +112,8 @@ public final class FileProfiler {
             ReadingDecisions decisions = new ReadingDecisions(detected.from(), delimiterFrom, found.headerLine(),
                     sep != null, found.preambleRecords(), found.preamble(), List.of());
             return new FileProfile(new Dialect(encoding, bomLength, delimiter, QUOTE, header), dataStart,
-                    found.dataStartLine(), new Mapping(Map.of()), NumberStyle.US, header, ColumnFormats.NONE,
+                    found.dataStartLine(), new Mapping(Map.of(), requested == null ? null : requested.transforms()),
+                    NumberStyle.US, header, ColumnFormats.NONE,
                     decisions);
         }
 
@@ -162,9 +163,14 @@ public final class FileProfiler {
                 columns.put(entry.getKey(), actual);
             }
         }
+        if (requested != null) {
+            // A calculated field reads no column of its own, so none is suggested for it.
+            columns.keySet().removeIf(requested::calculates);
+        }
         List<CanonicalField> missing = new ArrayList<>();
         for (CanonicalField field : CanonicalField.values()) {
-            if (field.requiredColumn() && !columns.containsKey(field)) {
+            if (field.requiredColumn() && !columns.containsKey(field)
+                    && (requested == null || !requested.calculates(field))) {
                 missing.add(field);
             }
         }
@@ -179,7 +185,7 @@ public final class FileProfiler {
                     + accepted + ") or import again with a mapping that names the column for each field, e.g. {\""
                     + missing.get(0).fieldName() + "\": \"Your column\"}");
         }
-        return new Mapping(columns);
+        return new Mapping(columns, requested == null ? null : requested.transforms());
     }
 
     private static String quoted(String name) {

@@ -10,6 +10,9 @@ import dev.sluice.domain.csv.Spaces;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
+import dev.sluice.domain.transform.BoundTransforms;
+import dev.sluice.domain.transform.ExpressionException;
+import dev.sluice.domain.transform.Values;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,6 +42,8 @@ public final class ChunkReader {
     public static final int MAX_RECORD_CHARS = 1 << 20;
 
     private static final Map<LayoutKey, Layout> LAYOUTS = new ConcurrentHashMap<>();
+    /** A field whose transformation failed: its error is recorded, and it has no value to validate. */
+    private static final Object FAILED = new Object();
 
     private ChunkReader() {
     }
@@ -182,7 +187,7 @@ public final class ChunkReader {
 
     /** Where each canonical field sits in the header; resolved once per header and mapping. */
     private record Layout(int headerSize, int[] fieldIndex, String[] fieldColumn, int[] extraIndex,
-            String[] extraName) {
+            String[] extraName, BoundTransforms transforms) {
         static Layout of(List<String> header, Mapping mapping) {
             CanonicalField[] fields = CanonicalField.values();
             int[] fieldIndex = new int[fields.length];
@@ -192,7 +197,7 @@ public final class ChunkReader {
                 fieldIndex[field.ordinal()] = -1;
                 String column = mapping.columns().get(field);
                 if (column == null) {
-                    if (field.requiredColumn()) {
+                    if (field.requiredColumn() && !mapping.calculates(field)) {
                         throw new IllegalArgumentException("the mapping has no column for " + field.fieldName());
                     }
                     continue;
@@ -220,7 +225,13 @@ public final class ChunkReader {
             }
             int[] extraIndex = extras.values().stream().mapToInt(Integer::intValue).toArray();
             String[] extraName = extras.keySet().toArray(String[]::new);
-            return new Layout(header.size(), fieldIndex, fieldColumn, extraIndex, extraName);
+            BoundTransforms transforms = null;
+            if (!mapping.transforms().isEmpty()) {
+                Map<String, String> fieldColumns = new LinkedHashMap<>();
+                mapping.columns().forEach((field, column) -> fieldColumns.put(field.fieldName(), column));
+                transforms = BoundTransforms.bind(mapping.transforms(), header, fieldColumns);
+            }
+            return new Layout(header.size(), fieldIndex, fieldColumn, extraIndex, extraName, transforms);
         }
     }
 
@@ -281,24 +292,55 @@ public final class ChunkReader {
                         raw(record, dialect)));
             }
             Errors errors = new Errors(recordNo, lineNo);
-            LocalDate dateValue = null;
-            String dateRaw = record.get(date);
-            if (Spaces.isBlank(dateRaw)) {
-                errors.required(CanonicalField.DATE, column(CanonicalField.DATE));
-            } else {
-                try {
-                    dateValue = DateParser.parse(dateRaw, dateOrder);
-                } catch (InvalidValueException e) {
-                    errors.add(CanonicalField.DATE, column(CanonicalField.DATE), e, dateRaw);
-                }
+            if (layout.transforms() != null) {
+                return validateTransformed(record, recordNo, lineNo, sink, errors);
             }
-            String campaignValue = text(record, campaign, CanonicalField.CAMPAIGN, errors);
-            String channelValue = text(record, channel, CanonicalField.CHANNEL, errors);
-            BigDecimal spendValue = decimal(record, spend, CanonicalField.SPEND, spendStyle, errors);
-            Long clicksValue = integer(record, clicks, CanonicalField.CLICKS, clicksStyle, errors);
-            BigDecimal conversionsValue = decimal(record, conversions, CanonicalField.CONVERSIONS, conversionsStyle,
+            LocalDate dateValue = date(record.get(date), errors);
+            String campaignValue = text(record.get(campaign), CanonicalField.CAMPAIGN, errors);
+            String channelValue = text(record.get(channel), CanonicalField.CHANNEL, errors);
+            BigDecimal spendValue = decimal(cell(record, spend), CanonicalField.SPEND, spendStyle, errors);
+            Long clicksValue = integer(cell(record, clicks), CanonicalField.CLICKS, clicksStyle, errors);
+            BigDecimal conversionsValue = decimal(cell(record, conversions), CanonicalField.CONVERSIONS,
+                    conversionsStyle, errors);
+            Long impressionsValue = integer(cell(record, impressions), CanonicalField.IMPRESSIONS, impressionsStyle,
                     errors);
-            Long impressionsValue = integer(record, impressions, CanonicalField.IMPRESSIONS, impressionsStyle, errors);
+            return finish(record, recordNo, lineNo, sink, errors, dateValue, campaignValue, channelValue, spendValue,
+                    clicksValue, conversionsValue, impressionsValue);
+        }
+
+        /**
+         * The path of a mapping with transformations: a transformed or calculated field takes its rule's value (a
+         * typed value is used as it is, text is validated as a column's text would be); a rule that fails is a
+         * TRANSFORM_FAILED error on the field. Kept apart so that mappings without transformations pay nothing.
+         */
+        private List<RowError> validateTransformed(CsvRecordReader record, long recordNo, long lineNo,
+                RecordSink sink, Errors errors) {
+            BoundTransforms.Cells cells = i -> i < record.size() ? record.get(i) : "";
+            BoundTransforms transforms = layout.transforms();
+            LocalDate dateValue = null;
+            Object dateResult = transformed(CanonicalField.DATE, date, record, cells, transforms, errors);
+            if (dateResult instanceof LocalDate day) {
+                dateValue = day;
+            } else if (dateResult != FAILED) {
+                dateValue = date(typedAsText(CanonicalField.DATE, dateResult, errors), errors);
+            }
+            String campaignValue = textOf(CanonicalField.CAMPAIGN, campaign, record, cells, transforms, errors);
+            String channelValue = textOf(CanonicalField.CHANNEL, channel, record, cells, transforms, errors);
+            BigDecimal spendValue = decimalOf(CanonicalField.SPEND, spend, spendStyle, record, cells, transforms,
+                    errors);
+            Long clicksValue = integerOf(CanonicalField.CLICKS, clicks, clicksStyle, record, cells, transforms,
+                    errors);
+            BigDecimal conversionsValue = decimalOf(CanonicalField.CONVERSIONS, conversions, conversionsStyle,
+                    record, cells, transforms, errors);
+            Long impressionsValue = integerOf(CanonicalField.IMPRESSIONS, impressions, impressionsStyle, record,
+                    cells, transforms, errors);
+            return finish(record, recordNo, lineNo, sink, errors, dateValue, campaignValue, channelValue, spendValue,
+                    clicksValue, conversionsValue, impressionsValue);
+        }
+
+        private List<RowError> finish(CsvRecordReader record, long recordNo, long lineNo, RecordSink sink,
+                Errors errors, LocalDate dateValue, String campaignValue, String channelValue, BigDecimal spendValue,
+                Long clicksValue, BigDecimal conversionsValue, Long impressionsValue) {
             Map<String, String> extra = Map.of();
             int[] extraIndex = layout.extraIndex();
             if (extraIndex.length > 0) {
@@ -319,7 +361,111 @@ public final class ChunkReader {
         }
 
         private String column(CanonicalField field) {
-            return layout.fieldColumn()[field.ordinal()];
+            String column = layout.fieldColumn()[field.ordinal()];
+            return column != null ? column : field.fieldName(); // a calculated field is named by its field
+        }
+
+        private static String cell(CsvRecordReader record, int index) {
+            return index < 0 ? null : record.get(index);
+        }
+
+        private LocalDate date(String raw, Errors errors) {
+            if (raw == null || Spaces.isBlank(raw)) {
+                errors.required(CanonicalField.DATE, column(CanonicalField.DATE));
+                return null;
+            }
+            try {
+                return DateParser.parse(raw, dateOrder);
+            } catch (InvalidValueException e) {
+                errors.add(CanonicalField.DATE, column(CanonicalField.DATE), e, raw);
+                return null;
+            }
+        }
+
+        /** The field's value: its rule's result, {@link #FAILED} after a failed rule, or its column's text. */
+        private Object transformed(CanonicalField field, int index, CsvRecordReader record,
+                BoundTransforms.Cells cells, BoundTransforms transforms, Errors errors) {
+            BoundTransforms.Rule rule = transforms.field(field.fieldName());
+            if (rule == null) {
+                return cell(record, index);
+            }
+            try {
+                return rule.apply(cells);
+            } catch (ExpressionException e) {
+                String column = rule.sourceColumn() != null ? rule.sourceColumn() : column(field);
+                errors.add(column, RowErrorCode.TRANSFORM_FAILED, field.fieldName() + " could not be "
+                        + (rule.sourceColumn() != null ? "transformed" : "calculated") + ": " + e.getMessage(),
+                        rule.sourceIndex() >= 0 ? cells.get(rule.sourceIndex()) : "");
+                return FAILED;
+            }
+        }
+
+        /** Text from a rule's result; a true/false result is no value of any field. */
+        private String typedAsText(CanonicalField field, Object value, Errors errors) {
+            if (value instanceof Boolean) {
+                errors.add(column(field), RowErrorCode.TRANSFORM_FAILED, field.fieldName() + " was calculated as "
+                        + value + ", which is no " + field.fieldName() + "; use if(condition, a, b) to choose a value",
+                        String.valueOf(value));
+                return null;
+            }
+            return Values.text(value);
+        }
+
+        private String textOf(CanonicalField field, int index, CsvRecordReader record, BoundTransforms.Cells cells,
+                BoundTransforms transforms, Errors errors) {
+            Object value = transformed(field, index, record, cells, transforms, errors);
+            if (value == FAILED) {
+                return null;
+            }
+            String text = typedAsText(field, value, errors);
+            if (text == null && value instanceof Boolean) {
+                return null;
+            }
+            return text(text, field, errors);
+        }
+
+        private BigDecimal decimalOf(CanonicalField field, int index, NumberStyle style, CsvRecordReader record,
+                BoundTransforms.Cells cells, BoundTransforms transforms, Errors errors) {
+            Object value = transformed(field, index, record, cells, transforms, errors);
+            if (value instanceof BigDecimal number) {
+                return nonNegative(field, number, errors) ? number : null;
+            }
+            return value == FAILED ? null : decimal(typedAsText(field, value, errors), field, style, errors);
+        }
+
+        private Long integerOf(CanonicalField field, int index, NumberStyle style, CsvRecordReader record,
+                BoundTransforms.Cells cells, BoundTransforms transforms, Errors errors) {
+            Object value = transformed(field, index, record, cells, transforms, errors);
+            if (value instanceof BigDecimal number) {
+                if (!nonNegative(field, number, errors)) {
+                    return null;
+                }
+                try {
+                    return number.stripTrailingZeros().scale() > 0 ? fraction(field, number, errors)
+                            : number.toBigIntegerExact().longValueExact();
+                } catch (ArithmeticException e) {
+                    errors.add(column(field), RowErrorCode.INVALID_INTEGER, field.fieldName() + " "
+                            + number.toPlainString() + " is too large for a count", number.toPlainString());
+                    return null;
+                }
+            }
+            return value == FAILED ? null : integer(typedAsText(field, value, errors), field, style, errors);
+        }
+
+        private Long fraction(CanonicalField field, BigDecimal number, Errors errors) {
+            errors.add(column(field), RowErrorCode.INVALID_INTEGER, field.fieldName() + " " + number.toPlainString()
+                    + " is not a whole number; round it with round(x, 0)", number.toPlainString());
+            return null;
+        }
+
+        /** A calculated metric obeys the rule a column's does: 0 or more. */
+        private boolean nonNegative(CanonicalField field, BigDecimal number, Errors errors) {
+            if (number.signum() >= 0) {
+                return true;
+            }
+            errors.add(column(field), RowErrorCode.NEGATIVE, field.fieldName() + " " + number.toPlainString()
+                    + " is below zero; metrics are 0 or more", number.toPlainString());
+            return false;
         }
 
         /**
@@ -336,7 +482,7 @@ public final class ChunkReader {
                 if (!SummaryLabels.isSummary(value)) {
                     return null;
                 }
-                if (date < record.size() && !Spaces.isBlank(record.get(date))) {
+                if (date >= 0 && date < record.size() && !Spaces.isBlank(record.get(date))) {
                     try {
                         DateParser.parse(record.get(date), dateOrder);
                         return null; // a dated record is data, whatever its first value says
@@ -353,8 +499,8 @@ public final class ChunkReader {
             return null;
         }
 
-        private String text(CsvRecordReader record, int index, CanonicalField field, Errors errors) {
-            String value = Spaces.trim(record.get(index));
+        private String text(String raw, CanonicalField field, Errors errors) {
+            String value = raw == null ? "" : Spaces.trim(raw);
             if (value.isEmpty()) {
                 errors.required(field, column(field));
                 return null;
@@ -390,24 +536,17 @@ public final class ChunkReader {
             return false;
         }
 
-        private BigDecimal decimal(CsvRecordReader record, int index, CanonicalField field, NumberStyle style,
-                Errors errors) {
-            return optionalMetric(record, index, field, errors, raw -> NumberParser.parseDecimal(raw, style));
+        private BigDecimal decimal(String raw, CanonicalField field, NumberStyle style, Errors errors) {
+            return optionalMetric(raw, field, errors, value -> NumberParser.parseDecimal(value, style));
         }
 
-        private Long integer(CsvRecordReader record, int index, CanonicalField field, NumberStyle style,
-                Errors errors) {
-            return optionalMetric(record, index, field, errors, raw -> NumberParser.parseInteger(raw, style));
+        private Long integer(String raw, CanonicalField field, NumberStyle style, Errors errors) {
+            return optionalMetric(raw, field, errors, value -> NumberParser.parseInteger(value, style));
         }
 
         /** A metric column: absent or blank is null; a value that does not parse is an error on its column. */
-        private <T> T optionalMetric(CsvRecordReader record, int index, CanonicalField field, Errors errors,
-                ValueParser<T> parser) {
-            if (index < 0) {
-                return null;
-            }
-            String raw = record.get(index);
-            if (Spaces.isBlank(raw)) {
+        private <T> T optionalMetric(String raw, CanonicalField field, Errors errors, ValueParser<T> parser) {
+            if (raw == null || Spaces.isBlank(raw)) {
                 return null;
             }
             try {

@@ -64,5 +64,12 @@ public enum RowErrorCode {
      * non-empty cell, and no valid date) is not data, so it is not loaded. Nothing needs fixing; remove the totals
      * from the export to avoid the error.
      */
-    SUMMARY_ROW
+    SUMMARY_ROW,
+    /**
+     * A transformation or calculated column of the mapping failed on the record (a value that is not a number or a
+     * date in the pattern given, a division by zero, ...), or cannot run at all (a column it reads is not in the
+     * file, a broken expression in a saved mapping). The message names the column and the expression: fix the
+     * value, or the mapping's transformation.
+     */
+    TRANSFORM_FAILED
 }

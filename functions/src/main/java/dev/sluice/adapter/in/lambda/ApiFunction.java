@@ -20,6 +20,7 @@ import dev.sluice.adapter.in.lambda.api.DatasetBinder;
 import dev.sluice.adapter.in.lambda.api.DatasetPresenter;
 import dev.sluice.adapter.in.lambda.api.DestinationRoutes;
 import dev.sluice.adapter.in.lambda.api.ExportPresenter;
+import dev.sluice.adapter.in.lambda.api.MappingPreviewPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RerunBinder;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
@@ -33,6 +34,7 @@ import dev.sluice.application.dataset.DeleteDataset;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.identity.SignedInUser;
+import dev.sluice.application.mapping.PreviewMapping;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.reconcile.RecoverRuns;
@@ -104,10 +106,15 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         DatasetPresenter datasetPresenter = new DatasetPresenter(json, datasets.globalLimits(), runPresenter);
         ExportPresenter exports = new ExportPresenter(json);
         RerunBinder rerunBinder = new RerunBinder(binder);
+        MappingPreviewPresenter previews = new MappingPreviewPresenter(json, binder);
+        PreviewMapping previewMapping = wiring.previewMapping() != null ? wiring.previewMapping()
+                : new PreviewMapping(null);
         this.routes = new Routes()
                 .get("/api/me", call -> ApiResponse.ok(users.me(call.user())))
                 .post("/api/mappings/suggest", call -> ApiResponse.ok(suggestions.suggestion(
                         suggestMapping.suggest(call.caller(), suggestions.request(call.request())))))
+                .post("/api/mappings/preview", call -> ApiResponse.ok(previews.preview(
+                        previewMapping.preview(call.caller(), previews.request(call.request())))))
                 .post("/api/uploads", call -> ApiResponse.created(uploads.created(
                         createUpload.create(binder.upload(call.request(), call.caller())))))
                 .post("/api/uploads/{id}/complete", call -> ApiResponse.ok(uploads.finished(finishUpload.complete(

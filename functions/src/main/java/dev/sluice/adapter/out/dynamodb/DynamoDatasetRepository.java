@@ -8,6 +8,7 @@ import dev.sluice.domain.dataset.DatasetLimits;
 import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.dataset.SavedMapping;
 import dev.sluice.domain.mapping.CanonicalField;
+import dev.sluice.domain.transform.Transforms;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -164,8 +165,13 @@ public final class DynamoDatasetRepository implements DatasetRepository {
     private static AttributeValue mappingValue(SavedMapping mapping) {
         Map<String, AttributeValue> columns = new LinkedHashMap<>();
         mapping.columns().forEach((field, header) -> columns.put(field, s(header)));
-        return AttributeValue.fromM(Map.of("columns", AttributeValue.fromM(columns),
-                "header", AttributeValue.fromL(mapping.header().stream().map(DynamoDatasetRepository::s).toList())));
+        Map<String, AttributeValue> value = new LinkedHashMap<>();
+        value.put("columns", AttributeValue.fromM(columns));
+        value.put("header", AttributeValue.fromL(mapping.header().stream().map(DynamoDatasetRepository::s).toList()));
+        if (!mapping.transforms().isEmpty()) {
+            value.put("transforms", s(mapping.transforms().encode()));
+        }
+        return AttributeValue.fromM(value);
     }
 
     /** A map attribute has no order: the columns come back in the canonical fields' order. */
@@ -185,7 +191,9 @@ public final class DynamoDatasetRepository implements DatasetRepository {
         stored.forEach((field, header) -> columns.putIfAbsent(field, header.s()));
         List<String> header = value.m().containsKey("header")
                 ? value.m().get("header").l().stream().map(AttributeValue::s).toList() : List.of();
-        return new SavedMapping(header, columns);
+        Transforms transforms = value.m().containsKey("transforms")
+                ? Transforms.decode(value.m().get("transforms").s()) : Transforms.NONE;
+        return new SavedMapping(header, columns, transforms);
     }
 
     private static AttributeValue settingsValue(ReadingSettings settings) {

@@ -1,7 +1,11 @@
 package dev.sluice.adapter.in.lambda.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.adapter.wire.TransformsJson;
 import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.upload.UploadRequest;
+import dev.sluice.domain.transform.ExpressionException;
+import dev.sluice.domain.transform.Transforms;
 import dev.sluice.application.dataset.DatasetChanges;
 import dev.sluice.application.dataset.MappingInput;
 import dev.sluice.application.dataset.NewDataset;
@@ -86,15 +90,26 @@ public final class DatasetBinder {
             }
             node.get("header").forEach(h -> header.add(h.asText()));
         }
-        Map<String, String> given = new LinkedHashMap<>();
-        columns.properties().forEach(e -> {
-            if (!e.getValue().isTextual()) {
-                throw InvalidRequestException.badField("mapping", "value for '" + e.getKey()
-                        + "' must be a header name");
+        // Entries may transform their column or be calculated (TransformsJson); the API's own answer carries the
+        // transformations apart, under "transforms".
+        TransformsJson.RequestMapping read = RequestBinder.requestMapping(columns);
+        Transforms transforms = read.transforms();
+        if (columns != node && node.has("transforms") && !node.get("transforms").isNull()) {
+            try {
+                transforms = TransformsJson.read(node.get("transforms"));
+            } catch (IllegalArgumentException e) {
+                throw InvalidRequestException.badField("mapping.transforms", e.getMessage());
             }
-            given.put(e.getKey(), e.getValue().asText());
-        });
-        return MappingInput.checked("mapping", given, header);
+        }
+        try {
+            transforms.checked();
+        } catch (ExpressionException e) {
+            throw UploadRequest.invalidExpression(e);
+        } catch (IllegalArgumentException e) {
+            throw InvalidRequestException.badField("mapping", e.getMessage());
+        }
+        SavedMapping checked = MappingInput.checked("mapping", read.columns(), header);
+        return new SavedMapping(checked.header(), checked.columns(), transforms);
     }
 
     /** Every setting may be left out (auto); the object replaces the dataset's settings as a whole. */

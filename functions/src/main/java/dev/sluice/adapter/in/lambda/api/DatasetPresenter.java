@@ -3,6 +3,7 @@ package dev.sluice.adapter.in.lambda.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.adapter.wire.TransformsJson;
 import dev.sluice.application.dataset.EffectiveLimits;
 import dev.sluice.application.port.DatasetRuns;
 import dev.sluice.domain.dataset.Dataset;
@@ -43,6 +44,9 @@ public final class DatasetPresenter {
         ObjectNode columns = mapping.putObject("columns");
         dataset.mapping().columns().forEach(columns::put);
         dataset.mapping().header().forEach(mapping.putArray("header")::add);
+        if (!dataset.mapping().transforms().isEmpty()) {
+            mapping.set("transforms", TransformsJson.write(json, dataset.mapping().transforms()));
+        }
         ReadingSettings settings = dataset.settings();
         ObjectNode reading = node.putObject("settings");
         reading.put("encoding", settings.encoding());

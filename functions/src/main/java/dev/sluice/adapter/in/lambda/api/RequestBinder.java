@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.identity.Caller;
+import dev.sluice.adapter.wire.TransformsJson;
 import dev.sluice.application.upload.UploadRequest;
+import dev.sluice.domain.transform.Transforms;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -117,23 +119,27 @@ public final class RequestBinder {
         }
     }
 
+    /**
+     * {@code {field: header}}, where an entry may also transform its column or be calculated ({@link TransformsJson});
+     * the transformations travel in the same map under {@link Transforms#REQUESTED_KEY}, and the request checks them.
+     */
     private static Map<String, String> mapping(JsonNode body) {
         Map<String, String> mapping = new LinkedHashMap<>();
-        JsonNode node = body.path("mapping");
-        if (node.isMissingNode() || node.isNull()) {
-            return mapping;
+        TransformsJson.RequestMapping read = requestMapping(body.path("mapping"));
+        mapping.putAll(read.columns());
+        if (!read.transforms().isEmpty()) {
+            mapping.put(Transforms.REQUESTED_KEY, read.transforms().encode());
         }
-        if (!node.isObject()) {
-            throw InvalidRequestException.badField("mapping", "must be an object like {\"spend\": \"Cost\"}");
-        }
-        node.properties().forEach(e -> {
-            if (!e.getValue().isTextual()) {
-                throw InvalidRequestException.badField("mapping",
-                        "value for '" + e.getKey() + "' must be a header name");
-            }
-            mapping.put(e.getKey(), e.getValue().asText());
-        });
         return mapping;
+    }
+
+    /** A mapping with transformations, its shape checked (its expressions are not parsed yet). */
+    public static TransformsJson.RequestMapping requestMapping(JsonNode node) {
+        try {
+            return TransformsJson.readRequest(node);
+        } catch (IllegalArgumentException e) {
+            throw InvalidRequestException.badField("mapping", e.getMessage());
+        }
     }
 
     /** A JSON integer; one beyond a long is more than any upload limit, and is reported as too large. */

@@ -3,11 +3,13 @@ package dev.sluice.adapter.in.lambda.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.adapter.wire.TransformsJson;
 import dev.sluice.domain.csv.ReadingDecisions;
 import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import dev.sluice.domain.run.Stall;
+import dev.sluice.domain.transform.Transforms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +107,15 @@ public final class RunPresenter {
         putFile(node, run.fileFacts());
         if (!run.requestedMapping().isEmpty()) {
             ObjectNode requested = node.putObject("requestedMapping");
-            run.requestedMapping().forEach(requested::put);
+            run.requestedMapping().forEach((field, header) -> {
+                if (!field.equals(Transforms.REQUESTED_KEY)) {
+                    requested.put(field, header);
+                }
+            });
+            String transforms = run.requestedMapping().get(Transforms.REQUESTED_KEY);
+            if (transforms != null) {
+                node.set("requestedTransforms", TransformsJson.write(json, Transforms.decode(transforms)));
+            }
         }
         node.put("duplicateOf", run.upload().duplicateOf());
         putRerun(node, run.rerun());
