@@ -20,6 +20,7 @@ import {
 import { fileDecisions, columnDecisions } from './decisions.js';
 import { fetchExport, downloadName, isMissingRoute } from './download.js';
 import { LiveConnection } from './live.js';
+import { $, el } from './dom.js';
 import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
 import {
   formatCount, formatBytes, formatDuration, formatTime, formatDecimal, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
@@ -31,20 +32,6 @@ const SAFETY_POLL_MS = 15000;
 const TABLE_PAGE = 25;
 const EXPORT_PAGE = 1000;
 
-const $ = (selector, root = document) => root.querySelector(selector);
-const el = (tag, props = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (key in node && typeof value !== 'string') node[key] = value;
-    else node.setAttribute(key, value === true ? '' : value);
-  }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-};
 const clone = (id) => document.getElementById(id).content.firstElementChild.cloneNode(true);
 
 const state = {

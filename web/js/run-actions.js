@@ -138,3 +138,50 @@ export function rollbackText(publication) {
     ? `; ${count(conflicts.length, 'conflict')} left to ${conflicts.length === 1 ? 'a later run' : 'later runs'}` : '';
   return `Rolled back: ${count(removed, 'row')} removed, ${restored.toLocaleString('en-US')} restored${conflictWords}.`;
 }
+
+const MARKETING_FIELDS = ['date', 'campaign', 'channel', 'spend', 'clicks', 'impressions', 'conversions'];
+
+/** A ROW (marketing or raw) as flat name → text pairs: the canonical fields, then extra or data columns. */
+export function flatRow(row) {
+  if (!row) return {};
+  if (row.data && typeof row.data === 'object') {
+    return Object.fromEntries(Object.entries(row.data).map(([k, v]) => [k, v === null ? null : String(v)]));
+  }
+  const flat = {};
+  for (const field of MARKETING_FIELDS) if (field in row) flat[field] = row[field] === null ? null : String(row[field]);
+  for (const [k, v] of Object.entries(row.extra || {})) flat[k] = v === null ? null : String(v);
+  return flat;
+}
+
+/** The fields that differ between two versions of a row: [{name, old, new}] (decimals compared as numbers). */
+export function rowDiff(before, after) {
+  const a = flatRow(before);
+  const b = flatRow(after);
+  const names = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  const same = (x, y) => x === y || (x !== null && y !== null && x !== undefined && y !== undefined
+    && /^-?\d+(\.\d+)?$/.test(x) && /^-?\d+(\.\d+)?$/.test(y) && Number(x) === Number(y));
+  return names.filter((n) => !same(a[n] ?? null, b[n] ?? null)).map((n) => ({ name: n, old: a[n] ?? null, new: b[n] ?? null }));
+}
+
+/** "spend 12.50 · clicks 3 · …": a row's values in one line (empty values left out). */
+export function rowSummary(row) {
+  return Object.entries(flatRow(row)).filter(([, v]) => v !== null && v !== '').map(([k, v]) => `${k} ${v}`).join(' · ');
+}
+
+/** The sample lines of a review answer per kind: [{kind, label, items: [{key, text}]}], kinds without samples left out. */
+export function reviewSamples(review) {
+  const samples = (review && review.samples) || {};
+  const shown = (v) => (v === null || v === undefined ? '(empty)' : v);
+  const kinds = [
+    ['inserted', 'New rows', (s) => rowSummary(s.new)],
+    ['updated', 'Updated rows', (s) => rowDiff(s.old, s.new).map((d) => `${d.name}: ${shown(d.old)} → ${shown(d.new)}`)
+      .join('; ') || 'same values'],
+    ['unchanged', 'Unchanged rows', (s) => rowSummary(s.new)],
+    ['conflicting', 'Conflicting records (same key; the last one wins)',
+      (s) => `records ${(s.recordNos || []).join(', ')}`],
+    ['removed', 'Rows removed (replace)', (s) => rowSummary(s.old)],
+  ];
+  return kinds.filter(([kind]) => (samples[kind] || []).length).map(([kind, label, text]) => ({
+    kind, label, items: samples[kind].map((s) => ({ key: (s.key || []).map((k) => shown(k)).join(' · '), text: text(s) })),
+  }));
+}

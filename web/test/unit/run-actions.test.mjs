@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  runActions, confirmation, doneText, failureText, countsText, publicationText, rollbackText, isPublished,
+  runActions, confirmation, doneText, failureText, countsText, publicationText, rollbackText, isPublished, reviewSamples,
+  rowDiff,
 } from '../../js/run-actions.js';
 
 const actions = (run) => runActions({ runId: 'r1', fileName: 'ads.csv', ...run }).map((a) => a.action);
@@ -57,4 +58,26 @@ test('publication and review counts in words', () => {
   assert.equal(publicationText(null), null);
   assert.equal(rollbackText({ state: 'rolled_back', rollback: { removed: 1, restored: 0, conflicts: [] } }),
     'Rolled back: 1 row removed, 0 restored.');
+});
+
+test('review samples show what would change, field by field', () => {
+  const old = { date: '2024-01-01', campaign: 'Brand', channel: 'Search', spend: '12.5', clicks: 3, impressions: 100,
+    conversions: null, extra: { Region: 'EU' } };
+  const next = { ...old, spend: '12.50', clicks: 4, conversions: '1', extra: { Region: 'UK' } };
+  const samples = reviewSamples({ samples: {
+    inserted: [{ key: ['2024-01-02', 'Sale', 'Social'], new: { ...old, date: '2024-01-02' } }],
+    updated: [{ key: ['2024-01-01', 'Brand', 'Search'], old, new: next }],
+    unchanged: [],
+    conflicting: [{ key: ['2024-01-03', 'Brand', 'Search'], recordNos: [4, 9] }],
+    removed: [{ key: ['x'], old: { data: { id: '7', note: '' } } }],
+  } });
+  assert.deepEqual(samples.map((s) => s.kind), ['inserted', 'updated', 'conflicting', 'removed']);
+  assert.equal(samples[1].items[0].key, '2024-01-01 · Brand · Search');
+  assert.equal(samples[1].items[0].text, 'clicks: 3 → 4; conversions: (empty) → 1; Region: EU → UK',
+    '12.5 and 12.50 are the same spend');
+  assert.match(samples[0].items[0].text, /^date 2024-01-02 · campaign Brand · channel Search · spend 12.5 · clicks 3/);
+  assert.equal(samples[2].items[0].text, 'records 4, 9');
+  assert.equal(samples[3].items[0].text, 'id 7', 'raw rows: their data; empty values left out');
+  assert.deepEqual(rowDiff({ data: { a: '1' } }, { data: { a: '1', b: '2' } }), [{ name: 'b', old: null, new: '2' }]);
+  assert.deepEqual(reviewSamples(null), []);
 });
