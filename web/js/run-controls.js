@@ -15,14 +15,17 @@ export function controlsKey(run) {
 
 /**
  * Builds the controls of a run. {api, announce, onRun(run, action), detail: true for the run page (review samples
- * and the rollback's conflicts), label: the run's name for screen readers}.
+ * and the rollback's conflicts), note: the outcome of the last action, shown under the buttons}.
  */
-export function runControls(run, { api, announce = () => {}, onRun = () => {}, detail = false }) {
-  const status = el('p', { class: 'action-status', role: 'status' });
+export function runControls(run, { api, announce = () => {}, onRun = () => {}, detail = false, note = null }) {
+  const status = el('p', { class: 'action-status', role: 'status', text: note || '' });
   const root = el('div', { class: 'run-controls', 'data-run-id': run.runId });
   const publication = publicationOf(run);
   const line = publicationText(publication);
-  if (line) root.append(el('p', { class: 'publication-line', 'data-state': publication.state, text: line }));
+  // In review the block below says the same with more detail.
+  if (line && run.status !== 'REVIEW') {
+    root.append(el('p', { class: 'publication-line', 'data-state': publication.state, text: line }));
+  }
   if (run.status === 'REVIEW') root.append(reviewBlock(run, api, detail));
   if (detail && publication && publication.rollback && (publication.rollback.conflicts || []).length) {
     root.append(conflictList(publication.rollback.conflicts));
@@ -39,7 +42,7 @@ export function runControls(run, { api, announce = () => {}, onRun = () => {}, d
     root.append(buttons);
   }
   root.append(status);
-  root.hidden = !line && !actions.length && run.status !== 'REVIEW';
+  root.hidden = !line && !actions.length && run.status !== 'REVIEW' && !note;
   return root;
 }
 
