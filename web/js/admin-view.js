@@ -52,7 +52,7 @@ export function adminView(root, { api, live, announce, onRun }) {
         el('table', { class: 'data-table admin-table' },
           el('caption', { class: 'visually-hidden', text: 'Runs of every user, newest first' }),
           el('thead', {}, el('tr', {}, ...['File', 'Status', 'Owner', 'Dataset', 'Records', 'Stored', 'Rejected',
-            'Dead', 'Created', 'Actions'].map((h) => el('th', { scope: 'col', text: h })))),
+            'Dead', 'Created'].map((h) => el('th', { scope: 'col', text: h })))),
           list)),
       more)));
 
@@ -66,8 +66,10 @@ export function adminView(root, { api, live, announce, onRun }) {
 
   const row = (run) => {
     const tr = el('tr', { 'data-run-id': run.runId, 'data-status': run.status },
-      el('th', { scope: 'row' }, el('a', { href: `#/runs/${run.runId}`, text: run.fileName || run.runId }),
-        run.stalled ? el('span', { class: 'badge', 'data-tone': 'warn', text: 'stalled' }) : null),
+      el('th', { scope: 'row', class: 'run-cell' },
+        el('div', {}, el('a', { href: `#/runs/${run.runId}`, text: run.fileName || run.runId }),
+          run.stalled ? el('span', { class: 'badge', 'data-tone': 'warn', text: 'stalled' }) : null),
+        runControls(run, { api, announce, onRun, compact: true })),
       el('td', {}, el('span', { class: 'badge', 'data-tone': TONES[run.status] || 'busy', text: statusLabel(run.status) })),
       el('td', { class: 'owner', text: run.owner || '' }),
       el('td', { class: 'dataset', text: run.datasetId || '' }),
@@ -75,8 +77,7 @@ export function adminView(root, { api, live, announce, onRun }) {
       el('td', { text: formatCount(run.stored) }),
       el('td', { text: formatCount(run.errors) }),
       el('td', { text: formatCount(run.chunksDead || 0) }),
-      el('td', { text: formatTime(run.createdAt) }),
-      el('td', { class: 'actions-cell' }, runControls(run, { api, announce, onRun })));
+      el('td', { text: formatTime(run.createdAt) }));
     tr.dataset.controls = controlsKey(run);
     return tr;
   };
@@ -122,7 +123,7 @@ export function adminView(root, { api, live, announce, onRun }) {
     more.hidden = !state.cursor;
     count.textContent = `${state.rows.size}${state.cursor ? '+' : ''} ${state.rows.size === 1 ? 'run' : 'runs'}`;
     if (!state.rows.size) {
-      list.replaceChildren(el('tr', {}, el('td', { colspan: '10', class: 'muted', text: 'No runs match these filters.' })));
+      list.replaceChildren(el('tr', {}, el('td', { colspan: '9', class: 'muted', text: 'No runs match these filters.' })));
     }
   };
 

@@ -15,18 +15,20 @@ export function controlsKey(run) {
 
 /**
  * Builds the controls of a run. {api, announce, onRun(run, action), detail: true for the run page (review samples
- * and the rollback's conflicts), note: the outcome of the last action, shown under the buttons}.
+ * and the rollback's conflicts), note: the outcome of the last action, shown under the buttons, compact: one line
+ * instead of the review block (a table cell)}.
  */
-export function runControls(run, { api, announce = () => {}, onRun = () => {}, detail = false, note = null }) {
+export function runControls(run, { api, announce = () => {}, onRun = () => {}, detail = false, note = null,
+  compact = false }) {
   const status = el('p', { class: 'action-status', role: 'status', text: note || '' });
   const root = el('div', { class: 'run-controls', 'data-run-id': run.runId });
   const publication = publicationOf(run);
   const line = publicationText(publication);
   // In review the block below says the same with more detail.
-  if (line && run.status !== 'REVIEW') {
+  if (line && (compact || run.status !== 'REVIEW')) {
     root.append(el('p', { class: 'publication-line', 'data-state': publication.state, text: line }));
   }
-  if (run.status === 'REVIEW') root.append(reviewBlock(run, api, detail));
+  if (run.status === 'REVIEW' && !compact) root.append(reviewBlock(run, api, detail));
   if (detail && publication && publication.rollback && (publication.rollback.conflicts || []).length) {
     root.append(conflictList(publication.rollback.conflicts));
   }
