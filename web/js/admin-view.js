@@ -125,6 +125,8 @@ export function adminView(root, { api, live, announce, onRun }) {
     if (!state.rows.size) {
       list.replaceChildren(el('tr', {}, el('td', { colspan: '9', class: 'muted', text: 'No runs match these filters.' })));
     }
+    // Counts finished loads, so a test (or anything else) can wait for the list of a given request.
+    list.dataset.loads = String(Number(list.dataset.loads || 0) + 1);
   };
 
   const loadStrip = async () => {
