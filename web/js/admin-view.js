@@ -3,6 +3,7 @@
 import { $, el } from './dom.js';
 import { ADMIN_STATUSES, adminQuery, matchesFilters, healthSummary, statsTiles } from './admin.js';
 import { runControls, controlsKey } from './run-controls.js';
+import { doneText } from './run-actions.js';
 import { statusLabel, formatCount, formatTime } from './format.js';
 
 const PAGE = 50;
@@ -57,6 +58,12 @@ export function adminView(root, { api, live, announce, onRun }) {
       more)));
 
   const state = { filters: {}, cursor: null, rows: new Map(), disposed: false };
+  // The outcome of the last action per run, kept across the row's rebuild with the answer.
+  const notes = new Map();
+  const acted = (answer, action) => {
+    notes.set(answer.runId, doneText(action, state.rows.get(answer.runId)?.run || answer, answer));
+    onRun(answer, action);
+  };
   const filtersOf = () => ({
     statuses: statusBoxes.map((l) => $('input', l)).filter((i) => i.checked).map((i) => i.value),
     owner: $('#admin-owner', form).value, dataset: $('#admin-dataset', form).value,
@@ -69,7 +76,7 @@ export function adminView(root, { api, live, announce, onRun }) {
       el('th', { scope: 'row', class: 'run-cell' },
         el('div', {}, el('a', { href: `#/runs/${run.runId}`, text: run.fileName || run.runId }),
           run.stalled ? el('span', { class: 'badge', 'data-tone': 'warn', text: 'stalled' }) : null),
-        runControls(run, { api, announce, onRun, compact: true })),
+        runControls(run, { api, announce, onRun: acted, compact: true, note: notes.get(run.runId) })),
       el('td', {}, el('span', { class: 'badge', 'data-tone': TONES[run.status] || 'busy', text: statusLabel(run.status) })),
       el('td', { class: 'owner', text: run.owner || '' }),
       el('td', { class: 'dataset', text: run.datasetId || '' }),

@@ -20,10 +20,11 @@ export function controlsKey(run) {
  */
 export function runControls(run, { api, announce = () => {}, onRun = () => {}, detail = false, note = null,
   compact = false }) {
-  const status = el('p', { class: 'action-status', role: 'status', text: note || '' });
+  const status = el('p', { class: 'action-status', role: 'status' });
   const root = el('div', { class: 'run-controls', 'data-run-id': run.runId });
   const publication = publicationOf(run);
   const line = publicationText(publication);
+  if (note && note !== line) status.textContent = note;
   // In review the block below says the same with more detail.
   if (line && (compact || run.status !== 'REVIEW')) {
     root.append(el('p', { class: 'publication-line', 'data-state': publication.state, text: line }));
@@ -44,7 +45,7 @@ export function runControls(run, { api, announce = () => {}, onRun = () => {}, d
     root.append(buttons);
   }
   root.append(status);
-  root.hidden = !line && !actions.length && run.status !== 'REVIEW' && !note;
+  root.hidden = !line && !actions.length && run.status !== 'REVIEW' && !status.textContent;
   return root;
 }
 
