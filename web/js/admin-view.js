@@ -142,7 +142,8 @@ export function adminView(root, { api, live, announce, onRun }) {
     const summary = healthSummary(h.body);
     health.dataset.status = summary.status;
     health.replaceChildren(el('p', { class: 'health-line' },
-      el('span', { class: 'dot', 'aria-hidden': 'true' }), el('strong', { text: summary.status === 'ok' ? 'Healthy' : summary.status === 'down' ? 'Degraded' : 'Unknown' }),
+      el('span', { class: 'dot', 'aria-hidden': 'true' }),
+      el('strong', { text: { ok: 'Healthy', down: 'Degraded' }[summary.status] || 'Unknown' }),
       ` ${summary.text}`),
     el('ul', { class: 'chips' }, ...summary.checks.map((c) => el('li', { class: 'chip', 'data-ok': String(c.ok) },
       el('span', { class: 'chip-label', text: `${c.label}` }), ` ${c.ok ? '✓' : '✕'} ${c.text}`))));

@@ -51,6 +51,7 @@ const state = {
   runs: new Map(), // key (runId, or a temporary key while uploading) → entry
   detail: null, // {runId, errors: pager, records: pager}
   datasets: [], // the caller's, as GET /api/datasets lists them
+  foreignRuns: new Set(), // other users' runs the admin scope names: not fetched again for "Your runs"
   // false when the server has no /api/datasets (an older one): uploads then go to its default dataset
   datasetsAvailable: true,
 };
@@ -595,6 +596,7 @@ function paintBar(bar, run, entry, label) {
 
 const toneOf = (status) => ({
   SUCCEEDED: 'good', PARTIAL: 'warn', FAILED: 'bad', UPLOAD_FAILED: 'bad', DUPLICATE: 'muted', CANCELLED: 'muted', EXPIRED: 'muted',
+  ROLLED_BACK: 'muted',
 }[status] || 'busy');
 
 function paintBadge(badge, status) {
@@ -733,7 +735,10 @@ async function refreshRun(runId) {
     const run = await state.api.run(runId);
     if (generation !== state.generation) return;
     // With the admin scope open, the socket also names other users' runs: those stay out of "Your runs".
-    if (!state.runs.has(runId) && state.me && run.owner && state.me.sub && run.owner !== state.me.sub) return;
+    if (!state.runs.has(runId) && state.me && run.owner && state.me.sub && run.owner !== state.me.sub) {
+      state.foreignRuns.add(runId);
+      return;
+    }
     if (!state.runs.has(runId)) addKnownRun(run);
     else applyRun(run);
   } catch {
@@ -770,7 +775,8 @@ function onLiveMessage(message) {
   if (state.admin) state.admin.message(message);
   if (message.type === 'run.finished' && !state.runs.has(message.runId)) datasetRunChanged(message.runId);
   if (state.runs.has(message.runId)) applyRun(message);
-  else refreshRun(message.runId); // a run created elsewhere ("mine" scope): fetch its name and facts
+  // A run created elsewhere ("mine" scope): fetch its name and facts.
+  else if (!state.foreignRuns.has(message.runId)) refreshRun(message.runId);
 }
 
 const CONNECTION_TEXT = {
@@ -2004,6 +2010,7 @@ function leaveApp() {
   $('#detail-view').replaceChildren();
   $('#datasets-view').replaceChildren();
   state.datasets = [];
+  state.foreignRuns.clear();
   leaveViews('none');
   state.datasetPage = null;
   state.me = null;
