@@ -54,9 +54,8 @@ function analyticsSection(dataset, view, { api, announce }) {
   const channels = el('figure', { class: 'chart-box', id: 'chart-channels' });
   const campaigns = el('figure', { class: 'chart-box', id: 'chart-campaigns' });
   const anomalies = el('div', { id: 'anomalies' });
-  const node = el('section', { class: 'card insights-card', id: 'analytics-section', 'aria-labelledby': 'analytics-h' },
-    el('div', { class: 'table-head' }, el('h2', { id: 'analytics-h', text: 'Analytics' }), status),
-    form, error, tiles,
+  const problem = el('p', { class: 'error-text', id: 'analytics-problem', hidden: true });
+  const body = el('div', { class: 'insights-body' }, tiles,
     el('div', { class: 'chart-head' }, el('h3', { text: 'Daily spend and' }),
       el('label', { class: 'visually-hidden', for: 'an-metric', text: 'Second measure of the daily chart' }),
       metricSelect),
@@ -65,6 +64,9 @@ function analyticsSection(dataset, view, { api, announce }) {
       el('div', {}, el('h3', { text: 'Spend by channel' }), channels),
       el('div', {}, el('h3', { text: `Spend by campaign (top ${TOP_CAMPAIGNS} and other)` }), campaigns)),
     el('h3', { text: 'Spend anomalies' }), anomalies);
+  const node = el('section', { class: 'card insights-card', id: 'analytics-section', 'aria-labelledby': 'analytics-h' },
+    el('div', { class: 'table-head' }, el('h2', { id: 'analytics-h', text: 'Analytics' }), status),
+    form, error, problem, body);
 
   const draw = () => {
     if (!view.data || view.disposed) return;
@@ -110,11 +112,15 @@ function analyticsSection(dataset, view, { api, announce }) {
       ]);
       if (view.disposed) return;
       view.data = { day, channel, campaign, anomaly };
-    } catch (problem) {
+    } catch (failure) {
       status.textContent = '';
-      tiles.replaceChildren(el('li', { class: 'error-text', text: `Analytics could not be loaded: ${problem.message}` }));
+      problem.textContent = `Analytics could not be loaded: ${failure.message}`;
+      problem.hidden = false;
+      body.hidden = true;
       return;
     }
+    problem.hidden = true;
+    body.hidden = false;
     const { day, anomaly } = view.data;
     if (!from.value && day.from) from.placeholder = day.from;
     if (!to.value && day.to) to.placeholder = day.to;
@@ -227,7 +233,8 @@ function rowsSection(dataset, { api, download }) {
       ? 'The dataset as published now. Filter by a column\'s exact value.'
       : 'The dataset as published now, one row per key. Filter by date range, channel or campaign.' }),
     form, error,
-    el('p', { class: 'scroll-hint muted small', 'aria-hidden': 'true', text: 'Scroll the table sideways for more columns →' }),
+    el('p', { class: 'scroll-hint muted small', id: 'rows-hint', 'aria-hidden': 'true',
+      text: 'Scroll the table sideways for more columns →' }),
     scroller, empty,
     el('nav', { class: 'pager', 'aria-label': 'Current rows pages' }, prev, pageInfo, next),
     downloadStatus);
@@ -246,6 +253,8 @@ function rowsSection(dataset, { api, download }) {
       empty.textContent = `The rows could not be loaded: ${problem.message}`;
       empty.hidden = false;
       scroller.hidden = true;
+      $('#rows-hint', node).hidden = true;
+      $('.pager', node).hidden = true;
       return;
     }
     const items = answer.items || [];
@@ -263,6 +272,7 @@ function rowsSection(dataset, { api, download }) {
       : 'No rows published yet: rows appear here once an import into this dataset is published.';
     empty.hidden = items.length > 0;
     scroller.hidden = items.length === 0;
+    $('#rows-hint', node).hidden = scroller.hidden;
     prev.disabled = state.page === 0;
     next.disabled = !state.next;
     pageInfo.textContent = `Page ${state.page + 1}`;
