@@ -189,6 +189,7 @@ async function readDatasetPage(page, datasetId) {
     await go(page, '#/');
     const card = `.run[data-run-id="${second}"]`;
     await page.waitForSelector(`${card} .action-publish`, WAIT);
+    await page.waitForSelector(`${card} .review-counts li`, WAIT);
     const secondShown = await reviewCountsShown(page, card);
     const secondReview = (await apiGet(page, `runs/${second}/review`)).body;
     await page.click(`${card} .action-publish`);
