@@ -89,9 +89,10 @@ export function adminView(root, { api, live, announce, onRun }) {
     return tr;
   };
 
-  const put = (run, { prepend = false } = {}) => {
+  /** listed: the server's page (its filter is the truth); else a live run, shown while it matches the filters. */
+  const put = (run, { prepend = false, listed = false } = {}) => {
     const existing = state.rows.get(run.runId);
-    if (!matchesFilters(run, state.filters)) {
+    if (!listed && !matchesFilters(run, state.filters)) {
       // A live run that no longer matches stays until the next load, so it does not vanish under the pointer.
       if (!existing) return;
     }
@@ -125,7 +126,7 @@ export function adminView(root, { api, live, announce, onRun }) {
       list.replaceChildren();
       state.rows.clear();
     }
-    for (const run of page.items || []) put(run);
+    for (const run of page.items || []) put(run, { listed: true });
     state.cursor = page.nextCursor || null;
     more.hidden = !state.cursor;
     count.textContent = `${state.rows.size}${state.cursor ? '+' : ''} ${state.rows.size === 1 ? 'run' : 'runs'}`;
