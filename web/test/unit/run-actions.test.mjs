@@ -81,3 +81,14 @@ test('review samples show what would change, field by field', () => {
   assert.deepEqual(rowDiff({ data: { a: '1' } }, { data: { a: '1', b: '2' } }), [{ name: 'b', old: null, new: '2' }]);
   assert.deepEqual(reviewSamples(null), []);
 });
+
+test('the controls are rebuilt when what they offer changes, not on every progress tick', async () => {
+  const { controlsKey } = await import('../../js/run-controls.js');
+  const loading = { runId: 'r1', status: 'LOADING', stored: 10, stalled: false };
+  assert.equal(controlsKey(loading), controlsKey({ ...loading, stored: 500, bytesDone: 9000 }));
+  assert.notEqual(controlsKey(loading), controlsKey({ ...loading, stalled: true }), 'Resume appears');
+  const review = { runId: 'r1', status: 'REVIEW', publication: { state: 'review', counts: { inserted: 1 } } };
+  assert.notEqual(controlsKey(review), controlsKey({ ...review, publication: { state: 'review', counts: { inserted: 2 } } }));
+  assert.notEqual(controlsKey({ ...review, status: 'SUCCEEDED', publication: { state: 'published' } }),
+    controlsKey({ ...review, status: 'SUCCEEDED', publication: { state: 'rolled_back' } }));
+});
