@@ -104,6 +104,24 @@ export function createApi(apiBase, {
     previewMapping: (body) => call('/mappings/preview', { method: 'POST', body: JSON.stringify(body) }),
     rerun: (runId, body) => call(`/runs/${encodeURIComponent(runId)}/rerun`,
       { method: 'POST', body: JSON.stringify(body) }),
+    datasetRows: (id, query) => call(`/datasets/${encodeURIComponent(id)}/rows${query ? `?${query}` : ''}`),
+    analytics: (id, query) => call(`/datasets/${encodeURIComponent(id)}/analytics${query ? `?${query}` : ''}`),
+    anomalies: (id, query) => call(`/datasets/${encodeURIComponent(id)}/anomalies${query ? `?${query}` : ''}`),
+    compareRuns: (id, query) => call(`/datasets/${encodeURIComponent(id)}/compare?${query}`),
+    review: (runId) => call(`/runs/${encodeURIComponent(runId)}/review`),
+    /** POST /api/runs/{id}/publish|discard|rollback|resume|redrive|cancel: the run JSON as it now is. */
+    runAction: (runId, action) => call(`/runs/${encodeURIComponent(runId)}/${action}`, { method: 'POST', body: '{}' }),
+    adminRuns: (query) => call(`/admin/runs${query ? `?${query}` : ''}`),
+    stats: () => call('/stats'),
+    /** GET /api/health answers 503 with the same shape when something is down: {status, body} either way. */
+    health: async () => {
+      try {
+        const response = await fetchImpl(`${apiBase}/health`, { headers: { Accept: 'application/json' } });
+        return { status: response.status, body: await response.json().catch(() => null) };
+      } catch {
+        return { status: 0, body: null };
+      }
+    },
     /** The absolute URL of an API path, for requests made outside these JSON calls (downloads). */
     url: (path) => new URL(apiBase + path, globalThis.location ? globalThis.location.href : 'http://localhost/').href,
   };

@@ -12,7 +12,7 @@ import { renderTransforms, mappingWithTransforms, hasTransforms } from './transf
 import { errorsCsv, recordsCsv, fetchAll } from './export.js';
 import {
   KINDS, SETTING_CHOICES, kindLabel, settingsOf, settingsSummary, readSettingsForm, checkName, deleteConsequence,
-  pickerOrder, pickerLabel,
+  pickerOrder, pickerLabel, STRATEGIES, MARKETING_KEY, publishOf, readPublishForm, publishSummary,
 } from './datasets.js';
 import {
   suggestRequest, fromSuggestResponse, browserSuggestion, sourceHeading, sourceExplanation, fieldNote, conflictText,
@@ -22,6 +22,11 @@ import { fileDecisions, columnDecisions } from './decisions.js';
 import { destinationsPanel, deliveriesPanel } from './destinations.js';
 import { fetchExport, downloadName, isMissingRoute } from './download.js';
 import { LiveConnection } from './live.js';
+import { $, el } from './dom.js';
+import { runControls, controlsKey } from './run-controls.js';
+import { doneText } from './run-actions.js';
+import { datasetInsights } from './dataset-insights.js';
+import { adminView } from './admin-view.js';
 import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
 import {
   formatCount, formatBytes, formatDuration, formatTime, formatDecimal, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
@@ -33,20 +38,6 @@ const SAFETY_POLL_MS = 15000;
 const TABLE_PAGE = 25;
 const EXPORT_PAGE = 1000;
 
-const $ = (selector, root = document) => root.querySelector(selector);
-const el = (tag, props = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (key in node && typeof value !== 'string') node[key] = value;
-    else node.setAttribute(key, value === true ? '' : value);
-  }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-};
 const clone = (id) => document.getElementById(id).content.firstElementChild.cloneNode(true);
 
 const state = {
@@ -62,6 +53,7 @@ const state = {
   runs: new Map(), // key (runId, or a temporary key while uploading) → entry
   detail: null, // {runId, errors: pager, records: pager}
   datasets: [], // the caller's, as GET /api/datasets lists them
+  foreignRuns: new Set(), // other users' runs the admin scope names: not fetched again for "Your runs"
   // false when the server has no /api/datasets (an older one): uploads then go to its default dataset
   datasetsAvailable: true,
 };
@@ -609,6 +601,7 @@ function paintBar(bar, run, entry, label) {
 
 const toneOf = (status) => ({
   SUCCEEDED: 'good', PARTIAL: 'warn', FAILED: 'bad', UPLOAD_FAILED: 'bad', DUPLICATE: 'muted', CANCELLED: 'muted', EXPIRED: 'muted',
+  ROLLED_BACK: 'muted',
 }[status] || 'busy');
 
 function paintBadge(badge, status) {
@@ -634,7 +627,65 @@ function renderRun(entry) {
   failure.hidden = !explained;
   failure.textContent = explained ? (run.failure.local ? explained.detail : explained.summary) : '';
   renderRunActions(entry);
+  renderCardControls(entry);
   if (state.detail && state.detail.runId === run.runId) renderDetailLive(entry);
+}
+
+/** Publish, discard, roll back, resume, redrive, cancel: rebuilt only when what they offer changes. */
+function renderCardControls(entry) {
+  const { run, node } = entry;
+  if (entry.upload || !run.runId) return;
+  const key = controlsKey(run);
+  if (node.dataset.controls === key) return;
+  node.dataset.controls = key;
+  const old = $('.run-controls', node);
+  const hadFocus = old && old.contains(document.activeElement);
+  const controls = runControls(run, { api: state.api, announce, onRun: applyActionAnswer, note: entry.note });
+  if (old) old.replaceWith(controls);
+  else $('.run-main', node).append(controls);
+  if (hadFocus) $('.run-link', node).focus();
+}
+
+/**
+ * The run as an action left it. Replaced, not merged: a redrive takes a PARTIAL run back to LOADING, which a
+ * progress merge would refuse. A run that moves again is watched again.
+ */
+function applyActionAnswer(answer, action) {
+  let entry = state.runs.get(answer.runId);
+  const before = entry ? entry.run : answer;
+  if (!entry) entry = addKnownRun(answer);
+  entry.note = doneText(action, before, answer);
+  entry.run = { ...answer };
+  renderRun(entry);
+  if (!isFinal(answer)) {
+    state.live.unwatchRun(answer.runId);
+    state.live.watchRun(answer.runId);
+  }
+  if (state.admin) state.admin.update(entry.run);
+  datasetRunChanged(answer.runId, answer.datasetId);
+}
+
+let datasetRefreshTimer = null;
+
+/** A run of the open dataset finished publishing or was rolled back: its analytics, rows and runs are fetched again. */
+async function datasetRunChanged(runId, datasetId = undefined) {
+  const page = state.datasetPage;
+  if (!page || !page.id || !page.insights) return;
+  let id = datasetId ?? state.runs.get(runId)?.run.datasetId;
+  if (id === undefined) {
+    try {
+      id = (await state.api.run(runId)).datasetId;
+    } catch {
+      return;
+    }
+  }
+  if (id !== page.id || state.datasetPage !== page) return;
+  clearTimeout(datasetRefreshTimer);
+  datasetRefreshTimer = setTimeout(() => {
+    if (state.datasetPage !== page) return;
+    page.insights.refresh();
+    if (page.dataset) loadDatasetRuns(page.dataset);
+  }, 300);
 }
 
 /** Cancel while uploading; for a duplicate, the earlier run and (before any byte was sent) "Import anyway". */
@@ -667,7 +718,11 @@ function applyRun(update) {
   let entry = state.runs.get(update.runId);
   if (!entry) return null;
   const wasFinal = isFinal(entry.run);
+  const wasStatus = entry.run.status;
   entry.run = mergeRun(entry.run, update);
+  // A message has no publication block: a run that reached review (or a new final state) is read from the API.
+  if (update.type && entry.run.status !== wasStatus && !isFinal(entry.run)) refreshRun(entry.run.runId);
+  if (wasStatus !== entry.run.status && isFinal(entry.run)) datasetRunChanged(entry.run.runId, entry.run.datasetId);
   if (!entry.upload) entry.estimator.add(Date.now(), recordsDone(entry.run));
   renderRun(entry);
   if (!wasFinal && isFinal(entry.run)) {
@@ -684,6 +739,11 @@ async function refreshRun(runId) {
   try {
     const run = await state.api.run(runId);
     if (generation !== state.generation) return;
+    // With the admin scope open, the socket also names other users' runs: those stay out of "Your runs".
+    if (!state.runs.has(runId) && state.me && run.owner && state.me.sub && run.owner !== state.me.sub) {
+      state.foreignRuns.add(runId);
+      return;
+    }
     if (!state.runs.has(runId)) addKnownRun(run);
     else applyRun(run);
   } catch {
@@ -717,8 +777,11 @@ async function loadRunList() {
 }
 
 function onLiveMessage(message) {
+  if (state.admin) state.admin.message(message);
+  if (message.type === 'run.finished' && !state.runs.has(message.runId)) datasetRunChanged(message.runId);
   if (state.runs.has(message.runId)) applyRun(message);
-  else refreshRun(message.runId); // a run created elsewhere ("mine" scope): fetch its name and facts
+  // A run created elsewhere ("mine" scope): fetch its name and facts.
+  else if (!state.foreignRuns.has(message.runId)) refreshRun(message.runId);
 }
 
 const CONNECTION_TEXT = {
@@ -1014,6 +1077,7 @@ function renderDatasetPage(view, dataset) {
     el('p', { class: 'muted small', text: `Kind: ${kindLabel(dataset.kind)}. A dataset's kind cannot change; `
       + 'create another dataset for the other kind.' }),
     settingsFields('edit', settingsOf(dataset)),
+    publishFields(dataset),
     el('p', { class: 'form-error', role: 'alert', hidden: true }),
     el('div', { class: 'form-actions' },
       el('button', { type: 'submit', class: 'button primary', text: 'Save changes' }),
@@ -1042,12 +1106,14 @@ function renderDatasetPage(view, dataset) {
       el('span', { class: 'badge kind', 'data-kind': dataset.kind, text: kindLabel(dataset.kind) }),
       dataset.default ? el('span', { class: 'badge', 'data-tone': 'muted', text: 'Default' }) : null),
     el('p', { class: 'muted', id: 'dataset-summary', text: settingsSummary(dataset.settings) }),
+    el('p', { class: 'muted', id: 'dataset-publish-summary', text: `Publishing: ${publishSummary(dataset)}` }),
     el('div', { class: 'dataset-actions' },
       el('button', { type: 'button', class: 'button primary', id: 'import-into',
         text: `Import files into ${dataset.name}`, onclick: () => importInto(dataset) })),
+    el('div', { id: 'dataset-insights', class: 'insights' }),
     el('div', { class: 'facts-grid' },
       el('section', { class: 'card form-card', 'aria-labelledby': 'settings-h' },
-        el('h2', { id: 'settings-h', text: 'Name and reading settings' }), settingsForm),
+        el('h2', { id: 'settings-h', text: 'Name, reading and publishing' }), settingsForm),
       savedMapping),
     el('section', { class: 'card table-card', 'aria-labelledby': 'dataset-runs-h' },
       el('h2', { id: 'dataset-runs-h', text: 'Imports into this dataset' }),
@@ -1060,6 +1126,65 @@ function renderDatasetPage(view, dataset) {
         : 'Deletes the dataset, its imports, their stored records and row errors.' }),
       el('div', {}, deleteButton))));
   loadDatasetRuns(dataset);
+  if (state.datasetPage && state.datasetPage.id === dataset.id) {
+    state.datasetPage.dataset = dataset;
+    state.datasetPage.insights = datasetInsights($('#dataset-insights', view), dataset, {
+      api: state.api, announce, download: downloadPath,
+      runs: () => state.api.datasetRuns(dataset.id, { limit: 50 }).then((page) => page.runs || []),
+    });
+  }
+}
+
+/** Strategy, key columns (for upsert) and review: the dataset's publish settings. */
+function publishFields(dataset) {
+  const raw = dataset.kind === 'raw';
+  const current = publishOf(dataset);
+  const hintOf = (value) => STRATEGIES.find((s) => s.value === value).hint;
+  const strategy = el('select', { id: 'edit-strategy', name: 'strategy', 'aria-describedby': 'edit-strategy-hint' },
+    ...STRATEGIES.map((s) => el('option', { value: s.value, text: s.label })));
+  strategy.value = current.strategy;
+  const hint = el('small', { id: 'edit-strategy-hint', text: hintOf(current.strategy) });
+  const keyField = el('div', { class: 'field' },
+    el('label', { for: 'edit-key', text: 'Key columns' }),
+    el('input', { type: 'text', id: 'edit-key', name: 'key', autocomplete: 'off', value: current.key.join(', '),
+      placeholder: raw ? 'id' : MARKETING_KEY.join(', '), 'aria-describedby': 'edit-key-hint' }),
+    el('small', { id: 'edit-key-hint', text: raw ? 'Header names that identify a row, separated by commas'
+      : 'Fields that identify a row; empty: date, campaign, channel' }));
+  keyField.hidden = current.strategy !== 'upsert';
+  strategy.addEventListener('change', () => {
+    hint.textContent = hintOf(strategy.value);
+    keyField.hidden = strategy.value !== 'upsert';
+  });
+  return el('fieldset', { class: 'plain publish-settings' }, el('legend', { text: 'Publishing' }),
+    el('div', { class: 'settings-grid' },
+      el('div', { class: 'field' }, el('label', { for: 'edit-strategy', text: 'Strategy' }), strategy, hint),
+      keyField),
+    el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'edit-review', name: 'review',
+      checked: current.review }), ' Review each run before it is published (you see what would change, then '
+      + 'publish or discard it)'));
+}
+
+/** A CSV the server streams (rows.csv): fetched with the token and saved under its own name. */
+async function downloadPath(path, fallbackName, status, button) {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  status.textContent = 'Preparing the file…';
+  try {
+    const exported = await fetchExport(state.api.url(path), {
+      token: state.session.token(), onUnauthenticated: () => sessionEnded(),
+    });
+    if (!exported) {
+      status.textContent = 'This server cannot export these rows yet.';
+      return;
+    }
+    const name = exported.fileName || fallbackName;
+    saveBlob(exported.blob, name);
+    status.textContent = `Downloaded ${name} (${formatBytes(exported.blob.size)}).`;
+  } catch (error) {
+    status.textContent = `The download failed: ${error.message}`;
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
 }
 
 async function loadDatasetRuns(dataset) {
@@ -1100,12 +1225,17 @@ async function saveDataset(form, dataset) {
   if (!name.ok) return showFormError(form, name.message, $('#edit-name', form));
   const settings = readSettings('edit', form);
   if (!settings.ok) return showFormError(form, settings.message, $(`#edit-${settings.field}`, form));
+  const publish = readPublishForm({ strategy: $('#edit-strategy', form).value, key: $('#edit-key', form).value,
+    review: $('#edit-review', form).checked }, dataset);
+  if (!publish.ok) return showFormError(form, publish.message, $(`#edit-${publish.field}`, form));
   try {
-    const saved = await state.api.updateDataset(dataset.id, { name: name.value, settings: settings.value });
+    const saved = await state.api.updateDataset(dataset.id, { name: name.value, settings: settings.value,
+      ...publish.value });
     rememberDataset(saved);
     Object.assign(dataset, saved);
     $('#dataset-title').textContent = saved.name;
     $('#dataset-summary').textContent = settingsSummary(saved.settings);
+    $('#dataset-publish-summary').textContent = `Publishing: ${publishSummary(saved)}`;
     $('#import-into').textContent = `Import files into ${saved.name}`;
     document.title = `${saved.name} — Sluice`;
     status.textContent = `Saved. ${settingsSummary(saved.settings)}.`;
@@ -1180,11 +1310,48 @@ function forgetDataset(dataset) {
 
 // ------------------------------------------------------------------------------------------------ run detail
 
+/** Leaves the admin view (its "all" subscription ends) and the dataset page (its chart observer stops). */
+function leaveViews(next) {
+  if (next !== 'admin') {
+    if (state.admin) state.admin.dispose();
+    state.admin = null;
+    $('#admin-view').hidden = true;
+    $('#admin-view').replaceChildren();
+  }
+  if (state.datasetPage && state.datasetPage.insights) state.datasetPage.insights.dispose();
+}
+
+function openAdmin() {
+  const view = $('#admin-view');
+  state.detail = null;
+  state.datasetPage = null;
+  for (const id of ['#home-view', '#detail-view', '#datasets-view']) $(id).hidden = true;
+  $('#detail-view').replaceChildren();
+  $('#datasets-view').replaceChildren();
+  view.hidden = false;
+  document.title = 'All runs — Sluice';
+  if (!state.me || !state.me.admin) {
+    view.replaceChildren(el('div', { class: 'detail' }, el('a', { href: '#/', class: 'back', text: '← Your runs' }),
+      el('h1', { tabindex: '-1', text: 'Not available' }),
+      el('p', { text: 'The view of every user\'s runs is for administrators.' })));
+    $('h1', view).focus();
+    return;
+  }
+  if (!state.admin) {
+    state.admin = adminView(view, { api: state.api, live: state.live, announce, onRun: applyActionAnswer });
+  }
+  $('h1', view).focus();
+}
+
 function route() {
   if (!state.signedIn) return;
   const match = location.hash.match(/^#\/runs\/([A-Za-z0-9-]{1,64})$/);
   const datasets = location.hash.match(/^#\/datasets(?:\/([A-Za-z0-9_.-]{1,100}))?$/);
-  if (match) {
+  const admin = location.hash === '#/admin';
+  leaveViews(admin ? 'admin' : 'other');
+  if (admin) {
+    openAdmin();
+  } else if (match) {
     openDetail(match[1]);
   } else if (datasets) {
     if (datasets[1]) openDatasetPage(datasets[1]);
@@ -1251,6 +1418,8 @@ function buildDetail(run) {
         el('div', { class: 'bar-fill' })),
       el('p', { class: 'run-line', id: 'detail-line' }),
       el('div', { id: 'detail-failure', class: 'failure-box', hidden: true })),
+    el('section', { class: 'card publish-card', id: 'publish-section', hidden: true, 'aria-labelledby': 'publish-h' },
+      el('h2', { id: 'publish-h', text: 'Publishing and actions' }), el('div', { id: 'detail-controls' })),
     el('div', { class: 'facts-grid' },
       dl('detail-counters', 'Counters'), dl('detail-timings', 'Timings'), dl('detail-file', 'File'),
       el('section', { class: 'card facts-card', id: 'mapping-section', 'aria-labelledby': 'detail-mapping-h' },
@@ -1291,6 +1460,7 @@ function renderDetailLive(entry) {
   const { run } = entry;
   if (!$('#detail-bar', view)) return;
   paintBadge($('#detail-status', view), run.status);
+  renderDetailControls(entry, view);
   const percent = paintBar($('#detail-bar', view), run, entry, run.fileName);
   $('#detail-line', view).textContent = `${percent} % · ${summaryText(run, entry)}`;
   const failureBox = $('#detail-failure', view);
@@ -1349,6 +1519,23 @@ function renderDetailLive(entry) {
     $('#dead-chunks', view).replaceChildren(dataTable(`Chunks that failed 5 deliveries; their records are CHUNK_FAILED row errors`,
       ['Chunk', 'Records', 'Reason'], dead.map((c) => [c.chunkNo, `${c.firstRecord}–${c.lastRecord}`, c.reason])));
   }
+}
+
+/** The run page's review (with samples), publication and action buttons; rebuilt only when they change. */
+function renderDetailControls(entry, view) {
+  const { run } = entry;
+  const section = $('#publish-section', view);
+  const holder = $('#detail-controls', view);
+  if (!section || entry.upload || !run.runId) return;
+  const key = controlsKey(run);
+  if (holder.dataset.controls === key) return;
+  holder.dataset.controls = key;
+  const hadFocus = section.contains(document.activeElement);
+  const controls = runControls(run, { api: state.api, announce, onRun: applyActionAnswer, detail: true,
+    note: entry.note });
+  holder.replaceChildren(controls);
+  section.hidden = controls.hidden;
+  if (hadFocus) $('#detail-title', view).focus();
 }
 
 const isRaw = (run) => run.datasetKind === 'raw'
@@ -1758,6 +1945,20 @@ function showAccount(user) {
   $('#account').hidden = false;
 }
 
+/** GET /api/me decides whether the admin view is offered (the token's groups only label the account). */
+async function loadMe() {
+  const generation = state.generation;
+  try {
+    const me = await state.api.me();
+    if (generation !== state.generation) return;
+    state.me = me;
+  } catch (error) {
+    if (error.code === 'UNAUTHENTICATED') throw error;
+    state.me = null;
+  }
+  $('#admin-link').hidden = !(state.me && state.me.admin);
+}
+
 async function enterApp(session) {
   const generation = ++state.generation;
   Object.assign(state, { signedIn: true, user: session.user });
@@ -1775,7 +1976,7 @@ async function enterApp(session) {
   });
   onLiveState(state.live.state);
   try {
-    await Promise.all([loadRunList(), loadDatasets()]);
+    await Promise.all([loadRunList(), loadDatasets(), loadMe()]);
   } catch (error) {
     if (error.code === 'UNAUTHENTICATED') return;
     $('#runs-empty').textContent = `Your runs could not be loaded: ${error.message}`;
@@ -1816,7 +2017,11 @@ function leaveApp() {
   $('#detail-view').replaceChildren();
   $('#datasets-view').replaceChildren();
   state.datasets = [];
+  state.foreignRuns.clear();
+  leaveViews('none');
   state.datasetPage = null;
+  state.me = null;
+  $('#admin-link').hidden = true;
   sessionStorage.removeItem(DATASET_KEY);
   $('#account').hidden = true;
   $('#connection').hidden = true;

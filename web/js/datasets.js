@@ -111,3 +111,51 @@ export function pickerOrder(datasets) {
 export function pickerLabel(dataset) {
   return dataset.kind === 'raw' ? `${dataset.name} (raw CSV)` : dataset.name;
 }
+
+/** How a finished run goes into the dataset (the API's `publish`), in words. */
+export const STRATEGIES = Object.freeze([
+  { value: 'append', label: 'Append', hint: 'Every record becomes a new row.' },
+  { value: 'upsert', label: 'Upsert by key', hint: 'A row with the same key is replaced; new keys are added.' },
+  { value: 'replace', label: 'Replace', hint: 'The dataset becomes exactly the latest run\'s rows.' },
+]);
+export const MARKETING_KEY = Object.freeze(['date', 'campaign', 'channel']);
+
+/** The dataset's publish settings, defaults filled in: {strategy, key: [...], review}. */
+export function publishOf(dataset) {
+  const strategy = STRATEGIES.some((s) => s.value === (dataset && dataset.publish)) ? dataset.publish : 'append';
+  return { strategy, key: Array.isArray(dataset && dataset.publishKey) ? dataset.publishKey : [],
+    review: Boolean(dataset && dataset.review) };
+}
+
+/**
+ * The publish part of a PATCH from the form {strategy, key (comma separated text), review}: {ok, value} where value
+ * holds only what differs from the dataset (so an unchanged form sends nothing), or {ok: false, field, message}.
+ */
+export function readPublishForm(form, dataset) {
+  const strategy = form.strategy || 'append';
+  if (!STRATEGIES.some((s) => s.value === strategy)) {
+    return { ok: false, field: 'strategy', message: 'Choose append, upsert by key or replace.' };
+  }
+  const key = String(form.key || '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (new Set(key).size !== key.length) {
+    return { ok: false, field: 'key', message: 'A key names each column once.' };
+  }
+  if (strategy === 'upsert' && dataset.kind === 'raw' && !key.length) {
+    return { ok: false, field: 'key', message: 'Upsert into a raw dataset needs the key columns: the header names '
+      + 'that identify a row, such as “id”.' };
+  }
+  const current = publishOf(dataset);
+  const value = {};
+  if (strategy !== current.strategy) value.publish = strategy;
+  if (key.join(',') !== current.key.join(',')) value.publishKey = key;
+  if (Boolean(form.review) !== current.review) value.review = Boolean(form.review);
+  return { ok: true, value };
+}
+
+/** "Upsert by date, campaign, channel · review before publishing" */
+export function publishSummary(dataset) {
+  const { strategy, key, review } = publishOf(dataset);
+  const label = STRATEGIES.find((s) => s.value === strategy).label;
+  const shownKey = strategy === 'upsert' ? ` (${(key.length ? key : dataset.kind === 'raw' ? [] : MARKETING_KEY).join(', ')})` : '';
+  return `${label}${shownKey}${review ? ' · review before publishing' : ' · published automatically'}`;
+}

@@ -24,6 +24,7 @@ export class LiveConnection {
     timers = globalThis, random = Math.random, heartbeatMs = HEARTBEAT_MS, openTimeoutMs = OPEN_TIMEOUT_MS }) {
     Object.assign(this, { url, onMessage, onState, WebSocketImpl, timers, random, heartbeatMs, openTimeoutMs });
     this.runs = new Set();
+    this.scopes = new Set(['mine']);
     this.attempt = 0;
     this.state = this.currentUrl() && WebSocketImpl ? 'connecting' : 'off';
     this.socket = null;
@@ -48,6 +49,17 @@ export class LiveConnection {
     if (this.runs.has(runId)) return;
     this.runs.add(runId);
     this.send({ action: 'subscribe', runId });
+  }
+
+  /** Subscribes to a scope ("all": every user's runs, admins only) now and after every reconnect. */
+  watchScope(scope) {
+    if (this.scopes.has(scope)) return;
+    this.scopes.add(scope);
+    this.send({ action: 'subscribe', scope });
+  }
+
+  unwatchScope(scope) {
+    if (scope !== 'mine' && this.scopes.delete(scope)) this.send({ action: 'unsubscribe', scope });
   }
 
   unwatchRun(runId) {
@@ -91,7 +103,7 @@ export class LiveConnection {
       this.timers.clearTimeout(this.openTimer);
       this.attempt = 0;
       this.setState('live');
-      this.send({ action: 'subscribe', scope: 'mine' });
+      for (const scope of this.scopes) this.send({ action: 'subscribe', scope });
       for (const runId of this.runs) this.send({ action: 'subscribe', runId });
       this.heartbeat = this.timers.setInterval(() => this.send({ action: 'ping' }), this.heartbeatMs);
     };

@@ -46,3 +46,20 @@ test('the picker lists the default dataset first, then by name, and marks raw on
   assert.deepEqual(settingsOf({ settings: { delimiter: ';' } }).delimiter, ';');
   assert.equal(settingsOf({}).headerRow, 0);
 });
+
+test('publish settings: only what changed is sent; raw upsert needs a key', async () => {
+  const { readPublishForm, publishOf, publishSummary } = await import('../../js/datasets.js');
+  const marketing = { kind: 'marketing' };
+  assert.deepEqual(publishOf(marketing), { strategy: 'append', key: [], review: false });
+  assert.deepEqual(readPublishForm({ strategy: 'append', key: '', review: false }, marketing), { ok: true, value: {} });
+  assert.deepEqual(readPublishForm({ strategy: 'upsert', key: ' date, campaign ,channel', review: true }, marketing),
+    { ok: true, value: { publish: 'upsert', publishKey: ['date', 'campaign', 'channel'], review: true } });
+  const raw = { kind: 'raw', publish: 'upsert', publishKey: ['id'], review: true };
+  assert.deepEqual(readPublishForm({ strategy: 'upsert', key: 'id', review: true }, raw), { ok: true, value: {} });
+  assert.equal(readPublishForm({ strategy: 'upsert', key: '', review: false }, { kind: 'raw' }).field, 'key');
+  assert.equal(readPublishForm({ strategy: 'upsert', key: 'id,id' }, { kind: 'raw' }).field, 'key');
+  assert.equal(readPublishForm({ strategy: 'merge' }, marketing).field, 'strategy');
+  assert.equal(publishSummary({ kind: 'marketing', publish: 'upsert' }),
+    'Upsert by key (date, campaign, channel) · published automatically');
+  assert.equal(publishSummary(raw), 'Upsert by key (id) · review before publishing');
+});

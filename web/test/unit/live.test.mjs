@@ -162,3 +162,20 @@ test('a URL given as a function is read at every connect, so a reconnect carries
   timers.advance(BACKOFF_MAX_MS);
   assert.equal(sockets[1].url, 'ws://127.0.0.1:1/ws?token=t2');
 });
+
+test('an admin scope is subscribed now, again after a reconnect, and can be left', () => {
+  const { live, sockets, timers } = connection();
+  live.start();
+  sockets[0].open();
+  live.watchScope('all');
+  assert.deepEqual(sockets[0].sent, [{ action: 'subscribe', scope: 'mine' }, { action: 'subscribe', scope: 'all' }]);
+  sockets[0].close();
+  timers.advance(1500);
+  assert.equal(sockets.length, 2, 'one reconnect after the first backoff');
+  sockets[1].open();
+  assert.deepEqual(sockets[1].sent.filter((m) => m.scope), [{ action: 'subscribe', scope: 'mine' },
+    { action: 'subscribe', scope: 'all' }]);
+  live.unwatchScope('all');
+  live.unwatchScope('mine');
+  assert.deepEqual(sockets[1].sent.at(-1), { action: 'unsubscribe', scope: 'all' }, '"mine" always stays');
+});
