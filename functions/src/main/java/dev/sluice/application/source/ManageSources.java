@@ -53,7 +53,7 @@ public final class ManageSources {
                     spec.kind() == null ? "required: csv-url, json-api or feed" : "required");
         }
         if (sources.listByDataset(dataset.id()).size() >= MAX_SOURCES_PER_DATASET) {
-            throw new InvalidRequestException("too_many_sources", 409, "Dataset '" + datasetId + "' has "
+            throw new InvalidRequestException("TOO_MANY_SOURCES", 409, "Dataset '" + datasetId + "' has "
                     + MAX_SOURCES_PER_DATASET + " sources, the most it can have.");
         }
         String id = UUID.randomUUID().toString();
@@ -126,8 +126,14 @@ public final class ManageSources {
         return sources.pulls(id, limit, after);
     }
 
+    /** One pull of a visible source. */
+    public java.util.Optional<dev.sluice.domain.source.Pull> pull(Caller caller, String id, String pullId) {
+        visible(caller, id);
+        return pullId == null ? java.util.Optional.empty() : sources.findPull(id, pullId);
+    }
+
     private static InvalidRequestException notFound(String id) {
-        return new InvalidRequestException("source_not_found", 404, "No source with id '" + id + "'.");
+        return new InvalidRequestException("SOURCE_NOT_FOUND", 404, "No source with id '" + id + "'.");
     }
 
     private static String secretName(String sourceId) {

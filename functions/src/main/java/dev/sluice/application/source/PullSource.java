@@ -99,13 +99,13 @@ public final class PullSource {
      */
     public Optional<Result> pull(String sourceId, String trigger) {
         Source source = checkpoints.settle(sources.find(sourceId).orElseThrow(() -> new InvalidRequestException(
-                "source_not_found", 404, "No source with id '" + sourceId + "'.")));
+                "SOURCE_NOT_FOUND", 404, "No source with id '" + sourceId + "'.")));
         if ("schedule".equals(trigger) && !source.enabled()) {
             return Optional.empty();
         }
         String pullId = STAMP.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8);
         if (!sources.claim(sourceId, pullId, null)) {
-            throw new InvalidRequestException("pull_in_progress", 409, "Source '" + sourceId + "' is being pulled "
+            throw new InvalidRequestException("PULL_IN_PROGRESS", 409, "Source '" + sourceId + "' is being pulled "
                     + "(pull " + source.activePull() + "); its next pull can start once that one has loaded.");
         }
         Pull pull = Pull.started(pullId, sourceId, source.checkpoint(), clock.instant(), trigger);

@@ -68,6 +68,6 @@ public record SourceSpec(SourceKind kind, String url, Schedule schedule, boolean
     }
 
     static InvalidRequestException invalid(String field, String why) {
-        return new InvalidRequestException("invalid_source", 400, "Field '" + field + "': " + why + ".");
+        return new InvalidRequestException("INVALID_SOURCE", 400, "Field '" + field + "': " + why + ".");
     }
 }

@@ -21,6 +21,7 @@ import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RerunBinder;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
 import dev.sluice.adapter.in.lambda.api.Routes;
+import dev.sluice.adapter.in.lambda.api.SourceRoutes;
 import dev.sluice.adapter.in.lambda.api.RowErrorPresenter;
 import dev.sluice.adapter.in.lambda.api.RunPresenter;
 import dev.sluice.adapter.in.lambda.api.UploadPresenter;
@@ -147,6 +148,9 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .get("/api/datasets/{id}/runs", call -> ApiResponse.ok(datasetPresenter.runs(datasets.runs(
                         call.caller(), call.path("id"), binder.pageLimit(call.request()),
                         call.request().query("cursor")), datasetKinds())));
+        if (wiring.sources() != null) {
+            new SourceRoutes(wiring.sources(), binder, json).register(routes);
+        }
     }
 
     /** A fresh lookup per request, so each dataset a response names is read once and never stale. */
