@@ -126,6 +126,11 @@ public final class ManageSources {
         return sources.pulls(id, limit, after);
     }
 
+    /** Every source with a schedule (the local runtime arms its timer with them at start). */
+    public List<Source> scheduled() {
+        return sources.listScheduled();
+    }
+
     /** One pull of a visible source. */
     public java.util.Optional<dev.sluice.domain.source.Pull> pull(Caller caller, String id, String pullId) {
         visible(caller, id);
