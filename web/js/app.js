@@ -20,6 +20,7 @@ import {
 import { fileDecisions, columnDecisions } from './decisions.js';
 import { fetchExport, downloadName, isMissingRoute } from './download.js';
 import { LiveConnection } from './live.js';
+import { sourcesSection } from './sources.js';
 import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
 import {
   formatCount, formatBytes, formatDuration, formatTime, formatDecimal, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
@@ -1047,6 +1048,7 @@ function renderDatasetPage(view, dataset) {
     el('section', { class: 'card table-card', 'aria-labelledby': 'dataset-runs-h' },
       el('h2', { id: 'dataset-runs-h', text: 'Imports into this dataset' }),
       el('div', { id: 'dataset-runs' }, el('p', { class: 'muted', text: 'Loading…' }))),
+    sourcesSection(state.api, dataset, { onRun: () => loadDatasetRuns(dataset) }),
     el('section', { class: 'card danger-card', 'aria-labelledby': 'danger-h' },
       el('h2', { id: 'danger-h', text: 'Delete this dataset' }),
       el('p', { class: 'muted', text: raw
