@@ -21,8 +21,9 @@ import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.adapter.out.dynamodb.DynamoSourceRepository;
 import dev.sluice.adapter.out.http.HttpSourceFetcher;
-import dev.sluice.adapter.out.http.SignedAwsCall;
+import dev.sluice.adapter.wire.SignedAwsCall;
 import dev.sluice.adapter.out.http.SsrfGuard;
+import dev.sluice.adapter.out.http.StaxFeedReader;
 import dev.sluice.adapter.out.scheduler.EventBridgePullScheduler;
 import dev.sluice.adapter.out.scheduler.LambdaRunNow;
 import dev.sluice.adapter.out.secrets.LocalSecretStore;
@@ -196,7 +197,7 @@ public final class Components implements AutoCloseable {
                     HttpSourceFetcher.Sleeper.REAL);
             PullSource pull = new PullSource(repository, adapters.runs(), adapters.objectStore(), fetcher, secrets,
                     json(), settings.uploadBucket(), Path.of(System.getProperty("java.io.tmpdir")), checkpoints,
-                    adapters.clock());
+                    adapters.clock(), new StaxFeedReader());
             ManageSources manage = new ManageSources(repository, manageDatasets(), secrets, pullScheduler(),
                     checkpoints, json(), adapters.clock());
             RunNow runNow = !settings.localRuntime() && config.pullFunctionArn().isPresent()

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.port.FeedReader;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.application.port.SecretStore;
@@ -68,6 +69,7 @@ public final class PullSource {
     private final Path scratch;
     private final SourceCheckpoints checkpoints;
     private final Clock clock;
+    private final FeedReader feeds;
 
     /** What a pull answered: its id and the run loading it (null when there was nothing new or it failed). */
     public record Result(String pullId, String runId, Pull pull) {
@@ -78,7 +80,8 @@ public final class PullSource {
      */
     public PullSource(SourceRepository sources, RunRepository runs, ObjectStore objects, WebFetcher web,
             SecretStore secrets, ObjectMapper json, String bucket, Path scratch, SourceCheckpoints checkpoints,
-            Clock clock) {
+            Clock clock, FeedReader feeds) {
+        this.feeds = feeds;
         this.sources = sources;
         this.runs = runs;
         this.objects = objects;
@@ -218,7 +221,7 @@ public final class PullSource {
             if (feed) {
                 try (WebFetcher.Response response = web.get(URI.create(source.url()), headers)) {
                     requireOk(response);
-                    FeedRecords.read(response.body(), table::add);
+                    feeds.read(response.body(), table::add);
                 }
             } else {
                 pages(source, headers, checkpoint, table);

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.adapter.out.http.HttpSourceFetcher;
 import dev.sluice.adapter.out.http.SsrfGuard;
+import dev.sluice.adapter.out.http.StaxFeedReader;
 import dev.sluice.adapter.out.scheduler.TimerPullScheduler;
 import dev.sluice.adapter.out.secrets.LocalSecretStore;
 import dev.sluice.application.port.PipelineMetrics;
@@ -126,7 +127,8 @@ class PullSourceTest {
                 new HttpSourceFetcher.Policy(Duration.ofSeconds(2), Duration.ofMillis(700), 3, Duration.ofMillis(50),
                         Duration.ofMillis(200), Duration.ofSeconds(5), 1 << 20),
                 clock, HttpSourceFetcher.Sleeper.REAL);
-        pulls = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, checkpoints, clock);
+        pulls = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, checkpoints, clock,
+                new StaxFeedReader());
     }
 
     @AfterEach

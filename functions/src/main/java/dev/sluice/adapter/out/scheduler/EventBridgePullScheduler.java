@@ -2,7 +2,7 @@ package dev.sluice.adapter.out.scheduler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.adapter.out.http.SignedAwsCall;
+import dev.sluice.adapter.wire.SignedAwsCall;
 import dev.sluice.application.port.PullScheduler;
 import dev.sluice.domain.source.Source;
 import java.net.URI;

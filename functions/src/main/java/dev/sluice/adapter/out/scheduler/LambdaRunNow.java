@@ -2,7 +2,7 @@ package dev.sluice.adapter.out.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.adapter.out.http.SignedAwsCall;
+import dev.sluice.adapter.wire.SignedAwsCall;
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.source.RunNow;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.sluice.adapter.out.secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.adapter.out.http.SignedAwsCall;
+import dev.sluice.adapter.wire.SignedAwsCall;
 import dev.sluice.application.port.SecretStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
-package dev.sluice.application.source;
+package dev.sluice.adapter.out.http;
 
+import dev.sluice.application.port.FeedReader;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,12 +18,10 @@ import javax.xml.stream.XMLStreamReader;
  * but with an {@code href} (Atom's {@code <link href=…/>}) gives the href; a repeated field keeps its values joined
  * by {@code " | "}. DTDs and external entities are refused (XXE).
  */
-final class FeedRecords {
-    private FeedRecords() {
-    }
+public final class StaxFeedReader implements FeedReader {
 
-    /** Calls {@code each} with every item of the feed; {@link IllegalArgumentException} when it is no feed XML. */
-    static long read(InputStream in, Consumer<Map<String, String>> each) {
+    @Override
+    public long read(InputStream in, Consumer<Map<String, String>> each) {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);

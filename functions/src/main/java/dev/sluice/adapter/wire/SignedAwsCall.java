@@ -1,4 +1,4 @@
-package dev.sluice.adapter.out.http;
+package dev.sluice.adapter.wire;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
