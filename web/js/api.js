@@ -100,6 +100,14 @@ export function createApi(apiBase, {
       if (cursor) query.set('cursor', cursor);
       return call(`/datasets/${encodeURIComponent(id)}/runs?${query}`);
     },
+    listSources: (datasetId) => call(`/datasets/${encodeURIComponent(datasetId)}/sources`),
+    createSource: (datasetId, body) => call(`/datasets/${encodeURIComponent(datasetId)}/sources`,
+      { method: 'POST', body: JSON.stringify(body) }),
+    updateSource: (id, body) => call(`/sources/${encodeURIComponent(id)}`,
+      { method: 'PATCH', body: JSON.stringify(body) }),
+    deleteSource: (id) => call(`/sources/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    pullSource: (id) => call(`/sources/${encodeURIComponent(id)}/pull`, { method: 'POST', body: '{}' }),
+    sourcePulls: (id) => call(`/sources/${encodeURIComponent(id)}/pulls`),
     suggestMapping: (body) => call('/mappings/suggest', { method: 'POST', body: JSON.stringify(body) }),
     previewMapping: (body) => call('/mappings/preview', { method: 'POST', body: JSON.stringify(body) }),
     rerun: (runId, body) => call(`/runs/${encodeURIComponent(runId)}/rerun`,

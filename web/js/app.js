@@ -27,6 +27,7 @@ import { runControls, controlsKey } from './run-controls.js';
 import { doneText } from './run-actions.js';
 import { datasetInsights } from './dataset-insights.js';
 import { adminView } from './admin-view.js';
+import { sourcesSection } from './sources.js';
 import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
 import {
   formatCount, formatBytes, formatDuration, formatTime, formatDecimal, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
@@ -1119,6 +1120,7 @@ function renderDatasetPage(view, dataset) {
       el('h2', { id: 'dataset-runs-h', text: 'Imports into this dataset' }),
       el('div', { id: 'dataset-runs' }, el('p', { class: 'muted', text: 'Loading…' }))),
     destinationsPanel({ datasetId: dataset.id, url: state.api.url, token: () => state.session.token() }),
+    sourcesSection(state.api, dataset, { onRun: () => loadDatasetRuns(dataset) }),
     el('section', { class: 'card danger-card', 'aria-labelledby': 'danger-h' },
       el('h2', { id: 'danger-h', text: 'Delete this dataset' }),
       el('p', { class: 'muted', text: raw

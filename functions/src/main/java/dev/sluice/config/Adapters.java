@@ -108,7 +108,7 @@ public final class Adapters implements AutoCloseable {
         return json;
     }
 
-    private synchronized AwsCredentialsProvider credentials() {
+    synchronized AwsCredentialsProvider credentials() {
         if (credentials == null) {
             credentials = settings.staticCredentials()
                     .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
@@ -163,7 +163,7 @@ public final class Adapters implements AutoCloseable {
         return sqs;
     }
 
-    private synchronized DynamoDbClient dynamo() {
+    synchronized DynamoDbClient dynamo() {
         if (dynamo == null) {
             var builder = DynamoDbClient.builder().region(region()).credentialsProvider(credentials())
                     .httpClientBuilder(UrlConnectionHttpClient.builder());

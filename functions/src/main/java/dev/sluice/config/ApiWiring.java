@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.admin.Operations;
 import dev.sluice.application.analytics.AnalyticsUseCases;
 import dev.sluice.application.dataset.DeleteDataset;
+import dev.sluice.application.source.SourceUseCases;
 import dev.sluice.application.mapping.PreviewMapping;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.destination.Destinations;
@@ -42,37 +43,43 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
      * @param analytics    a dataset's rows, analytics, anomalies and run comparison
      * @param destinations destinations and deliveries
      * @param previewMapping previewing a mapping's transformations on sample rows
+     * @param sources sources, pulls and schedules (null when SOURCES_TABLE is not set)
      */
     public record Families(RecoverRuns recoverRuns, RunExports exports, RerunRun rerun, Operations operations,
-            AnalyticsUseCases analytics, Destinations destinations, PreviewMapping previewMapping) {
-        public static final Families NONE = new Families(null, null, null, null, null, null, null);
+            AnalyticsUseCases analytics, Destinations destinations, PreviewMapping previewMapping,
+            SourceUseCases sources) {
+        public static final Families NONE = new Families(null, null, null, null, null, null, null, null);
 
         public Families withRecoverRuns(RecoverRuns value) {
-            return new Families(value, exports, rerun, operations, analytics, destinations, previewMapping);
+            return new Families(value, exports, rerun, operations, analytics, destinations, previewMapping, sources);
         }
 
         public Families withExports(RunExports value) {
-            return new Families(recoverRuns, value, rerun, operations, analytics, destinations, previewMapping);
+            return new Families(recoverRuns, value, rerun, operations, analytics, destinations, previewMapping, sources);
         }
 
         public Families withRerun(RerunRun value) {
-            return new Families(recoverRuns, exports, value, operations, analytics, destinations, previewMapping);
+            return new Families(recoverRuns, exports, value, operations, analytics, destinations, previewMapping, sources);
         }
 
         public Families withOperations(Operations value) {
-            return new Families(recoverRuns, exports, rerun, value, analytics, destinations, previewMapping);
+            return new Families(recoverRuns, exports, rerun, value, analytics, destinations, previewMapping, sources);
         }
 
         public Families withAnalytics(AnalyticsUseCases value) {
-            return new Families(recoverRuns, exports, rerun, operations, value, destinations, previewMapping);
+            return new Families(recoverRuns, exports, rerun, operations, value, destinations, previewMapping, sources);
         }
 
         public Families withDestinations(Destinations value) {
-            return new Families(recoverRuns, exports, rerun, operations, analytics, value, previewMapping);
+            return new Families(recoverRuns, exports, rerun, operations, analytics, value, previewMapping, sources);
         }
 
         public Families withPreviewMapping(PreviewMapping value) {
-            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, value);
+            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, value, sources);
+        }
+
+        public Families withSources(SourceUseCases value) {
+            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, previewMapping, value);
         }
     }
 
@@ -117,6 +124,10 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         return families.previewMapping();
     }
 
+    public SourceUseCases sources() {
+        return families.sources();
+    }
+
     public static ApiWiring fromEnvironment() {
         return from(new Components(Settings.fromEnvironment(System.getenv())));
     }
@@ -129,7 +140,8 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
                 .withExports(components.exports(queries)).withRerun(components.rerun(queries))
                 .withOperations(components.operations()).withAnalytics(components.analytics(queries))
                 .withDestinations(components.destinations())
-                .withPreviewMapping(components.previewMapping());
+                .withPreviewMapping(components.previewMapping())
+                .withSources(components.settings().sources().table().isPresent() ? components.sources() : null);
         return new ApiWiring(components.createUpload(), components.finishUpload(), queries,
                 components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
                 components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,

@@ -32,6 +32,24 @@ import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
 import dev.sluice.domain.analytics.SpendAnomalies;
+import dev.sluice.adapter.out.dynamodb.DynamoSourceRepository;
+import dev.sluice.adapter.out.http.HttpSourceFetcher;
+import dev.sluice.adapter.wire.SignedAwsCall;
+import dev.sluice.adapter.out.http.SsrfGuard;
+import dev.sluice.adapter.out.http.StaxFeedReader;
+import dev.sluice.adapter.out.scheduler.EventBridgePullScheduler;
+import dev.sluice.adapter.out.scheduler.LambdaRunNow;
+import dev.sluice.adapter.out.secrets.LocalSecretStore;
+import dev.sluice.adapter.out.secrets.SecretsManagerSecretStore;
+import dev.sluice.application.port.PullScheduler;
+import dev.sluice.application.port.SecretStore;
+import dev.sluice.application.port.SourceRepository;
+import dev.sluice.application.source.ManageSources;
+import dev.sluice.application.source.PullSource;
+import dev.sluice.application.source.RunNow;
+import dev.sluice.application.source.SourceCheckpoints;
+import dev.sluice.application.source.SourceUseCases;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +69,17 @@ public final class Components implements AutoCloseable {
 
     /** A load balancer's health check waits a few seconds at most; each dependency gets this long. */
     public static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * When a pulled run's checkpoint advances. WHEN_RUN_FINISHED until the publish engine calls
+     * {@link SourceUseCases#checkpoints()} as a PublishListener; then switch this to ON_PUBLISH.
+     */
+    public static final SourceCheckpoints.Advance SOURCE_CHECKPOINT_ADVANCE =
+            SourceCheckpoints.Advance.WHEN_RUN_FINISHED;
 
     private final Adapters adapters;
+    /** The local runtime's timer for source schedules (null on AWS, where EventBridge Scheduler holds them). */
+    private volatile PullScheduler localPullScheduler;
+    private SourceUseCases sources;
 
     public Components(Settings settings) {
         this.adapters = new Adapters(settings);
@@ -204,6 +231,75 @@ public final class Components implements AutoCloseable {
                 new AdminRuns(adapters.runSearch(), adapters.clock(), settings().chunkVisibilityTimeout()),
                 new RunStatistics(adapters.runSearch(), adapters.clock()),
                 new CheckHealth(adapters::healthProbes, HEALTH_TIMEOUT));
+    /** The local runtime hands every function its timer, so schedules the API sets fire PullFunction locally. */
+    public void usePullScheduler(PullScheduler scheduler) {
+        this.localPullScheduler = scheduler;
+    }
+
+    /** Sources, pulls and checkpoints (SOURCES_TABLE must be set). */
+    public synchronized SourceUseCases sources() {
+        if (sources == null) {
+            Settings settings = settings();
+            SourceSettings config = settings.sources();
+            SourceRepository repository = new DynamoSourceRepository(adapters.dynamo(), config.table().orElseThrow(
+                    () -> new IllegalStateException("environment variable SOURCES_TABLE is not set")));
+            SourceCheckpoints checkpoints = new SourceCheckpoints(repository, adapters.runs(), adapters.clock(),
+                    config.pullTimeout(), SOURCE_CHECKPOINT_ADVANCE);
+            SecretStore secrets = secretStore();
+            HttpSourceFetcher fetcher = new HttpSourceFetcher(
+                    new SsrfGuard(SsrfGuard.Resolver.SYSTEM, config.allowLoopback()),
+                    HttpSourceFetcher.Policy.defaults().withMaxBytes(config.maxBytes()), adapters.clock(),
+                    HttpSourceFetcher.Sleeper.REAL);
+            PullSource pull = new PullSource(repository, adapters.runs(), adapters.objectStore(), fetcher, secrets,
+                    json(), settings.uploadBucket(), Path.of(System.getProperty("java.io.tmpdir")), checkpoints,
+                    adapters.clock(), new StaxFeedReader());
+            ManageSources manage = new ManageSources(repository, manageDatasets(), secrets, pullScheduler(),
+                    checkpoints, json(), adapters.clock());
+            RunNow runNow = !settings.localRuntime() && config.pullFunctionArn().isPresent()
+                    ? new LambdaRunNow(new SignedAwsCall("lambda", settings.region(), adapters.credentials()),
+                            settings.region(), config.pullFunctionArn().get(), json())
+                    : RunNow.direct(pull);
+            sources = new SourceUseCases(manage, pull, checkpoints, runNow);
+        }
+        return sources;
+    }
+
+    /** Locally an encrypted file per secret (key outside the data directory); on AWS Secrets Manager. */
+    public SecretStore secretStore() {
+        Settings settings = settings();
+        SourceSettings config = settings.sources();
+        if (settings.localRuntime()) {
+            return new LocalSecretStore(config.secretsDirectory().orElseThrow(() -> new IllegalStateException(
+                    "environment variable SECRETS_DIR is not set")), config.secretKeyFile().orElseThrow(
+                    () -> new IllegalStateException("environment variable SECRET_KEY_FILE is not set")));
+        }
+        return new SecretsManagerSecretStore(new SignedAwsCall("secretsmanager", settings.region(),
+                adapters.credentials()), settings.region(), config.secretPrefix(), json());
+    }
+
+    /** The local timer when the runtime gave one, EventBridge Scheduler on AWS, else nothing. */
+    private PullScheduler pullScheduler() {
+        Settings settings = settings();
+        SourceSettings config = settings.sources();
+        PullScheduler aws = !settings.localRuntime() && config.pullFunctionArn().isPresent()
+                && config.schedulerRoleArn().isPresent()
+                ? new EventBridgePullScheduler(new SignedAwsCall("scheduler", settings.region(),
+                        adapters.credentials()), settings.region(), config.scheduleGroup(), config.secretPrefix(),
+                        config.pullFunctionArn().get(), config.schedulerRoleArn().get(), json())
+                : PullScheduler.NONE;
+        return new PullScheduler() {
+            @Override
+            public void put(dev.sluice.domain.source.Source source) {
+                PullScheduler local = localPullScheduler;
+                (local != null ? local : aws).put(source);
+            }
+
+            @Override
+            public void remove(String sourceId) {
+                PullScheduler local = localPullScheduler;
+                (local != null ? local : aws).remove(sourceId);
+            }
+        };
     }
 
     @Override

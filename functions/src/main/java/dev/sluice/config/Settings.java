@@ -54,7 +54,8 @@ public record Settings(
         Optional<String> chunkDlqUrl,
         Optional<String> deliveryQueueUrl,
         Optional<java.nio.file.Path> secretsDirectory,
-        Optional<java.nio.file.Path> secretKeyFile) {
+        Optional<java.nio.file.Path> secretKeyFile,
+        SourceSettings sources) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -133,7 +134,8 @@ public record Settings(
                 Optional.ofNullable(env.get("SECRETS_DIR")).filter(v -> !v.isBlank())
                         .map(java.nio.file.Path::of),
                 Optional.ofNullable(env.get("SECRET_KEY_FILE")).filter(v -> !v.isBlank())
-                        .map(java.nio.file.Path::of));
+                        .map(java.nio.file.Path::of),
+                SourceSettings.fromEnvironment(env, localRuntime));
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -177,8 +177,8 @@ public final class ReconcileObjects {
     private List<Candidate> uploads(Instant cutoff) {
         List<Candidate> found = new ArrayList<>();
         for (Run run : runs.waitingForFile(cutoff, MAX_PER_SWEEP)) {
-            if (run.source() != RunSource.UPLOAD) {
-                continue;
+            if (run.source() == RunSource.DROP) {
+                continue; // uploads and pulls have a run waiting for their key; drops are found by listing
             }
             Optional<StoredObject> object = bucket.head(run.bucket(), run.key());
             if (object.isPresent() && object.get().lastModified().isBefore(cutoff)) {

@@ -438,6 +438,12 @@ public final class SplitObject {
             return runs.find(upload.runId()).filter(run -> event.key().equals(run.key())
                     && event.bucket().equals(run.bucket()) && upload.owner().equals(run.owner())).map(Run::runId);
         }
+        if (parsed.get() instanceof UploadKey.Pulled) {
+            // pulls/{sourceId}/{pullId}: the pull created the run (owner and dataset from its source) before it wrote
+            // the object; the run id is derived from the key.
+            return runs.find(UploadKey.pulledRunId(event.key())).filter(run -> event.key().equals(run.key())
+                    && event.bucket().equals(run.bucket()) && run.source() == RunSource.PULL).map(Run::runId);
+        }
         UploadKey.Drop drop = (UploadKey.Drop) parsed.get();
         String runId = dropRunId(event);
         UploadLimits.Partner partner = uploadLimits.partners().get(drop.partner());

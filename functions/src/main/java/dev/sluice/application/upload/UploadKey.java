@@ -3,6 +3,7 @@ package dev.sluice.application.upload;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The object key an upload is written to: {@code uploads/{owner}/{runId}/{name}}, where {@code name} is a bounded,
@@ -28,6 +29,7 @@ public final class UploadKey {
     private static final String UPLOADS = "uploads/";
     private static final String DECOMPRESSED = "decompressed/";
     private static final String DROP = "drop/";
+    private static final String PULLS = "pulls/";
 
     public static String of(String owner, String runId, String fileName) {
         return UPLOADS + owner + "/" + runId + "/" + safeName(fileName);
@@ -42,7 +44,7 @@ public final class UploadKey {
     }
 
     /** An object key the splitter understands. */
-    public sealed interface Parsed permits Upload, Drop {
+    public sealed interface Parsed permits Upload, Drop, Pulled {
     }
 
     /** {@code uploads/{owner}/{runId}/{name}}: written through a presigned URL of run {@code runId}. */
@@ -51,6 +53,23 @@ public final class UploadKey {
 
     /** {@code drop/{partner}/…/{name}}: put by a partner; {@code name} is the last segment. */
     public record Drop(String partner, String name) implements Parsed {
+    }
+
+    /** {@code pulls/{sourceId}/{pullId}}: written by a pull of source {@code sourceId}. */
+    public record Pulled(String sourceId, String pullId) implements Parsed {
+    }
+
+    /** Where a pull writes what it fetched. */
+    public static String pulled(String sourceId, String pullId) {
+        return PULLS + sourceId + "/" + pullId;
+    }
+
+    /**
+     * The run that loads a pulled object: derived from its key, so the pull (which creates the run before it writes
+     * the object) and the splitter (which finds the run from the notification) name the same one.
+     */
+    public static String pulledRunId(String key) {
+        return UUID.nameUUIDFromBytes(("pull:" + key).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /**
@@ -65,6 +84,13 @@ public final class UploadKey {
             String[] parts = key.substring(UPLOADS.length()).split("/", -1);
             if (parts.length == 3 && !parts[0].isEmpty() && !parts[1].isEmpty() && !parts[2].isEmpty()) {
                 return Optional.of(new Upload(parts[0], parts[1], parts[2]));
+            }
+            return Optional.empty();
+        }
+        if (key.startsWith(PULLS)) {
+            String[] parts = key.substring(PULLS.length()).split("/", -1);
+            if (parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
+                return Optional.of(new Pulled(parts[0], parts[1]));
             }
             return Optional.empty();
         }

@@ -152,7 +152,7 @@ public record Run(
     }
 
     /** How the run's file arrived. */
-    public enum RunSource { UPLOAD, DROP }
+    public enum RunSource { UPLOAD, DROP, PULL }
 
     /** A chunk that failed every delivery attempt; its records are counted as row errors. */
     public record DeadChunk(int chunkNo, long firstRecord, int recordCount, String reason) {

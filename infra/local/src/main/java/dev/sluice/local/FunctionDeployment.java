@@ -1,5 +1,6 @@
 package dev.sluice.local;
 
+import dev.sluice.adapter.out.scheduler.TimerPullScheduler;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
 import dev.sluice.local.auth.TemplateAuth;
@@ -14,6 +15,7 @@ import dev.sluice.local.gateway.HttpGateway;
 import dev.sluice.local.template.SamTemplate;
 import dev.sluice.local.template.Specs;
 import java.lang.reflect.InvocationTargetException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +35,14 @@ final class FunctionDeployment {
     private final Lifecycle lifecycle;
     /** The local runtime's fault injection; null when it is off. */
     private final Faults faults;
+    static final String PULL_FUNCTION = "PullFunction";
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final List<SqsEventSource> eventSources = new ArrayList<>();
     private final List<ScheduleEventSource> schedules = new ArrayList<>();
     private final List<DynamoDbStreamEventSource> streamEventSources = new ArrayList<>();
+    private final Map<String, Components> components = new LinkedHashMap<>();
+    /** EventBridge Scheduler's part locally: fires PullFunction for each scheduled source; null without one. */
+    private TimerPullScheduler pullTimer;
 
     FunctionDeployment(SamTemplate template, LocalOptions options, Emulators emulators, LocalResources resources,
             Lifecycle lifecycle, Faults faults) {
@@ -57,11 +63,24 @@ final class FunctionDeployment {
             }
             Components components = new Components(Settings.fromEnvironment(environment));
             lifecycle.register(components); // Components may own clients in the future
+            this.components.put(spec.logicalId(), components);
             Object handler = options.handlerFactories().containsKey(spec.logicalId())
                     ? options.handlerFactories().get(spec.logicalId()).apply(components)
                     : newHandler(spec, components);
             lifecycle.register(handler);
             functions.put(spec.logicalId(), new LocalFunction(spec, environment, handler));
+        }
+        LocalFunction pull = functions.get(PULL_FUNCTION);
+        if (pull != null) {
+            // The schedules the API sets fire PullFunction with the event EventBridge Scheduler sends on AWS.
+            pullTimer = lifecycle.register(new TimerPullScheduler(sourceId -> {
+                try {
+                    pull.invoke(new LinkedHashMap<>(Map.of("sourceId", sourceId)));
+                } catch (Exception e) {
+                    throw new IllegalStateException("PullFunction failed for source " + sourceId, e);
+                }
+            }, Clock.systemUTC()));
+            this.components.values().forEach(c -> c.usePullScheduler(pullTimer));
         }
     }
 
@@ -123,6 +142,11 @@ final class FunctionDeployment {
             }
         }
         schedules.addAll(ScheduleEventSource.start(template, functions.values(), options.eventSourcesEnabled()));
+        Components pulls = components.get(PULL_FUNCTION);
+        if (pullTimer != null && options.eventSourcesEnabled() && pulls != null) {
+            // Schedules outlive a restart: the sources that have one are armed again from SourcesTable.
+            pulls.sources().manage().scheduled().forEach(pullTimer::put);
+        }
     }
 
     /** The template's DynamoDB stream events, each polling its table's stream through the Streams API. */

@@ -4,6 +4,7 @@ import dev.sluice.local.auth.LocalIdentity;
 import dev.sluice.local.template.Intrinsics;
 import dev.sluice.local.template.SamTemplate;
 import dev.sluice.local.template.Specs;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ final class FunctionEnvironment {
     private final LocalResources resources;
     private final int gatewayPort;
     private final String tokenIssuer;
+    private final Path dataDir;
+    private final Path secretKeyFile;
 
     /**
      * @param gatewayPort where the gateway will listen: the WebSocket callback URL names it
@@ -27,6 +30,18 @@ final class FunctionEnvironment {
      */
     FunctionEnvironment(SamTemplate template, Emulators emulators, LocalResources resources, int gatewayPort,
             String tokenIssuer) {
+        this(template, emulators, resources, gatewayPort, tokenIssuer, Path.of(".sluice"),
+                LocalOptions.defaultSecretKeyFile());
+    }
+
+    /**
+     * @param dataDir       where the local secret store keeps source headers (encrypted), under {@code secrets/}
+     * @param secretKeyFile the store's key, outside the data directory so a copied data directory reveals nothing
+     */
+    FunctionEnvironment(SamTemplate template, Emulators emulators, LocalResources resources, int gatewayPort,
+            String tokenIssuer, Path dataDir, Path secretKeyFile) {
+        this.dataDir = dataDir;
+        this.secretKeyFile = secretKeyFile;
         this.template = template;
         this.emulators = emulators;
         this.resources = resources;
@@ -58,6 +73,12 @@ final class FunctionEnvironment {
         environment.put("SLUICE_LOCAL", "true");
         // Functions share this process's stdout, where `ingest --json` prints its result: no EMF lines there.
         environment.put("POWERTOOLS_METRICS_DISABLED", "true");
+        if (environment.containsKey("SOURCES_TABLE")) {
+            // Developers and tests pull from servers on their own machine; a deployed function never may.
+            environment.put("ALLOW_LOOPBACK_SOURCES", "true");
+            environment.put("SECRETS_DIR", dataDir.resolve("secrets").toAbsolutePath().toString());
+            environment.put("SECRET_KEY_FILE", secretKeyFile.toAbsolutePath().toString());
+        }
         if (environment.containsKey("DB_URL")) {
             // On AWS the password is read from DB_SECRET_ARN at run time; here there is no Secrets Manager.
             environment.put("DB_PASSWORD", emulators.postgres().password());

@@ -19,6 +19,7 @@ public final class LocalOptions {
 
     private final int port;
     private final Path dataDir;
+    private final Path secretKeyFile;
     private final Optional<String> jdbcUrl;
     private final Optional<String> dbUser;
     private final Optional<String> dbPassword;
@@ -36,6 +37,7 @@ public final class LocalOptions {
     private LocalOptions(Builder builder) {
         this.port = builder.port;
         this.dataDir = builder.dataDir;
+        this.secretKeyFile = builder.secretKeyFile;
         this.jdbcUrl = builder.jdbcUrl;
         this.dbUser = builder.dbUser;
         this.dbPassword = builder.dbPassword;
@@ -62,6 +64,16 @@ public final class LocalOptions {
     /** Gateway port; 0 picks a free one. Default 8080. */
     public int port() {
         return port;
+    }
+
+    /** The key of the local secret store (source headers), kept outside the data directory. */
+    public Path secretKeyFile() {
+        return secretKeyFile;
+    }
+
+    /** {@code ~/.config/sluice/secret.key}. */
+    public static Path defaultSecretKeyFile() {
+        return Path.of(System.getProperty("user.home"), ".config", "sluice", "secret.key");
     }
 
     /** Where all state lives (S3 objects, DynamoDB, PostgreSQL, queued messages). Default {@code ./.sluice}. */
@@ -143,6 +155,7 @@ public final class LocalOptions {
         private boolean faultInjection;
         private int port = 8080;
         private Path dataDir = Path.of(".sluice");
+        private Path secretKeyFile = defaultSecretKeyFile();
         private Optional<String> jdbcUrl = Optional.empty();
         private Optional<String> dbUser = Optional.empty();
         private Optional<String> dbPassword = Optional.empty();
@@ -162,6 +175,12 @@ public final class LocalOptions {
                 throw new IllegalArgumentException("port must be 0..65535, was " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /** Where the local secret store's key is (default {@code ~/.config/sluice/secret.key}). */
+        public Builder secretKeyFile(Path secretKeyFile) {
+            this.secretKeyFile = secretKeyFile;
             return this;
         }
 

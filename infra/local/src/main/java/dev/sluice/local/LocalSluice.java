@@ -121,7 +121,7 @@ public final class LocalSluice implements AutoCloseable {
         deployment = new FunctionDeployment(template, options, emulators, resources, lifecycle, faults);
         lifecycle.time("functions", () -> {
             deployment.createFunctions(new FunctionEnvironment(template, emulators, resources, gatewayPort,
-                    identity.issuer()));
+                    identity.issuer(), dataDir, options.secretKeyFile()));
             return null;
         });
 

@@ -62,7 +62,8 @@ class SamLocalEventsTest {
             Map.entry("websocket-subscribe.json", "SocketFunction"),
             Map.entry("dynamodb-stream-run-progress.json", "ProgressFunction"),
             Map.entry("cfn-migrations-create.json", "MigrateFunction"),
-            Map.entry("cfn-site-config-create.json", "SiteConfigFunction"));
+            Map.entry("cfn-site-config-create.json", "SiteConfigFunction"),
+            Map.entry("schedule-pull-source.json", "PullFunction"));
     /** Fields API Gateway sends that aws-lambda-java-events 3.16 has no property for ($disconnect's status). */
     private static final Set<String> UNMODELLED = Set.of("disconnectStatusCode", "disconnectReason");
     /** Not events of a function: the S3 notification inside the ingest message's body, and the env-vars file. */

@@ -25,6 +25,7 @@ import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RerunBinder;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
 import dev.sluice.adapter.in.lambda.api.Routes;
+import dev.sluice.adapter.in.lambda.api.SourceRoutes;
 import dev.sluice.adapter.in.lambda.api.RowErrorPresenter;
 import dev.sluice.adapter.in.lambda.api.RunPresenter;
 import dev.sluice.adapter.in.lambda.api.UploadPresenter;
@@ -170,6 +171,9 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         // Destinations and deliveries (issue 16).
         new DestinationRoutes(wiring.destinations(), runs, binder, json).register(routes);
         new AnalyticsRoutes(json, binder, wiring.analytics()).register(routes);
+        if (wiring.sources() != null) {
+            new SourceRoutes(wiring.sources(), binder, json).register(routes);
+        }
     }
 
     /** A fresh lookup per request, so each dataset a response names is read once and never stale. */

@@ -40,6 +40,8 @@ public final class SamTemplate {
             "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Lambda::Permission",
             "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard", "AWS::SNS::Topic", "AWS::SNS::Subscription",
             "AWS::Logs::LogGroup", "AWS::Logs::QueryDefinition",
+            // Source schedules are created by the API; locally a timer per source fires PullFunction instead.
+            "AWS::Scheduler::ScheduleGroup",
             // Routes of the HTTP API are read from the functions' HttpApi events; the WebSocket API's parts are the
             // gateway's business (listed so that a template carrying them loads).
             "AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Route",

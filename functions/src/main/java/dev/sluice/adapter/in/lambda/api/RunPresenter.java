@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.adapter.wire.TransformsJson;
+import dev.sluice.application.upload.UploadKey;
 import dev.sluice.domain.csv.ReadingDecisions;
 import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.domain.run.Run;
@@ -72,6 +73,11 @@ public final class RunPresenter {
         node.put("datasetId", run.datasetId());
         node.put("fileName", run.fileName());
         node.put("source", run.source().name().toLowerCase(Locale.ROOT));
+        if (run.source() == Run.RunSource.PULL
+                && UploadKey.parse(run.key()).orElse(null) instanceof UploadKey.Pulled pulled) {
+            node.put("sourceId", pulled.sourceId());
+            node.put("pullId", pulled.pullId());
+        }
         node.put("owner", run.owner());
         node.put("contentLength", run.contentLength());
         node.put("createdAt", text(run.createdAt()));

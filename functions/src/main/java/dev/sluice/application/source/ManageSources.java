@@ -1,0 +1,169 @@
+package dev.sluice.application.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.dataset.ManageDatasets;
+import dev.sluice.application.identity.Caller;
+import dev.sluice.application.port.PullScheduler;
+import dev.sluice.application.port.SecretStore;
+import dev.sluice.application.port.SourceRepository;
+import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.source.Pagination;
+import dev.sluice.domain.source.Schedule;
+import dev.sluice.domain.source.Source;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Creating, reading, changing and deleting sources, and reading their pull history. A source is visible to its
+ * dataset's owner (and admins); anyone else gets 404, as for a missing one. Header values go to the secret store and
+ * only their names stay on the source; the schedule is kept in step with the scheduler.
+ */
+public final class ManageSources {
+    private static final int MAX_SOURCES_PER_DATASET = 50;
+
+    private final SourceRepository sources;
+    private final ManageDatasets datasets;
+    private final SecretStore secrets;
+    private final PullScheduler scheduler;
+    private final SourceCheckpoints checkpoints;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public ManageSources(SourceRepository sources, ManageDatasets datasets, SecretStore secrets,
+            PullScheduler scheduler, SourceCheckpoints checkpoints, ObjectMapper json, Clock clock) {
+        this.sources = sources;
+        this.datasets = datasets;
+        this.secrets = secrets;
+        this.scheduler = scheduler;
+        this.checkpoints = checkpoints;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Source create(Caller caller, String datasetId, SourceSpec spec) {
+        Dataset dataset = datasets.visible(caller, datasetId);
+        if (spec.kind() == null || spec.url() == null) {
+            throw SourceSpec.invalid(spec.kind() == null ? "kind" : "url",
+                    spec.kind() == null ? "required: csv-url, json-api or feed" : "required");
+        }
+        if (sources.listByDataset(dataset.id()).size() >= MAX_SOURCES_PER_DATASET) {
+            throw new InvalidRequestException("TOO_MANY_SOURCES", 409, "Dataset '" + datasetId + "' has "
+                    + MAX_SOURCES_PER_DATASET + " sources, the most it can have.");
+        }
+        String id = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        String secretRef = spec.headers() == null || spec.headers().isEmpty() ? null
+                : secrets.put(secretName(id), headerJson(spec.headers()));
+        Source source = new Source(id, dataset.id(), dataset.owner(), spec.kind(), spec.url(), spec.schedule(),
+                spec.enabled() == null || spec.enabled(), blankToNull(spec.cursorField()),
+                blankToNull(spec.recordsPath()), spec.pagination() == null ? Pagination.NONE : spec.pagination(),
+                blankToNull(spec.since()), spec.headers() == null ? List.of() : sorted(spec.headers()), secretRef,
+                null, null, now, now);
+        sources.create(source);
+        scheduler.put(source);
+        return source;
+    }
+
+    public List<Source> list(Caller caller, String datasetId) {
+        Dataset dataset = datasets.visible(caller, datasetId);
+        return sources.listByDataset(dataset.id());
+    }
+
+    /** The source, brought up to date with its last pull. */
+    public Source visible(Caller caller, String id) {
+        Source source = sources.find(id).filter(s -> caller.maySee(s.owner())).orElseThrow(() -> notFound(id));
+        return checkpoints.settle(source);
+    }
+
+    public Source update(Caller caller, String id, SourceSpec change) {
+        Source old = visible(caller, id);
+        if (change.kind() != null && change.kind() != old.kind()) {
+            throw SourceSpec.invalid("kind", "a source's kind cannot change; create another source");
+        }
+        String secretRef = old.secretRef();
+        List<String> names = old.headerNames();
+        if (change.clearHeaders() || change.headers() != null && change.headers().isEmpty()) {
+            if (secretRef != null) {
+                secrets.delete(secretRef);
+            }
+            secretRef = null;
+            names = List.of();
+        } else if (change.headers() != null) {
+            secretRef = secrets.put(secretName(id), headerJson(change.headers()));
+            names = sorted(change.headers());
+        }
+        Schedule schedule = change.clearSchedule() ? null : change.schedule() != null ? change.schedule()
+                : old.schedule();
+        Source updated = new Source(id, old.datasetId(), old.owner(), old.kind(), pick(change.url(), old.url()),
+                schedule, change.enabled() == null ? old.enabled() : change.enabled(),
+                change.cursorField() == null ? old.cursorField() : blankToNull(change.cursorField()),
+                change.recordsPath() == null ? old.recordsPath() : blankToNull(change.recordsPath()),
+                change.pagination() == null ? old.pagination() : change.pagination(),
+                change.since() == null ? old.since() : blankToNull(change.since()), names, secretRef,
+                old.checkpoint(), old.activePull(), old.createdAt(), clock.instant());
+        sources.updateSettings(updated);
+        scheduler.put(updated);
+        return updated;
+    }
+
+    public void delete(Caller caller, String id) {
+        Source source = visible(caller, id);
+        scheduler.remove(id);
+        if (source.secretRef() != null) {
+            secrets.delete(source.secretRef());
+        }
+        sources.delete(id);
+    }
+
+    public SourceRepository.PullPage pulls(Caller caller, String id, int limit, String after) {
+        visible(caller, id);
+        return sources.pulls(id, limit, after);
+    }
+
+    /** Every source with a schedule (the local runtime arms its timer with them at start). */
+    public List<Source> scheduled() {
+        return sources.listScheduled();
+    }
+
+    /** One pull of a visible source. */
+    public java.util.Optional<dev.sluice.domain.source.Pull> pull(Caller caller, String id, String pullId) {
+        visible(caller, id);
+        return pullId == null ? java.util.Optional.empty() : sources.findPull(id, pullId);
+    }
+
+    private static InvalidRequestException notFound(String id) {
+        return new InvalidRequestException("SOURCE_NOT_FOUND", 404, "No source with id '" + id + "'.");
+    }
+
+    private static String secretName(String sourceId) {
+        return "sluice/source/" + sourceId;
+    }
+
+    private String headerJson(Map<String, String> headers) {
+        try {
+            return json.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("headers could not be written as JSON", e);
+        }
+    }
+
+    private static List<String> sorted(Map<String, String> headers) {
+        List<String> names = new ArrayList<>(headers.keySet());
+        names.sort(String.CASE_INSENSITIVE_ORDER);
+        return names;
+    }
+
+    private static String pick(String given, String old) {
+        return given == null ? old : given;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

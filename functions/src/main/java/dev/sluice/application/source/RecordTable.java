@@ -1,0 +1,160 @@
+package dev.sluice.application.source;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.application.export.CsvWriter;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Records pulled from a JSON API or a feed, turned into one CSV file. Records are spooled to a temporary file as
+ * they arrive (a pull never holds them all in memory); the header is every field name any record had, sorted, so
+ * the same records always give the same bytes (and the same content hash), whatever order the fields came in. A
+ * record's missing fields are empty cells. Values are written as untrusted cells ({@link CsvWriter#untrusted}): one
+ * a spreadsheet would run as a formula gets a leading {@code '}.
+ *
+ * <p>With a cursor field, records whose cursor is not newer than the checkpoint are left out, and the largest cursor
+ * seen becomes the checkpoint the pull proposes.
+ */
+final class RecordTable implements AutoCloseable {
+    private static final TypeReference<Map<String, String>> ROW = new TypeReference<>() {
+    };
+    private final ObjectMapper json;
+    private final Path spool;
+    private final BufferedWriter out;
+    private final TreeSet<String> columns = new TreeSet<>();
+    private final String cursorField;
+    private final String checkpoint;
+    private String maxCursor;
+    private long records;
+    private long seen;
+
+    RecordTable(ObjectMapper json, Path directory, String cursorField, String checkpoint) throws IOException {
+        this.json = json;
+        this.spool = Files.createTempFile(directory, "pull-records", ".jsonl");
+        this.out = Files.newBufferedWriter(spool, StandardCharsets.UTF_8);
+        this.cursorField = cursorField == null || cursorField.isBlank() ? null : cursorField;
+        this.checkpoint = checkpoint;
+        this.maxCursor = checkpoint;
+    }
+
+    /** Adds one flattened record, unless its cursor says it was loaded before. */
+    void add(Map<String, String> record) {
+        seen++;
+        if (cursorField != null) {
+            String cursor = record.get(cursorField);
+            if (cursor != null && !cursor.isBlank()) {
+                if (checkpoint != null && CursorValues.compare(cursor, checkpoint) <= 0) {
+                    return;
+                }
+                if (maxCursor == null || CursorValues.compare(cursor, maxCursor) > 0) {
+                    maxCursor = cursor;
+                }
+            }
+        }
+        columns.addAll(record.keySet());
+        try {
+            out.write(json.writeValueAsString(record));
+            out.newLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        records++;
+    }
+
+    /** Records kept (newer than the checkpoint). */
+    long records() {
+        return records;
+    }
+
+    /** Records received, kept or not. */
+    long seen() {
+        return seen;
+    }
+
+    /** The largest cursor value seen, or the checkpoint when no record had a newer one. */
+    String maxCursor() {
+        return maxCursor;
+    }
+
+    List<String> columns() {
+        return List.copyOf(columns);
+    }
+
+    /** Writes the CSV: the sorted header, then each record in the order it arrived. */
+    void writeCsv(OutputStream target) throws IOException {
+        out.flush();
+        List<String> header = new ArrayList<>(columns);
+        CsvWriter csv = new CsvWriter(target, ',');
+        csv.untrusted(header).endRow();
+        try (BufferedReader in = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                Map<String, String> row = json.readValue(line, ROW);
+                List<String> cells = new ArrayList<>(header.size());
+                for (String column : header) {
+                    cells.add(row.getOrDefault(column, ""));
+                }
+                csv.untrusted(cells).endRow();
+            }
+        }
+        csv.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+        Files.deleteIfExists(spool);
+    }
+
+    private static String scalar(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isIntegralNumber()) {
+            return node.bigIntegerValue().toString();
+        }
+        if (node.isNumber()) {
+            return node.decimalValue().toPlainString();
+        }
+        return node.asText();
+    }
+
+    /** A JSON object flattened: nested objects as {@code a.b}, arrays as their JSON text, null as empty. */
+    static Map<String, String> flatten(ObjectMapper json, com.fasterxml.jackson.databind.JsonNode node) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        flatten(json, "", node, flat);
+        return flat;
+    }
+
+    private static void flatten(ObjectMapper json, String prefix, com.fasterxml.jackson.databind.JsonNode node,
+            Map<String, String> flat) {
+        if (node.isObject()) {
+            if (node.isEmpty() && !prefix.isEmpty()) {
+                flat.put(prefix, "");
+            }
+            node.properties().forEach(e -> flatten(json, prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                    e.getValue(), flat));
+        } else if (node.isArray()) {
+            try {
+                flat.put(prefix.isEmpty() ? "value" : prefix, json.writeValueAsString(node));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else if (node.isNull() || node.isMissingNode()) {
+            flat.put(prefix.isEmpty() ? "value" : prefix, "");
+        } else {
+            flat.put(prefix.isEmpty() ? "value" : prefix, scalar(node));
+        }
+    }
+}

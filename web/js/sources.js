@@ -1,0 +1,193 @@
+// Sources of a dataset (issue 16): list, add, edit, enable/disable, run now, pull history.
+// Self-contained: it builds its own elements and talks to the API through the calls api.js gives it.
+
+const KINDS = [['csv-url', 'CSV file (URL)'], ['json-api', 'JSON API'], ['feed', 'RSS / Atom feed']];
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === 'text') node.textContent = value;
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** What the add/edit form sends: only filled-in fields; header values only when typed (they are never shown). */
+export function sourceRequest(form, { creating }) {
+  const value = (name) => (form.elements[name] ? form.elements[name].value.trim() : '');
+  const body = {};
+  if (creating) body.kind = value('kind');
+  body.url = value('url');
+  const schedule = value('schedule');
+  if (schedule) {
+    body.schedule = schedule;
+    body.timezone = value('timezone') || 'UTC';
+  } else if (!creating) {
+    body.schedule = null;
+  }
+  for (const name of ['cursorField', 'recordsPath', 'since']) {
+    if (value(name) || !creating) body[name] = value(name);
+  }
+  const paging = value('pagination');
+  if (paging && paging !== 'none') {
+    body.pagination = { type: paging };
+    if (value('pageParam')) body.pagination.param = value('pageParam');
+    if (value('nextPath')) body.pagination.nextPath = value('nextPath');
+  }
+  const headerName = value('headerName');
+  const headerValue = form.elements.headerValue ? form.elements.headerValue.value : '';
+  if (headerName && headerValue) body.headers = { [headerName]: headerValue };
+  return body;
+}
+
+/** A pull's one-line summary, e.g. "done · 120 records · run 3f2a…". */
+export function pullSummary(pull) {
+  const parts = [pull.status];
+  if (pull.records !== null && pull.records !== undefined) parts.push(`${pull.records} records`);
+  if (pull.runId) parts.push(`run ${pull.runId.slice(0, 8)}…`);
+  if (pull.error) parts.push(pull.error);
+  return parts.join(' · ');
+}
+
+/** The "Sources" card of a dataset's page; loads itself. */
+export function sourcesSection(api, dataset, { onRun = () => {} } = {}) {
+  const list = h('ul', { class: 'source-list', id: 'source-list' });
+  const status = h('p', { class: 'muted', role: 'status', id: 'source-status' });
+  const section = h('section', { class: 'card', 'aria-labelledby': 'sources-h', id: 'sources' },
+    h('h2', { id: 'sources-h', text: 'Sources' }),
+    h('p', { class: 'muted small', text: 'Sluice can pull this dataset\u2019s data by itself from a URL, an API or a '
+      + 'feed, on a schedule or when you ask. Only new records are loaded.' }),
+    list, status, sourceForm(null));
+
+  async function load() {
+    try {
+      const page = await api.listSources(dataset.id);
+      list.replaceChildren(...page.items.map(item));
+      if (!page.items.length) list.append(h('li', { class: 'muted', text: 'No sources yet.' }));
+    } catch (error) {
+      status.textContent = error.message;
+    }
+  }
+
+  function item(source) {
+    const history = h('ol', { class: 'pull-history', 'aria-label': `Pulls of ${source.url}` });
+    const headers = Object.keys(source.headers || {});
+    return h('li', { class: 'source', 'data-source-id': source.id },
+      h('strong', { text: `${source.kind}: ${source.url}` }),
+      h('p', { class: 'muted small', text: [source.schedule ? `${source.schedule} (${source.timezone})` : 'no schedule',
+        source.enabled ? 'enabled' : 'disabled', headers.length ? `headers: ${headers.join(', ')} (hidden)` : null,
+        source.checkpoint && source.checkpoint.cursor ? `loaded up to ${source.checkpoint.cursor}` : null]
+        .filter(Boolean).join(' · ') }),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'button', class: 'button primary', text: 'Run now', onclick: () => runNow(source) }),
+        h('button', { type: 'button', class: 'button', text: source.enabled ? 'Disable' : 'Enable',
+          onclick: () => toggle(source) }),
+        h('button', { type: 'button', class: 'button', text: 'History', onclick: () => showHistory(source, history) }),
+        h('button', { type: 'button', class: 'button', text: 'Edit…', onclick: (event) => {
+          event.target.closest('li').append(sourceForm(source));
+        } }),
+        h('button', { type: 'button', class: 'button danger', text: 'Delete', onclick: () => remove(source) })),
+      history);
+  }
+
+  async function runNow(source) {
+    status.textContent = 'Pulling…';
+    try {
+      const answer = await api.pullSource(source.id);
+      status.textContent = answer.runId ? 'Pulled: the new records are being imported.'
+        : `Nothing imported: ${answer.pull ? pullSummary(answer.pull) : 'nothing new'}.`;
+      if (answer.runId) onRun(answer.runId);
+    } catch (error) {
+      status.textContent = error.message;
+    }
+    load();
+  }
+
+  async function toggle(source) {
+    try {
+      await api.updateSource(source.id, { enabled: !source.enabled });
+    } catch (error) {
+      status.textContent = error.message;
+    }
+    load();
+  }
+
+  async function remove(source) {
+    if (!globalThis.confirm(`Delete the source ${source.url}? Its imports stay.`)) return;
+    try {
+      await api.deleteSource(source.id);
+    } catch (error) {
+      status.textContent = error.message;
+    }
+    load();
+  }
+
+  async function showHistory(source, target) {
+    try {
+      const page = await api.sourcePulls(source.id);
+      target.replaceChildren(...page.items.map((pull) => h('li', { 'data-status': pull.status },
+        h('time', { datetime: pull.startedAt, text: new Date(pull.startedAt).toLocaleString() }), ' ',
+        h('span', { text: pullSummary(pull) }))));
+      if (!page.items.length) target.append(h('li', { class: 'muted', text: 'Not pulled yet.' }));
+    } catch (error) {
+      status.textContent = error.message;
+    }
+  }
+
+  function sourceForm(source) {
+    const creating = !source;
+    const prefix = creating ? 'new-source' : `edit-source-${source.id}`;
+    const field = (name, label, attrs = {}) => h('div', { class: 'field' },
+      h('label', { for: `${prefix}-${name}`, text: label }),
+      h('input', { type: 'text', id: `${prefix}-${name}`, name, autocomplete: 'off', ...attrs }));
+    const form = h('form', { class: 'dataset-form source-form', novalidate: true },
+      h('h3', { text: creating ? 'Add a source' : 'Edit source' }),
+      creating ? h('div', { class: 'field' }, h('label', { for: `${prefix}-kind`, text: 'Kind' }),
+        h('select', { id: `${prefix}-kind`, name: 'kind' }, ...KINDS.map(([value, text]) => h('option', { value, text }))))
+        : null,
+      field('url', 'URL', { required: true, value: source ? source.url : '', placeholder: 'https://…' }),
+      field('schedule', 'Schedule', { value: source && source.schedule ? source.schedule : '',
+        placeholder: 'rate(1 hour) or cron(0 6 * * ? *)' }),
+      field('timezone', 'Time zone', { value: source && source.timezone ? source.timezone : 'UTC' }),
+      field('cursorField', 'Cursor field', { value: source && source.cursorField ? source.cursorField : '',
+        placeholder: 'updated_at' }),
+      field('recordsPath', 'Records path (JSON)', { value: source && source.recordsPath ? source.recordsPath : '',
+        placeholder: 'data.items' }),
+      h('div', { class: 'field' }, h('label', { for: `${prefix}-pagination`, text: 'Pagination (JSON)' }),
+        h('select', { id: `${prefix}-pagination`, name: 'pagination' },
+          ...['none', 'page', 'cursor', 'link'].map((value) => h('option', { value, text: value,
+            selected: source && source.pagination && source.pagination.type === value })))),
+      field('pageParam', 'Page / cursor parameter', { placeholder: 'page or cursor' }),
+      field('nextPath', 'Next cursor path', { placeholder: 'next_cursor' }),
+      field('since', 'Since (query)', { value: source && source.since ? source.since : '',
+        placeholder: 'updated_since={checkpoint}' }),
+      field('headerName', 'Auth header name', { placeholder: 'Authorization' }),
+      field('headerValue', 'Auth header value (stored encrypted, never shown again)', { type: 'password' }),
+      h('p', { class: 'form-error', role: 'alert', hidden: true }),
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button primary',
+        text: creating ? 'Add source' : 'Save source' })));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const error = form.querySelector('.form-error');
+      try {
+        const body = sourceRequest(form, { creating });
+        if (creating) await api.createSource(dataset.id, body);
+        else await api.updateSource(source.id, body);
+        error.hidden = true;
+        if (creating) form.reset();
+        else form.remove();
+        load();
+      } catch (failure) {
+        error.textContent = failure.message;
+        error.hidden = false;
+      }
+    });
+    return form;
+  }
+
+  load();
+  return section;
+}
