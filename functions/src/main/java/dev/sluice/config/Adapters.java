@@ -12,12 +12,18 @@ import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.PasswordSource;
 import dev.sluice.adapter.out.postgres.PostgresExportReader;
 import dev.sluice.adapter.out.postgres.PooledDataSource;
+import dev.sluice.adapter.out.postgres.PostgresPublisher;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3BucketListing;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
 import dev.sluice.adapter.out.sqs.SqsIngestSender;
+import dev.sluice.adapter.out.sqs.SqsPublishSender;
+import dev.sluice.application.port.PublishSender;
+import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.adapter.wire.TraceHeaders;
 import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.progress.SocketLimits;
@@ -68,6 +74,7 @@ public final class Adapters implements AutoCloseable {
     private DynamoRunRepository runs;
     private DynamoDatasetRepository datasets;
     private PostgresRecordRepository records;
+    private PostgresPublisher publisher;
     private PipelineMetrics metrics;
 
     public Adapters(Settings settings) {
@@ -214,7 +221,10 @@ public final class Adapters implements AutoCloseable {
 
     public synchronized DynamoRunRepository runs() {
         if (runs == null) {
-            runs = new DynamoRunRepository(dynamo(), settings.runsTable(), clock);
+            // Read only when a run that stored records finishes loading: REVIEW or PUBLISHING by its dataset.
+            runs = new DynamoRunRepository(dynamo(), settings.runsTable(), clock,
+                    datasetId -> datasets().find(datasetId).map(Dataset::publish)
+                            .orElse(PublishSettings.defaults(DatasetKind.MARKETING)));
         }
         return runs;
     }
@@ -232,6 +242,20 @@ public final class Adapters implements AutoCloseable {
             records = new PostgresRecordRepository(connections());
         }
         return records;
+    }
+
+    /** The dataset_rows publisher (PostgreSQL). */
+    public synchronized PostgresPublisher publisher() {
+        if (publisher == null) {
+            publisher = new PostgresPublisher(connections());
+        }
+        return publisher;
+    }
+
+    /** PublishQueue (PUBLISH_QUEUE_URL); without it (tests of a single function) nothing is sent. */
+    public PublishSender publishSender() {
+        return settings.publishQueueUrl().<PublishSender>map(url -> new SqsPublishSender(sqs(), url, json()))
+                .orElse(PublishSender.NONE);
     }
 
     /** IngestQueue, for the reconciler's replacement of a lost S3 notification. */

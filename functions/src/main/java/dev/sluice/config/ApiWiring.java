@@ -8,6 +8,7 @@ import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.reconcile.RecoverRuns;
+import dev.sluice.application.publish.RunPublications;
 import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.upload.CreateUpload;
 import dev.sluice.application.upload.FinishUpload;
@@ -25,7 +26,7 @@ import java.time.Duration;
 public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, RunQueries runQueries,
         ManageDatasets datasets, DeleteDataset deleteDataset, HttpCallers callers, ObjectMapper json, Clock clock,
         Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, RecoverRuns recoverRuns,
-        RunExports exports, RerunRun rerun) {
+        RunExports exports, RerunRun rerun, RunPublications publications) {
 
     /**
      * Without saved mappings (every mapping is suggested, with the default MAX_COLUMNS), without resume, redrive and
@@ -36,7 +37,7 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
             Duration chunkVisibilityTimeout, Runnable warmUp) {
         this(createUpload, finishUpload, runQueries, datasets, deleteDataset, callers, json, clock,
                 chunkVisibilityTimeout, warmUp, new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null,
-                null, null);
+                null, null, null);
     }
 
     public static ApiWiring fromEnvironment() {
@@ -51,6 +52,6 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
                 components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
                 components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,
                 components.suggestMapping(), components.recoverRuns(queries), components.exports(queries),
-                components.rerun(queries));
+                components.rerun(queries), components.publications(queries));
     }
 }

@@ -13,7 +13,10 @@ import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.export.RunExports;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.identity.TokenVerifier;
+import dev.sluice.application.port.PublishListener;
 import dev.sluice.application.progress.SocketSessions;
+import dev.sluice.application.publish.PublishRun;
+import dev.sluice.application.publish.RunPublications;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.rerun.RerunRun;
@@ -99,7 +102,8 @@ public final class Components implements AutoCloseable {
     }
 
     public DeleteDataset deleteDataset() {
-        return new DeleteDataset(manageDatasets(), adapters.datasets(), adapters.runs(), adapters.records());
+        return new DeleteDataset(manageDatasets(), adapters.datasets(), adapters.runs(), adapters.records(),
+                adapters.publisher());
     }
 
     /** Resume, redrive and cancel: the plan and counters in DynamoDB, the ledger in PostgreSQL, ChunkQueue. */
@@ -123,6 +127,22 @@ public final class Components implements AutoCloseable {
 
     public RerunRun rerun(RunQueries queries) {
         return new RerunRun(queries, adapters.runs(), adapters.objectStore(), adapters.clock());
+    }
+
+    /** Review, publish, discard and rollback of runs (the API's publication routes). */
+    public RunPublications publications(RunQueries queries) {
+        PublishRun publishRun = new PublishRun(adapters.runs(), adapters.datasets(), adapters.publisher(),
+                publishListener());
+        return new RunPublications(queries, adapters.runs(), publishRun, adapters.publisher(),
+                adapters.publishSender());
+    }
+
+    /**
+     * Told after each publish transaction commits. Nothing listens yet; sources and destinations are wired to it
+     * here.
+     */
+    public PublishListener publishListener() {
+        return PublishListener.NONE;
     }
 
     /** Who opens a WebSocket: the caller the $connect authorizer vouched for, nobody else. */

@@ -50,7 +50,8 @@ public record Settings(
         Optional<String> ingestQueueUrl,
         Duration reconcileWindow,
         Duration reconcileLookBack,
-        Duration chunkRetryBase) {
+        Duration chunkRetryBase,
+        Optional<String> publishQueueUrl) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -120,7 +121,9 @@ public record Settings(
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_WINDOW_SECONDS", "600"))),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("RECONCILE_LOOKBACK_SECONDS", "86400"))),
                 // The loader's first wait after an unreachable database; doubled at each delivery (LoadFunction).
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHUNK_RETRY_BASE_SECONDS", "10"))));
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHUNK_RETRY_BASE_SECONDS", "10"))),
+                // Where runs that finished loading are sent to be published (PublishFunction).
+                Optional.ofNullable(env.get("PUBLISH_QUEUE_URL")).filter(v -> !v.isBlank()));
     }
 
     private static String required(Map<String, String> env, String name) {

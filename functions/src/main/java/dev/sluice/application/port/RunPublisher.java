@@ -1,8 +1,8 @@
 package dev.sluice.application.port;
 
-import dev.sluice.application.publish.PublishCounts;
+import dev.sluice.domain.run.PublishCounts;
 import dev.sluice.application.publish.ReviewReport;
-import dev.sluice.application.publish.RollbackReport;
+import dev.sluice.domain.run.RollbackReport;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.PublishStrategy;
 import java.time.Instant;

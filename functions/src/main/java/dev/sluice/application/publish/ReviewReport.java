@@ -1,5 +1,6 @@
 package dev.sluice.application.publish;
 
+import dev.sluice.domain.run.PublishCounts;
 import java.util.List;
 
 /**

@@ -20,6 +20,7 @@ import dev.sluice.adapter.in.lambda.api.ExportPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RerunBinder;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
+import dev.sluice.adapter.in.lambda.api.PublishRoutes;
 import dev.sluice.adapter.in.lambda.api.Routes;
 import dev.sluice.adapter.in.lambda.api.RowErrorPresenter;
 import dev.sluice.adapter.in.lambda.api.RunPresenter;
@@ -147,6 +148,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
                 .get("/api/datasets/{id}/runs", call -> ApiResponse.ok(datasetPresenter.runs(datasets.runs(
                         call.caller(), call.path("id"), binder.pageLimit(call.request()),
                         call.request().query("cursor")), datasetKinds())));
+        PublishRoutes.register(routes, wiring.publications(), runPresenter, json);
     }
 
     /** A fresh lookup per request, so each dataset a response names is read once and never stale. */

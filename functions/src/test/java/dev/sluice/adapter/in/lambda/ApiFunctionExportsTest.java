@@ -50,7 +50,7 @@ class ApiFunctionExportsTest {
                 new SuggestMapping(null, UploadLimits.defaults().maxColumns()), null,
                 new RunExports(pipeline.queries, pipeline.objects, new InMemoryExportReader(pipeline.records),
                         pipeline.clock, inlineLimit, Duration.ofMinutes(5)),
-                new RerunRun(pipeline.queries, pipeline.runs, pipeline.objects, pipeline.clock)));
+                new RerunRun(pipeline.queries, pipeline.runs, pipeline.objects, pipeline.clock), null));
     }
 
     private static APIGatewayV2HTTPEvent request(String method, String path, String body) throws Exception {

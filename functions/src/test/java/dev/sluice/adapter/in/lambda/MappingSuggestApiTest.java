@@ -52,7 +52,7 @@ class MappingSuggestApiTest {
                         UploadLimits.defaults().datasetLimits(), Clock.fixed(NOW, ZoneOffset.UTC)), null,
                 HttpCallers.verifiedTokenOnly(), JSON,
                 Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(12), () -> { },
-                new SuggestMapping(datasets, MAX_COLUMNS), null, null, null));
+                new SuggestMapping(datasets, MAX_COLUMNS), null, null, null, null));
     }
 
     private APIGatewayV2HTTPResponse post(String body) throws Exception {

@@ -117,6 +117,7 @@ public final class RunPresenter {
         } else {
             node.putNull("failure");
         }
+        PublicationPresenter.put(node, run);
         return node;
     }
 

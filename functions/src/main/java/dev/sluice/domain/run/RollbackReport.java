@@ -1,4 +1,4 @@
-package dev.sluice.application.publish;
+package dev.sluice.domain.run;
 
 import java.util.List;
 

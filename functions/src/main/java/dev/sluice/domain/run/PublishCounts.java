@@ -1,4 +1,4 @@
-package dev.sluice.application.publish;
+package dev.sluice.domain.run;
 
 /**
  * What publishing a run does (or, in REVIEW, would do) to its dataset's current rows.
