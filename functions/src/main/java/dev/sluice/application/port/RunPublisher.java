@@ -1,7 +1,7 @@
 package dev.sluice.application.port;
 
 import dev.sluice.domain.run.PublishCounts;
-import dev.sluice.application.publish.ReviewReport;
+import dev.sluice.domain.run.ReviewReport;
 import dev.sluice.domain.run.RollbackReport;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.PublishStrategy;

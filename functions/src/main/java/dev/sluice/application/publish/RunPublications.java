@@ -6,6 +6,7 @@ import dev.sluice.application.port.PublishRuns;
 import dev.sluice.application.port.PublishSender;
 import dev.sluice.application.port.RunPublisher;
 import dev.sluice.application.query.RunQueries;
+import dev.sluice.domain.run.ReviewReport;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import java.util.Optional;

@@ -66,8 +66,8 @@ public final class ReconcileFunction
             if (!republished.isEmpty()) {
                 LOG.warn("sent the publish message again for {} run(s) PUBLISHING for longer than the window: {}",
                         republished.size(), republished);
+                result.put("republished", republished.size());
             }
-            result.put("republished", republished.size());
             return result;
         });
     }

@@ -9,7 +9,7 @@ import dev.sluice.application.port.RunPublisher.Result;
 import dev.sluice.application.port.RunPublisher.RollbackResult;
 import dev.sluice.application.port.RunPublisher.Target;
 import dev.sluice.domain.run.PublishCounts;
-import dev.sluice.application.publish.ReviewReport;
+import dev.sluice.domain.run.ReviewReport;
 import dev.sluice.domain.run.RollbackReport.KeyConflict;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.PublishSettings;

@@ -1,6 +1,6 @@
-package dev.sluice.application.publish;
+package dev.sluice.domain.run;
 
-import dev.sluice.domain.run.PublishCounts;
+import dev.sluice.domain.dataset.PublishedRow;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.sluice.application.publish;
+package dev.sluice.domain.dataset;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
