@@ -8,6 +8,7 @@ import static dev.sluice.local.bench.Measure.say;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.domain.run.RunStatus;
 import dev.sluice.local.LocalSluice;
 import java.io.IOException;
 import java.net.URI;
@@ -20,11 +21,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import dev.sluice.domain.run.RunStatus;
 import java.util.stream.Collectors;
-import java.util.Arrays;
 
 /**
  * Sluice end to end, driven through the HTTP API like a browser: create upload, PUT, follow the run. Warmed up

@@ -1,10 +1,10 @@
 package dev.sluice.local.cli;
 
-import dev.sluice.domain.run.RunStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.domain.run.RunStatus;
 import dev.sluice.local.DataDirInUseException;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
