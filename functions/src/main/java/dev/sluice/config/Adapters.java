@@ -21,17 +21,25 @@ import dev.sluice.adapter.out.postgres.PostgresDatasetRows;
 import dev.sluice.adapter.out.postgres.PostgresExportReader;
 import dev.sluice.adapter.out.postgres.PostgresHealthProbe;
 import dev.sluice.adapter.out.postgres.PooledDataSource;
+import dev.sluice.adapter.out.postgres.PostgresPublisher;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
 import dev.sluice.adapter.out.s3.S3BucketListing;
 import dev.sluice.adapter.out.s3.S3HealthProbe;
 import dev.sluice.adapter.out.s3.S3ObjectStore;
 import dev.sluice.adapter.out.secrets.LocalSecretStore;
+import dev.sluice.adapter.wire.SignedAwsCall;
+import dev.sluice.adapter.out.secrets.SecretsManagerSecretStore;
 import dev.sluice.adapter.out.secrets.SecretsManagerPassword;
 import dev.sluice.adapter.out.sqs.SqsDeliverySender;
 import dev.sluice.adapter.out.sqs.SqsChunkSender;
 import dev.sluice.adapter.out.sqs.SqsHealthProbe;
 import dev.sluice.adapter.out.sqs.SqsIngestBacklog;
 import dev.sluice.adapter.out.sqs.SqsIngestSender;
+import dev.sluice.adapter.out.sqs.SqsPublishSender;
+import dev.sluice.application.port.PublishSender;
+import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.adapter.wire.TraceHeaders;
 import dev.sluice.application.port.HealthProbe;
 import dev.sluice.application.port.PipelineMetrics;
@@ -86,6 +94,7 @@ public final class Adapters implements AutoCloseable {
     private DynamoRunRepository runs;
     private DynamoDatasetRepository datasets;
     private PostgresRecordRepository records;
+    private PostgresPublisher publisher;
     private PipelineMetrics metrics;
     private SecretStore secretStore;
 
@@ -233,7 +242,10 @@ public final class Adapters implements AutoCloseable {
 
     public synchronized DynamoRunRepository runs() {
         if (runs == null) {
-            runs = new DynamoRunRepository(dynamo(), settings.runsTable(), clock);
+            // Read only when a run that stored records finishes loading: REVIEW or PUBLISHING by its dataset.
+            runs = new DynamoRunRepository(dynamo(), settings.runsTable(), clock,
+                    datasetId -> datasets().find(datasetId).map(Dataset::publish)
+                            .orElse(PublishSettings.defaults(DatasetKind.MARKETING)));
         }
         return runs;
     }
@@ -251,6 +263,20 @@ public final class Adapters implements AutoCloseable {
             records = new PostgresRecordRepository(connections());
         }
         return records;
+    }
+
+    /** The dataset_rows publisher (PostgreSQL). */
+    public synchronized PostgresPublisher publisher() {
+        if (publisher == null) {
+            publisher = new PostgresPublisher(connections());
+        }
+        return publisher;
+    }
+
+    /** PublishQueue (PUBLISH_QUEUE_URL); without it (tests of a single function) nothing is sent. */
+    public PublishSender publishSender() {
+        return settings.publishQueueUrl().<PublishSender>map(url -> new SqsPublishSender(sqs(), url, json()))
+                .orElse(PublishSender.NONE);
     }
 
     /** IngestQueue, for the reconciler's replacement of a lost S3 notification. */
@@ -370,38 +396,24 @@ public final class Adapters implements AutoCloseable {
     }
 
     /**
-     * Users' credentials: the encrypted local files where the local runtime names them (SECRETS_DIR and
-     * SECRET_KEY_FILE); otherwise none is wired here yet, and using one says so.
+     * Users' credentials (a source's headers, a destination's password): locally encrypted files under the data
+     * directory with the key outside it (SECRETS_DIR, SECRET_KEY_FILE, set by the local runtime); on AWS one
+     * Secrets Manager secret each under SECRET_PREFIX (the stack's name).
      */
     public synchronized SecretStore secretStore() {
         if (secretStore == null) {
-            if (settings.secretsDirectory().isPresent() && settings.secretKeyFile().isPresent()) {
-                secretStore = new LocalSecretStore(settings.secretsDirectory().get(), settings.secretKeyFile().get());
+            SourceSettings config = settings.sources();
+            if (settings.localRuntime()) {
+                secretStore = new LocalSecretStore(config.secretsDirectory().orElseThrow(() ->
+                        new IllegalStateException("environment variable SECRETS_DIR is not set")),
+                        config.secretKeyFile().orElseThrow(() ->
+                                new IllegalStateException("environment variable SECRET_KEY_FILE is not set")));
             } else {
-                secretStore = new SecretStore() {
-                    @Override
-                    public String put(String name, String value) {
-                        throw unconfigured();
-                    }
-
-                    @Override
-                    public Optional<String> get(String reference) {
-                        throw unconfigured();
-                    }
-
-                    @Override
-                    public void delete(String reference) {
-                        throw unconfigured();
-                    }
-                };
+                secretStore = new SecretsManagerSecretStore(new SignedAwsCall("secretsmanager", settings.region(),
+                        credentials()), settings.region(), config.secretPrefix(), json());
             }
         }
         return secretStore;
-    }
-
-    private static IllegalStateException unconfigured() {
-        return new IllegalStateException("no secret store is configured (SECRETS_DIR and "
-                + "SECRET_KEY_FILE locally, Secrets Manager on AWS)");
     }
 
     /** The simple class names of the clients and pools built so far, oldest first (tests pin them per function). */

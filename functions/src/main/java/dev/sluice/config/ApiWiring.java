@@ -11,6 +11,7 @@ import dev.sluice.application.destination.Destinations;
 import dev.sluice.application.export.RunExports;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.mapping.SuggestMapping;
+import dev.sluice.application.publish.RunPublications;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.rerun.RerunRun;
@@ -34,52 +35,66 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         Duration chunkVisibilityTimeout, Runnable warmUp, SuggestMapping suggestMapping, Families families) {
 
     /**
-     * The optional route families, each null when not served.
+     * The optional route families, each null when not served. Build with {@code NONE.with...}.
      *
-     * @param recoverRuns  resume, redrive and cancel
-     * @param exports      errors.csv and records.csv
-     * @param rerun        re-running a run with other settings
-     * @param operations   admin run listing, statistics and health
-     * @param analytics    a dataset's rows, analytics, anomalies and run comparison
-     * @param destinations destinations and deliveries
+     * @param recoverRuns    resume, redrive and cancel
+     * @param exports        errors.csv and records.csv
+     * @param rerun          re-running a run with other settings
+     * @param operations     admin run listing, statistics and health
+     * @param analytics      a dataset's rows, analytics, anomalies and run comparison
+     * @param destinations   destinations and deliveries
      * @param previewMapping previewing a mapping's transformations on sample rows
-     * @param sources sources, pulls and schedules (null when SOURCES_TABLE is not set)
+     * @param sources        sources, pulls and schedules (null when SOURCES_TABLE is not set)
+     * @param publications   review, publish, discard and rollback of runs
      */
     public record Families(RecoverRuns recoverRuns, RunExports exports, RerunRun rerun, Operations operations,
             AnalyticsUseCases analytics, Destinations destinations, PreviewMapping previewMapping,
-            SourceUseCases sources) {
-        public static final Families NONE = new Families(null, null, null, null, null, null, null, null);
+            SourceUseCases sources, RunPublications publications) {
+        public static final Families NONE = new Families(null, null, null, null, null, null, null, null, null);
 
         public Families withRecoverRuns(RecoverRuns value) {
-            return new Families(value, exports, rerun, operations, analytics, destinations, previewMapping, sources);
+            return new Families(value, exports, rerun, operations, analytics, destinations, previewMapping, sources,
+                    publications);
         }
 
         public Families withExports(RunExports value) {
-            return new Families(recoverRuns, value, rerun, operations, analytics, destinations, previewMapping, sources);
+            return new Families(recoverRuns, value, rerun, operations, analytics, destinations, previewMapping,
+                    sources, publications);
         }
 
         public Families withRerun(RerunRun value) {
-            return new Families(recoverRuns, exports, value, operations, analytics, destinations, previewMapping, sources);
+            return new Families(recoverRuns, exports, value, operations, analytics, destinations, previewMapping,
+                    sources, publications);
         }
 
         public Families withOperations(Operations value) {
-            return new Families(recoverRuns, exports, rerun, value, analytics, destinations, previewMapping, sources);
+            return new Families(recoverRuns, exports, rerun, value, analytics, destinations, previewMapping, sources,
+                    publications);
         }
 
         public Families withAnalytics(AnalyticsUseCases value) {
-            return new Families(recoverRuns, exports, rerun, operations, value, destinations, previewMapping, sources);
+            return new Families(recoverRuns, exports, rerun, operations, value, destinations, previewMapping, sources,
+                    publications);
         }
 
         public Families withDestinations(Destinations value) {
-            return new Families(recoverRuns, exports, rerun, operations, analytics, value, previewMapping, sources);
+            return new Families(recoverRuns, exports, rerun, operations, analytics, value, previewMapping, sources,
+                    publications);
         }
 
         public Families withPreviewMapping(PreviewMapping value) {
-            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, value, sources);
+            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, value, sources,
+                    publications);
         }
 
         public Families withSources(SourceUseCases value) {
-            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, previewMapping, value);
+            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, previewMapping,
+                    value, publications);
+        }
+
+        public Families withPublications(RunPublications value) {
+            return new Families(recoverRuns, exports, rerun, operations, analytics, destinations, previewMapping,
+                    sources, value);
         }
     }
 
@@ -128,6 +143,10 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
         return families.sources();
     }
 
+    public RunPublications publications() {
+        return families.publications();
+    }
+
     public static ApiWiring fromEnvironment() {
         return from(new Components(Settings.fromEnvironment(System.getenv())));
     }
@@ -141,7 +160,8 @@ public record ApiWiring(CreateUpload createUpload, FinishUpload finishUpload, Ru
                 .withOperations(components.operations()).withAnalytics(components.analytics(queries))
                 .withDestinations(components.destinations())
                 .withPreviewMapping(components.previewMapping())
-                .withSources(components.settings().sources().table().isPresent() ? components.sources() : null);
+                .withSources(components.settings().sources().table().isPresent() ? components.sources() : null)
+                .withPublications(components.publications(queries));
         return new ApiWiring(components.createUpload(), components.finishUpload(), queries,
                 components.manageDatasets(), components.deleteDataset(), HttpCallers.verifiedTokenOnly(),
                 components.json(), Clock.systemUTC(), settings.chunkVisibilityTimeout(), components::warmUp,

@@ -25,7 +25,10 @@ import dev.sluice.application.export.RunExports;
 import dev.sluice.application.health.CheckHealth;
 import dev.sluice.application.identity.CallerResolver;
 import dev.sluice.application.identity.TokenVerifier;
+import dev.sluice.application.port.PublishListener;
 import dev.sluice.application.progress.SocketSessions;
+import dev.sluice.application.publish.PublishRun;
+import dev.sluice.application.publish.RunPublications;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.reconcile.RecoverRuns;
 import dev.sluice.application.rerun.RerunRun;
@@ -70,11 +73,11 @@ public final class Components implements AutoCloseable {
     /** A load balancer's health check waits a few seconds at most; each dependency gets this long. */
     public static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * When a pulled run's checkpoint advances. WHEN_RUN_FINISHED until the publish engine calls
-     * {@link SourceUseCases#checkpoints()} as a PublishListener; then switch this to ON_PUBLISH.
+     * When a pulled run's checkpoint advances: once its run is published ({@link #publishListener()} tells
+     * {@link SourceUseCases#checkpoints()}), so data that was loaded but never published is pulled again.
      */
     public static final SourceCheckpoints.Advance SOURCE_CHECKPOINT_ADVANCE =
-            SourceCheckpoints.Advance.WHEN_RUN_FINISHED;
+            SourceCheckpoints.Advance.ON_PUBLISH;
 
     private final Adapters adapters;
     /** The local runtime's timer for source schedules (null on AWS, where EventBridge Scheduler holds them). */
@@ -147,7 +150,8 @@ public final class Components implements AutoCloseable {
     }
 
     public DeleteDataset deleteDataset() {
-        return new DeleteDataset(manageDatasets(), adapters.datasets(), adapters.runs(), adapters.records());
+        return new DeleteDataset(manageDatasets(), adapters.datasets(), adapters.runs(), adapters.records(),
+                adapters.publisher());
     }
 
     /** Resume, redrive and cancel: the plan and counters in DynamoDB, the ledger in PostgreSQL, ChunkQueue. */
@@ -202,6 +206,30 @@ public final class Components implements AutoCloseable {
         return new Destinations(manageDestinations(), deliverRuns());
     }
 
+    /** Review, publish, discard and rollback of runs (the API's publication routes). */
+    public RunPublications publications(RunQueries queries) {
+        PublishRun publishRun = new PublishRun(adapters.runs(), adapters.datasets(), adapters.publisher(),
+                publishListener());
+        return new RunPublications(queries, adapters.runs(), publishRun, adapters.publisher(),
+                adapters.publishSender());
+    }
+
+    /**
+     * Told after each publish transaction commits: a pulled run's source advances its checkpoint (where sources are
+     * configured) and the dataset's destinations get a delivery each (where DeliveryQueue is configured). Each is
+     * idempotent; one that fails fails the publish message, which comes back and tells them all again.
+     */
+    public PublishListener publishListener() {
+        List<PublishListener> listeners = new java.util.ArrayList<>();
+        if (settings().sources().table().isPresent()) {
+            listeners.add(sources().checkpoints());
+        }
+        if (settings().deliveryQueueUrl().isPresent()) {
+            listeners.add(deliverRuns());
+        }
+        return published -> listeners.forEach(listener -> listener.published(published));
+    }
+
     /** Who opens a WebSocket: the caller the $connect authorizer vouched for, nobody else. */
     public CallerResolver callerResolver() {
         return CallerResolver.fromAuthorizer();
@@ -231,6 +259,8 @@ public final class Components implements AutoCloseable {
                 new AdminRuns(adapters.runSearch(), adapters.clock(), settings().chunkVisibilityTimeout()),
                 new RunStatistics(adapters.runSearch(), adapters.clock()),
                 new CheckHealth(adapters::healthProbes, HEALTH_TIMEOUT));
+    }
+
     /** The local runtime hands every function its timer, so schedules the API sets fire PullFunction locally. */
     public void usePullScheduler(PullScheduler scheduler) {
         this.localPullScheduler = scheduler;
@@ -266,15 +296,7 @@ public final class Components implements AutoCloseable {
 
     /** Locally an encrypted file per secret (key outside the data directory); on AWS Secrets Manager. */
     public SecretStore secretStore() {
-        Settings settings = settings();
-        SourceSettings config = settings.sources();
-        if (settings.localRuntime()) {
-            return new LocalSecretStore(config.secretsDirectory().orElseThrow(() -> new IllegalStateException(
-                    "environment variable SECRETS_DIR is not set")), config.secretKeyFile().orElseThrow(
-                    () -> new IllegalStateException("environment variable SECRET_KEY_FILE is not set")));
-        }
-        return new SecretsManagerSecretStore(new SignedAwsCall("secretsmanager", settings.region(),
-                adapters.credentials()), settings.region(), config.secretPrefix(), json());
+        return adapters.secretStore();
     }
 
     /** The local timer when the runtime gave one, EventBridge Scheduler on AWS, else nothing. */

@@ -14,7 +14,7 @@ public final class LoadWiring extends FunctionWiring {
     public LoadWiring(Settings settings) {
         super(settings);
         this.loadChunk = new LoadChunk(adapters.objectStore(), adapters.runs(), adapters.records(),
-                adapters.metrics());
+                adapters.metrics(), adapters.publishSender());
     }
 
     public LoadChunk loadChunk() {

@@ -53,9 +53,8 @@ public record Settings(
         Duration chunkRetryBase,
         Optional<String> chunkDlqUrl,
         Optional<String> deliveryQueueUrl,
-        Optional<java.nio.file.Path> secretsDirectory,
-        Optional<java.nio.file.Path> secretKeyFile,
-        SourceSettings sources) {
+        SourceSettings sources,
+        Optional<String> publishQueueUrl) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -130,12 +129,9 @@ public record Settings(
                 Optional.ofNullable(env.get("CHUNK_DLQ_URL")).filter(v -> !v.isBlank()),
                 // Where published runs are queued for their destinations (the API's resend, the publisher, itself).
                 Optional.ofNullable(env.get("DELIVERY_QUEUE_URL")).filter(v -> !v.isBlank()),
-                // The local runtime's encrypted secret files and their key (kept outside the data directory).
-                Optional.ofNullable(env.get("SECRETS_DIR")).filter(v -> !v.isBlank())
-                        .map(java.nio.file.Path::of),
-                Optional.ofNullable(env.get("SECRET_KEY_FILE")).filter(v -> !v.isBlank())
-                        .map(java.nio.file.Path::of),
-                SourceSettings.fromEnvironment(env, localRuntime));
+                SourceSettings.fromEnvironment(env, localRuntime),
+                // Where runs that finished loading are sent to be published (PublishFunction).
+                Optional.ofNullable(env.get("PUBLISH_QUEUE_URL")).filter(v -> !v.isBlank()));
     }
 
     private static String required(Map<String, String> env, String name) {

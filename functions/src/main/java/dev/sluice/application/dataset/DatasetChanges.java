@@ -13,8 +13,14 @@ import java.util.Optional;
  * A kind may be sent (a client sending back what it read) but must be the dataset's own: kind never changes.
  */
 public record DatasetChanges(Optional<String> name, Optional<DatasetKind> kind, Optional<SavedMapping> mapping,
-        Optional<ReadingSettings> settings, Optional<DatasetLimits> limits) {
+        Optional<ReadingSettings> settings, Optional<DatasetLimits> limits, PublishInput publish) {
     static final int MAX_NAME = 100;
+
+    /** Changes that leave the publish settings as they are. */
+    public DatasetChanges(Optional<String> name, Optional<DatasetKind> kind, Optional<SavedMapping> mapping,
+            Optional<ReadingSettings> settings, Optional<DatasetLimits> limits) {
+        this(name, kind, mapping, settings, limits, PublishInput.NONE);
+    }
 
     public DatasetChanges {
         name = name == null ? Optional.empty() : name.map(DatasetChanges::checkedName);
@@ -22,6 +28,7 @@ public record DatasetChanges(Optional<String> name, Optional<DatasetKind> kind, 
         mapping = mapping == null ? Optional.empty() : mapping;
         settings = settings == null ? Optional.empty() : settings;
         limits = limits == null ? Optional.empty() : limits;
+        publish = publish == null ? PublishInput.NONE : publish;
     }
 
     static String checkedName(String name) {

@@ -5,6 +5,7 @@ import dev.sluice.application.identity.Caller;
 import dev.sluice.application.port.DatasetRepository;
 import dev.sluice.application.port.DatasetRuns;
 import dev.sluice.application.port.RunDataEraser;
+import dev.sluice.application.port.RunPublisher;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.run.Run;
 import java.util.ArrayList;
@@ -25,11 +26,20 @@ public final class DeleteDataset {
     private final DatasetRuns runs;
     private final RunDataEraser data;
 
+    private final RunPublisher published;
+
     public DeleteDataset(ManageDatasets access, DatasetRepository datasets, DatasetRuns runs, RunDataEraser data) {
+        this(access, datasets, runs, data, null);
+    }
+
+    /** @param published where the dataset's published rows, rollups and publish ledger go (null: nowhere) */
+    public DeleteDataset(ManageDatasets access, DatasetRepository datasets, DatasetRuns runs, RunDataEraser data,
+            RunPublisher published) {
         this.access = access;
         this.datasets = datasets;
         this.runs = runs;
         this.data = data;
+        this.published = published;
     }
 
     /** What was deleted. */
@@ -46,7 +56,7 @@ public final class DeleteDataset {
             cursor = page.next().orElse(null);
         } while (cursor != null);
         for (Run run : all) {
-            if (!run.status().isFinal()) {
+            if (!run.status().isAtRest()) {
                 throw new InvalidRequestException("DATASET_BUSY", 409, "Dataset '" + dataset.name() + "' is still "
                         + "importing: run " + run.runId() + " (" + run.fileName() + ") is " + run.status()
                         + ". Nothing was deleted; delete it again once that run has finished.",
@@ -54,6 +64,9 @@ public final class DeleteDataset {
             }
         }
         List<String> runIds = all.stream().map(Run::runId).toList();
+        if (published != null) {
+            published.deleteDataset(dataset.id());
+        }
         long records = runIds.isEmpty() ? 0 : data.deleteRunData(runIds);
         runIds.forEach(runs::deleteRun);
         datasets.delete(dataset.id());

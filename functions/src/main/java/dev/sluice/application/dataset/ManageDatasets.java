@@ -8,6 +8,7 @@ import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetIds;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.DatasetLimits;
+import dev.sluice.domain.dataset.PublishSettings;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -44,7 +45,8 @@ public final class ManageDatasets {
         checkLimits(request.limits());
         Instant now = clock.instant();
         Dataset dataset = new Dataset(DatasetIds.newId(), request.name(), caller.owner(), request.kind(),
-                request.mapping(), request.settings(), request.limits(), false, now, now);
+                request.mapping(), request.settings(), request.limits(), false, now, now,
+                request.publish().over(PublishSettings.defaults(request.kind()), request.kind()));
         if (!datasets.create(dataset)) {
             throw new IllegalStateException("a new random dataset id was taken: " + dataset.id());
         }
@@ -79,7 +81,8 @@ public final class ManageDatasets {
         }
         Dataset changed = new Dataset(old.id(), changes.name().orElse(old.name()), old.owner(), old.kind(),
                 changes.mapping().orElse(old.mapping()), changes.settings().orElse(old.settings()),
-                changes.limits().orElse(old.limits()), old.isDefault(), old.createdAt(), clock.instant());
+                changes.limits().orElse(old.limits()), old.isDefault(), old.createdAt(), clock.instant(),
+                changes.publish().over(old.publish(), old.kind()));
         if (!datasets.update(changed)) {
             throw notFound(id);
         }

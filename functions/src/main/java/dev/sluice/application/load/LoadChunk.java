@@ -4,6 +4,7 @@ import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.ObjectStore.ObjectChangedException;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.application.port.PipelineMetrics;
+import dev.sluice.application.port.PublishSender;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RecordRepository.LedgerEntry;
 import dev.sluice.application.port.RunRepository;
@@ -73,17 +74,29 @@ public final class LoadChunk {
     private record Counted(boolean countedNow, Optional<RunStatus> finished) {
     }
 
+    private final PublishSender publish;
+
+    /** A loader whose finished runs are published by someone else (or, in tests, not at all). */
     public LoadChunk(ObjectStore objects, RunRepository runs, RecordRepository records, PipelineMetrics metrics) {
+        this(objects, runs, records, metrics, PublishSender.NONE);
+    }
+
+    /** @param publish where the run's publish message goes when its last chunk moves it to PUBLISHING or REVIEW */
+    public LoadChunk(ObjectStore objects, RunRepository runs, RecordRepository records, PipelineMetrics metrics,
+            PublishSender publish) {
         this.objects = objects;
         this.runs = runs;
         this.records = records;
         this.metrics = metrics;
+        this.publish = publish;
     }
 
     /** Loads a chunk unless the ledger has it already (then only counts it, which is idempotent too). */
     public Result load(ChunkMessage chunk) {
-        Optional<String> refusal = ChunkAdmission.refusal(chunk, runs.findWithPlan(chunk.runId(), chunk.chunkNo()));
+        RunRepository.RunAndPlan found = runs.findWithPlan(chunk.runId(), chunk.chunkNo());
+        Optional<String> refusal = ChunkAdmission.refusal(chunk, found);
         if (refusal.isPresent()) {
+            sendPublishAgain(found.run());
             return Result.dropped(refusal.get());
         }
         long started = System.nanoTime();
@@ -169,8 +182,10 @@ public final class LoadChunk {
      * message that is not a planned chunk of a run that takes chunks is dropped like on ChunkQueue.
      */
     public Result markDead(ChunkMessage chunk) {
-        Optional<String> refusal = ChunkAdmission.refusal(chunk, runs.findWithPlan(chunk.runId(), chunk.chunkNo()));
+        RunRepository.RunAndPlan found = runs.findWithPlan(chunk.runId(), chunk.chunkNo());
+        Optional<String> refusal = ChunkAdmission.refusal(chunk, found);
         if (refusal.isPresent()) {
+            sendPublishAgain(found.run());
             return Result.dropped(refusal.get());
         }
         String reason = runs.lastChunkFailure(chunk.runId(), chunk.chunkNo()).orElse("no failure was recorded");
@@ -201,8 +216,21 @@ public final class LoadChunk {
             metrics.chunkCounted(entry.stored(), entry.rejected());
         }
         Optional<RunStatus> finished = runs.finishIfComplete(chunk.runId());
-        finished.ifPresent(metrics::runFinished);
+        finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
+        if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {
+            publish.send(chunk.runId());
+        }
         return new Counted(countedNow, finished);
+    }
+
+    /**
+     * A delivery of a chunk whose run is already PUBLISHING is a redelivery after the run moved, perhaps one whose
+     * publish message failed to send: it is sent again (publishing is idempotent, so a duplicate is harmless).
+     */
+    private void sendPublishAgain(Optional<Run> run) {
+        if (run.isPresent() && run.get().status() == RunStatus.PUBLISHING) {
+            publish.send(run.get().runId());
+        }
     }
 
     /** Remembers why this attempt failed; the run's dead-chunk entry quotes it. */

@@ -7,6 +7,7 @@ import dev.sluice.application.port.DatasetRepository;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.ObjectStore.ObjectChangedException;
 import dev.sluice.application.port.PipelineMetrics;
+import dev.sluice.application.port.PublishSender;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.chunk.PlanSummary;
@@ -71,6 +72,9 @@ public final class SplitObject {
     /** Whether a drop for a partner not in {@link UploadLimits#partners()} is quarantined (always, but in twins). */
     private boolean strictPartners = true;
 
+    /** Where the publish message of a run goes when the last of its chunks was counted before the split ended. */
+    private PublishSender publish = PublishSender.NONE;
+
     /** How big chunks and files may be. */
     public record SplitLimits(long targetChunkBytes, int maxRecordsPerChunk, long maxFileBytes) {
     }
@@ -125,6 +129,12 @@ public final class SplitObject {
         this.clock = clock;
         this.ledger = Optional.ofNullable(ledger);
         this.uploadLimits = uploadLimits;
+    }
+
+    /** The same splitter, sending publish messages there (see {@link #publish}). */
+    public SplitObject publishingTo(PublishSender sender) {
+        this.publish = sender;
+        return this;
     }
 
     private static UploadLimits defaultsWith(long maxFileBytes) {
@@ -399,7 +409,11 @@ public final class SplitObject {
             chunks.send(List.copyOf(batch));
         }
         if (runs.finishSplitting(run.runId(), summary.records(), summary.chunks())) {
-            runs.finishIfComplete(run.runId()).ifPresent(metrics::runFinished);
+            Optional<RunStatus> finished = runs.finishIfComplete(run.runId());
+            finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
+            if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {
+                publish.send(run.runId());
+            }
         }
         return new Result(Outcome.SPLIT, run.runId());
     }

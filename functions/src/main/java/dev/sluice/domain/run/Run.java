@@ -53,9 +53,11 @@ public record Run(
         String objectETag,
         String objectVersionId,
         UploadFacts upload,
-        Rerun rerun) {
+        Rerun rerun,
+        Publication publication) {
 
     public Run {
+        publication = publication == null ? Publication.NONE : publication;
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(status, "status");
         upload = upload == null ? UploadFacts.NONE : upload;
@@ -90,12 +92,25 @@ public record Run(
                 objectVersionId, upload, Rerun.NONE);
     }
 
+    /** A run that was not published (the form before runs were published into their datasets). */
+    public Run(String runId, String owner, String datasetId, String fileName, String bucket, String key,
+            RunSource source, RunStatus status, long contentLength, Instant createdAt, Instant updatedAt,
+            Instant finishedAt, long records, long stored, long errors, Integer chunksTotal, int chunksPlanned,
+            int chunksDone, int chunksDead, List<DeadChunk> deadChunks, Map<String, String> requestedMapping,
+            FileFacts fileFacts, String failureCode, String failureMessage, long bytesTotal, long bytesDone,
+            String objectETag, String objectVersionId, UploadFacts upload, Rerun rerun) {
+        this(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt, updatedAt,
+                finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead, deadChunks,
+                requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone, objectETag,
+                objectVersionId, upload, rerun, Publication.NONE);
+    }
+
     /** The same run with these upload facts. */
     public Run withUpload(UploadFacts facts) {
         return new Run(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt,
                 updatedAt, finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead,
                 deadChunks, requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone,
-                objectETag, objectVersionId, facts, rerun);
+                objectETag, objectVersionId, facts, rerun, publication);
     }
 
     /** The same run as a re-run of another. */
@@ -103,7 +118,7 @@ public record Run(
         return new Run(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt,
                 updatedAt, finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead,
                 deadChunks, requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone,
-                objectETag, objectVersionId, upload, facts);
+                objectETag, objectVersionId, upload, facts, publication);
     }
 
     /** The run this one re-imports the kept file of, or null. */

@@ -76,6 +76,9 @@ final class FunctionEnvironment {
         if (environment.containsKey("SOURCES_TABLE")) {
             // Developers and tests pull from servers on their own machine; a deployed function never may.
             environment.put("ALLOW_LOOPBACK_SOURCES", "true");
+        }
+        if (environment.containsKey("SOURCES_TABLE") || environment.containsKey("DELIVERY_QUEUE_URL")) {
+            // Sources' headers and destinations' passwords: encrypted files here, the key outside the data.
             environment.put("SECRETS_DIR", dataDir.resolve("secrets").toAbsolutePath().toString());
             environment.put("SECRET_KEY_FILE", secretKeyFile.toAbsolutePath().toString());
         }

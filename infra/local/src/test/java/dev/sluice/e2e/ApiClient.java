@@ -20,7 +20,9 @@ import java.util.function.Predicate;
 
 /** Talks to the local gateway over real HTTP, like the web app and the CLI do, signed in (admin by default). */
 final class ApiClient {
-    static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED", "EXPIRED");
+    /** At rest: final, or waiting in REVIEW (RunStatus#isAtRest); PUBLISHING is still working. */
+    static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED", "EXPIRED",
+            "ROLLED_BACK", "REVIEW");
 
     final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();

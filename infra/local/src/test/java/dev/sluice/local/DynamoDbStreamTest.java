@@ -64,8 +64,8 @@ class DynamoDbStreamTest {
 
             List<String> events = ofThisRun.stream().map(r -> r.eventNameAsString()).toList();
             assertEquals(List.of("INSERT", "MODIFY", "MODIFY", "MODIFY", "MODIFY", "MODIFY"), events,
-                    "create, splitting, loading, two counted chunks (the repeat changes nothing), final");
-            assertEquals(List.of("CREATED", "SPLITTING", "LOADING", "LOADING", "LOADING", "PARTIAL"),
+                    "create, splitting, loading, two counted chunks (the repeat changes nothing), publishing");
+            assertEquals(List.of("CREATED", "SPLITTING", "LOADING", "LOADING", "LOADING", "PUBLISHING"),
                     ofThisRun.stream().map(r -> r.dynamodb().newImage().get("status").s()).toList());
             assertEquals(List.of("0", "10", "29", "29"), ofThisRun.subList(2, 6).stream()
                     .map(r -> number(r.dynamodb().newImage(), "stored")).toList(), "stored grows chunk by chunk");

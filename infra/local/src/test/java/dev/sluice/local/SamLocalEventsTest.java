@@ -54,6 +54,7 @@ class SamLocalEventsTest {
             Map.entry("sqs-chunk-message.json", "LoadFunction"),
             Map.entry("sqs-dead-chunk.json", "DeadChunkFunction"),
             Map.entry("sqs-delivery.json", "DeliveryFunction"),
+            Map.entry("sqs-publish-run.json", "PublishFunction"),
             Map.entry("schedule-expire-runs.json", "ExpireRunsFunction"),
             Map.entry("schedule-reconcile.json", "ReconcileFunction"),
             Map.entry("websocket-authorizer.json", "SocketAuthorizerFunction"),

@@ -24,6 +24,7 @@ import dev.sluice.adapter.in.lambda.api.MappingPreviewPresenter;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RerunBinder;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
+import dev.sluice.adapter.in.lambda.api.PublishRoutes;
 import dev.sluice.adapter.in.lambda.api.Routes;
 import dev.sluice.adapter.in.lambda.api.SourceRoutes;
 import dev.sluice.adapter.in.lambda.api.RowErrorPresenter;
@@ -174,6 +175,7 @@ public final class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, 
         if (wiring.sources() != null) {
             new SourceRoutes(wiring.sources(), binder, json).register(routes);
         }
+        PublishRoutes.register(routes, wiring.publications(), runPresenter, json);
     }
 
     /** A fresh lookup per request, so each dataset a response names is read once and never stale. */

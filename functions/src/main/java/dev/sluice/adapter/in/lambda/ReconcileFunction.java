@@ -6,7 +6,9 @@ import dev.sluice.application.reconcile.ReconcileObjects;
 import dev.sluice.config.ReconcileWiring;
 import dev.sluice.config.Settings;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,7 @@ public final class ReconcileFunction
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileFunction.class);
 
     private final ReconcileObjects reconcileObjects;
+    private final Supplier<List<String>> republishStuck;
     private final Runnable closer;
 
     /** Lambda's constructor: wired from the process environment. */
@@ -32,16 +35,18 @@ public final class ReconcileFunction
     }
 
     private ReconcileFunction(ReconcileWiring wiring) {
-        this(wiring.reconcileObjects(), wiring::close);
+        this(wiring.reconcileObjects(), wiring.republishStuck()::republishStuck, wiring::close);
     }
 
     public ReconcileFunction(ReconcileObjects reconcileObjects) {
-        this(reconcileObjects, () -> {
+        this(reconcileObjects, List::of, () -> {
         });
     }
 
-    private ReconcileFunction(ReconcileObjects reconcileObjects, Runnable closer) {
+    private ReconcileFunction(ReconcileObjects reconcileObjects, Supplier<List<String>> republishStuck,
+            Runnable closer) {
         this.reconcileObjects = reconcileObjects;
+        this.republishStuck = republishStuck;
         this.closer = closer;
     }
 
@@ -57,6 +62,12 @@ public final class ReconcileFunction
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("uploads", sweep.uploads().size());
             result.put("drops", sweep.drops().size());
+            List<String> republished = republishStuck.get();
+            if (!republished.isEmpty()) {
+                LOG.warn("sent the publish message again for {} run(s) PUBLISHING for longer than the window: {}",
+                        republished.size(), republished);
+                result.put("republished", republished.size());
+            }
             return result;
         });
     }

@@ -4,6 +4,8 @@ import dev.sluice.application.port.DatasetRepository;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetIds;
 import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.PublishSettings;
+import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.dataset.DatasetLimits;
 import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.dataset.SavedMapping;
@@ -101,8 +103,9 @@ public final class DynamoDatasetRepository implements DatasetRepository {
         values.put(":settings", settingsValue(dataset.settings()));
         values.put(":limits", limitsValue(dataset.limits()));
         values.put(":updatedAt", s(dataset.updatedAt().toString()));
+        values.put(":publish", publishValue(dataset.publish()));
         return conditionalUpdate(dataset.id(), "SET #name = :name, #mapping = :mapping, #settings = :settings, "
-                + "#limits = :limits, #updatedAt = :updatedAt", values);
+                + "#limits = :limits, #updatedAt = :updatedAt, #publish = :publish", values);
     }
 
     @Override
@@ -123,7 +126,7 @@ public final class DynamoDatasetRepository implements DatasetRepository {
 
     private boolean conditionalUpdate(String id, String update, Map<String, AttributeValue> values) {
         Map<String, String> names = new LinkedHashMap<>();
-        for (String name : List.of("name", "mapping", "settings", "limits", "updatedAt")) {
+        for (String name : List.of("name", "mapping", "settings", "limits", "updatedAt", "publish")) {
             if (update.contains("#" + name + " ")) {
                 names.put("#" + name, name);
             }
@@ -151,6 +154,7 @@ public final class DynamoDatasetRepository implements DatasetRepository {
         item.put("isDefault", AttributeValue.fromBool(dataset.isDefault()));
         item.put("createdAt", s(dataset.createdAt().toString()));
         item.put("updatedAt", s(dataset.updatedAt().toString()));
+        item.put("publish", publishValue(dataset.publish()));
         return item;
     }
 
@@ -159,7 +163,30 @@ public final class DynamoDatasetRepository implements DatasetRepository {
                 DatasetKind.byWireName(str(item, "kind")).orElse(DatasetKind.MARKETING), mapping(item.get("mapping")),
                 settings(item.get("settings")), limits(item.get("limits")),
                 item.containsKey("isDefault") && Boolean.TRUE.equals(item.get("isDefault").bool()),
-                Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt")));
+                Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt")),
+                publish(item.get("publish")));
+    }
+
+    /** {@code {strategy, key: [..], review}}; datasets stored before publishing existed have none (defaults). */
+    private static AttributeValue publishValue(PublishSettings publish) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        m.put("strategy", s(publish.strategy().wireName()));
+        m.put("key", AttributeValue.fromL(publish.key().stream().map(DynamoDatasetRepository::s).toList()));
+        m.put("review", AttributeValue.fromBool(publish.review()));
+        return AttributeValue.fromM(m);
+    }
+
+    private static PublishSettings publish(AttributeValue value) {
+        if (value == null || !value.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> m = value.m();
+        PublishStrategy strategy = PublishStrategy.byWireName(m.containsKey("strategy") ? m.get("strategy").s() : "")
+                .orElse(PublishStrategy.APPEND);
+        List<String> key = m.containsKey("key") && m.get("key").hasL()
+                ? m.get("key").l().stream().map(AttributeValue::s).toList() : List.of();
+        boolean review = m.containsKey("review") && Boolean.TRUE.equals(m.get("review").bool());
+        return new PublishSettings(strategy, key, review);
     }
 
     private static AttributeValue mappingValue(SavedMapping mapping) {

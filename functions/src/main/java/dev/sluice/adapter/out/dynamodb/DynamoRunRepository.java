@@ -4,9 +4,14 @@ import dev.sluice.application.port.DatasetRuns;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.wire.ChunkMessageCodec;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.application.port.PublishRuns;
 import dev.sluice.application.port.RecoveryRepository;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.PublishSettings;
+import dev.sluice.domain.run.PublishCounts;
+import dev.sluice.domain.run.RollbackReport;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.DeadChunk;
 import dev.sluice.domain.run.Run.FileFacts;
@@ -30,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -69,7 +75,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@code chunksOutstanding} is decremented by each counted chunk and incremented by the chunk total when the
  * splitter finishes, so it reaches 0 exactly when every chunk is counted, whichever happens last.
  */
-public final class DynamoRunRepository implements RunRepository, DatasetRuns, RecoveryRepository {
+public final class DynamoRunRepository implements RunRepository, DatasetRuns, RecoveryRepository, PublishRuns {
     private static final String RUN_SK = "RUN";
     /** Planned-chunk items outlive any retry of their run (SQS keeps a message at most 14 days) by a wide margin. */
     static final Duration PLAN_RETENTION = Duration.ofDays(30);
@@ -84,10 +90,20 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
     /** Plan messages are written and read only here, so a plain mapper (no read limits needed) serves. */
     private final ObjectMapper planJson = new ObjectMapper();
 
+    /** The publish settings of a dataset by id, read when a run that stored records finishes loading. */
+    private final Function<String, PublishSettings> publishSettings;
+
+    /** Runs whose datasets publish with the defaults (append, no review). */
     public DynamoRunRepository(DynamoDbClient dynamo, String table, Clock clock) {
+        this(dynamo, table, clock, datasetId -> PublishSettings.defaults(DatasetKind.MARKETING));
+    }
+
+    public DynamoRunRepository(DynamoDbClient dynamo, String table, Clock clock,
+            Function<String, PublishSettings> publishSettings) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
+        this.publishSettings = publishSettings;
     }
 
     @Override
@@ -407,6 +423,12 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         return Optional.of(item.get("lastError").s() + " (after " + attempts + " attempts)");
     }
 
+    /**
+     * Once every chunk is counted the counters cannot change any more, so the outcome read here is final. A run that
+     * stored records goes on to be published (PUBLISHING, or REVIEW when its dataset asks for review) and remembers
+     * the outcome it takes once published; a run that stored nothing takes its outcome now (publishing it would
+     * change nothing, and a replace with nothing would empty the dataset: an empty run never publishes).
+     */
     @Override
     public Optional<RunStatus> finishIfComplete(String runId) {
         Optional<Run> found = find(runId);
@@ -418,14 +440,102 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 || run.chunksDone() + run.chunksDead() < run.chunksTotal()) {
             return Optional.empty();
         }
-        // Once every chunk is counted the counters cannot change any more, so the status read here is final.
         RunStatus outcome = run.errors() > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
+        if (run.stored() > 0 && run.datasetId() != null) {
+            PublishSettings settings = publishSettings.apply(run.datasetId());
+            RunStatus next = settings.review() ? RunStatus.REVIEW : RunStatus.PUBLISHING;
+            boolean moved = conditionalUpdate(runId,
+                    "SET #status = :next, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now, "
+                            + "#publishOutcome = :outcome, #publishStrategy = :strategy",
+                    "#status = :loading AND #chunksOutstanding = :zero",
+                    Map.of(":next", s(next.name()), ":statusKey", s("STATUS#" + next.name()),
+                            ":loading", s(RunStatus.LOADING.name()), ":zero", n(0), ":now", s(now()),
+                            ":outcome", s(outcome.name()), ":strategy", s(settings.strategy().wireName())));
+            return moved ? Optional.of(next) : Optional.empty();
+        }
         boolean changed = conditionalUpdate(runId,
                 "SET #status = :final, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now, #finishedAt = :now",
                 "#status = :loading AND #chunksOutstanding = :zero",
                 Map.of(":final", s(outcome.name()), ":statusKey", s("STATUS#" + outcome.name()),
                         ":loading", s(RunStatus.LOADING.name()), ":zero", n(0), ":now", s(now())));
         return changed ? Optional.of(outcome) : Optional.empty();
+    }
+
+    @Override
+    public boolean recordReview(String runId, String strategy, PublishCounts counts) {
+        return conditionalUpdate(runId, "SET #publishStrategy = :strategy, #publishCounts = :counts, "
+                        + "#updatedAt = :now", "#status = :review",
+                Map.of(":strategy", s(strategy), ":counts", RunItems.countsValue(counts), ":now", s(now()),
+                        ":review", s(RunStatus.REVIEW.name())));
+    }
+
+    @Override
+    public boolean startPublishing(String runId) {
+        return conditionalUpdate(runId, "SET #status = :publishing, #gsi2pk = :statusKey, #updatedAt = :now, "
+                        + "#gsi2sk = :now", "#status = :review",
+                Map.of(":publishing", s(RunStatus.PUBLISHING.name()), ":statusKey", s("STATUS#PUBLISHING"),
+                        ":now", s(now()), ":review", s(RunStatus.REVIEW.name())));
+    }
+
+    /** The outcome is read first (an update cannot build the status key from another attribute), then checked. */
+    @Override
+    public boolean finishPublishing(String runId, String strategy, PublishCounts counts, Instant publishedAt) {
+        Optional<Run> run = find(runId);
+        if (run.isEmpty() || run.get().status() != RunStatus.PUBLISHING) {
+            return false;
+        }
+        RunStatus outcome = run.get().publication().outcome() == null ? RunStatus.SUCCEEDED
+                : run.get().publication().outcome();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":final", s(outcome.name()));
+        values.put(":statusKey", s("STATUS#" + outcome.name()));
+        values.put(":publishing", s(RunStatus.PUBLISHING.name()));
+        values.put(":strategy", s(strategy));
+        values.put(":counts", RunItems.countsValue(counts));
+        values.put(":publishedAt", s(publishedAt.toString()));
+        values.put(":now", s(now()));
+        return conditionalUpdate(runId, "SET #status = :final, #gsi2pk = :statusKey, #updatedAt = :now, "
+                        + "#gsi2sk = :now, #finishedAt = :now, #publishStrategy = :strategy, #publishCounts = :counts, "
+                        + "#publishedAt = :publishedAt", "#status = :publishing", values);
+    }
+
+    @Override
+    public boolean discard(String runId, String message) {
+        return conditionalUpdate(runId, "SET #status = :cancelled, #gsi2pk = :statusKey, #updatedAt = :now, "
+                        + "#gsi2sk = :now, #finishedAt = :now, #failureCode = :code, #failureMessage = :message",
+                "#status = :review",
+                Map.of(":cancelled", s(RunStatus.CANCELLED.name()), ":statusKey", s("STATUS#CANCELLED"),
+                        ":now", s(now()), ":code", s("DISCARDED"), ":message", s(truncate(message, 1000)),
+                        ":review", s(RunStatus.REVIEW.name())));
+    }
+
+    @Override
+    public boolean markRolledBack(String runId, RollbackReport rollback, Instant rolledBackAt) {
+        return conditionalUpdate(runId, "SET #status = :rolledBack, #gsi2pk = :statusKey, #updatedAt = :now, "
+                        + "#gsi2sk = :now, #rolledBackAt = :at, #rollback = :rollback",
+                "#status IN (:succeeded, :partial) AND attribute_exists(#publishedAt)",
+                Map.of(":rolledBack", s(RunStatus.ROLLED_BACK.name()), ":statusKey", s("STATUS#ROLLED_BACK"),
+                        ":now", s(now()), ":at", s(rolledBackAt.toString()),
+                        ":rollback", RunItems.rollbackValue(rollback),
+                        ":succeeded", s(RunStatus.SUCCEEDED.name()), ":partial", s(RunStatus.PARTIAL.name())));
+    }
+
+    @Override
+    public List<Run> publishingBefore(Instant cutoff, int limit) {
+        List<Run> found = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByStatus")
+                    .keyConditionExpression("gsi2pk = :status AND gsi2sk < :cutoff")
+                    .expressionAttributeValues(Map.of(":status", s("STATUS#" + RunStatus.PUBLISHING.name()),
+                            ":cutoff", s(cutoff.toString())))
+                    .limit(limit - found.size()).exclusiveStartKey(from));
+            page.items().forEach(item -> found.add(RunItems.fromItem(item)));
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
+        } while (startKey != null && found.size() < limit);
+        return found;
     }
 
     @Override

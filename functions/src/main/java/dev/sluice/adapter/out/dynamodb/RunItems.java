@@ -2,6 +2,10 @@ package dev.sluice.adapter.out.dynamodb;
 
 import dev.sluice.domain.csv.ReadingDecisions;
 import dev.sluice.domain.dataset.ReadingSettings;
+import dev.sluice.domain.run.Publication;
+import dev.sluice.domain.run.PublishCounts;
+import dev.sluice.domain.run.RollbackReport;
+import dev.sluice.domain.run.RollbackReport.KeyConflict;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.DeadChunk;
 import dev.sluice.domain.run.Run.FileFacts;
@@ -78,7 +82,73 @@ final class RunItems {
             item.put("duplicateOf", s(upload.duplicateOf()));
         }
         putRerun(item, run.rerun());
+        putPublication(item, run.publication());
         return item;
+    }
+
+    /**
+     * Top-level attributes, so a transition can set each one in its conditional update: publishOutcome (the load
+     * outcome a published run takes), publishStrategy, publishCounts, publishedAt, rolledBackAt, rollback.
+     */
+    private static void putPublication(Map<String, AttributeValue> item, Publication publication) {
+        if (publication.outcome() != null) {
+            item.put("publishOutcome", s(publication.outcome().name()));
+        }
+        if (publication.strategy() != null) {
+            item.put("publishStrategy", s(publication.strategy()));
+        }
+        if (publication.counts() != null) {
+            item.put("publishCounts", countsValue(publication.counts()));
+        }
+        if (publication.publishedAt() != null) {
+            item.put("publishedAt", s(publication.publishedAt().toString()));
+        }
+        if (publication.rolledBackAt() != null) {
+            item.put("rolledBackAt", s(publication.rolledBackAt().toString()));
+        }
+        if (publication.rollback() != null) {
+            item.put("rollback", rollbackValue(publication.rollback()));
+        }
+    }
+
+    static AttributeValue countsValue(PublishCounts counts) {
+        return AttributeValue.fromM(Map.of("inserted", n(counts.inserted()), "updated", n(counts.updated()),
+                "unchanged", n(counts.unchanged()), "conflicting", n(counts.conflicting()),
+                "removed", n(counts.removed())));
+    }
+
+    /** At most {@link #MAX_ITEM_CONFLICTS} conflicts fit the run item; the API names how many there were. */
+    static AttributeValue rollbackValue(RollbackReport rollback) {
+        List<AttributeValue> conflicts = rollback.conflicts().stream().limit(MAX_ITEM_CONFLICTS)
+                .map(c -> AttributeValue.fromM(Map.of("key", s(c.key()), "laterRunId", s(c.laterRunId()))))
+                .toList();
+        return AttributeValue.fromM(Map.of("removed", n(rollback.removed()), "restored", n(rollback.restored()),
+                "conflicts", AttributeValue.fromL(conflicts)));
+    }
+
+    /** Keeps the run item far below DynamoDB's 400 KB item limit. */
+    static final int MAX_ITEM_CONFLICTS = 100;
+
+    private static Publication publication(Map<String, AttributeValue> item) {
+        String outcome = str(item, "publishOutcome");
+        PublishCounts counts = null;
+        if (item.containsKey("publishCounts") && item.get("publishCounts").hasM()) {
+            Map<String, AttributeValue> m = item.get("publishCounts").m();
+            counts = new PublishCounts(num(m, "inserted"), num(m, "updated"), num(m, "unchanged"),
+                    num(m, "conflicting"), num(m, "removed"));
+        }
+        RollbackReport rollback = null;
+        if (item.containsKey("rollback") && item.get("rollback").hasM()) {
+            Map<String, AttributeValue> m = item.get("rollback").m();
+            List<KeyConflict> conflicts = new ArrayList<>();
+            if (m.containsKey("conflicts") && m.get("conflicts").hasL()) {
+                m.get("conflicts").l().forEach(c -> conflicts.add(new KeyConflict(str(c.m(), "key"),
+                        str(c.m(), "laterRunId"))));
+            }
+            rollback = new RollbackReport(num(m, "removed"), num(m, "restored"), conflicts);
+        }
+        return new Publication(outcome == null ? null : RunStatus.valueOf(outcome), str(item, "publishStrategy"),
+                counts, instant(item, "publishedAt"), instant(item, "rolledBackAt"), rollback);
     }
 
     static Run fromItem(Map<String, AttributeValue> item) {
@@ -114,7 +184,8 @@ final class RunItems {
                 new Run.UploadFacts(str(item, "sha256"),
                         item.containsKey("allowDuplicate") && Boolean.TRUE.equals(item.get("allowDuplicate").bool()),
                         str(item, "multipartUploadId"), num(item, "partSize"), str(item, "duplicateOf")),
-                rerun(item));
+                rerun(item),
+                publication(item));
     }
 
     private static void putRerun(Map<String, AttributeValue> item, Run.Rerun rerun) {

@@ -8,6 +8,7 @@ import static dev.sluice.local.bench.Measure.say;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.domain.run.RunStatus;
 import dev.sluice.local.LocalSluice;
 import java.io.IOException;
 import java.net.URI;
@@ -20,15 +21,19 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Sluice end to end, driven through the HTTP API like a browser: create upload, PUT, follow the run. Warmed up
  * first, then measured several times, each run next to raw COPYs (its ceiling).
  */
 final class EndToEndScenario {
-    private static final Set<String> FINAL = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
+    /** At rest (RunStatus#isAtRest): final or waiting in REVIEW; a PUBLISHING run is still working. */
+    private static final Set<String> FINAL = Arrays.stream(RunStatus.values()).filter(RunStatus::isAtRest)
+            .map(RunStatus::name).collect(Collectors.toUnmodifiableSet());
     private static final long MAX_WARM_UP_RECORDS = 1_000_000;
     private static final int MAX_WARM_UPS = 4;
     private static final double SETTLED_JIT_SHARE = 0.25;

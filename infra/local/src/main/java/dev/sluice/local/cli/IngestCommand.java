@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.domain.run.RunStatus;
 import dev.sluice.local.DataDirInUseException;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
@@ -31,7 +32,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +59,12 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 0 every run reached a final state, 1 a run missed its deadline, "
             + "2 nothing could run."})
 public final class IngestCommand implements Callable<Integer> {
-    static final Set<String> FINAL_STATUSES = Set.of("SUCCEEDED", "PARTIAL", "FAILED", "DUPLICATE", "CANCELLED");
+    /**
+     * Where a run rests: final, or waiting in REVIEW for a person (RunStatus#isAtRest). PUBLISHING is not: the run's
+     * records are still being published into its dataset.
+     */
+    static final Set<String> FINAL_STATUSES = Arrays.stream(RunStatus.values()).filter(RunStatus::isAtRest)
+            .map(RunStatus::name).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect",
             "upgrade");
     private static final ObjectMapper JSON = new ObjectMapper();

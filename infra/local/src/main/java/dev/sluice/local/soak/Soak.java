@@ -141,7 +141,8 @@ public final class Soak {
 
     static boolean isFinal(Map<String, AttributeValue> run) {
         AttributeValue status = run.get("status");
-        return status != null && RunStatus.valueOf(status.s()).isFinal();
+        // At rest: final, or waiting in REVIEW for a person; PUBLISHING still works on the run.
+        return status != null && RunStatus.valueOf(status.s()).isAtRest();
     }
 
     /** The newest run of each object under the prefix, by the runs table's owner index. */

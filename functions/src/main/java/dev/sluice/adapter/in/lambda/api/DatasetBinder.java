@@ -9,6 +9,8 @@ import dev.sluice.domain.transform.Transforms;
 import dev.sluice.application.dataset.DatasetChanges;
 import dev.sluice.application.dataset.MappingInput;
 import dev.sluice.application.dataset.NewDataset;
+import dev.sluice.application.dataset.PublishInput;
+import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.DatasetLimits;
 import dev.sluice.domain.dataset.ReadingSettings;
@@ -45,7 +47,7 @@ public final class DatasetBinder {
         return new NewDataset(RequestBinder.text(body, "name"), kind(body).orElse(null),
                 present(body, "mapping") ? mapping(body.get("mapping")) : null,
                 present(body, "settings") ? settings(body.get("settings")) : null,
-                present(body, "limits") ? limits(body.get("limits")) : null);
+                present(body, "limits") ? limits(body.get("limits")) : null, publish(body));
     }
 
     public DatasetChanges changes(ApiRequest request) {
@@ -61,7 +63,48 @@ public final class DatasetBinder {
                 : Optional.of(body.get("settings").isNull() ? ReadingSettings.AUTO : settings(body.get("settings")));
         Optional<DatasetLimits> limits = !body.has("limits") ? Optional.empty()
                 : Optional.of(body.get("limits").isNull() ? DatasetLimits.GLOBAL : limits(body.get("limits")));
-        return new DatasetChanges(name, kind(body), mapping, settings, limits);
+        return new DatasetChanges(name, kind(body), mapping, settings, limits, publish(body));
+    }
+
+    /** {@code "publish": "append"|"upsert"|"replace"}, {@code "publishKey": [..]}, {@code "review": bool}. */
+    static PublishInput publish(JsonNode body) {
+        Optional<PublishStrategy> strategy = Optional.empty();
+        if (present(body, "publish")) {
+            JsonNode value = body.get("publish");
+            strategy = Optional.of(PublishStrategy.byWireName(value.isTextual() ? value.asText() : "")
+                    .orElseThrow(() -> new InvalidRequestException("INVALID_PUBLISH", 400, "publish must be "
+                            + "\"append\" (every record becomes a row), \"upsert\" (by publishKey) or \"replace\" "
+                            + "(the dataset becomes the run's data)")));
+        }
+        Optional<List<String>> key = Optional.empty();
+        if (body.has("publishKey")) {
+            JsonNode value = body.get("publishKey");
+            if (value.isNull()) {
+                key = Optional.of(List.of());
+            } else {
+                if (!value.isArray()) {
+                    throw new InvalidRequestException("INVALID_PUBLISH", 400,
+                            "publishKey must be a list of column names");
+                }
+                List<String> columns = new ArrayList<>();
+                value.forEach(column -> {
+                    if (!column.isTextual()) {
+                        throw new InvalidRequestException("INVALID_PUBLISH", 400,
+                                "publishKey must be a list of column names");
+                    }
+                    columns.add(column.asText());
+                });
+                key = Optional.of(columns);
+            }
+        }
+        Optional<Boolean> review = Optional.empty();
+        if (present(body, "review")) {
+            if (!body.get("review").isBoolean()) {
+                throw new InvalidRequestException("INVALID_PUBLISH", 400, "review must be true or false");
+            }
+            review = Optional.of(body.get("review").asBoolean());
+        }
+        return new PublishInput(strategy, key, review);
     }
 
     private static boolean present(JsonNode body, String field) {

@@ -60,6 +60,9 @@ public final class DatasetPresenter {
         limits.put("maxColumns", effective.maxColumns());
         limits.put("maxFieldBytes", effective.maxFieldBytes());
         limits.put("maxRecords", effective.maxRecords());
+        node.put("publish", dataset.publish().strategy().wireName());
+        dataset.publish().key().forEach(node.putArray("publishKey")::add);
+        node.put("review", dataset.publish().review());
         node.put("createdAt", dataset.createdAt().toString());
         node.put("updatedAt", dataset.updatedAt().toString());
         return node;

@@ -133,6 +133,7 @@ public final class RunPresenter {
         } else {
             node.putNull("failure");
         }
+        PublicationPresenter.put(node, run);
         return node;
     }
 

@@ -12,6 +12,7 @@ import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import java.time.Duration;
 import java.util.Set;
+import dev.sluice.domain.run.PublishCounts;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
@@ -96,7 +97,9 @@ class DynamoRecoveryRepositoryTest {
         assertTrue(runs.countChunk(runId, 1, 10, 0, 150));
         Run.DeadChunk dead = new Run.DeadChunk(2, 11, 10, "poisoned");
         assertTrue(runs.countDeadChunk(runId, dead, 100));
-        assertEquals(Optional.of(RunStatus.PARTIAL), runs.finishIfComplete(runId));
+        assertEquals(Optional.of(RunStatus.PUBLISHING), runs.finishIfComplete(runId));
+        assertTrue(runs.finishPublishing(runId, "append", PublishCounts.ZERO, Instant.now()));
+        assertEquals(RunStatus.PARTIAL, runs.find(runId).orElseThrow().status());
 
         assertFalse(runs.reopenDeadChunks(runId, List.of(), 0), "not with another number of dead chunks");
         assertTrue(runs.reopenDeadChunks(runId, List.of(dead), 100));
@@ -110,7 +113,9 @@ class DynamoRecoveryRepositoryTest {
         assertEquals(150, reopened.bytesDone());
         assertEquals(Set.of(1), runs.countedChunks(runId));
         assertTrue(runs.countChunk(runId, 2, 10, 0, 100), "counted again, once");
-        assertEquals(Optional.of(RunStatus.SUCCEEDED), runs.finishIfComplete(runId));
+        assertEquals(Optional.of(RunStatus.PUBLISHING), runs.finishIfComplete(runId));
+        assertTrue(runs.finishPublishing(runId, "append", PublishCounts.ZERO, Instant.now()));
+        assertEquals(RunStatus.SUCCEEDED, runs.find(runId).orElseThrow().status());
         assertEquals(250, runs.find(runId).orElseThrow().bytesDone());
     }
 

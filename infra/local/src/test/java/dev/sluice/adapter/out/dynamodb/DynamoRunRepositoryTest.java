@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.domain.dataset.PublishSettings;
+import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.dataset.ReadingSettings;
+import dev.sluice.domain.run.PublishCounts;
+import dev.sluice.domain.run.RollbackReport;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
@@ -104,8 +108,10 @@ class DynamoRunRepositoryTest {
         assertEquals(Optional.empty(), runs.finishIfComplete(runId), "still splitting: not final");
         assertTrue(runs.finishSplitting(runId, 200, 2));
         assertFalse(runs.finishSplitting(runId, 200, 2), "a second splitter cannot add the chunks again");
-        assertEquals(Optional.of(RunStatus.PARTIAL), runs.finishIfComplete(runId));
+        assertEquals(Optional.of(RunStatus.PUBLISHING), runs.finishIfComplete(runId), "it stored records");
         assertEquals(Optional.empty(), runs.finishIfComplete(runId), "finishes once");
+        assertTrue(runs.finishPublishing(runId, "append", PublishCounts.ZERO, Instant.now()));
+        assertFalse(runs.finishPublishing(runId, "append", PublishCounts.ZERO, Instant.now()), "once");
         Run run = runs.find(runId).orElseThrow();
         assertEquals(180, run.stored());
         assertEquals(20, run.errors());
@@ -130,7 +136,8 @@ class DynamoRunRepositoryTest {
         assertTrue(runs.countDeadChunk(runId, dead, 40));
         assertFalse(runs.countDeadChunk(runId, dead, 40));
         assertFalse(runs.countChunk(runId, 2, 50, 0, 40), "a dead chunk cannot be counted as loaded too");
-        assertEquals(Optional.of(RunStatus.PARTIAL), runs.finishIfComplete(runId));
+        assertEquals(Optional.of(RunStatus.PUBLISHING), runs.finishIfComplete(runId));
+        assertEquals(RunStatus.PARTIAL, runs.find(runId).orElseThrow().publication().outcome());
         Run run = runs.find(runId).orElseThrow();
         assertEquals(List.of(dead), run.deadChunks());
         assertEquals(100, run.stored());
@@ -147,11 +154,59 @@ class DynamoRunRepositoryTest {
         assertEquals(10, runs.find(runId).orElseThrow().records(), "progress never moves backwards");
         runs.finishSplitting(runId, 10, 1);
         runs.countChunk(runId, 1, 10, 0, 10);
-        assertEquals(Optional.of(RunStatus.SUCCEEDED), runs.finishIfComplete(runId));
+        assertEquals(Optional.of(RunStatus.PUBLISHING), runs.finishIfComplete(runId));
+        assertTrue(runs.finishPublishing(runId, "append", new PublishCounts(10, 0, 0, 0, 0), Instant.now()));
         assertFalse(runs.fail(runId, "X", "late failure"));
         assertFalse(runs.startSplitting(runId, VERSION, 10).isPresent(),
                 "a repeated S3 event does not split a finished run");
         assertEquals(RunStatus.SUCCEEDED, runs.find(runId).orElseThrow().status());
+    }
+
+    @Test
+    void aRunWithNothingStoredFinishesAtOnceAndAReviewedRunIsPublishedDiscardedOrRolledBackOnce() {
+        String empty = newRun();
+        runs.startSplitting(empty, VERSION, 10);
+        runs.finishSplitting(empty, 2, 1);
+        runs.countChunk(empty, 1, 0, 2, 10);
+        assertEquals(Optional.of(RunStatus.PARTIAL), runs.finishIfComplete(empty), "nothing to publish");
+
+        DynamoRunRepository reviewing = new DynamoRunRepository(dynamo, "runs", Clock.systemUTC(),
+                datasetId -> new PublishSettings(PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY, true));
+        List<String> reviewed = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String runId = newRun();
+            reviewing.startSplitting(runId, VERSION, 10);
+            reviewing.finishSplitting(runId, 10, 1);
+            reviewing.countChunk(runId, 1, 10, 0, 10);
+            assertEquals(Optional.of(RunStatus.REVIEW), reviewing.finishIfComplete(runId));
+            assertTrue(reviewing.recordReview(runId, "upsert", new PublishCounts(7, 3, 0, 0, 0)));
+            reviewed.add(runId);
+        }
+        String published = reviewed.get(0);
+        assertEquals(new PublishCounts(7, 3, 0, 0, 0), runs.find(published).orElseThrow().publication().counts());
+        assertFalse(runs.finishPublishing(published, "upsert", PublishCounts.ZERO, Instant.now()),
+                "not before a person publishes it");
+        assertTrue(runs.startPublishing(published));
+        assertFalse(runs.startPublishing(published));
+        assertFalse(runs.discard(published, "too late"));
+        assertEquals(1, runs.publishingBefore(Instant.now().plusSeconds(60), 1000).stream()
+                .filter(r -> r.runId().equals(published)).count());
+        assertTrue(runs.finishPublishing(published, "upsert", new PublishCounts(7, 3, 0, 0, 0), Instant.now()));
+        Run done = runs.find(published).orElseThrow();
+        assertEquals(RunStatus.SUCCEEDED, done.status());
+        assertEquals("published", done.publication().state(done.status(), done.failureCode()));
+        RollbackReport rollback = new RollbackReport(7, 3, List.of(new RollbackReport.KeyConflict("[1]", "x")));
+        assertTrue(runs.markRolledBack(published, rollback, Instant.now()));
+        assertFalse(runs.markRolledBack(published, rollback, Instant.now()), "once");
+        assertEquals(rollback, runs.find(published).orElseThrow().publication().rollback());
+
+        String discarded = reviewed.get(1);
+        assertTrue(runs.discard(discarded, "not wanted"));
+        assertFalse(runs.startPublishing(discarded));
+        assertFalse(runs.markRolledBack(discarded, rollback, Instant.now()), "never published");
+        Run cancelled = runs.find(discarded).orElseThrow();
+        assertEquals(RunStatus.CANCELLED, cancelled.status());
+        assertEquals("discarded", cancelled.publication().state(cancelled.status(), cancelled.failureCode()));
     }
 
     @Test

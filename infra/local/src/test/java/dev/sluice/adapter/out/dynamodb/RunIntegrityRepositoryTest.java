@@ -48,7 +48,7 @@ class RunIntegrityRepositoryTest {
         runs.finishSplitting(runId, 10, 1);
         assertFalse(runs.countChunk(runId, 2, 10, 0, 100), "chunk 2 of a run planned with 1 chunk");
         assertTrue(runs.countChunk(runId, 1, 8, 2, 200));
-        assertEquals(Optional.of(RunStatus.PARTIAL), runs.finishIfComplete(runId));
+        assertEquals(Optional.of(RunStatus.PUBLISHING), runs.finishIfComplete(runId), "it stored records");
         Run finished = runs.find(runId).orElseThrow();
 
         assertFalse(runs.countDeadChunk(runId, new Run.DeadChunk(2, 11, 5000, "forged"), 100),

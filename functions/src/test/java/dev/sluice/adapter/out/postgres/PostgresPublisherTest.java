@@ -1,0 +1,380 @@
+package dev.sluice.adapter.out.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.application.port.RunPublisher.Result;
+import dev.sluice.application.port.RunPublisher.RollbackResult;
+import dev.sluice.application.port.RunPublisher.Target;
+import dev.sluice.domain.run.PublishCounts;
+import dev.sluice.domain.run.ReviewReport;
+import dev.sluice.domain.run.RollbackReport.KeyConflict;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.PublishSettings;
+import dev.sluice.domain.dataset.PublishStrategy;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The publish strategies, review counts, rollback and the exactly-once guarantees against a real PostgreSQL. Runs'
+ * records are written straight into {@code records}/{@code raw_records} (what loading leaves there); every
+ * expectation is computed by the test from the rows it wrote, and rollups are checked against a recomputation from
+ * the current rows.
+ */
+class PostgresPublisherTest {
+    private static EmbeddedPostgres postgres;
+    private static ConnectionPool pool;
+    private static PostgresPublisher publisher;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        Migrations.apply(postgres.getPostgresDatabase());
+        pool = new ConnectionPool(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", 6);
+        publisher = new PostgresPublisher(pool);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pool.close();
+        postgres.close();
+    }
+
+    /** One marketing record: date, campaign, channel, spend (text as loaded), clicks. */
+    private record Rec(String date, String campaign, String channel, String spend, long clicks) {
+        String key() {
+            return date + "|" + campaign + "|" + channel;
+        }
+    }
+
+    @Test
+    void anUpsertCorrectionHoldsTheMergedStateAndReviewCountsWereExact() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String first = run(dataset, List.of(
+                new Rec("2024-05-01", "Spring", "Search", "10.00", 5),
+                new Rec("2024-05-01", "Spring", "Social", "20.00", 6),
+                new Rec("2024-05-02", "Spring", "Search", "30.00", 7),
+                new Rec("2024-05-02", "Summer", "Search", "40.00", 8)));
+        Result published = publisher.publish(upsert(first, dataset));
+        assertTrue(published.publishedNow());
+        assertEquals(new PublishCounts(4, 0, 0, 0, 0), published.publication().counts());
+
+        List<Rec> corrected = List.of(
+                new Rec("2024-05-01", "Spring", "Search", "10.0", 5),   // same value, other spelling: unchanged
+                new Rec("2024-05-01", "Spring", "Social", "25.00", 6),  // changed
+                new Rec("2024-05-02", "Spring", "Search", "31.00", 7),  // changed, then changed again below
+                new Rec("2024-05-03", "Spring", "Search", "50.00", 9),  // new
+                new Rec("2024-05-02", "Spring", "Search", "32.50", 7)); // same key later in the run: wins
+        String second = run(dataset, corrected);
+        ReviewReport review = publisher.review(upsert(second, dataset), 10);
+        assertEquals(new PublishCounts(1, 2, 1, 1, 0), review.counts());
+        assertEquals(PublishSettings.MARKETING_KEY, review.key());
+        assertEquals(1, review.samples().conflicting().size());
+        assertEquals(List.of(3L, 5L), review.samples().conflicting().get(0).recordNos());
+        assertEquals(2, review.samples().updated().size());
+        assertNotNull(review.samples().updated().get(0).before(), "an update shows the old row");
+        assertEquals(0, currentRows(dataset).values().stream().filter(r -> r.startsWith(second)).count(),
+                "review writes nothing");
+
+        Result correction = publisher.publish(upsert(second, dataset));
+        assertEquals(review.counts(), correction.publication().counts(), "review counted what publishing did");
+
+        Map<String, String> expected = new TreeMap<>();
+        expected.put("[\"2024-05-01\", \"Spring\", \"Search\"]", first + ":1:10.00");
+        expected.put("[\"2024-05-01\", \"Spring\", \"Social\"]", second + ":2:25.00");
+        expected.put("[\"2024-05-02\", \"Spring\", \"Search\"]", second + ":5:32.50");
+        expected.put("[\"2024-05-02\", \"Summer\", \"Search\"]", first + ":4:40.00");
+        expected.put("[\"2024-05-03\", \"Spring\", \"Search\"]", second + ":4:50.00");
+        assertEquals(expected, currentRows(dataset));
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
+    void rollingBackTheMiddleOfThreeRunsRestoresItsPredecessorsAndLeavesLaterChangesAsConflicts()
+            throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String a = run(dataset, List.of(rec("K1", "1"), rec("K2", "2"), rec("K3", "3")));
+        String b = run(dataset, List.of(rec("K1", "11"), rec("K2", "12"), rec("K4", "14")));
+        String c = run(dataset, List.of(rec("K2", "22"), rec("K5", "25")));
+        for (String run : List.of(a, b, c)) {
+            publisher.publish(upsert(run, dataset));
+        }
+
+        RollbackResult undone = publisher.rollback(b).orElseThrow();
+        assertTrue(undone.rolledBackNow());
+        Map<String, String> expected = new TreeMap<>();
+        expected.put(key("K1"), a + ":1:1");
+        expected.put(key("K2"), c + ":1:22");
+        expected.put(key("K3"), a + ":3:3");
+        expected.put(key("K5"), c + ":2:25");
+        assertEquals(expected, currentRows(dataset), "K1 back to A, K4 gone, K2 left to the later run C");
+        assertEquals(List.of(new KeyConflict(key("K2"), c)), undone.publication().rollback().conflicts());
+        assertEquals(2, undone.publication().rollback().removed(), "B's current K1 and K4");
+        assertEquals(1, undone.publication().rollback().restored(), "A's K1");
+        assertRollupsMatchRows(dataset);
+
+        assertFalse(publisher.rollback(b).orElseThrow().rolledBackNow(), "a second rollback changes nothing");
+        assertFalse(publisher.publish(upsert(b, dataset)).publishedNow(), "nor does a late publish message");
+        assertEquals(expected, currentRows(dataset));
+
+        publisher.rollback(c);
+        expected.put(key("K2"), a + ":2:2");
+        expected.remove(key("K5"));
+        assertEquals(expected, currentRows(dataset), "without B and C, the dataset is A's again");
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
+    void aReplaceRemovesWhatTheRunLacksAndItsRollbackRestoresIt() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String a = run(dataset, List.of(rec("K1", "1"), rec("K2", "2")));
+        publisher.publish(upsert(a, dataset));
+        String r = run(dataset, List.of(rec("K2", "2"), rec("K3", "3")));
+        Target replace = new Target(r, dataset, DatasetKind.MARKETING, PublishStrategy.REPLACE,
+                PublishSettings.MARKETING_KEY);
+        ReviewReport review = publisher.review(replace, 10);
+        assertEquals(new PublishCounts(1, 0, 1, 0, 1), review.counts());
+        assertEquals(key("K1"), review.samples().removed().get(0).key());
+        assertEquals(review.counts(), publisher.publish(replace).publication().counts());
+        assertEquals(Map.of(key("K2"), a + ":2:2", key("K3"), r + ":2:3"), currentRows(dataset));
+        assertRollupsMatchRows(dataset);
+
+        publisher.rollback(r);
+        assertEquals(Map.of(key("K1"), a + ":1:1", key("K2"), a + ":2:2"), currentRows(dataset));
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
+    void concurrentReplacesIntoOneDatasetEndInExactlyOneRunsData() throws Exception {
+        String dataset = "ds_" + UUID.randomUUID();
+        publisher.publish(upsert(run(dataset, List.of(rec("K0", "100"), rec("K1", "101"))), dataset));
+        List<Rec> left = new ArrayList<>();
+        List<Rec> right = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            left.add(rec("L" + i, Integer.toString(i)));
+            right.add(rec("R" + i, Integer.toString(i)));
+        }
+        left.add(rec("K1", "7"));
+        right.add(rec("K1", "8"));
+        String leftRun = run(dataset, left);
+        String rightRun = run(dataset, right);
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool2 = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Result>> results = new ArrayList<>();
+            for (String runId : List.of(leftRun, rightRun)) {
+                results.add(pool2.submit(() -> {
+                    go.await();
+                    return publisher.publish(new Target(runId, dataset, DatasetKind.MARKETING,
+                            PublishStrategy.REPLACE, PublishSettings.MARKETING_KEY));
+                }));
+            }
+            go.countDown();
+            for (Future<Result> result : results) {
+                assertTrue(result.get().publishedNow());
+            }
+        } finally {
+            pool2.shutdown();
+        }
+        String last = lastPublished(dataset);
+        Map<String, String> rows = currentRows(dataset);
+        assertEquals(301, rows.size());
+        assertTrue(rows.values().stream().allMatch(v -> v.startsWith(last + ":")),
+                "every current row is the later replace's: " + last);
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
+    void aRedeliveredPublishChangesNothingTheSecondTimeAlsoConcurrently() throws Exception {
+        String dataset = "ds_" + UUID.randomUUID();
+        List<Rec> records = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            records.add(rec("K" + i, Integer.toString(i)));
+        }
+        String runId = run(dataset, records);
+        Target append = new Target(runId, dataset, DatasetKind.MARKETING, PublishStrategy.APPEND, List.of());
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        int publishedNow = 0;
+        try {
+            List<Future<Result>> results = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                results.add(threads.submit(() -> {
+                    go.await();
+                    return publisher.publish(append);
+                }));
+            }
+            go.countDown();
+            for (Future<Result> result : results) {
+                publishedNow += result.get().publishedNow() ? 1 : 0;
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertEquals(1, publishedNow, "one of three concurrent deliveries publishes");
+        assertFalse(publisher.publish(append).publishedNow(), "and a later one does not");
+        assertEquals(200, currentRows(dataset).size());
+        assertEquals(200, count("SELECT count(*) FROM dataset_rows WHERE dataset_id = ?", dataset));
+        assertEquals("[\"" + runId + "\", 1]", currentRows(dataset).keySet().stream()
+                .filter(k -> k.endsWith(" 1]")).findFirst().orElseThrow());
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
+    void aRawDatasetUpsertsByHeaderColumnsAndDeletingTheDatasetRemovesItsRows() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String first = rawRun(dataset, List.of("{\"Id\": \"1\", \"Name\": \"a\"}", "{\"Id\": \"2\", \"Name\": \"b\"}"));
+        String second = rawRun(dataset,
+                List.of("{\"Id\": \"2\", \"Name\": \"B\"}", "{\"Id\": \"3\", \"Name\": \"c\"}"));
+        for (String runId : List.of(first, second)) {
+            publisher.publish(new Target(runId, dataset, DatasetKind.RAW, PublishStrategy.UPSERT, List.of("Id")));
+        }
+        assertEquals(Map.of("[\"1\"]", first + ":1:", "[\"2\"]", second + ":1:", "[\"3\"]", second + ":2:"),
+                currentRows(dataset));
+        assertEquals(0, count("SELECT count(*) FROM dataset_rollups WHERE dataset_id = ?", dataset),
+                "raw datasets have no rollups");
+        publisher.deleteDataset(dataset);
+        assertEquals(0, count("SELECT count(*) FROM dataset_rows WHERE dataset_id = ?", dataset));
+        assertEquals(0, count("SELECT count(*) FROM publish_ledger WHERE dataset_id = ?", dataset));
+        assertTrue(publisher.publication(first).isEmpty());
+    }
+
+    private static Rec rec(String campaign, String spend) {
+        return new Rec("2024-06-01", campaign, "Search", spend, 1);
+    }
+
+    private static String key(String campaign) {
+        return "[\"2024-06-01\", \"" + campaign + "\", \"Search\"]";
+    }
+
+    private static Target upsert(String runId, String dataset) {
+        return new Target(runId, dataset, DatasetKind.MARKETING, PublishStrategy.UPSERT,
+                PublishSettings.MARKETING_KEY);
+    }
+
+    private static String run(String dataset, List<Rec> records) throws SQLException {
+        String runId = UUID.randomUUID().toString();
+        try (Connection connection = pool.borrow(); PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO records (run_id, record_no, line_no, dataset_id, date, campaign, channel, spend, clicks) "
+                        + "VALUES (?, ?, ?, ?, ?::date, ?, ?, ?::numeric, ?)")) {
+            long recordNo = 1;
+            for (Rec rec : records) {
+                insert.setString(1, runId);
+                insert.setLong(2, recordNo);
+                insert.setLong(3, recordNo + 1);
+                insert.setString(4, dataset);
+                insert.setString(5, rec.date());
+                insert.setString(6, rec.campaign());
+                insert.setString(7, rec.channel());
+                insert.setString(8, rec.spend());
+                insert.setLong(9, rec.clicks());
+                insert.addBatch();
+                recordNo++;
+            }
+            insert.executeBatch();
+        }
+        return runId;
+    }
+
+    private static String rawRun(String dataset, List<String> objects) throws SQLException {
+        String runId = UUID.randomUUID().toString();
+        try (Connection connection = pool.borrow(); PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO raw_records (run_id, record_no, line_no, dataset_id, data) "
+                        + "VALUES (?, ?, ?, ?, ?::jsonb)")) {
+            long recordNo = 1;
+            for (String object : objects) {
+                insert.setString(1, runId);
+                insert.setLong(2, recordNo);
+                insert.setLong(3, recordNo + 1);
+                insert.setString(4, dataset);
+                insert.setString(5, object);
+                insert.addBatch();
+                recordNo++;
+            }
+            insert.executeBatch();
+        }
+        return runId;
+    }
+
+    /** Current rows by key: "runId:recordNo:spend" (spend as stored; empty for raw rows). */
+    private static Map<String, String> currentRows(String dataset) throws SQLException {
+        Map<String, String> rows = new TreeMap<>();
+        try (Connection connection = pool.borrow(); PreparedStatement select = connection.prepareStatement(
+                "SELECT row_key, run_id, record_no, coalesce(spend::text, '') FROM dataset_rows "
+                        + "WHERE dataset_id = ? AND superseded_by IS NULL")) {
+            select.setString(1, dataset);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.put(result.getString(1), result.getString(2) + ":" + result.getLong(3) + ":"
+                            + result.getString(4));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static String lastPublished(String dataset) throws SQLException {
+        try (Connection connection = pool.borrow(); PreparedStatement select = connection.prepareStatement(
+                "SELECT run_id FROM publish_ledger WHERE dataset_id = ? ORDER BY seq DESC LIMIT 1")) {
+            select.setString(1, dataset);
+            try (ResultSet result = select.executeQuery()) {
+                result.next();
+                return result.getString(1);
+            }
+        }
+    }
+
+    private static long count(String sql, String parameter) throws SQLException {
+        try (Connection connection = pool.borrow(); PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, parameter);
+            try (ResultSet result = select.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** The rollups equal a recomputation from the current rows, group by group. */
+    private static void assertRollupsMatchRows(String dataset) throws SQLException {
+        String recomputed = "SELECT date, channel, campaign, count(*), sum(coalesce(spend, 0)), "
+                + "sum(coalesce(clicks, 0)), sum(coalesce(impressions, 0)), sum(coalesce(conversions, 0)) "
+                + "FROM dataset_rows WHERE dataset_id = ? AND superseded_by IS NULL "
+                + "GROUP BY date, channel, campaign ORDER BY 1, 2, 3";
+        String kept = "SELECT day, channel, campaign, rows, spend, clicks, impressions, conversions "
+                + "FROM dataset_rollups WHERE dataset_id = ? ORDER BY 1, 2, 3";
+        assertEquals(groups(recomputed, dataset), groups(kept, dataset));
+    }
+
+    private static List<String> groups(String sql, String dataset) throws SQLException {
+        List<String> groups = new ArrayList<>();
+        try (Connection connection = pool.borrow(); PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, dataset);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    groups.add(result.getString(1) + "/" + result.getString(2) + "/" + result.getString(3) + " rows="
+                            + result.getLong(4) + " spend=" + result.getBigDecimal(5).stripTrailingZeros()
+                            .toPlainString() + " clicks=" + result.getLong(6) + " impressions=" + result.getLong(7)
+                            + " conversions=" + result.getBigDecimal(8).stripTrailingZeros().toPlainString());
+                }
+            }
+        }
+        return groups;
+    }
+}
