@@ -114,7 +114,7 @@ class SamTemplateTest {
     void bucketNotificationsGoToIngestQueueByPrefix() throws Exception {
         Specs.Bucket bucket = template(Map.of()).buckets().get("UploadBucket");
         assertEquals("sluice-uploads-000000000000", bucket.name());
-        assertEquals(List.of("uploads/", "drop/"),
+        assertEquals(List.of("uploads/", "drop/", "pulls/"),
                 bucket.queueNotifications().stream().map(Specs.QueueNotification::prefix).toList());
         Specs.QueueNotification uploads = bucket.queueNotifications().getFirst();
         assertEquals("IngestQueue", uploads.queueLogicalId());

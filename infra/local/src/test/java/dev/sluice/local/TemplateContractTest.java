@@ -54,7 +54,7 @@ class TemplateContractTest {
             "ec2:UnassignPrivateIpAddresses");
     private static final Pattern REQUIRED_VARIABLE = Pattern.compile("required\\(env, \"([A-Z0-9_]+)\"\\)");
     private static final Pattern OPTIONAL_VARIABLE =
-            Pattern.compile("(?:env\\.get(?:OrDefault)?\\(|uri\\(env, )\"([A-Z0-9_]+)\"");
+            Pattern.compile("(?:env\\.get(?:OrDefault)?\\(|(?:uri|present)\\(env, )\"([A-Z0-9_]+)\"");
     private static final Pattern DIRECT_VARIABLE = Pattern.compile("System\\.getenv\\(\"([A-Z0-9_]+)\"\\)");
 
     private static Path repository;
@@ -106,6 +106,8 @@ class TemplateContractTest {
                     case "DynamoDB" -> expect(problems, function, trigger, input, DynamodbEvent.class);
                     case "WebSocket" -> expect(problems, function, trigger, input, APIGatewayV2WebSocketEvent.class);
                     case "CustomResource" -> expect(problems, function, trigger, input, Map.class);
+                    // EventBridge Scheduler schedules the API creates at run time deliver their JSON input as is.
+                    case "Scheduler" -> expect(problems, function, trigger, input, Map.class);
                     // A Lambda REQUEST authorizer gets API Gateway's authorizer event, which has no SDK type.
                     case "Authorizer" -> expect(problems, function, trigger, input, Map.class);
                     default -> problems.add(function + ": event type " + trigger + " has no contract in this test");
@@ -117,8 +119,10 @@ class TemplateContractTest {
 
     @Test
     void everyVariableTheCodeRequiresIsSetAndEverySetVariableIsRead() throws IOException {
+        // Settings reads the environment, and hands the sources' part to SourceSettings.
         String settings = Files.readString(
-                repository.resolve("functions/src/main/java/dev/sluice/config/Settings.java"));
+                repository.resolve("functions/src/main/java/dev/sluice/config/Settings.java"))
+                + Files.readString(repository.resolve("functions/src/main/java/dev/sluice/config/SourceSettings.java"));
         Set<String> required = names(REQUIRED_VARIABLE, settings);
         Set<String> settingsReads = new TreeSet<>(required);
         settingsReads.addAll(names(OPTIONAL_VARIABLE, settings));
@@ -364,6 +368,11 @@ class TemplateContractTest {
             if ((type.startsWith("Custom::") || type.equals("AWS::CloudFormation::CustomResource"))
                     && mentions(properties.get("ServiceToken"), function)) {
                 triggers.add("CustomResource");
+            }
+            // A role EventBridge Scheduler assumes to invoke the function: its schedules are made at run time.
+            if (type.equals("AWS::IAM::Role") && mentions(properties.get("AssumeRolePolicyDocument"),
+                    "scheduler.amazonaws.com") && mentions(properties.get("Policies"), function)) {
+                triggers.add("Scheduler");
             }
             if (type.equals("AWS::ApiGatewayV2::Authorizer") && mentions(properties.get("AuthorizerUri"), function)) {
                 triggers.add("Authorizer");
