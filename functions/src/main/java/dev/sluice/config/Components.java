@@ -88,6 +88,11 @@ public final class Components implements AutoCloseable {
         this.adapters = new Adapters(settings);
     }
 
+    /** Over the clients a function's wiring built already (PublishWiring's listeners share its pool and clients). */
+    Components(Adapters adapters) {
+        this.adapters = adapters;
+    }
+
     /**
      * Exercises, without any network call, what a first request would otherwise pay for: the JDBC driver, JSON
      * mapping, and the SDK's signing path (a presigned URL is computed locally). Used before a SnapStart snapshot.

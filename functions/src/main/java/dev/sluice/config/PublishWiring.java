@@ -1,6 +1,5 @@
 package dev.sluice.config;
 
-import dev.sluice.application.port.PublishListener;
 import dev.sluice.application.publish.PublishRun;
 
 /**
@@ -10,13 +9,11 @@ import dev.sluice.application.publish.PublishRun;
 public final class PublishWiring extends FunctionWiring {
     private final PublishRun publishRun;
 
+    /** With the listeners the settings configure (sources' checkpoints, destinations' deliveries). */
     public PublishWiring(Settings settings) {
-        this(settings, PublishListener.NONE);
-    }
-
-    public PublishWiring(Settings settings, PublishListener listener) {
         super(settings);
-        this.publishRun = new PublishRun(adapters.runs(), adapters.datasets(), adapters.publisher(), listener);
+        this.publishRun = new PublishRun(adapters.runs(), adapters.datasets(), adapters.publisher(),
+                new Components(adapters).publishListener());
     }
 
     public PublishRun publishRun() {

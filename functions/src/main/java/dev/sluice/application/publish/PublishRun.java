@@ -54,8 +54,10 @@ public final class PublishRun {
         Target target = target(run);
         RunPublisher.Result result = publisher.publish(target);
         RunPublisher.Publication publication = result.publication();
-        runs.finishPublishing(runId, publication.strategy(), publication.counts(), publication.publishedAt());
+        // Listeners first: once the run is final, its source's checkpoint has moved and its deliveries are queued.
+        // A listener that fails leaves the run PUBLISHING; the message comes back and tells them all again.
         listener.published(new Published(runId, run.datasetId(), publication.strategy()));
+        runs.finishPublishing(runId, publication.strategy(), publication.counts(), publication.publishedAt());
         return result.publishedNow() ? Outcome.PUBLISHED : Outcome.ALREADY_PUBLISHED;
     }
 

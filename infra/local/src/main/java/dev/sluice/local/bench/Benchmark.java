@@ -92,9 +92,7 @@ public final class Benchmark {
             copies.forEach(attempt -> attempts.add(attempt.get("seconds").asDouble()));
             result.set("rawCopy", copy);
             result.set("rowByRow", new RowByRowScenario(sluice, options.rowByRowRows()).measure(file));
-            // The publish engine is not on this branch yet: the hook reports "not measured" until a publisher is
-            // passed here (publish the median run into its dataset through the publish port).
-            result.set("publish", new PublishScenario(null).measure(median.endToEnd().path("runId").asText(),
+            result.set("publish", new PublishScenario(sluice).measure(median.endToEnd().path("runId").asText(),
                     file.records() - file.invalidRecords(), copy.get("seconds").asDouble()));
             long targetChunkBytes = Long.parseLong(options.parameters().getOrDefault("ChunkBytes", "4194304"));
             ObjectNode scan = new SplitterScanScenario(sluice, targetChunkBytes).measure(
