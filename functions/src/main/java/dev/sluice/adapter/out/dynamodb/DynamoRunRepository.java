@@ -522,20 +522,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
 
     @Override
     public List<Run> publishingBefore(Instant cutoff, int limit) {
-        List<Run> found = new ArrayList<>();
-        Map<String, AttributeValue> startKey = null;
-        do {
-            Map<String, AttributeValue> from = startKey;
-            QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByStatus")
-                    .keyConditionExpression("gsi2pk = :status AND gsi2sk < :cutoff")
-                    .expressionAttributeValues(Map.of(":status", s("STATUS#" + RunStatus.PUBLISHING.name()),
-                            ":cutoff", s(cutoff.toString())))
-                    .limit(limit - found.size()).exclusiveStartKey(from));
-            page.items().forEach(item -> found.add(RunItems.fromItem(item)));
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
-                    : null;
-        } while (startKey != null && found.size() < limit);
-        return found;
+        return inStatusBefore(RunStatus.PUBLISHING, cutoff, limit);
     }
 
     @Override
@@ -547,14 +534,21 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
 
     @Override
     public List<Run> createdBefore(Instant cutoff, int limit) {
+        return inStatusBefore(RunStatus.CREATED, cutoff, limit);
+    }
+
+    /**
+     * Up to {@code limit} runs in {@code status} whose last status change is before {@code cutoff}: RunsByStatus,
+     * where gsi2sk is the last change (for a CREATED run its creation; ISO-8601 sorts by time).
+     */
+    private List<Run> inStatusBefore(RunStatus status, Instant cutoff, int limit) {
         List<Run> found = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
             Map<String, AttributeValue> from = startKey;
-            // RunsByStatus: gsi2sk is the last change, for a CREATED run its creation (ISO-8601 sorts by time).
             QueryResponse page = dynamo.query(b -> b.tableName(table).indexName("RunsByStatus")
                     .keyConditionExpression("gsi2pk = :status AND gsi2sk < :cutoff")
-                    .expressionAttributeValues(Map.of(":status", s("STATUS#" + RunStatus.CREATED.name()),
+                    .expressionAttributeValues(Map.of(":status", s("STATUS#" + status.name()),
                             ":cutoff", s(cutoff.toString())))
                     .limit(limit - found.size()).exclusiveStartKey(from));
             page.items().forEach(item -> found.add(RunItems.fromItem(item)));
