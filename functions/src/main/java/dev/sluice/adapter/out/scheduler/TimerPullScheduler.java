@@ -54,17 +54,32 @@ public final class TimerPullScheduler implements PullScheduler, AutoCloseable {
         if (next == null) {
             return;
         }
-        long delay = Math.max(0, Duration.between(clock.instant(), next).toMillis());
+        schedule(source, next);
+    }
+
+    /**
+     * Waits until the wall clock reaches {@code due}: the executor's nanosecond timer and the wall clock drift apart
+     * by fractions of a millisecond, so a wake-up that comes before {@code due} by the clock waits again instead of
+     * firing early.
+     */
+    private void schedule(Source source, Instant due) {
+        long delayNanos = Math.max(0, Duration.between(clock.instant(), due).toNanos());
         scheduled.put(source.id(), timer.schedule(() -> {
+            if (clock.instant().isBefore(due)) {
+                if (scheduled.containsKey(source.id())) {
+                    schedule(source, due);
+                }
+                return;
+            }
             try {
                 fire.accept(source.id());
             } catch (RuntimeException e) {
                 LOG.warn("scheduled pull of source {} failed", source.id(), e);
             }
             if (scheduled.containsKey(source.id())) {
-                arm(source, next);
+                arm(source, due);
             }
-        }, delay, TimeUnit.MILLISECONDS));
+        }, delayNanos, TimeUnit.NANOSECONDS));
     }
 
     @Override
