@@ -95,9 +95,9 @@ public record UploadRequest(String owner, String datasetId, String fileName, lon
 
     /**
      * The transformations' text as the binder wrote it ({@link Transforms#encode()}), parsed to the last step, so a
-     * broken expression is a 400 now rather than a row error on every record.
+     * broken expression is a 400 now rather than a row error on every record. Empty when there are none.
      */
-    private static String checkedTransforms(String text) {
+    public static String checkedTransforms(String text) {
         Transforms transforms;
         try {
             transforms = Transforms.decode(text);

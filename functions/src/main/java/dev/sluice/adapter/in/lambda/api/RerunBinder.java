@@ -1,9 +1,12 @@
 package dev.sluice.adapter.in.lambda.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.adapter.wire.TransformsJson;
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.rerun.RerunRun;
+import dev.sluice.application.upload.UploadRequest;
 import dev.sluice.domain.dataset.ReadingSettings;
+import dev.sluice.domain.transform.Transforms;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -34,19 +37,22 @@ public final class RerunBinder {
         return new RerunRun.Request(mapping(body.path("mapping")), settings(body.path("settings")));
     }
 
+    /**
+     * The same mapping an upload takes, transformations and calculated columns included ({@link TransformsJson});
+     * they travel under {@link Transforms#REQUESTED_KEY} as on an upload.
+     */
     private static Map<String, String> mapping(JsonNode node) {
         Map<String, String> mapping = new LinkedHashMap<>();
         if (node.isMissingNode() || node.isNull()) {
             return mapping;
         }
-        if (!node.isObject()) {
-            throw InvalidRequestException.badField("mapping", "must be an object like {\"spend\": \"Cost\"}");
-        }
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!e.getValue().isTextual()) {
-                throw InvalidRequestException.badField("mapping." + e.getKey(), "must be a header name (a string)");
+        TransformsJson.RequestMapping read = RequestBinder.requestMapping(node);
+        mapping.putAll(read.columns());
+        if (!read.transforms().isEmpty()) {
+            String transforms = UploadRequest.checkedTransforms(read.transforms().encode());
+            if (!transforms.isEmpty()) {
+                mapping.put(Transforms.REQUESTED_KEY, transforms);
             }
-            mapping.put(e.getKey(), e.getValue().asText());
         }
         return mapping;
     }
