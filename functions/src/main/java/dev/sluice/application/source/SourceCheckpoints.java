@@ -92,8 +92,9 @@ public final class SourceCheckpoints implements PublishListener {
         }
         RunStatus status = run.get().status();
         if (status == RunStatus.SUCCEEDED || status == RunStatus.PARTIAL || status == RunStatus.DUPLICATE) {
-            // DUPLICATE: the same content was loaded into the dataset by an earlier run, so it is in.
-            if (advance == Advance.WHEN_RUN_FINISHED || status == RunStatus.DUPLICATE) {
+            // DUPLICATE: the same content was loaded into the dataset by an earlier run, so it is in. A run that
+            // stored nothing (the pulled file had a header only) ends without publishing: nothing is missing.
+            if (advance == Advance.WHEN_RUN_FINISHED || status == RunStatus.DUPLICATE || run.get().stored() == 0) {
                 sources.advance(pull.done(run.get().records(), clock.instant()), pull.checkpointAfter());
             }
         } else if (status.isFinal()) {

@@ -250,6 +250,27 @@ class PullSourceTest {
     }
 
     @Test
+    void aPulledFileWithAHeaderOnlyIsDoneWithoutAPublishAndItsCheckpointMoves() throws Exception {
+        build(SourceCheckpoints.Advance.ON_PUBLISH, Duration.ofMinutes(15));
+        csvBody = "campaign,spend\r\n";
+        Source source = source(SourceKind.CSV_URL, base + "/data.csv", null, null, Pagination.NONE);
+        PullSource.Result first = pulls.pull(source.id(), "manual").orElseThrow();
+        assertNotNull(first.runId());
+        var run = runs.get(first.runId());
+        byte[] bytes = objects.bytes(BUCKET, run.key()).orElseThrow();
+        splitter.split(new S3ObjectEvent(BUCKET, run.key(), bytes.length, null, "seq"), true);
+        runs.finishIfComplete(first.runId());
+        assertEquals(RunStatus.SUCCEEDED, runs.get(first.runId()).status(), String.valueOf(runs.get(first.runId())));
+        assertEquals(0, runs.get(first.runId()).stored());
+        // No publish will come for a run that stored nothing, so settling ends the pull and moves the checkpoint.
+        checkpoints.settle(sources.find(source.id()).orElseThrow());
+        assertEquals(PullStatus.DONE, sources.findPull(source.id(), first.pullId()).orElseThrow().status());
+        assertNull(sources.find(source.id()).orElseThrow().activePull());
+        assertNotNull(sources.find(source.id()).orElseThrow().checkpoint().eTag(), "the ETag is the checkpoint");
+        assertNull(pulls.pull(source.id(), "manual").orElseThrow().runId(), "the same file is not pulled again");
+    }
+
+    @Test
     void rssAndAtomFeedsGiveOneRecordPerItemAndOnlyNewerOnesNextTime() throws Exception {
         Source rss = source(SourceKind.FEED, base + "/rss", "pubDate", null, Pagination.NONE);
         PullSource.Result first = pulls.pull(rss.id(), "manual").orElseThrow();
