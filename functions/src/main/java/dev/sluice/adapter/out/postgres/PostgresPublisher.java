@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.sluice.adapter.out.postgres.PostgresRecordRepository.DatabaseException;
 import dev.sluice.application.port.RunPublisher;
 import dev.sluice.domain.run.PublishCounts;
 import dev.sluice.domain.dataset.PublishedRow;
@@ -63,7 +62,7 @@ public final class PostgresPublisher implements RunPublisher {
      */
     @Override
     public Result publish(Target target) {
-        return inTransaction(connection -> {
+        return pool.inTransaction(connection -> {
             lockDataset(connection, target.datasetId());
             Optional<Publication> earlier = read(connection, target.runId());
             if (earlier.isPresent() && earlier.get().rolledBackAt() != null) {
@@ -124,7 +123,7 @@ public final class PostgresPublisher implements RunPublisher {
 
     @Override
     public ReviewReport review(Target target, int samples) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             connection.setAutoCommit(false);
             try {
                 boolean first = read(connection, target.runId()).isEmpty();
@@ -348,7 +347,7 @@ public final class PostgresPublisher implements RunPublisher {
             return Optional.empty();
         }
         String datasetId = known.get().datasetId();
-        return Optional.of(inTransaction(connection -> {
+        return Optional.of(pool.inTransaction(connection -> {
             lockDataset(connection, datasetId);
             Optional<Publication> current = read(connection, runId);
             if (current.isEmpty() || current.get().rolledBackAt() != null) {
@@ -422,12 +421,12 @@ public final class PostgresPublisher implements RunPublisher {
 
     @Override
     public Optional<Publication> publication(String runId) {
-        return withConnection(connection -> read(connection, runId));
+        return pool.withConnection(connection -> read(connection, runId));
     }
 
     @Override
     public void deleteDataset(String datasetId) {
-        inTransaction(connection -> {
+        pool.inTransaction(connection -> {
             lockDataset(connection, datasetId);
             execute(connection, "DELETE FROM dataset_rows WHERE dataset_id = ?", datasetId);
             execute(connection, "DELETE FROM dataset_rollups WHERE dataset_id = ?", datasetId);
@@ -590,40 +589,5 @@ public final class PostgresPublisher implements RunPublisher {
                 return row.next();
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T withConnection(SqlWork<T> work) {
-        Connection connection = null;
-        boolean broken = false;
-        try {
-            connection = pool.borrow();
-            return work.run(connection);
-        } catch (SQLException e) {
-            broken = true;
-            throw new DatabaseException(e);
-        } finally {
-            pool.release(connection, broken);
-        }
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) {
-        return withConnection(connection -> {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        });
     }
 }
