@@ -194,7 +194,7 @@ export function adminView(root, { api, live, announce, onRun }) {
         refreshRun(message.runId, { prepend: true });
         return;
       }
-      if (known.run.status !== message.status || message.type === 'run.finished') {
+      if (known.run.status !== message.status || message.type === 'run.finished' || message.type === 'run.review') {
         refreshRun(message.runId, { prepend: false });
         return;
       }

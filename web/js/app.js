@@ -721,8 +721,11 @@ function applyRun(update) {
   const wasFinal = isFinal(entry.run);
   const wasStatus = entry.run.status;
   entry.run = mergeRun(entry.run, update);
-  // A message has no publication block: a run that reached review (or a new final state) is read from the API.
-  if (update.type && entry.run.status !== wasStatus && !isFinal(entry.run)) refreshRun(entry.run.runId);
+  // A message has no publication block: a run that reached review (or a new final state) is read from the API, and
+  // again on run.review, sent once its review counts are recorded (the first read may come before them).
+  if (update.type && !isFinal(entry.run) && (entry.run.status !== wasStatus || update.type === 'run.review')) {
+    refreshRun(entry.run.runId);
+  }
   if (wasStatus !== entry.run.status && isFinal(entry.run)) datasetRunChanged(entry.run.runId, entry.run.datasetId);
   if (!entry.upload) entry.estimator.add(Date.now(), recordsDone(entry.run));
   renderRun(entry);

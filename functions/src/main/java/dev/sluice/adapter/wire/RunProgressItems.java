@@ -30,10 +30,15 @@ public final class RunProgressItems {
         long bytesTotal = splitTotal > 0 ? splitTotal : contentLength;
         String updated = attribute.apply("updatedAt") != null ? attribute.apply("updatedAt")
                 : attribute.apply("createdAt");
+        RunStatus status = RunStatus.valueOf(attribute.apply("status"));
+        // Review counts are written on the run item (publishCounts, a map: its text is "") once PublishFunction has
+        // computed them; entering REVIEW removes any earlier ones. A stored snapshot keeps the flag as reviewReady.
+        boolean reviewReady = status == RunStatus.REVIEW
+                && (attribute.apply("publishCounts") != null || "true".equals(attribute.apply("reviewReady")));
         return new RunProgress(
                 attribute.apply("runId"),
                 attribute.apply("owner"),
-                RunStatus.valueOf(attribute.apply("status")),
+                status,
                 number(attribute, "records"),
                 number(attribute, "stored"),
                 number(attribute, "errors"),
@@ -42,7 +47,8 @@ public final class RunProgressItems {
                 (int) number(attribute, "chunksDone"),
                 (int) number(attribute, "chunksDead"),
                 attribute.apply("chunksTotal") == null ? null : (int) number(attribute, "chunksTotal"),
-                updated == null ? Instant.EPOCH : Instant.parse(updated));
+                updated == null ? Instant.EPOCH : Instant.parse(updated),
+                reviewReady);
     }
 
     public static RunProgress fromItem(Map<String, AttributeValue> item) {
@@ -66,12 +72,18 @@ public final class RunProgressItems {
             map.put("chunksTotal", n(progress.chunksTotal()));
         }
         map.put("updatedAt", AttributeValue.fromS(progress.updatedAt().toString()));
+        if (progress.reviewReady()) {
+            map.put("reviewReady", AttributeValue.fromS("true"));
+        }
         return map;
     }
 
     private static String text(AttributeValue value) {
         if (value == null) {
             return null;
+        }
+        if (value.hasM()) {
+            return "";
         }
         return value.s() != null ? value.s() : value.n();
     }

@@ -32,8 +32,10 @@ public interface RunPublisher {
     }
 
     /**
-     * Publishes the run once. Returns the ledger's record; {@code publishedNow} is false when an earlier call had
-     * published it already (nothing changed now).
+     * Publishes the run's records that no earlier call published, each once: all of them the first time, and after a
+     * redrive loaded more of them, those (a later generation, with the strategy and key of the first). Returns the
+     * ledger's record, whose counts are the sums over the generations; {@code publishedNow} is false when there was
+     * nothing left to publish (a repeated delivery) or the run was rolled back: nothing changed now.
      */
     Result publish(Target target);
 

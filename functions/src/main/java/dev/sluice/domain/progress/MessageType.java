@@ -6,6 +6,12 @@ public enum MessageType {
     SNAPSHOT("run.snapshot"),
     /** A change of a run that is not final yet. */
     PROGRESS("run.progress"),
+    /**
+     * The run waits in REVIEW and what publishing it would do is recorded: a client fetches the run (its
+     * {@code publication.counts}) or its review. Sent once per stay in REVIEW; the run's next message is about
+     * publishing (or its discard).
+     */
+    REVIEW("run.review"),
     /** The run reached a final status; always the last message about the run, with its final counters. */
     FINISHED("run.finished");
 
@@ -19,8 +25,11 @@ public enum MessageType {
         return wireName;
     }
 
-    /** PROGRESS or FINISHED, whichever a change to this state is. */
+    /** PROGRESS, REVIEW or FINISHED, whichever a change to this state is. */
     public static MessageType forChange(RunProgress progress) {
-        return progress.isFinal() ? FINISHED : PROGRESS;
+        if (progress.isFinal()) {
+            return FINISHED;
+        }
+        return progress.reviewReady() ? REVIEW : PROGRESS;
     }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * One message to a watcher of a run (DESIGN.md, "Progress over WebSockets"). Built only from a
  * {@link RunProgress} and an {@link Estimate}, so its invariants hold for every message sent: bytes within
- * {@code [0, bytesTotal]}, {@code run.finished} only for final runs and {@code run.progress} only for others (a
- * snapshot may show either).
+ * {@code [0, bytesTotal]}, {@code run.finished} only for final runs, {@code run.review} only for runs in REVIEW and
+ * {@code run.progress} only for runs that are not final (a snapshot may show any).
  *
  * @param ratePerSec records counted per second recently; null until two observations of the run exist
  * @param etaSec     seconds until the last byte is counted at that rate; null when unknown, 0 when final
@@ -37,7 +37,8 @@ public record ProgressMessage(
             throw new IllegalArgumentException("run " + runId + ": bytesDone " + bytesDone + " outside [0, "
                     + bytesTotal + "]");
         }
-        if (type == MessageType.FINISHED && !status.isFinal() || type == MessageType.PROGRESS && status.isFinal()) {
+        if (type == MessageType.FINISHED && !status.isFinal() || type == MessageType.PROGRESS && status.isFinal()
+                || type == MessageType.REVIEW && status != RunStatus.REVIEW) {
             throw new IllegalArgumentException("run " + runId + ": " + type.wireName() + " with status " + status);
         }
         if (ratePerSec != null && (ratePerSec.isNaN() || ratePerSec < 0) || etaSec != null && etaSec < 0) {

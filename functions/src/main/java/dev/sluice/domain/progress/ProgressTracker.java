@@ -51,7 +51,7 @@ public final class ProgressTracker {
         RunProgress adjusted = bytesDone == change.bytesDone() ? change : new RunProgress(change.runId(),
                 change.owner(), change.status(), change.records(), change.stored(), change.errors(), bytesDone,
                 change.bytesTotal(), change.chunksDone(), change.chunksDead(), change.chunksTotal(),
-                change.updatedAt());
+                change.updatedAt(), change.reviewReady());
         long at = change.updatedAt().toEpochMilli();
         history.samples.addLast(new Sample(at, adjusted.counted(), bytesDone));
         while (history.samples.size() > MAX_SAMPLES

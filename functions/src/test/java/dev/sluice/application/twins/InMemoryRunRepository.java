@@ -2,9 +2,14 @@ package dev.sluice.application.twins;
 
 import dev.sluice.application.port.DatasetRuns;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.application.port.PublishRuns;
 import dev.sluice.application.port.RecoveryRepository;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.dataset.PublishSettings;
+import dev.sluice.domain.run.Publication;
+import dev.sluice.domain.run.PublishCounts;
+import dev.sluice.domain.run.RollbackReport;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import java.time.Clock;
@@ -16,17 +21,22 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The runs table in memory, with the conditions DynamoRunRepository's conditional writes carry: forward-only
  * status moves, a chunk counted once and only when planned for a run that takes chunks, the first object version
- * kept. Not thread-safe beyond its synchronized methods; for use-case tests.
+ * kept. Built with datasets' publish settings ({@link #publishing}) it follows DynamoRunRepository's publication
+ * path: a run that stored records finishes loading into PUBLISHING (or REVIEW when its dataset asks for review) and
+ * takes its load outcome when publishing finishes; without them a loaded run takes its outcome at once (the use
+ * cases under test publish nothing). Not thread-safe beyond its synchronized methods; for use-case tests.
  */
-public final class InMemoryRunRepository implements RunRepository, DatasetRuns, RecoveryRepository {
+public final class InMemoryRunRepository implements RunRepository, DatasetRuns, RecoveryRepository, PublishRuns {
     private final Map<String, Run> runs = new LinkedHashMap<>();
     private final Map<String, Map<Integer, String>> plans = new HashMap<>();
     private final Map<String, Map<Integer, ChunkMessage>> planMessages = new HashMap<>();
@@ -34,14 +44,30 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
     private final Map<String, String> chunkFailures = new HashMap<>();
     private final List<String> noted = new ArrayList<>();
     private final Clock clock;
+    private final Function<String, PublishSettings> publishSettings;
 
+    /** Loaded runs take their outcome at once (no publishing). */
     public InMemoryRunRepository() {
         this(Clock.systemUTC());
     }
 
-    /** @param clock stamps the time a run finished */
+    /** @param clock stamps the time a run finished; loaded runs take their outcome at once (no publishing) */
     public InMemoryRunRepository(Clock clock) {
+        this(clock, null);
+    }
+
+    private InMemoryRunRepository(Clock clock, Function<String, PublishSettings> publishSettings) {
         this.clock = clock;
+        this.publishSettings = publishSettings;
+    }
+
+    /**
+     * Runs that go through PUBLISHING (or REVIEW) as on DynamoDB.
+     *
+     * @param publishSettings the publish settings of a dataset by id, read when a run that stored records finishes
+     */
+    public static InMemoryRunRepository publishing(Clock clock, Function<String, PublishSettings> publishSettings) {
+        return new InMemoryRunRepository(clock, Objects.requireNonNull(publishSettings));
     }
 
     /** Puts a run as it is, whatever its status (a test's starting point). */
@@ -243,8 +269,84 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
             return Optional.empty();
         }
         RunStatus outcome = run.errors() > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
+        if (publishSettings != null && run.stored() > 0 && run.datasetId() != null) {
+            PublishSettings settings = publishSettings.apply(run.datasetId());
+            RunStatus next = settings.review() ? RunStatus.REVIEW : RunStatus.PUBLISHING;
+            Publication earlier = run.publication();
+            // Entering REVIEW drops an earlier publication's counts (a redriven run), as the Dynamo update does.
+            runs.put(runId, new Builder(run).status(next).publication(new Publication(outcome,
+                    settings.strategy().wireName(), next == RunStatus.REVIEW ? null : earlier.counts(),
+                    earlier.publishedAt(), earlier.rolledBackAt(), earlier.rollback())).build());
+            return Optional.of(next);
+        }
         runs.put(runId, new Builder(run).status(outcome).finished(clock.instant()).build());
         return Optional.of(outcome);
+    }
+
+    @Override
+    public synchronized boolean recordReview(String runId, String strategy, PublishCounts counts) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.REVIEW) {
+            return false;
+        }
+        Publication p = run.publication();
+        runs.put(runId, new Builder(run).publication(new Publication(p.outcome(), strategy, counts, p.publishedAt(),
+                p.rolledBackAt(), p.rollback())).build());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean startPublishing(String runId) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.REVIEW) {
+            return false;
+        }
+        runs.put(runId, new Builder(run).status(RunStatus.PUBLISHING).build());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean finishPublishing(String runId, String strategy, PublishCounts counts,
+            Instant publishedAt) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.PUBLISHING) {
+            return false;
+        }
+        Publication p = run.publication();
+        RunStatus outcome = p.outcome() == null ? RunStatus.SUCCEEDED : p.outcome();
+        runs.put(runId, new Builder(run).status(outcome).finished(clock.instant()).publication(new Publication(
+                p.outcome(), strategy, counts, publishedAt, p.rolledBackAt(), p.rollback())).build());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean discard(String runId, String message) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.REVIEW) {
+            return false;
+        }
+        runs.put(runId, new Builder(run).status(RunStatus.CANCELLED).failure("DISCARDED", message)
+                .finished(clock.instant()).build());
+        return true;
+    }
+
+    @Override
+    public synchronized boolean markRolledBack(String runId, RollbackReport rollback, Instant rolledBackAt) {
+        Run run = runs.get(runId);
+        if (run == null || run.status() != RunStatus.SUCCEEDED && run.status() != RunStatus.PARTIAL
+                || run.publication().publishedAt() == null) {
+            return false;
+        }
+        Publication p = run.publication();
+        runs.put(runId, new Builder(run).status(RunStatus.ROLLED_BACK).publication(new Publication(p.outcome(),
+                p.strategy(), p.counts(), p.publishedAt(), rolledBackAt, rollback)).build());
+        return true;
+    }
+
+    @Override
+    public synchronized List<Run> publishingBefore(Instant cutoff, int limit) {
+        return runs.values().stream().filter(r -> r.status() == RunStatus.PUBLISHING
+                && r.updatedAt().isBefore(cutoff)).limit(limit).toList();
     }
 
     @Override
@@ -332,6 +434,7 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
         private String eTag;
         private String versionId;
         private Instant finishedAt;
+        private Publication publication;
 
         Builder(Run run) {
             this.run = run;
@@ -352,6 +455,7 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
             eTag = run.objectETag();
             versionId = run.objectVersionId();
             finishedAt = run.finishedAt();
+            publication = run.publication();
         }
 
         Builder status(RunStatus value) {
@@ -435,12 +539,17 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
             return this;
         }
 
+        Builder publication(Publication value) {
+            publication = value;
+            return this;
+        }
+
         Run build() {
             return new Run(run.runId(), run.owner(), run.datasetId(), run.fileName(), run.bucket(), run.key(),
                     run.source(), status, run.contentLength(), run.createdAt(), run.updatedAt(), finishedAt, records,
                     stored, errors, chunksTotal, chunksPlanned, chunksDone, chunksDead, deadChunks,
                     run.requestedMapping(), fileFacts, failureCode, failureMessage, bytesTotal, bytesDone, eTag,
-                    versionId, run.upload(), run.rerun());
+                    versionId, run.upload(), run.rerun(), publication);
         }
     }
 }

@@ -95,6 +95,9 @@ class RecoveryEndToEndTest {
         assertEquals(1, partial.get("chunksDead").asInt());
         assertEquals(count, partial.get("errors").asLong());
         RunInvariants.assertEveryRowAccountedFor(sluice, partial);
+        assertEquals("published", partial.at("/publication/state").asText(), partial::toString);
+        assertEquals(60 - count, partial.at("/publication/counts/inserted").asLong(), partial::toString);
+        assertPublishedOnce(runId, 60 - count);
 
         ApiClient.Response redrive = api.post("runs/" + runId + "/redrive", "");
         assertEquals(200, redrive.status(), () -> "redrive: " + redrive.body());
@@ -107,6 +110,13 @@ class RecoveryEndToEndTest {
         assertEquals(0, run.get("chunksDead").asInt());
         assertEquals(run.get("bytesTotal").asLong(), run.get("bytesDone").asLong());
         assertExactlyOnce(runId, 60);
+        // The published PARTIAL run went through PUBLISHING again: the redriven records joined its dataset once.
+        assertEquals("published", run.at("/publication/state").asText(), run::toString);
+        assertEquals(60, run.at("/publication/counts/inserted").asLong(), "the counts sum both publications");
+        assertPublishedOnce(runId, 60);
+        assertEquals(count, RunInvariants.count(sluice, "SELECT count(*) FROM dataset_rows WHERE run_id = ? "
+                + "AND record_no BETWEEN " + first + " AND " + (first + count - 1), runId));
+        assertEquals(2, RunInvariants.count(sluice, "SELECT generation FROM publish_ledger WHERE run_id = ?", runId));
         assertEquals(0, RunInvariants.count(sluice, "SELECT count(*) FROM row_errors WHERE run_id = ?", runId));
         assertEquals(run.get("chunksTotal").asLong(), RunInvariants.count(sluice,
                 "SELECT count(*) FROM chunk_ledger WHERE run_id = ? AND outcome = 'loaded'", runId));
@@ -235,6 +245,19 @@ class RecoveryEndToEndTest {
                 "SELECT count(DISTINCT record_no) FROM records WHERE run_id = ?", runId));
         assertEquals(records, RunInvariants.count(sluice, "SELECT coalesce(max(record_no), 0) FROM records "
                 + "WHERE run_id = ? AND record_no >= 1", runId));
+    }
+
+    /**
+     * Per record identity in the dataset: the run's current rows are exactly its stored records, each once (records
+     * without a row, or a record with two, fail), and it has no other rows.
+     */
+    private static void assertPublishedOnce(String runId, long records) throws Exception {
+        assertEquals(records, RunInvariants.count(sluice, "SELECT count(*) FROM dataset_rows WHERE run_id = ?", runId));
+        assertEquals(records, RunInvariants.count(sluice, "SELECT count(*) FROM records r JOIN dataset_rows d "
+                + "ON d.run_id = r.run_id AND d.record_no = r.record_no AND d.dataset_id = r.dataset_id "
+                + "AND d.superseded_by IS NULL WHERE r.run_id = ?", runId));
+        assertEquals(records, RunInvariants.count(sluice, "SELECT count(DISTINCT record_no) FROM dataset_rows "
+                + "WHERE run_id = ?", runId));
     }
 
     private static List<Message> receiveAll(String queueUrl, int expected) {

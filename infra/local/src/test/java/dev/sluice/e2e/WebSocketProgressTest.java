@@ -94,6 +94,39 @@ class WebSocketProgressTest {
     }
 
     @Test
+    void aRunThatWaitsForReviewSendsRunReviewWithItsReviewCountsRecordedThenFinishedOncePublished() throws Exception {
+        ApiClient.Response created = api.post("datasets", "{\"name\": \"Reviewed over the socket\", "
+                + "\"review\": true}");
+        assertEquals(201, created.status(), created.body()::toString);
+        String dataset = created.body().get("id").asText();
+        try (SocketClient socket = SocketClient.connect(TestSignIn.webSocket(sluice))) {
+            socket.send("{\"action\":\"subscribe\",\"scope\":\"mine\"}");
+            socket.await(m -> "subscribed".equals(m.path("type").asText()), WAIT, "subscribed to mine");
+            String runId = api.upload("reviewed.csv", csv(300), null, dataset);
+            JsonNode review = socket.await(SocketClient.type("run.review", runId), WAIT, "run.review");
+            assertEquals("REVIEW", review.get("status").asText(), review::toString);
+            // What the message announces is there to fetch: the run's review counts.
+            JsonNode run = api.run(runId);
+            assertEquals("REVIEW", run.get("status").asText(), run::toString);
+            assertTrue(run.get("stored").asLong() > 0, run::toString);
+            assertEquals(run.get("stored").asLong(), run.at("/publication/counts/inserted").asLong(), run::toString);
+            for (String field : List.of("records", "stored", "errors", "chunksDone", "chunksTotal")) {
+                assertEquals(run.get(field).asText(), review.get(field).asText(), field);
+            }
+            assertEquals(1, socket.messages(runId).stream().filter(m -> "run.review".equals(m.get("type").asText()))
+                    .count(), () -> "one run.review per stay in review: " + socket.messages(runId));
+
+            ApiClient.Response publish = api.post("runs/" + runId + "/publish", "");
+            assertEquals(202, publish.status(), publish.body()::toString);
+            socket.await(SocketClient.type("run.finished", runId), WAIT, "run.finished after publishing");
+            List<String> types = socket.messages(runId).stream().map(m -> m.get("type").asText()).toList();
+            assertTrue(types.indexOf("run.review") < types.indexOf("run.finished"), types::toString);
+            assertEquals("run.finished", types.getLast(), types::toString);
+            assertEquals(1, types.stream().filter("run.review"::equals).count(), types::toString);
+        }
+    }
+
+    @Test
     void threeSubscribersOneDropsMidRunTheOthersGetEverythingAndTheDeadOneIsRemoved() throws Exception {
         byte[] csv = csv(2500);
         ObjectNode upload = createUpload("three.csv", csv.length);

@@ -106,7 +106,8 @@ public final class ProgressFunction implements RequestHandler<DynamodbEvent, Str
             if (value == null) {
                 return null;
             }
-            return value.getS() != null ? value.getS() : value.getN();
+            // A map (publishCounts) reads as "": present, which is all progress asks of it.
+            return value.getM() != null ? "" : value.getS() != null ? value.getS() : value.getN();
         };
     }
 

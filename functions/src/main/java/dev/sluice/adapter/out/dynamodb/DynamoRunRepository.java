@@ -444,9 +444,12 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         if (run.stored() > 0 && run.datasetId() != null) {
             PublishSettings settings = publishSettings.apply(run.datasetId());
             RunStatus next = settings.review() ? RunStatus.REVIEW : RunStatus.PUBLISHING;
+            // Entering REVIEW drops the counts of an earlier publication (a redriven run): the review counts
+            // PublishFunction records next are what publishing would do now, and their arrival is run.review.
             boolean moved = conditionalUpdate(runId,
                     "SET #status = :next, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now, "
-                            + "#publishOutcome = :outcome, #publishStrategy = :strategy",
+                            + "#publishOutcome = :outcome, #publishStrategy = :strategy"
+                            + (next == RunStatus.REVIEW ? " REMOVE #publishCounts" : ""),
                     "#status = :loading AND #chunksOutstanding = :zero",
                     Map.of(":next", s(next.name()), ":statusKey", s("STATUS#" + next.name()),
                             ":loading", s(RunStatus.LOADING.name()), ":zero", n(0), ":now", s(now()),

@@ -104,6 +104,52 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    /** What runs on a borrowed connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a borrowed connection and gives it back; an {@link SQLException} drops the connection
+     * (it may be broken) and is thrown as a {@link PostgresRecordRepository.DatabaseException}.
+     */
+    public <T> T withConnection(Work<T> work) {
+        Connection connection = null;
+        boolean broken = false;
+        try {
+            connection = borrow();
+            return work.run(connection);
+        } catch (SQLException e) {
+            broken = true;
+            throw new PostgresRecordRepository.DatabaseException(e);
+        } finally {
+            release(connection, broken);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a borrowed connection: committed when it returns (unless it ended the
+     * transaction itself), rolled back when it throws; the connection is back in autocommit either way.
+     */
+    public <T> T inTransaction(Work<T> work) {
+        return withConnection(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        });
+    }
+
     @Override
     public void close() {
         Connection connection;

@@ -1,6 +1,5 @@
 package dev.sluice.adapter.out.postgres;
 
-import dev.sluice.adapter.out.postgres.PostgresRecordRepository.DatabaseException;
 import dev.sluice.application.port.DatasetRollups;
 import dev.sluice.domain.analytics.Metrics;
 import dev.sluice.domain.analytics.SpendAnomalies.DaySpend;
@@ -102,16 +101,6 @@ public final class PostgresAnalytics implements DatasetRollups {
     }
 
     private <T> T read(Query<T> query) {
-        Connection connection = null;
-        boolean broken = false;
-        try {
-            connection = pool.borrow();
-            return query.run(connection);
-        } catch (SQLException e) {
-            broken = true;
-            throw new DatabaseException(e);
-        } finally {
-            pool.release(connection, broken);
-        }
+        return pool.withConnection(query::run);
     }
 }

@@ -3,7 +3,6 @@ package dev.sluice.adapter.out.postgres;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.adapter.out.postgres.PostgresRecordRepository.DatabaseException;
 import dev.sluice.application.port.DatasetRowReader;
 import dev.sluice.application.port.RunComparisonReader;
 import dev.sluice.domain.dataset.DatasetKind;
@@ -273,16 +272,6 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
     }
 
     private <T> T read(Query<T> query) {
-        Connection connection = null;
-        boolean broken = false;
-        try {
-            connection = pool.borrow();
-            return query.run(connection);
-        } catch (SQLException e) {
-            broken = true;
-            throw new DatabaseException(e);
-        } finally {
-            pool.release(connection, broken);
-        }
+        return pool.withConnection(query::run);
     }
 }

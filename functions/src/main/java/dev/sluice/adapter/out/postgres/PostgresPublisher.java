@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.sluice.adapter.out.postgres.PostgresRecordRepository.DatabaseException;
 import dev.sluice.application.port.RunPublisher;
 import dev.sluice.domain.run.PublishCounts;
 import dev.sluice.domain.dataset.PublishedRow;
@@ -29,8 +28,10 @@ import java.util.Optional;
  * Publishes runs into dataset_rows and dataset_rollups (V3) with the publish ledger (V4). Every publish and rollback
  * is one transaction that first takes a transaction-scoped advisory lock on the dataset id, so two runs of one
  * dataset change its rows one after the other (each sees what the other committed), and then inserts or updates
- * the run's ledger row: a repeated call finds the row and changes nothing. All work is set-based: the run's records
- * are staged once in a temporary table, classified against the current rows with one join, and applied with a few
+ * the run's ledger row: a repeated call finds the row, stages nothing (every record of the run is covered by it)
+ * and changes nothing. A run redriven after it published publishes again as a later generation of the same row
+ * (V9): only its records outside the row's covered record numbers. All work is set-based: the run's records are
+ * staged once in a temporary table, classified against the current rows with one join, and applied with a few
  * UPDATE/INSERT statements.
  */
 public final class PostgresPublisher implements RunPublisher {
@@ -38,6 +39,13 @@ public final class PostgresPublisher implements RunPublisher {
     static final int MAX_CONFLICTS = 1000;
     private static final String VALUE_COLUMNS =
             "date, campaign, channel, spend, clicks, conversions, impressions, extra, data";
+    /**
+     * The record numbers staged in publish_changes as a multirange of runs of consecutive numbers (a run with few
+     * rejected records is a handful of ranges), '{}' when none.
+     */
+    private static final String STAGED_RECORDS = "SELECT coalesce(range_agg(int8range(lo, hi + 1)), '{}') FROM ("
+            + "SELECT min(n) AS lo, max(n) AS hi FROM (SELECT n, n - row_number() OVER (ORDER BY n) AS island "
+            + "FROM publish_changes, unnest(record_nos) AS n) numbered GROUP BY island) islands";
 
     private final ConnectionPool pool;
     private final ObjectMapper json = new ObjectMapper();
@@ -46,28 +54,46 @@ public final class PostgresPublisher implements RunPublisher {
         this.pool = pool;
     }
 
+    /**
+     * Publishes the run's records that no earlier generation of it took (all of them the first time). The ledger row
+     * is read under the dataset lock: a run rolled back publishes nothing, and a run whose records are all covered
+     * (a repeated or concurrent delivery) changes nothing. A later generation (after a redrive) uses the strategy and
+     * key the run first published with, and adds its counts and records to the run's ledger row.
+     */
     @Override
     public Result publish(Target target) {
-        return inTransaction(connection -> {
+        return pool.inTransaction(connection -> {
             lockDataset(connection, target.datasetId());
-            try (PreparedStatement ledger = connection.prepareStatement(
-                    "INSERT INTO publish_ledger (run_id, dataset_id, strategy, publish_key) VALUES (?, ?, ?, ?) "
-                            + "ON CONFLICT (run_id) DO NOTHING")) {
-                ledger.setString(1, target.runId());
-                ledger.setString(2, target.datasetId());
-                ledger.setString(3, target.strategy().wireName());
-                ledger.setString(4, json.writeValueAsString(target.key()));
-                if (ledger.executeUpdate() == 0) {
-                    return new Result(false, read(connection, target.runId()).orElseThrow());
-                }
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
+            Optional<Publication> earlier = read(connection, target.runId());
+            if (earlier.isPresent() && earlier.get().rolledBackAt() != null) {
+                return new Result(false, earlier.get());
             }
-            stage(connection, target);
-            PublishCounts counts = counts(connection, target);
-            apply(connection, target);
-            try (PreparedStatement update = connection.prepareStatement("UPDATE publish_ledger SET inserted = ?, "
-                    + "updated = ?, unchanged = ?, conflicting = ?, removed = ? WHERE run_id = ?")) {
+            Target publishing = target;
+            if (earlier.isEmpty()) {
+                try (PreparedStatement ledger = connection.prepareStatement("INSERT INTO publish_ledger "
+                        + "(run_id, dataset_id, strategy, publish_key, generation) VALUES (?, ?, ?, ?, 0)")) {
+                    ledger.setString(1, target.runId());
+                    ledger.setString(2, target.datasetId());
+                    ledger.setString(3, target.strategy().wireName());
+                    ledger.setString(4, json.writeValueAsString(target.key()));
+                    ledger.executeUpdate();
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                publishing = firstPublished(connection, target);
+            }
+            boolean first = earlier.isEmpty();
+            stage(connection, publishing);
+            if (!first && count(connection, "SELECT count(*) FROM publish_changes") == 0) {
+                return new Result(false, earlier.get());
+            }
+            PublishCounts counts = counts(connection, publishing, first);
+            apply(connection, publishing, first);
+            try (PreparedStatement update = connection.prepareStatement("UPDATE publish_ledger SET "
+                    + "generation = generation + 1, published_at = now(), inserted = inserted + ?, "
+                    + "updated = updated + ?, unchanged = unchanged + ?, conflicting = conflicting + ?, "
+                    + "removed = removed + ?, covered = covered + (" + STAGED_RECORDS + ") WHERE run_id = ?")) {
                 update.setLong(1, counts.inserted());
                 update.setLong(2, counts.updated());
                 update.setLong(3, counts.unchanged());
@@ -80,22 +106,39 @@ public final class PostgresPublisher implements RunPublisher {
         });
     }
 
+    /** The target as the run first published it: a later generation keeps its strategy and key. */
+    private Target firstPublished(Connection connection, Target target) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT strategy, publish_key FROM publish_ledger WHERE run_id = ?")) {
+            select.setString(1, target.runId());
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                List<String> key = new ArrayList<>();
+                parse(row.getString(2)).forEach(column -> key.add(column.asText()));
+                return new Target(target.runId(), target.datasetId(), target.kind(),
+                        PublishStrategy.byWireName(row.getString(1)).orElseThrow(), key);
+            }
+        }
+    }
+
     @Override
     public ReviewReport review(Target target, int samples) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             connection.setAutoCommit(false);
             try {
-                stage(connection, target);
-                PublishCounts counts = counts(connection, target);
+                boolean first = read(connection, target.runId()).isEmpty();
+                Target publishing = first ? target : firstPublished(connection, target);
+                stage(connection, publishing);
+                PublishCounts counts = counts(connection, publishing, first);
                 ReviewReport.Samples sampled = new ReviewReport.Samples(
                         changes(connection, target.datasetId(), "inserted", samples, false),
                         changes(connection, target.datasetId(), "updated", samples, true),
                         changes(connection, target.datasetId(), "unchanged", samples, false),
                         conflicts(connection, samples),
-                        target.strategy() == PublishStrategy.REPLACE
+                        first && target.strategy() == PublishStrategy.REPLACE
                                 ? removals(connection, target.datasetId(), samples) : List.of());
-                return new ReviewReport(target.runId(), target.strategy().wireName(), effectiveKey(target), counts,
-                        sampled);
+                return new ReviewReport(target.runId(), publishing.strategy().wireName(), effectiveKey(publishing),
+                        counts, sampled);
             } finally {
                 // Nothing is written: the staged tables go with the transaction.
                 connection.rollback();
@@ -114,22 +157,32 @@ public final class PostgresPublisher implements RunPublisher {
     }
 
     /**
-     * Stages the run's records in publish_changes: one row per key (the last record of the run with that key wins,
-     * {@code copies} says how many records had it), classified against the dataset's current row of that key.
-     * Equality is by value (numeric 1.50 equals 1.5), so an unchanged row gets no new version.
+     * Stages the run's records that no generation of it took yet in publish_changes: one row per key (the last record
+     * of the run with that key wins, {@code copies} says how many records had it), classified against the dataset's
+     * current row of that key. Equality is by value (numeric 1.50 equals 1.5), so an unchanged row gets no new
+     * version. A later generation (after a redrive) publishes as if its records had been in the run's first
+     * publication: a record whose key holds a later record of the same run, or a row of a run first published after
+     * this run, is kept out ('kept'), and so is every record once a later run replaced the dataset.
      */
     private void stage(Connection connection, Target target) throws SQLException {
         String keyExpression = keyExpression(target);
+        String uncovered = " AND NOT r.record_no <@ coalesce((SELECT covered FROM mine), '{}')";
         String source = target.kind() == DatasetKind.RAW
                 ? "SELECT " + keyExpression + " AS row_key, r.record_no, NULL::date AS date, NULL::text AS campaign, "
                         + "NULL::text AS channel, NULL::numeric AS spend, NULL::bigint AS clicks, "
                         + "NULL::numeric AS conversions, NULL::bigint AS impressions, NULL::jsonb AS extra, r.data "
-                        + "FROM raw_records r WHERE r.run_id = ?"
+                        + "FROM raw_records r WHERE r.run_id = ?" + uncovered
                 : "SELECT " + keyExpression + " AS row_key, r.record_no, r.date, r.campaign, r.channel, r.spend, "
                         + "r.clicks, r.conversions, r.impressions, r.extra, NULL::jsonb AS data "
-                        + "FROM records r WHERE r.run_id = ?";
+                        + "FROM records r WHERE r.run_id = ?" + uncovered;
         String sql = "CREATE TEMP TABLE publish_changes ON COMMIT DROP AS "
-                + "SELECT i.*, CASE WHEN c.row_key IS NULL THEN 'inserted' "
+                + "WITH mine AS (SELECT seq, covered FROM publish_ledger WHERE run_id = ?), "
+                + "later AS (SELECT l.run_id, l.strategy FROM publish_ledger l JOIN mine ON l.seq > mine.seq "
+                + "WHERE l.dataset_id = ? AND l.rolled_back_at IS NULL) "
+                + "SELECT i.*, CASE WHEN EXISTS (SELECT 1 FROM later WHERE strategy = 'replace') THEN 'kept' "
+                + "WHEN c.row_key IS NULL THEN 'inserted' "
+                + "WHEN c.run_id = ? AND c.record_no > i.record_no THEN 'kept' "
+                + "WHEN c.run_id IN (SELECT run_id FROM later) THEN 'kept' "
                 + "WHEN (c.date, c.campaign, c.channel, c.spend, c.clicks, c.conversions, c.impressions, c.extra, "
                 + "c.data) IS NOT DISTINCT FROM (i.date, i.campaign, i.channel, i.spend, i.clicks, i.conversions, "
                 + "i.impressions, i.extra, i.data) THEN 'unchanged' ELSE 'updated' END AS change, "
@@ -141,6 +194,9 @@ public final class PostgresPublisher implements RunPublisher {
                 + "LEFT JOIN dataset_rows c ON c.dataset_id = ? AND c.superseded_by IS NULL AND c.row_key = i.row_key";
         try (PreparedStatement stage = connection.prepareStatement(sql)) {
             int index = 1;
+            stage.setString(index++, target.runId());
+            stage.setString(index++, target.datasetId());
+            stage.setString(index++, target.runId());
             if (keyed(target) && target.kind() == DatasetKind.RAW) {
                 for (String column : target.key()) {
                     stage.setString(index++, column);
@@ -182,14 +238,16 @@ public final class PostgresPublisher implements RunPublisher {
         return "jsonb_build_array(" + String.join(", ", parts) + ")::text";
     }
 
-    private PublishCounts counts(Connection connection, Target target) throws SQLException {
+    /** A later generation (not {@code first}) removes nothing: the run's first publication replaced the dataset. */
+    private PublishCounts counts(Connection connection, Target target, boolean first) throws SQLException {
         long inserted;
         long updated;
         long unchanged;
         long conflicting;
         try (PreparedStatement count = connection.prepareStatement("SELECT "
                 + "count(*) FILTER (WHERE change = 'inserted'), count(*) FILTER (WHERE change = 'updated'), "
-                + "count(*) FILTER (WHERE change = 'unchanged'), coalesce(sum(copies - 1), 0) FROM publish_changes");
+                + "count(*) FILTER (WHERE change = 'unchanged'), "
+                + "coalesce(sum(copies - 1), 0) + count(*) FILTER (WHERE change = 'kept') FROM publish_changes");
                 ResultSet row = count.executeQuery()) {
             row.next();
             inserted = row.getLong(1);
@@ -198,7 +256,7 @@ public final class PostgresPublisher implements RunPublisher {
             conflicting = row.getLong(4);
         }
         long removed = 0;
-        if (target.strategy() == PublishStrategy.REPLACE) {
+        if (first && target.strategy() == PublishStrategy.REPLACE) {
             try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM dataset_rows c "
                     + "WHERE c.dataset_id = ? AND c.superseded_by IS NULL "
                     + "AND NOT EXISTS (SELECT 1 FROM publish_changes i WHERE i.row_key = c.row_key)")) {
@@ -215,13 +273,15 @@ public final class PostgresPublisher implements RunPublisher {
     /**
      * Supersedes the current rows the run updates (and, for replace, those it does not have), inserts the run's new
      * versions, and moves the rollups by what was added minus what was superseded. The order matters: a replace
-     * supersedes before the run's rows exist, so it never supersedes them.
+     * supersedes before the run's rows exist, so it never supersedes them. A later generation removes nothing, and
+     * its rollup delta is what it staged: its new versions in, the versions they superseded (possibly the run's own
+     * from an earlier generation) out.
      */
-    private void apply(Connection connection, Target target) throws SQLException {
+    private void apply(Connection connection, Target target, boolean first) throws SQLException {
         execute(connection, "UPDATE dataset_rows d SET superseded_by = ? FROM publish_changes i "
                 + "WHERE d.dataset_id = ? AND d.superseded_by IS NULL AND d.row_key = i.row_key "
                 + "AND i.change = 'updated'", target.runId(), target.datasetId());
-        if (target.strategy() == PublishStrategy.REPLACE) {
+        if (first && target.strategy() == PublishStrategy.REPLACE) {
             execute(connection, "UPDATE dataset_rows d SET superseded_by = ? "
                     + "WHERE d.dataset_id = ? AND d.superseded_by IS NULL "
                     + "AND NOT EXISTS (SELECT 1 FROM publish_changes i WHERE i.row_key = d.row_key)",
@@ -230,7 +290,18 @@ public final class PostgresPublisher implements RunPublisher {
         execute(connection, "INSERT INTO dataset_rows (dataset_id, row_key, run_id, record_no, " + VALUE_COLUMNS
                 + ") SELECT ?, row_key, ?, record_no, " + VALUE_COLUMNS + " FROM publish_changes "
                 + "WHERE change IN ('inserted', 'updated')", target.datasetId(), target.runId());
-        if (target.kind() == DatasetKind.MARKETING) {
+        if (target.kind() == DatasetKind.MARKETING && !first) {
+            moveRollups(connection, target.datasetId(),
+                    "SELECT d.date, d.channel, d.campaign, 1 AS sign, d.spend, d.clicks, d.impressions, "
+                            + "d.conversions FROM publish_changes i JOIN dataset_rows d ON d.dataset_id = ? "
+                            + "AND d.run_id = ? AND d.record_no = i.record_no "
+                            + "WHERE i.change IN ('inserted', 'updated') "
+                            + "UNION ALL SELECT d.date, d.channel, d.campaign, -1, d.spend, d.clicks, d.impressions, "
+                            + "d.conversions FROM publish_changes i JOIN dataset_rows d ON d.dataset_id = ? "
+                            + "AND d.run_id = i.current_run AND d.record_no = i.current_record "
+                            + "WHERE i.change = 'updated'",
+                    target.datasetId(), target.runId(), target.datasetId());
+        } else if (target.kind() == DatasetKind.MARKETING) {
             moveRollups(connection, target.datasetId(),
                     "SELECT date, channel, campaign, 1 AS sign, spend, clicks, impressions, conversions "
                             + "FROM dataset_rows WHERE dataset_id = ? AND run_id = ? AND superseded_by IS NULL "
@@ -262,11 +333,12 @@ public final class PostgresPublisher implements RunPublisher {
     }
 
     /**
-     * Removes the run's versions; the versions it superseded become current again, unless their key was written
-     * again by a later run: if the run's own version was superseded by a later run, or another run's version of the
-     * key is current, the older version stays superseded (now by that later run, so rolling the later run back
-     * restores it) and the key is reported as a conflict when a later version is current or the run's version was
-     * superseded.
+     * Removes the run's versions, of all its generations; the versions it superseded become current again, unless
+     * their key was written again by a later run: if the run's own (latest) version was superseded by a later run,
+     * or another run's version of the key is current, the older version stays superseded (now by that later run, so
+     * rolling the later run back restores it) and the key is reported as a conflict when a later version is current
+     * or the run's version was superseded. Versions the run superseded itself (a later generation's record of a key
+     * after an earlier one's) go with the run and are neither restored nor conflicts.
      */
     @Override
     public Optional<RollbackResult> rollback(String runId) {
@@ -275,7 +347,7 @@ public final class PostgresPublisher implements RunPublisher {
             return Optional.empty();
         }
         String datasetId = known.get().datasetId();
-        return Optional.of(inTransaction(connection -> {
+        return Optional.of(pool.inTransaction(connection -> {
             lockDataset(connection, datasetId);
             Optional<Publication> current = read(connection, runId);
             if (current.isEmpty() || current.get().rolledBackAt() != null) {
@@ -289,17 +361,18 @@ public final class PostgresPublisher implements RunPublisher {
                     + "SELECT o.run_id, o.record_no, o.row_key, mine.superseded_by AS mine_superseded_by, "
                     + "cur.run_id AS current_run FROM dataset_rows o "
                     + "LEFT JOIN dataset_rows mine ON mine.dataset_id = o.dataset_id AND mine.run_id = ? "
-                    + "AND mine.row_key = o.row_key "
+                    + "AND mine.row_key = o.row_key AND mine.superseded_by IS DISTINCT FROM ? "
                     + "LEFT JOIN dataset_rows cur ON cur.dataset_id = o.dataset_id AND cur.superseded_by IS NULL "
                     + "AND cur.row_key = o.row_key AND cur.run_id <> ? "
-                    + "WHERE o.dataset_id = ? AND o.superseded_by = ?", runId, runId, datasetId, runId);
+                    + "WHERE o.dataset_id = ? AND o.superseded_by = ? AND o.run_id <> ?",
+                    runId, runId, runId, datasetId, runId, runId);
             List<KeyConflict> conflicts = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT row_key, later FROM ("
                             + "SELECT m.row_key, coalesce(cur.run_id, m.superseded_by) AS later FROM dataset_rows m "
                             + "LEFT JOIN dataset_rows cur ON cur.dataset_id = m.dataset_id "
                             + "AND cur.superseded_by IS NULL AND cur.row_key = m.row_key "
-                            + "WHERE m.dataset_id = ? AND m.run_id = ? AND m.superseded_by IS NOT NULL "
+                            + "WHERE m.dataset_id = ? AND m.run_id = ? AND m.superseded_by <> m.run_id "
                             + "UNION SELECT row_key, current_run FROM rollback_prior WHERE current_run IS NOT NULL) c "
                             + "ORDER BY row_key LIMIT " + MAX_CONFLICTS)) {
                 select.setString(1, datasetId);
@@ -348,12 +421,12 @@ public final class PostgresPublisher implements RunPublisher {
 
     @Override
     public Optional<Publication> publication(String runId) {
-        return withConnection(connection -> read(connection, runId));
+        return pool.withConnection(connection -> read(connection, runId));
     }
 
     @Override
     public void deleteDataset(String datasetId) {
-        inTransaction(connection -> {
+        pool.inTransaction(connection -> {
             lockDataset(connection, datasetId);
             execute(connection, "DELETE FROM dataset_rows WHERE dataset_id = ?", datasetId);
             execute(connection, "DELETE FROM dataset_rollups WHERE dataset_id = ?", datasetId);
@@ -516,40 +589,5 @@ public final class PostgresPublisher implements RunPublisher {
                 return row.next();
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T withConnection(SqlWork<T> work) {
-        Connection connection = null;
-        boolean broken = false;
-        try {
-            connection = pool.borrow();
-            return work.run(connection);
-        } catch (SQLException e) {
-            broken = true;
-            throw new DatabaseException(e);
-        } finally {
-            pool.release(connection, broken);
-        }
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) {
-        return withConnection(connection -> {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        });
     }
 }

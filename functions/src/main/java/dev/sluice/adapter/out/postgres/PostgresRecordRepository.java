@@ -46,7 +46,7 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
 
     @Override
     public LoadResult load(ChunkMessage chunk, String datasetId, ChunkParse parse) {
-        return inTransaction(connection -> {
+        return pool.inTransaction(connection -> {
             // The ledger row goes first: a concurrent delivery of the same chunk blocks on its primary key until
             // this transaction ends, then inserts nothing, reads our entry and never parses the chunk.
             if (!insertLedger(connection, chunk, new LedgerEntry(chunk.chunkNo(), LedgerOutcome.LOADED, 0, 0), null)) {
@@ -89,7 +89,7 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
 
     @Override
     public LedgerEntry markDead(ChunkMessage chunk, String reason) {
-        return inTransaction(connection -> {
+        return pool.inTransaction(connection -> {
             LedgerEntry entry = new LedgerEntry(chunk.chunkNo(), LedgerOutcome.DEAD, 0, chunk.recordCount());
             if (!insertLedger(connection, chunk, entry, reason)) {
                 connection.rollback();
@@ -131,7 +131,7 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
         if (chunkNos.isEmpty()) {
             return 0;
         }
-        return inTransaction(connection -> {
+        return pool.inTransaction(connection -> {
             Integer[] numbers = chunkNos.toArray(Integer[]::new);
             try (PreparedStatement errors = connection.prepareStatement("DELETE FROM row_errors e USING chunk_ledger l "
                     + "WHERE l.run_id = ? AND l.chunk_no = ANY (?) AND l.outcome = 'dead' AND e.run_id = l.run_id "
@@ -154,7 +154,7 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
      */
     @Override
     public Page<StoredRecord> records(String runId, long afterRecordNo, int limit) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT record_no, line_no, date, campaign, channel, spend, clicks, conversions, impressions, "
                             + "extra::text, NULL::text AS data FROM records WHERE run_id = ? AND record_no > ? "
@@ -197,7 +197,7 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
 
     @Override
     public Page<StoredError> errors(String runId, ErrorCursor after, int limit) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT record_no, seq, line_no, column_name, code, message, raw_excerpt FROM row_errors "
                             + "WHERE run_id = ? AND (record_no, seq) > (?, ?) ORDER BY record_no, seq LIMIT ?")) {
@@ -235,7 +235,7 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
     }
 
     private long count(String sql, String runId) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement(sql)) {
                 for (int i = 1; i <= sql.chars().filter(c -> c == '?').count(); i++) {
                     query.setString(i, runId);
@@ -338,7 +338,7 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
         if (runIds.isEmpty()) {
             return 0;
         }
-        return inTransaction(connection -> {
+        return pool.inTransaction(connection -> {
             java.sql.Array ids = connection.createArrayOf("text", runIds.toArray());
             List<String> tables = new ArrayList<>(List.of("records", "row_errors", "chunk_ledger"));
             try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass('raw_records')");
@@ -359,43 +359,6 @@ public final class PostgresRecordRepository implements RecordRepository, RunData
                 }
             }
             return records;
-        });
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T withConnection(SqlWork<T> work) {
-        Connection connection = null;
-        boolean broken = false;
-        try {
-            connection = pool.borrow();
-            return work.run(connection);
-        } catch (SQLException e) {
-            broken = true;
-            throw new DatabaseException(e);
-        } finally {
-            pool.release(connection, broken);
-        }
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) {
-        return withConnection(connection -> {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                if (!connection.getAutoCommit()) {
-                    connection.commit();
-                }
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
         });
     }
 

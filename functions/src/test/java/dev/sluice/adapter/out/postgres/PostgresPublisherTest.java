@@ -238,6 +238,143 @@ class PostgresPublisherTest {
     }
 
     @Test
+    void anAppendRunRedrivenAfterItPublishedPublishesTheRedrivenRecordsOnceAlsoUnderRedelivery() throws Exception {
+        String dataset = "ds_" + UUID.randomUUID();
+        String runId = UUID.randomUUID().toString();
+        // Chunks of 3 records: 1-3 and 7-9 loaded, 4-6 dead; the PARTIAL run publishes its six records.
+        store(runId, dataset, 1, List.of(rec("A1", "1"), rec("A2", "2"), rec("A3", "3")));
+        store(runId, dataset, 7, List.of(rec("A7", "7"), rec("A8", "8"), rec("A9", "9")));
+        Target append = new Target(runId, dataset, DatasetKind.MARKETING, PublishStrategy.APPEND, List.of());
+        assertTrue(publisher.publish(append).publishedNow());
+        assertFalse(publisher.publish(append).publishedNow(), "a redelivery before the redrive changes nothing");
+
+        // The redrive loads chunk 4-6; three deliveries of the next publish message race.
+        store(runId, dataset, 4, List.of(rec("A4", "4"), rec("A5", "5"), rec("A6", "6")));
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        int publishedNow = 0;
+        try {
+            List<Future<Result>> results = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                results.add(threads.submit(() -> {
+                    go.await();
+                    return publisher.publish(append);
+                }));
+            }
+            go.countDown();
+            for (Future<Result> result : results) {
+                publishedNow += result.get().publishedNow() ? 1 : 0;
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertEquals(1, publishedNow, "one of three concurrent deliveries publishes the redriven records");
+        Result again = publisher.publish(append);
+        assertFalse(again.publishedNow(), "and a later one does not");
+        assertEquals(new PublishCounts(9, 0, 0, 0, 0), again.publication().counts(), "counts sum the generations");
+        assertEquals(9, count("SELECT count(*) FROM dataset_rows WHERE dataset_id = ?", dataset));
+        assertEquals(9, count("SELECT count(DISTINCT (run_id, record_no)) FROM dataset_rows "
+                + "WHERE dataset_id = ? AND superseded_by IS NULL", dataset), "every record once, all current");
+        assertEquals(2, count("SELECT generation FROM publish_ledger WHERE dataset_id = ?", dataset));
+        assertRollupsMatchRows(dataset);
+
+        RollbackResult undone = publisher.rollback(runId).orElseThrow();
+        assertTrue(undone.rolledBackNow());
+        assertEquals(9, undone.publication().rollback().removed(), "both generations' rows go");
+        assertEquals(0, count("SELECT count(*) FROM dataset_rows WHERE dataset_id = ?", dataset));
+        assertEquals(0, count("SELECT count(*) FROM dataset_rollups WHERE dataset_id = ?", dataset));
+        store(runId, dataset, 10, List.of(rec("A10", "10")));
+        assertFalse(publisher.publish(append).publishedNow(), "a rolled-back run never publishes again");
+        assertEquals(0, count("SELECT count(*) FROM dataset_rows WHERE dataset_id = ?", dataset));
+    }
+
+    @Test
+    void anUpsertRunsRedrivenRecordsPublishAsIfTheyHadBeenInItsFirstPublication() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String earlier = run(dataset, List.of(rec("K1", "1"), rec("K3", "3"), rec("K5", "5")));
+        publisher.publish(upsert(earlier, dataset));
+        String runId = UUID.randomUUID().toString();
+        store(runId, dataset, 1, List.of(rec("K1", "10"), rec("K2", "20")));
+        store(runId, dataset, 8, List.of(rec("K4", "80"), rec("K2", "21")));
+        Result first = publisher.publish(upsert(runId, dataset));
+        assertEquals(new PublishCounts(2, 1, 0, 1, 0), first.publication().counts());
+        String later = run(dataset, List.of(rec("K3", "300"), rec("K6", "600")));
+        publisher.publish(upsert(later, dataset));
+
+        store(runId, dataset, 3, List.of(
+                rec("K3", "33"),    // a run published after this one wrote K3: it stays (kept)
+                rec("K5", "55"),    // the earlier run's K5: updated
+                rec("K4", "50"),    // this run's record 8 has K4 and comes after: it stays (kept)
+                rec("K1", "11"),    // this run's record 1 had K1 and comes before: updated (the run's own row)
+                rec("K7", "77")));  // new
+        ReviewReport review = publisher.review(upsert(runId, dataset), 10);
+        assertEquals(new PublishCounts(1, 2, 0, 2, 0), review.counts(), "review counts the redriven records only");
+        Result second = publisher.publish(upsert(runId, dataset));
+        assertTrue(second.publishedNow());
+        assertEquals(new PublishCounts(3, 3, 0, 3, 0), second.publication().counts(), "first plus second");
+        Map<String, String> expected = new TreeMap<>();
+        expected.put(key("K1"), runId + ":6:11");
+        expected.put(key("K2"), runId + ":9:21");
+        expected.put(key("K3"), later + ":1:300");
+        expected.put(key("K4"), runId + ":8:80");
+        expected.put(key("K5"), runId + ":4:55");
+        expected.put(key("K6"), later + ":2:600");
+        expected.put(key("K7"), runId + ":7:77");
+        assertEquals(expected, currentRows(dataset));
+        assertRollupsMatchRows(dataset);
+        assertFalse(publisher.publish(upsert(runId, dataset)).publishedNow(), "a redelivery changes nothing");
+        assertEquals(expected, currentRows(dataset));
+
+        RollbackResult undone = publisher.rollback(runId).orElseThrow();
+        assertEquals(List.of(), undone.publication().rollback().conflicts(), "no later run wrote the run's keys");
+        assertEquals(5, undone.publication().rollback().removed(), "K1, K2, K4, K5, K7");
+        assertEquals(2, undone.publication().rollback().restored(), "the earlier run's K1 and K5");
+        assertEquals(Map.of(key("K1"), earlier + ":1:1", key("K3"), later + ":1:300", key("K5"), earlier + ":3:5",
+                key("K6"), later + ":2:600"), currentRows(dataset));
+        assertEquals(0, count("SELECT count(*) FROM dataset_rows WHERE run_id = ?", runId));
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
+    void aReplaceRunsLaterGenerationAddsToItsFirstWithoutRemovingAndALaterReplaceKeepsItOut() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String earlier = run(dataset, List.of(rec("P1", "1"), rec("P2", "2")));
+        publisher.publish(upsert(earlier, dataset));
+        String runId = UUID.randomUUID().toString();
+        store(runId, dataset, 1, List.of(rec("R1", "10")));
+        store(runId, dataset, 3, List.of(rec("R3", "30")));
+        Target replace = new Target(runId, dataset, DatasetKind.MARKETING, PublishStrategy.REPLACE,
+                PublishSettings.MARKETING_KEY);
+        assertEquals(new PublishCounts(2, 0, 0, 0, 2), publisher.publish(replace).publication().counts());
+
+        store(runId, dataset, 2, List.of(rec("P2", "22")));
+        ReviewReport review = publisher.review(replace, 10);
+        assertEquals(new PublishCounts(1, 0, 0, 0, 0), review.counts(), "a later generation removes nothing");
+        assertEquals(List.of(), review.samples().removed());
+        assertEquals(new PublishCounts(3, 0, 0, 0, 2), publisher.publish(replace).publication().counts());
+        assertEquals(Map.of(key("P2"), runId + ":2:22", key("R1"), runId + ":1:10", key("R3"), runId + ":3:30"),
+                currentRows(dataset), "the first generation's rows stay current beside the second's");
+        assertRollupsMatchRows(dataset);
+
+        String next = run(dataset, List.of(rec("N1", "5")));
+        publisher.publish(new Target(next, dataset, DatasetKind.MARKETING, PublishStrategy.REPLACE,
+                PublishSettings.MARKETING_KEY));
+        store(runId, dataset, 4, List.of(rec("R4", "40")));
+        Result third = publisher.publish(replace);
+        assertTrue(third.publishedNow(), "the record is taken (covered), so it is never published later");
+        assertEquals(new PublishCounts(3, 0, 0, 1, 2), third.publication().counts(), "kept out: conflicting");
+        assertEquals(Map.of(key("N1"), next + ":1:5"), currentRows(dataset), "the later replace stays the data");
+        assertRollupsMatchRows(dataset);
+
+        publisher.rollback(next);
+        assertEquals(Map.of(key("P2"), runId + ":2:22", key("R1"), runId + ":1:10", key("R3"), runId + ":3:30"),
+                currentRows(dataset));
+        publisher.rollback(runId);
+        assertEquals(Map.of(key("P1"), earlier + ":1:1", key("P2"), earlier + ":2:2"), currentRows(dataset));
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
     void aRawDatasetUpsertsByHeaderColumnsAndDeletingTheDatasetRemovesItsRows() throws SQLException {
         String dataset = "ds_" + UUID.randomUUID();
         String first = rawRun(dataset, List.of("{\"Id\": \"1\", \"Name\": \"a\"}", "{\"Id\": \"2\", \"Name\": \"b\"}"));
@@ -271,10 +408,17 @@ class PostgresPublisherTest {
 
     private static String run(String dataset, List<Rec> records) throws SQLException {
         String runId = UUID.randomUUID().toString();
+        store(runId, dataset, 1, records);
+        return runId;
+    }
+
+    /** Stores records numbered from {@code firstRecordNo} on, as loading one chunk of the run leaves them. */
+    private static void store(String runId, String dataset, long firstRecordNo, List<Rec> records)
+            throws SQLException {
         try (Connection connection = pool.borrow(); PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO records (run_id, record_no, line_no, dataset_id, date, campaign, channel, spend, clicks) "
                         + "VALUES (?, ?, ?, ?, ?::date, ?, ?, ?::numeric, ?)")) {
-            long recordNo = 1;
+            long recordNo = firstRecordNo;
             for (Rec rec : records) {
                 insert.setString(1, runId);
                 insert.setLong(2, recordNo);
@@ -290,7 +434,6 @@ class PostgresPublisherTest {
             }
             insert.executeBatch();
         }
-        return runId;
     }
 
     private static String rawRun(String dataset, List<String> objects) throws SQLException {
