@@ -30,7 +30,7 @@ import java.util.Optional;
  * dataset change its rows one after the other (each sees what the other committed), and then inserts or updates
  * the run's ledger row: a repeated call finds the row, stages nothing (every record of the run is covered by it)
  * and changes nothing. A run redriven after it published publishes again as a later generation of the same row
- * (V9): only its records outside the row's covered record numbers. All work is set-based: the run's records are
+ * (V10): only its records outside the row's covered record numbers. All work is set-based: the run's records are
  * staged once in a temporary table, classified against the current rows with one join, and applied with a few
  * UPDATE/INSERT statements.
  */
