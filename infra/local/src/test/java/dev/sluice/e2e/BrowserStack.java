@@ -27,8 +27,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * The local stack the web app's browser tests drive, one for the whole test run: the first browser test class
  * starts it, the root {@link ExtensionContext} store keeps it and closes it (stack and data directory) when the run
- * ends. A class using it ({@code @ExtendWith(BrowserStack.class)}) is skipped without Chromium or without {@code
- * npm ci} in {@code web/test}, and takes the stack as a parameter of its {@code @BeforeAll} method.
+ * ends; {@link BrowserClassesLast} runs those classes last, so it never idles beside the others. A class using it
+ * ({@code @ExtendWith(BrowserStack.class)}) is skipped without Chromium or without {@code npm ci} in {@code
+ * web/test}, and takes the stack as a parameter of its {@code @BeforeAll} method.
  *
  * <p>The scripts do not get in each other's way on one stack: each creates its datasets under names stamped with
  * the time, finds its runs by the ids the page shows, and compares what the page shows with what the API answers at
