@@ -9,47 +9,32 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.adapter.in.lambda.api.Cursors;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
-import dev.sluice.adapter.out.postgres.ConnectionPool;
-import dev.sluice.adapter.out.postgres.Migrations;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
-import dev.sluice.adapter.wire.ChunkMessageCodec;
 import dev.sluice.application.identity.Caller;
 import dev.sluice.application.load.LoadChunk;
-import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.port.RecordRepository.ErrorCursor;
 import dev.sluice.application.port.RecordRepository.StoredError;
 import dev.sluice.application.query.RunQueries;
-import dev.sluice.application.split.S3ObjectEvent;
-import dev.sluice.application.split.SplitObject;
-import dev.sluice.application.twins.InMemoryChunkSender;
-import dev.sluice.application.twins.InMemoryDatasetRepository;
-import dev.sluice.application.twins.InMemoryObjectStore;
 import dev.sluice.application.twins.InMemoryRunRepository;
-import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Raw datasets through the pipeline's own code in one process: the splitter (profile, plan, one record per chunk),
@@ -58,40 +43,22 @@ import org.junit.jupiter.api.TestFactory;
  * own RFC 4180 corpus ({@code samplecsv/rfc4180}) must give exactly its expected JSON objects, keys in file order.
  * Only the transports (S3, SQS, DynamoDB, HTTP) are twins here; RawDatasetEndToEndTest runs the same cases over them.
  */
+@ExtendWith(PipelineHarness.Database.class)
 class RawDatasetPipelineTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Path SPECTRUM = REPO.resolve("web/test/node_modules/csv-spectrum");
-    private static final String BUCKET = "uploads-bucket";
-    private static final String OWNER = "owner-1";
+    private static final String OWNER = PipelineHarness.OWNER;
     private static final String DATASET = "ds-raw";
-    private static final AtomicInteger RUNS = new AtomicInteger();
 
-    private static EmbeddedPostgres postgres;
-    private static ConnectionPool pool;
     private static PostgresRecordRepository records;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final Clock clock = Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC);
-    private final InMemoryObjectStore objects = new InMemoryObjectStore(clock);
-    private final InMemoryRunRepository runs = new InMemoryRunRepository(clock);
-    private final InMemoryChunkSender chunks = new InMemoryChunkSender();
-    private final InMemoryDatasetRepository datasets = new InMemoryDatasetRepository();
-    private final SplitObject splitter = new SplitObject(objects, runs, chunks,
-            new SplitObject.SplitLimits(64, 1, 1 << 20), null, UploadLimits.defaults(), datasets,
-            PipelineMetrics.none(), clock);
+    private final PipelineHarness pipeline = new PipelineHarness(records);
+    private final ObjectMapper json = pipeline.json;
+    private final InMemoryRunRepository runs = pipeline.runs;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        Migrations.apply(postgres.getPostgresDatabase());
-        pool = new ConnectionPool(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", 2);
-        records = new PostgresRecordRepository(pool);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pool.close();
-        postgres.close();
+    static void start(PostgresRecordRepository shared) {
+        records = shared;
     }
 
     @TestFactory
@@ -128,8 +95,8 @@ class RawDatasetPipelineTest {
     @Test
     void aChunkDeliveredTwiceIsLoadedOnce() throws Exception {
         String runId = upload("twice.csv", "k,v\n1,a\n2,b\n");
-        List<ChunkMessage> sent = sentFor(runId);
-        LoadChunk loader = new LoadChunk(objects, runs, records, PipelineMetrics.none());
+        List<ChunkMessage> sent = pipeline.sentFor(runId);
+        LoadChunk loader = pipeline.loader();
         for (ChunkMessage chunk : sent) {
             assertTrue(loader.load(chunk).loadedNow());
             assertTrue(!loader.load(chunk).loadedNow(), "the ledger has it");
@@ -170,9 +137,9 @@ class RawDatasetPipelineTest {
 
     private Loaded load(String fileName, String content) throws Exception {
         String runId = upload(fileName, content);
-        LoadChunk loader = new LoadChunk(objects, runs, records, PipelineMetrics.none());
-        for (ChunkMessage chunk : sentFor(runId)) {
-            ChunkMessage received = ChunkMessageCodec.decode(json, ChunkMessageCodec.encode(json, chunk));
+        LoadChunk loader = pipeline.loader();
+        for (ChunkMessage chunk : pipeline.sentFor(runId)) {
+            ChunkMessage received = pipeline.received(chunk);
             assertEquals(DatasetKind.RAW, received.kind());
             assertEquals(LoadChunk.Outcome.LOADED, loader.load(received).outcome());
         }
@@ -198,21 +165,9 @@ class RawDatasetPipelineTest {
     }
 
     private String upload(String fileName, String content) {
-        datasets.create(new Dataset(DATASET, "raw files", OWNER, DatasetKind.RAW, null, null, null, false,
-                clock.instant(), clock.instant()));
-        String runId = "run-" + RUNS.incrementAndGet();
-        String key = "uploads/" + OWNER + "/" + runId + "/" + fileName;
-        long size = content.getBytes(StandardCharsets.UTF_8).length;
-        runs.put(Run.created(runId, OWNER, DATASET, fileName, BUCKET, key, Run.RunSource.UPLOAD, RunStatus.CREATED,
-                size, Map.of(), clock.instant()));
-        objects.put(BUCKET, key, content, "etag-" + runId);
-        SplitObject.Result split = splitter.split(new S3ObjectEvent(BUCKET, key, size, "etag-" + runId, "seq"), true);
-        assertEquals(SplitObject.Outcome.SPLIT, split.outcome(), () -> fileName + ": " + runs.get(runId));
-        return runId;
-    }
-
-    private List<ChunkMessage> sentFor(String runId) {
-        return chunks.sent().stream().filter(c -> c.runId().equals(runId)).toList();
+        pipeline.datasets.create(new Dataset(DATASET, "raw files", OWNER, DatasetKind.RAW, null, null, null, false,
+                pipeline.clock.instant(), pipeline.clock.instant()));
+        return pipeline.upload(DATASET, fileName, content, Map.of());
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -8,24 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.adapter.in.lambda.api.RecordPresenter;
 import dev.sluice.adapter.in.lambda.api.RequestBinder;
-import dev.sluice.adapter.out.postgres.ConnectionPool;
-import dev.sluice.adapter.out.postgres.Migrations;
 import dev.sluice.adapter.out.postgres.PostgresRecordRepository;
-import dev.sluice.adapter.wire.ChunkMessageCodec;
 import dev.sluice.adapter.wire.TransformsJson;
 import dev.sluice.application.identity.Caller;
 import dev.sluice.application.load.LoadChunk;
-import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.port.RecordRepository.ErrorCursor;
 import dev.sluice.application.port.RecordRepository.StoredError;
 import dev.sluice.application.query.RunQueries;
-import dev.sluice.application.split.S3ObjectEvent;
-import dev.sluice.application.split.SplitObject;
-import dev.sluice.application.twins.InMemoryChunkSender;
-import dev.sluice.application.twins.InMemoryDatasetRepository;
-import dev.sluice.application.twins.InMemoryObjectStore;
 import dev.sluice.application.twins.InMemoryRunRepository;
-import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.application.upload.UploadRequest;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.dataset.Dataset;
@@ -34,23 +24,19 @@ import dev.sluice.domain.dataset.SavedMapping;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import dev.sluice.domain.transform.Transforms;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The spec files of {@code samplecsv/transforms}: each CSV with its mapping (requested with the upload, or saved on
@@ -60,39 +46,21 @@ import org.junit.jupiter.api.TestFactory;
  * values and the row errors (record, column, code, message) must be exactly the expected ones, every record
  * accounted for, and the run PARTIAL or SUCCEEDED, never FAILED.
  */
+@ExtendWith(PipelineHarness.Database.class)
 class TransformsPipelineTest {
     private static final Path SPECS = Path.of("..").toAbsolutePath().normalize().resolve("samplecsv/transforms");
-    private static final String BUCKET = "uploads-bucket";
-    private static final String OWNER = "owner-1";
-    private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final String OWNER = PipelineHarness.OWNER;
 
-    private static EmbeddedPostgres postgres;
-    private static ConnectionPool pool;
     private static PostgresRecordRepository records;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final Clock clock = Clock.fixed(Instant.parse("2026-12-02T08:00:00Z"), ZoneOffset.UTC);
-    private final InMemoryObjectStore objects = new InMemoryObjectStore(clock);
-    private final InMemoryRunRepository runs = new InMemoryRunRepository(clock);
-    private final InMemoryChunkSender chunks = new InMemoryChunkSender();
-    private final InMemoryDatasetRepository datasets = new InMemoryDatasetRepository();
-    // One record per chunk: every spec file is cut into several chunks, each carrying the transformations.
-    private final SplitObject splitter = new SplitObject(objects, runs, chunks,
-            new SplitObject.SplitLimits(64, 1, 1 << 20), null, UploadLimits.defaults(), datasets,
-            PipelineMetrics.none(), clock);
+    private final PipelineHarness pipeline = new PipelineHarness(records);
+    private final ObjectMapper json = pipeline.json;
+    private final Clock clock = pipeline.clock;
+    private final InMemoryRunRepository runs = pipeline.runs;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        Migrations.apply(postgres.getPostgresDatabase());
-        pool = new ConnectionPool(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", 2);
-        records = new PostgresRecordRepository(pool);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pool.close();
-        postgres.close();
+    static void start(PostgresRecordRepository shared) {
+        records = shared;
     }
 
     @TestFactory
@@ -121,27 +89,16 @@ class TransformsPipelineTest {
         } else {
             requested = requestedMapping(expected.get("mapping"));
         }
-        datasets.create(new Dataset(datasetId, name, OWNER, kind, saved, null, null, false, clock.instant(),
+        pipeline.datasets.create(new Dataset(datasetId, name, OWNER, kind, saved, null, null, false, clock.instant(),
                 clock.instant()));
-        String runId = "run-" + RUNS.incrementAndGet();
-        String content = Files.readString(csv, StandardCharsets.UTF_8);
-        String key = "uploads/" + OWNER + "/" + runId + "/" + name;
-        long size = content.getBytes(StandardCharsets.UTF_8).length;
-        runs.put(Run.created(runId, OWNER, datasetId, name, BUCKET, key, Run.RunSource.UPLOAD, RunStatus.CREATED,
-                size, requested, clock.instant()));
-        objects.put(BUCKET, key, content, "etag-" + runId);
-        SplitObject.Result split = splitter.split(new S3ObjectEvent(BUCKET, key, size, "etag-" + runId, "seq"), true);
-        assertEquals(SplitObject.Outcome.SPLIT, split.outcome(), () -> name + ": " + runs.get(runId));
+        String runId = pipeline.upload(datasetId, name, Files.readString(csv, StandardCharsets.UTF_8), requested);
 
-        List<ChunkMessage> sent = chunks.sent().stream().filter(c -> c.runId().equals(runId)).toList();
+        List<ChunkMessage> sent = pipeline.sentFor(runId);
         assertTrue(sent.size() > 1, name + " should be cut into several chunks, was " + sent.size());
-        LoadChunk loader = new LoadChunk(objects, runs, records, PipelineMetrics.none());
+        LoadChunk loader = pipeline.loader();
         for (ChunkMessage chunk : sent) {
             assertTrue(!chunk.mapping().transforms().isEmpty(), "every chunk carries the transformations");
-            ChunkMessage received = ChunkMessageCodec.decode(json, ChunkMessageCodec.encode(json, chunk));
-            assertEquals(chunk, received, "the codec round trip keeps the transformations");
-            assertEquals(chunk.fingerprint(), received.fingerprint());
-            assertEquals(LoadChunk.Outcome.LOADED, loader.load(received).outcome());
+            assertEquals(LoadChunk.Outcome.LOADED, loader.load(pipeline.received(chunk)).outcome());
         }
 
         List<JsonNode> items = new ArrayList<>();

@@ -27,12 +27,15 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * Issue 15's reconciler defect, against the real emulators: files waiting in an IngestQueue backlog (splitter
  * paused) are not files whose event was lost, and a sweep must not send their events again and again. Sweeps run
- * by calling ReconcileFunction directly (its schedule is a day here) with a 15 s window, so the patience before a
- * file is sent despite a backlog is 3 windows, 45 s.
+ * by calling ReconcileFunction directly (its schedule is a day here) with an 8 s window, so the patience before a
+ * file is sent despite a backlog is 3 windows, 24 s.
  */
 class ReconcileBacklogEndToEndTest {
-    /** Long enough that two sweeps (several seconds each on a busy 2-core machine) fit in the patience. */
-    private static final Duration WINDOW = Duration.ofSeconds(15);
+    /**
+     * Long enough that the two sweeps during the backlog (a few seconds each on a busy 2-core machine) fit in the
+     * patience of 3 windows; each test waits a window (and the first the patience too), so no longer than that.
+     */
+    private static final Duration WINDOW = Duration.ofSeconds(8);
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static Path dataDir;
     private static LocalSluice sluice;

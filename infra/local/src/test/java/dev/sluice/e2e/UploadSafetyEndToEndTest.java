@@ -42,8 +42,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class UploadSafetyEndToEndTest {
     private static final long MIB = 1024 * 1024;
     private static final int MAX_UPLOADS_PER_HOUR = 80;
-    /** Short, so expiry is testable; every other test PUTs within seconds of its POST. */
-    private static final Duration URL_TTL = Duration.ofSeconds(20);
+    /** Short, so expiry is testable (as in RunIntegrityEndToEndTest); every other test PUTs within seconds. */
+    private static final Duration URL_TTL = Duration.ofSeconds(10);
     private static final String HEADER = "date,campaign,channel,spend,clicks\n";
     private static Path dataDir;
     private static LocalSluice sluice;

@@ -6,26 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.domain.csv.FileProfiler;
-import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
-import dev.sluice.local.TestDirs;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web app in real headless Chromium against the running local stack ({@code web/test/upload.e2e.js} drives
@@ -37,39 +34,25 @@ import org.junit.jupiter.api.Test;
  * <p>Without a WebSocket endpoint the page must say that live updates are paused and poll; with one it must be
  * live. Either way every run reaches 100 % with the API's counts.
  */
+@ExtendWith(BrowserStack.class)
 class WebAppBrowserTest {
-    private static final Path REPO = repoRoot();
-    private static final Path OUT = REPO.resolve("infra/local/target");
-    private static Path dataDir;
+    private static final Path REPO = BrowserStack.REPO;
+    private static final Path OUT = BrowserStack.OUT;
+    /** This class's input files; the stack's own data directory is the shared stack's. */
+    @TempDir
+    static Path dataDir;
+    private static BrowserStack stack;
     private static LocalSluice sluice;
     private static ApiClient api;
-    private static final int MULTIPART_THRESHOLD = 6_000_000;
-    private static final int PART_BYTES = 5 * 1024 * 1024;
 
     @BeforeAll
-    static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(chromium()), "needs Chromium (apt-get install chromium)");
-        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("web/test/node_modules/playwright-core")),
-                "needs `npm ci` in web/test");
-        dataDir = Files.createTempDirectory("sluice-web");
-        // 1 KiB chunks: messy.csv (1.3 KB) is loaded in two chunks, so the bar has a state between 0 and 100.
-        // Multipart above 6 MB in S3's smallest parts (5 MiB), so an 11 MB file goes up in 3 parts; its 1 MB fields
-        // keep it to 11 records (11 chunks).
-        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).parameter("ChunkBytes", "1024")
-                .parameter("MultipartThresholdBytes", String.valueOf(MULTIPART_THRESHOLD))
-                .parameter("MultipartPartBytes", String.valueOf(PART_BYTES))
-                .parameter("MaxFieldBytes", "2000000").build());
+    static void start(BrowserStack shared) {
+        // The shared stack's 1 KiB chunks: messy.csv (1.3 KB) is loaded in two chunks, so the bar has a state
+        // between 0 and 100. Multipart above 6 MB in S3's smallest parts (5 MiB), so an 11 MB file goes up in 3
+        // parts; its 1 MB fields keep it to 11 records (11 chunks).
+        stack = shared;
+        sluice = shared.sluice();
         api = new ApiClient(sluice.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sluice != null) {
-            sluice.close();
-        }
-        if (dataDir != null) {
-            TestDirs.delete(dataDir);
-        }
     }
 
     @Test
@@ -379,26 +362,10 @@ class WebAppBrowserTest {
 
     private Map<String, JsonNode> runScript(Path formula, Path big, Path gzip)
             throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", REPO.resolve("web/test/upload.e2e.js").toString(),
-                sluice.baseUrl().toString(), REPO.resolve("samplecsv").toString(), formula.toString(), OUT.toString(),
-                big.toString(), gzip.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(8, TimeUnit.MINUTES), "the browser run finishes");
-        assertEquals(0, node.exitValue(), output);
-        Map<String, JsonNode> steps = new LinkedHashMap<>();
-        for (String line : output.strip().split("\n")) {
-            if (line.startsWith("{\"step\"")) {
-                JsonNode step = api.json.readTree(line);
-                steps.put(step.get("step").asText(), step);
-            }
-        }
-        for (String step : List.of("signin", "connection", "preview", "imported", "detail", "downloads", "blocked",
-                "elsewhere", "keyboard", "phone", "live", "duplicate", "multipart", "gzip", "expired", "signout",
-                "summary")) {
-            assertTrue(steps.containsKey(step), () -> "the script reported " + step + ": " + output);
-        }
-        return steps;
+        return stack.runScript("upload.e2e.js", Duration.ofMinutes(8), List.of("signin", "connection", "preview",
+                "imported", "detail", "downloads", "blocked", "elsewhere", "keyboard", "phone", "live", "duplicate",
+                "multipart", "gzip", "expired", "signout", "summary"), REPO.resolve("samplecsv").toString(),
+                formula.toString(), OUT.toString(), big.toString(), gzip.toString());
     }
 
     /** Each download of the step is byte for byte what the API served for it. */
@@ -427,20 +394,5 @@ class WebAppBrowserTest {
         Map<String, String> map = new HashMap<>();
         node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
         return map;
-    }
-
-    private static Path chromium() {
-        return Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
-        }
-        return dir;
     }
 }

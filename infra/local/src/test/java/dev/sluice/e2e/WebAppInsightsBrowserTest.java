@@ -5,25 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
-import dev.sluice.local.TestDirs;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Publishing, analytics and the admin view in the web app, in real headless Chromium against the running local stack
@@ -35,32 +31,23 @@ import org.junit.jupiter.api.Test;
  * demo user has no admin view at all. Screenshots at desktop and phone width in
  * {@code infra/local/target/screenshots/insights-*.png}.
  */
+@ExtendWith(BrowserStack.class)
 class WebAppInsightsBrowserTest {
-    private static final Path REPO = repoRoot();
-    private static final Path OUT = REPO.resolve("infra/local/target");
+    private static final Path REPO = BrowserStack.REPO;
+    private static final Path OUT = BrowserStack.OUT;
     private static final String HEADER = "Date,Campaign,Channel,Spend,Clicks,Impressions,Conversions\n";
-    private static Path dataDir;
+    /** This class's input files; the stack and its data directory are shared by the browser tests. */
+    @TempDir
+    static Path dataDir;
+    private static BrowserStack stack;
     private static LocalSluice sluice;
     private static ApiClient api;
 
     @BeforeAll
-    static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(chromium()), "needs Chromium (apt-get install chromium)");
-        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("web/test/node_modules/playwright-core")),
-                "needs `npm ci` in web/test");
-        dataDir = Files.createTempDirectory("sluice-web-insights");
-        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).build());
+    static void start(BrowserStack shared) {
+        stack = shared;
+        sluice = shared.sluice();
         api = new ApiClient(sluice.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sluice != null) {
-            sluice.close();
-        }
-        if (dataDir != null) {
-            TestDirs.delete(dataDir);
-        }
     }
 
     @Test
@@ -217,24 +204,9 @@ class WebAppInsightsBrowserTest {
     }
 
     private Map<String, JsonNode> runScript(Path first, Path second) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", REPO.resolve("web/test/insights.e2e.js").toString(),
-                sluice.baseUrl().toString(), OUT.toString(), first.toString(), second.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(8, TimeUnit.MINUTES), "the browser run finishes");
-        assertEquals(0, node.exitValue(), output);
-        Map<String, JsonNode> steps = new LinkedHashMap<>();
-        for (String line : output.strip().split("\n")) {
-            if (line.startsWith("{\"step\"")) {
-                JsonNode step = api.json.readTree(line);
-                steps.put(step.get("step").asText(), step);
-            }
-        }
-        for (String step : List.of("demo", "settings", "first", "second", "analytics", "rollback", "afterRollback",
-                "admin", "phone", "summary")) {
-            assertTrue(steps.containsKey(step), () -> "the script reported " + step + ": " + output);
-        }
-        return steps;
+        return stack.runScript("insights.e2e.js", Duration.ofMinutes(8), List.of("demo", "settings", "first",
+                "second", "analytics", "rollback", "afterRollback", "admin", "phone", "summary"), OUT.toString(),
+                first.toString(), second.toString());
     }
 
     private static List<String> strings(JsonNode node) {
@@ -247,20 +219,5 @@ class WebAppInsightsBrowserTest {
         List<String> values = new ArrayList<>();
         node.forEach(v -> values.add(v.get(field).asText()));
         return values;
-    }
-
-    private static Path chromium() {
-        return Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
-        }
-        return dir;
     }
 }

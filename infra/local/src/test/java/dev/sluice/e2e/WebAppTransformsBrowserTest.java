@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
-import dev.sluice.local.TestDirs;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Transformations in the web app's mapping step, in real headless Chromium against the running local stack
@@ -26,31 +23,21 @@ import org.junit.jupiter.api.Test;
  * transformed marked with its message; the import sends the same transforms and the stored records and row errors
  * are what the preview showed. Screenshot in {@code infra/local/target/screenshots/transforms-preview.png}.
  */
+@ExtendWith(BrowserStack.class)
 class WebAppTransformsBrowserTest {
-    private static final Path REPO = repoRoot();
-    private static Path dataDir;
+    private static final Path REPO = BrowserStack.REPO;
+    /** This class's input files; the stack and its data directory are shared by the browser tests. */
+    @TempDir
+    static Path dataDir;
+    private static BrowserStack stack;
     private static LocalSluice sluice;
     private static ApiClient api;
 
     @BeforeAll
-    static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(System.getenv().getOrDefault("CHROMIUM",
-                "/usr/bin/chromium"))), "needs Chromium (apt-get install chromium)");
-        Assumptions.assumeTrue(Files.isDirectory(REPO.resolve("web/test/node_modules/playwright-core")),
-                "needs `npm ci` in web/test");
-        dataDir = Files.createTempDirectory("sluice-web-transforms");
-        sluice = LocalSluice.start(LocalOptions.builder().port(0).dataDir(dataDir).build());
+    static void start(BrowserStack shared) {
+        stack = shared;
+        sluice = shared.sluice();
         api = new ApiClient(sluice.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sluice != null) {
-            sluice.close();
-        }
-        if (dataDir != null) {
-            TestDirs.delete(dataDir);
-        }
     }
 
     @Test
@@ -59,21 +46,9 @@ class WebAppTransformsBrowserTest {
         Files.writeString(csv, "Date,Campaign,Channel,Kosten\n"
                 + "2024-03-01,  spring ,search,\"1.234,50\"\n"
                 + "2024-03-02,brand,social,abc\n");
-        Process node = new ProcessBuilder("node", REPO.resolve("web/test/transforms.e2e.js").toString(),
-                sluice.baseUrl().toString(), REPO.resolve("infra/local/target").toString(), csv.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(node.waitFor(5, TimeUnit.MINUTES), "the browser run finishes");
-        assertEquals(0, node.exitValue(), output);
-        Map<String, JsonNode> steps = new LinkedHashMap<>();
-        for (String line : output.strip().split("\n")) {
-            if (line.startsWith("{\"step\"")) {
-                JsonNode step = api.json.readTree(line);
-                steps.put(step.get("step").asText(), step);
-            }
-        }
+        Map<String, JsonNode> steps = stack.runScript("transforms.e2e.js", Duration.ofMinutes(5),
+                List.of("preview", "import"), BrowserStack.OUT.toString(), csv.toString());
         JsonNode preview = steps.get("preview");
-        assertTrue(preview != null && steps.containsKey("import"), output);
         assertEquals(api.json.readTree("""
                 {"column": "Kosten", "transform": ["trim", "parse_number('de-DE')"]}"""),
                 preview.at("/request/mapping/spend"), "the preview asks with the typed pipeline");
@@ -118,16 +93,5 @@ class WebAppTransformsBrowserTest {
         return api.json.createObjectNode().put("field", cell.get("field").asText())
                 .put("before", cell.get("before").asText()).put("after", cell.get("after").asText())
                 .put("error", cell.get("error").asBoolean());
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
-        }
-        return dir;
     }
 }
