@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Analytics over {@code dataset_rollups} (one row per dataset, day, channel and campaign, kept by publishing): every
- * answer is one indexed range read of the dataset's days, aggregated by PostgreSQL, never a scan of dataset_rows.
- * The covering index of migration V8 lets these reads come from the index alone.
+ * Analytics over the rollups publishing keeps ({@link RollupTables}), never a scan of dataset_rows: every answer is
+ * indexed range reads of the dataset's days, aggregated by PostgreSQL. Totals, days, channels and spend per channel
+ * and day read {@code dataset_day_channel_rollups} (one row per channel a day); campaigns read the range's whole
+ * months from {@code dataset_month_campaign_rollups} and the days of its partial first and last months from
+ * {@code dataset_rollups}. The coarse sums equal the fine ones, decimal scale included, so the answers are those of
+ * summing {@code dataset_rollups} alone. Each read can come from a covering index (V8, V9).
  */
 public final class PostgresAnalytics implements DatasetRollups {
     private static final String SUMS = "sum(rows)::bigint, coalesce(sum(spend), 0), coalesce(sum(clicks), 0)::bigint, "
@@ -39,8 +42,8 @@ public final class PostgresAnalytics implements DatasetRollups {
         return read(connection -> {
             // Two index probes (first and last entry of the dataset), not an aggregate over its rows.
             try (PreparedStatement query = connection.prepareStatement("SELECT "
-                    + "(SELECT day FROM dataset_rollups WHERE dataset_id = ? ORDER BY day LIMIT 1), "
-                    + "(SELECT day FROM dataset_rollups WHERE dataset_id = ? ORDER BY day DESC LIMIT 1)")) {
+                    + "(SELECT day FROM dataset_day_channel_rollups WHERE dataset_id = ? ORDER BY day LIMIT 1), "
+                    + "(SELECT day FROM dataset_day_channel_rollups WHERE dataset_id = ? ORDER BY day DESC LIMIT 1)")) {
                 query.setString(1, datasetId);
                 query.setString(2, datasetId);
                 try (ResultSet rows = query.executeQuery()) {
@@ -55,17 +58,9 @@ public final class PostgresAnalytics implements DatasetRollups {
 
     @Override
     public List<Group> groups(String datasetId, LocalDate from, LocalDate to, Dimension by) {
-        String column = switch (by) {
-            case DAY -> "day::text";
-            case CHANNEL -> "channel";
-            case CAMPAIGN -> "campaign";
-        };
         return read(connection -> {
-            try (PreparedStatement query = connection.prepareStatement("SELECT " + column + ", " + SUMS
-                    + " FROM dataset_rollups WHERE dataset_id = ? AND day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1")) {
-                query.setString(1, datasetId);
-                query.setObject(2, from);
-                query.setObject(3, to);
+            try (PreparedStatement query = by == Dimension.CAMPAIGN ? campaigns(connection, datasetId, from, to)
+                    : daysOrChannels(connection, datasetId, from, to, by)) {
                 List<Group> groups = new ArrayList<>();
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
@@ -78,11 +73,55 @@ public final class PostgresAnalytics implements DatasetRollups {
         });
     }
 
+    private static PreparedStatement daysOrChannels(Connection connection, String datasetId, LocalDate from,
+            LocalDate to, Dimension by) throws SQLException {
+        String column = by == Dimension.DAY ? "day::text" : "channel";
+        PreparedStatement query = connection.prepareStatement("SELECT " + column + ", " + SUMS
+                + " FROM dataset_day_channel_rollups WHERE dataset_id = ? AND day BETWEEN ? AND ? "
+                + "GROUP BY 1 ORDER BY 1");
+        query.setString(1, datasetId);
+        query.setObject(2, from);
+        query.setObject(3, to);
+        return query;
+    }
+
+    /**
+     * The range's whole months per campaign, plus the days before the first whole month and after the last one per
+     * day (an empty part is an empty range: its index read finds nothing). A range within one or two months without a
+     * whole one reads all its days per day.
+     */
+    private static PreparedStatement campaigns(Connection connection, String datasetId, LocalDate from,
+            LocalDate to) throws SQLException {
+        LocalDate firstWhole = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+        LocalDate afterWhole = to.plusDays(1).withDayOfMonth(1);
+        if (!firstWhole.isBefore(afterWhole)) {
+            firstWhole = to.plusDays(1);
+            afterWhole = firstWhole;
+        }
+        PreparedStatement query = connection.prepareStatement("SELECT campaign, " + SUMS + " FROM ("
+                + "SELECT campaign, rows, spend, clicks, impressions, conversions FROM dataset_month_campaign_rollups "
+                + "WHERE dataset_id = ? AND month >= ? AND month < ? "
+                + "UNION ALL SELECT campaign, rows, spend, clicks, impressions, conversions FROM dataset_rollups "
+                + "WHERE dataset_id = ? AND day >= ? AND day < ? "
+                + "UNION ALL SELECT campaign, rows, spend, clicks, impressions, conversions FROM dataset_rollups "
+                + "WHERE dataset_id = ? AND day >= ? AND day <= ?) parts GROUP BY 1 ORDER BY 1");
+        query.setString(1, datasetId);
+        query.setObject(2, firstWhole);
+        query.setObject(3, afterWhole);
+        query.setString(4, datasetId);
+        query.setObject(5, from);
+        query.setObject(6, firstWhole);
+        query.setString(7, datasetId);
+        query.setObject(8, afterWhole);
+        query.setObject(9, to);
+        return query;
+    }
+
     @Override
     public List<DaySpend> dailySpend(String datasetId, LocalDate from, LocalDate to) {
         return read(connection -> {
-            try (PreparedStatement query = connection.prepareStatement("SELECT day, channel, sum(spend) "
-                    + "FROM dataset_rollups WHERE dataset_id = ? AND day BETWEEN ? AND ? GROUP BY day, channel "
+            try (PreparedStatement query = connection.prepareStatement("SELECT day, channel, spend "
+                    + "FROM dataset_day_channel_rollups WHERE dataset_id = ? AND day BETWEEN ? AND ? "
                     + "ORDER BY day, channel")) {
                 query.setString(1, datasetId);
                 query.setObject(2, from);

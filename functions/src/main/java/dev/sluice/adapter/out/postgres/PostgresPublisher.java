@@ -312,24 +312,12 @@ public final class PostgresPublisher implements RunPublisher {
     }
 
     /**
-     * Adds a signed delta per (day, channel, campaign) to the rollups and deletes the groups left without rows.
-     * {@code deltaSql} selects date, channel, campaign, sign (+1/-1) and the four metrics.
+     * Moves every rollup table ({@link RollupTables}) by a signed delta per (day, channel, campaign) and deletes the
+     * groups left without rows. {@code deltaSql} selects date, channel, campaign, sign (+1/-1) and the four metrics.
      */
     private static void moveRollups(Connection connection, String datasetId, String deltaSql, String... parameters)
             throws SQLException {
-        String[] all = new String[parameters.length + 1];
-        all[0] = datasetId;
-        System.arraycopy(parameters, 0, all, 1, parameters.length);
-        execute(connection, "INSERT INTO dataset_rollups AS u (dataset_id, day, channel, campaign, rows, spend, "
-                + "clicks, impressions, conversions) SELECT ?, date, channel, campaign, sum(sign), "
-                + "sum(sign * coalesce(spend, 0)), sum(sign * coalesce(clicks, 0)), "
-                + "sum(sign * coalesce(impressions, 0)), sum(sign * coalesce(conversions, 0)) "
-                + "FROM (" + deltaSql + ") delta GROUP BY date, channel, campaign "
-                + "ON CONFLICT (dataset_id, day, channel, campaign) DO UPDATE SET rows = u.rows + EXCLUDED.rows, "
-                + "spend = u.spend + EXCLUDED.spend, clicks = u.clicks + EXCLUDED.clicks, "
-                + "impressions = u.impressions + EXCLUDED.impressions, "
-                + "conversions = u.conversions + EXCLUDED.conversions", all);
-        execute(connection, "DELETE FROM dataset_rollups WHERE dataset_id = ? AND rows = 0", datasetId);
+        RollupTables.move(connection, datasetId, deltaSql, parameters);
     }
 
     /**
@@ -429,7 +417,7 @@ public final class PostgresPublisher implements RunPublisher {
         pool.inTransaction(connection -> {
             lockDataset(connection, datasetId);
             execute(connection, "DELETE FROM dataset_rows WHERE dataset_id = ?", datasetId);
-            execute(connection, "DELETE FROM dataset_rollups WHERE dataset_id = ?", datasetId);
+            RollupTables.clear(connection, datasetId);
             execute(connection, "DELETE FROM publish_ledger WHERE dataset_id = ?", datasetId);
             return null;
         });

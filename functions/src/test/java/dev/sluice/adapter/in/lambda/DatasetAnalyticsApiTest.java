@@ -13,6 +13,8 @@ import dev.sluice.adapter.out.postgres.ConnectionPool;
 import dev.sluice.adapter.out.postgres.Migrations;
 import dev.sluice.adapter.out.postgres.PostgresAnalytics;
 import dev.sluice.adapter.out.postgres.PostgresDatasetRows;
+import dev.sluice.adapter.out.postgres.PostgresPublisher;
+import dev.sluice.adapter.out.postgres.RollupTables;
 import dev.sluice.application.analytics.AnalyticsUseCases;
 import dev.sluice.application.analytics.CompareRuns;
 import dev.sluice.application.analytics.DatasetAnalytics;
@@ -21,6 +23,8 @@ import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.export.RunExports;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.mapping.SuggestMapping;
+import dev.sluice.application.port.DatasetRollups;
+import dev.sluice.application.port.RunPublisher.Target;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.twins.InMemoryDatasetRepository;
 import dev.sluice.application.twins.InMemoryObjectStore;
@@ -28,7 +32,9 @@ import dev.sluice.application.twins.InMemoryRecordRepository;
 import dev.sluice.application.twins.InMemoryRunRepository;
 import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.config.ApiWiring;
+import dev.sluice.domain.analytics.Metrics;
 import dev.sluice.domain.analytics.SpendAnomalies;
+import dev.sluice.domain.analytics.SpendAnomalies.DaySpend;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.PublishSettings;
@@ -44,6 +50,7 @@ import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -56,6 +63,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -169,6 +177,7 @@ class DatasetAnalyticsApiTest {
             delete.executeUpdate();
             insert.setString(1, datasetId);
             insert.executeUpdate();
+            RollupTables.rebuildCoarse(connection, datasetId);
         }
     }
 
@@ -225,6 +234,10 @@ class DatasetAnalyticsApiTest {
     }
 
     private static ApiFunction api(long inlineLimit) {
+        return api(inlineLimit, new PostgresAnalytics(pool));
+    }
+
+    private static ApiFunction api(long inlineLimit, DatasetRollups rollups) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ManageDatasets manage = new ManageDatasets(DATASETS, RUNS, UploadLimits.defaults().datasetLimits(), clock);
         RunQueries queries = new RunQueries(RUNS, new InMemoryRecordRepository());
@@ -232,7 +245,7 @@ class DatasetAnalyticsApiTest {
         AnalyticsUseCases analytics = new AnalyticsUseCases(
                 new DatasetRowQueries(manage, rows, RUNS, OBJECTS, "uploads-bucket", clock, inlineLimit,
                         Duration.ofMinutes(5)),
-                new DatasetAnalytics(manage, new PostgresAnalytics(pool), new SpendAnomalies()),
+                new DatasetAnalytics(manage, rollups, new SpendAnomalies()),
                 new CompareRuns(manage, queries, rows));
         return new ApiFunction(new ApiWiring(null, null, queries, manage, null, HttpCallers.verifiedTokenOnly(), JSON,
                 clock, Duration.ofMinutes(12), () -> { }, new SuggestMapping(null, 100),
@@ -245,6 +258,11 @@ class DatasetAnalyticsApiTest {
 
     private static APIGatewayV2HTTPResponse get(String path, Map<String, String> query, String sub, long inline)
             throws Exception {
+        return get(path, query, sub, api(inline));
+    }
+
+    private static APIGatewayV2HTTPResponse get(String path, Map<String, String> query, String sub, ApiFunction api)
+            throws Exception {
         APIGatewayV2HTTPEvent event = JSON.readValue(Path.of("../events", "api-get-run.json").toFile(),
                 APIGatewayV2HTTPEvent.class);
         event.setRawPath(path);
@@ -252,7 +270,7 @@ class DatasetAnalyticsApiTest {
         event.getRequestContext().getHttp().setPath(path);
         event.setQueryStringParameters(new LinkedHashMap<>(query));
         event.getRequestContext().getAuthorizer().getJwt().getClaims().put("sub", sub);
-        return api(inline).handleRequest(event, new TestContext());
+        return api.handleRequest(event, new TestContext());
     }
 
     private static JsonNode ok(APIGatewayV2HTTPResponse response) throws Exception {
@@ -510,6 +528,9 @@ class DatasetAnalyticsApiTest {
                 PublishSettings.defaults(DatasetKind.MARKETING)));
         execute("INSERT INTO dataset_rollups SELECT 'spiky', DATE '2024-01-01' + n, 'Search', 'c', 1, "
                 + "CASE WHEN n = 40 THEN 4000 ELSE 1000 + (n * 37 % 200) END, 1, 1, 0 FROM generate_series(0, 59) n");
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            RollupTables.rebuildCoarse(connection, "spiky");
+        }
 
         JsonNode answer = ok(get("/api/datasets/spiky/anomalies", Map.of("from", "2024-02-01")));
 
@@ -522,6 +543,193 @@ class DatasetAnalyticsApiTest {
         assertEquals("high", spike.get("direction").asText());
         assertEquals("4000", spike.get("spend").asText());
         assertTrue(spike.get("explanation").asText().startsWith("Spend on Search was 3."), spike.toString());
+    }
+
+    @Test
+    void answersFromTheCoarseRollupsAreTheDayLevelAnswersAfterPublishUpsertReplaceAndRollback() throws Exception {
+        DATASETS.create(dataset("long", ALICE, DatasetKind.MARKETING,
+                PublishSettings.defaults(DatasetKind.MARKETING)));
+        PostgresPublisher publisher = new PostgresPublisher(pool);
+        ApiFunction coarse = api(RunExports.INLINE_LIMIT);
+        ApiFunction dayLevel = api(RunExports.INLINE_LIMIT, new DayLevelRollups());
+        Random random = new Random(11);
+        List<String> runs = new ArrayList<>();
+        for (PublishStrategy strategy : List.of(PublishStrategy.UPSERT, PublishStrategy.UPSERT,
+                PublishStrategy.REPLACE)) {
+            String runId = "long-run-" + runs.size();
+            insertRecords("long", runId, runs.isEmpty() ? 1500 : 500, random);
+            publisher.publish(new Target(runId, "long", DatasetKind.MARKETING, strategy,
+                    PublishSettings.MARKETING_KEY));
+            runs.add(runId);
+            assertSameAnswers(coarse, dayLevel, random, strategy + " of " + runId);
+        }
+        for (String runId : List.of(runs.get(2), runs.get(0))) {
+            publisher.rollback(runId);
+            assertSameAnswers(coarse, dayLevel, random, "rollback of " + runId);
+        }
+    }
+
+    /**
+     * Records of a run over January to August 2024 (crossing month ends), 5 campaigns and 3 channels, with spend and
+     * conversions in mixed decimal scales and some left empty.
+     */
+    private static void insertRecords(String datasetId, String runId, int count, Random random) throws SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO records (run_id, record_no, "
+                        + "line_no, dataset_id, date, campaign, channel, spend, clicks, impressions, conversions) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 1; i <= count; i++) {
+                insert.setString(1, runId);
+                insert.setLong(2, i);
+                insert.setLong(3, i + 1);
+                insert.setString(4, datasetId);
+                insert.setObject(5, LocalDate.of(2024, 1, 1).plusDays(random.nextInt(240)));
+                insert.setString(6, "Camp " + random.nextInt(5));
+                insert.setString(7, CHANNELS.get(random.nextInt(3)));
+                insert.setBigDecimal(8, switch (random.nextInt(5)) {
+                    case 0 -> null;
+                    case 1 -> BigDecimal.valueOf(random.nextInt(900));
+                    case 2 -> BigDecimal.valueOf(random.nextInt(9000), 1);
+                    case 3 -> BigDecimal.valueOf(random.nextInt(90000), 2);
+                    default -> BigDecimal.valueOf(random.nextInt(900000), 3);
+                });
+                insert.setObject(9, random.nextInt(10) == 0 ? null : (long) random.nextInt(300), java.sql.Types.BIGINT);
+                insert.setObject(10, (long) random.nextInt(9000), java.sql.Types.BIGINT);
+                insert.setBigDecimal(11, random.nextInt(4) == 0 ? null : BigDecimal.valueOf(random.nextInt(300),
+                        random.nextInt(3)));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /**
+     * The analytics and anomalies answers, as bytes, equal those read from dataset_rollups alone: the whole dataset,
+     * ranges that cut months in the middle, exact months, ranges within two months, single days, ranges reaching
+     * before the data, and random ranges.
+     */
+    private static void assertSameAnswers(ApiFunction coarse, ApiFunction dayLevel, Random random, String stage)
+            throws Exception {
+        List<Map<String, String>> ranges = new ArrayList<>(List.of(Map.of(),
+                Map.of("from", "2024-01-15", "to", "2024-05-20"), Map.of("from", "2024-02-01", "to", "2024-03-31"),
+                Map.of("from", "2024-02-10", "to", "2024-03-05"), Map.of("from", "2024-03-03", "to", "2024-03-03"),
+                Map.of("from", "2024-03-01", "to", "2024-03-01"), Map.of("from", "2024-02-29", "to", "2024-04-01"),
+                Map.of("from", "2023-12-20", "to", "2024-02-10"), Map.of("from", "2024-06-30"),
+                Map.of("to", "2024-04-30")));
+        for (int i = 0; i < 2; i++) {
+            LocalDate from = LocalDate.of(2023, 12, 15).plusDays(random.nextInt(270));
+            ranges.add(Map.of("from", from.toString(), "to", from.plusDays(random.nextInt(150)).toString()));
+        }
+        int compared = 0;
+        for (Map<String, String> range : ranges) {
+            List<Map<String, String>> queries = new ArrayList<>();
+            for (String groupBy : List.of("day", "channel", "campaign")) {
+                Map<String, String> query = new LinkedHashMap<>(range);
+                query.put("groupBy", groupBy);
+                queries.add(query);
+            }
+            Map<String, String> topTwo = new LinkedHashMap<>(range);
+            topTwo.putAll(Map.of("groupBy", "campaign", "top", "2"));
+            queries.add(topTwo);
+            for (Map<String, String> query : queries) {
+                String expected = get("/api/datasets/long/analytics", query, ALICE, dayLevel).getBody();
+                assertEquals(expected, get("/api/datasets/long/analytics", query, ALICE, coarse).getBody(),
+                        stage + ", " + query);
+                compared++;
+            }
+        }
+        for (Map<String, String> range : ranges.subList(0, 3)) {
+            assertEquals(get("/api/datasets/long/anomalies", range, ALICE, dayLevel).getBody(),
+                    get("/api/datasets/long/anomalies", range, ALICE, coarse).getBody(), stage + ", " + range);
+        }
+        JsonNode whole = ok(get("/api/datasets/long/analytics", Map.of("groupBy", "campaign"), ALICE, coarse));
+        assertTrue(whole.get("totals").get("rows").asLong() > 0, whole::toString);
+        assertEquals(ranges.size() * 4, compared);
+    }
+
+    /** Today's reading before the coarse rollups: every answer summed from dataset_rollups (per campaign) alone. */
+    private static final class DayLevelRollups implements DatasetRollups {
+        @FunctionalInterface
+        private interface Query<T> {
+            T run(Connection connection) throws SQLException;
+        }
+
+        private static <T> T read(Query<T> query) {
+            Connection connection = null;
+            try {
+                connection = pool.borrow();
+                return query.run(connection);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                pool.release(connection, false);
+            }
+        }
+
+        private static final String SUMS = "sum(rows)::bigint, coalesce(sum(spend), 0), "
+                + "coalesce(sum(clicks), 0)::bigint, coalesce(sum(impressions), 0)::bigint, "
+                + "coalesce(sum(conversions), 0)";
+
+        @Override
+        public Optional<DayRange> days(String datasetId) {
+            return read(connection -> {
+                try (PreparedStatement query = connection.prepareStatement(
+                        "SELECT min(day), max(day) FROM dataset_rollups WHERE dataset_id = ?")) {
+                    query.setString(1, datasetId);
+                    try (ResultSet rows = query.executeQuery()) {
+                        rows.next();
+                        return rows.getDate(1) == null ? Optional.empty() : Optional.of(new DayRange(
+                                rows.getDate(1).toLocalDate(), rows.getDate(2).toLocalDate()));
+                    }
+                }
+            });
+        }
+
+        @Override
+        public List<Group> groups(String datasetId, LocalDate from, LocalDate to, Dimension by) {
+            String column = switch (by) {
+                case DAY -> "day::text";
+                case CHANNEL -> "channel";
+                case CAMPAIGN -> "campaign";
+            };
+            return read(connection -> {
+                List<Group> groups = new ArrayList<>();
+                try (PreparedStatement query = connection.prepareStatement("SELECT " + column + ", " + SUMS
+                        + " FROM dataset_rollups WHERE dataset_id = ? AND day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1")) {
+                    query.setString(1, datasetId);
+                    query.setObject(2, from);
+                    query.setObject(3, to);
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            groups.add(new Group(rows.getString(1), new Metrics(rows.getLong(2),
+                                    rows.getBigDecimal(3), rows.getLong(4), rows.getLong(5), rows.getBigDecimal(6))));
+                        }
+                    }
+                }
+                return groups;
+            });
+        }
+
+        @Override
+        public List<DaySpend> dailySpend(String datasetId, LocalDate from, LocalDate to) {
+            return read(connection -> {
+                List<DaySpend> spend = new ArrayList<>();
+                try (PreparedStatement query = connection.prepareStatement("SELECT day, channel, sum(spend) "
+                        + "FROM dataset_rollups WHERE dataset_id = ? AND day BETWEEN ? AND ? "
+                        + "GROUP BY day, channel ORDER BY day, channel")) {
+                    query.setString(1, datasetId);
+                    query.setObject(2, from);
+                    query.setObject(3, to);
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            spend.add(new DaySpend(rows.getDate(1).toLocalDate(), rows.getString(2),
+                                    rows.getBigDecimal(3)));
+                        }
+                    }
+                }
+                return spend;
+            });
+        }
     }
 
     private static <T> List<T> iterator(java.util.Iterator<T> items) {

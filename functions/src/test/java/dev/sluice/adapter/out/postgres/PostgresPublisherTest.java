@@ -385,12 +385,75 @@ class PostgresPublisherTest {
         }
         assertEquals(Map.of("[\"1\"]", first + ":1:", "[\"2\"]", second + ":1:", "[\"3\"]", second + ":2:"),
                 currentRows(dataset));
-        assertEquals(0, count("SELECT count(*) FROM dataset_rollups WHERE dataset_id = ?", dataset),
-                "raw datasets have no rollups");
+        for (String table : List.of("dataset_rollups", "dataset_day_channel_rollups",
+                "dataset_month_campaign_rollups")) {
+            assertEquals(0, count("SELECT count(*) FROM " + table + " WHERE dataset_id = ?", dataset),
+                    "raw datasets have no rollups: " + table);
+        }
         publisher.deleteDataset(dataset);
         assertEquals(0, count("SELECT count(*) FROM dataset_rows WHERE dataset_id = ?", dataset));
         assertEquals(0, count("SELECT count(*) FROM publish_ledger WHERE dataset_id = ?", dataset));
         assertTrue(publisher.publication(first).isEmpty());
+    }
+
+    @Test
+    void theCoarseRollupsKeepTheDecimalScaleOfTheGroupsThatRemainAfterARollback() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String first = run(dataset, List.of(new Rec("2024-06-01", "A", "Search", "10.25", 1)));
+        String second = run(dataset, List.of(new Rec("2024-06-01", "B", "Search", "7", 1),
+                new Rec("2024-06-02", "A", "Search", "3", 1)));
+        publisher.publish(upsert(first, dataset));
+        publisher.publish(upsert(second, dataset));
+        assertEquals(List.of("2024-06-01/Search/17.25/0", "2024-06-02/Search/3/0"), texts("SELECT day::text, channel, "
+                + "spend::text, conversions::text FROM dataset_day_channel_rollups WHERE dataset_id = ? ORDER BY 1",
+                dataset));
+        assertRollupsMatchRows(dataset);
+
+        publisher.rollback(first);
+        // Moved by the delta alone, 17.25 - 10.25 would read "7.00" and 13.25 - 10.25 "3.00": sums of groups
+        // that no longer have a row with two decimals.
+        assertEquals(List.of("2024-06-01/Search/7/0", "2024-06-02/Search/3/0"), texts("SELECT day::text, channel, "
+                + "spend::text, conversions::text FROM dataset_day_channel_rollups WHERE dataset_id = ? ORDER BY 1",
+                dataset));
+        assertEquals(List.of("2024-06-01/A/3/0", "2024-06-01/B/7/0"), texts("SELECT month::text, campaign, "
+                + "spend::text, conversions::text FROM dataset_month_campaign_rollups WHERE dataset_id = ? "
+                + "ORDER BY 2", dataset));
+        assertRollupsMatchRows(dataset);
+
+        publisher.deleteDataset(dataset);
+        for (String table : List.of("dataset_rollups", "dataset_day_channel_rollups",
+                "dataset_month_campaign_rollups")) {
+            assertEquals(0, count("SELECT count(*) FROM " + table + " WHERE dataset_id = ?", dataset), table);
+        }
+    }
+
+    @Test
+    void rowsMovingBetweenMonthsChannelsAndCampaignsMoveEveryRollupTable() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        java.util.Random random = new java.util.Random(7);
+        List<String> runs = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            List<Rec> records = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                String spend = switch (random.nextInt(4)) {
+                    case 0 -> Integer.toString(random.nextInt(100));
+                    case 1 -> random.nextInt(100) + "." + random.nextInt(10);
+                    case 2 -> random.nextInt(100) + ".50";
+                    default -> "0.125";
+                };
+                records.add(new Rec(java.time.LocalDate.of(2024, 1, 28).plusDays(random.nextInt(70)).toString(),
+                        "C" + random.nextInt(4), "Ch" + random.nextInt(3), spend, random.nextInt(9)));
+            }
+            String runId = run(dataset, records);
+            runs.add(runId);
+            publisher.publish(new Target(runId, dataset, DatasetKind.MARKETING,
+                    r == 2 ? PublishStrategy.REPLACE : PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY));
+            assertRollupsMatchRows(dataset);
+        }
+        for (String runId : List.of(runs.get(1), runs.get(3), runs.get(0))) {
+            publisher.rollback(runId);
+            assertRollupsMatchRows(dataset);
+        }
     }
 
     private static Rec rec(String campaign, String spend) {
@@ -494,7 +557,11 @@ class PostgresPublisherTest {
         }
     }
 
-    /** The rollups equal a recomputation from the current rows, group by group. */
+    /**
+     * Every rollup table equals a recomputation from the current rows, group by group (by value); and each coarse
+     * group's sums are, as text, the sums of its per-campaign groups (so an answer read from either has the same
+     * decimal scale).
+     */
     private static void assertRollupsMatchRows(String dataset) throws SQLException {
         String recomputed = "SELECT date, channel, campaign, count(*), sum(coalesce(spend, 0)), "
                 + "sum(coalesce(clicks, 0)), sum(coalesce(impressions, 0)), sum(coalesce(conversions, 0)) "
@@ -503,6 +570,45 @@ class PostgresPublisherTest {
         String kept = "SELECT day, channel, campaign, rows, spend, clicks, impressions, conversions "
                 + "FROM dataset_rollups WHERE dataset_id = ? ORDER BY 1, 2, 3";
         assertEquals(groups(recomputed, dataset), groups(kept, dataset));
+
+        String byDayAndChannel = "SELECT date, channel, '', count(*), sum(coalesce(spend, 0)), "
+                + "sum(coalesce(clicks, 0)), sum(coalesce(impressions, 0)), sum(coalesce(conversions, 0)) "
+                + "FROM dataset_rows WHERE dataset_id = ? AND superseded_by IS NULL GROUP BY 1, 2 ORDER BY 1, 2";
+        String keptByDayAndChannel = "SELECT day, channel, '', rows, spend, clicks, impressions, conversions "
+                + "FROM dataset_day_channel_rollups WHERE dataset_id = ? ORDER BY 1, 2";
+        assertEquals(groups(byDayAndChannel, dataset), groups(keptByDayAndChannel, dataset));
+        String byMonthAndCampaign = "SELECT to_char(date, 'YYYY-MM-01'), campaign, '', count(*), "
+                + "sum(coalesce(spend, 0)), sum(coalesce(clicks, 0)), sum(coalesce(impressions, 0)), "
+                + "sum(coalesce(conversions, 0)) FROM dataset_rows WHERE dataset_id = ? AND superseded_by IS NULL "
+                + "GROUP BY 1, 2 ORDER BY 1, 2";
+        String keptByMonthAndCampaign = "SELECT month::text, campaign, '', rows, spend, clicks, impressions, "
+                + "conversions FROM dataset_month_campaign_rollups WHERE dataset_id = ? ORDER BY 1, 2";
+        assertEquals(groups(byMonthAndCampaign, dataset), groups(keptByMonthAndCampaign, dataset));
+
+        assertEquals(texts("SELECT day::text, channel, sum(spend)::text, sum(conversions)::text "
+                + "FROM dataset_rollups WHERE dataset_id = ? GROUP BY 1, 2 ORDER BY 1, 2", dataset),
+                texts("SELECT day::text, channel, spend::text, conversions::text FROM dataset_day_channel_rollups "
+                        + "WHERE dataset_id = ? ORDER BY 1, 2", dataset), "day and channel sums, as text");
+        assertEquals(texts("SELECT to_char(day, 'YYYY-MM-01'), campaign, sum(spend)::text, sum(conversions)::text "
+                + "FROM dataset_rollups WHERE dataset_id = ? GROUP BY 1, 2 ORDER BY 1, 2", dataset),
+                texts("SELECT month::text, campaign, spend::text, conversions::text "
+                        + "FROM dataset_month_campaign_rollups WHERE dataset_id = ? ORDER BY 1, 2", dataset),
+                "month and campaign sums, as text");
+    }
+
+    /** Rows of four text columns, joined by "/". */
+    private static List<String> texts(String sql, String dataset) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = pool.borrow(); PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, dataset);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.add(result.getString(1) + "/" + result.getString(2) + "/" + result.getString(3) + "/"
+                            + result.getString(4));
+                }
+            }
+        }
+        return rows;
     }
 
     private static List<String> groups(String sql, String dataset) throws SQLException {

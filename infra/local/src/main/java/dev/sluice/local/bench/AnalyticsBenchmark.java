@@ -51,8 +51,9 @@ final class AnalyticsBenchmark {
     private void print(ObjectNode result) throws Exception {
         JsonNode analytics = result.get("analytics");
         out.println();
-        out.printf("Sluice analytics benchmark: %,d dataset rows (%,d rollups), %d requests per figure, %d cores%n",
-                analytics.get("rows").asLong(), analytics.get("rollupRows").asLong(), requests,
+        out.printf("Sluice analytics benchmark: %,d dataset rows (%,d rollups, %,d coarse), %d requests per figure, "
+                + "%d cores%n", analytics.get("rows").asLong(), analytics.get("rollupRows").asLong(),
+                analytics.get("coarseRollupRows").asLong(), requests,
                 result.get("machine").get("cores").asInt());
         out.printf("  %-10s %-9s %10s %10s%n", "range", "groupBy", "p50 ms", "p95 ms");
         analytics.get("latencyMillis").properties().forEach(range -> range.getValue().properties().forEach(group ->
