@@ -183,7 +183,8 @@ public final class SplitObject {
         }
         Run run = splitting.get();
         metrics.runStarted();
-        EffectiveLimits fileLimits = effectiveLimits(datasetOf(run));
+        Dataset dataset = datasetOf(run);
+        EffectiveLimits fileLimits = effectiveLimits(dataset);
         if (event.size() > fileLimits.maxFileBytes()) {
             return failed(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
                     + " bytes; the limit is " + fileLimits.maxFileBytes() + " bytes ("
@@ -205,10 +206,10 @@ public final class SplitObject {
                 return notCsv(run, verdict);
             }
             if (verdict.kind() == ContentSniffer.Kind.GZIP) {
-                return splitGzip(run, event);
+                return splitGzip(run, dataset, event);
             }
             InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
-            return scanAndSend(run, event, whole, () -> HexFormat.of().formatHex(digest.digest()), false);
+            return scanAndSend(run, dataset, event, whole, () -> HexFormat.of().formatHex(digest.digest()), false);
         } catch (ObjectChangedException e) {
             return fileChanged(run);
         } catch (IOException e) {
@@ -235,7 +236,7 @@ public final class SplitObject {
      * decision, decompress again into a kept object outside the notified prefixes; (3) split that object like any
      * upload, so loaders read plain byte ranges of it.
      */
-    private Result splitGzip(Run run, S3ObjectEvent event) throws IOException {
+    private Result splitGzip(Run run, Dataset dataset, S3ObjectEvent event) throws IOException {
         long cap = uploadLimits.maxDecompressedBytes();
         MessageDigest digest = sha256();
         byte[] head;
@@ -279,7 +280,7 @@ public final class SplitObject {
         S3ObjectEvent plain = new S3ObjectEvent(event.bucket(), key, written.size(), written.version().eTag(),
                 event.sequencer(), written.version().versionId());
         try (InputStream in = objects.open(plain.bucket(), plain.key(), plain.version())) {
-            return scanAndSend(run, plain, in, () -> sha, true);
+            return scanAndSend(run, dataset, plain, in, () -> sha, true);
         }
     }
 
@@ -347,9 +348,8 @@ public final class SplitObject {
      * announced and not a duplicate. Only then do the chunks go out, so a refused file leaves nothing in the database
      * and no chunk on the queue. The plan is small (one message per chunk, ~1,300 for 5 GiB) and kept in memory.
      */
-    private Result scanAndSend(Run run, S3ObjectEvent source, InputStream in, Supplier<String> sha, boolean decided)
-            throws IOException {
-        Dataset dataset = datasetOf(run);
+    private Result scanAndSend(Run run, Dataset dataset, S3ObjectEvent source, InputStream in, Supplier<String> sha,
+            boolean decided) throws IOException {
         EffectiveLimits effective = effectiveLimits(dataset);
         Mapping requested = requestedMapping(run);
         SavedMapping saved = dataset.kind() == DatasetKind.MARKETING ? dataset.mapping() : SavedMapping.NONE;

@@ -124,6 +124,29 @@ class PublishProgressTest {
         }
     }
 
+    @Test
+    void eachTopicIsReadOncePerBatchHoweverManyOfItsRunsChanged() {
+        connections.add("c-mine", Topic.owner("alice"), Optional.empty());
+        connections.add("c-all", Topic.all(), Optional.empty());
+        connections.add("c-run-3", Topic.run("run-3"), Optional.empty());
+        List<RunProgress> changes = new ArrayList<>();
+        for (int run = 1; run <= 3; run++) {
+            for (int change = 1; change <= 2; change++) {
+                changes.add(new RunProgress("run-" + run, "alice", RunStatus.LOADING, 100, change * 10, 0, change,
+                        1_000, change, 0, 10, T0.plusMillis(change)));
+            }
+        }
+        changes.add(new RunProgress("run-4", "bob", RunStatus.LOADING, 1, 0, 0, 0, 1, 0, 0, null, T0));
+        try (PublishProgress publish = publish(Duration.ofSeconds(2))) {
+            var outcome = publish.publish(changes);
+            assertEquals(3 + 4 + 1, outcome.delivered(), "alice's 3 runs to c-mine and c-all, bob's to c-all, run-3");
+            assertEquals(Map.of("SUBS#RUN#run-1", 1, "SUBS#RUN#run-2", 1, "SUBS#RUN#run-3", 1, "SUBS#RUN#run-4", 1,
+                    "SUBS#OWNER#alice", 1, "SUBS#OWNER#bob", 1, "SUBS#ALL#*", 1), connections.reads);
+            assertEquals(3, sockets.received("c-mine").size());
+            assertEquals(4, sockets.received("c-all").size());
+        }
+    }
+
     private PublishProgress publish(Duration timeout) {
         return new PublishProgress(connections, sockets, new SocketMessages(JSON), timeout);
     }
@@ -132,6 +155,7 @@ class PublishProgressTest {
     private static final class Subscriptions implements ConnectionRepository {
         private final Map<String, List<Subscriber>> byTopic = new LinkedHashMap<>();
         private final List<String> deleted = new CopyOnWriteArrayList<>();
+        private final Map<String, Integer> reads = new ConcurrentHashMap<>();
         private volatile String failFor;
 
         void add(String connectionId, Topic topic, Optional<RunProgress> seen) {
@@ -172,6 +196,7 @@ class PublishProgressTest {
 
         @Override
         public List<Subscriber> subscribers(Topic topic) {
+            reads.merge(key(topic), 1, Integer::sum);
             if (key(topic).equals(failFor)) {
                 throw new IllegalStateException("throttled");
             }

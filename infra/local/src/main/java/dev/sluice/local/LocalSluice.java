@@ -2,6 +2,7 @@ package dev.sluice.local;
 
 import dev.sluice.adapter.out.postgres.Migrations;
 import dev.sluice.local.auth.LocalIdentity;
+import dev.sluice.local.emulator.DynamoDbCallCounter;
 import dev.sluice.local.emulator.FreePort;
 import dev.sluice.local.fault.Faults;
 import dev.sluice.local.function.DynamoDbStreamEventSource;
@@ -190,6 +191,11 @@ public final class LocalSluice implements AutoCloseable {
     /** The table's current stream (a new one at every start: the emulator keeps no stream records). */
     public String streamArn(String tableLogicalId) {
         return resources.streamArn(tableLogicalId);
+    }
+
+    /** The DynamoDB and DynamoDB Streams calls answered so far, by operation, table and index. */
+    public Map<String, DynamoDbCallCounter.Calls> dynamoDbCalls() {
+        return emulators.dynamoDb().calls().snapshot();
     }
 
     /** The DynamoDB emulator's server process (it ends with this runtime). */

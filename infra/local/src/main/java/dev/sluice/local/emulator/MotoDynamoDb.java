@@ -25,7 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * DynamoDB and DynamoDB Streams for the local runtime: moto's server ({@link MotoProcess}) behind a small proxy
  * in this JVM. The proxy's URL is the endpoint for both {@code dynamodb} and {@code dynamodbstreams}. It
  * <ul>
- *   <li>runs DynamoDB calls one at a time: moto checks a condition and then writes without holding a lock, so
- *       two concurrent conditional writes could both pass, where DynamoDB makes each one atomic;</li>
+ *   <li>runs each DynamoDB call that may change something alone: moto checks a condition and then writes without
+ *       holding a lock, so two concurrent conditional writes could both pass, where DynamoDB makes each one atomic;
+ *       and a query or scan that iterates a table while a write adds to it could fail or see half an update. Reads
+ *       ({@link #READS}) run beside each other: they change nothing and need no place in the journal;</li>
  *   <li>appends every write that succeeded to a {@link DynamoDbJournal} before answering it, so a write a
  *       caller saw succeed survives this JVM ending in any way (moto keeps tables in memory only);</li>
  *   <li>on {@link #close()}, snapshots every table, so the next start replays nothing.</li>
@@ -47,6 +50,9 @@ public final class MotoDynamoDb implements AutoCloseable {
     /** The calls that change items; table-level calls come from the template at every start. */
     private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
             "TransactWriteItems");
+    /** Calls that change nothing, so they may run at the same time as each other (never beside a write). */
+    private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems",
+            "DescribeTable", "ListTables", "DescribeTimeToLive");
     /** Headers java.net.http sets itself, and hop-by-hop ones. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
             "upgrade", "transfer-encoding", "keep-alive", "date");
@@ -59,10 +65,13 @@ public final class MotoDynamoDb implements AutoCloseable {
     private final URI motoUri;
     private final HttpClient http;
     private final DynamoDbJournal journal;
-    private final ReentrantLock oneAtATime = new ReentrantLock(true);
+    /** Writes (and restore, snapshot) hold the write lock; {@link #READS} share the read lock. Fair: no starving. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+    private final Lock oneAtATime = lock.writeLock();
     private final ExecutorService workers;
     private final HttpServer proxy;
     private final Map<String, Long> startupMillis = new LinkedHashMap<>();
+    private final DynamoDbCallCounter calls = new DynamoDbCallCounter();
     private volatile CallFilter filter = (target, body) -> Optional.empty();
     /** Until the saved state is loaded, moto's tables are not the state: a snapshot of them would lose it. */
     private volatile boolean restored;
@@ -138,6 +147,11 @@ public final class MotoDynamoDb implements AutoCloseable {
     /** The endpoint for DynamoDB and DynamoDB Streams clients. */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + proxy.getAddress().getPort());
+    }
+
+    /** The calls answered so far, by operation, table and index (the runtime's own restore and snapshot excluded). */
+    public DynamoDbCallCounter calls() {
+        return calls;
     }
 
     /** moto's own process id (for tests that check it ends with the runtime). */
@@ -252,18 +266,26 @@ public final class MotoDynamoDb implements AutoCloseable {
                 exchange.getResponseBody().write(filtered.get().body());
                 return;
             }
+            long asked = System.nanoTime();
+            long forwarded;
             if (target != null && target.startsWith(DYNAMODB)) {
-                oneAtATime.lock();
+                Lock held = READS.contains(target.substring(DYNAMODB.length())) ? lock.readLock() : oneAtATime;
+                held.lock();
                 try {
+                    forwarded = System.nanoTime();
                     response = forward(exchange, body);
                     if (response.statusCode() / 100 == 2 && WRITES.contains(target.substring(DYNAMODB.length()))) {
                         journal.append(target, body);
                     }
                 } finally {
-                    oneAtATime.unlock();
+                    held.unlock();
                 }
             } else {
+                forwarded = asked;
                 response = forward(exchange, body);
+            }
+            if (target != null) {
+                calls.record(DynamoDbCallCounter.key(target, body), System.nanoTime() - forwarded, forwarded - asked);
             }
             Headers headers = exchange.getResponseHeaders();
             response.headers().map().forEach((name, values) -> {

@@ -38,6 +38,11 @@ public final class DynamoDbStreamEventSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamEventSource.class);
     /** Lambda polls each shard of a DynamoDB stream four times per second. */
     static final long POLL_INTERVAL_MILLIS = 250;
+    /**
+     * How often shards are listed again while every known shard is open: a new shard only matters once its parent
+     * is exhausted, and an exhausted shard without a known child has its children looked for at every poll.
+     */
+    static final long SHARD_DISCOVERY_INTERVAL_MILLIS = 5_000;
     /** GetRecords returns at most 1,000 records. */
     private static final int GET_RECORDS_LIMIT = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,6 +60,7 @@ public final class DynamoDbStreamEventSource implements AutoCloseable {
     private Thread poller;
     private volatile boolean running;
     private volatile boolean paused;
+    private long discoveredAt;
 
     private static final class ShardState {
         private final String parentId;
@@ -157,7 +163,9 @@ public final class DynamoDbStreamEventSource implements AutoCloseable {
     }
 
     private void pollOnce() {
-        discoverShards(false);
+        if ((System.nanoTime() - discoveredAt) / 1_000_000 >= SHARD_DISCOVERY_INTERVAL_MILLIS || endWithoutChild()) {
+            discoverShards(false);
+        }
         for (Map.Entry<String, ShardState> entry : shards.entrySet()) {
             ShardState shard = entry.getValue();
             ShardState parent = shard.parentId == null ? null : shards.get(shard.parentId);
@@ -169,7 +177,19 @@ public final class DynamoDbStreamEventSource implements AutoCloseable {
         }
     }
 
+    /** An exhausted shard whose children are not known yet: the records that follow it are in shards to find. */
+    private boolean endWithoutChild() {
+        for (Map.Entry<String, ShardState> entry : shards.entrySet()) {
+            if (entry.getValue().exhausted && shards.values().stream()
+                    .noneMatch(child -> entry.getKey().equals(child.parentId))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void discoverShards(boolean atStart) {
+        discoveredAt = System.nanoTime();
         String lastShard = null;
         do {
             String exclusiveStart = lastShard;

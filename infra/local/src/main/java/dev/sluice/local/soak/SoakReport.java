@@ -3,10 +3,12 @@ package dev.sluice.local.soak;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.local.LocalSluice;
+import dev.sluice.local.emulator.DynamoDbCallCounter;
 import dev.sluice.local.fault.FaultSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -26,14 +29,15 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
         double smallFileRunsPerSecond, double smallRecordsPerSecond, double largeRecordsPerSecond,
         long latencyP50Millis, long latencyP95Millis, long latencyP99Millis, long queueAgeP50Millis,
         long queueAgeP95Millis, long queueAgeMaxMillis, long peakHeapMb, List<String> faults,
-        Map<String, Long> faultsStruck, List<String> wrongRuns) {
+        Map<String, Long> faultsStruck, List<String> wrongRuns, Map<String, Long> dynamoDbCalls,
+        Map<String, Long> dynamoDbBusyMillis, long dynamoDbLockWaitMillis, double dynamoDbCallsPerRun) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static SoakReport from(Soak.Options options, int files, int runsFound, Instant start,
             Map<String, Map<String, AttributeValue>> runs, Function<String, Instant> written,
             Predicate<String> small, RecordIdentity.Result identity, long lostFromMissingRuns, LocalSluice sluice,
-            long peakHeapBytes) {
+            long peakHeapBytes, Map<String, DynamoDbCallCounter.Calls> calls) {
         Map<String, Integer> statuses = new TreeMap<>();
         List<Long> latencies = new ArrayList<>();
         Instant lastFinal = start;
@@ -81,7 +85,22 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
                 percentile(latencies, 95), percentile(latencies, 99), percentile(ages, 50), percentile(ages, 95),
                 percentile(ages, 100), peakHeapBytes / (1024 * 1024),
                 sluice.faults().enabled().stream().map(FaultSpec::toString).toList(), struck,
-                identity.wrong().stream().map(RecordIdentity.RunCheck::toString).limit(20).toList());
+                identity.wrong().stream().map(RecordIdentity.RunCheck::toString).limit(20).toList(),
+                byCalls(calls, DynamoDbCallCounter.Calls::calls), byCalls(calls, DynamoDbCallCounter.Calls::busyMillis),
+                calls.values().stream().mapToLong(DynamoDbCallCounter.Calls::waitMillis).sum(),
+                files == 0 ? 0 : calls.values().stream().mapToLong(DynamoDbCallCounter.Calls::calls).sum()
+                        / (double) files);
+    }
+
+    /** Most calls first. */
+    private static Map<String, Long> byCalls(Map<String, DynamoDbCallCounter.Calls> calls,
+            ToLongFunction<DynamoDbCallCounter.Calls> figure) {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        calls.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, DynamoDbCallCounter.Calls> e) -> e.getValue()
+                        .calls()).reversed().thenComparing(Map.Entry::getKey))
+                .forEach(e -> sorted.put(e.getKey(), figure.applyAsLong(e.getValue())));
+        return sorted;
     }
 
     private static long number(Map<String, AttributeValue> run, String name) {
@@ -120,6 +139,10 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
         lines.add("faults       " + (faults.isEmpty() ? "none" : String.join(", ", faults)) + "; struck "
                 + faultsStruck);
         lines.add("peak heap    " + peakHeapMb + " MB");
+        lines.add(String.format(Locale.ROOT, "dynamodb     %.1f calls per run; %,d ms waiting for the emulator's lock",
+                dynamoDbCallsPerRun, dynamoDbLockWaitMillis));
+        dynamoDbCalls.forEach((call, count) -> lines.add(String.format(Locale.ROOT, "  %-44s %,8d calls %,8d ms",
+                call, count, dynamoDbBusyMillis.getOrDefault(call, 0L))));
         wrongRuns.forEach(run -> lines.add("  not exact: " + run));
         return lines;
     }
@@ -129,7 +152,8 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
         node.put("lost", lost).put("duplicated", duplicated).put("runsFinal", runsFinal).put("runsTotal", runsTotal)
                 .put("smallFileRunsPerSecond", round(smallFileRunsPerSecond));
         node.put("recordsPerSecond", round(recordsPerSecond)).put("smallRecordsPerSecond", round(smallRecordsPerSecond))
-                .put("largeRecordsPerSecond", round(largeRecordsPerSecond)).put("seconds", round(seconds));
+                .put("largeRecordsPerSecond", round(largeRecordsPerSecond)).put("seconds", round(seconds))
+                .put("dynamoDbCallsPerRun", round(dynamoDbCallsPerRun));
         return node.toString();
     }
 

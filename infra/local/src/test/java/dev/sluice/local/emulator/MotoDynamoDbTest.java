@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,8 +21,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** moto keeps tables in memory; the emulator's journal and snapshots keep them across ends of every kind. */
@@ -64,6 +71,66 @@ class MotoDynamoDbTest {
         emulator.close();
         assertTrue(moto.onExit().get(10, TimeUnit.SECONDS) != null);
         assertFalse(moto.isAlive());
+    }
+
+    /** moto-child.py lets queries skip moto's sort of the whole table: matches and their order must not change. */
+    @Test
+    void queriesReturnTheirPartitionInKeyOrderPageByPageAndAreCounted() throws Exception {
+        try (MotoDynamoDb emulator = MotoDynamoDb.start(dir.resolve("dynamodb"), dir.resolve("moto.log"));
+                DynamoDbClient dynamo = client(emulator)) {
+            dynamo.createTable(b -> b.tableName("q").billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(attribute("pk"), attribute("sk"), attribute("g"), attribute("gs"))
+                    .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("ByG")
+                            .keySchema(key("g", KeyType.HASH), key("gs", KeyType.RANGE))
+                            .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build()));
+            emulator.restore();
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, new Random(42));
+            for (int i : order) {
+                String n = String.format("%02d", i);
+                dynamo.putItem(b -> b.tableName("q").item(Map.of("pk", AttributeValue.fromS("P" + i % 3),
+                        "sk", AttributeValue.fromS(n), "g", AttributeValue.fromS("G" + i % 2),
+                        "gs", AttributeValue.fromS(n))));
+            }
+            List<String> byIndex = new ArrayList<>();
+            dynamo.queryPaginator(b -> b.tableName("q").indexName("ByG").keyConditionExpression("g = :g")
+                    .expressionAttributeValues(Map.of(":g", AttributeValue.fromS("G1"))).limit(7))
+                    .items().forEach(item -> byIndex.add(item.get("gs").s()));
+            List<String> byPartition = new ArrayList<>();
+            dynamo.queryPaginator(b -> b.tableName("q").keyConditionExpression("pk = :p AND sk < :s")
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("P2"),
+                            ":s", AttributeValue.fromS("50")))
+                    .scanIndexForward(false).limit(4))
+                    .items().forEach(item -> byPartition.add(item.get("sk").s()));
+            List<String> odd = new ArrayList<>();
+            List<String> thirds = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                if (i % 2 == 1) {
+                    odd.add(String.format("%02d", i));
+                }
+                if (i % 3 == 2 && i < 50) {
+                    thirds.add(0, String.format("%02d", i));
+                }
+            }
+            assertEquals(odd, byIndex);
+            assertEquals(thirds, byPartition);
+            assertEquals(0, dynamo.query(b -> b.tableName("q").keyConditionExpression("pk = :p")
+                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("none")))).count());
+            assertEquals(60, emulator.calls().snapshot().get("PutItem q").calls());
+            assertTrue(emulator.calls().snapshot().get("Query q/ByG").calls() >= 5, "one call per page");
+        }
+    }
+
+    private static AttributeDefinition attribute(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
     private MotoDynamoDb started() throws Exception {
