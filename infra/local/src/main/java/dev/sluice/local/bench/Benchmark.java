@@ -92,8 +92,7 @@ public final class Benchmark {
             copies.forEach(attempt -> attempts.add(attempt.get("seconds").asDouble()));
             result.set("rawCopy", copy);
             result.set("rowByRow", new RowByRowScenario(sluice, options.rowByRowRows()).measure(file));
-            result.set("publish", new PublishScenario(sluice).measure(median.endToEnd().path("runId").asText(),
-                    file.records() - file.invalidRecords(), copy.get("seconds").asDouble()));
+            result.set("publish", new PublishScenario(sluice).measure(file, copy.get("seconds").asDouble()));
             long targetChunkBytes = Long.parseLong(options.parameters().getOrDefault("ChunkBytes", "4194304"));
             ObjectNode scan = new SplitterScanScenario(sluice, targetChunkBytes).measure(
                     median.endToEnd().path("bucket").asText(), median.endToEnd().path("key").asText(), file);

@@ -43,6 +43,10 @@ class BenchmarkTest {
         assertTrue(result.get("targets").get("everyRecordAccountedFor").asBoolean());
         assertTrue(result.get("firstProgressMillis").asLong() >= 0);
         assertEquals(500, result.get("rowByRow").get("rows").asLong());
+        // The publish figure times a publish of every valid record, not of an empty run.
+        assertEquals(3_000 - invalid, result.get("publish").get("records").asLong());
+        assertEquals(3_000 - invalid, result.get("publish").get("append").get("inserted").asLong());
+        assertTrue(result.get("publish").get("upsert").get("inserted").asLong() > 0);
         assertTrue(result.get("cpuSeconds").get("jvm").asDouble() > 0);
         JsonNode webSocket = result.get("webSocket");
         assertEquals(3, webSocket.get("subscribers").asInt());
