@@ -187,11 +187,18 @@ public final class PostgresPublisher implements RunPublisher {
                 + "c.data) IS NOT DISTINCT FROM (i.date, i.campaign, i.channel, i.spend, i.clicks, i.conversions, "
                 + "i.impressions, i.extra, i.data) THEN 'unchanged' ELSE 'updated' END AS change, "
                 + "c.run_id AS current_run, c.record_no AS current_record "
-                + "FROM (SELECT DISTINCT ON (row_key) s.*, count(*) OVER (PARTITION BY row_key) AS copies, "
-                + "array_agg(record_no) OVER (PARTITION BY row_key ORDER BY record_no "
-                + "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS record_nos "
-                + "FROM (" + source + ") s ORDER BY row_key, record_no DESC) i "
-                + "LEFT JOIN dataset_rows c ON c.dataset_id = ? AND c.superseded_by IS NULL AND c.row_key = i.row_key";
+                + "FROM (" + (keyed(target)
+                        ? "SELECT DISTINCT ON (row_key) s.*, count(*) OVER (PARTITION BY row_key) AS copies, "
+                                + "array_agg(record_no) OVER (PARTITION BY row_key ORDER BY record_no "
+                                + "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS record_nos "
+                                + "FROM (" + source + ") s ORDER BY row_key, record_no DESC"
+                        : "SELECT s.*, 1::bigint AS copies, ARRAY[s.record_no] AS record_nos FROM (" + source
+                                + ") s") + ") i "
+                // Matched by record identity, a record's key is its own: no current row can hold it (the run's
+                // earlier generations' records are covered, and a rolled-back run never publishes again), so
+                // there is neither a duplicate to sort out nor a current row to look up in the dataset.
+                + "LEFT JOIN dataset_rows c ON " + (keyed(target) ? "" : "false AND ")
+                + "c.dataset_id = ? AND c.superseded_by IS NULL AND c.row_key = i.row_key";
         try (PreparedStatement stage = connection.prepareStatement(sql)) {
             int index = 1;
             stage.setString(index++, target.runId());
