@@ -223,7 +223,16 @@ public final class Adapters implements AutoCloseable {
      * SQS client is built on the first call: a loader that never retries never pays for it.
      */
     public BiConsumer<String, Duration> chunkRedeliveryDelay() {
-        String queueUrl = settings.chunkQueueUrl();
+        return redeliveryDelay(settings.chunkQueueUrl());
+    }
+
+    /** As {@link #chunkRedeliveryDelay()}, for a publish message on PublishQueue. */
+    public BiConsumer<String, Duration> publishRedeliveryDelay() {
+        return (receiptHandle, delay) -> redeliveryDelay(settings.publishQueueUrl().orElseThrow(
+                () -> new IllegalStateException("PUBLISH_QUEUE_URL is not set"))).accept(receiptHandle, delay);
+    }
+
+    private BiConsumer<String, Duration> redeliveryDelay(String queueUrl) {
         return (receiptHandle, delay) -> sqs().changeMessageVisibility(b -> b.queueUrl(queueUrl)
                 .receiptHandle(receiptHandle).visibilityTimeout((int) Math.min(43_200, delay.toSeconds())));
     }

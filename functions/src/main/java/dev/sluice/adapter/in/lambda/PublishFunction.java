@@ -11,6 +11,9 @@ import dev.sluice.application.publish.PublishRun;
 import dev.sluice.config.Json;
 import dev.sluice.config.PublishWiring;
 import dev.sluice.config.Settings;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,8 @@ public final class PublishFunction implements RequestHandler<SQSEvent, SQSBatchR
     private final PublishRun publishRun;
     private final SqsBatch<String> batch;
     private final Runnable closer;
+    private final ChunkBackoff backoff;
+    private final BiConsumer<String, Duration> redeliveryDelay;
 
     /** Lambda's constructor: wired from the process environment. */
     public PublishFunction() {
@@ -37,17 +42,23 @@ public final class PublishFunction implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     private PublishFunction(PublishWiring wiring) {
-        this(wiring.publishRun(), wiring.json(), wiring::close);
+        this(wiring.publishRun(), wiring.json(), wiring::close, ChunkBackoff.from(wiring.retryBase()),
+                wiring.publishRedeliveryDelay());
     }
 
+    /** Without backoff: a failed publish comes back after the queue's visibility timeout. */
     public PublishFunction(PublishRun publishRun) {
         this(publishRun, Json.mapper(), () -> {
+        }, ChunkBackoff.from(Duration.ofSeconds(1)), (receiptHandle, delay) -> {
         });
     }
 
-    private PublishFunction(PublishRun publishRun, ObjectMapper json, Runnable closer) {
+    private PublishFunction(PublishRun publishRun, ObjectMapper json, Runnable closer, ChunkBackoff backoff,
+            BiConsumer<String, Duration> redeliveryDelay) {
         this.publishRun = publishRun;
         this.closer = closer;
+        this.backoff = backoff;
+        this.redeliveryDelay = redeliveryDelay;
         this.batch = SqsBatch.decoding("a publish message", body -> runId(json, body))
                 .poisonMessages(SqsBatch.PoisonMessagePolicy.RETRY_UNTIL_DLQ)
                 .logContext(runId -> Telemetry.logContext(runId, null))
@@ -73,8 +84,30 @@ public final class PublishFunction implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     private void publish(String runId, SqsBatch.Delivery delivery) {
-        PublishRun.Outcome outcome = publishRun.handle(runId);
+        PublishRun.Outcome outcome;
+        try {
+            outcome = publishRun.handle(runId);
+        } catch (RuntimeException e) {
+            // A database that refused or dropped the connection (or throttled DynamoDB) passes: the message comes
+            // back after a backoff, as a chunk's does, not after the queue's visibility timeout (6x 900 s).
+            if (ChunkBackoff.isTransient(e) && delivery.message().getReceiptHandle() != null) {
+                delayRedelivery(runId, delivery);
+            }
+            throw e;
+        }
         LOG.info("publish message {} for run {}: {}", delivery.messageId(), runId, outcome);
+    }
+
+    /** Best effort: if the delay cannot be set, the queue's visibility timeout brings the message back instead. */
+    private void delayRedelivery(String runId, SqsBatch.Delivery delivery) {
+        Duration delay = backoff.delayAfter(delivery.receiveCount(), ThreadLocalRandom.current()::nextDouble);
+        try {
+            redeliveryDelay.accept(delivery.message().getReceiptHandle(), delay);
+            LOG.warn("publishing run {} failed on a passing fault (delivery {}); next delivery in {} s", runId,
+                    delivery.receiveCount(), delay.toSeconds());
+        } catch (RuntimeException e) {
+            LOG.warn("could not delay the next publish message of run {}: {}", runId, e.toString());
+        }
     }
 
     /** Releases the clients this handler built (the local runtime calls it at stop; Lambda never does). */
