@@ -1,5 +1,10 @@
 package dev.sluice.adapter.out.postgres;
 
+import static dev.sluice.adapter.out.postgres.Statements.count;
+import static dev.sluice.adapter.out.postgres.Statements.execute;
+import static dev.sluice.adapter.out.postgres.Statements.executeCount;
+import static dev.sluice.adapter.out.postgres.Statements.exists;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -547,42 +552,6 @@ public final class PostgresPublisher implements RunPublisher {
                 "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
             lock.setString(1, "dataset:" + datasetId);
             lock.executeQuery().close();
-        }
-    }
-
-    private static void execute(Connection connection, String sql, String... parameters) throws SQLException {
-        executeCount(connection, sql, parameters);
-    }
-
-    private static long executeCount(Connection connection, String sql, String... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setString(i + 1, parameters[i]);
-            }
-            return statement.executeLargeUpdate();
-        }
-    }
-
-    private static long count(Connection connection, String sql, String... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setString(i + 1, parameters[i]);
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
-    }
-
-    private static boolean exists(Connection connection, String sql, String... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setString(i + 1, parameters[i]);
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
         }
     }
 }

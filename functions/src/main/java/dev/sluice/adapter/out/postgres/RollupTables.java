@@ -1,7 +1,9 @@
 package dev.sluice.adapter.out.postgres;
 
+import static dev.sluice.adapter.out.postgres.Statements.execute;
+import static dev.sluice.adapter.out.postgres.Statements.executeCount;
+
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -96,18 +98,5 @@ public final class RollupTables {
                 + SUMMED + " FROM dataset_rollups WHERE dataset_id = ? GROUP BY dataset_id, day, channel", datasetId)
                 + executeCount(connection, "INSERT INTO dataset_month_campaign_rollups SELECT dataset_id, " + MONTH
                 + ", campaign, " + SUMMED + " FROM dataset_rollups WHERE dataset_id = ? GROUP BY 1, 2, 3", datasetId);
-    }
-
-    private static void execute(Connection connection, String sql, String... parameters) throws SQLException {
-        executeCount(connection, sql, parameters);
-    }
-
-    private static long executeCount(Connection connection, String sql, String... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setString(i + 1, parameters[i]);
-            }
-            return statement.executeLargeUpdate();
-        }
     }
 }

@@ -1,0 +1,54 @@
+package dev.sluice.adapter.out.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** One-shot statements whose parameters are all text, for the set-based SQL of publishing and its rollups. */
+final class Statements {
+    private Statements() {
+    }
+
+    static void execute(Connection connection, String sql, String... parameters) throws SQLException {
+        executeCount(connection, sql, parameters);
+    }
+
+    /** The number of rows the statement changed. */
+    static long executeCount(Connection connection, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters)) {
+            return statement.executeLargeUpdate();
+        }
+    }
+
+    /** The first column of the first row, a count. */
+    static long count(Connection connection, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters);
+                ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** Whether the query answers a row. */
+    static boolean exists(Connection connection, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, sql, parameters);
+                ResultSet row = statement.executeQuery()) {
+            return row.next();
+        }
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql, String... parameters)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            return statement;
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+    }
+}
