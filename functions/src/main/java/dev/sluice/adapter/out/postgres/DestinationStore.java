@@ -37,28 +37,9 @@ public final class DestinationStore implements DestinationRepository {
         this.json = json;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T withConnection(Work<T> work) {
-        Connection connection = null;
-        boolean broken = false;
-        try {
-            connection = pool.borrow();
-            return work.run(connection);
-        } catch (SQLException e) {
-            broken = true;
-            throw new IllegalStateException("destination store: " + e.getMessage(), e);
-        } finally {
-            pool.release(connection, broken);
-        }
-    }
-
     @Override
     public void create(Destination d) {
-        withConnection(connection -> {
+        pool.withConnection(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO destinations (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 int i = 1;
@@ -104,7 +85,7 @@ public final class DestinationStore implements DestinationRepository {
     }
 
     private List<Destination> select(String where, String parameter) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM destinations "
                     + where)) {
                 query.setString(1, parameter);
@@ -134,7 +115,7 @@ public final class DestinationStore implements DestinationRepository {
 
     @Override
     public boolean update(Destination d) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE destinations SET name = ?, kind = ?, "
                     + "host = ?, port = ?, database_name = ?, user_name = ?, password_ref = ?, ssl_mode = ?, "
                     + "target_schema = ?, target_table = ?, columns = ?, strategy = ?, key_columns = ?, "
@@ -149,7 +130,7 @@ public final class DestinationStore implements DestinationRepository {
 
     @Override
     public boolean delete(String id) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM destinations WHERE id = ?")) {
                 delete.setString(1, id);
                 return delete.executeUpdate() == 1;
@@ -159,7 +140,7 @@ public final class DestinationStore implements DestinationRepository {
 
     @Override
     public boolean queue(String runId, Destination destination, Instant now) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO deliveries (run_id, "
                     + "destination_id, dataset_id, destination_name, status, attempts, queued_at, updated_at) "
                     + "VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (run_id, destination_id) DO NOTHING")) {
@@ -176,7 +157,7 @@ public final class DestinationStore implements DestinationRepository {
 
     @Override
     public Optional<Delivery> delivery(String runId, String destinationId) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT " + DELIVERY_COLUMNS
                     + " FROM deliveries WHERE run_id = ? AND destination_id = ?")) {
                 query.setString(1, runId);
@@ -196,7 +177,7 @@ public final class DestinationStore implements DestinationRepository {
 
     @Override
     public void delivered(String runId, String destinationId, long rows, Instant at) {
-        withConnection(connection -> {
+        pool.withConnection(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE deliveries SET status = 'delivered', "
                     + "rows = ?, error = NULL, delivered_at = ?, updated_at = ? WHERE run_id = ? "
                     + "AND destination_id = ?")) {
@@ -212,7 +193,7 @@ public final class DestinationStore implements DestinationRepository {
 
     @Override
     public void failed(String runId, String destinationId, String error, Instant at) {
-        withConnection(connection -> {
+        pool.withConnection(connection -> {
             // A late failure report of one attempt never undoes another attempt's success.
             try (PreparedStatement update = connection.prepareStatement("UPDATE deliveries SET status = 'failed', "
                     + "error = ?, updated_at = ? WHERE run_id = ? AND destination_id = ? AND status <> 'delivered'")) {
@@ -232,7 +213,7 @@ public final class DestinationStore implements DestinationRepository {
     }
 
     private boolean change(String sql, Instant now, String runId, String destinationId) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement update = connection.prepareStatement(sql)) {
                 update.setTimestamp(1, Timestamp.from(now));
                 update.setString(2, runId);
@@ -244,7 +225,7 @@ public final class DestinationStore implements DestinationRepository {
 
     @Override
     public List<Delivery> deliveriesOf(String runId) {
-        return withConnection(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT d.run_id, d.destination_id, "
                     + "d.dataset_id, coalesce(t.name, d.destination_name) AS destination_name, d.status, d.rows, "
                     + "d.attempts, d.error, d.delivered_at FROM deliveries d LEFT JOIN destinations t "
