@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * and 100; multipart above 6 MB in 5 MiB parts; fields up to 2 MB); the others work with any chunk size.
  */
 final class BrowserStack implements BeforeAllCallback, ParameterResolver, AutoCloseable {
-    static final Path REPO = repoRoot();
+    static final Path REPO = TestDirs.repoRoot();
     static final Path OUT = REPO.resolve("infra/local/target");
     static final int MULTIPART_THRESHOLD = 6_000_000;
     static final int PART_BYTES = 5 * 1024 * 1024;
@@ -135,16 +135,5 @@ final class BrowserStack implements BeforeAllCallback, ParameterResolver, AutoCl
 
     private static Path chromium() {
         return Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
-        }
-        return dir;
     }
 }

@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * loaders, DLQ. Chunks are tiny (1 KiB) so every sample file is cut into several chunks.
  */
 class PipelineEndToEndTest {
-    private static final Path REPO = repoRoot();
+    private static final Path REPO = TestDirs.repoRoot();
     private static final List<String> RUN_IDS = new ArrayList<>();
     private static Path dataDir;
     private static LocalSluice sluice;
@@ -541,16 +541,5 @@ class PipelineEndToEndTest {
 
     private static long count(String sql, String runId) throws Exception {
         return RunInvariants.count(sluice, sql, runId);
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
-        }
-        return dir;
     }
 }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestFactory;
  * in file order. Chunks are tiny (ChunkBytes 1024, one record each at most 2) so a file is several chunks.
  */
 class RawDatasetEndToEndTest {
-    private static final Path REPO = repoRoot();
+    private static final Path REPO = TestDirs.repoRoot();
     private static final Path SPECTRUM = REPO.resolve("web/test/node_modules/csv-spectrum");
     private static Path dataDir;
     private static LocalSluice sluice;
@@ -153,16 +153,5 @@ class RawDatasetEndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, stored.statusCode(), () -> "PUT presigned URL: " + stored.body());
         return created.body().get("runId").asText();
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
-        }
-        return dir;
     }
 }

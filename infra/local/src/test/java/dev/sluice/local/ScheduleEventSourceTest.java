@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.local.function.LocalFunction;
 import dev.sluice.local.function.ScheduleEventSource;
 import dev.sluice.local.template.SamTemplate;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +38,7 @@ class ScheduleEventSourceTest {
 
     @Test
     void theSweepScheduleInvokesItsFunctionWithAScheduledEvent() throws Exception {
-        Path template = repoRoot().resolve("template.yaml");
+        Path template = TestDirs.repoRoot().resolve("template.yaml");
         SamTemplate sam = SamTemplate.read(template, Map.of("ExpirySweepSchedule", "rate(1 second)"));
         Recorder recorder = new Recorder();
         LocalFunction function = new LocalFunction(sam.functions().get("ExpireRunsFunction"), Map.of(), recorder);
@@ -56,14 +55,14 @@ class ScheduleEventSourceTest {
         assertEquals("aws.events", event.get("source").asText());
         assertTrue(event.at("/resources/0").asText().startsWith("arn:aws:events:us-east-1:000000000000:rule/"),
                 event::toString);
-        JsonNode fixture = JSON.readTree(repoRoot().resolve("events/schedule-expire-runs.json").toFile());
+        JsonNode fixture = JSON.readTree(TestDirs.repoRoot().resolve("events/schedule-expire-runs.json").toFile());
         assertEquals(paths(fixture, "", new TreeSet<>()), paths(event, "", new TreeSet<>()),
                 "same shape as the fixture");
     }
 
     @Test
     void theDefaultScheduleIsEveryFiveMinutes() throws Exception {
-        SamTemplate sam = SamTemplate.read(repoRoot().resolve("template.yaml"), Map.of());
+        SamTemplate sam = SamTemplate.read(TestDirs.repoRoot().resolve("template.yaml"), Map.of());
         Recorder recorder = new Recorder();
         LocalFunction function = new LocalFunction(sam.functions().get("ExpireRunsFunction"), Map.of(), recorder);
         List<ScheduleEventSource> sources = ScheduleEventSource.start(sam, List.of(function), false);
@@ -86,13 +85,5 @@ class ScheduleEventSourceTest {
             into.add(prefix);
         }
         return into;
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (!Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        return dir;
     }
 }

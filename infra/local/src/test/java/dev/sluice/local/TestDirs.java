@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** The temporary data directories the tests start local stacks in, and their clean-up. */
+/** The temporary data directories the tests start local stacks in, their clean-up, and the repository root. */
 public final class TestDirs {
     private TestDirs() {
     }
@@ -19,6 +19,18 @@ public final class TestDirs {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** The repository's root: the nearest directory above the working directory that holds template.yaml. */
+    public static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
+        }
+        return dir;
     }
 
     /** Stops a test class's own stack (if it started) and deletes its data directory. */

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.HeaderMatcher;
 import dev.sluice.domain.mapping.HeaderSynonyms;
+import dev.sluice.local.TestDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +32,7 @@ class HeaderSynonymsInWebAppTest {
 
     @Test
     void theWebAppHasTheServersHeaderNamesAndNormalizesThemTheSameWay() throws Exception {
-        Path web = repoRoot().resolve("web");
+        Path web = TestDirs.repoRoot().resolve("web");
         String script = "import { SYNONYMS, normalizeHeader } from './js/mapping.js';\n"
                 + "const names = JSON.parse(process.argv[1]);\n"
                 + "console.log(JSON.stringify({ synonyms: SYNONYMS, normalized: names.map(normalizeHeader) }));";
@@ -68,16 +68,5 @@ class HeaderSynonymsInWebAppTest {
         List<String> values = new ArrayList<>();
         node.forEach(v -> values.add(v.asText()));
         return values;
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
-        }
-        return dir;
     }
 }

@@ -10,6 +10,7 @@ import dev.sluice.domain.csv.FileProfile;
 import dev.sluice.domain.csv.FileProfiler;
 import dev.sluice.domain.csv.FileRejectedException;
 import dev.sluice.domain.mapping.HeaderMatcher;
+import dev.sluice.local.TestDirs;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.Charset;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server's {@link CsvFormats}.
  */
 class WebAppScriptsTest {
-    private static final Path REPO = repoRoot();
+    private static final Path REPO = TestDirs.repoRoot();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
@@ -235,16 +236,5 @@ class WebAppScriptsTest {
             Thread.currentThread().interrupt();
             return new Result(-1, e.toString());
         }
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("template.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("cannot find the repository root (template.yaml) above the working dir");
-        }
-        return dir;
     }
 }
