@@ -57,6 +57,29 @@ class PostgresPublisherTest {
         postgres.close();
     }
 
+    /** Delivers the same publish {@code deliveries} times at once; returns how many of them published. */
+    private static int publishedNowOf(int deliveries, Target target) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(deliveries);
+        int publishedNow = 0;
+        try {
+            List<Future<Result>> results = new ArrayList<>();
+            for (int i = 0; i < deliveries; i++) {
+                results.add(threads.submit(() -> {
+                    go.await();
+                    return publisher.publish(target);
+                }));
+            }
+            go.countDown();
+            for (Future<Result> result : results) {
+                publishedNow += result.get().publishedNow() ? 1 : 0;
+            }
+        } finally {
+            threads.shutdown();
+        }
+        return publishedNow;
+    }
+
     /** One marketing record: date, campaign, channel, spend (text as loaded), clicks. */
     private record Rec(String date, String campaign, String channel, String spend, long clicks) {
         String key() {
@@ -210,24 +233,7 @@ class PostgresPublisherTest {
         }
         String runId = run(dataset, records);
         Target append = new Target(runId, dataset, DatasetKind.MARKETING, PublishStrategy.APPEND, List.of());
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService threads = Executors.newFixedThreadPool(3);
-        int publishedNow = 0;
-        try {
-            List<Future<Result>> results = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                results.add(threads.submit(() -> {
-                    go.await();
-                    return publisher.publish(append);
-                }));
-            }
-            go.countDown();
-            for (Future<Result> result : results) {
-                publishedNow += result.get().publishedNow() ? 1 : 0;
-            }
-        } finally {
-            threads.shutdown();
-        }
+        int publishedNow = publishedNowOf(3, append);
         assertEquals(1, publishedNow, "one of three concurrent deliveries publishes");
         assertFalse(publisher.publish(append).publishedNow(), "and a later one does not");
         assertEquals(200, currentRows(dataset).size());
@@ -250,24 +256,7 @@ class PostgresPublisherTest {
 
         // The redrive loads chunk 4-6; three deliveries of the next publish message race.
         store(runId, dataset, 4, List.of(rec("A4", "4"), rec("A5", "5"), rec("A6", "6")));
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService threads = Executors.newFixedThreadPool(3);
-        int publishedNow = 0;
-        try {
-            List<Future<Result>> results = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                results.add(threads.submit(() -> {
-                    go.await();
-                    return publisher.publish(append);
-                }));
-            }
-            go.countDown();
-            for (Future<Result> result : results) {
-                publishedNow += result.get().publishedNow() ? 1 : 0;
-            }
-        } finally {
-            threads.shutdown();
-        }
+        int publishedNow = publishedNowOf(3, append);
         assertEquals(1, publishedNow, "one of three concurrent deliveries publishes the redriven records");
         Result again = publisher.publish(append);
         assertFalse(again.publishedNow(), "and a later one does not");
