@@ -3,7 +3,10 @@ package dev.sluice.adapter.in.lambda;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
@@ -12,6 +15,8 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * come back at the same instant. Without it a failed chunk comes back after ChunkQueue's visibility timeout (12 min):
  * an outage of a minute would cost each chunk twelve, and a longer one would spend its deliveries at the same pace
  * as a chunk that can never load. Other failures keep that timeout: retrying a broken chunk sooner helps nobody.
+ *
+ * <p>A publish message (PublishQueue) that failed the same way takes the same backoff.
  *
  * <p>The budget: with maxReceiveCount 5 the fourth failed delivery is the last one retried, after waits of
  * 10, 20, 40 and 80 s with the default base of 10 s; jitter shortens the sum to 112 s at the least.
@@ -43,6 +48,29 @@ record ChunkBackoff(Duration base, Duration cap) {
         long nominal = Math.min(cap.toMillis(), base.toMillis() << doublings);
         long jittered = Math.round(nominal * (0.75 + 0.5 * random.getAsDouble()));
         return Duration.ofSeconds(Math.max(1, Math.min(SQS_MAX.toSeconds(), Math.round(jittered / 1000.0))));
+    }
+
+    /**
+     * After {@code delivery} failed on {@code failure}: a failure that passes by itself hides the message for the
+     * backoff of its receive count ({@code redeliveryDelay} takes the receipt handle and the delay), so it comes back
+     * sooner than the queue's visibility timeout; any other failure, or a message without a receipt handle, keeps
+     * that timeout. Best effort: if the delay cannot be set, the visibility timeout brings the message back instead.
+     * {@code what} names the message in the log ("chunk 3").
+     */
+    void afterFailure(RuntimeException failure, SqsBatch.Delivery delivery,
+            BiConsumer<String, Duration> redeliveryDelay, String what, Logger log) {
+        String receiptHandle = delivery.message().getReceiptHandle();
+        if (!isTransient(failure) || receiptHandle == null) {
+            return;
+        }
+        Duration delay = delayAfter(delivery.receiveCount(), ThreadLocalRandom.current()::nextDouble);
+        try {
+            redeliveryDelay.accept(receiptHandle, delay);
+            log.warn("{} failed on a passing fault (delivery {}); next delivery in {} s", what,
+                    delivery.receiveCount(), delay.toSeconds());
+        } catch (RuntimeException e) {
+            log.warn("could not delay the next delivery of {}: {}", what, e.toString());
+        }
     }
 
     /**

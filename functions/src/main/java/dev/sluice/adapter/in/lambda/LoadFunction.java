@@ -14,7 +14,6 @@ import dev.sluice.config.LoadWiring;
 import dev.sluice.config.Settings;
 import dev.sluice.domain.chunk.ChunkMessage;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,9 +82,7 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
                     () -> loadChunk.load(chunk));
         } catch (RuntimeException e) {
             recordFailure(chunk, e);
-            if (ChunkBackoff.isTransient(e) && delivery.message().getReceiptHandle() != null) {
-                delayRedelivery(chunk, delivery);
-            }
+            backoff.afterFailure(e, delivery, redeliveryDelay, "chunk " + chunk.chunkNo(), LOG);
             throw e;
         }
         if (result.outcome() == LoadChunk.Outcome.DROPPED) {
@@ -102,18 +99,6 @@ public final class LoadFunction implements RequestHandler<SQSEvent, SQSBatchResp
                 entry("countMillis", result.timings().countMillis()),
                 result.finished().map(s -> ", run finished " + s).orElse(""));
         Telemetry.logErrorCodes(LOG, result.errorCodes());
-    }
-
-    /** Best effort: if the delay cannot be set, the queue's visibility timeout brings the chunk back instead. */
-    private void delayRedelivery(ChunkMessage chunk, SqsBatch.Delivery delivery) {
-        Duration delay = backoff.delayAfter(delivery.receiveCount(), ThreadLocalRandom.current()::nextDouble);
-        try {
-            redeliveryDelay.accept(delivery.message().getReceiptHandle(), delay);
-            LOG.warn("chunk {} failed on a passing fault (delivery {}); next delivery in {} s", chunk.chunkNo(),
-                    delivery.receiveCount(), delay.toSeconds());
-        } catch (RuntimeException e) {
-            LOG.warn("could not delay the next delivery of chunk {}: {}", chunk.chunkNo(), e.toString());
-        }
     }
 
     /** Remembers why this delivery failed, so the chunk's dead-chunk entry can say why if it never loads. */

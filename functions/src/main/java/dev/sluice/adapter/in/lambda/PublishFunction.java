@@ -12,7 +12,6 @@ import dev.sluice.config.Json;
 import dev.sluice.config.PublishWiring;
 import dev.sluice.config.Settings;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,24 +89,10 @@ public final class PublishFunction implements RequestHandler<SQSEvent, SQSBatchR
         } catch (RuntimeException e) {
             // A database that refused or dropped the connection (or throttled DynamoDB) passes: the message comes
             // back after a backoff, as a chunk's does, not after the queue's visibility timeout (6x 900 s).
-            if (ChunkBackoff.isTransient(e) && delivery.message().getReceiptHandle() != null) {
-                delayRedelivery(runId, delivery);
-            }
+            backoff.afterFailure(e, delivery, redeliveryDelay, "the publish of run " + runId, LOG);
             throw e;
         }
         LOG.info("publish message {} for run {}: {}", delivery.messageId(), runId, outcome);
-    }
-
-    /** Best effort: if the delay cannot be set, the queue's visibility timeout brings the message back instead. */
-    private void delayRedelivery(String runId, SqsBatch.Delivery delivery) {
-        Duration delay = backoff.delayAfter(delivery.receiveCount(), ThreadLocalRandom.current()::nextDouble);
-        try {
-            redeliveryDelay.accept(delivery.message().getReceiptHandle(), delay);
-            LOG.warn("publishing run {} failed on a passing fault (delivery {}); next delivery in {} s", runId,
-                    delivery.receiveCount(), delay.toSeconds());
-        } catch (RuntimeException e) {
-            LOG.warn("could not delay the next publish message of run {}: {}", runId, e.toString());
-        }
     }
 
     /** Releases the clients this handler built (the local runtime calls it at stop; Lambda never does). */
