@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
@@ -64,5 +68,31 @@ class ChunkBackoffTest {
         assertFalse(ChunkBackoff.isTransient(new SQLException("duplicate key", "23505")));
         assertFalse(ChunkBackoff.isTransient(new IllegalStateException("chunk 3 held 9 records, planned 10")));
         assertFalse(ChunkBackoff.isTransient(new SQLException("no state")));
+    }
+
+    @Test
+    void aPassingFailureHidesTheMessageForTheBackoffAndAnyOtherKeepsTheVisibilityTimeout() {
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setReceiptHandle("receipt-1");
+        SqsBatch.Delivery third = new SqsBatch.Delivery("m-1", 3, message);
+        List<String> hidden = new ArrayList<>();
+        var log = LoggerFactory.getLogger(ChunkBackoffTest.class);
+
+        backoff.afterFailure(new IllegalStateException(new SQLException("refused", "08001")), third,
+                (receipt, delay) -> hidden.add(receipt + " " + delay.toSeconds()), "the publish of run r-1", log);
+        assertEquals(1, hidden.size());
+        long seconds = Long.parseLong(hidden.get(0).substring("receipt-1 ".length()));
+        assertTrue(seconds >= 30 && seconds <= 50, "40 s ± 25 % for the third delivery: " + seconds);
+
+        backoff.afterFailure(new IllegalStateException("a broken chunk"), third,
+                (receipt, delay) -> hidden.add("not transient"), "chunk 1", log);
+        SqsBatch.Delivery noHandle = new SqsBatch.Delivery("m-2", 1, new SQSEvent.SQSMessage());
+        backoff.afterFailure(new IllegalStateException(new ConnectException("refused")), noHandle,
+                (receipt, delay) -> hidden.add("no handle"), "chunk 2", log);
+        assertEquals(1, hidden.size(), "neither is hidden: " + hidden);
+
+        backoff.afterFailure(new IllegalStateException(new ConnectException("refused")), third, (receipt, delay) -> {
+            throw new IllegalStateException("SQS is unreachable too");
+        }, "chunk 3", log);
     }
 }
