@@ -32,14 +32,9 @@ public final class PostgresAnalytics implements DatasetRollups {
         this.pool = pool;
     }
 
-    @FunctionalInterface
-    private interface Query<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     @Override
     public Optional<DayRange> days(String datasetId) {
-        return read(connection -> {
+        return pool.withConnection(connection -> {
             // Two index probes (first and last entry of the dataset), not an aggregate over its rows.
             try (PreparedStatement query = connection.prepareStatement("SELECT "
                     + "(SELECT day FROM dataset_day_channel_rollups WHERE dataset_id = ? ORDER BY day LIMIT 1), "
@@ -58,7 +53,7 @@ public final class PostgresAnalytics implements DatasetRollups {
 
     @Override
     public List<Group> groups(String datasetId, LocalDate from, LocalDate to, Dimension by) {
-        return read(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = by == Dimension.CAMPAIGN ? campaigns(connection, datasetId, from, to)
                     : daysOrChannels(connection, datasetId, from, to, by)) {
                 List<Group> groups = new ArrayList<>();
@@ -119,7 +114,7 @@ public final class PostgresAnalytics implements DatasetRollups {
 
     @Override
     public List<DaySpend> dailySpend(String datasetId, LocalDate from, LocalDate to) {
-        return read(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT day, channel, spend "
                     + "FROM dataset_day_channel_rollups WHERE dataset_id = ? AND day BETWEEN ? AND ? "
                     + "ORDER BY day, channel")) {
@@ -137,9 +132,5 @@ public final class PostgresAnalytics implements DatasetRollups {
                 return spend;
             }
         });
-    }
-
-    private <T> T read(Query<T> query) {
-        return pool.withConnection(query::run);
     }
 }

@@ -43,11 +43,6 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
         this.pool = pool;
     }
 
-    @FunctionalInterface
-    private interface Query<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     /** A statement and its parameters, built together so they stay in step. */
     private static final class Sql {
         private final StringBuilder text = new StringBuilder();
@@ -88,7 +83,7 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
             }
         }
         sql.append(order(kind)).append(" LIMIT ?", limit + 1);
-        List<DatasetRow> rows = read(connection -> {
+        List<DatasetRow> rows = pool.withConnection(connection -> {
             List<DatasetRow> found = new ArrayList<>();
             try (PreparedStatement query = sql.prepare(connection); ResultSet result = query.executeQuery()) {
                 while (result.next()) {
@@ -110,7 +105,7 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
     @Override
     public void stream(String datasetId, DatasetKind kind, RowFilter filter, Consumer<DatasetRow> each) {
         Sql sql = select(datasetId, kind, filter).append(order(kind));
-        read(connection -> {
+        pool.withConnection(connection -> {
             // With autocommit off and a fetch size, pgjdbc reads through a portal FETCH_ROWS rows at a time instead of
             // the whole result at once; read only, the transaction holds no lock a publish would wait for.
             connection.setAutoCommit(false);
@@ -136,7 +131,7 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
     @Override
     public List<String> columnNames(String datasetId, DatasetKind kind) {
         String column = kind == DatasetKind.MARKETING ? "extra" : "data";
-        return read(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement("SELECT DISTINCT jsonb_object_keys(" + column
                     + ") FROM dataset_rows WHERE dataset_id = ? AND superseded_by IS NULL AND " + column
                     + " IS NOT NULL ORDER BY 1")) {
@@ -195,7 +190,7 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
         Sql sql = compared(runA, runB, kind, key).append("SELECT count(*) FILTER (WHERE old IS NULL), "
                 + "count(*) FILTER (WHERE new IS NULL), count(*) FILTER (WHERE old <> new), "
                 + "count(*) FILTER (WHERE old = new) FROM d");
-        return read(connection -> {
+        return pool.withConnection(connection -> {
             try (PreparedStatement query = sql.prepare(connection); ResultSet result = query.executeQuery()) {
                 result.next();
                 return new Counts(result.getLong(1), result.getLong(2), result.getLong(3), result.getLong(4));
@@ -212,7 +207,7 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
             sql.append(" AND k::text COLLATE \"C\" > ?", afterKey);
         }
         sql.append(" ORDER BY k::text COLLATE \"C\" LIMIT ?", limit);
-        return read(connection -> {
+        return pool.withConnection(connection -> {
             List<Difference> differences = new ArrayList<>();
             try (PreparedStatement query = sql.prepare(connection); ResultSet result = query.executeQuery()) {
                 while (result.next()) {
@@ -269,9 +264,5 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private <T> T read(Query<T> query) {
-        return pool.withConnection(query::run);
     }
 }
