@@ -562,7 +562,11 @@ function summaryText(run, entry) {
     parts.push(`${formatCount(done)} of ${formatCount(run.records)}${run.recordsTotalKnown ? '' : '+'} records`);
     const { ratePerSec, etaSec } = entry ? entry.estimator.estimate(run) : {};
     if (ratePerSec > 0) parts.push(`${formatCount(Math.round(ratePerSec))} records/s`);
-    if (etaSec !== null && etaSec !== undefined && ratePerSec > 0) parts.push(`about ${formatDuration(etaSec)} left`);
+    // Once every record is counted (a run publishing or waiting for review) nothing is left to estimate.
+    const counting = !run.recordsTotalKnown || done < run.records;
+    if (counting && etaSec !== null && etaSec !== undefined && ratePerSec > 0) {
+      parts.push(`about ${formatDuration(etaSec)} left`);
+    }
   } else if (run.status === 'CREATED') {
     parts.push('waiting for the file');
   } else {
