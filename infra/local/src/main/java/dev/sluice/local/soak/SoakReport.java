@@ -45,6 +45,7 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
         long smallFinal = 0;
         long smallRecords = 0;
         long records = 0;
+        long finalRecords = 0;
         long dead = 0;
         double largeRate = 0;
         int finals = 0;
@@ -57,6 +58,7 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
                 continue;
             }
             finals++;
+            finalRecords += number(run, "records");
             Instant finished = Instant.parse(run.get("updatedAt").s());
             Instant from = written.apply(entry.getKey());
             latencies.add(Math.max(0, Duration.between(from, finished).toMillis()));
@@ -70,6 +72,7 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
                 largeRate = number(run, "records") / seconds;
             }
         }
+        // Rates count the runs that ended, over the time until the last one ended: a run still going has no rate yet.
         double seconds = Math.max(0.001, Duration.between(start, lastFinal).toMillis() / 1000.0);
         double smallSeconds = Math.max(0.001, Duration.between(start, lastSmallFinal).toMillis() / 1000.0);
         List<Long> ages = sluice.faults().chunkQueueAges();
@@ -80,7 +83,7 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
             }
         }
         return new SoakReport(files, finals, statuses, records, identity.lost() + lostFromMissingRuns,
-                identity.duplicated(), identity.foreign(), dead, seconds, records / seconds,
+                identity.duplicated(), identity.foreign(), dead, seconds, finalRecords / seconds,
                 smallFinal / smallSeconds, smallRecords / smallSeconds, largeRate, percentile(latencies, 50),
                 percentile(latencies, 95), percentile(latencies, 99), percentile(ages, 50), percentile(ages, 95),
                 percentile(ages, 100), peakHeapBytes / (1024 * 1024),
