@@ -28,7 +28,7 @@ import { doneText } from './run-actions.js';
 import { datasetInsights } from './dataset-insights.js';
 import { adminView } from './admin-view.js';
 import { sourcesSection } from './sources.js';
-import { mergeRun, progressOf, isFinal, recordsDone, RateEstimator } from './progress.js';
+import { mergeRun, progressOf, isFinal, recordsDone, stillCounting, RateEstimator } from './progress.js';
 import {
   formatCount, formatBytes, formatDuration, formatTime, formatDecimal, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
 } from './format.js';
@@ -562,9 +562,7 @@ function summaryText(run, entry) {
     parts.push(`${formatCount(done)} of ${formatCount(run.records)}${run.recordsTotalKnown ? '' : '+'} records`);
     const { ratePerSec, etaSec } = entry ? entry.estimator.estimate(run) : {};
     if (ratePerSec > 0) parts.push(`${formatCount(Math.round(ratePerSec))} records/s`);
-    // Once every record is counted (a run publishing or waiting for review) nothing is left to estimate.
-    const counting = !run.recordsTotalKnown || done < run.records;
-    if (counting && etaSec !== null && etaSec !== undefined && ratePerSec > 0) {
+    if (stillCounting(run) && etaSec !== null && etaSec !== undefined && ratePerSec > 0) {
       parts.push(`about ${formatDuration(etaSec)} left`);
     }
   } else if (run.status === 'CREATED') {

@@ -46,6 +46,9 @@ export function progressOf(run) {
   return { fraction: 0, basis: 'none' };
 }
 
+/** Time left is worth showing only while part of the file is still uncounted (not while publishing or in review). */
+export const stillCounting = (run) => progressOf(run).fraction < 1;
+
 /**
  * Records per second and seconds left, from the server when it sends them (WebSocket), else from the polled
  * counters over the last ~10 s.

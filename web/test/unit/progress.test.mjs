@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeRun, progressOf, RateEstimator } from '../../js/progress.js';
+import { mergeRun, progressOf, stillCounting, RateEstimator } from '../../js/progress.js';
 import { formatDuration, formatBytes, explainFailure, formatTime } from '../../js/format.js';
 
 test('the bar follows bytes when the socket sends them, else records, else chunks', () => {
@@ -9,6 +9,14 @@ test('the bar follows bytes when the socket sends them, else records, else chunk
   assert.deepEqual(progressOf({ status: 'LOADING', records: 10, recordsTotalKnown: false, chunksDone: 1, chunksTotal: 4 }), { fraction: 0.25, basis: 'chunks' });
   assert.deepEqual(progressOf({ status: 'SPLITTING', records: 0 }), { fraction: 0, basis: 'none' });
   assert.deepEqual(progressOf({ status: 'PARTIAL', bytesDone: 10, bytesTotal: 100 }), { fraction: 1, basis: 'final' });
+});
+
+test('time left is shown while bytes are uncounted, not once the whole file is counted', () => {
+  // Every record seen so far is counted, but only 400 of 1,000 bytes: still counting.
+  assert.equal(stillCounting({ status: 'LOADING', records: 40, stored: 38, errors: 2, bytesDone: 400, bytesTotal: 1000, recordsTotalKnown: true }), true);
+  assert.equal(stillCounting({ status: 'PUBLISHING', records: 40, stored: 38, errors: 2, bytesDone: 1000, bytesTotal: 1000, recordsTotalKnown: true }), false);
+  assert.equal(stillCounting({ status: 'REVIEW', records: 10, stored: 10, errors: 0, recordsTotalKnown: true }), false);
+  assert.equal(stillCounting({ status: 'LOADING', records: 10, stored: 6, errors: 0, recordsTotalKnown: true }), true);
 });
 
 test('bytesDone never goes backwards and a final run never returns to a live state', () => {
