@@ -12,7 +12,6 @@ except ImportError as error:
     sys.exit(3)
 
 
-
 def cheaper_queries():
     """moto answers every Query from Table.all_items(), which lists and sorts every item of the table, and then sorts
     the matches again by the key the query orders by. With thousands of items that sort is most of the time a
@@ -61,6 +60,90 @@ def cheaper_queries():
 
 
 cheaper_queries()
+
+
+def cheaper_routing():
+    """moto picks the backend of every request by listing its own package directory (a directory check for each of
+    some 150 services) and then matching the host against every service's URL patterns, under one lock that every
+    request thread waits for: about a third of the emulator's time in a burst. The package directory does not change
+    while the server runs, so it is listed once here, and each host's answer is kept."""
+    try:
+        from moto import backends
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+        lookup = DomainDispatcherApplication.get_backend_for_host
+    except (ImportError, AttributeError) as error:
+        logging.getLogger("sluice").warning("moto's routing left as it is: %s", error)
+        return
+    modules = frozenset(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
+    answers = {}
+
+    def get_backend_for_host(self, host):
+        if host not in answers:
+            answers[host] = lookup(self, host)
+        return answers[host]
+
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host
+
+
+cheaper_routing()
+
+
+def cheaper_item_answers():
+    """moto writes every answer through a serializer driven by the service's model, which walks each attribute of
+    each item through several lookups: the largest part of the emulator's time for item reads and writes and for
+    stream records. The answers of the operations below are already DynamoDB's JSON when moto builds them
+    (attribute values as {"S": ...}), so they are written with json.dumps, as the serializer would write them:
+    without None values, binary values in base64, times in epoch seconds truncated to milliseconds. Errors and
+    every other operation keep the serializer. With SLUICE_MOTO_COMPARE=FILE both are made and any difference is
+    written to FILE (a check for a newer moto)."""
+    import base64
+    import calendar
+    import datetime
+    import json
+    try:
+        from moto.core.responses import ActionResult
+        serialized = ActionResult.execute_result
+    except (ImportError, AttributeError) as error:
+        logging.getLogger("sluice").warning("moto's answers left as they are: %s", error)
+        return
+    plain_operations = {
+        "dynamodb": {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
+                     "BatchWriteItem", "TransactGetItems", "TransactWriteItems"},
+        "dynamodbstreams": {"GetRecords"},
+    }
+    compare = os.environ.get("SLUICE_MOTO_COMPARE")
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if v is not None}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, (bytes, bytearray)):
+            return base64.b64encode(value).decode("ascii")
+        if isinstance(value, datetime.datetime):
+            seconds = calendar.timegm(value.utctimetuple() if value.tzinfo else value.timetuple())
+            return seconds + (value.microsecond // 1000) / 1000.0 if value.microsecond else seconds
+        return value
+
+    def execute_result(self, context):
+        operations = plain_operations.get(context.service_model.service_name, ())
+        if context.operation_model.name not in operations or not isinstance(self.result, dict):
+            return serialized(self, context)
+        body = json.dumps(plain(self.result), separators=(",", ":"))
+        answer = 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+        if compare:
+            expected = serialized(self, context)
+            if (expected[0], json.loads(expected[2] or "{}")) != (200, json.loads(body)):
+                with open(compare, "a") as out:
+                    out.write(context.operation_model.name + " " + repr(expected) + " GOT " + body + "\n")
+        return answer
+
+    ActionResult.execute_result = execute_result
+
+
+cheaper_item_answers()
+
 # werkzeug logs one line per request; warnings and errors still reach the log file.
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
