@@ -1,0 +1,78 @@
+package dev.sluice.local.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * A message SQS acknowledged survives an abrupt end of the runtime: ElasticMQ answers a send once its H2 store has
+ * the message, and H2 must then write it to its file at once (with its default write delay, a kill -9 lost the
+ * last half second of messages, and a run whose chunk messages were among them never ended).
+ */
+class SqsEmulatorDurabilityTest {
+    private static final int MESSAGES = 25;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyAcknowledgedMessageSurvivesAHaltRightAfterItsSend() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                SendThenHalt.class.getName(), dir.toString()).inheritIO().start();
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child ends");
+        assertEquals(SendThenHalt.HALTED, child.exitValue(), "the child halted right after its last send");
+
+        SqsEmulator again = SqsEmulator.start(dir, "us-east-1", "000000000000");
+        try (SqsClient sqs = client(again.endpoint())) {
+            String queue = sqs.getQueueUrl(b -> b.queueName("durable")).queueUrl();
+            Set<String> bodies = new HashSet<>();
+            for (int empty = 0; empty < 3 && bodies.size() < MESSAGES; ) {
+                List<Message> got = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10)
+                        .waitTimeSeconds(1)).messages();
+                empty = got.isEmpty() ? empty + 1 : 0;
+                got.forEach(m -> bodies.add(m.body()));
+            }
+            assertEquals(MESSAGES, bodies.size(), "every acknowledged message is back: " + bodies);
+        } finally {
+            again.stop();
+        }
+    }
+
+    private static SqsClient client(URI endpoint) {
+        return SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** Starts the emulator on a data dir, sends the messages one by one and halts the JVM as kill -9 would. */
+    public static final class SendThenHalt {
+        static final int HALTED = 42;
+
+        public static void main(String[] args) throws Exception {
+            SqsEmulator sqsEmulator = SqsEmulator.start(Path.of(args[0]), "us-east-1", "000000000000");
+            try (SqsClient sqs = client(sqsEmulator.endpoint())) {
+                String queue = sqs.createQueue(b -> b.queueName("durable")).queueUrl();
+                for (int i = 1; i <= MESSAGES; i++) {
+                    String body = "message " + i;
+                    sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body));
+                }
+            }
+            Runtime.getRuntime().halt(HALTED);
+        }
+    }
+}
