@@ -4,10 +4,14 @@ import dev.sluice.domain.run.RunStatus;
 import dev.sluice.local.LocalSluice;
 import dev.sluice.local.emulator.DynamoDbCallCounter;
 import dev.sluice.local.fault.FaultSpec;
+import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +22,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -121,7 +131,8 @@ public final class Soak {
         long lostFromMissingRuns = sent.values().stream().filter(s -> !runs.containsKey(s.key()))
                 .mapToLong(Sent::records).sum();
         return SoakReport.from(options, sent.size(), runs.size(), start, runs, key -> sent.get(key).written(),
-                key -> sent.get(key).small(), identity, lostFromMissingRuns, sluice, heap.peakBytes(), calls);
+                key -> sent.get(key).small(), identity, lostFromMissingRuns, sluice, heap.peakBytes(),
+                heap.peakAfterGcBytes(), calls);
     }
 
     /** Polls the runs of the files under {@code prefix} until all exist and are final, or the deadline passes. */
@@ -207,15 +218,38 @@ public final class Soak {
                 .append(record % 7).append(',').append(record % 10_000).append('\n');
     }
 
-    /** Peak heap of this JVM, sampled every 100 ms while the soak runs. */
+    /**
+     * Two figures of the JVM's heap: the most ever in use (sampled every 100 ms; garbage included, so it follows the
+     * collector's sizing as much as the work), and the most in use right after a collection (from the collectors'
+     * notifications), which is what the work keeps alive.
+     */
     static final class HeapSampler {
         private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         private final AtomicLong peak = new AtomicLong();
+        private final AtomicLong peakAfterGc = new AtomicLong();
+        private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
+                .collect(Collectors.toSet());
+        private final NotificationListener afterGc = (notification, handback) -> {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                GarbageCollectionNotificationInfo info =
+                        GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+                long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                        .filter(pool -> heapPools.contains(pool.getKey()))
+                        .mapToLong(pool -> pool.getValue().getUsed()).sum();
+                peakAfterGc.accumulateAndGet(used, Math::max);
+            }
+        };
         private volatile boolean running = true;
         private Thread thread;
 
         static HeapSampler start() {
             HeapSampler sampler = new HeapSampler();
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (collector instanceof NotificationEmitter emitter) {
+                    emitter.addNotificationListener(sampler.afterGc, null, null);
+                }
+            }
             sampler.thread = Thread.ofPlatform().daemon(true).name("soak-heap").start(sampler::sample);
             return sampler;
         }
@@ -235,10 +269,24 @@ public final class Soak {
             running = false;
             thread.interrupt();
             thread.join(1_000);
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (collector instanceof NotificationEmitter emitter) {
+                    try {
+                        emitter.removeNotificationListener(afterGc);
+                    } catch (ListenerNotFoundException e) {
+                        // never added to this collector
+                    }
+                }
+            }
         }
 
         long peakBytes() {
             return peak.get();
+        }
+
+        /** 0 when no collection happened. */
+        long peakAfterGcBytes() {
+            return peakAfterGc.get();
         }
     }
 

@@ -28,7 +28,7 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
         long duplicated, long foreign, long deadChunks, double seconds, double recordsPerSecond,
         double smallFileRunsPerSecond, double smallRecordsPerSecond, double largeRecordsPerSecond,
         long latencyP50Millis, long latencyP95Millis, long latencyP99Millis, long queueAgeP50Millis,
-        long queueAgeP95Millis, long queueAgeMaxMillis, long peakHeapMb, List<String> faults,
+        long queueAgeP95Millis, long queueAgeMaxMillis, long peakHeapMb, long peakHeapAfterGcMb, List<String> faults,
         Map<String, Long> faultsStruck, List<String> wrongRuns, Map<String, Long> dynamoDbCalls,
         Map<String, Long> dynamoDbBusyMillis, long dynamoDbLockWaitMillis, double dynamoDbCallsPerRun) {
 
@@ -37,7 +37,7 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
     static SoakReport from(Soak.Options options, int files, int runsFound, Instant start,
             Map<String, Map<String, AttributeValue>> runs, Function<String, Instant> written,
             Predicate<String> small, RecordIdentity.Result identity, long lostFromMissingRuns, LocalSluice sluice,
-            long peakHeapBytes, Map<String, DynamoDbCallCounter.Calls> calls) {
+            long peakHeapBytes, long peakHeapAfterGcBytes, Map<String, DynamoDbCallCounter.Calls> calls) {
         Map<String, Integer> statuses = new TreeMap<>();
         List<Long> latencies = new ArrayList<>();
         Instant lastFinal = start;
@@ -86,7 +86,7 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
                 identity.duplicated(), identity.foreign(), dead, seconds, finalRecords / seconds,
                 smallFinal / smallSeconds, smallRecords / smallSeconds, largeRate, percentile(latencies, 50),
                 percentile(latencies, 95), percentile(latencies, 99), percentile(ages, 50), percentile(ages, 95),
-                percentile(ages, 100), peakHeapBytes / (1024 * 1024),
+                percentile(ages, 100), peakHeapBytes / (1024 * 1024), peakHeapAfterGcBytes / (1024 * 1024),
                 sluice.faults().enabled().stream().map(FaultSpec::toString).toList(), struck,
                 identity.wrong().stream().map(RecordIdentity.RunCheck::toString).limit(20).toList(),
                 byCalls(calls, DynamoDbCallCounter.Calls::calls), byCalls(calls, DynamoDbCallCounter.Calls::busyMillis),
@@ -141,7 +141,7 @@ public record SoakReport(int runsTotal, int runsFinal, Map<String, Integer> stat
                 lost, duplicated, foreign, deadChunks));
         lines.add("faults       " + (faults.isEmpty() ? "none" : String.join(", ", faults)) + "; struck "
                 + faultsStruck);
-        lines.add("peak heap    " + peakHeapMb + " MB");
+        lines.add("peak heap    " + peakHeapMb + " MB in use, " + peakHeapAfterGcMb + " MB right after a collection");
         lines.add(String.format(Locale.ROOT, "dynamodb     %.1f calls per run; %,d ms waiting for the emulator's lock",
                 dynamoDbCallsPerRun, dynamoDbLockWaitMillis));
         dynamoDbCalls.forEach((call, count) -> lines.add(String.format(Locale.ROOT, "  %-44s %,8d calls %,8d ms",
