@@ -2,6 +2,7 @@ package dev.sluice.adapter.out.postgres;
 
 import static dev.sluice.adapter.out.postgres.Statements.execute;
 import static dev.sluice.adapter.out.postgres.Statements.executeCount;
+import static dev.sluice.adapter.out.postgres.Statements.exists;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -52,6 +53,11 @@ public final class RollupTables {
                 + ") SELECT ?, " + MONTH + ", campaign, " + SUMMED + " FROM rollup_delta GROUP BY 2, 3 "
                 + "ON CONFLICT (dataset_id, month, campaign) DO UPDATE SET " + ADD, datasetId);
 
+        // A group (fine or coarse) can reach 0 rows only if some fine group of the delta lost rows on balance; with
+        // none (an append, a first publish that supersedes nothing) there is nothing to delete or re-sum.
+        if (!exists(connection, "SELECT 1 FROM rollup_delta WHERE rows <= 0")) {
+            return;
+        }
         execute(connection, "CREATE TEMP TABLE rollup_emptied ON COMMIT DROP AS SELECT d.day, d.channel, d.campaign "
                 + "FROM rollup_delta d JOIN dataset_rollups u ON u.dataset_id = ? AND u.day = d.day "
                 + "AND u.channel = d.channel AND u.campaign = d.campaign WHERE u.rows = 0", datasetId);
