@@ -244,6 +244,7 @@ public final class Soak {
                 peakAfterGc.accumulateAndGet(used, Math::max);
             }
         };
+        private final List<NotificationEmitter> emitters = new ArrayList<>();
         private volatile boolean running = true;
         private Thread thread;
 
@@ -252,6 +253,7 @@ public final class Soak {
             for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
                 if (collector instanceof NotificationEmitter emitter) {
                     emitter.addNotificationListener(sampler.afterGc, null, null);
+                    sampler.emitters.add(emitter);
                 }
             }
             sampler.thread = Thread.ofPlatform().daemon(true).name("soak-heap").start(sampler::sample);
@@ -269,18 +271,12 @@ public final class Soak {
             }
         }
 
-        void stop() throws InterruptedException {
+        void stop() throws InterruptedException, ListenerNotFoundException {
             running = false;
             thread.interrupt();
             thread.join(1_000);
-            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (collector instanceof NotificationEmitter emitter) {
-                    try {
-                        emitter.removeNotificationListener(afterGc);
-                    } catch (ListenerNotFoundException e) {
-                        // never added to this collector
-                    }
-                }
+            for (NotificationEmitter emitter : emitters) {
+                emitter.removeNotificationListener(afterGc);
             }
         }
 
