@@ -16,6 +16,18 @@ public final class RunProgressItems {
     private RunProgressItems() {
     }
 
+    /**
+     * Epoch second until which a connection may be subscribed to the run (set by a subscription, never lowered):
+     * a run item without it, or past it, has no run subscribers, so the fan-out need not ask for them.
+     */
+    public static final String WATCHED_UNTIL = "watchedUntil";
+
+    /** Whether the run item may have subscribers of its own at {@code now}. */
+    public static boolean watchedAt(Function<String, String> attribute, Instant now) {
+        String until = attribute.apply(WATCHED_UNTIL);
+        return until != null && Long.parseLong(until) >= now.getEpochSecond();
+    }
+
     /** True for the run item itself ({@code sk = RUN}), not its chunk markers or connection items. */
     public static boolean isRunItem(Function<String, String> attribute) {
         return "RUN".equals(attribute.apply("sk")) && attribute.apply("runId") != null;

@@ -8,6 +8,7 @@ import dev.sluice.application.port.PublishSender;
 import dev.sluice.application.port.RecordRepository;
 import dev.sluice.application.port.RecordRepository.LedgerEntry;
 import dev.sluice.application.port.RunRepository;
+import dev.sluice.application.port.RunRepository.Counted;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
@@ -69,9 +70,6 @@ public final class LoadChunk {
      * transaction (ledger row, ranged GET, parse, COPY) and counting in DynamoDB.
      */
     public record Timings(long writeMillis, long countMillis) {
-    }
-
-    private record Counted(boolean countedNow, Optional<RunStatus> finished) {
     }
 
     private final PublishSender publish;
@@ -207,20 +205,20 @@ public final class LoadChunk {
 
     /** Counts the chunk as the ledger has it, loaded or dead, once; then finishes the run if it was the last. */
     private Counted count(ChunkMessage chunk, LedgerEntry entry, String deadReason) {
-        boolean countedNow = entry.dead()
-                ? runs.countDeadChunk(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
+        Counted counted = entry.dead()
+                ? runs.countDeadChunkAndFinish(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
                         chunk.recordCount(), deadReason), chunk.accountedBytes())
-                : runs.countChunk(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected(),
+                : runs.countChunkAndFinish(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected(),
                         chunk.accountedBytes());
-        if (countedNow) {
+        if (counted.countedNow()) {
             metrics.chunkCounted(entry.stored(), entry.rejected());
         }
-        Optional<RunStatus> finished = runs.finishIfComplete(chunk.runId());
+        Optional<RunStatus> finished = counted.finished();
         finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
         if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {
             publish.send(chunk.runId());
         }
-        return new Counted(countedNow, finished);
+        return counted;
     }
 
     /**

@@ -31,7 +31,11 @@ public interface ConnectionRepository {
     /** Forgets the connection and all its subscriptions; harmless when already gone. */
     void delete(String connectionId);
 
-    /** Subscribes (or re-subscribes) a connection; {@code seen} is the state it was just sent, if one was. */
+    /**
+     * Subscribes (or re-subscribes) a connection; {@code seen} is the state it was just sent, if one was. A run
+     * topic also marks the run as watched until {@code expiresAt}, written after the subscription, so every change
+     * of the run from then on says that its subscribers must be asked (and only a watched run's are).
+     */
     void subscribe(String connectionId, Topic topic, Optional<RunProgress> seen, Instant expiresAt);
 
     void unsubscribe(String connectionId, Topic topic);

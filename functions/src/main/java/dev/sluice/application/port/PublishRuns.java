@@ -24,6 +24,14 @@ public interface PublishRuns {
     /** PUBLISHING becomes the run's load outcome (SUCCEEDED or PARTIAL), with what publishing did. */
     boolean finishPublishing(String runId, String strategy, PublishCounts counts, Instant publishedAt);
 
+    /**
+     * {@link #finishPublishing(String, String, PublishCounts, Instant)} for a run read in PUBLISHING: a store may
+     * take the outcome from it, on the condition that the stored run still has that outcome, instead of reading it.
+     */
+    default boolean finishPublishing(Run publishing, String strategy, PublishCounts counts, Instant publishedAt) {
+        return finishPublishing(publishing.runId(), strategy, counts, publishedAt);
+    }
+
     /** REVIEW becomes CANCELLED with failure code DISCARDED; the run's records stay, unpublished. */
     boolean discard(String runId, String message);
 

@@ -74,6 +74,33 @@ public interface RunRepository {
     /** When every chunk is counted, LOADING becomes SUCCEEDED or PARTIAL; returns the final status if set now. */
     Optional<RunStatus> finishIfComplete(String runId);
 
+    /** What counting a chunk did: whether it was counted now, and the status the run took if that completed it. */
+    record Counted(boolean countedNow, Optional<RunStatus> finished) {
+    }
+
+    /**
+     * {@link #countChunk} then {@link #finishIfComplete}. A store whose update answers with the counted run decides
+     * from that answer instead of reading the run again: the update that counts the last chunk sees every count.
+     */
+    default Counted countChunkAndFinish(String runId, int chunkNo, int stored, int rejected, long bytes) {
+        boolean countedNow = countChunk(runId, chunkNo, stored, rejected, bytes);
+        return new Counted(countedNow, finishIfComplete(runId));
+    }
+
+    /** {@link #countDeadChunk} then {@link #finishIfComplete}, as {@link #countChunkAndFinish}. */
+    default Counted countDeadChunkAndFinish(String runId, Run.DeadChunk deadChunk, long bytes) {
+        boolean countedNow = countDeadChunk(runId, deadChunk, bytes);
+        return new Counted(countedNow, finishIfComplete(runId));
+    }
+
+    /**
+     * {@link #finishSplitting} and, when that moved the run, {@link #finishIfComplete} (every chunk may have been
+     * counted before the split ended); the status the run took, empty when it is not complete or was not split now.
+     */
+    default Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks) {
+        return finishSplitting(runId, records, chunks) ? finishIfComplete(runId) : Optional.empty();
+    }
+
     /** Runs still CREATED (no file arrived) created before {@code cutoff}, oldest first, at most {@code limit}. */
     List<Run> createdBefore(Instant cutoff, int limit);
 

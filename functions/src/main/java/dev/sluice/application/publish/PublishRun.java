@@ -56,8 +56,8 @@ public final class PublishRun {
         RunPublisher.Publication publication = result.publication();
         // Listeners first: once the run is final, its source's checkpoint has moved and its deliveries are queued.
         // A listener that fails leaves the run PUBLISHING; the message comes back and tells them all again.
-        listener.published(new Published(runId, run.datasetId(), publication.strategy()));
-        runs.finishPublishing(runId, publication.strategy(), publication.counts(), publication.publishedAt());
+        listener.published(Published.of(run, publication.strategy()));
+        runs.finishPublishing(run, publication.strategy(), publication.counts(), publication.publishedAt());
         return result.publishedNow() ? Outcome.PUBLISHED : Outcome.ALREADY_PUBLISHED;
     }
 

@@ -153,17 +153,17 @@ public final class SplitObject {
         if (quarantined.isPresent()) {
             return quarantined.get();
         }
-        Optional<String> runId = runFor(event);
-        if (runId.isEmpty()) {
+        Optional<RunFor> runFor = runFor(event);
+        if (runFor.isEmpty()) {
             return new Result(Outcome.IGNORED, null);
         }
         try {
-            return split(event, runId.get());
+            return split(event, runFor.get());
         } catch (RuntimeException e) {
             if (!lastAttempt) {
                 throw e;
             }
-            return failed(runId.get(), "SPLIT_FAILED", "The file could not be read after repeated attempts ("
+            return failed(runFor.get().runId(), "SPLIT_FAILED", "The file could not be read after repeated attempts ("
                     + e.getClass().getSimpleName() + "). Re-upload it or ask an operator to check the logs.");
         }
     }
@@ -176,14 +176,15 @@ public final class SplitObject {
         return new Result(Outcome.FAILED, runId, Optional.of(code));
     }
 
-    private Result split(S3ObjectEvent event, String runId) {
+    private Result split(S3ObjectEvent event, RunFor runFor) {
+        String runId = runFor.runId();
         Optional<Run> splitting = runs.startSplitting(runId, event.version(), event.size());
         if (splitting.isEmpty()) {
             return new Result(whyNotSplit(event, runId), runId);
         }
         Run run = splitting.get();
         metrics.runStarted();
-        Dataset dataset = datasetOf(run);
+        Dataset dataset = datasetOf(run, runFor.dataset());
         EffectiveLimits fileLimits = effectiveLimits(dataset);
         if (event.size() > fileLimits.maxFileBytes()) {
             return failed(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
@@ -408,12 +409,11 @@ public final class SplitObject {
             runs.recordSplitProgress(run.runId(), last.firstRecord() - 1 + last.recordCount(), last.chunkNo());
             chunks.send(List.copyOf(batch));
         }
-        if (runs.finishSplitting(run.runId(), summary.records(), summary.chunks())) {
-            Optional<RunStatus> finished = runs.finishIfComplete(run.runId());
-            finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
-            if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {
-                publish.send(run.runId());
-            }
+        Optional<RunStatus> finished = runs.finishSplittingAndComplete(run.runId(), summary.records(),
+                summary.chunks());
+        finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
+        if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {
+            publish.send(run.runId());
         }
         return new Result(Outcome.SPLIT, run.runId());
     }
@@ -441,7 +441,14 @@ public final class SplitObject {
         return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private Optional<String> runFor(S3ObjectEvent event) {
+    /** The run an object is for, and its dataset when finding the run read it already. */
+    private record RunFor(String runId, Optional<Dataset> dataset) {
+        static RunFor of(String runId) {
+            return new RunFor(runId, Optional.empty());
+        }
+    }
+
+    private Optional<RunFor> runFor(S3ObjectEvent event) {
         Optional<UploadKey.Parsed> parsed = UploadKey.parse(event.key());
         if (parsed.isEmpty()) {
             return Optional.empty();
@@ -450,35 +457,38 @@ public final class SplitObject {
             // uploads/{owner}/{runId}/{fileName}: the run was created by POST /api/uploads for exactly this key; an
             // object under any other key (another name, another owner) belongs to no run and is never imported.
             return runs.find(upload.runId()).filter(run -> event.key().equals(run.key())
-                    && event.bucket().equals(run.bucket()) && upload.owner().equals(run.owner())).map(Run::runId);
+                    && event.bucket().equals(run.bucket()) && upload.owner().equals(run.owner()))
+                    .map(run -> RunFor.of(run.runId()));
         }
         if (parsed.get() instanceof UploadKey.Pulled) {
             // pulls/{sourceId}/{pullId}: the pull created the run (owner and dataset from its source) before it wrote
             // the object; the run id is derived from the key.
             return runs.find(UploadKey.pulledRunId(event.key())).filter(run -> event.key().equals(run.key())
-                    && event.bucket().equals(run.bucket()) && run.source() == RunSource.PULL).map(Run::runId);
+                    && event.bucket().equals(run.bucket()) && run.source() == RunSource.PULL)
+                    .map(run -> RunFor.of(run.runId()));
         }
         UploadKey.Drop drop = (UploadKey.Drop) parsed.get();
         String runId = dropRunId(event);
         UploadLimits.Partner partner = uploadLimits.partners().get(drop.partner());
         String owner = partner == null ? "partner:" + drop.partner() : partner.owner();
         String dataset = partner == null ? drop.partner() : partner.dataset();
-        if (partner != null) {
-            datasets.ifPresent(d -> new DatasetForRun(d, clock).forPartner(partner.owner(), partner.dataset()));
-        }
+        Optional<Dataset> partnerDataset = partner == null ? Optional.empty()
+                : datasets.map(d -> new DatasetForRun(d, clock).forPartner(partner.owner(), partner.dataset()));
         runs.create(Run.created(runId, owner, dataset, drop.name(), event.bucket(), event.key(), RunSource.DROP,
                 RunStatus.RECEIVED, event.size(), Map.of(), clock.instant()));
-        return Optional.of(runId);
+        return Optional.of(new RunFor(runId, partnerDataset));
     }
 
     /**
      * The dataset the run imports into, read once per split: its kind, saved mapping, reading settings and limits
-     * decide how the file is read. A run whose dataset is not stored reads as marketing with everything auto.
+     * decide how the file is read. A run whose dataset is not stored reads as marketing with everything auto. A
+     * partner's drop read it moments ago, when its run was created, and is not read again.
      */
-    private Dataset datasetOf(Run run) {
+    private Dataset datasetOf(Run run, Optional<Dataset> readAlready) {
         String id = run.datasetId() == null ? "" : run.datasetId();
-        return RerunRun.withRerunSettings(datasets.flatMap(d -> d.find(id))
-                .orElseGet(() -> Dataset.implicit(id, run.owner())), run);
+        Optional<Dataset> stored = readAlready.filter(d -> d.id().equals(id))
+                .or(() -> datasets.flatMap(d -> d.find(id)));
+        return RerunRun.withRerunSettings(stored.orElseGet(() -> Dataset.implicit(id, run.owner())), run);
     }
 
     private EffectiveLimits effectiveLimits(Dataset dataset) {

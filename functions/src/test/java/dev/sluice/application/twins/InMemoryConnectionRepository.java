@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Open WebSocket connections and their subscriptions in memory; deleting a connection removes its subscriptions,
- * as the real one does. {@link #failReadsOfSubscribers} makes reading the subscribers fail (a throttled query).
+ * as the real one does. {@link #failReadsOfSubscribers} makes reading the subscribers fail (a throttled query);
+ * {@link #topicsRead} tells which topics were read.
  */
 public final class InMemoryConnectionRepository implements ConnectionRepository {
     private record Subscription(Optional<RunProgress> seen, Instant expiresAt) {
@@ -20,6 +21,7 @@ public final class InMemoryConnectionRepository implements ConnectionRepository 
 
     private final Map<String, Connection> connections = new LinkedHashMap<>();
     private final Map<String, Map<Topic, Subscription>> subscriptions = new LinkedHashMap<>();
+    private final List<Topic> topicsRead = new ArrayList<>();
     private boolean failReads;
 
     public synchronized void failReadsOfSubscribers(boolean fail) {
@@ -29,6 +31,11 @@ public final class InMemoryConnectionRepository implements ConnectionRepository 
     /** The topics the connection is subscribed to. */
     public synchronized List<Topic> topics(String connectionId) {
         return List.copyOf(subscriptions.getOrDefault(connectionId, Map.of()).keySet());
+    }
+
+    /** Every topic whose subscribers were read, in the order asked. */
+    public synchronized List<Topic> topicsRead() {
+        return List.copyOf(topicsRead);
     }
 
     @Override
@@ -72,6 +79,7 @@ public final class InMemoryConnectionRepository implements ConnectionRepository 
 
     @Override
     public synchronized List<Subscriber> subscribers(Topic topic) {
+        topicsRead.add(topic);
         if (failReads) {
             throw new IllegalStateException("reading the subscribers of " + topic + " was throttled");
         }

@@ -11,10 +11,13 @@ import dev.sluice.application.progress.PublishProgress;
 import dev.sluice.config.ProgressWiring;
 import dev.sluice.config.Settings;
 import dev.sluice.domain.progress.RunProgress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +65,8 @@ public final class ProgressFunction implements RequestHandler<DynamodbEvent, Str
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         return Telemetry.invocation(context, () -> {
             List<RunProgress> changes = new ArrayList<>();
+            Set<String> watched = new HashSet<>();
+            Instant now = Instant.now();
             Map<String, String> firstSequence = new HashMap<>();
             for (DynamodbStreamRecord record : event.getRecords()) {
                 if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
@@ -74,13 +79,16 @@ public final class ProgressFunction implements RequestHandler<DynamodbEvent, Str
                 try {
                     RunProgress change = RunProgressItems.fromAttributes(attribute);
                     changes.add(change);
+                    if (RunProgressItems.watchedAt(attribute, now)) {
+                        watched.add(change.runId());
+                    }
                     firstSequence.putIfAbsent(change.runId(), record.getDynamodb().getSequenceNumber());
                 } catch (RuntimeException e) {
                     // Retrying cannot fix a malformed image, and would hold up every run behind it in the shard.
                     LOG.error("skipping stream record {}: not a readable run item", record.getEventID(), e);
                 }
             }
-            PublishProgress.Outcome outcome = publish.publish(changes);
+            PublishProgress.Outcome outcome = publish.publish(changes, watched::contains);
             if (outcome.messages() > 0 || !outcome.failedRuns().isEmpty()) {
                 LOG.info("{} changes, {} messages: {} delivered, {} gone, {} failed, {} timed out", changes.size(),
                         outcome.messages(), outcome.delivered(), outcome.gone(), outcome.failed(),

@@ -184,6 +184,27 @@ public final class DynamoConnectionRepository implements ConnectionRepository {
         item.put("expiresAt", n(expiresAt.getEpochSecond()));
         seen.ifPresent(state -> item.put("seen", AttributeValue.fromM(RunProgressItems.toAttributes(state))));
         dynamo.putItem(b -> b.tableName(table).item(item));
+        if (topic.kind() == Topic.Kind.RUN) {
+            markWatched(topic.key(), expiresAt);
+        }
+    }
+
+    /**
+     * Sets the run item's {@code watchedUntil} (epoch seconds), never lowering it, and never creating a run item
+     * that is not there. The write is itself a change of the run, so its stream record also carries any progress
+     * made between the snapshot the subscriber was sent and this mark.
+     */
+    private void markWatched(String runId, Instant until) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(DynamoRunRepository.runKey(runId))
+                    .updateExpression("SET #watchedUntil = :until")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(#watchedUntil) "
+                            + "OR #watchedUntil < :until)")
+                    .expressionAttributeNames(Map.of("#watchedUntil", RunProgressItems.WATCHED_UNTIL))
+                    .expressionAttributeValues(Map.of(":until", n(until.getEpochSecond()))));
+        } catch (ConditionalCheckFailedException markedLongerOrGone) {
+            // Watched at least as long already, or the run was deleted: nothing to mark.
+        }
     }
 
     @Override

@@ -329,13 +329,25 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
 
     @Override
     public boolean finishSplitting(String runId, long records, int chunks) {
-        return conditionalUpdate(runId,
+        return finishSplitting(runId, records, chunks, ReturnValue.NONE).isPresent();
+    }
+
+    /** One round trip when chunks are still loading: the run the split's own update returned is judged. */
+    @Override
+    public Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks) {
+        return finishSplitting(runId, records, chunks, ReturnValue.ALL_NEW).map(RunItems::fromItem)
+                .flatMap(this::finishIfComplete);
+    }
+
+    private Optional<Map<String, AttributeValue>> finishSplitting(String runId, long records, int chunks,
+            ReturnValue answer) {
+        return update(runId,
                 "SET #status = :loading, #gsi2pk = :statusKey, #records = :records, #chunksTotal = :chunks, "
                         + "#chunksPlanned = :chunks, #updatedAt = :now, #gsi2sk = :now ADD #chunksOutstanding :chunks",
                 "#status = :splitting",
                 Map.of(":loading", s(RunStatus.LOADING.name()), ":statusKey", s("STATUS#LOADING"),
                         ":records", n(records), ":chunks", n(chunks), ":splitting", s(RunStatus.SPLITTING.name()),
-                        ":now", s(now())));
+                        ":now", s(now())), answer);
     }
 
     @Override
@@ -362,22 +374,54 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 condition.toString(), values);
     }
 
+    private static final String COUNT_LOADED = "SET #updatedAt = :now ADD #countedChunks :chunkSet, "
+            + "#stored :stored, #errors :rejected, #chunksDone :one, #chunksOutstanding :minusOne, #bytesDone :bytes";
+    private static final String COUNT_DEAD = "SET #updatedAt = :now, "
+            + "#deadChunks = list_append(if_not_exists(#deadChunks, :empty), :dead) ADD #countedChunks :chunkSet, "
+            + "#errors :rejected, #chunksDead :one, #chunksOutstanding :minusOne, #bytesDone :bytes";
+
     @Override
     public boolean countChunk(String runId, int chunkNo, int stored, int rejected, long bytes) {
-        return countOnce(runId, chunkNo, "SET #updatedAt = :now ADD #countedChunks :chunkSet, #stored :stored, "
-                        + "#errors :rejected, #chunksDone :one, #chunksOutstanding :minusOne, #bytesDone :bytes",
-                Map.of(":stored", n(stored), ":rejected", n(rejected), ":bytes", n(bytes)));
+        return countOnce(runId, chunkNo, COUNT_LOADED, loadedCounters(stored, rejected, bytes), ReturnValue.NONE)
+                .isPresent();
     }
 
     @Override
     public boolean countDeadChunk(String runId, DeadChunk deadChunk, long bytes) {
-        return countOnce(runId, deadChunk.chunkNo(),
-                "SET #updatedAt = :now, #deadChunks = list_append(if_not_exists(#deadChunks, :empty), :dead) "
-                        + "ADD #countedChunks :chunkSet, #errors :rejected, #chunksDead :one, "
-                        + "#chunksOutstanding :minusOne, #bytesDone :bytes",
-                Map.of(":rejected", n(deadChunk.recordCount()), ":bytes", n(bytes),
-                        ":empty", AttributeValue.fromL(List.of()),
-                        ":dead", AttributeValue.fromL(List.of(RunItems.deadChunkValue(deadChunk)))));
+        return countOnce(runId, deadChunk.chunkNo(), COUNT_DEAD, deadCounters(deadChunk, bytes), ReturnValue.NONE)
+                .isPresent();
+    }
+
+    /** One round trip when the chunk is counted now: the update answers with the run, counts included. */
+    @Override
+    public Counted countChunkAndFinish(String runId, int chunkNo, int stored, int rejected, long bytes) {
+        return countedThenFinish(runId, countOnce(runId, chunkNo, COUNT_LOADED, loadedCounters(stored, rejected,
+                bytes), ReturnValue.ALL_NEW));
+    }
+
+    @Override
+    public Counted countDeadChunkAndFinish(String runId, DeadChunk deadChunk, long bytes) {
+        return countedThenFinish(runId, countOnce(runId, deadChunk.chunkNo(), COUNT_DEAD,
+                deadCounters(deadChunk, bytes), ReturnValue.ALL_NEW));
+    }
+
+    /**
+     * A chunk counted now is judged on the run its count returned; one counted before (a redelivery) on the run as
+     * read now, since the delivery that counted it may have died before finishing the run.
+     */
+    private Counted countedThenFinish(String runId, Optional<Map<String, AttributeValue>> counted) {
+        return counted.isPresent() ? new Counted(true, finishIfComplete(RunItems.fromItem(counted.get())))
+                : new Counted(false, finishIfComplete(runId));
+    }
+
+    private static Map<String, AttributeValue> loadedCounters(int stored, int rejected, long bytes) {
+        return Map.of(":stored", n(stored), ":rejected", n(rejected), ":bytes", n(bytes));
+    }
+
+    private static Map<String, AttributeValue> deadCounters(DeadChunk deadChunk, long bytes) {
+        return Map.of(":rejected", n(deadChunk.recordCount()), ":bytes", n(bytes),
+                ":empty", AttributeValue.fromL(List.of()),
+                ":dead", AttributeValue.fromL(List.of(RunItems.deadChunkValue(deadChunk))));
     }
 
     /**
@@ -385,7 +429,8 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
      * happens. The condition also refuses a run that does not exist or no longer accepts chunks (a forged or stale
      * message can never move a finished run's counters) and a chunk number beyond what the splitter planned.
      */
-    private boolean countOnce(String runId, int chunkNo, String update, Map<String, AttributeValue> counters) {
+    private Optional<Map<String, AttributeValue>> countOnce(String runId, int chunkNo, String update,
+            Map<String, AttributeValue> counters, ReturnValue answer) {
         Map<String, AttributeValue> values = new HashMap<>(counters);
         values.put(":chunkSet", AttributeValue.fromNs(List.of(Integer.toString(chunkNo))));
         values.put(":chunkNo", n(chunkNo));
@@ -397,9 +442,9 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         // CANCELLED too: a chunk admitted before the cancel committed its rows, so it is counted (later ones are
         // refused before they write anything, as ChunkAdmission checks the status first).
         values.put(":cancelled", s(RunStatus.CANCELLED.name()));
-        return conditionalUpdate(runId, update, "#status IN (:splitting, :loading, :cancelled) "
+        return update(runId, update, "#status IN (:splitting, :loading, :cancelled) "
                 + "AND #chunksPlanned >= :chunkNo "
-                + "AND NOT contains(#countedChunks, :chunkNo)", values);
+                + "AND NOT contains(#countedChunks, :chunkNo)", values, answer);
     }
 
     @Override
@@ -431,11 +476,12 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
      */
     @Override
     public Optional<RunStatus> finishIfComplete(String runId) {
-        Optional<Run> found = find(runId);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        Run run = found.get();
+        return find(runId).flatMap(this::finishIfComplete);
+    }
+
+    /** As {@link #finishIfComplete(String)}, on a state of the run this caller's own update returned. */
+    private Optional<RunStatus> finishIfComplete(Run run) {
+        String runId = run.runId();
         if (run.status() != RunStatus.LOADING || run.chunksTotal() == null
                 || run.chunksDone() + run.chunksDead() < run.chunksTotal()) {
             return Optional.empty();
@@ -487,9 +533,34 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         if (run.isEmpty() || run.get().status() != RunStatus.PUBLISHING) {
             return false;
         }
-        RunStatus outcome = run.get().publication().outcome() == null ? RunStatus.SUCCEEDED
-                : run.get().publication().outcome();
+        return finishPublishingAs(run.get(), strategy, counts, publishedAt, "#status = :publishing");
+    }
+
+    /**
+     * Takes the outcome from the run as the caller read it, on the condition that the stored run is still
+     * PUBLISHING with that outcome (a run redriven and published meanwhile may have another); only when it is not
+     * is the run read again.
+     */
+    @Override
+    public boolean finishPublishing(Run publishing, String strategy, PublishCounts counts, Instant publishedAt) {
+        if (publishing.status() != RunStatus.PUBLISHING) {
+            return finishPublishing(publishing.runId(), strategy, counts, publishedAt);
+        }
+        String sameOutcome = publishing.publication().outcome() == null ? "attribute_not_exists(#publishOutcome)"
+                : "#publishOutcome = :outcome";
+        return finishPublishingAs(publishing, strategy, counts, publishedAt,
+                "#status = :publishing AND " + sameOutcome)
+                || finishPublishing(publishing.runId(), strategy, counts, publishedAt);
+    }
+
+    private boolean finishPublishingAs(Run run, String strategy, PublishCounts counts, Instant publishedAt,
+            String condition) {
+        String runId = run.runId();
+        RunStatus outcome = run.publication().outcome() == null ? RunStatus.SUCCEEDED : run.publication().outcome();
         Map<String, AttributeValue> values = new HashMap<>();
+        if (condition.contains(":outcome")) {
+            values.put(":outcome", s(outcome.name()));
+        }
         values.put(":final", s(outcome.name()));
         values.put(":statusKey", s("STATUS#" + outcome.name()));
         values.put(":publishing", s(RunStatus.PUBLISHING.name()));
@@ -499,7 +570,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         values.put(":now", s(now()));
         return conditionalUpdate(runId, "SET #status = :final, #gsi2pk = :statusKey, #updatedAt = :now, "
                         + "#gsi2sk = :now, #finishedAt = :now, #publishStrategy = :strategy, #publishCounts = :counts, "
-                        + "#publishedAt = :publishedAt", "#status = :publishing", values);
+                        + "#publishedAt = :publishedAt", condition, values);
     }
 
     @Override

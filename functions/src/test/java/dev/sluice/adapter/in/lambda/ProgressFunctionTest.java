@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.progress.PublishProgress;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The runs table's stream handler fed events/dynamodb-stream-run-progress.json, with its ports as twins. */
@@ -46,6 +48,24 @@ class ProgressFunctionTest {
         assertEquals("LOADING", message.path("status").asText());
         assertEquals(4950, message.path("stored").asLong(), "the new image's counters, not the old one's");
         assertEquals(5, message.path("chunksDone").asInt());
+    }
+
+    @Test
+    void aRunNobodySubscribedToIsToldToItsOwnersWatchersWithoutAskingForItsOwnSubscribers() {
+        connections.subscribe("run-watcher", Topic.run(RUN_ID), Optional.empty(), Instant.now().plusSeconds(60));
+        connections.subscribe("owner-watcher", Topic.owner("local"), Optional.empty(),
+                Instant.now().plusSeconds(60));
+        DynamodbEvent event = EventFixtures.read("dynamodb-stream-run-progress.json", DynamodbEvent.class);
+        // A mark that has expired: no subscription to the run can still be open.
+        event.getRecords().getFirst().getDynamodb().getNewImage().put("watchedUntil",
+                new AttributeValue().withN(Long.toString(Instant.now().minusSeconds(1).getEpochSecond())));
+
+        handler.handleRequest(event, new TestContext());
+
+        assertEquals(List.of("owner-watcher"), messenger.posted().stream()
+                .map(InMemoryConnectionMessenger.Posted::connectionId).toList());
+        assertEquals(Set.of(Topic.owner("local"), Topic.all()), Set.copyOf(connections.topicsRead()),
+                "the run's own topic was not read");
     }
 
     @Test

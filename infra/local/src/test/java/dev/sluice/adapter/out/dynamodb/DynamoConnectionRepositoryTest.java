@@ -53,6 +53,40 @@ class DynamoConnectionRepositoryTest {
     }
 
     @Test
+    void subscribingToARunMarksTheRunWatchedNeverShorterAndNeverCreatesARun(LocalSluice sluice) {
+        var connections = repository(sluice);
+        var runs = new DynamoRunRepository(sluice.dynamoDbClient(), sluice.tableName("RunsTable"),
+                java.time.Clock.systemUTC());
+        String runId = UUID.randomUUID().toString();
+        runs.create(dev.sluice.domain.run.Run.created(runId, "alice", "default", "f.csv", "b", "k",
+                dev.sluice.domain.run.Run.RunSource.DROP, RunStatus.RECEIVED, 10, java.util.Map.of(), Instant.now()));
+        assertEquals(Optional.empty(), watchedUntil(sluice, runId), "nobody subscribed yet");
+        Instant later = Instant.now().plusSeconds(7200).truncatedTo(ChronoUnit.SECONDS);
+        connections.subscribe("W1" + runId.substring(0, 8) + "=", Topic.run(runId), Optional.empty(), later);
+        assertEquals(Optional.of(later.getEpochSecond()), watchedUntil(sluice, runId));
+        connections.subscribe("W2" + runId.substring(0, 8) + "=", Topic.run(runId), Optional.empty(),
+                later.minusSeconds(600));
+        assertEquals(Optional.of(later.getEpochSecond()), watchedUntil(sluice, runId), "never lowered");
+        assertTrue(dev.sluice.adapter.wire.RunProgressItems.watchedAt(name -> attribute(sluice, runId, name),
+                Instant.now()));
+        assertEquals(RunStatus.RECEIVED, runs.find(runId).orElseThrow().status(), "the run is otherwise unchanged");
+
+        String missing = UUID.randomUUID().toString();
+        connections.subscribe("W3" + missing.substring(0, 8) + "=", Topic.run(missing), Optional.empty(), later);
+        assertEquals(Optional.empty(), runs.find(missing), "no run item appears for a run that does not exist");
+    }
+
+    private static Optional<Long> watchedUntil(LocalSluice sluice, String runId) {
+        return Optional.ofNullable(attribute(sluice, runId, "watchedUntil")).map(Long::parseLong);
+    }
+
+    private static String attribute(LocalSluice sluice, String runId, String name) {
+        var value = sluice.dynamoDbClient().getItem(b -> b.tableName(sluice.tableName("RunsTable"))
+                .key(DynamoRunRepository.runKey(runId)).consistentRead(true)).item().get(name);
+        return value == null ? null : value.n();
+    }
+
+    @Test
     void expiredItemsCountAsGoneBeforeTheTtlSweepRemovesThem(LocalSluice sluice) {
         var connections = repository(sluice);
         String id = "E" + UUID.randomUUID().toString().substring(0, 10) + "=";

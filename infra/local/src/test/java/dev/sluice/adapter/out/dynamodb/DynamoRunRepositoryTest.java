@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
+import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.dataset.ReadingSettings;
@@ -28,16 +29,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -254,6 +261,111 @@ class DynamoRunRepositoryTest {
         assertEquals(new Run.Rerun("old-run", settings), found.rerun());
         assertEquals("old-run", found.rerunOf());
         assertEquals(Run.Rerun.NONE, runs.find(newRun()).orElseThrow().rerun(), "a first import");
+    }
+
+    @Test
+    void aCountThatCompletesTheRunFinishesItFromItsOwnAnswerAndOnlyARedeliveryReadsTheRun() throws Exception {
+        ReadCounter reads = new ReadCounter();
+        try (DynamoDbClient counted = countingClient(reads)) {
+            DynamoRunRepository counting = new DynamoRunRepository(counted, "runs", Clock.systemUTC());
+            String runId = newRun();
+            counting.startSplitting(runId, VERSION, 1000);
+            counting.recordSplitProgress(runId, 200, 2);
+            assertTrue(counting.finishSplitting(runId, 200, 2));
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<RunRepository.Counted>> deliveries = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    int chunkNo = 1 + i % 2;
+                    Callable<RunRepository.Counted> delivery = () -> {
+                        start.await();
+                        return counting.countChunkAndFinish(runId, chunkNo, 90, 10, 500);
+                    };
+                    deliveries.add(pool.submit(delivery));
+                }
+                start.countDown();
+                int countedNow = 0;
+                List<RunStatus> finished = new ArrayList<>();
+                for (Future<RunRepository.Counted> delivery : deliveries) {
+                    countedNow += delivery.get().countedNow() ? 1 : 0;
+                    delivery.get().finished().ifPresent(finished::add);
+                }
+                assertEquals(2, countedNow, "each chunk counted once");
+                assertEquals(List.of(RunStatus.PUBLISHING), finished, "the run moved on exactly once");
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(6, reads.getItems(), "only the 6 deliveries that counted nothing read the run");
+
+            Run publishing = counting.find(runId).orElseThrow();
+            reads.reset();
+            assertTrue(counting.finishPublishing(publishing, "append", PublishCounts.ZERO, Instant.now()));
+            assertFalse(counting.finishPublishing(publishing, "append", PublishCounts.ZERO, Instant.now()), "once");
+            assertEquals(1, reads.getItems(), "the outcome came from the run in hand; only the repeat read it");
+            assertEquals(RunStatus.PARTIAL, counting.find(runId).orElseThrow().status());
+        }
+    }
+
+    @Test
+    void aSplitThatEndsAfterItsLastChunkWasCountedFinishesTheRunWithoutReadingIt() {
+        ReadCounter reads = new ReadCounter();
+        try (DynamoDbClient counted = countingClient(reads)) {
+            DynamoRunRepository counting = new DynamoRunRepository(counted, "runs", Clock.systemUTC());
+            String runId = newRun();
+            counting.startSplitting(runId, VERSION, 10);
+            counting.recordSplitProgress(runId, 10, 1);
+            RunRepository.Counted early = counting.countChunkAndFinish(runId, 1, 10, 0, 10);
+            assertTrue(early.countedNow());
+            assertEquals(Optional.empty(), early.finished(), "still splitting");
+            assertEquals(Optional.of(RunStatus.PUBLISHING), counting.finishSplittingAndComplete(runId, 10, 1));
+            assertEquals(Optional.empty(), counting.finishSplittingAndComplete(runId, 10, 1), "once");
+            assertEquals(0, reads.getItems());
+        }
+    }
+
+    @Test
+    void publishingFromAStaleReadTakesTheOutcomeTheStoredRunHasNow() {
+        String runId = newRun();
+        runs.startSplitting(runId, VERSION, 10);
+        runs.finishSplitting(runId, 10, 1);
+        runs.countChunk(runId, 1, 9, 1, 10);
+        assertEquals(Optional.of(RunStatus.PUBLISHING), runs.finishIfComplete(runId));
+        Run stale = runs.find(runId).orElseThrow();
+        assertEquals(RunStatus.PARTIAL, stale.publication().outcome());
+        // As if the run had been redriven and its outcome changed after this copy was read.
+        dynamo.updateItem(b -> b.tableName("runs").key(DynamoRunRepository.runKey(runId))
+                .updateExpression("SET publishOutcome = :succeeded")
+                .expressionAttributeValues(Map.of(":succeeded", AttributeValue.fromS("SUCCEEDED"))));
+        assertTrue(runs.finishPublishing(stale, "append", PublishCounts.ZERO, Instant.now()));
+        assertEquals(RunStatus.SUCCEEDED, runs.find(runId).orElseThrow().status());
+    }
+
+    /** Counts the GetItem calls a client makes. */
+    private static final class ReadCounter implements ExecutionInterceptor {
+        private final AtomicInteger getItems = new AtomicInteger();
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof GetItemRequest) {
+                getItems.incrementAndGet();
+            }
+        }
+
+        int getItems() {
+            return getItems.get();
+        }
+
+        void reset() {
+            getItems.set(0);
+        }
+    }
+
+    private static DynamoDbClient countingClient(ReadCounter reads) {
+        return DynamoDbClient.builder().endpointOverride(local.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(reads))
+                .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     private static String newRun() {
