@@ -39,6 +39,17 @@ public interface RunRepository {
     /** Absolute progress of the splitter; never moves backwards. */
     void recordSplitProgress(String runId, long recordsPlanned, int chunksPlanned);
 
+    /**
+     * The split's first progress, with what the splitter learned before it and left for this update: a small file's
+     * facts and the content's SHA-256, so that one update does the work of three. A store that keeps no content hash
+     * with its runs ignores {@code sha256}.
+     */
+    default void recordSplitProgress(String runId, long recordsPlanned, int chunksPlanned,
+            Optional<Run.FileFacts> facts, Optional<String> sha256) {
+        facts.ifPresent(f -> recordFileFacts(runId, f));
+        recordSplitProgress(runId, recordsPlanned, chunksPlanned);
+    }
+
     /** SPLITTING becomes LOADING with the final totals; false when another splitter got there first. */
     boolean finishSplitting(String runId, long records, int chunks);
 

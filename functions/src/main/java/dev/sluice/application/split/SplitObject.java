@@ -21,6 +21,7 @@ import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
 import dev.sluice.domain.transform.Transforms;
 import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.Run.FileFacts;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
 import dev.sluice.application.port.UploadLedger;
@@ -47,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 
@@ -58,6 +60,8 @@ import java.util.zip.GZIPInputStream;
 public final class SplitObject {
     /** Chunk messages go out ten at a time, SendMessageBatch's limit; each batch is planned and counted first. */
     private static final int CHUNKS_PER_SEND = 10;
+    /** Files up to this size get their facts written with the split's first progress (see scanAndSend). */
+    static final long FACTS_WITH_PROGRESS_BYTES = 16L * 1024 * 1024;
     private static final int GZIP_BUFFER = 64 * 1024;
 
     private final ObjectStore objects;
@@ -305,8 +309,26 @@ public final class SplitObject {
      */
     private Optional<Result> decide(Run run, String sha) {
         ledger.ifPresent(l -> l.recordSha256(run.runId(), sha));
+        return refusal(run, sha, () -> {
+        });
+    }
+
+    /**
+     * {@link #decide}, leaving the hash to the split's first progress when the file goes on; a refused file's run is
+     * given what the split held back ({@code beforeRefusing}: its hash, its facts) before it ends, so it ends with
+     * them.
+     */
+    private Optional<Result> decideHashLater(Run run, String sha, Runnable beforeRefusing) {
+        return refusal(run, sha, () -> {
+            ledger.ifPresent(l -> l.recordSha256(run.runId(), sha));
+            beforeRefusing.run();
+        });
+    }
+
+    private Optional<Result> refusal(Run run, String sha, Runnable beforeRefusing) {
         String announced = run.upload().sha256();
         if (announced != null && !announced.equals(sha)) {
+            beforeRefusing.run();
             return Optional.of(failed(run.runId(), "CHECKSUM_MISMATCH", "File '" + run.fileName() + "' has SHA-256 "
                     + sha + ", but the upload announced " + announced + ". Nothing was imported; upload the file "
                     + "again."));
@@ -319,12 +341,20 @@ public final class SplitObject {
         if (earlier.isEmpty()) {
             return Optional.empty();
         }
+        beforeRefusing.run();
         if (ledger.get().markDuplicate(run.runId(), earlier.get(), "File '" + run.fileName() + "' has the same "
                 + "content as run " + earlier.get() + ", already imported into dataset '" + run.datasetId()
                 + "'. Nothing was imported; upload it with \"allowDuplicate\": true to import it again.")) {
             metrics.runFinished(RunStatus.DUPLICATE);
         }
         return Optional.of(new Result(Outcome.DUPLICATE, run.runId()));
+    }
+
+    private void writeFacts(Run run, AtomicReference<FileFacts> unwritten) {
+        FileFacts facts = unwritten.getAndSet(null);
+        if (facts != null) {
+            runs.recordFileFacts(run.runId(), facts);
+        }
     }
 
     /**
@@ -360,6 +390,10 @@ public final class SplitObject {
                 ? new Mapping(Map.of(), dataset.mapping().transforms()) : requested;
         List<ChunkMessage> planned = new ArrayList<>();
         long[] records = new long[1];
+        // A small file is read in a moment: its facts go with the first progress instead of in an update of their
+        // own; a large one's are shown while it is still being read.
+        boolean factsWithProgress = source.size() <= FACTS_WITH_PROGRESS_BYTES;
+        AtomicReference<FileFacts> unwrittenFacts = new AtomicReference<>();
         PlanSummary summary;
         try {
             summary = ObjectScan.scan(in, given, given == null ? mappingOf(saved) : null, dataset.kind(),
@@ -371,8 +405,12 @@ public final class SplitObject {
                                     + " columns; the limit is " + effective.maxColumns() + " ("
                                     + effective.maxColumnsSetting() + ")");
                         }
-                        runs.recordFileFacts(run.runId(), facts(profile, mappingSource(requested, saved,
-                                profile)));
+                        FileFacts facts = facts(profile, mappingSource(requested, saved, profile));
+                        if (factsWithProgress) {
+                            unwrittenFacts.set(facts);
+                        } else {
+                            runs.recordFileFacts(run.runId(), facts);
+                        }
                         if (given != null && dataset.kind() == DatasetKind.MARKETING) {
                             saveMapping(dataset, profile);
                         }
@@ -389,16 +427,21 @@ public final class SplitObject {
                     }, profile -> new FieldMeter(profile.dialect().delimiter(), profile.dialect().quote(),
                             effective.maxFieldBytes(), effective.maxFieldBytesSetting()));
         } catch (FileRejectedException e) {
+            writeFacts(run, unwrittenFacts);
             return failed(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage());
         } catch (LimitExceededException e) {
+            writeFacts(run, unwrittenFacts);
             return failed(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage()
                     + ". Nothing was imported.");
         }
+        Optional<String> unwrittenSha = Optional.empty();
         if (!decided) {
-            Optional<Result> refused = decide(run, sha.get());
+            String hash = sha.get();
+            Optional<Result> refused = decideHashLater(run, hash, () -> writeFacts(run, unwrittenFacts));
             if (refused.isPresent()) {
                 return refused.get();
             }
+            unwrittenSha = ledger.map(l -> hash);
         }
         for (int from = 0; from < planned.size(); from += CHUNKS_PER_SEND) {
             List<ChunkMessage> batch = planned.subList(from, Math.min(planned.size(), from + CHUNKS_PER_SEND));
@@ -406,8 +449,16 @@ public final class SplitObject {
             // once finds it planned (and its number within chunksPlanned, which the counting condition checks).
             runs.recordPlannedChunks(run.runId(), batch);
             ChunkMessage last = batch.get(batch.size() - 1);
-            runs.recordSplitProgress(run.runId(), last.firstRecord() - 1 + last.recordCount(), last.chunkNo());
+            runs.recordSplitProgress(run.runId(), last.firstRecord() - 1 + last.recordCount(), last.chunkNo(),
+                    Optional.ofNullable(unwrittenFacts.getAndSet(null)), unwrittenSha);
+            unwrittenSha = Optional.empty();
             chunks.send(List.copyOf(batch));
+        }
+        // A file without a data record has no progress to carry them.
+        writeFacts(run, unwrittenFacts);
+        String hashLeft = unwrittenSha.orElse(null);
+        if (hashLeft != null) {
+            ledger.ifPresent(l -> l.recordSha256(run.runId(), hashLeft));
         }
         Optional<RunStatus> finished = runs.finishSplittingAndComplete(run.runId(), summary.records(),
                 summary.chunks());

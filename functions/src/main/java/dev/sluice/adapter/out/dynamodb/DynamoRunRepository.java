@@ -321,10 +321,30 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
 
     @Override
     public void recordSplitProgress(String runId, long recordsPlanned, int chunksPlanned) {
-        conditionalUpdate(runId, "SET #records = :records, #chunksPlanned = :chunks, #updatedAt = :now",
-                "#status = :splitting AND (attribute_not_exists(#chunksPlanned) OR #chunksPlanned < :chunks)",
-                Map.of(":records", n(recordsPlanned), ":chunks", n(chunksPlanned),
-                        ":splitting", s(RunStatus.SPLITTING.name()), ":now", s(now())));
+        recordSplitProgress(runId, recordsPlanned, chunksPlanned, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Progress, facts and hash in one conditional update; when its condition fails (a retried split whose earlier
+     * attempt got further), the earlier attempt's progress wrote the same facts and hash of the same object version.
+     */
+    @Override
+    public void recordSplitProgress(String runId, long recordsPlanned, int chunksPlanned,
+            Optional<FileFacts> facts, Optional<String> sha256) {
+        StringBuilder update = new StringBuilder(
+                "SET #records = :records, #chunksPlanned = :chunks, #updatedAt = :now");
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":records", n(recordsPlanned),
+                ":chunks", n(chunksPlanned), ":splitting", s(RunStatus.SPLITTING.name()), ":now", s(now())));
+        facts.ifPresent(f -> {
+            update.append(", #fileFacts = :facts");
+            values.put(":facts", RunItems.factsValue(f));
+        });
+        sha256.ifPresent(sha -> {
+            update.append(", #sha256 = :sha");
+            values.put(":sha", s(sha));
+        });
+        conditionalUpdate(runId, update.toString(),
+                "#status = :splitting AND (attribute_not_exists(#chunksPlanned) OR #chunksPlanned < :chunks)", values);
     }
 
     @Override

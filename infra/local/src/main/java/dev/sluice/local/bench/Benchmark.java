@@ -8,18 +8,16 @@ import static dev.sluice.local.bench.Measure.say;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.local.LocalOptions;
+import dev.sluice.local.Directories;
 import dev.sluice.local.LocalSluice;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code bench}: in one run, on one embedded PostgreSQL and one table shape, measures raw COPY (the ceiling),
@@ -48,7 +46,7 @@ public final class Benchmark {
         try {
             return run(work);
         } finally {
-            deleteTree(work);
+            Directories.deleteTree(work);
         }
     }
 
@@ -122,14 +120,4 @@ public final class Benchmark {
         return result;
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.local.cli;
 
 import dev.sluice.local.LocalOptions;
+import dev.sluice.local.Directories;
 import dev.sluice.local.LocalSluice;
 import dev.sluice.local.fault.FaultSpec;
 import dev.sluice.local.soak.Soak;
@@ -112,15 +113,26 @@ public final class SoakCommand implements Callable<Integer> {
                 .maxConcurrency(StackOptions.inRange(spec, "--max-concurrency", maxConcurrency, 1, 64))
                 .faultInjection(true);
         chosen.forEach(builder::fault);
+        SoakReport report;
         try (LocalSluice sluice = LocalSluice.start(builder.build())) {
             out.println("soak: " + smallFiles + " small files of " + smallRecords + " records + " + largeRecords
                     + " records in one file; faults " + (chosen.isEmpty() ? "none" : chosen) + "; data in " + dir);
-            SoakReport report = Soak.run(sluice, options, line -> out.println("  " + line));
+            report = Soak.run(sluice, options, line -> out.println("  " + line));
             report.lines().forEach(out::println);
-            if (json) {
-                out.println(report.json());
-            }
-            return report.exactlyOnce() ? 0 : 1;
         }
+        // A soak's own directory holds every file and table of the burst (14 GB for a 10M-record file): gone once
+        // it passed, kept for a look when it did not. One given with --data-dir is the caller's to keep.
+        if (dataDir == null) {
+            if (report.exactlyOnce()) {
+                Directories.deleteTree(dir);
+                out.println("data         " + dir + " removed (the soak passed; --data-dir keeps one)");
+            } else {
+                out.println("data         " + dir + " kept to look into (its logs are under logs/)");
+            }
+        }
+        if (json) {
+            out.println(report.json());
+        }
+        return report.exactlyOnce() ? 0 : 1;
     }
 }

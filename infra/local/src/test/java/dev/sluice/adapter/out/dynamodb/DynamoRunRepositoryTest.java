@@ -341,6 +341,25 @@ class DynamoRunRepositoryTest {
         assertEquals(RunStatus.SUCCEEDED, runs.find(runId).orElseThrow().status());
     }
 
+    @Test
+    void theFirstProgressOfASmallFileCarriesItsFactsAndHashAndARetriedSplitCannotMoveItBack() {
+        String runId = newRun();
+        runs.startSplitting(runId, VERSION, 100);
+        Run.FileFacts facts = new Run.FileFacts("UTF-8", ";", "1.234,5", Map.of("spend", "Kosten"),
+                List.of("date", "Kosten"));
+        String sha = "ab".repeat(32);
+        runs.recordSplitProgress(runId, 40, 4, Optional.of(facts), Optional.of(sha));
+        Run run = runs.find(runId).orElseThrow();
+        assertEquals(facts, run.fileFacts());
+        assertEquals(sha, run.upload().sha256());
+        assertEquals(40, run.records());
+        runs.recordSplitProgress(runId, 20, 2, Optional.empty(), Optional.of("cd".repeat(32)));
+        Run after = runs.find(runId).orElseThrow();
+        assertEquals(40, after.records(), "progress never moves backwards");
+        assertEquals(sha, after.upload().sha256(), "nor does what came with it");
+        assertEquals(facts, after.fileFacts());
+    }
+
     /** Counts the GetItem calls a client makes. */
     private static final class ReadCounter implements ExecutionInterceptor {
         private final AtomicInteger getItems = new AtomicInteger();
