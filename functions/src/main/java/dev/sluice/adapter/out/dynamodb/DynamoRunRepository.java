@@ -355,8 +355,8 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
     /** One round trip when chunks are still loading: the run the split's own update returned is judged. */
     @Override
     public Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks) {
-        return finishSplitting(runId, records, chunks, ReturnValue.ALL_NEW).map(RunItems::fromItem)
-                .flatMap(this::finishIfComplete);
+        return finishSplitting(runId, records, chunks, ReturnValue.ALL_NEW)
+                .flatMap(answered -> finishIfCompleteAsAnswered(runId, answered));
     }
 
     private Optional<Map<String, AttributeValue>> finishSplitting(String runId, long records, int chunks,
@@ -430,8 +430,13 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
      * read now, since the delivery that counted it may have died before finishing the run.
      */
     private Counted countedThenFinish(String runId, Optional<Map<String, AttributeValue>> counted) {
-        return counted.isPresent() ? new Counted(true, finishIfComplete(RunItems.fromItem(counted.get())))
+        return counted.isPresent() ? new Counted(true, finishIfCompleteAsAnswered(runId, counted.get()))
                 : new Counted(false, finishIfComplete(runId));
+    }
+
+    /** Judged on the run an update answered with; read instead if a store answered without it. */
+    private Optional<RunStatus> finishIfCompleteAsAnswered(String runId, Map<String, AttributeValue> answered) {
+        return answered.containsKey("runId") ? finishIfComplete(RunItems.fromItem(answered)) : finishIfComplete(runId);
     }
 
     private static Map<String, AttributeValue> loadedCounters(int stored, int rejected, long bytes) {
