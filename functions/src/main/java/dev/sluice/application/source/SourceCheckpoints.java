@@ -46,7 +46,7 @@ public final class SourceCheckpoints implements PublishListener {
 
     @Override
     public void published(Published published) {
-        Optional<Run> run = published.run().isPresent() ? published.run() : runs.find(published.runId());
+        Optional<Run> run = published.run().or(() -> runs.find(published.runId()));
         if (run.isEmpty() || run.get().source() != Run.RunSource.PULL
                 || !(UploadKey.parse(run.get().key()).orElse(null) instanceof UploadKey.Pulled key)) {
             return;

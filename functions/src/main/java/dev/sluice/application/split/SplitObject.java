@@ -434,31 +434,31 @@ public final class SplitObject {
             return failed(run.runId(), e.code(), "File '" + run.fileName() + "': " + e.getMessage()
                     + ". Nothing was imported.");
         }
-        Optional<String> unwrittenSha = Optional.empty();
+        String hash = decided ? null : sha.get();
         if (!decided) {
-            String hash = sha.get();
             Optional<Result> refused = decideHashLater(run, hash, () -> writeFacts(run, unwrittenFacts));
             if (refused.isPresent()) {
                 return refused.get();
             }
-            unwrittenSha = ledger.map(l -> hash);
         }
+        // The hash and facts held back go with the first progress.
+        Optional<String> unwrittenSha = ledger.isPresent() ? Optional.ofNullable(hash) : Optional.empty();
         for (int from = 0; from < planned.size(); from += CHUNKS_PER_SEND) {
             List<ChunkMessage> batch = planned.subList(from, Math.min(planned.size(), from + CHUNKS_PER_SEND));
             // The plan and the progress are written before the chunks go out, so a loader that receives a chunk at
             // once finds it planned (and its number within chunksPlanned, which the counting condition checks).
             runs.recordPlannedChunks(run.runId(), batch);
             ChunkMessage last = batch.get(batch.size() - 1);
+            boolean first = from == 0;
             runs.recordSplitProgress(run.runId(), last.firstRecord() - 1 + last.recordCount(), last.chunkNo(),
-                    Optional.ofNullable(unwrittenFacts.getAndSet(null)), unwrittenSha);
-            unwrittenSha = Optional.empty();
+                    first ? Optional.ofNullable(unwrittenFacts.getAndSet(null)) : Optional.empty(),
+                    first ? unwrittenSha : Optional.empty());
             chunks.send(List.copyOf(batch));
         }
-        // A file without a data record has no progress to carry them.
-        writeFacts(run, unwrittenFacts);
-        String hashLeft = unwrittenSha.orElse(null);
-        if (hashLeft != null) {
-            ledger.ifPresent(l -> l.recordSha256(run.runId(), hashLeft));
+        if (planned.isEmpty()) {
+            // A file without a data record has no progress to carry them.
+            writeFacts(run, unwrittenFacts);
+            unwrittenSha.ifPresent(h -> ledger.get().recordSha256(run.runId(), h));
         }
         Optional<RunStatus> finished = runs.finishSplittingAndComplete(run.runId(), summary.records(),
                 summary.chunks());

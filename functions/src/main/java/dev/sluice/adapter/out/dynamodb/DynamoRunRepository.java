@@ -558,7 +558,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         if (run.isEmpty() || run.get().status() != RunStatus.PUBLISHING) {
             return false;
         }
-        return finishPublishingAs(run.get(), strategy, counts, publishedAt, "#status = :publishing");
+        return finishPublishingAs(run.get(), strategy, counts, publishedAt, false);
     }
 
     /**
@@ -571,20 +571,23 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         if (publishing.status() != RunStatus.PUBLISHING) {
             return finishPublishing(publishing.runId(), strategy, counts, publishedAt);
         }
-        String sameOutcome = publishing.publication().outcome() == null ? "attribute_not_exists(#publishOutcome)"
-                : "#publishOutcome = :outcome";
-        return finishPublishingAs(publishing, strategy, counts, publishedAt,
-                "#status = :publishing AND " + sameOutcome)
+        return finishPublishingAs(publishing, strategy, counts, publishedAt, true)
                 || finishPublishing(publishing.runId(), strategy, counts, publishedAt);
     }
 
+    /** PUBLISHING becomes the run's outcome; with {@code sameOutcome}, only while the stored run has that outcome. */
     private boolean finishPublishingAs(Run run, String strategy, PublishCounts counts, Instant publishedAt,
-            String condition) {
+            boolean sameOutcome) {
         String runId = run.runId();
-        RunStatus outcome = run.publication().outcome() == null ? RunStatus.SUCCEEDED : run.publication().outcome();
+        RunStatus read = run.publication().outcome();
+        RunStatus outcome = read == null ? RunStatus.SUCCEEDED : read;
         Map<String, AttributeValue> values = new HashMap<>();
-        if (condition.contains(":outcome")) {
-            values.put(":outcome", s(outcome.name()));
+        String condition = "#status = :publishing";
+        if (sameOutcome && read == null) {
+            condition += " AND attribute_not_exists(#publishOutcome)";
+        } else if (sameOutcome) {
+            condition += " AND #publishOutcome = :outcome";
+            values.put(":outcome", s(read.name()));
         }
         values.put(":final", s(outcome.name()));
         values.put(":statusKey", s("STATUS#" + outcome.name()));

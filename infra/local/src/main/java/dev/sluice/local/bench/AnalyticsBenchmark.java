@@ -4,13 +4,12 @@ import static dev.sluice.local.bench.Measure.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.local.Directories;
 import dev.sluice.local.LocalOptions;
 import dev.sluice.local.LocalSluice;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * {@code bench --analytics-rows N}: a stack of its own (so the import figures are not disturbed by millions of
@@ -40,11 +39,7 @@ final class AnalyticsBenchmark {
             print(result);
             return result;
         } finally {
-            try (Stream<Path> paths = Files.walk(work)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            Directories.deleteTree(work);
         }
     }
 
