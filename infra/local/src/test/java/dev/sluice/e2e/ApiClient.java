@@ -80,6 +80,14 @@ final class ApiClient {
     /** Into the dataset with this id (null: the caller's default dataset). */
     String upload(String fileName, byte[] bytes, Map<String, String> mapping, String datasetId)
             throws IOException, InterruptedException {
+        JsonNode created = createUpload(fileName, bytes, mapping, datasetId);
+        putUpload(created, bytes);
+        return created.get("runId").asText();
+    }
+
+    /** POST /api/uploads only: the run is CREATED and waits for its file ({@link #putUpload}). */
+    JsonNode createUpload(String fileName, byte[] bytes, Map<String, String> mapping, String datasetId)
+            throws IOException, InterruptedException {
         ObjectNode request = json.createObjectNode();
         if (datasetId != null) {
             request.put("datasetId", datasetId);
@@ -91,12 +99,16 @@ final class ApiClient {
         }
         Response created = post("uploads", json.writeValueAsString(request));
         assertEquals(201, created.status(), () -> "POST /api/uploads: " + created.body());
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(created.body().get("uploadUrl").asText()))
+        return created.body();
+    }
+
+    /** PUTs the bytes to the presigned URL of an upload {@link #createUpload} made. */
+    void putUpload(JsonNode created, byte[] bytes) throws IOException, InterruptedException {
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(created.get("uploadUrl").asText()))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        created.body().get("headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
+        created.get("headers").properties().forEach(h -> put.header(h.getKey(), h.getValue().asText()));
         HttpResponse<String> stored = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, stored.statusCode(), () -> "PUT presigned URL: " + stored.body());
-        return created.body().get("runId").asText();
     }
 
     JsonNode run(String runId) throws IOException, InterruptedException {
