@@ -1,5 +1,6 @@
 package dev.sluice.application.port;
 
+import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.run.Run;
@@ -110,6 +111,17 @@ public interface RunRepository {
      */
     default Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks) {
         return finishSplitting(runId, records, chunks) ? finishIfComplete(runId) : Optional.empty();
+    }
+
+    /**
+     * As {@link #finishSplittingAndComplete(String, long, int)}, and the run keeps {@code publish}, its dataset's
+     * publish settings as the splitter read them: finishing the run (now, or when its last chunk is counted) goes to
+     * REVIEW or PUBLISHING by them without reading the dataset again. A redrive drops them, so the run finishes
+     * then by its dataset's settings as they are at that time.
+     */
+    default Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks,
+            PublishSettings publish) {
+        return finishSplittingAndComplete(runId, records, chunks);
     }
 
     /** Runs still CREATED (no file arrived) created before {@code cutoff}, oldest first, at most {@code limit}. */

@@ -182,7 +182,8 @@ public final class SplitObject {
 
     private Result split(S3ObjectEvent event, RunFor runFor) {
         String runId = runFor.runId();
-        Optional<Run> splitting = runs.startSplitting(runId, event.version(), event.size());
+        Optional<Run> splitting = runFor.createdSplitting().isPresent() ? runFor.createdSplitting()
+                : runs.startSplitting(runId, event.version(), event.size());
         if (splitting.isEmpty()) {
             return new Result(whyNotSplit(event, runId), runId);
         }
@@ -460,8 +461,11 @@ public final class SplitObject {
             writeFacts(run, unwrittenFacts);
             unwrittenSha.ifPresent(h -> ledger.get().recordSha256(run.runId(), h));
         }
-        Optional<RunStatus> finished = runs.finishSplittingAndComplete(run.runId(), summary.records(),
-                summary.chunks());
+        // The dataset's publish settings go with the run when they were read from the store: the loader that
+        // finishes it then decides between REVIEW and PUBLISHING without reading the dataset again.
+        Optional<RunStatus> finished = datasets.isPresent()
+                ? runs.finishSplittingAndComplete(run.runId(), summary.records(), summary.chunks(), dataset.publish())
+                : runs.finishSplittingAndComplete(run.runId(), summary.records(), summary.chunks());
         finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
         if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {
             publish.send(run.runId());
@@ -492,10 +496,13 @@ public final class SplitObject {
         return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /** The run an object is for, and its dataset when finding the run read it already. */
-    private record RunFor(String runId, Optional<Dataset> dataset) {
+    /**
+     * The run an object is for, its dataset when finding the run read it already, and the run itself when finding
+     * it created it splitting.
+     */
+    private record RunFor(String runId, Optional<Dataset> dataset, Optional<Run> createdSplitting) {
         static RunFor of(String runId) {
-            return new RunFor(runId, Optional.empty());
+            return new RunFor(runId, Optional.empty(), Optional.empty());
         }
     }
 
@@ -525,9 +532,13 @@ public final class SplitObject {
         String dataset = partner == null ? drop.partner() : partner.dataset();
         Optional<Dataset> partnerDataset = partner == null ? Optional.empty()
                 : datasets.map(d -> new DatasetForRun(d, clock).forPartner(partner.owner(), partner.dataset()));
-        runs.create(Run.created(runId, owner, dataset, drop.name(), event.bucket(), event.key(), RunSource.DROP,
-                RunStatus.RECEIVED, event.size(), Map.of(), clock.instant()));
-        return Optional.of(new RunFor(runId, partnerDataset));
+        // A new drop's run starts out splitting (one write where a RECEIVED run and the start of its split took
+        // two); a redelivered event finds it created and starts the split as any other, by the stored version.
+        Run splitting = Run.created(runId, owner, dataset, drop.name(), event.bucket(), event.key(), RunSource.DROP,
+                RunStatus.RECEIVED, event.size(), Map.of(), clock.instant())
+                .splitting(event.eTag(), event.versionId(), event.size());
+        boolean createdNow = runs.create(splitting);
+        return Optional.of(new RunFor(runId, partnerDataset, createdNow ? Optional.of(splitting) : Optional.empty()));
     }
 
     /**

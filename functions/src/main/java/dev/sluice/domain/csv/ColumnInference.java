@@ -214,7 +214,17 @@ final class ColumnInference {
                 return symbol;
             }
         }
-        String letters = value.replaceAll("[^A-Za-z]", "");
-        return letters.length() == 3 ? letters.toUpperCase(java.util.Locale.ROOT) : null;
+        // A currency code: exactly three ASCII letters in the value, wherever they stand ("EUR 12", "12 usd").
+        StringBuilder letters = new StringBuilder(3);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+                if (letters.length() == 3) {
+                    return null;
+                }
+                letters.append(c);
+            }
+        }
+        return letters.length() == 3 ? letters.toString().toUpperCase(java.util.Locale.ROOT) : null;
     }
 }

@@ -59,6 +59,10 @@ public record ColumnValues(Shape shape, int values, int matching, int distinct, 
             "\\d{1,2}\\.? (de )?" + MONTHS + " (de )?\\d{4}"));
     private static final Pattern NUMBER = Pattern.compile("[-+(]?\\d{1,3}([,. '\u00a0\u202f]\\d{3})*([.,]\\d+)?\\)?"
             + "|[-+(]?\\d+([.,]\\d+)?\\)?");
+    private static final Pattern SIGNS = Pattern.compile("[-+()]");
+    private static final Pattern SEPARATORS = Pattern.compile("[,. '\u00a0\u202f]");
+    private static final Pattern NOT_DIGIT_OR_MARK = Pattern.compile("[^0-9.,]");
+    private static final Pattern MARKS = Pattern.compile("[.,]");
     private static final Pattern TWO_DECIMALS = Pattern.compile(".*[.,]\\d{2}\\)?");
     private static final Pattern CURRENCY = Pattern.compile("^([A-Z]{3}|[$€£¥₹]|R\\$|US\\$)\\s*|\\s*([A-Z]{3}|[$€£¥₹]"
             + "|kr)$");
@@ -147,8 +151,8 @@ public record ColumnValues(Shape shape, int values, int matching, int distinct, 
 
     /** Whole when no separator is followed by other than exactly three digits (a thousands group). */
     private static boolean isWhole(String number) {
-        String digits = number.replaceAll("[-+()]", "");
-        String[] groups = digits.split("[,. '\u00a0\u202f]", -1);
+        String digits = SIGNS.matcher(number).replaceAll("");
+        String[] groups = SEPARATORS.split(digits, -1);
         for (int i = 1; i < groups.length; i++) {
             if (groups[i].length() != 3) {
                 return false;
@@ -159,11 +163,11 @@ public record ColumnValues(Shape shape, int values, int matching, int distinct, 
 
     /** Roughly how large the number is; its separators may be either style, which matters little for sorting. */
     private static double magnitude(String number) {
-        String digits = number.replaceAll("[^0-9.,]", "");
+        String digits = NOT_DIGIT_OR_MARK.matcher(number).replaceAll("");
         int lastSeparator = Math.max(digits.lastIndexOf('.'), digits.lastIndexOf(','));
         String whole = lastSeparator >= 0 && digits.length() - lastSeparator - 1 != 3
                 ? digits.substring(0, lastSeparator) : digits;
-        String plain = whole.replaceAll("[.,]", "");
+        String plain = MARKS.matcher(whole).replaceAll("");
         return plain.isEmpty() ? 0 : Double.parseDouble(plain.length() > 15 ? plain.substring(0, 15) : plain);
     }
 

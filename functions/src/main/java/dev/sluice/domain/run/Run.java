@@ -105,6 +105,17 @@ public record Run(
                 objectVersionId, upload, rerun, Publication.NONE);
     }
 
+    /**
+     * The same run SPLITTING the object of this ETag and version (either may be null: S3 without versioning, a
+     * store without ETags), {@code bytesTotal} long: what starting its split records.
+     */
+    public Run splitting(String eTag, String versionId, long bytes) {
+        return new Run(runId, owner, datasetId, fileName, bucket, key, source, RunStatus.SPLITTING, contentLength,
+                createdAt, updatedAt, finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone,
+                chunksDead, deadChunks, requestedMapping, fileFacts, failureCode, failureMessage, bytes, bytesDone,
+                eTag, versionId, upload, rerun, publication);
+    }
+
     /** The same run with these upload facts. */
     public Run withUpload(UploadFacts facts) {
         return new Run(runId, owner, datasetId, fileName, bucket, key, source, status, contentLength, createdAt,

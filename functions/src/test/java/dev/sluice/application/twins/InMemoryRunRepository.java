@@ -45,6 +45,8 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
     private final List<String> noted = new ArrayList<>();
     private final Clock clock;
     private final Function<String, PublishSettings> publishSettings;
+    /** The publish settings the splitter read, by run; a redrive drops a run's. */
+    private final Map<String, PublishSettings> publishAsSplit = new HashMap<>();
 
     /** Loaded runs take their outcome at once (no publishing). */
     public InMemoryRunRepository() {
@@ -183,6 +185,16 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
     }
 
     @Override
+    public synchronized Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks,
+            PublishSettings publish) {
+        if (!finishSplitting(runId, records, chunks)) {
+            return Optional.empty();
+        }
+        publishAsSplit.put(runId, publish);
+        return finishIfComplete(runId);
+    }
+
+    @Override
     public synchronized boolean finishSplitting(String runId, long records, int chunks) {
         Run run = runs.get(runId);
         if (run == null || run.status() != RunStatus.SPLITTING) {
@@ -270,7 +282,9 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
         }
         RunStatus outcome = run.errors() > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
         if (publishSettings != null && run.stored() > 0 && run.datasetId() != null) {
-            PublishSettings settings = publishSettings.apply(run.datasetId());
+            // As the Dynamo store: by the settings the splitter left on the run, else the dataset's now.
+            PublishSettings settings = publishAsSplit.containsKey(runId) ? publishAsSplit.get(runId)
+                    : publishSettings.apply(run.datasetId());
             RunStatus next = settings.review() ? RunStatus.REVIEW : RunStatus.PUBLISHING;
             Publication earlier = run.publication();
             // Entering REVIEW drops an earlier publication's counts (a redriven run), as the Dynamo update does.
@@ -399,6 +413,7 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
                 .bytesDone(run.bytesDone() - bytes).finished(null);
         reopened.status = RunStatus.LOADING;
         runs.put(runId, reopened.build());
+        publishAsSplit.remove(runId);
         return true;
     }
 

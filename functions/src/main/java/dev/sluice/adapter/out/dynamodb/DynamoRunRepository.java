@@ -76,6 +76,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * splitter finishes, so it reaches 0 exactly when every chunk is counted, whichever happens last.
  */
 public final class DynamoRunRepository implements RunRepository, DatasetRuns, RecoveryRepository, PublishRuns {
+    /**
+     * The dataset's review setting and strategy as the splitter read them, kept on the run so that finishing it
+     * needs no read of the dataset; a redrive removes them.
+     */
+    static final String PUBLISH_AS_SPLIT = "publishAsSplit";
     private static final String RUN_SK = "RUN";
     /** Planned-chunk items outlive any retry of their run (SQS keeps a message at most 14 days) by a wide margin. */
     static final Duration PLAN_RETENTION = Duration.ofDays(30);
@@ -349,25 +354,38 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
 
     @Override
     public boolean finishSplitting(String runId, long records, int chunks) {
-        return finishSplitting(runId, records, chunks, ReturnValue.NONE).isPresent();
+        return finishSplitting(runId, records, chunks, ReturnValue.NONE, Optional.empty()).isPresent();
     }
 
     /** One round trip when chunks are still loading: the run the split's own update returned is judged. */
     @Override
     public Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks) {
-        return finishSplitting(runId, records, chunks, ReturnValue.ALL_NEW)
+        return finishSplitting(runId, records, chunks, ReturnValue.ALL_NEW, Optional.empty())
+                .flatMap(answered -> finishIfCompleteAsAnswered(runId, answered));
+    }
+
+    /** As above, and the run keeps the dataset's review setting and strategy ({@link #PUBLISH_AS_SPLIT}). */
+    @Override
+    public Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks,
+            PublishSettings publish) {
+        return finishSplitting(runId, records, chunks, ReturnValue.ALL_NEW, Optional.of(publish))
                 .flatMap(answered -> finishIfCompleteAsAnswered(runId, answered));
     }
 
     private Optional<Map<String, AttributeValue>> finishSplitting(String runId, long records, int chunks,
-            ReturnValue answer) {
+            ReturnValue answer, Optional<PublishSettings> publish) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":loading", s(RunStatus.LOADING.name()),
+                ":statusKey", s("STATUS#LOADING"), ":records", n(records), ":chunks", n(chunks),
+                ":splitting", s(RunStatus.SPLITTING.name()), ":now", s(now())));
+        publish.ifPresent(settings -> values.put(":publishAsSplit", AttributeValue.fromM(Map.of(
+                "review", AttributeValue.fromBool(settings.review()),
+                "strategy", s(settings.strategy().wireName())))));
         return update(runId,
                 "SET #status = :loading, #gsi2pk = :statusKey, #records = :records, #chunksTotal = :chunks, "
-                        + "#chunksPlanned = :chunks, #updatedAt = :now, #gsi2sk = :now ADD #chunksOutstanding :chunks",
-                "#status = :splitting",
-                Map.of(":loading", s(RunStatus.LOADING.name()), ":statusKey", s("STATUS#LOADING"),
-                        ":records", n(records), ":chunks", n(chunks), ":splitting", s(RunStatus.SPLITTING.name()),
-                        ":now", s(now())), answer);
+                        + "#chunksPlanned = :chunks, #updatedAt = :now, #gsi2sk = :now"
+                        + (publish.isPresent() ? ", #" + PUBLISH_AS_SPLIT + " = :publishAsSplit" : "")
+                        + " ADD #chunksOutstanding :chunks",
+                "#status = :splitting", values, answer);
     }
 
     @Override
@@ -436,7 +454,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
 
     /** Judged on the run an update answered with; read instead if a store answered without it. */
     private Optional<RunStatus> finishIfCompleteAsAnswered(String runId, Map<String, AttributeValue> answered) {
-        return answered.containsKey("runId") ? finishIfComplete(RunItems.fromItem(answered)) : finishIfComplete(runId);
+        return answered.containsKey("runId") ? finishIfComplete(answered) : finishIfComplete(runId);
     }
 
     private static Map<String, AttributeValue> loadedCounters(int stored, int rejected, long bytes) {
@@ -501,11 +519,19 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
      */
     @Override
     public Optional<RunStatus> finishIfComplete(String runId) {
-        return find(runId).flatMap(this::finishIfComplete);
+        Map<String, AttributeValue> item = dynamo
+                .getItem(b -> b.tableName(table).key(runKey(runId)).consistentRead(true))
+                .item();
+        return item == null || item.isEmpty() ? Optional.empty() : finishIfComplete(item);
     }
 
-    /** As {@link #finishIfComplete(String)}, on a state of the run this caller's own update returned. */
-    private Optional<RunStatus> finishIfComplete(Run run) {
+    /**
+     * As {@link #finishIfComplete(String)}, on a state of the run item this caller read or its own update returned.
+     * REVIEW or PUBLISHING by the settings the splitter left on the run, else (runs split before they were kept,
+     * redriven runs) by its dataset's settings now.
+     */
+    private Optional<RunStatus> finishIfComplete(Map<String, AttributeValue> item) {
+        Run run = RunItems.fromItem(item);
         String runId = run.runId();
         if (run.status() != RunStatus.LOADING || run.chunksTotal() == null
                 || run.chunksDone() + run.chunksDead() < run.chunksTotal()) {
@@ -513,8 +539,18 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         }
         RunStatus outcome = run.errors() > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
         if (run.stored() > 0 && run.datasetId() != null) {
-            PublishSettings settings = publishSettings.apply(run.datasetId());
-            RunStatus next = settings.review() ? RunStatus.REVIEW : RunStatus.PUBLISHING;
+            AttributeValue asSplit = item.get(PUBLISH_AS_SPLIT);
+            boolean review;
+            String strategy;
+            if (asSplit != null && asSplit.hasM()) {
+                review = Boolean.TRUE.equals(asSplit.m().get("review").bool());
+                strategy = asSplit.m().get("strategy").s();
+            } else {
+                PublishSettings settings = publishSettings.apply(run.datasetId());
+                review = settings.review();
+                strategy = settings.strategy().wireName();
+            }
+            RunStatus next = review ? RunStatus.REVIEW : RunStatus.PUBLISHING;
             // Entering REVIEW drops the counts of an earlier publication (a redriven run): the review counts
             // PublishFunction records next are what publishing would do now, and their arrival is run.review.
             boolean moved = conditionalUpdate(runId,
@@ -524,7 +560,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                     "#status = :loading AND #chunksOutstanding = :zero",
                     Map.of(":next", s(next.name()), ":statusKey", s("STATUS#" + next.name()),
                             ":loading", s(RunStatus.LOADING.name()), ":zero", n(0), ":now", s(now()),
-                            ":outcome", s(outcome.name()), ":strategy", s(settings.strategy().wireName())));
+                            ":outcome", s(outcome.name()), ":strategy", s(strategy)));
             return moved ? Optional.of(next) : Optional.empty();
         }
         boolean changed = conditionalUpdate(runId,
@@ -750,7 +786,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         values.put(":now", s(now()));
         return conditionalUpdate(runId,
                 "SET #status = :loading, #gsi2pk = :statusKey, #deadChunks = :empty, #updatedAt = :now, "
-                        + "#gsi2sk = :now REMOVE #finishedAt "
+                        + "#gsi2sk = :now REMOVE #finishedAt, #" + PUBLISH_AS_SPLIT + " "
                         + "ADD #errors :minusRecords, #chunksDead :minusDead, #chunksOutstanding :dead, "
                         + "#bytesDone :minusBytes DELETE #countedChunks :deadSet",
                 "#status = :partial AND #chunksDead = :dead", values);

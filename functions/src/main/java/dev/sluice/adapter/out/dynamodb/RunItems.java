@@ -1,5 +1,10 @@
 package dev.sluice.adapter.out.dynamodb;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.domain.csv.ReadingDecisions;
 import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.run.Publication;
@@ -23,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class RunItems {
     /** RunsByDataset's partition key is this and the run's dataset id. */
     static final String DATASET_PREFIX = "DATASET#";
+    private static final ObjectMapper FACTS_JSON = new ObjectMapper();
 
     private RunItems() {
     }
@@ -214,51 +220,107 @@ final class RunItems {
                 ReadingSettings.DecimalStyle.valueOf(str(m, "decimalStyle"))));
     }
 
+    /**
+     * A run's file facts are one JSON string, not a nested map: every read and update of the run item carries
+     * them, and a string costs DynamoDB (and the SDK, and the local emulator) one attribute where the map cost a
+     * hundred. Nothing queries or updates a part of them. Runs written before read as the map they were written as.
+     */
     static AttributeValue factsValue(FileFacts facts) {
-        Map<String, AttributeValue> map = new HashMap<>();
-        map.put("encoding", s(facts.encoding()));
-        map.put("delimiter", s(facts.delimiter()));
-        map.put("numberStyle", s(facts.numberStyle()));
-        map.put("mapping", stringMap(facts.mapping()));
-        map.put("header", AttributeValue.fromL(facts.header().stream().map(RunItems::s).toList()));
-        if (facts.mappingSource() != null) {
-            map.put("mappingSource", s(facts.mappingSource()));
-        }
+        ObjectNode json = FACTS_JSON.createObjectNode();
+        json.put("encoding", facts.encoding());
+        json.put("delimiter", facts.delimiter());
+        json.put("numberStyle", facts.numberStyle());
+        ObjectNode mapping = json.putObject("mapping");
+        facts.mapping().forEach(mapping::put);
+        ArrayNode header = json.putArray("header");
+        facts.header().forEach(header::add);
+        putIfSet(json, "mappingSource", facts.mappingSource());
         if (facts.decisions() != null) {
-            map.put("decisions", decisionsValue(facts.decisions()));
+            ReadingDecisions decisions = facts.decisions();
+            ObjectNode d = json.putObject("decisions");
+            d.put("encodingFrom", decisions.encodingFrom());
+            d.put("delimiterFrom", decisions.delimiterFrom());
+            d.put("headerLine", decisions.headerLine());
+            d.put("sepLine", decisions.sepLine());
+            d.put("preambleRecords", decisions.preambleRecords());
+            ArrayNode preamble = d.putArray("preamble");
+            decisions.preamble().forEach(preamble::add);
+            ArrayNode columns = d.putArray("columns");
+            for (ReadingDecisions.Column column : decisions.columns()) {
+                ObjectNode c = columns.addObject();
+                putIfSet(c, "column", column.column());
+                putIfSet(c, "field", column.field());
+                putIfSet(c, "type", column.type());
+                putIfSet(c, "dateOrder", column.dateOrder());
+                putIfSet(c, "decimalMark", column.decimalMark());
+                putIfSet(c, "thousandsSeparator", column.thousandsSeparator());
+                putIfSet(c, "currency", column.currency());
+                putIfSet(c, "decidedBy", column.decidedBy());
+            }
         }
-        return AttributeValue.fromM(map);
+        return AttributeValue.fromS(json.toString());
     }
 
-    private static AttributeValue decisionsValue(ReadingDecisions decisions) {
-        Map<String, AttributeValue> map = new HashMap<>();
-        map.put("encodingFrom", s(decisions.encodingFrom()));
-        map.put("delimiterFrom", s(decisions.delimiterFrom()));
-        map.put("headerLine", n(decisions.headerLine()));
-        map.put("sepLine", AttributeValue.fromBool(decisions.sepLine()));
-        map.put("preambleRecords", n(decisions.preambleRecords()));
-        map.put("preamble", AttributeValue.fromL(decisions.preamble().stream().map(RunItems::s).toList()));
-        List<AttributeValue> columns = new ArrayList<>();
-        for (ReadingDecisions.Column column : decisions.columns()) {
-            Map<String, AttributeValue> c = new HashMap<>();
-            putIfSet(c, "column", column.column());
-            putIfSet(c, "field", column.field());
-            putIfSet(c, "type", column.type());
-            putIfSet(c, "dateOrder", column.dateOrder());
-            putIfSet(c, "decimalMark", column.decimalMark());
-            putIfSet(c, "thousandsSeparator", column.thousandsSeparator());
-            putIfSet(c, "currency", column.currency());
-            putIfSet(c, "decidedBy", column.decidedBy());
-            columns.add(AttributeValue.fromM(c));
-        }
-        map.put("columns", AttributeValue.fromL(columns));
-        return AttributeValue.fromM(map);
-    }
-
-    private static void putIfSet(Map<String, AttributeValue> map, String name, String value) {
+    private static void putIfSet(ObjectNode json, String name, String value) {
         if (value != null) {
-            map.put(name, s(value));
+            json.put(name, value);
         }
+    }
+
+    private static FileFacts facts(AttributeValue value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.s() != null) {
+            return factsFromJson(value.s());
+        }
+        return value.hasM() ? factsFromMap(value.m()) : null;
+    }
+
+    private static FileFacts factsFromJson(String text) {
+        JsonNode json;
+        try {
+            json = FACTS_JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a run item's fileFacts is not JSON: " + e.getOriginalMessage(), e);
+        }
+        Map<String, String> mapping = new LinkedHashMap<>();
+        json.path("mapping").properties().forEach(entry -> mapping.put(entry.getKey(), entry.getValue().asText()));
+        ReadingDecisions decisions = null;
+        JsonNode d = json.get("decisions");
+        if (d != null && d.isObject()) {
+            List<ReadingDecisions.Column> columns = new ArrayList<>();
+            for (JsonNode c : d.path("columns")) {
+                columns.add(new ReadingDecisions.Column(text(c, "column"), text(c, "field"), text(c, "type"),
+                        text(c, "dateOrder"), text(c, "decimalMark"), text(c, "thousandsSeparator"),
+                        text(c, "currency"), text(c, "decidedBy")));
+            }
+            decisions = new ReadingDecisions(text(d, "encodingFrom"), text(d, "delimiterFrom"),
+                    d.path("headerLine").asLong(), d.path("sepLine").asBoolean(), d.path("preambleRecords").asInt(),
+                    texts(d.path("preamble")), columns);
+        }
+        return new FileFacts(text(json, "encoding"), text(json, "delimiter"), text(json, "numberStyle"), mapping,
+                texts(json.path("header")), text(json, "mappingSource"), decisions);
+    }
+
+    private static String text(JsonNode json, String name) {
+        JsonNode value = json.get(name);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
+    /** Facts as runs stored them before they were one JSON string. */
+    private static FileFacts factsFromMap(Map<String, AttributeValue> map) {
+        List<String> header = map.containsKey("header") ? map.get("header").l().stream().map(AttributeValue::s).toList()
+                : List.of();
+        return new FileFacts(str(map, "encoding"), str(map, "delimiter"), str(map, "numberStyle"),
+                map.containsKey("mapping") ? stringMapOf(map.get("mapping")) : Map.of(), header,
+                str(map, "mappingSource"), decisions(map.get("decisions")));
     }
 
     private static ReadingDecisions decisions(AttributeValue value) {
@@ -288,18 +350,6 @@ final class RunItems {
                 "firstRecord", n(chunk.firstRecord()),
                 "recordCount", n(chunk.recordCount()),
                 "reason", s(chunk.reason())));
-    }
-
-    private static FileFacts facts(AttributeValue value) {
-        if (value == null || !value.hasM()) {
-            return null;
-        }
-        Map<String, AttributeValue> map = value.m();
-        List<String> header = map.containsKey("header") ? map.get("header").l().stream().map(AttributeValue::s).toList()
-                : List.of();
-        return new FileFacts(str(map, "encoding"), str(map, "delimiter"), str(map, "numberStyle"),
-                map.containsKey("mapping") ? stringMapOf(map.get("mapping")) : Map.of(), header,
-                str(map, "mappingSource"), decisions(map.get("decisions")));
     }
 
     private static List<DeadChunk> deadChunks(AttributeValue value) {

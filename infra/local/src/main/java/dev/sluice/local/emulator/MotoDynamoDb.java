@@ -8,8 +8,12 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,6 +64,7 @@ public final class MotoDynamoDb implements AutoCloseable {
     private static final String LOCAL_AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=sluicelocal/20260101/us-east-1/"
             + "dynamodb/aws4_request, SignedHeaders=host, Signature=0";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final MotoProcess moto;
     private final URI motoUri;
@@ -79,7 +84,7 @@ public final class MotoDynamoDb implements AutoCloseable {
     private MotoDynamoDb(MotoProcess moto, DynamoDbJournal journal) throws IOException {
         this.moto = moto;
         this.motoUri = URI.create("http://127.0.0.1:" + moto.port() + "/");
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
                 .build();
         this.journal = journal;
         this.workers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon(true).name("dynamodb-proxy-", 1)
@@ -258,7 +263,7 @@ public final class MotoDynamoDb implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            HttpResponse<byte[]> response;
+            Forwarded response;
             Optional<FilteredAnswer> filtered = target == null ? Optional.empty() : filter.answer(target, body);
             if (filtered.isPresent()) {
                 exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
@@ -288,7 +293,7 @@ public final class MotoDynamoDb implements AutoCloseable {
                 calls.record(DynamoDbCallCounter.key(target, body), System.nanoTime() - forwarded, forwarded - asked);
             }
             Headers headers = exchange.getResponseHeaders();
-            response.headers().map().forEach((name, values) -> {
+            response.headers().forEach((name, values) -> {
                 if (!NOT_FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                     headers.put(name, values);
                 }
@@ -309,22 +314,49 @@ public final class MotoDynamoDb implements AutoCloseable {
             } catch (IOException | RuntimeException ignored) {
                 // Headers were already sent or the client left; closing the exchange ends it either way.
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+    /**
+     * Forwards on the calling thread with a blocking connection (kept alive and reused by the JDK): java.net.http
+     * hands each exchange between three threads, and under the write lock every hand-over is a wait for a core the
+     * rest of the runtime keeps busy. (HttpURLConnection sends a POST again only when a reused connection turns
+     * out closed before any answer; moto's server never closes an idle one, so no write reaches it twice.)
+     */
+    private Forwarded forward(HttpExchange exchange, byte[] body) throws IOException {
         URI uri = motoUri.resolve(exchange.getRequestURI().getRawPath().substring(1)
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        connection.setRequestMethod(exchange.getRequestMethod());
         exchange.getRequestHeaders().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                values.forEach(value -> request.header(name, value));
+                values.forEach(value -> connection.addRequestProperty(name, value));
             }
         });
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (body.length > 0) {
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+        }
+        int status = connection.getResponseCode();
+        byte[] answer;
+        try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            answer = in == null ? new byte[0] : in.readAllBytes();
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        connection.getHeaderFields().forEach((name, values) -> {
+            if (name != null) {
+                headers.put(name, values);
+            }
+        });
+        return new Forwarded(status, headers, answer);
+    }
+
+    /** moto's answer to a forwarded call. */
+    private record Forwarded(int statusCode, Map<String, List<String>> headers, byte[] body) {
     }
 
     /** A DynamoDB call straight to moto, as the runtime itself (restore, snapshot). */

@@ -153,9 +153,10 @@ public final class Soak {
                 lastReport = System.nanoTime();
             }
             // The owner query reads every run of the burst (all of them, with the emulator: a query lists the whole
-            // table), and its reads hold the emulator's writes back; pausing 10x as long as it took keeps this watcher
-            // to a tenth of the emulator's time. The figures do not depend on it: they come from each run's updatedAt.
-            Thread.sleep(Math.max(1000, 10 * pollMillis));
+            // table), and its reads hold the emulator's writes back; pausing 30x as long as it took keeps this watcher
+            // to a thirtieth of the emulator's time. The figures do not depend on it: they come from each run's
+            // updatedAt. Only noticing the end may come later (by at most 30 looks' time).
+            Thread.sleep(Math.max(1000, 30 * pollMillis));
         }
     }
 

@@ -2,10 +2,12 @@ package dev.sluice.adapter.out.dynamodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.application.port.RunRepository;
+import dev.sluice.domain.csv.ReadingDecisions;
 import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.dataset.ReadingSettings;
@@ -358,6 +360,82 @@ class DynamoRunRepositoryTest {
         assertEquals(40, after.records(), "progress never moves backwards");
         assertEquals(sha, after.upload().sha256(), "nor does what came with it");
         assertEquals(facts, after.fileFacts());
+    }
+
+    @Test
+    void aRunFinishesByThePublishSettingsItsSplitReadAndARedriveReadsTheDatasetAgain() {
+        AtomicInteger datasetReads = new AtomicInteger();
+        PublishSettings now = new PublishSettings(PublishStrategy.APPEND, PublishSettings.MARKETING_KEY, false);
+        DynamoRunRepository finishing = new DynamoRunRepository(dynamo, "runs", Clock.systemUTC(), datasetId -> {
+            datasetReads.incrementAndGet();
+            return now;
+        });
+        PublishSettings asSplit = new PublishSettings(PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY, true);
+        String runId = newRun();
+        finishing.startSplitting(runId, VERSION, 10);
+        assertEquals(Optional.empty(), finishing.finishSplittingAndComplete(runId, 10, 2, asSplit),
+                "chunks are still loading");
+        finishing.countChunk(runId, 1, 5, 0, 5);
+        Run.DeadChunk dead = new Run.DeadChunk(2, 6, 5, "poison");
+        RunRepository.Counted last = finishing.countDeadChunkAndFinish(runId, dead, 5);
+        assertEquals(Optional.of(RunStatus.REVIEW), last.finished(), "review, as the dataset said at the split");
+        assertEquals("upsert", finishing.find(runId).orElseThrow().publication().strategy());
+        assertEquals(0, datasetReads.get(), "finishing read no dataset");
+
+        assertTrue(finishing.startPublishing(runId));
+        assertTrue(finishing.finishPublishing(runId, "upsert", PublishCounts.ZERO, Instant.now()));
+        assertEquals(RunStatus.PARTIAL, finishing.find(runId).orElseThrow().status());
+        assertTrue(finishing.reopenDeadChunks(runId, List.of(dead), 5), "a redrive of the dead chunk");
+        finishing.countChunk(runId, 2, 5, 0, 5);
+        assertEquals(Optional.of(RunStatus.PUBLISHING), finishing.finishIfComplete(runId),
+                "a redrive finishes by the dataset as it is now: no review any more");
+        assertEquals(1, datasetReads.get());
+    }
+
+    @Test
+    void fileFactsAreStoredAsOneJsonStringAndReadBackWhole() {
+        String runId = newRun();
+        ReadingDecisions decisions = new ReadingDecisions("detected", "given", 3, true, 2,
+                List.of("Report: \"spend\"", "Account; 42"),
+                List.of(new ReadingDecisions.Column("Kosten", "spend", "decimal", null, "comma", ".", "€", "values"),
+                        new ReadingDecisions.Column("Datum", "date", "date", "dmy", null, null, null, "default")));
+        Run.FileFacts facts = new Run.FileFacts("windows-1252", ";", "1.234,5",
+                Map.of("spend", "Kosten", "date", "Datum"), List.of("Datum", "Kosten", "Ünïcode ✓"), "saved",
+                decisions);
+        runs.recordFileFacts(runId, facts);
+        AttributeValue stored = dynamo.getItem(b -> b.tableName("runs").key(DynamoRunRepository.runKey(runId)))
+                .item().get("fileFacts");
+        assertNotNull(stored.s(), "one string attribute, not a nested map: " + stored);
+        assertEquals(facts, runs.find(runId).orElseThrow().fileFacts());
+        Run.FileFacts bare = new Run.FileFacts("UTF-8", ",", null, Map.of(), List.of());
+        runs.recordFileFacts(runId, bare);
+        assertEquals(bare, runs.find(runId).orElseThrow().fileFacts(), "absent parts stay absent");
+    }
+
+    @Test
+    void fileFactsWrittenAsANestedMapBeforeStillRead() {
+        String runId = newRun();
+        AttributeValue legacy = AttributeValue.fromM(Map.of(
+                "encoding", AttributeValue.fromS("UTF-8"), "delimiter", AttributeValue.fromS(","),
+                "numberStyle", AttributeValue.fromS("US"),
+                "mapping", AttributeValue.fromM(Map.of("spend", AttributeValue.fromS("Cost"))),
+                "header", AttributeValue.fromL(List.of(AttributeValue.fromS("Date"), AttributeValue.fromS("Cost"))),
+                "mappingSource", AttributeValue.fromS("suggested"),
+                "decisions", AttributeValue.fromM(Map.of("encodingFrom", AttributeValue.fromS("detected"),
+                        "delimiterFrom", AttributeValue.fromS("detected"), "headerLine", AttributeValue.fromN("1"),
+                        "sepLine", AttributeValue.fromBool(false), "preambleRecords", AttributeValue.fromN("0"),
+                        "preamble", AttributeValue.fromL(List.of()),
+                        "columns", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+                                "column", AttributeValue.fromS("Cost"), "field", AttributeValue.fromS("spend"),
+                                "type", AttributeValue.fromS("decimal")))))))));
+        dynamo.updateItem(b -> b.tableName("runs").key(DynamoRunRepository.runKey(runId))
+                .updateExpression("SET fileFacts = :facts")
+                .expressionAttributeValues(Map.of(":facts", legacy)));
+        Run.FileFacts read = runs.find(runId).orElseThrow().fileFacts();
+        assertEquals(new Run.FileFacts("UTF-8", ",", "US", Map.of("spend", "Cost"), List.of("Date", "Cost"),
+                "suggested", new ReadingDecisions("detected", "detected", 1, false, 0, List.of(),
+                        List.of(new ReadingDecisions.Column("Cost", "spend", "decimal", null, null, null, null,
+                                null)))), read);
     }
 
     /** Counts the GetItem calls a client makes. */
