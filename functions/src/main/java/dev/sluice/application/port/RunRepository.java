@@ -1,8 +1,8 @@
 package dev.sluice.application.port;
 
-import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.application.port.ObjectStore.ObjectVersion;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import java.time.Instant;

@@ -535,7 +535,7 @@ public final class SplitObject {
         // A new drop's run starts out splitting (one write where a RECEIVED run and the start of its split took
         // two); a redelivered event finds it created and starts the split as any other, by the stored version.
         Run splitting = Run.created(runId, owner, dataset, drop.name(), event.bucket(), event.key(), RunSource.DROP,
-                RunStatus.RECEIVED, event.size(), Map.of(), clock.instant())
+                RunStatus.SPLITTING, event.size(), Map.of(), clock.instant())
                 .splitting(event.eTag(), event.versionId(), event.size());
         boolean createdNow = runs.create(splitting);
         return Optional.of(new RunFor(runId, partnerDataset, createdNow ? Optional.of(splitting) : Optional.empty()));

@@ -124,10 +124,14 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
 
     @Override
     public Optional<Run> find(String runId) {
+        return findItem(runId).map(RunItems::fromItem);
+    }
+
+    private Optional<Map<String, AttributeValue>> findItem(String runId) {
         Map<String, AttributeValue> item = dynamo
                 .getItem(b -> b.tableName(table).key(runKey(runId)).consistentRead(true))
                 .item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RunItems.fromItem(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
     @Override
@@ -519,10 +523,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
      */
     @Override
     public Optional<RunStatus> finishIfComplete(String runId) {
-        Map<String, AttributeValue> item = dynamo
-                .getItem(b -> b.tableName(table).key(runKey(runId)).consistentRead(true))
-                .item();
-        return item == null || item.isEmpty() ? Optional.empty() : finishIfComplete(item);
+        return findItem(runId).flatMap(this::finishIfComplete);
     }
 
     /**
