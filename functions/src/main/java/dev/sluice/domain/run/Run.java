@@ -109,10 +109,10 @@ public record Run(
      * The same run SPLITTING the object of this ETag and version (either may be null: S3 without versioning, a
      * store without ETags), {@code bytesTotal} long: what starting its split records.
      */
-    public Run splitting(String eTag, String versionId, long bytes) {
+    public Run splitting(String eTag, String versionId, long bytesTotal) {
         return new Run(runId, owner, datasetId, fileName, bucket, key, source, RunStatus.SPLITTING, contentLength,
                 createdAt, updatedAt, finishedAt, records, stored, errors, chunksTotal, chunksPlanned, chunksDone,
-                chunksDead, deadChunks, requestedMapping, fileFacts, failureCode, failureMessage, bytes, bytesDone,
+                chunksDead, deadChunks, requestedMapping, fileFacts, failureCode, failureMessage, bytesTotal, bytesDone,
                 eTag, versionId, upload, rerun, publication);
     }
 

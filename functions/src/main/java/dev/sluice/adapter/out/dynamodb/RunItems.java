@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.sluice.domain.csv.ReadingDecisions;
 import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.run.Publication;
@@ -16,6 +20,7 @@ import dev.sluice.domain.run.Run.DeadChunk;
 import dev.sluice.domain.run.Run.FileFacts;
 import dev.sluice.domain.run.Run.RunSource;
 import dev.sluice.domain.run.RunStatus;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -267,23 +272,22 @@ final class RunItems {
         }
     }
 
+    /** Facts stored as a nested map (runs written before they were one JSON string) read as the JSON they hold. */
     private static FileFacts facts(AttributeValue value) {
         if (value == null) {
             return null;
         }
         if (value.s() != null) {
-            return factsFromJson(value.s());
+            try {
+                return facts(FACTS_JSON.readTree(value.s()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a run item's fileFacts is not JSON: " + e.getOriginalMessage(), e);
+            }
         }
-        return value.hasM() ? factsFromMap(value.m()) : null;
+        return value.hasM() ? facts(json(value)) : null;
     }
 
-    private static FileFacts factsFromJson(String text) {
-        JsonNode json;
-        try {
-            json = FACTS_JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a run item's fileFacts is not JSON: " + e.getOriginalMessage(), e);
-        }
+    private static FileFacts facts(JsonNode json) {
         Map<String, String> mapping = new LinkedHashMap<>();
         json.path("mapping").properties().forEach(entry -> mapping.put(entry.getKey(), entry.getValue().asText()));
         ReadingDecisions decisions = null;
@@ -303,6 +307,27 @@ final class RunItems {
                 texts(json.path("header")), text(json, "mappingSource"), decisions);
     }
 
+    /** A DynamoDB attribute value as plain JSON: maps as objects, lists as arrays, numbers as numbers. */
+    private static JsonNode json(AttributeValue value) {
+        if (value.hasM()) {
+            ObjectNode object = FACTS_JSON.createObjectNode();
+            value.m().forEach((name, member) -> object.set(name, json(member)));
+            return object;
+        }
+        if (value.hasL()) {
+            ArrayNode array = FACTS_JSON.createArrayNode();
+            value.l().forEach(member -> array.add(json(member)));
+            return array;
+        }
+        if (value.n() != null) {
+            return DecimalNode.valueOf(new BigDecimal(value.n()));
+        }
+        if (value.bool() != null) {
+            return BooleanNode.valueOf(value.bool());
+        }
+        return value.s() != null ? TextNode.valueOf(value.s()) : NullNode.getInstance();
+    }
+
     private static String text(JsonNode json, String name) {
         JsonNode value = json.get(name);
         return value == null || value.isNull() ? null : value.asText();
@@ -312,36 +337,6 @@ final class RunItems {
         List<String> values = new ArrayList<>();
         array.forEach(value -> values.add(value.asText()));
         return values;
-    }
-
-    /** Facts as runs stored them before they were one JSON string. */
-    private static FileFacts factsFromMap(Map<String, AttributeValue> map) {
-        List<String> header = map.containsKey("header") ? map.get("header").l().stream().map(AttributeValue::s).toList()
-                : List.of();
-        return new FileFacts(str(map, "encoding"), str(map, "delimiter"), str(map, "numberStyle"),
-                map.containsKey("mapping") ? stringMapOf(map.get("mapping")) : Map.of(), header,
-                str(map, "mappingSource"), decisions(map.get("decisions")));
-    }
-
-    private static ReadingDecisions decisions(AttributeValue value) {
-        if (value == null || !value.hasM()) {
-            return null;
-        }
-        Map<String, AttributeValue> map = value.m();
-        List<String> preamble = map.containsKey("preamble")
-                ? map.get("preamble").l().stream().map(AttributeValue::s).toList() : List.of();
-        List<ReadingDecisions.Column> columns = new ArrayList<>();
-        if (map.containsKey("columns")) {
-            for (AttributeValue column : map.get("columns").l()) {
-                Map<String, AttributeValue> c = column.m();
-                columns.add(new ReadingDecisions.Column(str(c, "column"), str(c, "field"), str(c, "type"),
-                        str(c, "dateOrder"), str(c, "decimalMark"), str(c, "thousandsSeparator"), str(c, "currency"),
-                        str(c, "decidedBy")));
-            }
-        }
-        return new ReadingDecisions(str(map, "encodingFrom"), str(map, "delimiterFrom"), num(map, "headerLine"),
-                map.containsKey("sepLine") && Boolean.TRUE.equals(map.get("sepLine").bool()),
-                (int) num(map, "preambleRecords"), preamble, columns);
     }
 
     static AttributeValue deadChunkValue(DeadChunk chunk) {
