@@ -16,7 +16,7 @@ public final class SplitWiring extends FunctionWiring {
                 new SplitObject.SplitLimits(settings.chunkBytes(), settings.chunkMaxRecords(),
                         settings.maxFileBytes()),
                 adapters.uploadLedger(), settings.uploadLimits(), adapters.datasets(), adapters.metrics(),
-                adapters.clock()).publishingTo(adapters.publishSender());
+                adapters.clock()).publishingTo(adapters.publishSender()).resendingFrom(adapters.runs());
     }
 
     public SplitObject splitObject() {

@@ -107,14 +107,14 @@ public final class LoadChunk {
             if (changed.isEmpty()) {
                 throw e;
             }
-            return fileChanged(chunk, changed.get());
+            return fileChanged(chunk, found, changed.get());
         }
         long written = System.nanoTime();
         long writeMillis = (written - started) / 1_000_000;
         if (loaded.loadedNow()) {
             metrics.chunkWritten(writeMillis);
         }
-        Counted counted = count(chunk, loaded.entry(), "declared dead before this delivery");
+        Counted counted = count(chunk, found, loaded.entry(), "declared dead before this delivery");
         long done = System.nanoTime();
         Timings timings = new Timings(writeMillis, (done - written) / 1_000_000);
         // Only the delivery that wrote the chunk saw its row errors; a repeat that found the ledger reports none.
@@ -162,13 +162,13 @@ public final class LoadChunk {
      * dead now: its records become row errors, the run notes FILE_CHANGED and still ends (PARTIAL) with every record
      * accounted for. Chunks read before the change keep what they loaded: those bytes were the planned version.
      */
-    private Result fileChanged(ChunkMessage chunk, ObjectChangedException changed) {
+    private Result fileChanged(ChunkMessage chunk, RunRepository.RunAndPlan found, ObjectChangedException changed) {
         String reason = "FILE_CHANGED: the file changed after it was split (" + changed.getMessage() + ")";
         runs.noteFailure(chunk.runId(), "FILE_CHANGED", "The file was replaced or deleted while this run was loading "
                 + "it. Records read before the change are stored; the records of the chunks that could not be read "
                 + "are CHUNK_FAILED row errors. Import the current file as a new run.");
         LedgerEntry entry = records.markDead(chunk, reason);
-        Counted counted = count(chunk, entry, reason);
+        Counted counted = count(chunk, found, entry, reason);
         Outcome outcome = entry.dead() ? Outcome.FILE_CHANGED : Outcome.LOADED;
         return new Result(outcome, entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0),
                 Optional.empty(), deadErrorCodes(entry, counted));
@@ -188,7 +188,7 @@ public final class LoadChunk {
         }
         String reason = runs.lastChunkFailure(chunk.runId(), chunk.chunkNo()).orElse("no failure was recorded");
         LedgerEntry entry = records.markDead(chunk, reason);
-        Counted counted = count(chunk, entry, reason);
+        Counted counted = count(chunk, found, entry, reason);
         Outcome outcome = entry.dead() ? Outcome.DEAD : Outcome.LOADED;
         return new Result(outcome, entry, false, counted.countedNow(), counted.finished(), new Timings(0, 0),
                 Optional.empty(), deadErrorCodes(entry, counted));
@@ -203,12 +203,15 @@ public final class LoadChunk {
                 ? Map.of(RowErrorCode.CHUNK_FAILED, entry.rejected()) : Map.of();
     }
 
-    /** Counts the chunk as the ledger has it, loaded or dead, once; then finishes the run if it was the last. */
-    private Counted count(ChunkMessage chunk, LedgerEntry entry, String deadReason) {
+    /**
+     * Counts the chunk as the ledger has it, loaded or dead, once; then finishes the run if it was the last
+     * ({@code found}, the run as this delivery read it first, may let the store do both in one write).
+     */
+    private Counted count(ChunkMessage chunk, RunRepository.RunAndPlan found, LedgerEntry entry, String deadReason) {
         Counted counted = entry.dead()
                 ? runs.countDeadChunkAndFinish(chunk.runId(), new Run.DeadChunk(chunk.chunkNo(), chunk.firstRecord(),
                         chunk.recordCount(), deadReason), chunk.accountedBytes())
-                : runs.countChunkAndFinish(chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected(),
+                : runs.countChunkAndFinish(found, chunk.runId(), chunk.chunkNo(), entry.stored(), entry.rejected(),
                         chunk.accountedBytes());
         if (counted.countedNow()) {
             metrics.chunkCounted(entry.stored(), entry.rejected());

@@ -66,7 +66,18 @@ public interface RunRepository {
     /** The run and the fingerprint of its planned chunk {@code chunkNo}, read together (empty when unknown). */
     RunAndPlan findWithPlan(String runId, int chunkNo);
 
-    record RunAndPlan(Optional<Run> run, Optional<String> plannedFingerprint) {
+    /**
+     * The run and the fingerprint of its planned chunk, and the publish settings the splitter left on the run at
+     * the end of its split (empty when it left none, or the store keeps none).
+     */
+    record RunAndPlan(Optional<Run> run, Optional<String> plannedFingerprint, Optional<PublishAsSplit> publishAsSplit) {
+        public RunAndPlan(Optional<Run> run, Optional<String> plannedFingerprint) {
+            this(run, plannedFingerprint, Optional.empty());
+        }
+    }
+
+    /** What finishing a run goes by, as the splitter read its dataset: review or not, and the strategy's name. */
+    record PublishAsSplit(boolean review, String strategy) {
     }
 
     /**
@@ -99,6 +110,16 @@ public interface RunRepository {
         return new Counted(countedNow, finishIfComplete(runId));
     }
 
+    /**
+     * As {@link #countChunkAndFinish(String, int, int, int, long)}, given the run as this delivery read it before
+     * loading ({@code seen}): when that showed this chunk as the only one outstanding, a store may count it and
+     * finish the run in one conditional write, and fall back to counting alone when the run changed since.
+     */
+    default Counted countChunkAndFinish(RunAndPlan seen, String runId, int chunkNo, int stored, int rejected,
+            long bytes) {
+        return countChunkAndFinish(runId, chunkNo, stored, rejected, bytes);
+    }
+
     /** {@link #countDeadChunk} then {@link #finishIfComplete}, as {@link #countChunkAndFinish}. */
     default Counted countDeadChunkAndFinish(String runId, Run.DeadChunk deadChunk, long bytes) {
         boolean countedNow = countDeadChunk(runId, deadChunk, bytes);
@@ -122,6 +143,26 @@ public interface RunRepository {
     default Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks,
             PublishSettings publish) {
         return finishSplittingAndComplete(runId, records, chunks);
+    }
+
+    /**
+     * The end of a split recorded in one update, by a split whose chunks all go out after it (see
+     * {@code SplitObject}): the totals, the dataset's publish settings as the splitter read them (empty: none read),
+     * and what the split learned and held back, the file's facts and the content's SHA-256.
+     */
+    record SplitEnd(long records, int chunks, Optional<PublishSettings> publish, Optional<Run.FileFacts> facts,
+            Optional<String> sha256) {
+    }
+
+    /**
+     * {@link #finishSplittingAndComplete(String, long, int, PublishSettings)} with what {@code end} carries, written
+     * with it in one update where the store can. A store that keeps no content hash with its runs ignores the hash.
+     */
+    default Optional<RunStatus> finishSplittingAndComplete(String runId, SplitEnd end) {
+        end.facts().ifPresent(facts -> recordFileFacts(runId, facts));
+        return end.publish().isPresent()
+                ? finishSplittingAndComplete(runId, end.records(), end.chunks(), end.publish().get())
+                : finishSplittingAndComplete(runId, end.records(), end.chunks());
     }
 
     /** Runs still CREATED (no file arrived) created before {@code cutoff}, oldest first, at most {@code limit}. */

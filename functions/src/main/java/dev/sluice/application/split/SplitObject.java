@@ -8,6 +8,7 @@ import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.ObjectStore.ObjectChangedException;
 import dev.sluice.application.port.PipelineMetrics;
 import dev.sluice.application.port.PublishSender;
+import dev.sluice.application.port.RecoveryRepository;
 import dev.sluice.application.port.RunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
 import dev.sluice.domain.chunk.PlanSummary;
@@ -16,6 +17,7 @@ import dev.sluice.domain.csv.FileRejectedException;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.MappingSource;
+import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.domain.dataset.SavedMapping;
 import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.mapping.Mapping;
@@ -47,6 +49,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -78,6 +81,9 @@ public final class SplitObject {
 
     /** Where the publish message of a run goes when the last of its chunks was counted before the split ended. */
     private PublishSender publish = PublishSender.NONE;
+
+    /** Where a redelivered event finds the plan of a split that ended before its chunks went out (none in twins). */
+    private Optional<RecoveryRepository> plans = Optional.empty();
 
     /** How big chunks and files may be. */
     public record SplitLimits(long targetChunkBytes, int maxRecordsPerChunk, long maxFileBytes) {
@@ -141,6 +147,12 @@ public final class SplitObject {
         return this;
     }
 
+    /** The same splitter, reading kept plans there when an event is delivered again (see {@link #resendUnsent}). */
+    public SplitObject resendingFrom(RecoveryRepository recovery) {
+        this.plans = Optional.of(recovery);
+        return this;
+    }
+
     private static UploadLimits defaultsWith(long maxFileBytes) {
         UploadLimits d = UploadLimits.defaults();
         Map<String, UploadLimits.Partner> anyPartner = Map.of();
@@ -153,6 +165,14 @@ public final class SplitObject {
      * instead of leaving it SPLITTING forever; earlier failures are rethrown so SQS delivers the event again.
      */
     public Result split(S3ObjectEvent event, boolean lastAttempt) {
+        return split(event, lastAttempt, false);
+    }
+
+    /**
+     * As {@link #split(S3ObjectEvent, boolean)}; {@code redelivered} says the queue delivered this message before
+     * (an earlier attempt died or failed), so a split that attempt ended may still have chunks to send.
+     */
+    public Result split(S3ObjectEvent event, boolean lastAttempt, boolean redelivered) {
         Optional<Result> quarantined = unknownPartner(event);
         if (quarantined.isPresent()) {
             return quarantined.get();
@@ -162,7 +182,7 @@ public final class SplitObject {
             return new Result(Outcome.IGNORED, null);
         }
         try {
-            return split(event, runFor.get());
+            return split(event, runFor.get(), redelivered);
         } catch (RuntimeException e) {
             if (!lastAttempt) {
                 throw e;
@@ -180,12 +200,12 @@ public final class SplitObject {
         return new Result(Outcome.FAILED, runId, Optional.of(code));
     }
 
-    private Result split(S3ObjectEvent event, RunFor runFor) {
+    private Result split(S3ObjectEvent event, RunFor runFor, boolean redelivered) {
         String runId = runFor.runId();
         Optional<Run> splitting = runFor.createdSplitting().isPresent() ? runFor.createdSplitting()
                 : runs.startSplitting(runId, event.version(), event.size());
         if (splitting.isEmpty()) {
-            return new Result(whyNotSplit(event, runId), runId);
+            return new Result(whyNotSplit(event, runId, redelivered), runId);
         }
         Run run = splitting.get();
         metrics.runStarted();
@@ -362,7 +382,7 @@ public final class SplitObject {
      * The split of a run starts once, on the first object version that arrives; a later notification is dropped. A
      * second PUT to the run's key (where the store ignored If-None-Match) therefore never gets the run re-split.
      */
-    private Outcome whyNotSplit(S3ObjectEvent event, String runId) {
+    private Outcome whyNotSplit(S3ObjectEvent event, String runId, boolean redelivered) {
         Optional<Run> run = runs.find(runId);
         if (run.isEmpty()) {
             return Outcome.IGNORED;
@@ -371,8 +391,32 @@ public final class SplitObject {
             return Outcome.SKIPPED_NOT_AWAITING;
         }
         String started = run.get().objectETag();
-        return started != null && !started.equals(event.eTag()) ? Outcome.SKIPPED_OTHER_VERSION
-                : Outcome.SKIPPED_DUPLICATE;
+        if (started != null && !started.equals(event.eTag())) {
+            return Outcome.SKIPPED_OTHER_VERSION;
+        }
+        if (redelivered) {
+            resendUnsent(run.get());
+        }
+        return Outcome.SKIPPED_DUPLICATE;
+    }
+
+    /**
+     * A split whose chunks fit one send ends before they go out (see {@link #scanAndSend}). If the attempt that
+     * ended it died before sending, only this event's redelivery knows: it sends the planned chunks not counted yet.
+     * A chunk sent twice is harmless, as the chunk ledger loads it once; a first delivery (a duplicate notification
+     * while the run loads) sends nothing.
+     */
+    private void resendUnsent(Run run) {
+        if (plans.isEmpty() || run.status() != RunStatus.LOADING || run.chunksTotal() == null
+                || run.chunksTotal() > CHUNKS_PER_SEND) {
+            return;
+        }
+        Set<Integer> counted = plans.get().countedChunks(run.runId());
+        List<ChunkMessage> unsent = plans.get().plannedMessages(run.runId()).stream()
+                .filter(chunk -> !counted.contains(chunk.chunkNo())).toList();
+        if (!unsent.isEmpty()) {
+            chunks.send(unsent);
+        }
     }
 
     /**
@@ -442,8 +486,44 @@ public final class SplitObject {
                 return refused.get();
             }
         }
-        // The hash and facts held back go with the first progress.
         Optional<String> unwrittenSha = ledger.isPresent() ? Optional.ofNullable(hash) : Optional.empty();
+        // The dataset's publish settings go with the run when they were read from the store: the loader that
+        // finishes it then decides between REVIEW and PUBLISHING without reading the dataset again.
+        Optional<PublishSettings> publishSettings = datasets.isPresent() ? Optional.of(dataset.publish())
+                : Optional.empty();
+        Optional<RunStatus> finished;
+        if (planned.size() <= CHUNKS_PER_SEND) {
+            // One send: the split ends first, in one update with what it held back (instead of a progress and an
+            // end), so every loader finds the run LOADING with its totals and the last chunk's loader can count it
+            // and finish the run in one write. A splitter that dies before sending leaves the chunks to this
+            // event's redelivery (resendUnsent).
+            if (!planned.isEmpty()) {
+                runs.recordPlannedChunks(run.runId(), planned);
+            }
+            finished = runs.finishSplittingAndComplete(run.runId(), new RunRepository.SplitEnd(summary.records(),
+                    summary.chunks(), publishSettings, Optional.ofNullable(unwrittenFacts.getAndSet(null)),
+                    unwrittenSha));
+            if (!planned.isEmpty()) {
+                chunks.send(List.copyOf(planned));
+            }
+        } else {
+            sendInBatches(run, planned, unwrittenFacts, unwrittenSha);
+            finished = publishSettings.isPresent()
+                    ? runs.finishSplittingAndComplete(run.runId(), summary.records(), summary.chunks(),
+                            publishSettings.get())
+                    : runs.finishSplittingAndComplete(run.runId(), summary.records(), summary.chunks());
+        }
+        finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
+        if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {
+            publish.send(run.runId());
+        }
+        return new Result(Outcome.SPLIT, run.runId());
+    }
+
+    /** A plan of several sends: each batch is planned and counted as progress before it goes out. */
+    private void sendInBatches(Run run, List<ChunkMessage> planned, AtomicReference<FileFacts> unwrittenFacts,
+            Optional<String> unwrittenSha) {
+        // The hash and facts held back go with the first progress.
         for (int from = 0; from < planned.size(); from += CHUNKS_PER_SEND) {
             List<ChunkMessage> batch = planned.subList(from, Math.min(planned.size(), from + CHUNKS_PER_SEND));
             // The plan and the progress are written before the chunks go out, so a loader that receives a chunk at
@@ -456,21 +536,6 @@ public final class SplitObject {
                     first ? unwrittenSha : Optional.empty());
             chunks.send(List.copyOf(batch));
         }
-        if (planned.isEmpty()) {
-            // A file without a data record has no progress to carry them.
-            writeFacts(run, unwrittenFacts);
-            unwrittenSha.ifPresent(h -> ledger.get().recordSha256(run.runId(), h));
-        }
-        // The dataset's publish settings go with the run when they were read from the store: the loader that
-        // finishes it then decides between REVIEW and PUBLISHING without reading the dataset again.
-        Optional<RunStatus> finished = datasets.isPresent()
-                ? runs.finishSplittingAndComplete(run.runId(), summary.records(), summary.chunks(), dataset.publish())
-                : runs.finishSplittingAndComplete(run.runId(), summary.records(), summary.chunks());
-        finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
-        if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {
-            publish.send(run.runId());
-        }
-        return new Result(Outcome.SPLIT, run.runId());
     }
 
     /**

@@ -73,6 +73,34 @@ class SplitObjectTest {
     }
 
     @Test
+    void aPlanThatFitsOneSendEndsTheSplitBeforeItGoesOutAndOnlyARedeliveryOfTheEventSendsItAgain() {
+        SplitObject resending = new SplitObject(objects, runs, chunks,
+                new SplitObject.SplitLimits(1024 * 1024, RECORDS_PER_CHUNK, MAX_FILE_BYTES), metrics, clock)
+                .resendingFrom(runs);
+        List<String> seenAtSend = new ArrayList<>();
+        chunks.onSend(batch -> {
+            Run run = runs.get("run-1");
+            seenAtSend.add(batch.size() + " chunks, run " + run.status() + ", planned " + run.chunksPlanned()
+                    + " of " + run.chunksTotal());
+            if (seenAtSend.size() == 1) {
+                throw new IllegalStateException("the splitter died before its chunks went out");
+            }
+        });
+        S3ObjectEvent event = upload(csv(5), "etag-1");
+        assertThrows(IllegalStateException.class, () -> resending.split(event, false));
+        // Every loader finds the run LOADING with its totals, so the last one can finish it as it counts.
+        assertEquals(List.of("3 chunks, run LOADING, planned 3 of 3"), seenAtSend);
+
+        assertEquals(SplitObject.Outcome.SKIPPED_DUPLICATE, resending.split(event, false, false).outcome());
+        assertEquals(1, seenAtSend.size(), "a first delivery (a duplicate notification) sends nothing");
+
+        runs.countChunk("run-1", 2, 2, 0, 10);
+        assertEquals(SplitObject.Outcome.SKIPPED_DUPLICATE, resending.split(event, false, true).outcome());
+        assertEquals(List.of(1, 3), chunks.sent().stream().map(ChunkMessage::chunkNo).toList(),
+                "the redelivery sends the planned chunks not counted yet");
+    }
+
+    @Test
     void aFailedReadBeforeTheLastAttemptIsThrownSoSqsDeliversTheNotificationAgain() {
         S3ObjectEvent event = upload(csv(3), "etag-1");
         objects.failReads(1);

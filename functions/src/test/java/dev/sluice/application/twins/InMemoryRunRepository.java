@@ -200,7 +200,8 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
         if (run == null || run.status() != RunStatus.SPLITTING) {
             return false;
         }
-        runs.put(runId, new Builder(run).status(RunStatus.LOADING).records(records).chunksTotal(chunks).build());
+        runs.put(runId, new Builder(run).status(RunStatus.LOADING).records(records).chunksTotal(chunks)
+                .chunksPlanned(Math.max(run.chunksPlanned(), chunks)).build());
         return true;
     }
 

@@ -175,8 +175,14 @@ final class FunctionDeployment {
         }
     }
 
-    /** Stops every event source; in-flight invocations finish. */
+    /**
+     * Stops every event source; in-flight invocations finish. All are told first, so their last batches finish
+     * side by side instead of one source after another.
+     */
     void stopEventSources() {
+        eventSources.forEach(SqsEventSource::stopPolling);
+        schedules.forEach(ScheduleEventSource::stopFiring);
+        streamEventSources.forEach(DynamoDbStreamEventSource::stopPolling);
         eventSources.forEach(SqsEventSource::close);
         schedules.forEach(ScheduleEventSource::close);
         streamEventSources.forEach(DynamoDbStreamEventSource::close);

@@ -330,6 +330,38 @@ public final class LocalSluice implements AutoCloseable {
     }
 
     /**
+     * {@link #close()}, waiting at most {@code grace} for it. If something is still running then (an invocation
+     * waiting on a call that does not answer), every thread's stack goes to the log and this returns false: the
+     * process may end anyway, as after a kill, since the next start recovers from the DynamoDB journal, the kept
+     * plans and the chunk ledger.
+     */
+    public boolean closeWithin(Duration grace) {
+        return closeWithin(this::close, grace);
+    }
+
+    /** Runs {@code close} on a thread of its own and waits for it at most {@code grace} (see above). */
+    static boolean closeWithin(Runnable close, Duration grace) {
+        Thread closing = Thread.ofPlatform().daemon(true).name("sluice-close").start(close);
+        try {
+            if (closing.join(grace)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        StringBuilder stacks = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            stacks.append('\n').append(thread.getName()).append(" (").append(thread.getState()).append(')');
+            for (StackTraceElement frame : frames) {
+                stacks.append("\n    at ").append(frame);
+            }
+        });
+        LOG.warn("Sluice local did not stop within {} s; ending anyway (the next start recovers as after a kill)."
+                + " Threads still running:{}", grace.toSeconds(), stacks);
+        return false;
+    }
+
+    /**
      * Stops event sources (in-flight invocations finish), the gateway, then the emulators. The data dir is
      * kept: a later start with the same one continues where this left off.
      */

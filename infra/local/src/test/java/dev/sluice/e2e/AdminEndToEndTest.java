@@ -209,7 +209,9 @@ class AdminEndToEndTest {
         assertEquals(200, cancel.status(), cancel.body()::toString);
         assertEquals("CANCELLED", cancel.body().get("status").asText());
         String chunkQueue = sluice.queueUrl("ChunkQueue");
-        Poll.until(WAIT, "ChunkQueue drained", () -> queueEmpty(chunkQueue));
+        // The last counts are in the failure message: which messages stayed, visible, in flight or delayed.
+        Poll.until(WAIT, "ChunkQueue drained", () -> queueCounts(chunkQueue), Map.of("visible", "0", "inFlight", "0",
+                "delayed", "0")::equals);
         sluice.faults().disableAll();
 
         JsonNode run = admin.run(runId);
@@ -365,12 +367,13 @@ class AdminEndToEndTest {
                 + "WHERE run_id = ? AND record_no >= 1", runId));
     }
 
-    private static boolean queueEmpty(String queueUrl) {
-        Map<String, String> attributes = new HashMap<>(sluice.sqsClient().getQueueAttributes(b -> b.queueUrl(queueUrl)
-                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
-                .attributesAsStrings());
-        return "0".equals(attributes.get("ApproximateNumberOfMessages"))
-                && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"));
+    private static Map<String, String> queueCounts(String queueUrl) {
+        Map<String, String> attributes = sluice.sqsClient().getQueueAttributes(b -> b.queueUrl(queueUrl)
+                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                        "ApproximateNumberOfMessagesDelayed")).attributesAsStrings();
+        return Map.of("visible", attributes.get("ApproximateNumberOfMessages"),
+                "inFlight", attributes.get("ApproximateNumberOfMessagesNotVisible"),
+                "delayed", attributes.get("ApproximateNumberOfMessagesDelayed"));
     }
 
     private static URI api(String path) {

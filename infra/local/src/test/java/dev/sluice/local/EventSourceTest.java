@@ -22,8 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /** SQS event source emulation against ElasticMQ, with test handlers and queues with a 1 s visibility timeout. */
 @ExtendWith(SharedStack.class)
@@ -177,16 +183,13 @@ class EventSourceTest {
         }
     }
 
-    @Test
-    void concurrencyNeverExceedsTheMaximum(LocalSluice sluice) {
-        Queues queues = queuesWithRedrive(sluice, 5);
+    /** A handler that works {@code millis} per batch (so invocations overlap), noting the peak and what it did. */
+    private static TestHandler overlapping(long millis, AtomicInteger peak, Set<String> done) {
         AtomicInteger running = new AtomicInteger();
-        AtomicInteger peak = new AtomicInteger();
-        Set<String> done = ConcurrentHashMap.newKeySet();
-        TestHandler handler = new TestHandler(event -> {
+        return new TestHandler(event -> {
             peak.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(30); // simulated work, so that invocations overlap
+                Thread.sleep(millis); // simulated work
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -194,6 +197,14 @@ class EventSourceTest {
             event.getRecords().forEach(m -> done.add(m.getBody()));
             return new SQSBatchResponse(List.of());
         });
+    }
+
+    @Test
+    void concurrencyNeverExceedsTheMaximum(LocalSluice sluice) {
+        Queues queues = queuesWithRedrive(sluice, 5);
+        AtomicInteger peak = new AtomicInteger();
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        TestHandler handler = overlapping(30, peak, done);
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             bodies.add("m-" + i);
@@ -207,6 +218,46 @@ class EventSourceTest {
         assertTrue(peak.get() <= 3, "peak " + peak.get());
         assertTrue(peak.get() >= 2, "pollers run in parallel, peak " + peak.get());
         Poll.until(Duration.ofSeconds(10), "all deleted", () -> approximateMessages(sluice, queues.url()) == 0);
+    }
+
+    @Test
+    void anIdleQueueIsPolledByOnePollerAndMessagesWakeTheOthers(LocalSluice sluice) throws Exception {
+        Queues queues = queuesWithRedrive(sluice, 5);
+        AtomicInteger receives = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        TestHandler handler = overlapping(200, peak, done);
+        Specs.SqsEvent mapping = new Specs.SqsEvent("Test", "TestQueue", 1, true, Optional.of(4), true);
+        Specs.Function spec = new Specs.Function("TestFunction", TestHandler.class.getName(), "handleRequest", 30, 128,
+                Map.of(), List.of(mapping), List.of());
+        try (SqsClient counting = SqsClient.builder().endpointOverride(sluice.sqsEndpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(LocalClients.credentials()).httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                            ExecutionAttributes attributes) {
+                        if (context.request() instanceof ReceiveMessageRequest) {
+                            receives.incrementAndGet();
+                        }
+                    }
+                })).build();
+                SqsEventSource source = new SqsEventSource(new LocalFunction(spec, Map.of(), handler), mapping,
+                        queues.url(), queues.arn(), counting, 4)) {
+            source.start();
+            long window = System.nanoTime();
+            Thread.sleep(3_000); // a measuring window, not a wait for something to happen
+            double seconds = (System.nanoTime() - window) / 1e9;
+            // Four pollers each long-polling 1 s would make 12 or more requests; one polls, three stand by.
+            assertTrue(receives.get() <= 4 + Math.ceil(seconds), receives.get() + " receives in " + seconds + " s");
+
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                bodies.add("w-" + i);
+            }
+            send(sluice, queues.url(), bodies.toArray(String[]::new));
+            Poll.until(Duration.ofSeconds(30), "all 8 messages handled", () -> done.size() == 8);
+        }
+        assertTrue(peak.get() >= 2, "the first poller woke the others, peak " + peak.get());
     }
 
     @Test

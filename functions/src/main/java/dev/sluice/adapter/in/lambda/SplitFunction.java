@@ -68,13 +68,13 @@ public final class SplitFunction implements RequestHandler<SQSEvent, SQSBatchRes
     private void split(List<S3ObjectEvent> objectEvents, SqsBatch.Delivery delivery) {
         boolean lastAttempt = delivery.isLastAttempt(maxReceiveCount);
         for (S3ObjectEvent objectEvent : objectEvents) {
-            split(objectEvent, lastAttempt);
+            split(objectEvent, lastAttempt, delivery.receiveCount() > 1);
         }
     }
 
-    private void split(S3ObjectEvent objectEvent, boolean lastAttempt) {
+    private void split(S3ObjectEvent objectEvent, boolean lastAttempt, boolean redelivered) {
         SplitObject.Result result = Telemetry.traced(tracing, "split", null,
-                () -> splitObject.split(objectEvent, lastAttempt));
+                () -> splitObject.split(objectEvent, lastAttempt, redelivered));
         try (Telemetry.LogContext ignored = Telemetry.logContext(result.runId(), null)) {
             if (result.outcome() == SplitObject.Outcome.SKIPPED_OTHER_VERSION) {
                 LOG.warn("s3://{}/{} (ETag {}): run {} was started on another version of its file; this event is "

@@ -297,6 +297,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 .keys(List.of(runKey(runId), planKey)).consistentRead(true).build());
         Optional<Run> run = Optional.empty();
         Optional<String> fingerprint = Optional.empty();
+        Optional<PublishAsSplit> asSplit = Optional.empty();
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > MAX_BATCH_ATTEMPTS) {
                 throw new IllegalStateException("DynamoDB did not return run " + runId + " and its chunk " + chunkNo
@@ -307,6 +308,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
             for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
                 if (RUN_SK.equals(item.get("sk").s())) {
                     run = Optional.of(RunItems.fromItem(item));
+                    asSplit = publishAsSplit(item);
                 } else if (item.containsKey("fingerprint")) {
                     fingerprint = Optional.of(item.get("fingerprint").s());
                 }
@@ -316,7 +318,17 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 backOff(attempt);
             }
         }
-        return new RunAndPlan(run, fingerprint);
+        return new RunAndPlan(run, fingerprint, asSplit);
+    }
+
+    /** The publish settings the splitter left on the run item ({@link #PUBLISH_AS_SPLIT}), if any. */
+    private static Optional<PublishAsSplit> publishAsSplit(Map<String, AttributeValue> item) {
+        AttributeValue asSplit = item.get(PUBLISH_AS_SPLIT);
+        if (asSplit == null || !asSplit.hasM()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PublishAsSplit(Boolean.TRUE.equals(asSplit.m().get("review").bool()),
+                asSplit.m().get("strategy").s()));
     }
 
     private static void backOff(int attempt) {
@@ -376,20 +388,44 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 .flatMap(answered -> finishIfCompleteAsAnswered(runId, answered));
     }
 
+    /** One update: the totals, the publish settings, and the facts and hash the split held back. */
+    @Override
+    public Optional<RunStatus> finishSplittingAndComplete(String runId, SplitEnd end) {
+        return finishSplitting(runId, end, ReturnValue.ALL_NEW)
+                .flatMap(answered -> finishIfCompleteAsAnswered(runId, answered));
+    }
+
     private Optional<Map<String, AttributeValue>> finishSplitting(String runId, long records, int chunks,
             ReturnValue answer, Optional<PublishSettings> publish) {
+        return finishSplitting(runId, new SplitEnd(records, chunks, publish, Optional.empty(), Optional.empty()),
+                answer);
+    }
+
+    private Optional<Map<String, AttributeValue>> finishSplitting(String runId, SplitEnd end, ReturnValue answer) {
+        long records = end.records();
+        int chunks = end.chunks();
+        Optional<PublishSettings> publish = end.publish();
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":loading", s(RunStatus.LOADING.name()),
                 ":statusKey", s("STATUS#LOADING"), ":records", n(records), ":chunks", n(chunks),
                 ":splitting", s(RunStatus.SPLITTING.name()), ":now", s(now())));
-        publish.ifPresent(settings -> values.put(":publishAsSplit", AttributeValue.fromM(Map.of(
-                "review", AttributeValue.fromBool(settings.review()),
-                "strategy", s(settings.strategy().wireName())))));
-        return update(runId,
-                "SET #status = :loading, #gsi2pk = :statusKey, #records = :records, #chunksTotal = :chunks, "
-                        + "#chunksPlanned = :chunks, #updatedAt = :now, #gsi2sk = :now"
-                        + (publish.isPresent() ? ", #" + PUBLISH_AS_SPLIT + " = :publishAsSplit" : "")
-                        + " ADD #chunksOutstanding :chunks",
-                "#status = :splitting", values, answer);
+        StringBuilder update = new StringBuilder("SET #status = :loading, #gsi2pk = :statusKey, #records = :records, "
+                + "#chunksTotal = :chunks, #chunksPlanned = :chunks, #updatedAt = :now, #gsi2sk = :now");
+        publish.ifPresent(settings -> {
+            values.put(":publishAsSplit", AttributeValue.fromM(Map.of(
+                    "review", AttributeValue.fromBool(settings.review()),
+                    "strategy", s(settings.strategy().wireName()))));
+            update.append(", #" + PUBLISH_AS_SPLIT + " = :publishAsSplit");
+        });
+        end.facts().ifPresent(facts -> {
+            values.put(":facts", RunItems.factsValue(facts));
+            update.append(", #fileFacts = :facts");
+        });
+        end.sha256().ifPresent(sha -> {
+            values.put(":sha", s(sha));
+            update.append(", #sha256 = :sha");
+        });
+        update.append(" ADD #chunksOutstanding :chunks");
+        return update(runId, update.toString(), "#status = :splitting", values, answer);
     }
 
     @Override
@@ -441,6 +477,60 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 bytes), ReturnValue.ALL_NEW));
     }
 
+    /**
+     * When the run as this delivery read it had this chunk as its only one outstanding, the count and the run's next
+     * status go in one conditional update: REVIEW or PUBLISHING by the settings the splitter left on the run, or the
+     * outcome itself for a run that stores nothing or has no dataset. The condition holds the counters that decision
+     * was taken on, so a run that changed since (a redrive, a chunk counted before) falls back to counting alone.
+     * A run that left no settings is finished as usual, by its dataset as it is now.
+     */
+    @Override
+    public Counted countChunkAndFinish(RunAndPlan seen, String runId, int chunkNo, int stored, int rejected,
+            long bytes) {
+        Optional<Run> last = seen.run().filter(run -> run.runId().equals(runId) && run.status() == RunStatus.LOADING
+                && run.chunksTotal() != null && run.chunksTotal() - run.chunksDone() - run.chunksDead() == 1);
+        boolean publishes = last.isPresent() && last.get().stored() + stored > 0 && last.get().datasetId() != null;
+        if (last.isEmpty() || publishes && seen.publishAsSplit().isEmpty()) {
+            return countChunkAndFinish(runId, chunkNo, stored, rejected, bytes);
+        }
+        Run run = last.get();
+        RunStatus outcome = run.errors() + rejected > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL
+                : RunStatus.SUCCEEDED;
+        Map<String, AttributeValue> values = countValues(chunkNo, loadedCounters(stored, rejected, bytes));
+        values.put(":storedSeen", n(run.stored()));
+        values.put(":errorsSeen", n(run.errors()));
+        values.put(":deadSeen", n(run.chunksDead()));
+        StringBuilder update = new StringBuilder("SET #updatedAt = :now, #status = :next, #gsi2pk = :statusKey, "
+                + "#gsi2sk = :now");
+        StringBuilder condition = new StringBuilder("#status = :loading AND #chunksOutstanding = :one "
+                + "AND #chunksPlanned >= :chunkNo AND NOT contains(#countedChunks, :chunkNo) "
+                + "AND #stored = :storedSeen AND #errors = :errorsSeen AND #chunksDead = :deadSeen");
+        RunStatus next;
+        if (publishes) {
+            PublishAsSplit settings = seen.publishAsSplit().orElseThrow();
+            next = settings.review() ? RunStatus.REVIEW : RunStatus.PUBLISHING;
+            update.append(", #publishOutcome = :outcome, #publishStrategy = :strategy");
+            values.put(":outcome", s(outcome.name()));
+            values.put(":strategy", s(settings.strategy()));
+            condition.append(" AND attribute_exists(#" + PUBLISH_AS_SPLIT + ")");
+        } else {
+            next = outcome;
+            update.append(", #finishedAt = :now");
+        }
+        values.put(":next", s(next.name()));
+        values.put(":statusKey", s("STATUS#" + next.name()));
+        update.append(" ADD #countedChunks :chunkSet, #stored :stored, #errors :rejected, #chunksDone :one, "
+                + "#chunksOutstanding :minusOne, #bytesDone :bytes");
+        // As finishIfComplete: entering REVIEW drops the counts of an earlier publication.
+        if (next == RunStatus.REVIEW) {
+            update.append(" REMOVE #publishCounts");
+        }
+        if (update(runId, update.toString(), condition.toString(), values, ReturnValue.NONE).isPresent()) {
+            return new Counted(true, Optional.of(next));
+        }
+        return countChunkAndFinish(runId, chunkNo, stored, rejected, bytes);
+    }
+
     @Override
     public Counted countDeadChunkAndFinish(String runId, DeadChunk deadChunk, long bytes) {
         return countedThenFinish(runId, countOnce(runId, deadChunk.chunkNo(), COUNT_DEAD,
@@ -471,6 +561,18 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 ":dead", AttributeValue.fromL(List.of(RunItems.deadChunkValue(deadChunk))));
     }
 
+    /** The values every count of a chunk uses, beside its counters (a new, modifiable map). */
+    private Map<String, AttributeValue> countValues(int chunkNo, Map<String, AttributeValue> counters) {
+        Map<String, AttributeValue> values = new HashMap<>(counters);
+        values.put(":chunkSet", AttributeValue.fromNs(List.of(Integer.toString(chunkNo))));
+        values.put(":chunkNo", n(chunkNo));
+        values.put(":one", n(1));
+        values.put(":minusOne", n(-1));
+        values.put(":now", s(now()));
+        values.put(":loading", s(RunStatus.LOADING.name()));
+        return values;
+    }
+
     /**
      * One conditional UpdateItem: the chunk joins {@code countedChunks} and its counters are added, or nothing
      * happens. The condition also refuses a run that does not exist or no longer accepts chunks (a forged or stale
@@ -478,14 +580,8 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
      */
     private Optional<Map<String, AttributeValue>> countOnce(String runId, int chunkNo, String update,
             Map<String, AttributeValue> counters, ReturnValue answer) {
-        Map<String, AttributeValue> values = new HashMap<>(counters);
-        values.put(":chunkSet", AttributeValue.fromNs(List.of(Integer.toString(chunkNo))));
-        values.put(":chunkNo", n(chunkNo));
-        values.put(":one", n(1));
-        values.put(":minusOne", n(-1));
-        values.put(":now", s(now()));
+        Map<String, AttributeValue> values = countValues(chunkNo, counters);
         values.put(":splitting", s(RunStatus.SPLITTING.name()));
-        values.put(":loading", s(RunStatus.LOADING.name()));
         // CANCELLED too: a chunk admitted before the cancel committed its rows, so it is counted (later ones are
         // refused before they write anything, as ChunkAdmission checks the status first).
         values.put(":cancelled", s(RunStatus.CANCELLED.name()));
@@ -540,17 +636,12 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         }
         RunStatus outcome = run.errors() > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
         if (run.stored() > 0 && run.datasetId() != null) {
-            AttributeValue asSplit = item.get(PUBLISH_AS_SPLIT);
-            boolean review;
-            String strategy;
-            if (asSplit != null && asSplit.hasM()) {
-                review = Boolean.TRUE.equals(asSplit.m().get("review").bool());
-                strategy = asSplit.m().get("strategy").s();
-            } else {
-                PublishSettings settings = publishSettings.apply(run.datasetId());
-                review = settings.review();
-                strategy = settings.strategy().wireName();
-            }
+            PublishAsSplit settings = publishAsSplit(item).orElseGet(() -> {
+                PublishSettings now = publishSettings.apply(run.datasetId());
+                return new PublishAsSplit(now.review(), now.strategy().wireName());
+            });
+            boolean review = settings.review();
+            String strategy = settings.strategy();
             RunStatus next = review ? RunStatus.REVIEW : RunStatus.PUBLISHING;
             // Entering REVIEW drops the counts of an earlier publication (a redriven run): the review counts
             // PublishFunction records next are what publishing would do now, and their arrival is run.review.

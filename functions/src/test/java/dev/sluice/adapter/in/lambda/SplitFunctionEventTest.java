@@ -56,6 +56,29 @@ class SplitFunctionEventTest {
     }
 
     @Test
+    void aRedeliveryOfTheNotificationSendsTheChunksASplitThatDiedAfterItsEndLeftUnsent() {
+        SplitFunction resending = new SplitFunction(new SplitObject(objects, runs, chunks,
+                new SplitObject.SplitLimits(1 << 20, 2, 1 << 20), PipelineMetrics.none(), clock)
+                .resendingFrom(runs), MAX_RECEIVE_COUNT);
+        objects.put(BUCKET, KEY, "Date,Campaign,Channel\n2026-11-01,Autumn,search\n", ETAG);
+        chunks.onSend(batch -> {
+            if (chunks.sent().isEmpty()) {
+                throw new IllegalStateException("ChunkQueue unreachable");
+            }
+        });
+        SQSEvent event = EventFixtures.read(FIXTURE, SQSEvent.class);
+        assertEquals(List.of("7b6e2f3c-1d4a-4b8e-9f0a-2c3d4e5f6a7b"),
+                SqsBatchTest.failedIds(resending.handleRequest(event, new TestContext())));
+        assertEquals(RunStatus.LOADING, runs.all().get(0).status(), "the split ended before the send failed");
+        chunks.onSend(batch -> {
+        });
+
+        event.getRecords().get(0).getAttributes().put(SqsBatch.RECEIVE_COUNT, "2");
+        assertEquals(List.of(), SqsBatchTest.failedIds(resending.handleRequest(event, new TestContext())));
+        assertEquals(List.of(1), chunks.sent().stream().map(ChunkMessage::chunkNo).toList());
+    }
+
+    @Test
     void aFailedSplitBeforeTheLastDeliveryIsReportedSoSqsDeliversItAgain() {
         objects.put(BUCKET, KEY, "Date,Campaign,Channel\n2026-11-01,Autumn,search\n", ETAG);
         objects.failReads(1);

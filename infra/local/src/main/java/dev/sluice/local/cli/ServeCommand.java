@@ -2,6 +2,7 @@ package dev.sluice.local.cli;
 
 import dev.sluice.local.LocalSluice;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -12,6 +13,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", sortOptions = false, abbreviateSynopsis = true,
         description = "start S3, SQS, DynamoDB, PostgreSQL, the functions and the gateway; run until Ctrl-C")
 public final class ServeCommand implements Callable<Integer> {
+    /** How long Ctrl-C (SIGTERM) waits for in-flight invocations and the emulators to stop (README: serve). */
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
     private final PrintStream out;
 
     @Option(names = "--port", paramLabel = "N", description = "gateway port (default 8080, 0 = any free port)")
@@ -33,7 +37,7 @@ public final class ServeCommand implements Callable<Integer> {
         LocalSluice sluice = LocalSluice.start(stack.builder(port).build());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sluice.close();
+            sluice.closeWithin(STOP_GRACE);
             stopped.countDown();
         }, "sluice-shutdown"));
         printEndpoints(out, sluice);

@@ -378,13 +378,21 @@ public final class DynamoDbStreamEventSource implements AutoCloseable {
         }
     }
 
-    /** Stops polling; a batch being delivered finishes first. */
-    @Override
-    public void close() {
+    /** Tells the poller to stop, without waiting for it ({@link #close()} waits). */
+    public void stopPolling() {
         running = false;
         Thread thread = poller;
         if (thread != null) {
             thread.interrupt();
+        }
+    }
+
+    /** Stops polling; a batch being delivered finishes first. */
+    @Override
+    public void close() {
+        stopPolling();
+        Thread thread = poller;
+        if (thread != null) {
             try {
                 thread.join(5000);
             } catch (InterruptedException e) {

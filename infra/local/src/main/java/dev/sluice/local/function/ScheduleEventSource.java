@@ -173,9 +173,14 @@ public final class ScheduleEventSource implements AutoCloseable {
         paused = false;
     }
 
+    /** Fires no more, without waiting for an invocation in flight ({@link #close()} waits). */
+    public void stopFiring() {
+        timer.shutdownNow();
+    }
+
     @Override
     public void close() {
-        timer.shutdownNow();
+        stopFiring();
         try {
             // An invocation in flight finishes first, as with the SQS pollers.
             timer.awaitTermination(Math.max(5, function.spec().timeoutSeconds()), TimeUnit.SECONDS);

@@ -36,6 +36,13 @@ public final class SqsEventSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventSource.class);
     /** Short long-polls so close() returns within about a second; Lambda uses 20 s. */
     private static final int WAIT_TIME_SECONDS = 1;
+    /**
+     * How long a poller other than the first waits after an empty receive before it polls again, while the first one
+     * keeps polling (it wakes the others as soon as it receives something). Lambda, too, polls an idle queue with few
+     * pollers and adds more as messages arrive; here an idle queue costs the emulator one request a second instead
+     * of one per poller.
+     */
+    private static final long STANDBY_MILLIS = 5_000;
 
     private final LocalFunction function;
     private final Specs.SqsEvent mapping;
@@ -45,6 +52,10 @@ public final class SqsEventSource implements AutoCloseable {
     private final int concurrency;
     private final List<Thread> pollers = new ArrayList<>();
     private final Object pauseLock = new Object();
+    /** Pollers on standby wait here while the first poller polls (see {@link #STANDBY_MILLIS}). */
+    private final Object standby = new Object();
+    /** Whether the first poller is polling (not handling a batch, not paused); guarded by {@link #standby}. */
+    private boolean firstPolling;
     /** Pollers hold the read lock while they check {@link #paused} and receive; pause() takes the write lock. */
     private final ReentrantReadWriteLock receiving = new ReentrantReadWriteLock();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -90,9 +101,10 @@ public final class SqsEventSource implements AutoCloseable {
         }
         running = true;
         for (int i = 1; i <= concurrency; i++) {
+            boolean first = i == 1;
             Thread poller = Thread.ofPlatform().daemon(true)
                     .name("sqs-" + function.logicalId() + "-" + mapping.name() + "-" + i)
-                    .start(this::poll);
+                    .start(() -> poll(first));
             pollers.add(poller);
         }
     }
@@ -161,7 +173,7 @@ public final class SqsEventSource implements AutoCloseable {
         return paused;
     }
 
-    private void poll() {
+    private void poll(boolean first) {
         while (running) {
             try {
                 if (paused) {
@@ -188,7 +200,14 @@ public final class SqsEventSource implements AutoCloseable {
                 } finally {
                     receiving.readLock().unlock();
                 }
-                if (!messages.isEmpty() && running) {
+                if (first) {
+                    setFirstPolling(messages.isEmpty());
+                }
+                if (messages.isEmpty()) {
+                    if (!first) {
+                        standBy();
+                    }
+                } else if (running) {
                     handle(messages);
                 }
             } catch (InterruptedException e) {
@@ -200,6 +219,31 @@ public final class SqsEventSource implements AutoCloseable {
                     pauseBriefly();
                 }
             }
+        }
+    }
+
+    private void standBy() throws InterruptedException {
+        synchronized (standby) {
+            if (running && firstPolling) {
+                standby.wait(STANDBY_MILLIS);
+            }
+        }
+    }
+
+    /** The first poller found the queue empty (true) or took a batch (false: the others poll from now on). */
+    private void setFirstPolling(boolean polling) {
+        synchronized (standby) {
+            firstPolling = polling;
+            if (!polling) {
+                standby.notifyAll();
+            }
+        }
+    }
+
+    private void wakeStandby() {
+        synchronized (standby) {
+            firstPolling = false;
+            standby.notifyAll();
         }
     }
 
@@ -301,10 +345,16 @@ public final class SqsEventSource implements AutoCloseable {
         return attribute;
     }
 
-    @Override
-    public void close() {
+    /** Tells the pollers to stop after the batch they hold, without waiting for them ({@link #close()} waits). */
+    public void stopPolling() {
         running = false;
         resume();
+        wakeStandby();
+    }
+
+    @Override
+    public void close() {
+        stopPolling();
         for (Thread poller : pollers) {
             try {
                 // A batch in flight finishes first; Lambda would also let it run to its timeout.

@@ -53,6 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** The conditional writes that carry the run-state guarantees, against the local runtime's DynamoDB emulator. */
 class DynamoRunRepositoryTest {
@@ -393,6 +394,106 @@ class DynamoRunRepositoryTest {
     }
 
     @Test
+    void aSplitThatEndsBeforeItsChunksGoOutRecordsItsTotalsFactsHashAndSettingsInOneWrite() {
+        ReadCounter calls = new ReadCounter();
+        try (DynamoDbClient counted = countingClient(calls)) {
+            DynamoRunRepository counting = new DynamoRunRepository(counted, "runs", Clock.systemUTC());
+            String runId = newRun();
+            counting.startSplitting(runId, VERSION, 100);
+            Run.FileFacts facts = new Run.FileFacts("UTF-8", ",", "US", Map.of("spend", "Cost"),
+                    List.of("Date", "Cost"));
+            String sha = "ef".repeat(32);
+            PublishSettings review = new PublishSettings(PublishStrategy.REPLACE, List.of(), true);
+            calls.reset();
+            assertEquals(Optional.empty(), counting.finishSplittingAndComplete(runId, new RunRepository.SplitEnd(30,
+                    3, Optional.of(review), Optional.of(facts), Optional.of(sha))), "its chunks are still to load");
+            assertEquals(1, calls.updateItems());
+            Run run = counting.find(runId).orElseThrow();
+            assertEquals(RunStatus.LOADING, run.status());
+            assertEquals(30, run.records());
+            assertEquals(3, run.chunksPlanned(), "a loader finds every chunk planned");
+            assertEquals(facts, run.fileFacts());
+            assertEquals(sha, run.upload().sha256());
+            assertEquals(Optional.of(new RunRepository.PublishAsSplit(true, "replace")),
+                    counting.findWithPlan(runId, 1).publishAsSplit());
+            assertEquals(Optional.empty(), counting.finishSplittingAndComplete(runId, new RunRepository.SplitEnd(30,
+                    3, Optional.empty(), Optional.empty(), Optional.of("00".repeat(32)))));
+            assertEquals(sha, counting.find(runId).orElseThrow().upload().sha256(), "a second end changes nothing");
+        }
+    }
+
+    @Test
+    void theLoaderOfTheLastOutstandingChunkCountsItAndFinishesTheRunInOneWrite() {
+        ReadCounter calls = new ReadCounter();
+        try (DynamoDbClient counted = countingClient(calls)) {
+            DynamoRunRepository counting = new DynamoRunRepository(counted, "runs", Clock.systemUTC(), datasetId -> {
+                throw new AssertionError("no dataset is read: the split left its settings");
+            });
+            String runId = newRun();
+            counting.startSplitting(runId, VERSION, 10);
+            PublishSettings append = new PublishSettings(PublishStrategy.APPEND, PublishSettings.MARKETING_KEY, false);
+            counting.finishSplittingAndComplete(runId, new RunRepository.SplitEnd(10, 2, Optional.of(append),
+                    Optional.empty(), Optional.empty()));
+            RunRepository.RunAndPlan twoOutstanding = counting.findWithPlan(runId, 1);
+            calls.reset();
+            RunRepository.Counted first = counting.countChunkAndFinish(twoOutstanding, runId, 1, 5, 0, 5);
+            assertEquals(new RunRepository.Counted(true, Optional.empty()), first);
+            assertEquals(1, calls.updateItems(), "counted alone; the run is not complete");
+
+            RunRepository.RunAndPlan lastOutstanding = counting.findWithPlan(runId, 2);
+            calls.reset();
+            RunRepository.Counted last = counting.countChunkAndFinish(lastOutstanding, runId, 2, 4, 1, 5);
+            assertEquals(new RunRepository.Counted(true, Optional.of(RunStatus.PUBLISHING)), last);
+            assertEquals(1, calls.updateItems(), "count and finish in one write");
+            assertEquals(0, calls.getItems());
+            Run run = counting.find(runId).orElseThrow();
+            assertEquals(RunStatus.PUBLISHING, run.status());
+            assertEquals(9, run.stored());
+            assertEquals(1, run.errors());
+            assertEquals(2, run.chunksDone());
+            assertEquals(RunStatus.PARTIAL, run.publication().outcome(), "a rejected record: partial once published");
+            assertEquals("append", run.publication().strategy());
+            assertEquals("STATUS#PUBLISHING", dynamo.getItem(b -> b.tableName("runs")
+                    .key(DynamoRunRepository.runKey(runId))).item().get("gsi2pk").s(), "indexed by its new status");
+
+            RunRepository.Counted redelivery = counting.countChunkAndFinish(lastOutstanding, runId, 2, 4, 1, 5);
+            assertEquals(new RunRepository.Counted(false, Optional.empty()), redelivery,
+                    "a repeat with the same read counts nothing and moves nothing");
+            assertEquals(9, counting.find(runId).orElseThrow().stored());
+        }
+    }
+
+    @Test
+    void aLastChunkWhoseRunLeftNoSettingsOrStoresNothingFinishesItAsBefore() {
+        AtomicInteger datasetReads = new AtomicInteger();
+        DynamoRunRepository finishing = new DynamoRunRepository(dynamo, "runs", Clock.systemUTC(), datasetId -> {
+            datasetReads.incrementAndGet();
+            return new PublishSettings(PublishStrategy.APPEND, PublishSettings.MARKETING_KEY, true);
+        });
+        String withoutSettings = newRun();
+        finishing.startSplitting(withoutSettings, VERSION, 10);
+        finishing.finishSplitting(withoutSettings, 10, 1);
+        RunRepository.Counted reviewed = finishing.countChunkAndFinish(finishing.findWithPlan(withoutSettings, 1),
+                withoutSettings, 1, 10, 0, 10);
+        assertEquals(new RunRepository.Counted(true, Optional.of(RunStatus.REVIEW)), reviewed,
+                "by its dataset as it is now");
+        assertEquals(1, datasetReads.get());
+
+        String allRejected = newRun();
+        finishing.startSplitting(allRejected, VERSION, 10);
+        finishing.finishSplittingAndComplete(allRejected, new RunRepository.SplitEnd(3, 1, Optional.of(
+                new PublishSettings(PublishStrategy.APPEND, List.of(), false)), Optional.empty(), Optional.empty()));
+        RunRepository.Counted partial = finishing.countChunkAndFinish(finishing.findWithPlan(allRejected, 1),
+                allRejected, 1, 0, 3, 10);
+        assertEquals(new RunRepository.Counted(true, Optional.of(RunStatus.PARTIAL)), partial,
+                "nothing stored: its outcome at once");
+        Run run = finishing.find(allRejected).orElseThrow();
+        assertEquals(RunStatus.PARTIAL, run.status());
+        assertNotNull(run.finishedAt());
+        assertEquals(1, datasetReads.get(), "no dataset read for it");
+    }
+
+    @Test
     void fileFactsAreStoredAsOneJsonStringAndReadBackWhole() {
         String runId = newRun();
         ReadingDecisions decisions = new ReadingDecisions("detected", "given", 3, true, 2,
@@ -438,14 +539,17 @@ class DynamoRunRepositoryTest {
                                 null)))), read);
     }
 
-    /** Counts the GetItem calls a client makes. */
+    /** Counts the GetItem and UpdateItem calls a client makes. */
     private static final class ReadCounter implements ExecutionInterceptor {
         private final AtomicInteger getItems = new AtomicInteger();
+        private final AtomicInteger updateItems = new AtomicInteger();
 
         @Override
         public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
             if (context.request() instanceof GetItemRequest) {
                 getItems.incrementAndGet();
+            } else if (context.request() instanceof UpdateItemRequest) {
+                updateItems.incrementAndGet();
             }
         }
 
@@ -453,8 +557,13 @@ class DynamoRunRepositoryTest {
             return getItems.get();
         }
 
+        int updateItems() {
+            return updateItems.get();
+        }
+
         void reset() {
             getItems.set(0);
+            updateItems.set(0);
         }
     }
 
