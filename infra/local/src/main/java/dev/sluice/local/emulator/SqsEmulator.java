@@ -51,8 +51,10 @@ public final class SqsEmulator implements Emulator {
         try {
             // WRITE_DELAY=0: H2 writes each commit to its file at once. With its default (500 ms) a kill -9 lost
             // the messages sent in the last half second, and a run whose chunk messages were among them never ended.
+            // CACHE_SIZE (KB): the queues hold small messages for a short time, so 2 MB of page cache is plenty;
+            // H2's default of 16 MB filled up in a burst of files and stayed on the heap.
             String h2 = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("elasticmq").toString().replace('\\', '/')
-                    + ";WRITE_DELAY=0";
+                    + ";WRITE_DELAY=0;CACHE_SIZE=2048";
             SqlQueuePersistenceConfig persistence =
                     new SqlQueuePersistenceConfig(true, "org.h2.Driver", h2, "sa", "", false);
             ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class, persistence,
