@@ -508,10 +508,8 @@ public final class SplitObject {
             }
         } else {
             sendInBatches(run, planned, unwrittenFacts, unwrittenSha);
-            finished = publishSettings.isPresent()
-                    ? runs.finishSplittingAndComplete(run.runId(), summary.records(), summary.chunks(),
-                            publishSettings.get())
-                    : runs.finishSplittingAndComplete(run.runId(), summary.records(), summary.chunks());
+            finished = runs.finishSplittingAndComplete(run.runId(), new RunRepository.SplitEnd(summary.records(),
+                    summary.chunks(), publishSettings, Optional.empty(), Optional.empty()));
         }
         finished.filter(RunStatus::isFinal).ifPresent(metrics::runFinished);
         if (finished.filter(status -> status == RunStatus.PUBLISHING || status == RunStatus.REVIEW).isPresent()) {

@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -370,22 +371,20 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
 
     @Override
     public boolean finishSplitting(String runId, long records, int chunks) {
-        return finishSplitting(runId, records, chunks, ReturnValue.NONE, Optional.empty()).isPresent();
+        return finishSplitting(runId, totals(records, chunks, Optional.empty()), ReturnValue.NONE).isPresent();
     }
 
     /** One round trip when chunks are still loading: the run the split's own update returned is judged. */
     @Override
     public Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks) {
-        return finishSplitting(runId, records, chunks, ReturnValue.ALL_NEW, Optional.empty())
-                .flatMap(answered -> finishIfCompleteAsAnswered(runId, answered));
+        return finishSplittingAndComplete(runId, totals(records, chunks, Optional.empty()));
     }
 
     /** As above, and the run keeps the dataset's review setting and strategy ({@link #PUBLISH_AS_SPLIT}). */
     @Override
     public Optional<RunStatus> finishSplittingAndComplete(String runId, long records, int chunks,
             PublishSettings publish) {
-        return finishSplitting(runId, records, chunks, ReturnValue.ALL_NEW, Optional.of(publish))
-                .flatMap(answered -> finishIfCompleteAsAnswered(runId, answered));
+        return finishSplittingAndComplete(runId, totals(records, chunks, Optional.of(publish)));
     }
 
     /** One update: the totals, the publish settings, and the facts and hash the split held back. */
@@ -395,10 +394,9 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 .flatMap(answered -> finishIfCompleteAsAnswered(runId, answered));
     }
 
-    private Optional<Map<String, AttributeValue>> finishSplitting(String runId, long records, int chunks,
-            ReturnValue answer, Optional<PublishSettings> publish) {
-        return finishSplitting(runId, new SplitEnd(records, chunks, publish, Optional.empty(), Optional.empty()),
-                answer);
+    /** The end of a split that carries nothing it held back. */
+    private static SplitEnd totals(long records, int chunks, Optional<PublishSettings> publish) {
+        return new SplitEnd(records, chunks, publish, Optional.empty(), Optional.empty());
     }
 
     private Optional<Map<String, AttributeValue>> finishSplitting(String runId, SplitEnd end, ReturnValue answer) {
@@ -494,39 +492,22 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
             return countChunkAndFinish(runId, chunkNo, stored, rejected, bytes);
         }
         Run run = last.get();
-        RunStatus outcome = run.errors() + rejected > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL
-                : RunStatus.SUCCEEDED;
+        Finish finish = finish(run.stored() + stored, run.errors() + rejected, run.chunksDead(), run.datasetId(),
+                () -> seen.publishAsSplit().orElseThrow());
         Map<String, AttributeValue> values = countValues(chunkNo, loadedCounters(stored, rejected, bytes));
+        values.putAll(finish.values());
         values.put(":storedSeen", n(run.stored()));
         values.put(":errorsSeen", n(run.errors()));
         values.put(":deadSeen", n(run.chunksDead()));
-        StringBuilder update = new StringBuilder("SET #updatedAt = :now, #status = :next, #gsi2pk = :statusKey, "
-                + "#gsi2sk = :now");
-        StringBuilder condition = new StringBuilder("#status = :loading AND #chunksOutstanding = :one "
+        String update = "SET #updatedAt = :now, " + finish.set() + " ADD #countedChunks :chunkSet, #stored :stored, "
+                + "#errors :rejected, #chunksDone :one, #chunksOutstanding :minusOne, #bytesDone :bytes"
+                + finish.remove();
+        String condition = "#status = :loading AND #chunksOutstanding = :one "
                 + "AND #chunksPlanned >= :chunkNo AND NOT contains(#countedChunks, :chunkNo) "
-                + "AND #stored = :storedSeen AND #errors = :errorsSeen AND #chunksDead = :deadSeen");
-        RunStatus next;
-        if (publishes) {
-            PublishAsSplit settings = seen.publishAsSplit().orElseThrow();
-            next = settings.review() ? RunStatus.REVIEW : RunStatus.PUBLISHING;
-            update.append(", #publishOutcome = :outcome, #publishStrategy = :strategy");
-            values.put(":outcome", s(outcome.name()));
-            values.put(":strategy", s(settings.strategy()));
-            condition.append(" AND attribute_exists(#" + PUBLISH_AS_SPLIT + ")");
-        } else {
-            next = outcome;
-            update.append(", #finishedAt = :now");
-        }
-        values.put(":next", s(next.name()));
-        values.put(":statusKey", s("STATUS#" + next.name()));
-        update.append(" ADD #countedChunks :chunkSet, #stored :stored, #errors :rejected, #chunksDone :one, "
-                + "#chunksOutstanding :minusOne, #bytesDone :bytes");
-        // As finishIfComplete: entering REVIEW drops the counts of an earlier publication.
-        if (next == RunStatus.REVIEW) {
-            update.append(" REMOVE #publishCounts");
-        }
-        if (update(runId, update.toString(), condition.toString(), values, ReturnValue.NONE).isPresent()) {
-            return new Counted(true, Optional.of(next));
+                + "AND #stored = :storedSeen AND #errors = :errorsSeen AND #chunksDead = :deadSeen"
+                + (publishes ? " AND attribute_exists(#" + PUBLISH_AS_SPLIT + ")" : "");
+        if (update(runId, update, condition, values, ReturnValue.NONE).isPresent()) {
+            return new Counted(true, Optional.of(finish.next()));
         }
         return countChunkAndFinish(runId, chunkNo, stored, rejected, bytes);
     }
@@ -634,33 +615,45 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
                 || run.chunksDone() + run.chunksDead() < run.chunksTotal()) {
             return Optional.empty();
         }
-        RunStatus outcome = run.errors() > 0 || run.chunksDead() > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
-        if (run.stored() > 0 && run.datasetId() != null) {
-            PublishAsSplit settings = publishAsSplit(item).orElseGet(() -> {
-                PublishSettings now = publishSettings.apply(run.datasetId());
-                return new PublishAsSplit(now.review(), now.strategy().wireName());
-            });
-            boolean review = settings.review();
-            String strategy = settings.strategy();
-            RunStatus next = review ? RunStatus.REVIEW : RunStatus.PUBLISHING;
-            // Entering REVIEW drops the counts of an earlier publication (a redriven run): the review counts
-            // PublishFunction records next are what publishing would do now, and their arrival is run.review.
-            boolean moved = conditionalUpdate(runId,
-                    "SET #status = :next, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now, "
-                            + "#publishOutcome = :outcome, #publishStrategy = :strategy"
-                            + (next == RunStatus.REVIEW ? " REMOVE #publishCounts" : ""),
-                    "#status = :loading AND #chunksOutstanding = :zero",
+        Finish finish = finish(run.stored(), run.errors(), run.chunksDead(), run.datasetId(),
+                () -> publishAsSplit(item).orElseGet(() -> {
+                    PublishSettings now = publishSettings.apply(run.datasetId());
+                    return new PublishAsSplit(now.review(), now.strategy().wireName());
+                }));
+        Map<String, AttributeValue> values = new HashMap<>(finish.values());
+        values.put(":loading", s(RunStatus.LOADING.name()));
+        values.put(":zero", n(0));
+        values.put(":now", s(now()));
+        boolean moved = conditionalUpdate(runId, "SET #updatedAt = :now, " + finish.set() + finish.remove(),
+                "#status = :loading AND #chunksOutstanding = :zero", values);
+        return moved ? Optional.of(finish.next()) : Optional.empty();
+    }
+
+    /** What finishing a complete run writes: its next status, the SET clauses beside #updatedAt, what it REMOVEs. */
+    private record Finish(RunStatus next, String set, String remove, Map<String, AttributeValue> values) {
+    }
+
+    /**
+     * The next status of a run whose chunks are all counted, from its counters: REVIEW or PUBLISHING by
+     * {@code settings} (asked only then) when it stored records into a dataset, remembering the outcome it takes once
+     * published; else that outcome now (publishing nothing would change nothing, and a replace with nothing would
+     * empty the dataset). Entering REVIEW drops the counts of an earlier publication (a redriven run): the review
+     * counts PublishFunction records next are what publishing would do now, and their arrival is run.review.
+     */
+    private static Finish finish(long stored, long errors, int dead, String datasetId,
+            Supplier<PublishAsSplit> settings) {
+        RunStatus outcome = errors > 0 || dead > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
+        if (stored > 0 && datasetId != null) {
+            PublishAsSplit publish = settings.get();
+            RunStatus next = publish.review() ? RunStatus.REVIEW : RunStatus.PUBLISHING;
+            return new Finish(next, "#status = :next, #gsi2pk = :statusKey, #gsi2sk = :now, "
+                    + "#publishOutcome = :outcome, #publishStrategy = :strategy",
+                    next == RunStatus.REVIEW ? " REMOVE #publishCounts" : "",
                     Map.of(":next", s(next.name()), ":statusKey", s("STATUS#" + next.name()),
-                            ":loading", s(RunStatus.LOADING.name()), ":zero", n(0), ":now", s(now()),
-                            ":outcome", s(outcome.name()), ":strategy", s(strategy)));
-            return moved ? Optional.of(next) : Optional.empty();
+                            ":outcome", s(outcome.name()), ":strategy", s(publish.strategy())));
         }
-        boolean changed = conditionalUpdate(runId,
-                "SET #status = :final, #gsi2pk = :statusKey, #updatedAt = :now, #gsi2sk = :now, #finishedAt = :now",
-                "#status = :loading AND #chunksOutstanding = :zero",
-                Map.of(":final", s(outcome.name()), ":statusKey", s("STATUS#" + outcome.name()),
-                        ":loading", s(RunStatus.LOADING.name()), ":zero", n(0), ":now", s(now())));
-        return changed ? Optional.of(outcome) : Optional.empty();
+        return new Finish(outcome, "#status = :next, #gsi2pk = :statusKey, #gsi2sk = :now, #finishedAt = :now", "",
+                Map.of(":next", s(outcome.name()), ":statusKey", s("STATUS#" + outcome.name())));
     }
 
     @Override

@@ -240,12 +240,6 @@ public final class SqsEventSource implements AutoCloseable {
         }
     }
 
-    private void wakeStandby() {
-        synchronized (standby) {
-            firstPolling = false;
-            standby.notifyAll();
-        }
-    }
 
     private void pauseBriefly() {
         try {
@@ -349,7 +343,7 @@ public final class SqsEventSource implements AutoCloseable {
     public void stopPolling() {
         running = false;
         resume();
-        wakeStandby();
+        setFirstPolling(false);
     }
 
     @Override
