@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -159,6 +160,44 @@ class MotoDynamoDbTest {
                     KeysAndAttributes.builder().keys(List.of(key())).build()))).responses().get("t").get(0).get("m"));
             assertThrows(ConditionalCheckFailedException.class, () -> dynamo.putItem(b -> b.tableName("t")
                     .item(item).conditionExpression("attribute_not_exists(pk)")));
+        }
+    }
+
+    /**
+     * The emulator keeps each update expression's parse and hands out copies: the same text applied again, to a
+     * missing item and to existing ones with other values, must act afresh each time, and a bad one must fail each
+     * time.
+     */
+    @Test
+    void aRepeatedUpdateExpressionActsAfreshEachTimeAndABadOneFailsEachTime() throws Exception {
+        String expression = "SET #n = if_not_exists(#n, :zero) + :add, tags = list_append(if_not_exists(tags, :none),"
+                + " :tag) REMOVE gone";
+        try (MotoDynamoDb emulator = started(); DynamoDbClient dynamo = client(emulator)) {
+            dynamo.putItem(b -> b.tableName("t").item(Map.of("pk", AttributeValue.fromS("b"),
+                    "gone", AttributeValue.fromS("x"))));
+            String[][] updates = {{"a", "2", "x"}, {"a", "3", "y"}, {"b", "7", "z"}, {"a", "10", "w"}};
+            for (String[] update : updates) {
+                dynamo.updateItem(b -> b.tableName("t").key(Map.of("pk", AttributeValue.fromS(update[0])))
+                        .updateExpression(expression).expressionAttributeNames(Map.of("#n", "n"))
+                        .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"),
+                                ":add", AttributeValue.fromN(update[1]), ":none", AttributeValue.fromL(List.of()),
+                                ":tag", AttributeValue.fromL(List.of(AttributeValue.fromS(update[2]))))));
+            }
+            Map<String, AttributeValue> a = dynamo.getItem(b -> b.tableName("t")
+                    .key(Map.of("pk", AttributeValue.fromS("a")))).item();
+            Map<String, AttributeValue> b = dynamo.getItem(r -> r.tableName("t")
+                    .key(Map.of("pk", AttributeValue.fromS("b")))).item();
+            assertEquals("15", a.get("n").n());
+            assertEquals(List.of("x", "y", "w"), a.get("tags").l().stream().map(AttributeValue::s).toList());
+            assertEquals("7", b.get("n").n());
+            assertEquals(List.of("z"), b.get("tags").l().stream().map(AttributeValue::s).toList());
+            assertFalse(b.containsKey("gone"), b::toString);
+            for (int attempt = 0; attempt < 2; attempt++) {
+                DynamoDbException refused = assertThrows(DynamoDbException.class, () -> dynamo.updateItem(r -> r
+                        .tableName("t").key(key()).updateExpression("SET = :v")
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("1")))));
+                assertEquals(400, refused.statusCode());
+            }
         }
     }
 
