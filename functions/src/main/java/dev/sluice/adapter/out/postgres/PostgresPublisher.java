@@ -1,5 +1,6 @@
 package dev.sluice.adapter.out.postgres;
 
+import static dev.sluice.adapter.out.postgres.Statements.analyzeIfLarge;
 import static dev.sluice.adapter.out.postgres.Statements.count;
 import static dev.sluice.adapter.out.postgres.Statements.execute;
 import static dev.sluice.adapter.out.postgres.Statements.executeCount;
@@ -204,6 +205,7 @@ public final class PostgresPublisher implements RunPublisher {
                 // there is neither a duplicate to sort out nor a current row to look up in the dataset.
                 + "LEFT JOIN dataset_rows c ON " + (keyed(target) ? "" : "false AND ")
                 + "c.dataset_id = ? AND c.superseded_by IS NULL AND c.row_key = i.row_key";
+        long staged;
         try (PreparedStatement stage = connection.prepareStatement(sql)) {
             int index = 1;
             stage.setString(index++, target.runId());
@@ -216,15 +218,13 @@ public final class PostgresPublisher implements RunPublisher {
             }
             stage.setString(index++, target.runId());
             stage.setString(index, target.datasetId());
-            stage.executeUpdate();
+            staged = stage.executeLargeUpdate();
         }
         try (PreparedStatement index = connection.prepareStatement(
                 "CREATE INDEX ON publish_changes (row_key)")) {
             index.executeUpdate();
         }
-        try (PreparedStatement analyze = connection.prepareStatement("ANALYZE publish_changes")) {
-            analyze.executeUpdate();
-        }
+        analyzeIfLarge(connection, "publish_changes", staged);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sluice.adapter.out.postgres;
 
+import static dev.sluice.adapter.out.postgres.Statements.analyzeIfLarge;
 import static dev.sluice.adapter.out.postgres.Statements.execute;
 import static dev.sluice.adapter.out.postgres.Statements.executeCount;
 import static dev.sluice.adapter.out.postgres.Statements.exists;
@@ -36,13 +37,13 @@ public final class RollupTables {
      */
     static void move(Connection connection, String datasetId, String deltaSql, String... parameters)
             throws SQLException {
-        execute(connection, "CREATE TEMP TABLE rollup_delta ON COMMIT DROP AS SELECT date AS day, channel, campaign, "
-                + "sum(sign) AS rows, sum(sign * coalesce(spend, 0)) AS spend, "
+        long groups = executeCount(connection, "CREATE TEMP TABLE rollup_delta ON COMMIT DROP AS "
+                + "SELECT date AS day, channel, campaign, sum(sign) AS rows, sum(sign * coalesce(spend, 0)) AS spend, "
                 + "sum(sign * coalesce(clicks, 0)) AS clicks, "
                 + "sum(sign * coalesce(impressions, 0)) AS impressions, "
                 + "sum(sign * coalesce(conversions, 0)) AS conversions "
                 + "FROM (" + deltaSql + ") delta GROUP BY date, channel, campaign", parameters);
-        execute(connection, "ANALYZE rollup_delta");
+        analyzeIfLarge(connection, "rollup_delta", groups);
         execute(connection, "INSERT INTO dataset_rollups AS u (dataset_id, day, channel, campaign, " + METRICS + ") "
                 + "SELECT ?, day, channel, campaign, " + METRICS + " FROM rollup_delta "
                 + "ON CONFLICT (dataset_id, day, channel, campaign) DO UPDATE SET " + ADD, datasetId);
