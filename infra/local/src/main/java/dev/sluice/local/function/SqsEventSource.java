@@ -37,7 +37,8 @@ public final class SqsEventSource implements AutoCloseable {
     /** Short long-polls so close() returns within about a second; Lambda uses 20 s. */
     private static final int WAIT_TIME_SECONDS = 1;
     /**
-     * How long a poller other than the first waits after an empty receive before it polls again, while the first one
+     * How long a poller other than the first waits, at the start and after an empty receive, before it polls (again),
+     * while the first one
      * keeps polling (it wakes the others as soon as it receives something). Lambda, too, polls an idle queue with few
      * pollers and adds more as messages arrive; here an idle queue costs the emulator one request a second instead
      * of one per poller.
@@ -100,6 +101,8 @@ public final class SqsEventSource implements AutoCloseable {
             return;
         }
         running = true;
+        // The others start on standby: the first poller's first receive wakes them if the queue has messages.
+        setFirstPolling(true);
         for (int i = 1; i <= concurrency; i++) {
             boolean first = i == 1;
             Thread poller = Thread.ofPlatform().daemon(true)
@@ -174,8 +177,14 @@ public final class SqsEventSource implements AutoCloseable {
     }
 
     private void poll(boolean first) {
+        boolean standingBy = !first;
         while (running) {
             try {
+                if (standingBy) {
+                    standingBy = false;
+                    standBy();
+                    continue;
+                }
                 if (paused) {
                     synchronized (pauseLock) {
                         while (paused && running) {
