@@ -38,10 +38,9 @@ public final class SqsEventSource implements AutoCloseable {
     private static final int WAIT_TIME_SECONDS = 1;
     /**
      * How long a poller other than the first waits, at the start and after an empty receive, before it polls (again),
-     * while the first one
-     * keeps polling (it wakes the others as soon as it receives something). Lambda, too, polls an idle queue with few
-     * pollers and adds more as messages arrive; here an idle queue costs the emulator one request a second instead
-     * of one per poller.
+     * while the first one keeps polling (it wakes the others as soon as it receives something). Lambda, too, polls an
+     * idle queue with few pollers and adds more as messages arrive; here an idle queue costs the emulator one request
+     * a second instead of one per poller.
      */
     private static final long STANDBY_MILLIS = 5_000;
 
@@ -248,7 +247,6 @@ public final class SqsEventSource implements AutoCloseable {
             }
         }
     }
-
 
     private void pauseBriefly() {
         try {
