@@ -1129,8 +1129,10 @@ function renderDatasetPage(view, dataset) {
     el('section', { class: 'card danger-card', 'aria-labelledby': 'danger-h' },
       el('h2', { id: 'danger-h', text: 'Delete this dataset' }),
       el('p', { class: 'muted', text: raw
-        ? 'Deletes the dataset, its imports, their raw records and row errors.'
-        : 'Deletes the dataset, its imports, their stored records and row errors.' }),
+        ? 'Deletes the dataset, its imports, their raw records and row errors, its published data, and its sources '
+          + 'and destinations with their stored keys and passwords.'
+        : 'Deletes the dataset, its imports, their stored records and row errors, its published data, and its sources '
+          + 'and destinations with their stored keys and passwords.' }),
       el('div', {}, deleteButton))));
   loadDatasetRuns(dataset);
   if (state.datasetPage && state.datasetPage.id === dataset.id) {

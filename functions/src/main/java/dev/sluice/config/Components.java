@@ -44,6 +44,7 @@ import dev.sluice.adapter.out.scheduler.EventBridgePullScheduler;
 import dev.sluice.adapter.out.scheduler.LambdaRunNow;
 import dev.sluice.adapter.out.secrets.LocalSecretStore;
 import dev.sluice.adapter.out.secrets.SecretsManagerSecretStore;
+import dev.sluice.application.port.DatasetDependents;
 import dev.sluice.application.port.PullScheduler;
 import dev.sluice.application.port.SecretStore;
 import dev.sluice.application.port.SourceRepository;
@@ -154,9 +155,15 @@ public final class Components implements AutoCloseable {
         return new SuggestMapping(adapters.datasets(), settings().uploadLimits().maxColumns());
     }
 
+    /** Deleting a dataset takes its sources (where SOURCES_TABLE is set) and its destinations with it. */
     public DeleteDataset deleteDataset() {
+        List<DatasetDependents> dependents = new java.util.ArrayList<>();
+        if (settings().sources().table().isPresent()) {
+            dependents.add(sources().manage());
+        }
+        dependents.add(manageDestinations());
         return new DeleteDataset(manageDatasets(), adapters.datasets(), adapters.runs(), adapters.records(),
-                adapters.publisher());
+                adapters.publisher(), dependents);
     }
 
     /** Resume, redrive and cancel: the plan and counters in DynamoDB, the ledger in PostgreSQL, ChunkQueue. */
@@ -287,7 +294,7 @@ public final class Components implements AutoCloseable {
                     HttpSourceFetcher.Sleeper.REAL);
             PullSource pull = new PullSource(repository, adapters.runs(), adapters.objectStore(), fetcher, secrets,
                     json(), settings.uploadBucket(), Path.of(System.getProperty("java.io.tmpdir")), checkpoints,
-                    adapters.clock(), new StaxFeedReader());
+                    adapters.clock(), new StaxFeedReader(), adapters.datasets());
             ManageSources manage = new ManageSources(repository, manageDatasets(), secrets, pullScheduler(),
                     checkpoints, json(), adapters.clock());
             RunNow runNow = !settings.localRuntime() && config.pullFunctionArn().isPresent()

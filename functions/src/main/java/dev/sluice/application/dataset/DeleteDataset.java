@@ -2,6 +2,7 @@ package dev.sluice.application.dataset;
 
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.identity.Caller;
+import dev.sluice.application.port.DatasetDependents;
 import dev.sluice.application.port.DatasetRepository;
 import dev.sluice.application.port.DatasetRuns;
 import dev.sluice.application.port.RunDataEraser;
@@ -9,14 +10,18 @@ import dev.sluice.application.port.RunPublisher;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.run.Run;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * DELETE /api/datasets/{id}: the dataset and everything imported into it. Refused while one of its runs is not final
- * (a loader could still write records after they were deleted). The order makes a retry after a crash finish the
- * job: the database rows go first (idempotent), then the runs, then the dataset item, which is what a retry finds.
- * Deleting a run's item also frees its content for a new import (the upload ledger treats a vanished holder as gone).
+ * DELETE /api/datasets/{id}: the dataset and everything imported into it or attached to it. Refused while one of its
+ * runs is not final (a loader could still write records after they were deleted) or one of its sources is being
+ * pulled (the pull would create a run after the runs were read). The order makes a retry after a crash finish the
+ * job: the sources and destinations go first (their schedules first, so no new pull starts), then the database rows
+ * (idempotent), then the runs, then the dataset item, which is what a retry finds. Deleting a run's item also frees
+ * its content for a new import (the upload ledger treats a vanished holder as gone).
  */
 public final class DeleteDataset {
     private static final int PAGE = 100;
@@ -27,23 +32,28 @@ public final class DeleteDataset {
     private final RunDataEraser data;
 
     private final RunPublisher published;
+    private final List<DatasetDependents> dependents;
 
     public DeleteDataset(ManageDatasets access, DatasetRepository datasets, DatasetRuns runs, RunDataEraser data) {
-        this(access, datasets, runs, data, null);
+        this(access, datasets, runs, data, null, List.of());
     }
 
-    /** @param published where the dataset's published rows, rollups and publish ledger go (null: nowhere) */
+    /**
+     * @param published  where the dataset's published rows, rollups and publish ledger go (null: nowhere)
+     * @param dependents the dataset's sources, destinations, ...: deleted with it
+     */
     public DeleteDataset(ManageDatasets access, DatasetRepository datasets, DatasetRuns runs, RunDataEraser data,
-            RunPublisher published) {
+            RunPublisher published, List<DatasetDependents> dependents) {
         this.access = access;
         this.datasets = datasets;
         this.runs = runs;
         this.data = data;
         this.published = published;
+        this.dependents = List.copyOf(dependents);
     }
 
-    /** What was deleted. */
-    public record Deleted(Dataset dataset, int runs, long records) {
+    /** What was deleted; {@code dependents}: its sources, destinations, ... together. */
+    public record Deleted(Dataset dataset, int runs, long records, int dependents) {
     }
 
     public Deleted delete(Caller caller, String id) {
@@ -57,11 +67,19 @@ public final class DeleteDataset {
         } while (cursor != null);
         for (Run run : all) {
             if (!run.status().isAtRest()) {
-                throw new InvalidRequestException("DATASET_BUSY", 409, "Dataset '" + dataset.name() + "' is still "
-                        + "importing: run " + run.runId() + " (" + run.fileName() + ") is " + run.status()
-                        + ". Nothing was deleted; delete it again once that run has finished.",
-                        Map.of("runId", run.runId()));
+                throw busy(dataset, "run " + run.runId() + " (" + run.fileName() + ") is " + run.status(),
+                        "that run", Map.of("runId", run.runId()));
             }
+        }
+        for (DatasetDependents kind : dependents) {
+            Optional<DatasetDependents.Busy> working = kind.busy(dataset.id());
+            if (working.isPresent()) {
+                throw busy(dataset, working.get().doing(), working.get().waitFor(), working.get().ids());
+            }
+        }
+        int attached = 0;
+        for (DatasetDependents kind : dependents) {
+            attached += kind.deleteAllOf(dataset.id());
         }
         List<String> runIds = all.stream().map(Run::runId).toList();
         if (published != null) {
@@ -70,6 +88,13 @@ public final class DeleteDataset {
         long records = runIds.isEmpty() ? 0 : data.deleteRunData(runIds);
         runIds.forEach(runs::deleteRun);
         datasets.delete(dataset.id());
-        return new Deleted(dataset, runIds.size(), records);
+        return new Deleted(dataset, runIds.size(), records, attached);
+    }
+
+    private static InvalidRequestException busy(Dataset dataset, String doing, String waitFor,
+            Map<String, String> ids) {
+        return new InvalidRequestException("DATASET_BUSY", 409, "Dataset '" + dataset.name() + "' is still "
+                + "importing: " + doing + ". Nothing was deleted; delete it again once " + waitFor
+                + " has finished.", new LinkedHashMap<String, Object>(ids));
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.application.destination;
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.Caller;
+import dev.sluice.application.port.DatasetDependents;
 import dev.sluice.application.port.DestinationRepository;
 import dev.sluice.application.port.ExternalDatabase;
 import dev.sluice.application.port.SecretStore;
@@ -21,9 +22,10 @@ import java.util.regex.Pattern;
 /**
  * A dataset's destinations: create, read, change, delete, test the connection and look into the target database.
  * Someone else's destination answers exactly like a missing one (NOT_FOUND), except to administrators. The password
- * goes to the secret store on the way in and is read back only to connect.
+ * goes to the secret store on the way in and is read back only to connect. A dataset's destinations, and the
+ * deliveries of its runs, are deleted with it ({@link DatasetDependents}).
  */
-public final class ManageDestinations {
+public final class ManageDestinations implements DatasetDependents {
     private static final Pattern ID = Pattern.compile("dst_[0-9a-f]{20}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -105,6 +107,33 @@ public final class ManageDestinations {
         if (destination.passwordRef() != null) {
             secrets.delete(destination.passwordRef());
         }
+    }
+
+    /**
+     * Nothing holds a dataset's destinations: a delivery under way has read its password already, and one that comes
+     * after finds no destination and is dropped ({@link DeliverRuns#deliver}).
+     */
+    @Override
+    public Optional<Busy> busy(String datasetId) {
+        return Optional.empty();
+    }
+
+    /**
+     * The deliveries of the dataset's runs first (the runs go too, so no run is left to show them), then each
+     * destination's password before its row, which names it: an interrupted deletion is found and finished by the
+     * next.
+     */
+    @Override
+    public int deleteAllOf(String datasetId) {
+        destinations.deleteDeliveriesOf(datasetId);
+        List<Destination> all = destinations.listByDataset(datasetId);
+        for (Destination destination : all) {
+            if (destination.passwordRef() != null) {
+                secrets.delete(destination.passwordRef());
+            }
+            destinations.delete(destination.id());
+        }
+        return all.size();
     }
 
     /** Empty when the destination can be delivered to; else the problem, in words safe to show. */

@@ -24,6 +24,9 @@ public interface DestinationRepository {
     /** False when it was not there. Its deliveries stay, so a run still shows where it went. */
     boolean delete(String id);
 
+    /** Removes the deliveries of a dataset's runs, to every destination (a deleted one's too); none is no error. */
+    void deleteDeliveriesOf(String datasetId);
+
     /** Records a pending delivery unless one exists; true when this call created it. */
     boolean queue(String runId, Destination destination, Instant now);
 

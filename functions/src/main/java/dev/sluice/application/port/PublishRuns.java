@@ -32,6 +32,9 @@ public interface PublishRuns {
         return finishPublishing(publishing.runId(), strategy, counts, publishedAt);
     }
 
+    /** Any non-final status becomes FAILED with a reason the user can act on; false when already final. */
+    boolean fail(String runId, String code, String message);
+
     /** REVIEW becomes CANCELLED with failure code DISCARDED; the run's records stay, unpublished. */
     boolean discard(String runId, String message);
 

@@ -1,5 +1,6 @@
 package dev.sluice.application.publish;
 
+import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.port.DatasetRepository;
 import dev.sluice.application.port.PublishListener;
 import dev.sluice.application.port.PublishListener.Published;
@@ -21,13 +22,15 @@ import java.util.Optional;
  * publish a no-op that still moves the run item and tells the listener again.
  */
 public final class PublishRun {
+    private static final String DATASET_NOT_FOUND = "DATASET_NOT_FOUND";
+
     private final PublishRuns runs;
     private final DatasetRepository datasets;
     private final RunPublisher publisher;
     private final PublishListener listener;
 
-    /** What one delivery did. */
-    public enum Outcome { PUBLISHED, ALREADY_PUBLISHED, REVIEWED, IGNORED }
+    /** What one delivery did; DATASET_NOT_FOUND: the run's dataset was deleted, and the run failed instead. */
+    public enum Outcome { PUBLISHED, ALREADY_PUBLISHED, REVIEWED, IGNORED, DATASET_NOT_FOUND }
 
     public PublishRun(PublishRuns runs, DatasetRepository datasets, RunPublisher publisher,
             PublishListener listener) {
@@ -43,15 +46,21 @@ public final class PublishRun {
             return Outcome.IGNORED;
         }
         Run run = found.get();
+        if (run.status() != RunStatus.REVIEW && run.status() != RunStatus.PUBLISHING) {
+            return Outcome.IGNORED;
+        }
+        Optional<Dataset> dataset = datasets.find(run.datasetId());
+        if (dataset.isEmpty()) {
+            // Deleting a dataset deletes its runs, so only a run that started as its dataset was deleted gets here.
+            // Publishing would write rows under the id of a dataset nobody can see or delete again.
+            runs.fail(runId, DATASET_NOT_FOUND, datasetGone(run));
+            return Outcome.DATASET_NOT_FOUND;
+        }
+        Target target = target(run, dataset.get());
         if (run.status() == RunStatus.REVIEW) {
-            Target target = target(run);
             runs.recordReview(runId, target.strategy().wireName(), publisher.review(target, 0).counts());
             return Outcome.REVIEWED;
         }
-        if (run.status() != RunStatus.PUBLISHING) {
-            return Outcome.IGNORED;
-        }
-        Target target = target(run);
         RunPublisher.Result result = publisher.publish(target);
         RunPublisher.Publication publication = result.publication();
         // Listeners first: once the run is final, its source's checkpoint has moved and its deliveries are queued.
@@ -61,13 +70,19 @@ public final class PublishRun {
         return result.publishedNow() ? Outcome.PUBLISHED : Outcome.ALREADY_PUBLISHED;
     }
 
-    /**
-     * The run's dataset as it is now; a dataset deleted meanwhile reads as an implicit marketing dataset, whose
-     * default (append) publishes the run's records under its id, which deleting the dataset removed already.
-     */
+    /** The run's target for a review; 409 DATASET_NOT_FOUND when its dataset is gone. */
     Target target(Run run) {
-        Dataset dataset = datasets.find(run.datasetId()).orElseGet(() -> Dataset.implicit(run.datasetId(),
-                run.owner()));
+        return datasets.find(run.datasetId()).map(dataset -> target(run, dataset)).orElseThrow(() ->
+                new InvalidRequestException(DATASET_NOT_FOUND, 409, datasetGone(run)));
+    }
+
+    private static String datasetGone(Run run) {
+        return "File '" + run.fileName() + "' was loaded but not published: its dataset '" + run.datasetId()
+                + "' no longer exists (it was deleted). Nothing was published; import the file into another dataset.";
+    }
+
+    /** Where and how the run is published: its dataset's strategy and key as they are now. */
+    static Target target(Run run, Dataset dataset) {
         PublishStrategy strategy = dataset.publish().strategy();
         List<String> key = strategy == PublishStrategy.APPEND ? List.of() : dataset.publish().key();
         return new Target(run.runId(), dataset.id(), dataset.kind(), strategy, key);

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.dataset.ManageDatasets;
 import dev.sluice.application.identity.Caller;
+import dev.sluice.application.port.DatasetDependents;
 import dev.sluice.application.port.PullScheduler;
 import dev.sluice.application.port.SecretStore;
 import dev.sluice.application.port.SourceRepository;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.source.Pagination;
+import dev.sluice.domain.source.Pull;
+import dev.sluice.domain.source.PullStatus;
 import dev.sluice.domain.source.Schedule;
 import dev.sluice.domain.source.Source;
 import java.time.Clock;
@@ -17,14 +20,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Creating, reading, changing and deleting sources, and reading their pull history. A source is visible to its
  * dataset's owner (and admins); anyone else gets 404, as for a missing one. Header values go to the secret store and
- * only their names stay on the source; the schedule is kept in step with the scheduler.
+ * only their names stay on the source; the schedule is kept in step with the scheduler. A dataset's sources are
+ * deleted with it ({@link DatasetDependents}).
  */
-public final class ManageSources {
+public final class ManageSources implements DatasetDependents {
     private static final int MAX_SOURCES_PER_DATASET = 50;
 
     private final SourceRepository sources;
@@ -113,12 +118,49 @@ public final class ManageSources {
     }
 
     public void delete(Caller caller, String id) {
-        Source source = visible(caller, id);
-        scheduler.remove(id);
+        deleteSource(visible(caller, id));
+    }
+
+    /**
+     * The schedule first, so no pull starts while the rest goes; the source's record (with its pulls) last, since it
+     * names the secret: an interrupted deletion is found and finished by the next.
+     */
+    private void deleteSource(Source source) {
+        scheduler.remove(source.id());
         if (source.secretRef() != null) {
             secrets.delete(source.secretRef());
         }
-        sources.delete(id);
+        sources.delete(source.id());
+    }
+
+    /**
+     * A source of the dataset that is fetching now: its pull would create a run after the dataset's runs were read.
+     * A pull that is loading has a run, which the dataset's own runs answer for (one waiting in review does not
+     * hold the deletion); a pull whose process died is failed by {@link SourceCheckpoints#settle} first.
+     */
+    @Override
+    public Optional<Busy> busy(String datasetId) {
+        for (Source listed : sources.listByDataset(datasetId)) {
+            Source source = checkpoints.settle(listed);
+            if (source.activePull() == null) {
+                continue;
+            }
+            Optional<Pull> pull = sources.findPull(source.id(), source.activePull());
+            if (pull.isPresent() && pull.get().status() == PullStatus.RUNNING) {
+                return Optional.of(new Busy("source " + source.id() + " (" + source.kind().wireName()
+                        + ") is being pulled (pull " + pull.get().pullId() + ", started "
+                        + pull.get().startedAt() + ")", "that pull",
+                        Map.of("sourceId", source.id(), "pullId", pull.get().pullId())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public int deleteAllOf(String datasetId) {
+        List<Source> all = sources.listByDataset(datasetId);
+        all.forEach(this::deleteSource);
+        return all.size();
     }
 
     public SourceRepository.PullPage pulls(Caller caller, String id, int limit, String after) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.application.InvalidRequestException;
+import dev.sluice.application.port.DatasetRepository;
 import dev.sluice.application.port.FeedReader;
 import dev.sluice.application.port.ObjectStore;
 import dev.sluice.application.port.RunRepository;
@@ -70,18 +71,21 @@ public final class PullSource {
     private final SourceCheckpoints checkpoints;
     private final Clock clock;
     private final FeedReader feeds;
+    private final DatasetRepository datasets;
 
     /** What a pull answered: its id and the run loading it (null when there was nothing new or it failed). */
     public record Result(String pullId, String runId, Pull pull) {
     }
 
     /**
-     * @param scratch where fetched data is spooled before it is written (Lambda: /tmp)
+     * @param scratch  where fetched data is spooled before it is written (Lambda: /tmp)
+     * @param datasets where a pull checks that its source's dataset still exists
      */
     public PullSource(SourceRepository sources, RunRepository runs, ObjectStore objects, WebFetcher web,
             SecretStore secrets, ObjectMapper json, String bucket, Path scratch, SourceCheckpoints checkpoints,
-            Clock clock, FeedReader feeds) {
+            Clock clock, FeedReader feeds, DatasetRepository datasets) {
         this.feeds = feeds;
+        this.datasets = datasets;
         this.sources = sources;
         this.runs = runs;
         this.objects = objects;
@@ -107,6 +111,9 @@ public final class PullSource {
             return Optional.empty();
         }
         String pullId = STAMP.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        if (datasets.find(source.datasetId()).isEmpty()) {
+            return Optional.of(datasetGone(source, pullId, trigger));
+        }
         if (!sources.claim(sourceId, pullId, null)) {
             throw new InvalidRequestException("PULL_IN_PROGRESS", 409, "Source '" + sourceId + "' is being pulled "
                     + "(pull " + source.activePull() + "); its next pull can start once that one has loaded.");
@@ -130,6 +137,22 @@ public final class PullSource {
             fail(pull, "the pull failed (" + e.getClass().getSimpleName() + "); the checkpoint was kept");
             throw e;
         }
+    }
+
+    /**
+     * A source left behind by its deleted dataset (deleted before deleting a dataset took its sources along, or in
+     * the moment between): nothing is fetched, since a run could only load into a dataset that is gone. The pull
+     * record says why; it never held the source.
+     */
+    private Result datasetGone(Source source, String pullId, String trigger) {
+        String message = "dataset '" + source.datasetId() + "' of this source no longer exists (it was deleted); "
+                + "nothing was fetched or loaded. Delete the source, or create it again in another dataset";
+        Pull failed = Pull.started(pullId, source.id(), source.checkpoint(), clock.instant(), trigger)
+                .failed(message, clock.instant());
+        sources.savePull(failed);
+        LOG.warn("{} pull {} of source {} skipped: dataset {} no longer exists", trigger, pullId, source.id(),
+                source.datasetId());
+        return new Result(pullId, null, failed);
     }
 
     private Result fail(Pull pull, String message) {

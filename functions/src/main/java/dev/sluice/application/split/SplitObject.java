@@ -209,7 +209,15 @@ public final class SplitObject {
         }
         Run run = splitting.get();
         metrics.runStarted();
-        Dataset dataset = datasetOf(run, runFor.dataset());
+        Optional<Dataset> stored = datasetOf(run, runFor.dataset());
+        if (stored.isEmpty()) {
+            // Deleting a dataset deletes its runs, so only a run created as its dataset was deleted gets here; its
+            // records would be loaded for a dataset nobody can see, and published under its id.
+            return failed(run.runId(), "DATASET_NOT_FOUND", "File '" + run.fileName() + "' was not imported: its "
+                    + "dataset '" + run.datasetId() + "' no longer exists (it was deleted). Nothing was imported; "
+                    + "import the file into another dataset.");
+        }
+        Dataset dataset = stored.get();
         EffectiveLimits fileLimits = effectiveLimits(dataset);
         if (event.size() > fileLimits.maxFileBytes()) {
             return failed(run.runId(), "FILE_TOO_LARGE", "File '" + run.fileName() + "' is " + event.size()
@@ -606,14 +614,19 @@ public final class SplitObject {
 
     /**
      * The dataset the run imports into, read once per split: its kind, saved mapping, reading settings and limits
-     * decide how the file is read. A run whose dataset is not stored reads as marketing with everything auto. A
+     * decide how the file is read. Empty when the run names a dataset the store no longer has (it was deleted); a
+     * splitter without a store (use-case tests), or a run naming none, reads as marketing with everything auto. A
      * partner's drop read it moments ago, when its run was created, and is not read again.
      */
-    private Dataset datasetOf(Run run, Optional<Dataset> readAlready) {
+    private Optional<Dataset> datasetOf(Run run, Optional<Dataset> readAlready) {
         String id = run.datasetId() == null ? "" : run.datasetId();
         Optional<Dataset> stored = readAlready.filter(d -> d.id().equals(id))
                 .or(() -> datasets.flatMap(d -> d.find(id)));
-        return RerunRun.withRerunSettings(stored.orElseGet(() -> Dataset.implicit(id, run.owner())), run);
+        if (stored.isEmpty() && datasets.isPresent() && run.datasetId() != null) {
+            return Optional.empty();
+        }
+        return Optional.of(RerunRun.withRerunSettings(stored.orElseGet(() -> Dataset.implicit(id, run.owner())),
+                run));
     }
 
     private EffectiveLimits effectiveLimits(Dataset dataset) {

@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.adapter.out.scheduler.TimerPullScheduler;
+import dev.sluice.adapter.out.secrets.LocalSecretStore;
 import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.identity.Caller;
 import dev.sluice.application.twins.InMemoryDatasetRepository;
 import dev.sluice.application.twins.InMemoryRecordRepository;
 import dev.sluice.application.twins.InMemoryRunRepository;
+import dev.sluice.application.twins.InMemorySourceRepository;
+import dev.sluice.application.source.ManageSources;
+import dev.sluice.application.source.SourceCheckpoints;
+import dev.sluice.application.source.SourceSpec;
 import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetKind;
@@ -17,6 +24,11 @@ import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.dataset.SavedMapping;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
+import dev.sluice.domain.source.Pull;
+import dev.sluice.domain.source.Schedule;
+import dev.sluice.domain.source.Source;
+import dev.sluice.domain.source.SourceKind;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +36,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The dataset use cases against twins of their ports. */
 class ManageDatasetsTest {
@@ -148,6 +162,49 @@ class ManageDatasetsTest {
         assertEquals(List.of("kept"), runs.all().stream().map(Run::runId).toList());
         assertEquals(Optional.empty(), datasets.find(dataset.id()));
         assertRefused(404, "NOT_FOUND", () -> delete.delete(ALICE, dataset.id()));
+    }
+
+    @Test
+    void deletingADatasetDeletesItsSourcesSchedulesAndHeaderSecretsButNotWhileOneIsBeingPulled(@TempDir Path dir) {
+        InMemorySourceRepository sources = new InMemorySourceRepository();
+        LocalSecretStore secrets = new LocalSecretStore(dir.resolve("secrets"), dir.resolve("secret.key"));
+        try (TimerPullScheduler scheduler = new TimerPullScheduler(sourceId -> { }, Clock.systemUTC())) {
+            SourceCheckpoints checkpoints = new SourceCheckpoints(sources, runs, clock, Duration.ofMinutes(15),
+                    SourceCheckpoints.Advance.ON_PUBLISH);
+            ManageSources manageSources = new ManageSources(sources, manage, secrets, scheduler, checkpoints,
+                    new ObjectMapper(), clock);
+            DeleteDataset cascade = new DeleteDataset(manage, datasets, runs, records, null, List.of(manageSources));
+            Dataset dataset = manage.create(ALICE, new NewDataset("Pulled", null, null, null, null));
+            Dataset other = manage.create(ALICE, new NewDataset("Other", null, null, null, null));
+            SourceSpec spec = new SourceSpec(SourceKind.CSV_URL, "https://example.com/spend.csv",
+                    Schedule.of("rate(1 hour)", null), false, null, null, null, null, null,
+                    Map.of("X-Api-Key", "k3y"), false);
+            Source pulled = manageSources.create(ALICE, dataset.id(), spec);
+            Source kept = manageSources.create(ALICE, other.id(), spec);
+            assertEquals(Set.of(pulled.id(), kept.id()), scheduler.scheduledSources());
+            assertTrue(sources.claim(pulled.id(), "pull-1", null));
+            sources.savePull(Pull.started("pull-1", pulled.id(), null, clock.instant(), "schedule"));
+
+            InvalidRequestException busy = assertThrows(InvalidRequestException.class,
+                    () -> cascade.delete(ALICE, dataset.id()));
+            assertEquals(409, busy.httpStatus());
+            assertEquals("DATASET_BUSY", busy.code());
+            assertTrue(busy.getMessage().contains("source " + pulled.id() + " (csv-url) is being pulled (pull pull-1"),
+                    busy.getMessage());
+            assertEquals(Map.of("sourceId", pulled.id(), "pullId", "pull-1"), busy.details());
+            assertTrue(sources.find(pulled.id()).isPresent(), "nothing deleted");
+
+            sources.savePull(Pull.started("pull-1", pulled.id(), null, clock.instant(), "schedule")
+                    .nothingNew(clock.instant(), 0));
+            DeleteDataset.Deleted deleted = cascade.delete(ALICE, dataset.id());
+            assertEquals(1, deleted.dependents());
+            assertEquals(Optional.empty(), sources.find(pulled.id()));
+            assertEquals(Optional.empty(), sources.findPull(pulled.id(), "pull-1"), "its pull history is gone");
+            assertEquals(Optional.empty(), secrets.get(pulled.secretRef()));
+            assertEquals(Set.of(kept.id()), scheduler.scheduledSources());
+            assertTrue(secrets.get(kept.secretRef()).isPresent(), "another dataset's source keeps its secret");
+            assertEquals(List.of(kept), sources.listByDataset(other.id()));
+        }
     }
 
     @Test

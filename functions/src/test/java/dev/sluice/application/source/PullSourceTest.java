@@ -128,7 +128,7 @@ class PullSourceTest {
                         Duration.ofMillis(200), Duration.ofSeconds(5), 1 << 20),
                 clock, HttpSourceFetcher.Sleeper.REAL);
         pulls = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, checkpoints, clock,
-                new StaxFeedReader());
+                new StaxFeedReader(), datasets);
     }
 
     @AfterEach
@@ -366,6 +366,29 @@ class PullSourceTest {
         sources.create(source);
         assertTrue(pulls.pull(source.id(), "schedule").isEmpty());
         assertNotNull(pulls.pull(source.id(), "manual").orElseThrow().runId());
+    }
+
+    @Test
+    void aSourceWhoseDatasetIsGoneFetchesNothingAndItsPullRecordSaysWhy() {
+        datasets.create(new Dataset("ds-gone", "deleted", OWNER, DatasetKind.MARKETING, null, null, null, false,
+                clock.instant(), clock.instant()));
+        Source source = new Source("s-orphan", "ds-gone", OWNER, SourceKind.CSV_URL, base + "/data.csv", null, true,
+                null, null, Pagination.NONE, null, List.of(), null, null, null, clock.instant(), clock.instant());
+        sources.create(source);
+        datasets.delete("ds-gone");
+
+        for (String trigger : List.of("schedule", "manual")) {
+            PullSource.Result result = pulls.pull(source.id(), trigger).orElseThrow();
+            assertNull(result.runId(), trigger);
+            assertEquals(PullStatus.FAILED, result.pull().status());
+            assertEquals("dataset 'ds-gone' of this source no longer exists (it was deleted); nothing was fetched "
+                    + "or loaded. Delete the source, or create it again in another dataset", result.pull().error());
+            assertEquals(result.pull(), sources.findPull(source.id(), result.pullId()).orElseThrow(),
+                    "the pull record says why");
+        }
+        assertEquals(List.of(), authSeen, "nothing was fetched");
+        assertEquals(List.of(), runs.all(), "no run was created");
+        assertNull(sources.find(source.id()).orElseThrow().activePull(), "the source is not held");
     }
 
     // ---- helpers

@@ -131,6 +131,30 @@ class SplitObjectDatasetTest {
         assertEquals(List.of(acme), datasets.listByOwner("owner-9"));
     }
 
+    @Test
+    void aRunWhoseDatasetWasDeletedFailsBeforeAnyChunkIsSent() {
+        InMemoryChunkSender chunks = new InMemoryChunkSender();
+        SplitObject watched = new SplitObject(objects, runs, chunks,
+                new SplitObject.SplitLimits(1024 * 1024, 1000, global.maxFileBytes()), null, global, datasets,
+                new InMemoryPipelineMetrics(), clock);
+        String key = "uploads/owner-1/run-1/report.csv";
+        runs.put(Run.created("run-1", "owner-1", "ds_gone", "report.csv", BUCKET, key, Run.RunSource.UPLOAD,
+                RunStatus.CREATED, GERMAN.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, GERMAN_MAPPING,
+                clock.instant()));
+        objects.put(BUCKET, key, GERMAN, "etag-1");
+        SplitObject.Result result = watched.split(new S3ObjectEvent(BUCKET, key,
+                GERMAN.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, "etag-1", "seq-1"), false);
+
+        assertEquals(SplitObject.Outcome.FAILED, result.outcome());
+        Run run = runs.get("run-1");
+        assertEquals(RunStatus.FAILED, run.status());
+        assertEquals("DATASET_NOT_FOUND", run.failureCode());
+        assertEquals("File 'report.csv' was not imported: its dataset 'ds_gone' no longer exists (it was deleted). "
+                + "Nothing was imported; import the file into another dataset.", run.failureMessage());
+        assertEquals(List.of(), chunks.sent(), "nothing is loaded");
+        assertEquals(java.util.Optional.empty(), datasets.find("ds_gone"), "the dataset is not created again");
+    }
+
     private Run split(String runId, String datasetId, String content, Map<String, String> mapping) {
         String key = "uploads/owner-1/" + runId + "/report.csv";
         runs.put(Run.created(runId, "owner-1", datasetId, "report.csv", BUCKET, key, Run.RunSource.UPLOAD,

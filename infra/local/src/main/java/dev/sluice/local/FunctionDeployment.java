@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The template's functions deployed in this JVM: a handler instance per function with its environment, and the
@@ -190,6 +191,11 @@ final class FunctionDeployment {
 
     Map<String, LocalFunction> functions() {
         return functions;
+    }
+
+    /** The sources whose scheduled pulls the local timer has armed (none without PullFunction). */
+    Set<String> scheduledPulls() {
+        return pullTimer == null ? Set.of() : pullTimer.scheduledSources();
     }
 
     LocalFunction function(String logicalId) {

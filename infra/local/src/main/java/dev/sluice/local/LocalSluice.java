@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -279,6 +280,11 @@ public final class LocalSluice implements AutoCloseable {
 
     public Map<String, LocalFunction> functions() {
         return Map.copyOf(deployment.functions());
+    }
+
+    /** The sources with a scheduled pull armed now: the local stand-in for the stack's EventBridge schedules. */
+    public Set<String> scheduledPulls() {
+        return deployment.scheduledPulls();
     }
 
     public List<SqsEventSource> eventSources() {

@@ -139,6 +139,17 @@ public final class DestinationStore implements DestinationRepository {
     }
 
     @Override
+    public void deleteDeliveriesOf(String datasetId) {
+        pool.withConnection(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM deliveries WHERE dataset_id = ?")) {
+                delete.setString(1, datasetId);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public boolean queue(String runId, Destination destination, Instant now) {
         return pool.withConnection(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO deliveries (run_id, "

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,6 +89,11 @@ public final class TimerPullScheduler implements PullScheduler, AutoCloseable {
         if (old != null) {
             old.cancel(false);
         }
+    }
+
+    /** The sources with a timer armed now (what EventBridge Scheduler would list in the schedule group). */
+    public Set<String> scheduledSources() {
+        return Set.copyOf(scheduled.keySet());
     }
 
     @Override

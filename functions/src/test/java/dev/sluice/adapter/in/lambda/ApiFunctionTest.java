@@ -259,6 +259,27 @@ class ApiFunctionTest {
     }
 
     @Test
+    void aFieldTheDatasetRoutesDoNotHaveIsA400NamingItInsteadOfBeingIgnored() throws Exception {
+        String fields = "use kind, limits, mapping, name, publish, publishKey, review, settings";
+        APIGatewayV2HTTPResponse typo = call("POST", "/api/datasets",
+                "{\"name\": \"typo\", \"publish\": \"upsert\", \"publishKey\": [\"date\"], \"reveiw\": true}", ALICE);
+        assertEquals(400, typo.getStatusCode(), typo.getBody());
+        assertEquals("INVALID_REQUEST", body(typo).at("/error/code").asText());
+        assertEquals("'reveiw' is not a field of this request; " + fields, body(typo).at("/error/message").asText());
+        assertEquals(List.of(), datasets.listByOwner(ALICE), "nothing was created");
+
+        String id = body(call("POST", "/api/datasets", "{\"name\": \"Spring ads\", \"review\": true}", ALICE))
+                .get("id").asText();
+        APIGatewayV2HTTPResponse patched = call("PATCH", "/api/datasets/" + id,
+                "{\"name\": \"Autumn ads\", \"bogus\": false}", ALICE);
+        assertEquals(400, patched.getStatusCode(), patched.getBody());
+        assertEquals("'bogus' is not a field of this request; " + fields, body(patched).at("/error/message").asText());
+        JsonNode unchanged = body(call("GET", "/api/datasets/" + id, null, ALICE));
+        assertEquals("Spring ads", unchanged.get("name").asText(), "nothing was changed");
+        assertTrue(unchanged.get("review").asBoolean());
+    }
+
+    @Test
     void anUploadIntoSomeoneElsesOrAnUnknownDatasetIsNotFoundAndWithoutOneGoesToTheDefault() throws Exception {
         datasets.create(new Dataset("ds_bob", "Bob's", "bob", DatasetKind.MARKETING, SavedMapping.NONE,
                 ReadingSettings.AUTO, DatasetLimits.GLOBAL, false, NOW, NOW));

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.application.port.RunPublisher.Result;
+import dev.sluice.application.publish.PublishRun;
+import dev.sluice.application.twins.InMemoryDatasetRepository;
+import dev.sluice.application.twins.InMemoryRunRepository;
 import dev.sluice.application.port.RunPublisher.RollbackResult;
 import dev.sluice.application.port.RunPublisher.Target;
 import dev.sluice.domain.run.PublishCounts;
 import dev.sluice.domain.run.ReviewReport;
+import dev.sluice.domain.run.Run;
+import dev.sluice.domain.run.RunStatus;
 import dev.sluice.domain.run.RollbackReport.KeyConflict;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.PublishSettings;
@@ -19,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -451,6 +457,29 @@ class PostgresPublisherTest {
 
     private static String key(String campaign) {
         return "[\"2024-06-01\", \"" + campaign + "\", \"Search\"]";
+    }
+
+    @Test
+    void aRunWhoseDatasetWasDeletedFailsInsteadOfPublishingUnderItsId() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String runId = run(dataset, List.of(rec("K1", "1"), rec("K2", "2")));
+        InMemoryRunRepository runs = new InMemoryRunRepository();
+        runs.put(Run.created(runId, "alice", dataset, "late.csv", "bucket", "uploads/alice/" + runId + "/late.csv",
+                Run.RunSource.UPLOAD, RunStatus.PUBLISHING, 10, Map.of(), Instant.now()));
+        List<String> told = new ArrayList<>();
+        PublishRun publishRun = new PublishRun(runs, new InMemoryDatasetRepository(), publisher,
+                published -> told.add(published.runId()));
+
+        assertEquals(PublishRun.Outcome.DATASET_NOT_FOUND, publishRun.handle(runId));
+        Run failed = runs.get(runId);
+        assertEquals(RunStatus.FAILED, failed.status());
+        assertEquals("DATASET_NOT_FOUND", failed.failureCode());
+        assertEquals("File 'late.csv' was loaded but not published: its dataset '" + dataset + "' no longer exists "
+                + "(it was deleted). Nothing was published; import the file into another dataset.",
+                failed.failureMessage());
+        assertEquals(Map.of(), currentRows(dataset), "nothing was published under the deleted dataset's id");
+        assertEquals(List.of(), told, "no listener (checkpoint, delivery) was told");
+        assertEquals(PublishRun.Outcome.IGNORED, publishRun.handle(runId), "a redelivered message does nothing");
     }
 
     private static Target upsert(String runId, String dataset) {

@@ -33,6 +33,9 @@ public final class DatasetBinder {
     private static final Set<String> SETTINGS = Set.of("encoding", "delimiter", "headerRow", "dateOrder",
             "decimalStyle");
     private static final Set<String> LIMITS = Set.of("maxFileBytes", "maxColumns", "maxFieldBytes", "maxRecords");
+    /** The fields of POST and PATCH /api/datasets (kind only to create: PATCH refuses another one by name). */
+    private static final Set<String> FIELDS = Set.of("name", "kind", "mapping", "settings", "limits", "publish",
+            "publishKey", "review");
     /** A header row beyond this is a mistake rather than a preamble: the profiler reads the first MiB only. */
     private static final int MAX_HEADER_ROW = 10_000;
 
@@ -43,7 +46,7 @@ public final class DatasetBinder {
     }
 
     public NewDataset newDataset(ApiRequest request) {
-        JsonNode body = requests.jsonBody(request);
+        JsonNode body = known(requests.jsonBody(request));
         return new NewDataset(RequestBinder.text(body, "name"), kind(body).orElse(null),
                 present(body, "mapping") ? mapping(body.get("mapping")) : null,
                 present(body, "settings") ? settings(body.get("settings")) : null,
@@ -51,7 +54,7 @@ public final class DatasetBinder {
     }
 
     public DatasetChanges changes(ApiRequest request) {
-        JsonNode body = requests.jsonBody(request);
+        JsonNode body = known(requests.jsonBody(request));
         if (body.has("name") && !body.get("name").isTextual()) {
             throw InvalidRequestException.badField("name", "must be a string");
         }
@@ -64,6 +67,12 @@ public final class DatasetBinder {
         Optional<DatasetLimits> limits = !body.has("limits") ? Optional.empty()
                 : Optional.of(body.get("limits").isNull() ? DatasetLimits.GLOBAL : limits(body.get("limits")));
         return new DatasetChanges(name, kind(body), mapping, settings, limits, publish(body));
+    }
+
+    /** The body (a JSON object: {@link RequestBinder#jsonBody}), with no field these routes do not have. */
+    private static JsonNode known(JsonNode body) {
+        RequestBinder.refuseUnknownFields(body, FIELDS, "");
+        return body;
     }
 
     /** {@code "publish": "append"|"upsert"|"replace"}, {@code "publishKey": [..]}, {@code "review": bool}. */

@@ -13,9 +13,11 @@ import dev.sluice.application.upload.UploadRequest;
 import dev.sluice.domain.transform.Transforms;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -164,5 +166,22 @@ public final class RequestBinder {
             throw InvalidRequestException.badField(field, "must be a string");
         }
         return value.asText();
+    }
+
+    /**
+     * Refuses a field the request does not have (400 naming it and listing the fields it has): a misspelt optional
+     * field would otherwise be ignored, and its default taken without a word ({@code "reveiw": true} publishing
+     * without review).
+     *
+     * @param prefix the path of {@code node} in the body, for the name in the message ({@code "settings."}, or empty)
+     */
+    static void refuseUnknownFields(JsonNode node, Set<String> known, String prefix) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw InvalidRequestException.badField(prefix + name, "is not a field of this request; use "
+                        + String.join(", ", known.stream().sorted().toList()));
+            }
+        }
     }
 }

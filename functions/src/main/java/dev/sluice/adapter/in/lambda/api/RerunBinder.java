@@ -7,7 +7,6 @@ import dev.sluice.application.rerun.RerunRun;
 import dev.sluice.application.upload.UploadRequest;
 import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.transform.Transforms;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +32,7 @@ public final class RerunBinder {
         if (!body.isObject()) {
             throw InvalidRequestException.badField("body", "must be a JSON object like {\"mapping\": {...}}");
         }
-        unknownField(body, FIELDS, "");
+        RequestBinder.refuseUnknownFields(body, FIELDS, "");
         return new RerunRun.Request(mapping(body.path("mapping")), settings(body.path("settings")));
     }
 
@@ -64,7 +63,7 @@ public final class RerunBinder {
         if (!node.isObject()) {
             throw InvalidRequestException.badField("settings", "must be an object like {\"delimiter\": \";\"}");
         }
-        unknownField(node, SETTINGS, "settings.");
+        RequestBinder.refuseUnknownFields(node, SETTINGS, "settings.");
         JsonNode headerRow = node.path("headerRow");
         if (!headerRow.isMissingNode() && !(headerRow.isInt() && headerRow.asInt() >= 0)) {
             throw InvalidRequestException.badField("settings.headerRow", "must be 0 (auto) or a line number");
@@ -106,15 +105,5 @@ public final class RerunBinder {
             allowed.append(allowed.isEmpty() ? "" : ", ").append(candidate.name().toLowerCase(Locale.ROOT));
         }
         throw InvalidRequestException.badField("settings." + field, "must be one of " + allowed);
-    }
-
-    private static void unknownField(JsonNode node, Set<String> known, String prefix) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                throw InvalidRequestException.badField(prefix + name, "is not a field of this request; use "
-                        + String.join(", ", known.stream().sorted().toList()));
-            }
-        }
     }
 }
