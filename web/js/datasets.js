@@ -95,10 +95,12 @@ export function checkName(name) {
  */
 export function deleteConsequence(dataset, runCount, more = false) {
   const name = `“${dataset.name}”`;
-  if (!runCount) return `Delete the dataset ${name}? It has no imports yet. This cannot be undone.`;
+  const alongside = 'Its sources and destinations go too (already delivered rows stay in their tables).';
+  if (!runCount) return `Delete the dataset ${name}? It has no imports yet. ${alongside} This cannot be undone.`;
   const runs = `${more ? 'more than ' : ''}${runCount} ${runCount === 1 && !more ? 'import' : 'imports'}`;
   const data = dataset.kind === 'raw' ? 'raw records' : 'stored records';
-  return `Delete the dataset ${name} with its ${runs}, their ${data} and row errors? This cannot be undone.`;
+  return `Delete the dataset ${name} with its ${runs}, their ${data} and row errors, and its published data? `
+    + `${alongside} This cannot be undone.`;
 }
 
 /** Datasets for the picker: the default one first, then by name. */

@@ -31,9 +31,11 @@ test('names are trimmed and must not be blank', () => {
 
 test('the delete confirmation names the dataset and what goes with it', () => {
   assert.equal(deleteConsequence({ name: 'Spring ads', kind: 'marketing' }, 0),
-    'Delete the dataset “Spring ads”? It has no imports yet. This cannot be undone.');
+    'Delete the dataset “Spring ads”? It has no imports yet. Its sources and destinations go too (already '
+    + 'delivered rows stay in their tables). This cannot be undone.');
   assert.equal(deleteConsequence({ name: 'Spring ads', kind: 'marketing' }, 1),
-    'Delete the dataset “Spring ads” with its 1 import, their stored records and row errors? This cannot be undone.');
+    'Delete the dataset “Spring ads” with its 1 import, their stored records and row errors, and its published '
+    + 'data? Its sources and destinations go too (already delivered rows stay in their tables). This cannot be undone.');
   assert.match(deleteConsequence({ name: 'Logs', kind: 'raw' }, 50, true), /more than 50 imports, their raw records/);
 });
 
