@@ -27,6 +27,8 @@ import java.util.UUID;
  */
 public final class ManageSources {
     private static final int MAX_SOURCES_PER_DATASET = 50;
+    /** A path id is echoed in a 404 only this far: it is whatever the caller typed. */
+    private static final int SHOWN_ID_CHARS = 64;
 
     private final SourceRepository sources;
     private final ManageDatasets datasets;
@@ -164,8 +166,10 @@ public final class ManageSources {
         return old;
     }
 
-    private static InvalidRequestException notFound(String id) {
-        return new InvalidRequestException("SOURCE_NOT_FOUND", 404, "No source with id '" + id + "'.");
+    /** A missing source and someone else's answer alike, with the code datasets and destinations answer. */
+    static InvalidRequestException notFound(String id) {
+        String shown = id == null ? "" : id.length() > SHOWN_ID_CHARS ? id.substring(0, SHOWN_ID_CHARS) + "..." : id;
+        return new InvalidRequestException("NOT_FOUND", 404, "No source with id '" + shown + "'");
     }
 
     private static String secretName(String sourceId) {

@@ -101,8 +101,8 @@ public final class PullSource {
      * @throws InvalidRequestException 404 for a missing source, 409 while another pull of it is under way
      */
     public Optional<Result> pull(String sourceId, String trigger) {
-        Source source = checkpoints.settle(sources.find(sourceId).orElseThrow(() -> new InvalidRequestException(
-                "SOURCE_NOT_FOUND", 404, "No source with id '" + sourceId + "'.")));
+        Source source = checkpoints.settle(sources.find(sourceId).orElseThrow(
+                () -> ManageSources.notFound(sourceId)));
         if ("schedule".equals(trigger) && !source.enabled()) {
             return Optional.empty();
         }

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SourceApiTest {
     private static final ObjectMapper JSON = Json.mapper();
     private static final String ALICE = "a1b2c3d4-e5f6-4789-8abc-def012345678";
+    private static final String BOB = "b0b0b0b0-e5f6-4789-8abc-def012345678";
     private static final String DATASET = "ds_00000000000000000abc";
 
     @TempDir
@@ -157,6 +158,27 @@ class SourceApiTest {
         assertError(expression, "INVALID_SCHEDULE", "Field 'schedule'");
     }
 
+    @Test
+    void someoneElsesSourceAndAMissingOneAnswer404NotFoundAlike() throws Exception {
+        String id = created("{\"kind\": \"csv-url\", \"url\": \"https://example.org/a.csv\"}").get("id").asText();
+        String missing = "00000000-0000-4000-8000-000000000000";
+        for (String[] request : new String[][] {{"GET", ""}, {"PATCH", ""}, {"DELETE", ""}, {"POST", "/pull"},
+            {"GET", "/pulls"}}) {
+            String body = request[0].equals("PATCH") ? "{\"enabled\": false}" : request[0].equals("POST") ? "{}" : null;
+            APIGatewayV2HTTPResponse theirs = call(request[0], "/api/sources/" + id + request[1], body, BOB);
+            assertEquals(404, theirs.getStatusCode(), theirs.getBody());
+            assertError(theirs, "NOT_FOUND", "No source with id '" + id + "'");
+            APIGatewayV2HTTPResponse none = call(request[0], "/api/sources/" + missing + request[1], body, ALICE);
+            assertEquals(404, none.getStatusCode(), none.getBody());
+            assertError(none, "NOT_FOUND", "No source with id '" + missing + "'");
+        }
+        assertTrue(body(call("GET", "/api/sources/" + id, null)).get("enabled").asBoolean(), "Bob changed nothing");
+        APIGatewayV2HTTPResponse otherDataset = call("GET", "/api/datasets/" + DATASET + "/sources", null, BOB);
+        assertError(otherDataset, "NOT_FOUND", "No dataset with id");
+        APIGatewayV2HTTPResponse unknownField = call("PATCH", "/api/sources/" + id, "{\"colour\": \"red\"}");
+        assertError(unknownField, "INVALID_SOURCE", "Field 'colour' is not a source field");
+    }
+
     private JsonNode created(String body) throws Exception {
         APIGatewayV2HTTPResponse created = call("POST", "/api/datasets/" + DATASET + "/sources", body);
         assertEquals(201, created.getStatusCode(), created.getBody());
@@ -171,6 +193,10 @@ class SourceApiTest {
     }
 
     private APIGatewayV2HTTPResponse call(String method, String path, String body) throws Exception {
+        return call(method, path, body, ALICE);
+    }
+
+    private APIGatewayV2HTTPResponse call(String method, String path, String body, String sub) throws Exception {
         APIGatewayV2HTTPEvent event = JSON.readValue(Path.of("../events", "api-post-uploads.json").toFile(),
                 APIGatewayV2HTTPEvent.class);
         event.getRequestContext().getHttp().setMethod(method);
@@ -178,7 +204,7 @@ class SourceApiTest {
         event.setRawQueryString(null);
         event.setQueryStringParameters(java.util.Map.of());
         event.setBody(body);
-        event.getRequestContext().getAuthorizer().getJwt().getClaims().put("sub", ALICE);
+        event.getRequestContext().getAuthorizer().getJwt().getClaims().put("sub", sub);
         return api.handleRequest(event, new TestContext());
     }
 
