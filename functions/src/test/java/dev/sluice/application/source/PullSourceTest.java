@@ -156,6 +156,32 @@ class PullSourceTest {
     }
 
     @Test
+    void csvUrlWithACursorFieldLoadsOnlyTheRowsNewerThanTheCheckpoint() {
+        Source source = source(SourceKind.CSV_URL, base + "/data.csv?cursor", "date", null, Pagination.NONE);
+        PullSource.Result first = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals("\uFEFFdate,campaign,spend\r\n2026-01-01,a,1.00\r\n2026-01-02,b,2.00\r\n", csv(first.runId()));
+        assertEquals(2, first.pull().records());
+        assertEquals("2026-01-02", first.pull().checkpointAfter().cursor());
+        assertNotNull(first.pull().checkpointAfter().eTag());
+        assertEquals(2, load(first.runId()));
+
+        csvBody = csvBody + "2026-01-03,c,3.00\n,d,4.00\nn/a,e,5.00\n";
+        PullSource.Result second = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals("2026-01-02", second.pull().checkpointBefore().cursor());
+        assertEquals("\uFEFFdate,campaign,spend\r\n2026-01-03,c,3.00\r\n,d,4.00\r\nn/a,e,5.00\r\n",
+                csv(second.runId()), "the new row, and the rows whose date is empty or not a date (kept, never lost)");
+        assertEquals("2026-01-03", second.pull().checkpointAfter().cursor(), "n/a does not move the checkpoint");
+        assertEquals(3, load(second.runId()));
+
+        assertNull(pulls.pull(source.id(), "manual").orElseThrow().runId(), "304: the file did not change");
+
+        csvBody = csvBody.replace("2026-01-01,a,1.00", "2026-01-01,a,1.50");
+        PullSource.Result olderChanged = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(List.of(",d,4.00", "n/a,e,5.00"), rows(olderChanged.runId()),
+                "a changed old row is not newer; the rows without a usable date come again");
+    }
+
+    @Test
     void aSecondPullLoadsOnlyNewRecordsAndTheCheckpointWaitsForTheRun() throws Exception {
         for (int i = 1; i <= 5; i++) {
             items.add(item(i, "2026-01-0" + i + "T00:00:00Z"));
@@ -398,6 +424,13 @@ class PullSourceTest {
 
     private String csv(String runId) {
         return new String(objects.bytes(BUCKET, runs.get(runId).key()).orElseThrow(), StandardCharsets.UTF_8);
+    }
+
+    /** The pulled CSV's rows after its header. */
+    private List<String> rows(String runId) {
+        assertNotNull(runId);
+        List<String> lines = Arrays.asList(csv(runId).split("\r\n"));
+        return lines.subList(1, lines.size());
     }
 
     /** The id column of the pulled CSV. */
