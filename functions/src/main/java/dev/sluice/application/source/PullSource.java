@@ -129,7 +129,9 @@ public final class PullSource {
                 sources.release(sourceId, pullId);
             }
             return Optional.of(new Result(pullId, after.runId(), after));
-        } catch (FetchException | IllegalArgumentException e) {
+        } catch (FetchException e) {
+            return Optional.of(fail(pull, e.code() + ": " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
             return Optional.of(fail(pull, e.getMessage()));
         } catch (IOException | UncheckedIOException e) {
             LOG.error("pull {} of source {} failed", pullId, sourceId, e);

@@ -94,6 +94,10 @@ class PullSourceTest {
     private final List<Instant> limitedHits = new CopyOnWriteArrayList<>();
     private final List<String> authSeen = new CopyOnWriteArrayList<>();
     private final AtomicInteger failingHits = new AtomicInteger();
+    private final List<String> pagedQueries = new CopyOnWriteArrayList<>();
+    private final List<String> linkedQueries = new CopyOnWriteArrayList<>();
+    private final List<String> ifModifiedSince = Collections.synchronizedList(new ArrayList<>());
+    private static final String LAST_MODIFIED = "Wed, 02 Dec 2026 08:00:00 GMT";
     private volatile String csvBody = "date,campaign,spend\n2026-01-01,a,1.00\n2026-01-02,b,2.00\n";
 
     @BeforeEach
@@ -104,6 +108,15 @@ class PullSourceTest {
         server.createContext("/rss", x -> send(x, 200, Map.of("Content-Type", "application/rss+xml"), RSS));
         server.createContext("/atom", x -> send(x, 200, Map.of("Content-Type", "application/atom+xml"), ATOM));
         server.createContext("/limited", this::limited);
+        server.createContext("/api/paged", this::paged);
+        server.createContext("/api/linked", this::linked);
+        server.createContext("/encoded.csv", x -> send(x, 200, Map.of("Content-Encoding", "gzip",
+                "Content-Type", "text/csv"), gzip(csvBody.getBytes(StandardCharsets.UTF_8))));
+        server.createContext("/data.csv.gz", x -> send(x, 200, Map.of("Content-Type", "application/gzip"),
+                gzip(csvBody.getBytes(StandardCharsets.UTF_8))));
+        server.createContext("/big.csv", x -> send(x, 200, Map.of("Content-Type", "text/csv"),
+                ("a,b\n" + "1,2\n".repeat(300_000)).getBytes(StandardCharsets.UTF_8)));
+        server.createContext("/modified.csv", this::modified);
         server.createContext("/slow", x -> {
             sleep(3000);
             send(x, 200, Map.of(), "a\n1\n");
@@ -179,6 +192,81 @@ class PullSourceTest {
         PullSource.Result olderChanged = pulls.pull(source.id(), "manual").orElseThrow();
         assertEquals(List.of(",d,4.00", "n/a,e,5.00"), rows(olderChanged.runId()),
                 "a changed old row is not newer; the rows without a usable date come again");
+    }
+
+    @Test
+    void pagePaginationAsksPageByPageUntilAnEmptyOne() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            items.add(item(i, "2026-01-0" + i + "T00:00:00Z"));
+        }
+        Source source = source(SourceKind.JSON_API, base + "/api/paged", null, "data",
+                new Pagination(Pagination.Type.PAGE, "p", 1, null, 0));
+        PullSource.Result pulled = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(List.of("1", "2", "3", "4", "5"), ids(pulled.runId()));
+        assertEquals(List.of("p=1", "p=2", "p=3", "p=4"), pagedQueries, "pages 1-3 hold records, 4 is empty");
+        assertEquals(5, load(pulled.runId()));
+    }
+
+    @Test
+    void linkHeaderPaginationFollowsRelNextUntilThereIsNone() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            items.add(item(i, "2026-01-0" + i + "T00:00:00Z"));
+        }
+        Source source = source(SourceKind.JSON_API, base + "/api/linked", "id", null,
+                new Pagination(Pagination.Type.LINK, null, 1, null, 0));
+        PullSource.Result pulled = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(List.of("1", "2", "3", "4", "5"), ids(pulled.runId()));
+        assertEquals(List.of("", "from=2", "from=4"), linkedQueries);
+        assertEquals("5", pulled.pull().checkpointAfter().cursor(), "ids compare as numbers");
+    }
+
+    @Test
+    void aGzipCsvIsLoadedWhetherTheAnswerIsEncodedOrTheFileIsGzip() throws Exception {
+        Source encoded = source(SourceKind.CSV_URL, base + "/encoded.csv", null, null, Pagination.NONE);
+        PullSource.Result fromEncoded = pulls.pull(encoded.id(), "manual").orElseThrow();
+        assertEquals("date,campaign,spend\n2026-01-01,a,1.00\n2026-01-02,b,2.00\n", csv(fromEncoded.runId()),
+                "Content-Encoding: gzip is decoded by the fetcher");
+        assertEquals(2, load(fromEncoded.runId()));
+
+        Source file = source(SourceKind.CSV_URL, base + "/data.csv.gz", null, null, Pagination.NONE);
+        PullSource.Result fromFile = pulls.pull(file.id(), "manual").orElseThrow();
+        byte[] stored = objects.bytes(BUCKET, runs.get(fromFile.runId()).key()).orElseThrow();
+        assertEquals(0x1f, stored[0] & 0xff, "a .gz file is kept as it came; the splitter decompresses it");
+        assertEquals(2, load(fromFile.runId()));
+
+        Source cursored = new Source("s-gz-cursor", "ds", OWNER, SourceKind.CSV_URL, base + "/data.csv.gz", null,
+                true, "date", null, Pagination.NONE, null, List.of(), null,
+                new Checkpoint("2026-01-01", null, null, null), null, clock.instant(), clock.instant());
+        sources.create(cursored);
+        PullSource.Result newer = pulls.pull(cursored.id(), "manual").orElseThrow();
+        assertEquals(List.of("2026-01-02,b,2.00"), rows(newer.runId()), "with a cursor the .gz is read for its rows");
+        assertEquals(1, load(newer.runId()));
+    }
+
+    @Test
+    void anAnswerOverTheSizeCapFailsThePullWithTooLarge() {
+        Source big = source(SourceKind.CSV_URL, base + "/big.csv", null, null, Pagination.NONE);
+        Pull failed = pulls.pull(big.id(), "manual").orElseThrow().pull();
+        assertEquals(PullStatus.FAILED, failed.status());
+        assertTrue(failed.error().startsWith("TOO_LARGE: "), failed.error());
+        assertTrue(failed.error().contains("more than 1048576 bytes"), failed.error());
+        assertTrue(objects.keys().stream().noneMatch(k -> k.contains("/pulls/" + big.id() + "/")), "nothing written");
+        assertEquals(Checkpoint.NONE, sources.find(big.id()).orElseThrow().checkpoint());
+    }
+
+    @Test
+    void lastModifiedIsSentBackAsIfModifiedSinceAndA304IsNothingNew() {
+        Source source = source(SourceKind.CSV_URL, base + "/modified.csv", null, null, Pagination.NONE);
+        PullSource.Result first = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(LAST_MODIFIED, first.pull().checkpointAfter().lastModified());
+        assertNull(first.pull().checkpointAfter().eTag());
+        assertEquals(2, load(first.runId()));
+
+        PullSource.Result second = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(java.util.Arrays.asList(null, LAST_MODIFIED), ifModifiedSince);
+        assertNull(second.runId());
+        assertEquals(PullStatus.NOTHING_NEW, second.pull().status());
+        assertEquals(0, second.pull().bytes(), "the 304 had no body to read");
     }
 
     @Test
@@ -449,7 +537,7 @@ class PullSourceTest {
         String etag = "\"" + Integer.toHexString(csvBody.hashCode()) + "\"";
         authSeen.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
         if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
-            send(x, 304, Map.of("ETag", etag), null);
+            send(x, 304, Map.of("ETag", etag), (byte[]) null);
             return;
         }
         send(x, 200, Map.of("ETag", etag, "Content-Type", "text/csv"), csvBody);
@@ -473,6 +561,48 @@ class PullSourceTest {
                 Map.of("data", Map.of("items", page), "next_cursor", next == null ? "" : next)));
     }
 
+    /** Page pagination: {@code p} from 1, two records a page, an empty page after the last. */
+    private void paged(HttpExchange x) throws IOException {
+        String query = String.valueOf(x.getRequestURI().getRawQuery());
+        pagedQueries.add(query);
+        int page = Integer.parseInt(query(query).get("p"));
+        List<Map<String, Object>> slice = items.subList(Math.min((page - 1) * 2, items.size()),
+                Math.min(page * 2, items.size()));
+        send(x, 200, Map.of("Content-Type", "application/json"), json.writeValueAsString(Map.of("data", slice)));
+    }
+
+    /** Link-header pagination: the answer is the array; {@code Link: <...?from=n>; rel="next"} while more remain. */
+    private void linked(HttpExchange x) throws IOException {
+        String query = x.getRequestURI().getRawQuery();
+        linkedQueries.add(query == null ? "" : query);
+        int from = Integer.parseInt(query(query).getOrDefault("from", "0"));
+        List<Map<String, Object>> slice = items.subList(from, Math.min(from + 2, items.size()));
+        Map<String, String> headers = from + 2 < items.size()
+                ? Map.of("Link", "<" + base + "/api/linked?from=" + (from + 2) + ">; rel=\"next\", <" + base
+                        + "/api/linked>; rel=\"first\"")
+                : Map.of("Link", "<" + base + "/api/linked>; rel=\"first\"");
+        send(x, 200, headers, json.writeValueAsString(slice));
+    }
+
+    /** A file with Last-Modified and no ETag: 304 when If-Modified-Since is that date. */
+    private void modified(HttpExchange x) throws IOException {
+        String since = x.getRequestHeaders().getFirst("If-Modified-Since");
+        ifModifiedSince.add(since);
+        if (LAST_MODIFIED.equals(since)) {
+            send(x, 304, Map.of("Last-Modified", LAST_MODIFIED), (byte[]) null);
+            return;
+        }
+        send(x, 200, Map.of("Last-Modified", LAST_MODIFIED, "Content-Type", "text/csv"), csvBody);
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
     private void limited(HttpExchange x) throws IOException {
         limitedHits.add(Instant.now());
         if (limitedHits.size() == 1) {
@@ -492,8 +622,13 @@ class PullSourceTest {
 
     private static void send(HttpExchange x, int status, Map<String, String> headers, String body)
             throws IOException {
+        send(x, status, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange x, int status, Map<String, String> headers, byte[] body)
+            throws IOException {
         headers.forEach((k, v) -> x.getResponseHeaders().add(k, v));
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body == null ? new byte[0] : body;
         x.sendResponseHeaders(status, body == null ? -1 : bytes.length);
         try (OutputStream out = x.getResponseBody()) {
             out.write(bytes);
