@@ -1,5 +1,6 @@
 package dev.sluice.application.source;
 
+import dev.sluice.application.port.WebFetcher.FetchException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,14 +24,66 @@ final class CsvSourceFile {
     private CsvSourceFile() {
     }
 
-    /** The file's bytes, decompressed when it is gzip. */
-    static InputStream open(Path file) throws IOException {
+    /**
+     * The file's bytes, decompressed when it is gzip. Reading past {@code maxBytes} decompressed bytes throws
+     * {@code TOO_LARGE}: the fetcher capped the bytes it received, but a small gzip file can expand without end (a
+     * gzip bomb), and what is read from it is spooled to local disk (Lambda's /tmp). Reading stops at the cap, as the
+     * splitter stops decompressing an upload at its cap, so a bomb costs CPU, and what it spools stays in proportion
+     * to the cap.
+     */
+    static InputStream open(Path file, long maxBytes) throws IOException {
         BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
-        in.mark(2);
-        int first = in.read();
-        int second = in.read();
-        in.reset();
-        return first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2 ? new GZIPInputStream(in, BUFFER) : in;
+        try {
+            in.mark(2);
+            int first = in.read();
+            int second = in.read();
+            in.reset();
+            return first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2
+                    ? new Capped(new GZIPInputStream(in, BUFFER), maxBytes) : in;
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Counts what is read (skipped bytes too: {@link InputStream#skip} reads through {@link #read}) and throws
+     * {@code TOO_LARGE} once the count passes the cap.
+     */
+    private static final class Capped extends InputStream {
+        private final InputStream in;
+        private final long max;
+        private long count;
+
+        Capped(InputStream in, long max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+                if (count > max) {
+                    throw new FetchException("TOO_LARGE", "the gzip file decompresses to more than " + max
+                            + " bytes, the limit for one pull (SOURCE_MAX_BYTES); it was read no further and "
+                            + "nothing was loaded");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /**

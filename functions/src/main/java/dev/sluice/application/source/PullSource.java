@@ -76,6 +76,7 @@ public final class PullSource {
     private final ObjectMapper json;
     private final String bucket;
     private final Path scratch;
+    private final long maxBytes;
     private final SourceCheckpoints checkpoints;
     private final Clock clock;
     private final FeedReader feeds;
@@ -85,11 +86,13 @@ public final class PullSource {
     }
 
     /**
-     * @param scratch where fetched data is spooled before it is written (Lambda: /tmp)
+     * @param scratch  where fetched data is spooled before it is written (Lambda: /tmp)
+     * @param maxBytes SOURCE_MAX_BYTES: the most bytes a gzip csv-url file read for its cursor may decompress to (the
+     *                 fetcher caps the bytes it receives at the same limit)
      */
     public PullSource(SourceRepository sources, RunRepository runs, ObjectStore objects, WebFetcher web,
-            SecretStore secrets, ObjectMapper json, String bucket, Path scratch, SourceCheckpoints checkpoints,
-            Clock clock, FeedReader feeds) {
+            SecretStore secrets, ObjectMapper json, String bucket, Path scratch, long maxBytes,
+            SourceCheckpoints checkpoints, Clock clock, FeedReader feeds) {
         this.feeds = feeds;
         this.sources = sources;
         this.runs = runs;
@@ -99,6 +102,7 @@ public final class PullSource {
         this.json = json.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         this.bucket = bucket;
         this.scratch = scratch;
+        this.maxBytes = maxBytes;
         this.checkpoints = checkpoints;
         this.clock = clock;
     }
@@ -239,11 +243,13 @@ public final class PullSource {
     /**
      * csv-url with a cursor field: the rows of the fetched file whose cursor is newer than the checkpoint, written to
      * {@code file} under the file's header. The file is read as an upload is (encoding, delimiter and header found
-     * the same way, gzip decompressed), so the column the cursor field names is the one a mapping would see.
+     * the same way, gzip decompressed), so the column the cursor field names is the one a mapping would see. A gzip
+     * file that decompresses past {@code maxBytes} fails the pull with {@code TOO_LARGE} as soon as the count passes
+     * it; the spool goes with the table, and no run is created.
      */
     private Optional<Fetched> newerRows(Source source, Path whole, Path file) throws IOException {
         FileProfile profile;
-        try (InputStream in = CsvSourceFile.open(whole)) {
+        try (InputStream in = CsvSourceFile.open(whole, maxBytes)) {
             byte[] prefix = in.readNBytes(FileProfiler.PROFILE_BYTES);
             boolean complete = in.read() < 0;
             profile = FileProfiler.profile(prefix, prefix.length, complete, null, DatasetKind.RAW);
@@ -259,7 +265,7 @@ public final class PullSource {
         }
         try (RecordTable table = RecordTable.forCsv(json, scratch, source.cursorField(),
                 source.checkpoint().cursor(), dialect.header());
-                InputStream in = CsvSourceFile.open(whole)) {
+                InputStream in = CsvSourceFile.open(whole, maxBytes)) {
             in.skipNBytes(profile.dataStartByte());
             CsvRecordReader rows = new CsvRecordReader(CsvSourceFile.decoder(in, dialect.encoding()),
                     dialect.delimiter(), dialect.quote(), profile.dataStartLine(), ChunkReader.MAX_RECORD_CHARS);

@@ -56,7 +56,12 @@ final class RecordTable implements AutoCloseable {
             List<String> header) throws IOException {
         this.json = json;
         this.spool = Files.createTempFile(directory, "pull-records", ".jsonl");
-        this.out = Files.newBufferedWriter(spool, StandardCharsets.UTF_8);
+        try {
+            this.out = Files.newBufferedWriter(spool, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            Files.deleteIfExists(spool);
+            throw e;
+        }
         this.cursorField = cursorField == null || cursorField.isBlank() ? null : cursorField;
         this.checkpoint = checkpoint;
         this.maxCursor = checkpoint;
@@ -170,8 +175,12 @@ final class RecordTable implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        out.close();
-        Files.deleteIfExists(spool);
+        // Closing flushes, and a full disk fails that flush: the spool goes all the same.
+        try {
+            out.close();
+        } finally {
+            Files.deleteIfExists(spool);
+        }
     }
 
     private static String scalar(com.fasterxml.jackson.databind.JsonNode node) {

@@ -68,6 +68,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PullSourceTest {
     private static final String BUCKET = "bucket";
     private static final String OWNER = "owner-1";
+    /** SOURCE_MAX_BYTES for these tests: the fetcher's cap and the cursor read's decompression cap. */
+    private static final int CAP = 1 << 20;
 
     @TempDir
     Path scratch;
@@ -86,6 +88,7 @@ class PullSourceTest {
             PipelineMetrics.none(), clock);
     private SourceCheckpoints checkpoints;
     private PullSource pulls;
+    private HttpSourceFetcher fetcher;
     private LocalSecretStore secrets;
 
     /** The JSON API's records: id, updated_at; the API pages them two at a time. */
@@ -136,12 +139,12 @@ class PullSourceTest {
 
     private void build(SourceCheckpoints.Advance advance, Duration pullTimeout) {
         checkpoints = new SourceCheckpoints(sources, runs, clock, pullTimeout, advance);
-        HttpSourceFetcher fetcher = new HttpSourceFetcher(new SsrfGuard(SsrfGuard.Resolver.SYSTEM, true),
+        fetcher = new HttpSourceFetcher(new SsrfGuard(SsrfGuard.Resolver.SYSTEM, true),
                 new HttpSourceFetcher.Policy(Duration.ofSeconds(2), Duration.ofMillis(700), 3, Duration.ofMillis(50),
-                        Duration.ofMillis(200), Duration.ofSeconds(5), 1 << 20),
+                        Duration.ofMillis(200), Duration.ofSeconds(5), CAP),
                 clock, HttpSourceFetcher.Sleeper.REAL);
-        pulls = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, checkpoints, clock,
-                new StaxFeedReader());
+        pulls = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, CAP, checkpoints,
+                clock, new StaxFeedReader());
     }
 
     @AfterEach
@@ -241,6 +244,7 @@ class PullSourceTest {
         PullSource.Result newer = pulls.pull(cursored.id(), "manual").orElseThrow();
         assertEquals(List.of("2026-01-02,b,2.00"), rows(newer.runId()), "with a cursor the .gz is read for its rows");
         assertEquals(1, load(newer.runId()));
+        assertEquals(List.of(), spools(), "every temporary file of the pulls is deleted");
     }
 
     @Test
@@ -252,6 +256,44 @@ class PullSourceTest {
         assertTrue(failed.error().contains("more than 1048576 bytes"), failed.error());
         assertTrue(objects.keys().stream().noneMatch(k -> k.contains("/pulls/" + big.id() + "/")), "nothing written");
         assertEquals(Checkpoint.NONE, sources.find(big.id()).orElseThrow().checkpoint());
+    }
+
+    /**
+     * A gzip bomb in small: a few KB on the wire, 3.6 MB of rows once decompressed. With the cap at 1 MiB it is
+     * refused while the file is profiled; with a cap of 2 MiB (past the profiler's first MiB) while its rows are
+     * being spooled. Either way the pull fails with TOO_LARGE, and nothing is left behind.
+     */
+    @Test
+    void aGzipFileReadForItsCursorStopsAtTheCapAndFailsThePullWithTooLarge() throws IOException {
+        byte[] bomb = gzip(("id,campaign,spend\n" + "7,c,3.00\n".repeat(400_000))
+                .getBytes(StandardCharsets.UTF_8));
+        assertTrue(bomb.length < CAP / 10, "the download is far under the fetcher's cap: " + bomb.length);
+        server.createContext("/bomb.csv.gz", x -> send(x, 200, Map.of("Content-Type", "application/gzip"), bomb));
+        Checkpoint before = new Checkpoint("1", null, null, "hash-of-the-last-load");
+        for (long cap : List.of((long) CAP, 2L * CAP)) {
+            PullSource capped = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, cap,
+                    checkpoints, clock, new StaxFeedReader());
+            Source source = new Source("s-bomb-" + cap, "ds", OWNER, SourceKind.CSV_URL, base + "/bomb.csv.gz", null,
+                    true, "id", null, Pagination.NONE, null, List.of(), null, before, null, clock.instant(),
+                    clock.instant());
+            sources.create(source);
+
+            PullSource.Result result = capped.pull(source.id(), "manual").orElseThrow();
+
+            Pull failed = result.pull();
+            assertEquals(PullStatus.FAILED, failed.status(), "cap " + cap);
+            assertTrue(failed.error().startsWith("TOO_LARGE: "), failed.error());
+            assertTrue(failed.error().contains("more than " + cap + " bytes") && failed.error().contains(
+                    "SOURCE_MAX_BYTES"), failed.error());
+            assertNull(result.runId());
+            assertTrue(runs.all().isEmpty(), "no run: " + runs.all());
+            assertTrue(objects.keys().stream().noneMatch(k -> k.contains("/pulls/")), "nothing written");
+            Source after = sources.find(source.id()).orElseThrow();
+            assertEquals(before, after.checkpoint(), "cap " + cap);
+            assertNull(after.activePull(), "the source is free for its next pull");
+            assertEquals(List.of(), spools(), "cap " + cap + ": the fetched file, the row spool and the CSV are "
+                    + "deleted");
+        }
     }
 
     @Test
@@ -593,6 +635,13 @@ class PullSourceTest {
             return;
         }
         send(x, 200, Map.of("Last-Modified", LAST_MODIFIED, "Content-Type", "text/csv"), csvBody);
+    }
+
+    /** The temporary files pulls left in the scratch directory (they all start with "pull"). */
+    private List<String> spools() throws IOException {
+        try (var files = Files.list(scratch)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("pull")).toList();
+        }
     }
 
     private static byte[] gzip(byte[] bytes) throws IOException {
