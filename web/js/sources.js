@@ -15,7 +15,41 @@ function h(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** What the add/edit form sends: only filled-in fields; header values only when typed (they are never shown). */
+/** Text of an API value for a form field: null and undefined are empty. */
+const text = (value) => (value === null || value === undefined ? '' : String(value));
+
+/**
+ * What the add/edit form shows for a source (null: a new one), by field name. Every field the form sends is
+ * filled from the source, so saving an edit sends back what was there and changes only what was typed.
+ */
+export function sourceFormValues(source) {
+  const paging = (source && source.pagination) || {};
+  return {
+    url: source ? text(source.url) : '',
+    schedule: source ? text(source.schedule) : '',
+    timezone: source && source.timezone ? source.timezone : 'UTC',
+    cursorField: source ? text(source.cursorField) : '',
+    recordsPath: source ? text(source.recordsPath) : '',
+    since: source ? text(source.since) : '',
+    pagination: paging.type || 'none',
+    pageParam: text(paging.param),
+    pageStart: paging.start === undefined ? '1' : text(paging.start),
+    nextPath: text(paging.nextPath),
+    maxPages: text(paging.maxPages),
+  };
+}
+
+/** A whole number typed into a field, or an Error naming the field. */
+function wholeNumber(raw, label, min) {
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${label} must be a whole number of at least ${min}.`);
+  return Number(raw);
+}
+
+/**
+ * What the add/edit form sends: only filled-in fields when adding; every field when editing, so an edit round-trips
+ * (an emptied text field clears it, "none" pagination is sent). Header values only when typed (never shown).
+ * Throws an Error naming a field that is not a whole number.
+ */
 export function sourceRequest(form, { creating }) {
   const value = (name) => (form.elements[name] ? form.elements[name].value.trim() : '');
   const body = {};
@@ -31,11 +65,14 @@ export function sourceRequest(form, { creating }) {
   for (const name of ['cursorField', 'recordsPath', 'since']) {
     if (value(name) || !creating) body[name] = value(name);
   }
-  const paging = value('pagination');
-  if (paging && paging !== 'none') {
-    body.pagination = { type: paging };
-    if (value('pageParam')) body.pagination.param = value('pageParam');
-    if (value('nextPath')) body.pagination.nextPath = value('nextPath');
+  const type = value('pagination') || 'none';
+  if (type !== 'none' || !creating) {
+    const pagination = { type };
+    if ((type === 'page' || type === 'cursor') && value('pageParam')) pagination.param = value('pageParam');
+    if (type === 'page' && value('pageStart')) pagination.start = wholeNumber(value('pageStart'), 'First page', 0);
+    if (type === 'cursor' && value('nextPath')) pagination.nextPath = value('nextPath');
+    if (type !== 'none' && value('maxPages')) pagination.maxPages = wholeNumber(value('maxPages'), 'Most pages', 1);
+    body.pagination = pagination;
   }
   const headerName = value('headerName');
   const headerValue = form.elements.headerValue ? form.elements.headerValue.value : '';
@@ -140,6 +177,7 @@ export function sourcesSection(api, dataset, { onRun = () => {} } = {}) {
   function sourceForm(source) {
     const creating = !source;
     const prefix = creating ? 'new-source' : `edit-source-${source.id}`;
+    const values = sourceFormValues(source);
     const field = (name, label, attrs = {}) => h('div', { class: 'field' },
       h('label', { for: `${prefix}-${name}`, text: label }),
       h('input', { type: 'text', id: `${prefix}-${name}`, name, autocomplete: 'off', ...attrs }));
@@ -148,22 +186,20 @@ export function sourcesSection(api, dataset, { onRun = () => {} } = {}) {
       creating ? h('div', { class: 'field' }, h('label', { for: `${prefix}-kind`, text: 'Kind' }),
         h('select', { id: `${prefix}-kind`, name: 'kind' }, ...KINDS.map(([value, text]) => h('option', { value, text }))))
         : null,
-      field('url', 'URL', { required: true, value: source ? source.url : '', placeholder: 'https://…' }),
-      field('schedule', 'Schedule', { value: source && source.schedule ? source.schedule : '',
-        placeholder: 'rate(1 hour) or cron(0 6 * * ? *)' }),
-      field('timezone', 'Time zone', { value: source && source.timezone ? source.timezone : 'UTC' }),
-      field('cursorField', 'Cursor field', { value: source && source.cursorField ? source.cursorField : '',
-        placeholder: 'updated_at' }),
-      field('recordsPath', 'Records path (JSON)', { value: source && source.recordsPath ? source.recordsPath : '',
-        placeholder: 'data.items' }),
+      field('url', 'URL', { required: true, value: values.url, placeholder: 'https://…' }),
+      field('schedule', 'Schedule', { value: values.schedule, placeholder: 'rate(1 hour) or cron(0 6 * * ? *)' }),
+      field('timezone', 'Time zone', { value: values.timezone }),
+      field('cursorField', 'Cursor field', { value: values.cursorField, placeholder: 'updated_at' }),
+      field('recordsPath', 'Records path (JSON)', { value: values.recordsPath, placeholder: 'data.items' }),
       h('div', { class: 'field' }, h('label', { for: `${prefix}-pagination`, text: 'Pagination (JSON)' }),
         h('select', { id: `${prefix}-pagination`, name: 'pagination' },
           ...['none', 'page', 'cursor', 'link'].map((value) => h('option', { value, text: value,
-            selected: source && source.pagination && source.pagination.type === value })))),
-      field('pageParam', 'Page / cursor parameter', { placeholder: 'page or cursor' }),
-      field('nextPath', 'Next cursor path', { placeholder: 'next_cursor' }),
-      field('since', 'Since (query)', { value: source && source.since ? source.since : '',
-        placeholder: 'updated_since={checkpoint}' }),
+            selected: values.pagination === value })))),
+      field('pageParam', 'Page / cursor parameter', { value: values.pageParam, placeholder: 'page or cursor' }),
+      field('pageStart', 'First page', { value: values.pageStart, inputmode: 'numeric' }),
+      field('nextPath', 'Next cursor path', { value: values.nextPath, placeholder: 'next_cursor' }),
+      field('maxPages', 'Most pages per pull', { value: values.maxPages, inputmode: 'numeric', placeholder: '1000' }),
+      field('since', 'Since (query)', { value: values.since, placeholder: 'updated_since={checkpoint}' }),
       field('headerName', 'Auth header name', { placeholder: 'Authorization' }),
       field('headerValue', 'Auth header value (stored encrypted, never shown again)', { type: 'password' }),
       h('p', { class: 'form-error', role: 'alert', hidden: true }),

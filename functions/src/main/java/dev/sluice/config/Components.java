@@ -293,8 +293,8 @@ public final class Components implements AutoCloseable {
                     HttpSourceFetcher.Policy.defaults().withMaxBytes(config.maxBytes()), adapters.clock(),
                     HttpSourceFetcher.Sleeper.REAL);
             PullSource pull = new PullSource(repository, adapters.runs(), adapters.objectStore(), fetcher, secrets,
-                    json(), settings.uploadBucket(), Path.of(System.getProperty("java.io.tmpdir")), checkpoints,
-                    adapters.clock(), new StaxFeedReader(), adapters.datasets());
+                    json(), settings.uploadBucket(), Path.of(System.getProperty("java.io.tmpdir")), config.maxBytes(),
+                    checkpoints, adapters.clock(), new StaxFeedReader(), adapters.datasets());
             ManageSources manage = new ManageSources(repository, manageDatasets(), secrets, pullScheduler(),
                     checkpoints, json(), adapters.clock());
             RunNow runNow = !settings.localRuntime() && config.pullFunctionArn().isPresent()

@@ -35,6 +35,19 @@ final class CursorValues {
         return a.compareTo(b);
     }
 
+    /**
+     * Whether two values are of one kind (both numbers, both times, or both neither), so that {@link #compare} orders
+     * them by meaning: a time against a number would be compared as text, and {@code "n/a"} would be "newer" than
+     * every date.
+     */
+    static boolean sameKind(String a, String b) {
+        return kind(a) == kind(b);
+    }
+
+    private static int kind(String value) {
+        return number(value) != null ? 0 : instant(value) != null ? 1 : 2;
+    }
+
     private static BigDecimal number(String value) {
         try {
             return new BigDecimal(value.strip());

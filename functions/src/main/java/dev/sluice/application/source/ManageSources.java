@@ -17,6 +17,7 @@ import dev.sluice.domain.source.Schedule;
 import dev.sluice.domain.source.Source;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ import java.util.UUID;
  */
 public final class ManageSources implements DatasetDependents {
     private static final int MAX_SOURCES_PER_DATASET = 50;
+    /** A path id is echoed in a 404 only this far: it is whatever the caller typed. */
+    private static final int SHOWN_ID_CHARS = 64;
 
     private final SourceRepository sources;
     private final ManageDatasets datasets;
@@ -61,11 +64,16 @@ public final class ManageSources implements DatasetDependents {
             throw new InvalidRequestException("TOO_MANY_SOURCES", 409, "Dataset '" + datasetId + "' has "
                     + MAX_SOURCES_PER_DATASET + " sources, the most it can have.");
         }
+        if (spec.schedule() == null && spec.timezone() != null) {
+            throw SourceSpec.timezoneWithoutSchedule("none is given");
+        }
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         String secretRef = spec.headers() == null || spec.headers().isEmpty() ? null
                 : secrets.put(secretName(id), headerJson(spec.headers()));
-        Source source = new Source(id, dataset.id(), dataset.owner(), spec.kind(), spec.url(), spec.schedule(),
+        Schedule schedule = spec.schedule() == null ? null
+                : spec.timezone() == null ? spec.schedule() : spec.schedule().in(spec.timezone());
+        Source source = new Source(id, dataset.id(), dataset.owner(), spec.kind(), spec.url(), schedule,
                 spec.enabled() == null || spec.enabled(), blankToNull(spec.cursorField()),
                 blankToNull(spec.recordsPath()), spec.pagination() == null ? Pagination.NONE : spec.pagination(),
                 blankToNull(spec.since()), spec.headers() == null ? List.of() : sorted(spec.headers()), secretRef,
@@ -103,8 +111,7 @@ public final class ManageSources implements DatasetDependents {
             secretRef = secrets.put(secretName(id), headerJson(change.headers()));
             names = sorted(change.headers());
         }
-        Schedule schedule = change.clearSchedule() ? null : change.schedule() != null ? change.schedule()
-                : old.schedule();
+        Schedule schedule = schedule(old.schedule(), change);
         Source updated = new Source(id, old.datasetId(), old.owner(), old.kind(), pick(change.url(), old.url()),
                 schedule, change.enabled() == null ? old.enabled() : change.enabled(),
                 change.cursorField() == null ? old.cursorField() : blankToNull(change.cursorField()),
@@ -179,8 +186,32 @@ public final class ManageSources implements DatasetDependents {
         return pullId == null ? java.util.Optional.empty() : sources.findPull(id, pullId);
     }
 
-    private static InvalidRequestException notFound(String id) {
-        return new InvalidRequestException("SOURCE_NOT_FOUND", 404, "No source with id '" + id + "'.");
+    /**
+     * The schedule after a PATCH, which changes only what it names: a new expression keeps the old time zone unless
+     * one is given, and a time zone alone moves the stored expression into it (the caller re-arms the scheduler).
+     */
+    private static Schedule schedule(Schedule old, SourceSpec change) {
+        if (change.clearSchedule()) {
+            return null;
+        }
+        if (change.schedule() != null) {
+            ZoneId zone = change.timezone() != null ? change.timezone()
+                    : old != null ? old.timezone() : change.schedule().timezone();
+            return change.schedule().in(zone);
+        }
+        if (change.timezone() != null) {
+            if (old == null) {
+                throw SourceSpec.timezoneWithoutSchedule("the source has none");
+            }
+            return old.in(change.timezone());
+        }
+        return old;
+    }
+
+    /** A missing source and someone else's answer alike, with the code datasets and destinations answer. */
+    static InvalidRequestException notFound(String id) {
+        String shown = id == null ? "" : id.length() > SHOWN_ID_CHARS ? id.substring(0, SHOWN_ID_CHARS) + "..." : id;
+        return new InvalidRequestException("NOT_FOUND", 404, "No source with id '" + shown + "'");
     }
 
     private static String secretName(String sourceId) {

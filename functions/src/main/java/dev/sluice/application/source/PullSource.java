@@ -14,12 +14,19 @@ import dev.sluice.application.port.SourceRepository;
 import dev.sluice.application.port.WebFetcher;
 import dev.sluice.application.port.WebFetcher.FetchException;
 import dev.sluice.application.upload.UploadKey;
+import dev.sluice.domain.csv.CsvRecordReader;
+import dev.sluice.domain.csv.Dialect;
+import dev.sluice.domain.csv.FileProfile;
+import dev.sluice.domain.csv.FileProfiler;
+import dev.sluice.domain.csv.FileRejectedException;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import dev.sluice.domain.source.Checkpoint;
 import dev.sluice.domain.source.Pagination;
 import dev.sluice.domain.source.Pull;
 import dev.sluice.domain.source.Source;
+import dev.sluice.domain.validation.ChunkReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +42,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +77,7 @@ public final class PullSource {
     private final ObjectMapper json;
     private final String bucket;
     private final Path scratch;
+    private final long maxBytes;
     private final SourceCheckpoints checkpoints;
     private final Clock clock;
     private final FeedReader feeds;
@@ -79,11 +89,13 @@ public final class PullSource {
 
     /**
      * @param scratch  where fetched data is spooled before it is written (Lambda: /tmp)
+     * @param maxBytes SOURCE_MAX_BYTES: the most bytes a gzip csv-url file read for its cursor may decompress to (the
+     *                 fetcher caps the bytes it receives at the same limit)
      * @param datasets where a pull checks that its source's dataset still exists
      */
     public PullSource(SourceRepository sources, RunRepository runs, ObjectStore objects, WebFetcher web,
-            SecretStore secrets, ObjectMapper json, String bucket, Path scratch, SourceCheckpoints checkpoints,
-            Clock clock, FeedReader feeds, DatasetRepository datasets) {
+            SecretStore secrets, ObjectMapper json, String bucket, Path scratch, long maxBytes,
+            SourceCheckpoints checkpoints, Clock clock, FeedReader feeds, DatasetRepository datasets) {
         this.feeds = feeds;
         this.datasets = datasets;
         this.sources = sources;
@@ -94,6 +106,7 @@ public final class PullSource {
         this.json = json.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         this.bucket = bucket;
         this.scratch = scratch;
+        this.maxBytes = maxBytes;
         this.checkpoints = checkpoints;
         this.clock = clock;
     }
@@ -105,8 +118,8 @@ public final class PullSource {
      * @throws InvalidRequestException 404 for a missing source, 409 while another pull of it is under way
      */
     public Optional<Result> pull(String sourceId, String trigger) {
-        Source source = checkpoints.settle(sources.find(sourceId).orElseThrow(() -> new InvalidRequestException(
-                "SOURCE_NOT_FOUND", 404, "No source with id '" + sourceId + "'.")));
+        Source source = checkpoints.settle(sources.find(sourceId).orElseThrow(
+                () -> ManageSources.notFound(sourceId)));
         if ("schedule".equals(trigger) && !source.enabled()) {
             return Optional.empty();
         }
@@ -127,7 +140,9 @@ public final class PullSource {
                 sources.release(sourceId, pullId);
             }
             return Optional.of(new Result(pullId, after.runId(), after));
-        } catch (FetchException | IllegalArgumentException e) {
+        } catch (FetchException e) {
+            return Optional.of(fail(pull, e.code() + ": " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
             return Optional.of(fail(pull, e.getMessage()));
         } catch (IOException | UncheckedIOException e) {
             LOG.error("pull {} of source {} failed", pullId, sourceId, e);
@@ -231,9 +246,76 @@ public final class PullSource {
                 return Optional.empty();
             }
             requireOk(response);
-            String hash = copy(response.body(), file);
-            return Optional.of(new Fetched(file, -1, new Checkpoint(null, response.header("etag").orElse(null),
-                    response.header("last-modified").orElse(null), hash)));
+            String eTag = response.header("etag").orElse(null);
+            String lastModified = response.header("last-modified").orElse(null);
+            if (source.cursorField() == null) {
+                String hash = copy(response.body(), file);
+                return Optional.of(new Fetched(file, -1, new Checkpoint(null, eTag, lastModified, hash)));
+            }
+            Path whole = Files.createTempFile(scratch, "pull-whole-", ".csv");
+            try {
+                copy(response.body(), whole);
+                return newerRows(source, whole, file).map(rows -> new Fetched(file, rows.records(),
+                        new Checkpoint(rows.after().cursor(), eTag, lastModified, rows.after().contentHash())));
+            } finally {
+                Files.deleteIfExists(whole);
+            }
+        }
+    }
+
+    /**
+     * csv-url with a cursor field: the rows of the fetched file whose cursor is newer than the checkpoint, written to
+     * {@code file} under the file's header. The file is read as an upload is (encoding, delimiter and header found
+     * the same way, gzip decompressed), so the column the cursor field names is the one a mapping would see. A gzip
+     * file that decompresses past {@code maxBytes} fails the pull with {@code TOO_LARGE} as soon as the count passes
+     * it; the spool goes with the table, and no run is created.
+     */
+    private Optional<Fetched> newerRows(Source source, Path whole, Path file) throws IOException {
+        FileProfile profile;
+        try (InputStream in = CsvSourceFile.open(whole, maxBytes)) {
+            byte[] prefix = in.readNBytes(FileProfiler.PROFILE_BYTES);
+            boolean complete = in.read() < 0;
+            profile = FileProfiler.profile(prefix, prefix.length, complete, null, DatasetKind.RAW);
+        } catch (FileRejectedException e) {
+            throw new IllegalArgumentException("the file could not be read to find cursorField '"
+                    + source.cursorField() + "': " + e.getMessage());
+        }
+        Dialect dialect = profile.dialect();
+        int cursorColumn = dialect.header().indexOf(source.cursorField());
+        if (cursorColumn < 0) {
+            throw new IllegalArgumentException("cursorField '" + source.cursorField() + "' is not a column of the "
+                    + "file's header (" + String.join(", ", dialect.header()) + ")");
+        }
+        try (RecordTable table = RecordTable.forCsv(json, scratch, source.cursorField(),
+                source.checkpoint().cursor(), dialect.header());
+                InputStream in = CsvSourceFile.open(whole, maxBytes)) {
+            in.skipNBytes(profile.dataStartByte());
+            CsvRecordReader rows = new CsvRecordReader(CsvSourceFile.decoder(in, dialect.encoding()),
+                    dialect.delimiter(), dialect.quote(), profile.dataStartLine(), ChunkReader.MAX_RECORD_CHARS);
+            while (rows.next()) {
+                List<String> cells = new ArrayList<>(rows.size());
+                for (int i = 0; i < rows.size(); i++) {
+                    cells.add(rows.get(i));
+                }
+                table.addCells(cells, cursorColumn < cells.size() ? cells.get(cursorColumn) : null);
+            }
+            if (table.uncursored() > 0) {
+                LOG.warn("source {}: {} rows with an empty or unreadable {} were kept", source.id(),
+                        table.uncursored(), source.cursorField());
+            }
+            if (table.records() == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new Fetched(file, table.records(), new Checkpoint(table.maxCursor(), null, null,
+                    writeCsv(table, file))));
+        }
+    }
+
+    private static String writeCsv(RecordTable table, Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            MessageDigest digest = sha256();
+            table.writeCsv(new DigestOutputStream(out, digest));
+            return HexFormat.of().formatHex(digest.digest());
         }
     }
 
@@ -252,14 +334,12 @@ public final class PullSource {
             if (table.records() == 0) {
                 return Optional.empty();
             }
-            String hash;
-            try (OutputStream out = Files.newOutputStream(file)) {
-                MessageDigest digest = sha256();
-                table.writeCsv(new DigestOutputStream(out, digest));
-                hash = HexFormat.of().formatHex(digest.digest());
+            if (table.uncursored() > 0) {
+                LOG.warn("source {}: {} records with an empty or unreadable {} were kept", source.id(),
+                        table.uncursored(), source.cursorField());
             }
             return Optional.of(new Fetched(file, table.records(), new Checkpoint(table.maxCursor(), null, null,
-                    hash)));
+                    writeCsv(table, file))));
         }
     }
 

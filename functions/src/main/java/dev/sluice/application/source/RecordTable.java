@@ -18,52 +18,99 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Records pulled from a JSON API or a feed, turned into one CSV file. Records are spooled to a temporary file as
- * they arrive (a pull never holds them all in memory); the header is every field name any record had, sorted, so
- * the same records always give the same bytes (and the same content hash), whatever order the fields came in. A
- * record's missing fields are empty cells. Values are written as untrusted cells ({@link CsvWriter#untrusted}): one
- * a spreadsheet would run as a formula gets a leading {@code '}.
+ * Records pulled from a JSON API or a feed, or the rows of a pulled CSV file, turned into one CSV file. Records are
+ * spooled to a temporary file as they arrive (a pull never holds them all in memory). For JSON and feed records the
+ * header is every field name any record had, sorted, so the same records always give the same bytes (and the same
+ * content hash), whatever order the fields came in; a record's missing fields are empty cells, and values are
+ * written as untrusted cells ({@link CsvWriter#untrusted}): one a spreadsheet would run as a formula gets a leading
+ * {@code '}. The rows of a CSV file ({@link #forCsv}) keep the file's header and their cells as they were, as an
+ * uploaded file's would be: a row with too few or too many fields stays so, and the loader reports it.
  *
  * <p>With a cursor field, records whose cursor is not newer than the checkpoint are left out, and the largest cursor
- * seen becomes the checkpoint the pull proposes.
+ * seen becomes the checkpoint the pull proposes. A record whose cursor is empty, or not of the kind the checkpoint
+ * is (a number, a time), cannot be placed: it is kept, so no record is dropped unseen, counted in
+ * {@link #uncursored()}, and does not move the checkpoint.
  */
 final class RecordTable implements AutoCloseable {
     private static final TypeReference<Map<String, String>> ROW = new TypeReference<>() {
+    };
+    private static final TypeReference<List<String>> CELLS = new TypeReference<>() {
     };
     private final ObjectMapper json;
     private final Path spool;
     private final BufferedWriter out;
     private final TreeSet<String> columns = new TreeSet<>();
+    private final List<String> header;
     private final String cursorField;
     private final String checkpoint;
     private String maxCursor;
     private long records;
     private long seen;
+    private long uncursored;
 
     RecordTable(ObjectMapper json, Path directory, String cursorField, String checkpoint) throws IOException {
+        this(json, directory, cursorField, checkpoint, null);
+    }
+
+    private RecordTable(ObjectMapper json, Path directory, String cursorField, String checkpoint,
+            List<String> header) throws IOException {
         this.json = json;
         this.spool = Files.createTempFile(directory, "pull-records", ".jsonl");
-        this.out = Files.newBufferedWriter(spool, StandardCharsets.UTF_8);
+        try {
+            this.out = Files.newBufferedWriter(spool, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            Files.deleteIfExists(spool);
+            throw e;
+        }
         this.cursorField = cursorField == null || cursorField.isBlank() ? null : cursorField;
         this.checkpoint = checkpoint;
         this.maxCursor = checkpoint;
+        this.header = header == null ? null : List.copyOf(header);
+    }
+
+    /** The rows of a CSV file with {@code header}, added with {@link #addCells}. */
+    static RecordTable forCsv(ObjectMapper json, Path directory, String cursorField, String checkpoint,
+            List<String> header) throws IOException {
+        return new RecordTable(json, directory, cursorField, checkpoint, header);
     }
 
     /** Adds one flattened record, unless its cursor says it was loaded before. */
     void add(Map<String, String> record) {
         seen++;
-        if (cursorField != null) {
-            String cursor = record.get(cursorField);
-            if (cursor != null && !cursor.isBlank()) {
-                if (checkpoint != null && CursorValues.compare(cursor, checkpoint) <= 0) {
-                    return;
-                }
-                if (maxCursor == null || CursorValues.compare(cursor, maxCursor) > 0) {
-                    maxCursor = cursor;
-                }
-            }
+        if (!newer(cursorField == null ? null : record.get(cursorField))) {
+            return;
         }
         columns.addAll(record.keySet());
+        spool(record);
+    }
+
+    /** Adds one row of a CSV file, whose cursor value is {@code cursor} (null: the row has no such cell). */
+    void addCells(List<String> cells, String cursor) {
+        seen++;
+        if (newer(cursor)) {
+            spool(cells);
+        }
+    }
+
+    /** Whether a record with this cursor value is kept, moving the largest cursor seen. */
+    private boolean newer(String cursor) {
+        if (cursorField == null) {
+            return true;
+        }
+        if (cursor == null || cursor.isBlank() || maxCursor != null && !CursorValues.sameKind(cursor, maxCursor)) {
+            uncursored++;
+            return true;
+        }
+        if (checkpoint != null && CursorValues.compare(cursor, checkpoint) <= 0) {
+            return false;
+        }
+        if (maxCursor == null || CursorValues.compare(cursor, maxCursor) > 0) {
+            maxCursor = cursor;
+        }
+        return true;
+    }
+
+    private void spool(Object record) {
         try {
             out.write(json.writeValueAsString(record));
             out.newLine();
@@ -71,6 +118,11 @@ final class RecordTable implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         records++;
+    }
+
+    /** Records kept whose cursor was empty or could not be compared with the checkpoint. */
+    long uncursored() {
+        return uncursored;
     }
 
     /** Records kept (newer than the checkpoint). */
@@ -89,14 +141,24 @@ final class RecordTable implements AutoCloseable {
     }
 
     List<String> columns() {
-        return List.copyOf(columns);
+        return header != null ? header : List.copyOf(columns);
     }
 
-    /** Writes the CSV: the sorted header, then each record in the order it arrived. */
+    /** Writes the CSV: the header (sorted, or the file's), then each record in the order it arrived. */
     void writeCsv(OutputStream target) throws IOException {
         out.flush();
-        List<String> header = new ArrayList<>(columns);
         CsvWriter csv = new CsvWriter(target, ',');
+        if (this.header != null) {
+            csv.trusted(this.header).endRow();
+            try (BufferedReader in = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    csv.trusted(json.readValue(line, CELLS)).endRow();
+                }
+            }
+            csv.flush();
+            return;
+        }
+        List<String> header = new ArrayList<>(columns);
         csv.untrusted(header).endRow();
         try (BufferedReader in = Files.newBufferedReader(spool, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -113,8 +175,12 @@ final class RecordTable implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        out.close();
-        Files.deleteIfExists(spool);
+        // Closing flushes, and a full disk fails that flush: the spool goes all the same.
+        try {
+            out.close();
+        } finally {
+            Files.deleteIfExists(spool);
+        }
     }
 
     private static String scalar(com.fasterxml.jackson.databind.JsonNode node) {

@@ -40,13 +40,21 @@ public record Schedule(String expression, ZoneId timezone) {
      * A schedule from the API's text, or {@link IllegalArgumentException} naming what is wrong.
      */
     public static Schedule of(String expression, String timezone) {
-        ZoneId zone;
+        return new Schedule(expression, timezone == null || timezone.isBlank() ? null : zone(timezone));
+    }
+
+    /** An IANA time zone from the API's text, or {@link IllegalArgumentException} saying what would be accepted. */
+    public static ZoneId zone(String timezone) {
         try {
-            zone = timezone == null || timezone.isBlank() ? ZoneId.of("UTC") : ZoneId.of(timezone);
+            return ZoneId.of(timezone);
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("timezone '" + timezone + "' is not an IANA time zone such as "
-                    + "Europe/Berlin or UTC");
+            throw new IllegalArgumentException("'" + timezone + "' is not an IANA time zone such as Europe/Berlin "
+                    + "or UTC");
         }
+    }
+
+    /** The same expression in another time zone. */
+    public Schedule in(ZoneId zone) {
         return new Schedule(expression, zone);
     }
 

@@ -177,7 +177,7 @@ class ManageDatasetsTest {
             Dataset dataset = manage.create(ALICE, new NewDataset("Pulled", null, null, null, null));
             Dataset other = manage.create(ALICE, new NewDataset("Other", null, null, null, null));
             SourceSpec spec = new SourceSpec(SourceKind.CSV_URL, "https://example.com/spend.csv",
-                    Schedule.of("rate(1 hour)", null), false, null, null, null, null, null,
+                    Schedule.of("rate(1 hour)", null), null, false, null, null, null, null, null,
                     Map.of("X-Api-Key", "k3y"), false);
             Source pulled = manageSources.create(ALICE, dataset.id(), spec);
             Source kept = manageSources.create(ALICE, other.id(), spec);

@@ -68,6 +68,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PullSourceTest {
     private static final String BUCKET = "bucket";
     private static final String OWNER = "owner-1";
+    /** SOURCE_MAX_BYTES for these tests: the fetcher's cap and the cursor read's decompression cap. */
+    private static final int CAP = 1 << 20;
 
     @TempDir
     Path scratch;
@@ -86,6 +88,7 @@ class PullSourceTest {
             PipelineMetrics.none(), clock);
     private SourceCheckpoints checkpoints;
     private PullSource pulls;
+    private HttpSourceFetcher fetcher;
     private LocalSecretStore secrets;
 
     /** The JSON API's records: id, updated_at; the API pages them two at a time. */
@@ -94,6 +97,10 @@ class PullSourceTest {
     private final List<Instant> limitedHits = new CopyOnWriteArrayList<>();
     private final List<String> authSeen = new CopyOnWriteArrayList<>();
     private final AtomicInteger failingHits = new AtomicInteger();
+    private final List<String> pagedQueries = new CopyOnWriteArrayList<>();
+    private final List<String> linkedQueries = new CopyOnWriteArrayList<>();
+    private final List<String> ifModifiedSince = Collections.synchronizedList(new ArrayList<>());
+    private static final String LAST_MODIFIED = "Wed, 02 Dec 2026 08:00:00 GMT";
     private volatile String csvBody = "date,campaign,spend\n2026-01-01,a,1.00\n2026-01-02,b,2.00\n";
 
     @BeforeEach
@@ -104,6 +111,15 @@ class PullSourceTest {
         server.createContext("/rss", x -> send(x, 200, Map.of("Content-Type", "application/rss+xml"), RSS));
         server.createContext("/atom", x -> send(x, 200, Map.of("Content-Type", "application/atom+xml"), ATOM));
         server.createContext("/limited", this::limited);
+        server.createContext("/api/paged", this::paged);
+        server.createContext("/api/linked", this::linked);
+        server.createContext("/encoded.csv", x -> send(x, 200, Map.of("Content-Encoding", "gzip",
+                "Content-Type", "text/csv"), gzip(csvBody.getBytes(StandardCharsets.UTF_8))));
+        server.createContext("/data.csv.gz", x -> send(x, 200, Map.of("Content-Type", "application/gzip"),
+                gzip(csvBody.getBytes(StandardCharsets.UTF_8))));
+        server.createContext("/big.csv", x -> send(x, 200, Map.of("Content-Type", "text/csv"),
+                ("a,b\n" + "1,2\n".repeat(300_000)).getBytes(StandardCharsets.UTF_8)));
+        server.createContext("/modified.csv", this::modified);
         server.createContext("/slow", x -> {
             sleep(3000);
             send(x, 200, Map.of(), "a\n1\n");
@@ -123,12 +139,12 @@ class PullSourceTest {
 
     private void build(SourceCheckpoints.Advance advance, Duration pullTimeout) {
         checkpoints = new SourceCheckpoints(sources, runs, clock, pullTimeout, advance);
-        HttpSourceFetcher fetcher = new HttpSourceFetcher(new SsrfGuard(SsrfGuard.Resolver.SYSTEM, true),
+        fetcher = new HttpSourceFetcher(new SsrfGuard(SsrfGuard.Resolver.SYSTEM, true),
                 new HttpSourceFetcher.Policy(Duration.ofSeconds(2), Duration.ofMillis(700), 3, Duration.ofMillis(50),
-                        Duration.ofMillis(200), Duration.ofSeconds(5), 1 << 20),
+                        Duration.ofMillis(200), Duration.ofSeconds(5), CAP),
                 clock, HttpSourceFetcher.Sleeper.REAL);
-        pulls = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, checkpoints, clock,
-                new StaxFeedReader(), datasets);
+        pulls = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, CAP, checkpoints,
+                clock, new StaxFeedReader(), datasets);
     }
 
     @AfterEach
@@ -153,6 +169,146 @@ class PullSourceTest {
         assertEquals(3, load(third.runId()), "a changed file is loaded whole (its ETag changed)");
         assertEquals(2, objects.keys().stream().filter(k -> k.startsWith(BUCKET + "/pulls/" + source.id() + "/"))
                 .count(), "one object per pull that had something new: " + objects.keys());
+    }
+
+    @Test
+    void csvUrlWithACursorFieldLoadsOnlyTheRowsNewerThanTheCheckpoint() {
+        Source source = source(SourceKind.CSV_URL, base + "/data.csv?cursor", "date", null, Pagination.NONE);
+        PullSource.Result first = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals("\uFEFFdate,campaign,spend\r\n2026-01-01,a,1.00\r\n2026-01-02,b,2.00\r\n", csv(first.runId()));
+        assertEquals(2, first.pull().records());
+        assertEquals("2026-01-02", first.pull().checkpointAfter().cursor());
+        assertNotNull(first.pull().checkpointAfter().eTag());
+        assertEquals(2, load(first.runId()));
+
+        csvBody = csvBody + "2026-01-03,c,3.00\n,d,4.00\nn/a,e,5.00\n";
+        PullSource.Result second = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals("2026-01-02", second.pull().checkpointBefore().cursor());
+        assertEquals("\uFEFFdate,campaign,spend\r\n2026-01-03,c,3.00\r\n,d,4.00\r\nn/a,e,5.00\r\n",
+                csv(second.runId()), "the new row, and the rows whose date is empty or not a date (kept, never lost)");
+        assertEquals("2026-01-03", second.pull().checkpointAfter().cursor(), "n/a does not move the checkpoint");
+        assertEquals(3, load(second.runId()));
+
+        assertNull(pulls.pull(source.id(), "manual").orElseThrow().runId(), "304: the file did not change");
+
+        csvBody = csvBody.replace("2026-01-01,a,1.00", "2026-01-01,a,1.50");
+        PullSource.Result olderChanged = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(List.of(",d,4.00", "n/a,e,5.00"), rows(olderChanged.runId()),
+                "a changed old row is not newer; the rows without a usable date come again");
+    }
+
+    @Test
+    void pagePaginationAsksPageByPageUntilAnEmptyOne() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            items.add(item(i, "2026-01-0" + i + "T00:00:00Z"));
+        }
+        Source source = source(SourceKind.JSON_API, base + "/api/paged", null, "data",
+                new Pagination(Pagination.Type.PAGE, "p", 1, null, 0));
+        PullSource.Result pulled = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(List.of("1", "2", "3", "4", "5"), ids(pulled.runId()));
+        assertEquals(List.of("p=1", "p=2", "p=3", "p=4"), pagedQueries, "pages 1-3 hold records, 4 is empty");
+        assertEquals(5, load(pulled.runId()));
+    }
+
+    @Test
+    void linkHeaderPaginationFollowsRelNextUntilThereIsNone() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            items.add(item(i, "2026-01-0" + i + "T00:00:00Z"));
+        }
+        Source source = source(SourceKind.JSON_API, base + "/api/linked", "id", null,
+                new Pagination(Pagination.Type.LINK, null, 1, null, 0));
+        PullSource.Result pulled = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(List.of("1", "2", "3", "4", "5"), ids(pulled.runId()));
+        assertEquals(List.of("", "from=2", "from=4"), linkedQueries);
+        assertEquals("5", pulled.pull().checkpointAfter().cursor(), "ids compare as numbers");
+    }
+
+    @Test
+    void aGzipCsvIsLoadedWhetherTheAnswerIsEncodedOrTheFileIsGzip() throws Exception {
+        Source encoded = source(SourceKind.CSV_URL, base + "/encoded.csv", null, null, Pagination.NONE);
+        PullSource.Result fromEncoded = pulls.pull(encoded.id(), "manual").orElseThrow();
+        assertEquals("date,campaign,spend\n2026-01-01,a,1.00\n2026-01-02,b,2.00\n", csv(fromEncoded.runId()),
+                "Content-Encoding: gzip is decoded by the fetcher");
+        assertEquals(2, load(fromEncoded.runId()));
+
+        Source file = source(SourceKind.CSV_URL, base + "/data.csv.gz", null, null, Pagination.NONE);
+        PullSource.Result fromFile = pulls.pull(file.id(), "manual").orElseThrow();
+        byte[] stored = objects.bytes(BUCKET, runs.get(fromFile.runId()).key()).orElseThrow();
+        assertEquals(0x1f, stored[0] & 0xff, "a .gz file is kept as it came; the splitter decompresses it");
+        assertEquals(2, load(fromFile.runId()));
+
+        Source cursored = new Source("s-gz-cursor", "ds", OWNER, SourceKind.CSV_URL, base + "/data.csv.gz", null,
+                true, "date", null, Pagination.NONE, null, List.of(), null,
+                new Checkpoint("2026-01-01", null, null, null), null, clock.instant(), clock.instant());
+        sources.create(cursored);
+        PullSource.Result newer = pulls.pull(cursored.id(), "manual").orElseThrow();
+        assertEquals(List.of("2026-01-02,b,2.00"), rows(newer.runId()), "with a cursor the .gz is read for its rows");
+        assertEquals(1, load(newer.runId()));
+        assertEquals(List.of(), spools(), "every temporary file of the pulls is deleted");
+    }
+
+    @Test
+    void anAnswerOverTheSizeCapFailsThePullWithTooLarge() {
+        Source big = source(SourceKind.CSV_URL, base + "/big.csv", null, null, Pagination.NONE);
+        Pull failed = pulls.pull(big.id(), "manual").orElseThrow().pull();
+        assertEquals(PullStatus.FAILED, failed.status());
+        assertTrue(failed.error().startsWith("TOO_LARGE: "), failed.error());
+        assertTrue(failed.error().contains("more than 1048576 bytes"), failed.error());
+        assertTrue(objects.keys().stream().noneMatch(k -> k.contains("/pulls/" + big.id() + "/")), "nothing written");
+        assertEquals(Checkpoint.NONE, sources.find(big.id()).orElseThrow().checkpoint());
+    }
+
+    /**
+     * A gzip bomb in small: a few KB on the wire, 3.6 MB of rows once decompressed. With the cap at 1 MiB it is
+     * refused while the file is profiled; with a cap of 2 MiB (past the profiler's first MiB) while its rows are
+     * being spooled. Either way the pull fails with TOO_LARGE, and nothing is left behind.
+     */
+    @Test
+    void aGzipFileReadForItsCursorStopsAtTheCapAndFailsThePullWithTooLarge() throws IOException {
+        byte[] bomb = gzip(("id,campaign,spend\n" + "7,c,3.00\n".repeat(400_000))
+                .getBytes(StandardCharsets.UTF_8));
+        assertTrue(bomb.length < CAP / 10, "the download is far under the fetcher's cap: " + bomb.length);
+        server.createContext("/bomb.csv.gz", x -> send(x, 200, Map.of("Content-Type", "application/gzip"), bomb));
+        Checkpoint before = new Checkpoint("1", null, null, "hash-of-the-last-load");
+        for (long cap : List.of((long) CAP, 2L * CAP)) {
+            PullSource capped = new PullSource(sources, runs, objects, fetcher, secrets, json, BUCKET, scratch, cap,
+                    checkpoints, clock, new StaxFeedReader(), datasets);
+            Source source = new Source("s-bomb-" + cap, "ds", OWNER, SourceKind.CSV_URL, base + "/bomb.csv.gz", null,
+                    true, "id", null, Pagination.NONE, null, List.of(), null, before, null, clock.instant(),
+                    clock.instant());
+            sources.create(source);
+
+            PullSource.Result result = capped.pull(source.id(), "manual").orElseThrow();
+
+            Pull failed = result.pull();
+            assertEquals(PullStatus.FAILED, failed.status(), "cap " + cap);
+            assertTrue(failed.error().startsWith("TOO_LARGE: "), failed.error());
+            assertTrue(failed.error().contains("more than " + cap + " bytes") && failed.error().contains(
+                    "SOURCE_MAX_BYTES"), failed.error());
+            assertNull(result.runId());
+            assertTrue(runs.all().isEmpty(), "no run: " + runs.all());
+            assertTrue(objects.keys().stream().noneMatch(k -> k.contains("/pulls/")), "nothing written");
+            Source after = sources.find(source.id()).orElseThrow();
+            assertEquals(before, after.checkpoint(), "cap " + cap);
+            assertNull(after.activePull(), "the source is free for its next pull");
+            assertEquals(List.of(), spools(), "cap " + cap + ": the fetched file, the row spool and the CSV are "
+                    + "deleted");
+        }
+    }
+
+    @Test
+    void lastModifiedIsSentBackAsIfModifiedSinceAndA304IsNothingNew() {
+        Source source = source(SourceKind.CSV_URL, base + "/modified.csv", null, null, Pagination.NONE);
+        PullSource.Result first = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(LAST_MODIFIED, first.pull().checkpointAfter().lastModified());
+        assertNull(first.pull().checkpointAfter().eTag());
+        assertEquals(2, load(first.runId()));
+
+        PullSource.Result second = pulls.pull(source.id(), "manual").orElseThrow();
+        assertEquals(java.util.Arrays.asList(null, LAST_MODIFIED), ifModifiedSince);
+        assertNull(second.runId());
+        assertEquals(PullStatus.NOTHING_NEW, second.pull().status());
+        assertEquals(0, second.pull().bytes(), "the 304 had no body to read");
     }
 
     @Test
@@ -423,6 +579,13 @@ class PullSourceTest {
         return new String(objects.bytes(BUCKET, runs.get(runId).key()).orElseThrow(), StandardCharsets.UTF_8);
     }
 
+    /** The pulled CSV's rows after its header. */
+    private List<String> rows(String runId) {
+        assertNotNull(runId);
+        List<String> lines = Arrays.asList(csv(runId).split("\r\n"));
+        return lines.subList(1, lines.size());
+    }
+
     /** The id column of the pulled CSV. */
     private List<String> ids(String runId) {
         assertNotNull(runId);
@@ -439,7 +602,7 @@ class PullSourceTest {
         String etag = "\"" + Integer.toHexString(csvBody.hashCode()) + "\"";
         authSeen.add(String.valueOf(x.getRequestHeaders().getFirst("Authorization")));
         if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
-            send(x, 304, Map.of("ETag", etag), null);
+            send(x, 304, Map.of("ETag", etag), (byte[]) null);
             return;
         }
         send(x, 200, Map.of("ETag", etag, "Content-Type", "text/csv"), csvBody);
@@ -463,6 +626,55 @@ class PullSourceTest {
                 Map.of("data", Map.of("items", page), "next_cursor", next == null ? "" : next)));
     }
 
+    /** Page pagination: {@code p} from 1, two records a page, an empty page after the last. */
+    private void paged(HttpExchange x) throws IOException {
+        String query = String.valueOf(x.getRequestURI().getRawQuery());
+        pagedQueries.add(query);
+        int page = Integer.parseInt(query(query).get("p"));
+        List<Map<String, Object>> slice = items.subList(Math.min((page - 1) * 2, items.size()),
+                Math.min(page * 2, items.size()));
+        send(x, 200, Map.of("Content-Type", "application/json"), json.writeValueAsString(Map.of("data", slice)));
+    }
+
+    /** Link-header pagination: the answer is the array; {@code Link: <...?from=n>; rel="next"} while more remain. */
+    private void linked(HttpExchange x) throws IOException {
+        String query = x.getRequestURI().getRawQuery();
+        linkedQueries.add(query == null ? "" : query);
+        int from = Integer.parseInt(query(query).getOrDefault("from", "0"));
+        List<Map<String, Object>> slice = items.subList(from, Math.min(from + 2, items.size()));
+        Map<String, String> headers = from + 2 < items.size()
+                ? Map.of("Link", "<" + base + "/api/linked?from=" + (from + 2) + ">; rel=\"next\", <" + base
+                        + "/api/linked>; rel=\"first\"")
+                : Map.of("Link", "<" + base + "/api/linked>; rel=\"first\"");
+        send(x, 200, headers, json.writeValueAsString(slice));
+    }
+
+    /** A file with Last-Modified and no ETag: 304 when If-Modified-Since is that date. */
+    private void modified(HttpExchange x) throws IOException {
+        String since = x.getRequestHeaders().getFirst("If-Modified-Since");
+        ifModifiedSince.add(since);
+        if (LAST_MODIFIED.equals(since)) {
+            send(x, 304, Map.of("Last-Modified", LAST_MODIFIED), (byte[]) null);
+            return;
+        }
+        send(x, 200, Map.of("Last-Modified", LAST_MODIFIED, "Content-Type", "text/csv"), csvBody);
+    }
+
+    /** The temporary files pulls left in the scratch directory (they all start with "pull"). */
+    private List<String> spools() throws IOException {
+        try (var files = Files.list(scratch)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("pull")).toList();
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
     private void limited(HttpExchange x) throws IOException {
         limitedHits.add(Instant.now());
         if (limitedHits.size() == 1) {
@@ -482,8 +694,13 @@ class PullSourceTest {
 
     private static void send(HttpExchange x, int status, Map<String, String> headers, String body)
             throws IOException {
+        send(x, status, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange x, int status, Map<String, String> headers, byte[] body)
+            throws IOException {
         headers.forEach((k, v) -> x.getResponseHeaders().add(k, v));
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = body == null ? new byte[0] : body;
         x.sendResponseHeaders(status, body == null ? -1 : bytes.length);
         try (OutputStream out = x.getResponseBody()) {
             out.write(bytes);

@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The internet side of a pull. Each attempt: check the URL ({@link SsrfGuard}), connect to the checked address,
  * follow up to {@value #MAX_REDIRECTS} redirects itself (each target checked again; headers are not sent to another
- * origin). 5xx answers and network errors are retried with exponential backoff and full jitter; 429 and 503 wait
- * for their {@code Retry-After} (seconds or an HTTP date), capped. The body is gunzipped when the server says so and
- * is cut off with {@code TOO_LARGE} past the size cap. Logs name the URL without its query and never a header value.
+ * origin). 5xx answers and network errors are retried with exponential backoff and jitter; 429 and 503 wait
+ * for their {@code Retry-After} (seconds or an HTTP date), capped, and back off like a 5xx without one. The body is
+ * gunzipped when the server says so and is cut off with {@code TOO_LARGE} past the size cap. Logs name the URL
+ * without its query and never a header value.
  */
 public final class HttpSourceFetcher implements WebFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSourceFetcher.class);
@@ -108,8 +109,11 @@ public final class HttpSourceFetcher implements WebFetcher {
         }
     }
 
-    /** Full jitter: a random wait up to backoff * 2^(attempt-1), capped (AWS Architecture Blog, "Exponential Backoff
-     * And Jitter"). */
+    /**
+     * Exponential backoff with jitter: a random wait between half and all of backoff * 2^(attempt-1), capped at
+     * maxBackoff ("equal jitter" in the AWS Architecture Blog's "Exponential Backoff And Jitter": retries spread out,
+     * yet none comes back at once).
+     */
     Duration backoff(int attempt) {
         long cap = Math.min(policy.maxBackoff().toMillis(), policy.backoff().toMillis() << Math.min(attempt - 1, 20));
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
@@ -159,10 +163,14 @@ public final class HttpSourceFetcher implements WebFetcher {
             }
             if (status == 429 || status == 503) {
                 Duration retryAfter = retryAfter(exchange.header("retry-after").orElse(null));
-                exchange.close();
-                return new Attempt(null, status, retryAfter == null ? Duration.ZERO.plus(backoffFloor()) : retryAfter);
+                if (retryAfter != null) {
+                    exchange.close();
+                    return new Attempt(null, status, retryAfter);
+                }
+                // Without a Retry-After the server gave no time: back off as for any 5xx, so a crowd of pulls
+                // spreads out instead of coming back together after one fixed pause.
             }
-            if (status >= 500) {
+            if (status >= 500 || status == 429) {
                 exchange.close();
                 throw new RetryableException(new FetchException("HTTP_ERROR", SsrfGuard.safe(uri) + " answered "
                         + status));
@@ -171,10 +179,6 @@ public final class HttpSourceFetcher implements WebFetcher {
         }
         throw new FetchException("TOO_MANY_REDIRECTS", SsrfGuard.safe(start) + " redirected more than "
                 + MAX_REDIRECTS + " times");
-    }
-
-    private Duration backoffFloor() {
-        return policy.backoff();
     }
 
     private static URI redirect(URI from, String location) {

@@ -16,6 +16,7 @@ import dev.sluice.domain.source.Schedule;
 import dev.sluice.domain.source.Source;
 import dev.sluice.domain.source.SourceKind;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -171,14 +172,21 @@ public final class SourceRoutes {
                 () -> new InvalidRequestException("INVALID_SOURCE", 400, "Field 'kind': '" + kindName
                         + "' is not csv-url, json-api or feed."));
         String expression = RequestBinder.text(body, "schedule");
-        String timezone = RequestBinder.text(body, "timezone");
         Schedule schedule = null;
         if (expression != null && !expression.isBlank()) {
             try {
-                schedule = Schedule.of(expression, timezone);
+                schedule = Schedule.of(expression, null);
             } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("INVALID_SCHEDULE", 400, "Field 'schedule': " + e.getMessage()
-                        + ".");
+                throw SourceSpec.invalidSchedule("schedule", e.getMessage());
+            }
+        }
+        String timezoneName = RequestBinder.text(body, "timezone");
+        ZoneId timezone = null;
+        if (timezoneName != null && !timezoneName.isBlank()) {
+            try {
+                timezone = Schedule.zone(timezoneName);
+            } catch (IllegalArgumentException e) {
+                throw SourceSpec.invalidSchedule("timezone", e.getMessage());
             }
         }
         boolean clearSchedule = !creating && body.has("schedule") && (expression == null || expression.isBlank());
@@ -203,7 +211,7 @@ public final class SourceRoutes {
             }
         }
         boolean clearHeaders = !creating && body.has("headers") && body.get("headers").isNull();
-        return new SourceSpec(kind, RequestBinder.text(body, "url"), schedule, clearSchedule,
+        return new SourceSpec(kind, RequestBinder.text(body, "url"), schedule, timezone, clearSchedule,
                 enabled == null || enabled.isNull() ? null : enabled.asBoolean(), RequestBinder.text(body,
                 "cursorField"), RequestBinder.text(body, "recordsPath"), pagination(body.get("pagination")),
                 RequestBinder.text(body, "since"), headers, clearHeaders);
