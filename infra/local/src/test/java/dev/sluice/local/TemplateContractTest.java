@@ -46,11 +46,13 @@ class TemplateContractTest {
     private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "POWERTOOLS_SERVICE_NAME",
             "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL");
     /**
-     * Actions IAM only grants on every resource: X-Ray and CloudWatch metrics have no resource-level permissions,
-     * and Lambda needs the ENI actions to attach a function to a VPC.
+     * Actions IAM only grants on every resource: X-Ray and CloudWatch metrics (PutMetricData, and GetMetricData for
+     * the health check's age of ChunkQueue's oldest message) have no resource-level permissions, and Lambda needs
+     * the ENI actions to attach a function to a VPC.
      */
     private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("xray:PutTraceSegments",
-            "xray:PutTelemetryRecords", "cloudwatch:PutMetricData", "ec2:CreateNetworkInterface",
+            "xray:PutTelemetryRecords", "cloudwatch:PutMetricData", "cloudwatch:GetMetricData",
+            "ec2:CreateNetworkInterface",
             "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
             "ec2:UnassignPrivateIpAddresses");
     private static final Pattern REQUIRED_VARIABLE = Pattern.compile("required\\(env, \"([A-Z0-9_]+)\"\\)");
