@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.adapter.out.apigateway.ApiGatewayConnectionMessenger;
+import dev.sluice.adapter.out.cloudwatch.CloudWatchQueueAge;
 import dev.sluice.adapter.out.dynamodb.DynamoConnectionRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoDatasetRepository;
 import dev.sluice.adapter.out.dynamodb.DynamoHealthProbe;
@@ -43,6 +44,7 @@ import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.adapter.wire.TraceHeaders;
 import dev.sluice.application.port.HealthProbe;
 import dev.sluice.application.port.PipelineMetrics;
+import dev.sluice.application.port.QueueAge;
 import dev.sluice.application.port.SecretStore;
 import dev.sluice.application.progress.SocketLimits;
 import java.time.Clock;
@@ -97,6 +99,8 @@ public final class Adapters implements AutoCloseable {
     private PostgresPublisher publisher;
     private PipelineMetrics metrics;
     private SecretStore secretStore;
+    /** The local runtime's reader of its SQS emulator's store (null on AWS). */
+    private volatile QueueAge localQueueAge;
 
     public Adapters(Settings settings) {
         this.settings = settings;
@@ -313,9 +317,37 @@ public final class Adapters implements AutoCloseable {
         queues.put("ChunkQueue", settings.chunkQueueUrl());
         settings.ingestQueueUrl().ifPresent(url -> queues.put("IngestQueue", url));
         settings.chunkDlqUrl().ifPresent(url -> queues.put("ChunkDLQ", url));
-        probes.add(new SqsHealthProbe(sqs(), queues, "ChunkQueue"));
+        probes.add(new SqsHealthProbe(sqs(), queues, "ChunkQueue", queueAge()));
         probes.add(new DynamoHealthProbe(dynamo(), settings.runsTable()));
         return probes;
+    }
+
+    /** The local runtime hands its emulator's reader of message ages; nothing else can tell locally. */
+    void useQueueAge(QueueAge queueAge) {
+        this.localQueueAge = queueAge;
+    }
+
+    /**
+     * Where the chunk queue's oldest message's age comes from: the local emulator's store, CloudWatch where the
+     * template says ApiFunction's subnets reach it, else nowhere (calling an unreachable CloudWatch from the VPC would
+     * cost every health check a timeout).
+     */
+    private QueueAge queueAge() {
+        QueueAge local = localQueueAge;
+        if (local != null) {
+            return local;
+        }
+        if (settings.localRuntime()) {
+            return QueueAge.unknown("the local runtime's SQS emulator gave no reader of its messages");
+        }
+        if (!settings.chunkQueueAgeFromCloudWatch()) {
+            return QueueAge.unknown("CloudWatch is not reachable from the stack's VPC (deploy with "
+                    + "ExtraVpcEndpoints=true or DestinationEgress=nat)");
+        }
+        // A health check has 2 s for everything: the figure gets at most one of them, and a CloudWatch that does not
+        // answer leaves the age unknown instead of taking the queues check down.
+        return new CloudWatchQueueAge(new SignedAwsCall("monitoring", settings.region(), credentials(),
+                Duration.ofMillis(500), Duration.ofSeconds(1)), CloudWatchQueueAge.endpoint(settings.region()), clock);
     }
 
     /** The reconciler's memory per object, kept past its look-back by a day. */

@@ -46,6 +46,7 @@ import dev.sluice.adapter.out.secrets.LocalSecretStore;
 import dev.sluice.adapter.out.secrets.SecretsManagerSecretStore;
 import dev.sluice.application.port.DatasetDependents;
 import dev.sluice.application.port.PullScheduler;
+import dev.sluice.application.port.QueueAge;
 import dev.sluice.application.port.SecretStore;
 import dev.sluice.application.port.SourceRepository;
 import dev.sluice.application.source.ManageSources;
@@ -271,6 +272,11 @@ public final class Components implements AutoCloseable {
                 new AdminRuns(adapters.runSearch(), adapters.clock(), settings().chunkVisibilityTimeout()),
                 new RunStatistics(adapters.runSearch(), adapters.clock()),
                 new CheckHealth(adapters::healthProbes, HEALTH_TIMEOUT));
+    }
+
+    /** The local runtime hands its SQS emulator's reader of message ages to the health check. */
+    public void useQueueAge(QueueAge queueAge) {
+        adapters.useQueueAge(queueAge);
     }
 
     /** The local runtime hands every function its timer, so schedules the API sets fire PullFunction locally. */

@@ -54,7 +54,8 @@ public record Settings(
         Optional<String> chunkDlqUrl,
         Optional<String> deliveryQueueUrl,
         SourceSettings sources,
-        Optional<String> publishQueueUrl) {
+        Optional<String> publishQueueUrl,
+        boolean chunkQueueAgeFromCloudWatch) {
 
     /** Credentials the local runtime hands to its emulators; on AWS the default provider chain is used. */
     public record StaticCredentials(String accessKeyId, String secretAccessKey) {
@@ -131,7 +132,9 @@ public record Settings(
                 Optional.ofNullable(env.get("DELIVERY_QUEUE_URL")).filter(v -> !v.isBlank()),
                 SourceSettings.fromEnvironment(env, localRuntime),
                 // Where runs that finished loading are sent to be published (PublishFunction).
-                Optional.ofNullable(env.get("PUBLISH_QUEUE_URL")).filter(v -> !v.isBlank()));
+                Optional.ofNullable(env.get("PUBLISH_QUEUE_URL")).filter(v -> !v.isBlank()),
+                // Only ApiFunction reads it: 'cloudwatch' where its subnets reach CloudWatch (template.yaml decides).
+                "cloudwatch".equals(env.getOrDefault("CHUNK_QUEUE_AGE_SOURCE", "none")));
     }
 
     private static String required(Map<String, String> env, String name) {

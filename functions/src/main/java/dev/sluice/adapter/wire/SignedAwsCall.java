@@ -21,7 +21,8 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * One SigV4-signed HTTPS call to an AWS API whose SDK module the project's Maven mirror does not serve at the shared
- * BOM version (Secrets Manager, EventBridge Scheduler). Only AWS endpoints are called here, never a user's URL.
+ * BOM version (Secrets Manager, EventBridge Scheduler), or whose SDK protocol no emulator answers (CloudWatch: the
+ * SDK speaks Smithy RPC v2 CBOR to it). Only AWS endpoints are called here, never a user's URL.
  */
 public final class SignedAwsCall {
     /** Headers java.net.http sets itself and refuses to be given. */
@@ -30,16 +31,28 @@ public final class SignedAwsCall {
     private final String service;
     private final String region;
     private final AwsCredentialsProvider credentials;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+    private final Duration timeout;
 
     /** An answer: status and body (AWS error bodies name the error type, never a secret value). */
     public record Answer(int status, String body) {
     }
 
     public SignedAwsCall(String service, String region, AwsCredentialsProvider credentials) {
+        this(service, region, credentials, Duration.ofSeconds(5), Duration.ofSeconds(10));
+    }
+
+    /**
+     * @param connectTimeout how long connecting may take
+     * @param timeout        how long the whole call may take (a health check's call gets far less than an API's)
+     */
+    public SignedAwsCall(String service, String region, AwsCredentialsProvider credentials, Duration connectTimeout,
+            Duration timeout) {
         this.service = service;
         this.region = region;
         this.credentials = credentials;
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.timeout = timeout;
     }
 
     public Answer send(String method, URI uri, Map<String, String> headers, String body) {
@@ -53,7 +66,7 @@ public final class SignedAwsCall {
                 .payload(ContentStreamProvider.fromByteArray(bytes))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(signed.request().getUri()).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(signed.request().getUri()).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(bytes));
         for (Map.Entry<String, List<String>> header : signed.request().headers().entrySet()) {

@@ -4,6 +4,7 @@ import dev.sluice.adapter.out.scheduler.TimerPullScheduler;
 import dev.sluice.config.Components;
 import dev.sluice.config.Settings;
 import dev.sluice.local.auth.TemplateAuth;
+import dev.sluice.local.emulator.ElasticMqQueueAge;
 import dev.sluice.local.fault.ChunkDeliveryFaults;
 import dev.sluice.local.fault.Faults;
 import dev.sluice.local.function.DynamoDbStreamEventSource;
@@ -63,6 +64,8 @@ final class FunctionDeployment {
                 environment.put("DB_URL", faults.jdbcUrl(environment.get("DB_URL")));
             }
             Components components = new Components(Settings.fromEnvironment(environment));
+            // GET /api/health's age of ChunkQueue's oldest message: CloudWatch on AWS, the emulator's store here.
+            components.useQueueAge(new ElasticMqQueueAge(emulators.sqs(), Clock.systemUTC()));
             lifecycle.register(components); // Components may own clients in the future
             this.components.put(spec.logicalId(), components);
             Object handler = options.handlerFactories().containsKey(spec.logicalId())

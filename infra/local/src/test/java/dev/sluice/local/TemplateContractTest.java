@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import dev.sluice.local.template.Intrinsics;
 import dev.sluice.local.template.SamTemplate;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
@@ -45,11 +46,13 @@ class TemplateContractTest {
     private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "POWERTOOLS_SERVICE_NAME",
             "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL");
     /**
-     * Actions IAM only grants on every resource: X-Ray and CloudWatch metrics have no resource-level permissions,
-     * and Lambda needs the ENI actions to attach a function to a VPC.
+     * Actions IAM only grants on every resource: X-Ray and CloudWatch metrics (PutMetricData, and GetMetricData for
+     * the health check's age of ChunkQueue's oldest message) have no resource-level permissions, and Lambda needs
+     * the ENI actions to attach a function to a VPC.
      */
     private static final Set<String> ACTIONS_WITHOUT_RESOURCES = Set.of("xray:PutTraceSegments",
-            "xray:PutTelemetryRecords", "cloudwatch:PutMetricData", "ec2:CreateNetworkInterface",
+            "xray:PutTelemetryRecords", "cloudwatch:PutMetricData", "cloudwatch:GetMetricData",
+            "ec2:CreateNetworkInterface",
             "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
             "ec2:UnassignPrivateIpAddresses");
     private static final Pattern REQUIRED_VARIABLE = Pattern.compile("required\\(env, \"([A-Z0-9_]+)\"\\)");
@@ -174,6 +177,139 @@ class TemplateContractTest {
             }
         }
         assertNoProblems(problems);
+    }
+
+    /**
+     * DestinationEgress=nat must give every subnet of the functions in the created VPC a default route through a NAT
+     * gateway that sits in a subnet routed to an internet gateway, and open the destinations' ports; the default
+     * must create none of it (a NAT gateway bills by the hour), and neither may an existing cluster's deploy, whose
+     * routes are the operator's.
+     */
+    @Test
+    void destinationEgressRoutesTheFunctionSubnetsThroughANatGatewayOnlyWhenChosen() throws IOException {
+        Set<String> egressTypes = Set.of("AWS::EC2::NatGateway", "AWS::EC2::EIP", "AWS::EC2::InternetGateway",
+                "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::Route");
+        for (Map<String, String> parameters : List.of(Map.of("DatabaseUrl", ""),
+                Map.of("DatabaseUrl", "", "DestinationEgress", "none"),
+                Map.of("DatabaseUrl", "jdbc:postgresql://db.example:5432/sluice", "DestinationEgress", "nat"))) {
+            Deployed deployed = Deployed.with(parameters);
+            List<String> created = deployed.resources.entrySet().stream()
+                    .filter(r -> egressTypes.contains(String.valueOf(r.getValue().get("Type")))).map(Map.Entry::getKey)
+                    .toList();
+            assertEquals(List.of(), created, "created with " + parameters);
+        }
+
+        Deployed nat = Deployed.with(Map.of("DatabaseUrl", "", "DestinationEgress", "nat"));
+        List<String> problems = new ArrayList<>();
+        for (String function : List.of("DeliveryFunction", "ApiFunction")) {
+            List<?> subnets = list(nat.resolve(map(template.functionProperties(function).get("VpcConfig"))
+                    .get("SubnetIds")));
+            if (subnets.isEmpty()) {
+                problems.add(function + ": no subnets");
+            }
+            for (Object subnet : subnets) {
+                Map<String, Object> route = nat.defaultRoute(String.valueOf(subnet));
+                String natGateway = String.valueOf(route.get("NatGatewayId"));
+                if (!"AWS::EC2::NatGateway".equals(nat.type(natGateway))) {
+                    problems.add(function + ": subnet " + subnet + " has no 0.0.0.0/0 route to a NAT gateway: "
+                            + route);
+                    continue;
+                }
+                Map<String, Object> gateway = nat.properties(natGateway);
+                String publicSubnet = String.valueOf(gateway.get("SubnetId"));
+                String internet = String.valueOf(nat.defaultRoute(publicSubnet).get("GatewayId"));
+                if (!"AWS::EC2::InternetGateway".equals(nat.type(internet))) {
+                    problems.add(natGateway + ": its subnet " + publicSubnet + " has no route to an internet gateway");
+                }
+                if (!"AWS::EC2::EIP".equals(nat.type(String.valueOf(gateway.get("AllocationId")).split("\\.")[0]))) {
+                    problems.add(natGateway + ": a public NAT gateway needs an Elastic IP");
+                }
+            }
+            for (Object group : list(nat.resolve(map(template.functionProperties(function).get("VpcConfig"))
+                    .get("SecurityGroupIds")))) {
+                for (int port : List.of(5432, 5439)) {
+                    if (!nat.allowsEgressToTheInternet(String.valueOf(group), port)) {
+                        problems.add(function + ": security group " + group + " does not allow TCP " + port
+                                + " to 0.0.0.0/0");
+                    }
+                }
+            }
+        }
+        assertNoProblems(problems);
+    }
+
+    /** The template's resources as a deploy with these parameters creates them, their values resolved. */
+    private record Deployed(Intrinsics intrinsics, Map<String, Map<String, Object>> resources) {
+        static Deployed with(Map<String, String> parameters) throws IOException {
+            SamTemplate template = SamTemplate.read(repository.resolve("template.yaml"), parameters);
+            Intrinsics intrinsics = template.intrinsics(new Intrinsics.Environment() {
+                @Override
+                public Object ref(String name) {
+                    return name;
+                }
+
+                @Override
+                public Object getAtt(String resource, String attribute) {
+                    return resource + "." + attribute;
+                }
+
+                @Override
+                public String dynamicReference(String reference) {
+                    return reference;
+                }
+
+                @Override
+                public boolean condition(String name) {
+                    throw new AssertionError("unknown condition " + name);
+                }
+            });
+            Map<String, Map<String, Object>> created = new java.util.LinkedHashMap<>();
+            map(template.raw().get("Resources")).forEach((id, value) -> {
+                Map<String, Object> resource = map(value);
+                Object condition = resource.get("Condition");
+                if (condition == null || Boolean.TRUE.equals(intrinsics.resolve(Map.of("Condition", condition)))) {
+                    created.put(id, resource);
+                }
+            });
+            return new Deployed(intrinsics, created);
+        }
+
+        Object resolve(Object node) {
+            return intrinsics.resolve(node);
+        }
+
+        String type(String logicalId) {
+            return String.valueOf(map(resources.get(logicalId)).get("Type"));
+        }
+
+        Map<String, Object> properties(String logicalId) {
+            return map(resolve(map(resources.get(logicalId)).get("Properties")));
+        }
+
+        /** The created 0.0.0.0/0 route of the route table a subnet is associated with (empty when none). */
+        Map<String, Object> defaultRoute(String subnet) {
+            Set<String> tables = new TreeSet<>();
+            resources.keySet().stream().filter(id -> type(id).equals("AWS::EC2::SubnetRouteTableAssociation"))
+                    .map(this::properties).filter(p -> subnet.equals(String.valueOf(p.get("SubnetId"))))
+                    .forEach(p -> tables.add(String.valueOf(p.get("RouteTableId"))));
+            return resources.keySet().stream().filter(id -> type(id).equals("AWS::EC2::Route")).map(this::properties)
+                    .filter(p -> tables.contains(String.valueOf(p.get("RouteTableId")))
+                            && "0.0.0.0/0".equals(p.get("DestinationCidrBlock")))
+                    .findFirst().orElse(Map.of());
+        }
+
+        boolean allowsEgressToTheInternet(String group, int port) {
+            List<Map<String, Object>> rules = new ArrayList<>();
+            list(properties(group).get("SecurityGroupEgress")).forEach(rule -> rules.add(map(rule)));
+            resources.keySet().stream().filter(id -> type(id).equals("AWS::EC2::SecurityGroupEgress"))
+                    .map(this::properties).filter(p -> group.equals(String.valueOf(p.get("GroupId"))))
+                    .forEach(rules::add);
+            return rules.stream().anyMatch(rule -> "0.0.0.0/0".equals(rule.get("CidrIp"))
+                    && ("-1".equals(String.valueOf(rule.get("IpProtocol")))
+                            || "tcp".equals(rule.get("IpProtocol"))
+                                    && Integer.parseInt(String.valueOf(rule.get("FromPort"))) <= port
+                                    && port <= Integer.parseInt(String.valueOf(rule.get("ToPort")))));
+        }
     }
 
     @Test

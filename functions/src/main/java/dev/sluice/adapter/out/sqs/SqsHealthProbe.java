@@ -2,6 +2,7 @@ package dev.sluice.adapter.out.sqs;
 
 import dev.sluice.application.health.CheckHealth;
 import dev.sluice.application.port.HealthProbe;
+import dev.sluice.application.port.QueueAge;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -9,28 +10,29 @@ import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * GetQueueAttributes on each queue (ChunkQueue, IngestQueue, ChunkDLQ): depth and in-flight count per queue.
+ * GetQueueAttributes on each queue (ChunkQueue, IngestQueue, ChunkDLQ): depth and in-flight count per queue, and for
+ * ChunkQueue the age of its oldest message.
  * <p>
- * The age of ChunkQueue's oldest message is CloudWatch's {@code ApproximateAgeOfOldestMessage} metric; SQS's
- * GetQueueAttributes has no such attribute (and receiving a message to look at it would count as a delivery towards
- * the DLQ). So it is taken from the queue's attributes when the endpoint offers it under that name, else it is 0 when
- * the queue holds no message at all, and unknown (null) otherwise; {@code oldestMessageAgeSource} says which.
+ * GetQueueAttributes has no age, so a queue with no message at all is 0 old (known at once, while the metric lags),
+ * and otherwise the age comes from a {@link QueueAge}: CloudWatch's {@code ApproximateAgeOfOldestMessage} on AWS, the
+ * emulator's store locally. {@code oldestMessageAgeSource} says which, or why the age is unknown (null).
  */
 public final class SqsHealthProbe implements HealthProbe {
-    private static final String AGE_ATTRIBUTE = "ApproximateAgeOfOldestMessage";
-
     private final SqsClient sqs;
     private final Map<String, String> queues;
     private final String ageQueue;
+    private final QueueAge age;
 
     /**
      * @param queues   queue name → URL, in the order to report them
      * @param ageQueue the queue whose oldest message's age is reported (ChunkQueue)
+     * @param age      where that age is read when the queue is not empty
      */
-    public SqsHealthProbe(SqsClient sqs, Map<String, String> queues, String ageQueue) {
+    public SqsHealthProbe(SqsClient sqs, Map<String, String> queues, String ageQueue, QueueAge age) {
         this.sqs = sqs;
         this.queues = new LinkedHashMap<>(queues);
         this.ageQueue = ageQueue;
+        this.age = age;
     }
 
     @Override
@@ -55,18 +57,10 @@ public final class SqsHealthProbe implements HealthProbe {
             queue.put("inFlight", inFlight);
             queue.put("delayed", delayed);
             if (name.equals(ageQueue)) {
-                String age = attributes.get(AGE_ATTRIBUTE);
-                if (age != null) {
-                    queue.put(CheckHealth.OLDEST_MESSAGE_AGE, number(age));
-                    queue.put("oldestMessageAgeSource", "queue attribute " + AGE_ATTRIBUTE);
-                } else if (visible + inFlight + delayed == 0) {
-                    queue.put(CheckHealth.OLDEST_MESSAGE_AGE, 0L);
-                    queue.put("oldestMessageAgeSource", "queue empty");
-                } else {
-                    queue.put(CheckHealth.OLDEST_MESSAGE_AGE, null);
-                    queue.put("oldestMessageAgeSource", "unknown: SQS GetQueueAttributes has no age attribute; "
-                            + "see the CloudWatch metric ApproximateAgeOfOldestMessage");
-                }
+                QueueAge.Reading reading = visible + inFlight + delayed == 0
+                        ? QueueAge.Reading.known(0, "queue empty") : age.oldestMessageAge(url);
+                queue.put(CheckHealth.OLDEST_MESSAGE_AGE, reading.seconds());
+                queue.put("oldestMessageAgeSource", reading.source());
             }
             facts.put(name, queue);
         });

@@ -32,13 +32,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Delivery of published rows into a second, separate PostgreSQL (the target), through the real pieces: Sluice's
@@ -279,12 +282,33 @@ public class ExternalDeliveryTest {
         assertEquals(10L, delivery(destination).rows());
     }
 
-    @ParameterizedTest
-    @EnumSource(DestinationKind.class)
-    void aDeliveryThatFailsMidWayLeavesNothingAndItsRetryEndsExactlyOnce(DestinationKind kind) throws SQLException {
-        execute(target.getPostgresDatabase(), "INSERT INTO stats VALUES ('2023-01-01', 'before', 'tv', 1, 1, 'US')",
-                "UPDATE trap SET armed = true");
-        Destination destination = destination(kind, LoadStrategy.TRUNCATE_INSERT);
+    /** Every strategy in both dialects. */
+    static Stream<Arguments> strategiesAndDialects() {
+        return Stream.of(LoadStrategy.values()).flatMap(strategy -> Stream.of(DestinationKind.values())
+                .map(kind -> Arguments.of(strategy, kind)));
+    }
+
+    @ParameterizedTest(name = "{0} into {1}")
+    @MethodSource("strategiesAndDialects")
+    void aDeliveryThatFailsMidWayLeavesNothingAndItsRetryEndsExactlyOnce(LoadStrategy strategy, DestinationKind kind)
+            throws SQLException {
+        // A row of the table from before, and for upsert one the run replaces (record 5's key).
+        List<String> before = new ArrayList<>(List.of("2023-01-01|before|tv|1.00|1|US"));
+        execute(target.getPostgresDatabase(), "INSERT INTO stats VALUES ('2023-01-01', 'before', 'tv', 1, 1, 'US')");
+        if (strategy == LoadStrategy.UPSERT) {
+            execute(target.getPostgresDatabase(),
+                    "INSERT INTO stats VALUES ('2024-05-01', 'c5', 'search', 99, 99, 'old')");
+            before.add("2024-05-01|c5|search|99.00|99|old");
+            before.sort(null);
+        }
+        execute(target.getPostgresDatabase(), "UPDATE trap SET armed = true");
+        List<String> expected = new ArrayList<>(runRows(false));
+        if (strategy != LoadStrategy.TRUNCATE_INSERT) {
+            // insert adds to the table; upsert replaces c5 and keeps the rest; truncate-insert keeps nothing else.
+            expected.add("2023-01-01|before|tv|1.00|1|US");
+            expected.sort(null);
+        }
+        Destination destination = destination(kind, strategy);
         deliveries.published(new PublishListener.Published(runId, dataset, "append"));
         DeliveryMessage message = sent.getFirst();
 
@@ -293,8 +317,8 @@ public class ExternalDeliveryTest {
 
         assertEquals(ConnectionProblem.REJECTED_ROWS, failure.problem());
         assertTrue(failure.getMessage().contains("trap sprung on c7"), failure.getMessage());
-        // Rolled back whole: the old row is still there (the DELETE too was undone), no marker, status failed.
-        assertEquals(List.of("2023-01-01|before|tv|1.00|1|US"), targetRows());
+        // Rolled back whole: the table is as it was (a DELETE too was undone), no marker, status failed.
+        assertEquals(before, targetRows());
         assertEquals(0, markers(runId));
         Delivery failed = delivery(destination);
         assertEquals(DeliveryStatus.FAILED, failed.status());
@@ -310,13 +334,16 @@ public class ExternalDeliveryTest {
         assertEquals(2, done.attempts());
         assertEquals(10L, done.rows());
         assertEquals(null, done.error());
+        assertEquals(expected, targetRows());
+        assertEquals(1, markers(runId));
         // Sluice lost the outcome (status still failed): the next attempt finds the marker and writes nothing.
         execute(sluice.getPostgresDatabase(), "UPDATE deliveries SET status = 'failed' WHERE run_id = '" + runId + "'");
         assertEquals(DeliverRuns.Outcome.ALREADY_DELIVERED, deliveries.deliver(message));
 
-        assertEquals(runRows(false), targetRows());
+        assertEquals(expected, targetRows());
         assertEquals(1, markers(runId));
         assertEquals(DeliveryStatus.DELIVERED, delivery(destination).status());
+        assertEquals(10L, delivery(destination).rows());
     }
 
     @ParameterizedTest

@@ -4,7 +4,14 @@ import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
@@ -20,6 +27,7 @@ import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.util.NowProvider;
 import scala.Option;
+import scalikejdbc.ConnectionPool$;
 
 /**
  * SQS on ElasticMQ, wired the way {@code ElasticMQServer} does it but embedded: queue metadata and messages
@@ -83,6 +91,35 @@ public final class SqsEmulator implements Emulator {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * When the oldest message of a queue that is not yet deleted (visible, in flight or delayed, as CloudWatch's
+     * ApproximateAgeOfOldestMessage counts them) was sent; empty when the queue holds none. ElasticMQ's SQS API has
+     * no such figure, but its write-through store has a row per such message with its send time ({@code created},
+     * epoch milliseconds). The store is written a moment after the queue changes, so this is approximate too.
+     */
+    public Optional<Instant> oldestMessageSent(String queueName) throws SQLException {
+        // ElasticMQ's SQL store (MessageRepository) names a queue's table this way; H2 folds unquoted names to upper
+        // case. A missing table is a queue that never held a message.
+        String table = ("message_" + queueName.replace(".", "_").replace("-", "_") + "_"
+                + Integer.toHexString(queueName.hashCode())).toUpperCase(Locale.ROOT);
+        // Through ElasticMQ's own pool: its store is a JVM-wide singleton that the first emulator started configures
+        // (a second one in the same JVM writes to the first one's file), so the file of this emulator's data
+        // directory may not be the one written.
+        try (Connection connection = ConnectionPool$.MODULE$.borrow(ConnectionPool$.MODULE$.DEFAULT_NAME())) {
+            try (ResultSet tables = connection.getMetaData().getTables(null, null, table, null)) {
+                if (!tables.next()) {
+                    return Optional.empty();
+                }
+            }
+            try (Statement statement = connection.createStatement();
+                    ResultSet oldest = statement.executeQuery("SELECT MIN(created) FROM \"" + table + "\"")) {
+                oldest.next();
+                long created = oldest.getLong(1);
+                return oldest.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(created));
+            }
+        }
     }
 
     @Override

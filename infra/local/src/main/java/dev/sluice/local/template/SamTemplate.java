@@ -31,6 +31,9 @@ public final class SamTemplate {
             "AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::RouteTable", "AWS::EC2::SubnetRouteTableAssociation",
             "AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress",
             "AWS::EC2::VPCEndpoint",
+            // DestinationEgress=nat's way out of the VPC; locally a destination is reached directly.
+            "AWS::EC2::InternetGateway", "AWS::EC2::VPCGatewayAttachment", "AWS::EC2::Route", "AWS::EC2::EIP",
+            "AWS::EC2::NatGateway",
             "AWS::RDS::DBSubnetGroup", "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::RDS::DBProxy",
             "AWS::RDS::DBProxyTargetGroup", "AWS::SecretsManager::Secret", "AWS::SecretsManager::RotationSchedule",
             "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup",
