@@ -191,9 +191,7 @@ public final class PostgresPublisher implements RunPublisher {
                 + "WHEN c.row_key IS NULL THEN 'inserted' "
                 + "WHEN c.run_id = ? AND c.record_no > i.record_no THEN 'kept' "
                 + "WHEN c.run_id IN (SELECT run_id FROM later) THEN 'kept' "
-                // A first publication has no later runs; the lookup is only paid by a later generation.
-                + (first ? "" : "WHEN EXISTS (SELECT 1 FROM dataset_claims x JOIN later ON later.run_id = x.run_id "
-                        + "WHERE x.dataset_id = ? AND x.row_key = i.row_key) THEN 'kept' ")
+                + (first ? "" : "WHEN claimed.row_key IS NOT NULL THEN 'kept' ")
                 + "WHEN (c.date, c.campaign, c.channel, c.spend, c.clicks, c.conversions, c.impressions, c.extra, "
                 + "c.data) IS NOT DISTINCT FROM (i.date, i.campaign, i.channel, i.spend, i.clicks, i.conversions, "
                 + "i.impressions, i.extra, i.data) THEN 'unchanged' ELSE 'updated' END AS change, "
@@ -209,16 +207,16 @@ public final class PostgresPublisher implements RunPublisher {
                 // earlier generations' records are covered, and a rolled-back run never publishes again), so
                 // there is neither a duplicate to sort out nor a current row to look up in the dataset.
                 + "LEFT JOIN dataset_rows c ON " + (keyed(target) ? "" : "false AND ")
-                + "c.dataset_id = ? AND c.superseded_by IS NULL AND c.row_key = i.row_key";
+                + "c.dataset_id = ? AND c.superseded_by IS NULL AND c.row_key = i.row_key"
+                // The keys later runs claim. A first publication has no later runs: only a later generation looks.
+                + (first ? "" : " LEFT JOIN (SELECT DISTINCT x.row_key FROM dataset_claims x "
+                        + "JOIN later ON later.run_id = x.run_id) claimed ON claimed.row_key = i.row_key");
         long staged;
         try (PreparedStatement stage = connection.prepareStatement(sql)) {
             int index = 1;
             stage.setString(index++, target.runId());
             stage.setString(index++, target.datasetId());
             stage.setString(index++, target.runId());
-            if (!first) {
-                stage.setString(index++, target.datasetId());
-            }
             if (keyed(target) && target.kind() == DatasetKind.RAW) {
                 for (String column : target.key()) {
                     stage.setString(index++, column);
@@ -319,10 +317,9 @@ public final class PostgresPublisher implements RunPublisher {
         // whose row this is leaves the key to this run (see rollback). A key whose row the run wrote itself (an
         // earlier generation's) needs none.
         if (counts.unchanged() > 0) {
-            execute(connection, "INSERT INTO dataset_claims (dataset_id, run_id, record_no, row_key) "
-                    + "SELECT ?, ?, record_no, row_key FROM publish_changes "
-                    + "WHERE change = 'unchanged' AND current_run <> ?",
-                    target.datasetId(), target.runId(), target.runId());
+            execute(connection, "INSERT INTO dataset_claims (run_id, record_no, row_key) "
+                    + "SELECT ?, record_no, row_key FROM publish_changes "
+                    + "WHERE change = 'unchanged' AND current_run <> ?", target.runId(), target.runId());
         }
         if (target.kind() == DatasetKind.MARKETING && !first) {
             moveRollups(connection, target.datasetId(),
@@ -390,15 +387,16 @@ public final class PostgresPublisher implements RunPublisher {
             // this run and before the run that superseded the version (a claim after that one is on its version).
             execute(connection, "CREATE TEMP TABLE rollback_heirs ON COMMIT DROP AS "
                     + "SELECT DISTINCT ON (m.row_key) m.row_key, m.superseded_by AS mine_superseded_by, "
-                    + "x.run_id AS heir_run, x.record_no AS heir_record FROM dataset_rows m "
-                    + "JOIN publish_ledger mine ON mine.run_id = m.run_id "
-                    + "JOIN dataset_claims x ON x.dataset_id = m.dataset_id AND x.row_key = m.row_key "
-                    + "JOIN publish_ledger heir ON heir.run_id = x.run_id AND heir.seq > mine.seq "
+                    + "x.run_id AS heir_run, x.record_no AS heir_record FROM publish_ledger mine "
+                    + "JOIN publish_ledger heir ON heir.dataset_id = mine.dataset_id AND heir.seq > mine.seq "
+                    + "JOIN dataset_claims x ON x.run_id = heir.run_id "
+                    + "JOIN dataset_rows m ON m.dataset_id = mine.dataset_id AND m.run_id = mine.run_id "
+                    + "AND m.row_key = x.row_key "
                     + "LEFT JOIN publish_ledger later ON later.run_id = m.superseded_by "
-                    + "WHERE m.dataset_id = ? AND m.run_id = ? AND (m.superseded_by IS NULL "
+                    + "WHERE mine.run_id = ? AND (m.superseded_by IS NULL "
                     + "OR m.superseded_by <> m.run_id AND heir.seq < later.seq) "
                     + "ORDER BY m.row_key, heir.seq",
-                    datasetId, runId);
+                    runId);
             execute(connection, "CREATE TEMP TABLE rollback_prior ON COMMIT DROP AS "
                     + "SELECT o.run_id, o.record_no, o.row_key, mine.superseded_by AS mine_superseded_by, "
                     + "cur.run_id AS current_run, h.heir_run FROM dataset_rows o "
@@ -458,9 +456,9 @@ public final class PostgresPublisher implements RunPublisher {
                     + "LEFT JOIN records r ON r.run_id = h.heir_run AND r.record_no = h.heir_record "
                     + "LEFT JOIN raw_records w ON w.run_id = h.heir_run AND w.record_no = h.heir_record",
                     datasetId);
-            execute(connection, "DELETE FROM dataset_claims x USING rollback_heirs h WHERE x.dataset_id = ? "
-                    + "AND x.run_id = h.heir_run AND x.record_no = h.heir_record", datasetId);
-            execute(connection, "DELETE FROM dataset_claims WHERE dataset_id = ? AND run_id = ?", datasetId, runId);
+            execute(connection, "DELETE FROM dataset_claims x USING rollback_heirs h "
+                    + "WHERE x.run_id = h.heir_run AND x.record_no = h.heir_record");
+            execute(connection, "DELETE FROM dataset_claims WHERE run_id = ?", runId);
             long restored = executeCount(connection, "UPDATE dataset_rows o SET superseded_by = NULL "
                     + "FROM rollback_prior p WHERE o.dataset_id = ? AND o.run_id = p.run_id "
                     + "AND o.record_no = p.record_no AND p.mine_superseded_by IS NULL AND p.current_run IS NULL "
@@ -490,7 +488,8 @@ public final class PostgresPublisher implements RunPublisher {
         pool.inTransaction(connection -> {
             lockDataset(connection, datasetId);
             execute(connection, "DELETE FROM dataset_rows WHERE dataset_id = ?", datasetId);
-            execute(connection, "DELETE FROM dataset_claims WHERE dataset_id = ?", datasetId);
+            execute(connection, "DELETE FROM dataset_claims WHERE run_id IN "
+                    + "(SELECT run_id FROM publish_ledger WHERE dataset_id = ?)", datasetId);
             RollupTables.clear(connection, datasetId);
             execute(connection, "DELETE FROM publish_ledger WHERE dataset_id = ?", datasetId);
             return null;

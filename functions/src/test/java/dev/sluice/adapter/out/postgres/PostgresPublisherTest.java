@@ -227,7 +227,8 @@ class PostgresPublisherTest {
             assertEquals(replace ? 0 : 1, undone.publication().rollback().removed(), "K2, unless B removed it");
             assertEquals(0, undone.publication().rollback().restored(), "X's K3 stays superseded, now by B");
             assertEquals(List.of(List.of("K4")), delivered(dataset, b), "B delivers only what it wrote");
-            assertEquals(0, count("SELECT count(*) FROM dataset_claims WHERE dataset_id = ?", dataset));
+            assertEquals(0, count("SELECT count(*) FROM dataset_claims x JOIN publish_ledger l USING (run_id) "
+                    + "WHERE l.dataset_id = ?", dataset));
             assertRollupsMatchRows(dataset);
 
             undone = publisher.rollback(b).orElseThrow();
@@ -240,7 +241,8 @@ class PostgresPublisherTest {
             withoutB.put(key("K2"), a + ":2:2");
             withoutB.put(key("K9"), x + ":2:9");
             assertEquals(withoutB, currentRows(dataset), "B's claims go with it: K1 and K3 stay A's");
-            assertEquals(0, count("SELECT count(*) FROM dataset_claims WHERE dataset_id = ?", dataset));
+            assertEquals(0, count("SELECT count(*) FROM dataset_claims x JOIN publish_ledger l USING (run_id) "
+                    + "WHERE l.dataset_id = ?", dataset));
             assertRollupsMatchRows(dataset);
 
             RollbackResult undone = publisher.rollback(a).orElseThrow();
