@@ -5,7 +5,8 @@
 -- it. A claim goes when its run is rolled back, or becomes that version when it takes the key over.
 -- Every read knows the runs whose claims it wants (a run's own, or those of the runs published after it, from
 -- publish_ledger), so the primary key is the only index: a republish of an unchanged file writes a claim per
--- record, and a second index (by key) made that 25 % slower again. The run's dataset is its ledger row's.
+-- record, and an index by key would be kept up on every one of them to serve only rollbacks. The run's dataset is
+-- its ledger row's.
 CREATE TABLE dataset_claims (
     run_id      text    NOT NULL,
     record_no   bigint  NOT NULL,
