@@ -53,7 +53,8 @@ export function confirmation(action, run) {
     return {
       title: `Roll back ${name(run)}?`,
       text: `The dataset goes back to what it would be without this run: ${effect} Rows that a later run changed `
-        + 'again stay as that later run left them; they are listed as conflicts afterwards. The run ends '
+        + 'again, or published too with the same values, stay as that later run left them; they are listed as '
+        + 'conflicts afterwards. The run ends '
         + '“Rolled back” and cannot be published again; import the file again to bring its rows back.',
       confirmLabel: 'Roll back',
     };

@@ -33,7 +33,8 @@ test('the rollback confirmation names the consequences and the conflict rule', (
   const c = confirmation('rollback', run);
   assert.equal(c.title, 'Roll back “ads.csv”?');
   assert.match(c.text, /the 12 rows it added are removed, the 3 rows it changed get their earlier values back/);
-  assert.match(c.text, /Rows that a later run changed again stay as that later run left them; they are listed as conflicts/);
+  assert.match(c.text, /Rows that a later run changed again, or published too with the same values, stay as that later run /);
+  assert.match(c.text, /left them; they are listed as conflicts/);
   assert.equal(c.confirmLabel, 'Roll back');
   assert.match(confirmation('cancel', run).text, /No further chunks/);
   assert.match(confirmation('discard', run).text, /Nothing of this run is published/);

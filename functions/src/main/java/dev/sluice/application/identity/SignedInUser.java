@@ -26,6 +26,6 @@ public record SignedInUser(String subject, String email, List<String> groups) {
 
     /** Who the ownership rule is applied to. */
     public Caller caller() {
-        return new Caller(subject, admin());
+        return new Caller(subject, admin(), email);
     }
 }

@@ -19,8 +19,10 @@ public interface RecoveryRepository {
     Set<Integer> countedChunks(String runId);
 
     /**
-     * Any non-final status becomes CANCELLED with the reason; false when the run is final already. Chunks that are
-     * mid-load when it happens are still counted (their rows are committed), later ones are refused.
+     * Any non-final status but PUBLISHING becomes CANCELLED with the reason; false when the run is final already or
+     * being published (its publish transaction may commit at any moment, and a cancelled run could not then take
+     * its outcome nor be rolled back). Chunks that are mid-load when it happens are still counted (their rows are
+     * committed), later ones are refused.
      */
     boolean cancel(String runId, String code, String message);
 

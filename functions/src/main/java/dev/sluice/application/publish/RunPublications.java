@@ -53,11 +53,16 @@ public final class RunPublications {
         return runs.find(run.runId()).orElseThrow();
     }
 
-    /** POST /api/runs/{id}/discard: REVIEW becomes CANCELLED (DISCARDED); the records stay, unpublished. */
+    /**
+     * POST /api/runs/{id}/discard: REVIEW becomes CANCELLED (DISCARDED); the records stay, unpublished. The message
+     * names the owner by email when their token has one; an administrator acting on someone else's run is named as
+     * one, as a cancel does.
+     */
     public Run discard(Caller caller, String runId) {
         Run run = queries.run(caller, runId);
         requireReview(run, "discarded");
-        if (!runs.discard(run.runId(), "Discarded in review by " + caller.owner() + ": not published")) {
+        String by = caller.owner().equals(run.owner()) ? caller.displayName() : "an administrator";
+        if (!runs.discard(run.runId(), "Discarded in review by " + by + ": not published")) {
             throw conflict(runs.find(run.runId()).orElse(run), "discarded");
         }
         return runs.find(run.runId()).orElseThrow();

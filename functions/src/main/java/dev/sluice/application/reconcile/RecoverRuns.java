@@ -96,20 +96,30 @@ public final class RecoverRuns {
     }
 
     /**
-     * Any run that is not final ends CANCELLED. Chunks being loaded at that moment still count (their rows are
-     * committed); later ones are refused, and the run says how many records were not read.
+     * Any run that is not final ends CANCELLED, except one being published: its publish transaction may be committing
+     * (a large run's takes tens of seconds), and a run cancelled under it would keep its rows in the dataset with no
+     * way to roll them back. Such a run answers 409 RUN_PUBLISHING; once published it can be rolled back. Chunks being
+     * loaded at that moment still count (their rows are committed); later ones are refused, and the run says how many
+     * records were not read.
      */
     public Run cancel(Caller caller, String runId) {
         Run run = queries.run(caller, runId);
         String by = caller.admin() && !caller.owner().equals(run.owner()) ? "an administrator" : "its owner";
-        if (run.status().isFinal() || !recovery.cancel(run.runId(), "CANCELLED", "Run cancelled by " + by + " at "
-                + clock.instant() + ". Records stored before are kept; records of chunks not loaded by then were not"
-                + " read (notRead). Import the file again as a new run to load everything.")) {
-            Run now = runs.find(run.runId()).orElse(run);
-            throw new InvalidRequestException("RUN_FINAL", 409, "Run " + run.runId() + " is " + now.status()
-                    + " already; a final run cannot be cancelled.");
+        if (run.status() != RunStatus.PUBLISHING && !run.status().isFinal() && recovery.cancel(run.runId(),
+                "CANCELLED", "Run cancelled by " + by + " at " + clock.instant() + ". Records stored before are kept;"
+                        + " records of chunks not loaded by then were not read (notRead). Import the file again as a"
+                        + " new run to load everything.")) {
+            return runs.find(run.runId()).orElseThrow();
         }
-        return runs.find(run.runId()).orElseThrow();
+        // The update's condition refused it: read again, since the run may have moved on since it was read.
+        Run now = runs.find(run.runId()).orElse(run);
+        if (now.status() == RunStatus.PUBLISHING) {
+            throw new InvalidRequestException("RUN_PUBLISHING", 409, "Run " + run.runId() + " is being published"
+                    + " into dataset " + run.datasetId() + " and can no longer be cancelled; roll it back"
+                    + " (POST /api/runs/" + run.runId() + "/rollback) once it is published.");
+        }
+        throw new InvalidRequestException("RUN_FINAL", 409, "Run " + run.runId() + " is " + now.status()
+                + " already; a final run cannot be cancelled.");
     }
 
     /** The planned chunks not counted yet, in chunk order. */

@@ -30,7 +30,9 @@ class JwtClaimsTest {
         SignedInUser user = user("[analysts admin]");
         assertEquals(List.of("analysts", "admin"), user.groups());
         assertTrue(user.admin());
-        assertEquals(new Caller(SUB, true), user.caller());
+        assertEquals(new Caller(SUB, true, "alice@example.com"), user.caller());
+        assertEquals("alice@example.com", user.caller().displayName());
+        assertEquals(SUB, new Caller(SUB, false).displayName(), "without an email, the owner id");
         assertEquals("alice@example.com", user.email());
         assertEquals(List.of("admin"), user("[admin]").groups());
     }

@@ -394,7 +394,7 @@ public final class InMemoryRunRepository implements RunRepository, DatasetRuns, 
     @Override
     public synchronized boolean cancel(String runId, String code, String message) {
         Run run = runs.get(runId);
-        if (run == null || run.status().isFinal()) {
+        if (run == null || run.status().isFinal() || run.status() == RunStatus.PUBLISHING) {
             return false;
         }
         runs.put(runId, new Builder(run).status(RunStatus.CANCELLED).failure(code, message)

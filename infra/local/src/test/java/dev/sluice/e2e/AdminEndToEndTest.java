@@ -179,6 +179,8 @@ class AdminEndToEndTest {
         RunInvariants.assertEveryRowAccountedFor(sluice, redriven);
         assertFalse(mineOf(list("dead=true"), mine).contains(poisoned), "no dead chunks after the redrive");
         assertEquals(Set.of(), mineOf(list("stalled=true"), mine), "a cancelled run is final, not stalled");
+        assertEquals(0, RunInvariants.count(sluice, "SELECT count(*) FROM dataset_rows WHERE run_id = ?", stalled),
+                "a cancelled run is never published");
     }
 
     @Test
@@ -228,6 +230,11 @@ class AdminEndToEndTest {
                 "SELECT count(*) FROM chunk_ledger WHERE run_id = ? AND outcome = 'loaded'", runId));
         assertEquals(400 - run.get("stored").asLong() - run.get("errors").asLong(), run.get("notRead").asLong());
         assertTrue(run.get("notRead").asLong() > 0);
+        // It stored records, but only a run that finishes loading is published: none of them reached its dataset.
+        String publishQueue = sluice.queueUrl("PublishQueue");
+        Poll.until(WAIT, "PublishQueue drained", () -> queueCounts(publishQueue), Map.of("visible", "0",
+                "inFlight", "0", "delayed", "0")::equals);
+        assertEquals(0, RunInvariants.count(sluice, "SELECT count(*) FROM dataset_rows WHERE run_id = ?", runId));
     }
 
     @Test

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 13, publishing, through the running local stack over real HTTP: a run that loaded is published into its
  * dataset by PublishFunction (PublishQueue) before it is SUCCEEDED; a dataset with review stops runs in REVIEW with
- * exact counts, and they are published or discarded; an upsert correction merges; a rollback restores.
+ * exact counts, and they are published, discarded or cancelled; an upsert correction merges; a rollback restores;
+ * a run being published cannot be cancelled.
  */
 class PublishEndToEndTest {
     private static final String HEADER = "date,campaign,channel,spend,clicks\n";
@@ -129,6 +130,50 @@ class PublishEndToEndTest {
         ApiClient.Response again = api.post("runs/" + second + "/rollback", "");
         assertEquals(409, again.status());
         assertEquals("ALREADY_ROLLED_BACK", again.body().at("/error/code").asText());
+    }
+
+    @Test
+    void aRunBeingPublishedCannotBeCancelledButRollsBackOncePublishedAndARunInReviewCanBeCancelled()
+            throws Exception {
+        ApiClient.Response created = api.post("datasets", "{\"name\": \"Not cancelled\"}");
+        assertEquals(201, created.status(), created.body()::toString);
+        String dataset = created.body().get("id").asText();
+        String runId;
+        // PublishFunction held back: the run stays PUBLISHING as it would while a large publish commits.
+        sluice.pauseEventSource("PublishFunction");
+        try {
+            runId = api.upload("publishing.csv", csv("2024-05-01,Spring,Search,10.00,5",
+                    "2024-05-02,Spring,Search,30.00,7"), MAPPING, dataset);
+            api.awaitRun(runId, r -> r.path("status").asText().equals("PUBLISHING"), Duration.ofSeconds(90));
+            ApiClient.Response refused = api.post("runs/" + runId + "/cancel", "");
+            assertEquals(409, refused.status(), refused.body()::toString);
+            assertEquals("RUN_PUBLISHING", refused.body().at("/error/code").asText());
+            assertEquals("Run " + runId + " is being published into dataset " + dataset + " and can no longer be "
+                    + "cancelled; roll it back (POST /api/runs/" + runId + "/rollback) once it is published.",
+                    refused.body().at("/error/message").asText());
+        } finally {
+            sluice.resumeEventSource("PublishFunction");
+        }
+        JsonNode published = api.awaitFinal(runId);
+        assertEquals("SUCCEEDED", published.get("status").asText(), published::toString);
+        assertEquals(2, rows(dataset).size());
+        ApiClient.Response undone = api.post("runs/" + runId + "/rollback", "");
+        assertEquals(200, undone.status(), undone.body()::toString);
+        assertEquals(0, rows(dataset).size());
+
+        ApiClient.Response reviewed = api.post("datasets", "{\"name\": \"Cancelled in review\", \"review\": true}");
+        assertEquals(201, reviewed.status(), reviewed.body()::toString);
+        String reviewDataset = reviewed.body().get("id").asText();
+        String waiting = api.upload("waiting.csv", csv("2024-05-01,Spring,Search,10.00,5"), MAPPING, reviewDataset);
+        awaitReviewCounts(waiting);
+        ApiClient.Response cancelled = api.post("runs/" + waiting + "/cancel", "");
+        assertEquals(200, cancelled.status(), cancelled.body()::toString);
+        assertEquals("CANCELLED", cancelled.body().get("status").asText());
+        assertEquals("CANCELLED", cancelled.body().at("/failure/code").asText());
+        ApiClient.Response late = api.post("runs/" + waiting + "/publish", "");
+        assertEquals(409, late.status());
+        assertEquals("NOT_IN_REVIEW", late.body().at("/error/code").asText());
+        assertEquals("0", scalar("SELECT count(*)::text FROM dataset_rows WHERE run_id = ?", waiting));
     }
 
     @Test

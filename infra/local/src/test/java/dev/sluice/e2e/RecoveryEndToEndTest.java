@@ -185,6 +185,7 @@ class RecoveryEndToEndTest {
         assertEquals(0, run.get("stored").asLong());
         assertEquals(30, run.get("notRead").asLong());
         assertEquals(0, RunInvariants.count(sluice, "SELECT count(*) FROM records WHERE run_id = ?", runId));
+        assertEquals(0, RunInvariants.count(sluice, "SELECT count(*) FROM dataset_rows WHERE run_id = ?", runId));
         assertEquals(409, api.post("runs/" + runId + "/cancel", "").status(), "final already");
     }
 

@@ -832,6 +832,7 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         values.put(":code", s(code));
         values.put(":message", s(truncate(message, 1000)));
         values.put(":now", s(now()));
+        values.put(":publishing", s(RunStatus.PUBLISHING.name()));
         List<String> finals = new ArrayList<>();
         for (RunStatus status : RunStatus.values()) {
             if (status.isFinal()) {
@@ -842,7 +843,8 @@ public final class DynamoRunRepository implements RunRepository, DatasetRuns, Re
         return conditionalUpdate(runId,
                 "SET #status = :cancelled, #gsi2pk = :statusKey, #failureCode = :code, #failureMessage = :message, "
                         + "#updatedAt = :now, #gsi2sk = :now, #finishedAt = :now",
-                "attribute_exists(pk) AND NOT #status IN (" + String.join(", ", finals) + ")", values);
+                "attribute_exists(pk) AND #status <> :publishing AND NOT #status IN (" + String.join(", ", finals)
+                        + ")", values);
     }
 
     /**

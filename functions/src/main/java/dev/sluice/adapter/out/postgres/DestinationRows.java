@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A run's published rows, as dataset_rows keeps them (V3): the versions it wrote, in record order. A canonical field
- * reads its column (as text, the database's own form: ISO dates, exact decimals); any other field reads the row's
- * {@code extra} (marketing) or {@code data} (raw) by name, and a raw row's {@code data} wins for a canonical name
- * too, since a raw dataset keeps every column there. Rows are fetched a page at a time with a cursor.
+ * A run's published rows, as dataset_rows keeps them (V3): the versions it wrote, in record order (not the keys it
+ * published as unchanged, even once one became its version by a rollback, V12). A canonical field reads its column
+ * (as text, the database's own form: ISO dates, exact decimals); any other field reads the row's {@code extra}
+ * (marketing) or {@code data} (raw) by name, and a raw row's {@code data} wins for a canonical name too, since a raw
+ * dataset keeps every column there. Rows are fetched a page at a time with a cursor.
  */
 public final class DestinationRows implements PublishedRows {
     private static final Set<String> CANONICAL = Set.of("date", "campaign", "channel", "spend", "clicks",
@@ -38,7 +39,9 @@ public final class DestinationRows implements PublishedRows {
                 select.append(CANONICAL.contains(field) ? "coalesce(data ->> ?, " + field + "::text)"
                         : "coalesce(data, extra) ->> ?");
             }
-            select.append(" FROM dataset_rows WHERE dataset_id = ? AND run_id = ? ORDER BY record_no");
+            // A version the run holds by a claim (a record it published as unchanged, V12) is not one it wrote.
+            select.append(" FROM dataset_rows WHERE dataset_id = ? AND run_id = ? AND NOT from_claim "
+                    + "ORDER BY record_no");
             Connection connection = null;
             boolean broken = false;
             try {

@@ -38,7 +38,8 @@ import java.util.Optional;
  * and changes nothing. A run redriven after it published publishes again as a later generation of the same row
  * (V10): only its records outside the row's covered record numbers. All work is set-based: the run's records are
  * staged once in a temporary table, classified against the current rows with one join, and applied with a few
- * UPDATE/INSERT statements.
+ * UPDATE/INSERT statements. A record equal to its key's current row writes no version but a claim on the key
+ * (dataset_claims, V12), which a rollback of the row's run honours.
  */
 public final class PostgresPublisher implements RunPublisher {
     /** Rollback conflicts kept on the ledger row and shown by the API; the count of all is in the report. */
@@ -90,7 +91,7 @@ public final class PostgresPublisher implements RunPublisher {
                 publishing = firstPublished(connection, target);
             }
             boolean first = earlier.isEmpty();
-            stage(connection, publishing);
+            stage(connection, publishing, first);
             if (!first && count(connection, "SELECT count(*) FROM publish_changes") == 0) {
                 return new Result(false, earlier.get());
             }
@@ -134,7 +135,7 @@ public final class PostgresPublisher implements RunPublisher {
             try {
                 boolean first = read(connection, target.runId()).isEmpty();
                 Target publishing = first ? target : firstPublished(connection, target);
-                stage(connection, publishing);
+                stage(connection, publishing, first);
                 PublishCounts counts = counts(connection, publishing, first);
                 ReviewReport.Samples sampled = new ReviewReport.Samples(
                         changes(connection, target.datasetId(), "inserted", samples, false),
@@ -166,11 +167,12 @@ public final class PostgresPublisher implements RunPublisher {
      * Stages the run's records that no generation of it took yet in publish_changes: one row per key (the last record
      * of the run with that key wins, {@code copies} says how many records had it), classified against the dataset's
      * current row of that key. Equality is by value (numeric 1.50 equals 1.5), so an unchanged row gets no new
-     * version. A later generation (after a redrive) publishes as if its records had been in the run's first
-     * publication: a record whose key holds a later record of the same run, or a row of a run first published after
-     * this run, is kept out ('kept'), and so is every record once a later run replaced the dataset.
+     * version (publishing keeps it as the run's claim on the key). A later generation (after a redrive) publishes as
+     * if its records had been in the run's first publication: a record whose key holds a later record of the same
+     * run, or a row of a run first published after this run, or that such a run claims, is kept out ('kept'), and so
+     * is every record once a later run replaced the dataset.
      */
-    private void stage(Connection connection, Target target) throws SQLException {
+    private void stage(Connection connection, Target target, boolean first) throws SQLException {
         String keyExpression = keyExpression(target);
         String uncovered = " AND NOT r.record_no <@ coalesce((SELECT covered FROM mine), '{}')";
         String source = target.kind() == DatasetKind.RAW
@@ -189,6 +191,7 @@ public final class PostgresPublisher implements RunPublisher {
                 + "WHEN c.row_key IS NULL THEN 'inserted' "
                 + "WHEN c.run_id = ? AND c.record_no > i.record_no THEN 'kept' "
                 + "WHEN c.run_id IN (SELECT run_id FROM later) THEN 'kept' "
+                + (first ? "" : "WHEN claimed.row_key IS NOT NULL THEN 'kept' ")
                 + "WHEN (c.date, c.campaign, c.channel, c.spend, c.clicks, c.conversions, c.impressions, c.extra, "
                 + "c.data) IS NOT DISTINCT FROM (i.date, i.campaign, i.channel, i.spend, i.clicks, i.conversions, "
                 + "i.impressions, i.extra, i.data) THEN 'unchanged' ELSE 'updated' END AS change, "
@@ -204,7 +207,10 @@ public final class PostgresPublisher implements RunPublisher {
                 // earlier generations' records are covered, and a rolled-back run never publishes again), so
                 // there is neither a duplicate to sort out nor a current row to look up in the dataset.
                 + "LEFT JOIN dataset_rows c ON " + (keyed(target) ? "" : "false AND ")
-                + "c.dataset_id = ? AND c.superseded_by IS NULL AND c.row_key = i.row_key";
+                + "c.dataset_id = ? AND c.superseded_by IS NULL AND c.row_key = i.row_key"
+                // The keys later runs claim. A first publication has no later runs: only a later generation looks.
+                + (first ? "" : " LEFT JOIN (SELECT DISTINCT x.row_key FROM dataset_claims x "
+                        + "JOIN later ON later.run_id = x.run_id) claimed ON claimed.row_key = i.row_key");
         long staged;
         try (PreparedStatement stage = connection.prepareStatement(sql)) {
             int index = 1;
@@ -307,6 +313,14 @@ public final class PostgresPublisher implements RunPublisher {
         execute(connection, "INSERT INTO dataset_rows (dataset_id, row_key, run_id, record_no, " + VALUE_COLUMNS
                 + ") SELECT ?, row_key, ?, record_no, " + VALUE_COLUMNS + " FROM publish_changes "
                 + "WHERE change IN ('inserted', 'updated')", target.datasetId(), target.runId());
+        // The keys the run has with the values they hold: no version, but a claim, so that rolling back the run
+        // whose row this is leaves the key to this run (see rollback). A key whose row the run wrote itself (an
+        // earlier generation's) needs none.
+        if (counts.unchanged() > 0) {
+            execute(connection, "INSERT INTO dataset_claims (run_id, record_no, row_key) "
+                    + "SELECT ?, record_no, row_key FROM publish_changes "
+                    + "WHERE change = 'unchanged' AND current_run <> ?", target.runId(), target.runId());
+        }
         if (target.kind() == DatasetKind.MARKETING && !first) {
             moveRollups(connection, target.datasetId(),
                     "SELECT d.date, d.channel, d.campaign, 1 AS sign, d.spend, d.clicks, d.impressions, "
@@ -344,6 +358,13 @@ public final class PostgresPublisher implements RunPublisher {
      * rolling the later run back restores it) and the key is reported as a conflict when a later version is current
      * or the run's version was superseded. Versions the run superseded itself (a later generation's record of a key
      * after an earlier one's) go with the run and are neither restored nor conflicts.
+     *
+     * <p>A later run that published a key of this run as unchanged (a claim, V12) had the key too: the earliest such
+     * run, among those published before the run that superseded this run's version if one did, takes the key over.
+     * Its record becomes the key's version in place of this run's (current, or superseded by the same later run), the
+     * versions this run superseded stay superseded, by that run, and the key is reported as a conflict left to it.
+     * Rolling that run back later then finds its version and restores what this run had superseded, so the dataset
+     * ends as it would have been without either run. The run's own claims go with it.
      */
     @Override
     public Optional<RollbackResult> rollback(String runId) {
@@ -362,13 +383,28 @@ public final class PostgresPublisher implements RunPublisher {
                     + "AND data IS NULL LIMIT 1", datasetId, runId)
                     || exists(connection, "SELECT 1 FROM dataset_rows WHERE dataset_id = ? AND superseded_by = ? "
                             + "AND data IS NULL LIMIT 1", datasetId, runId);
+            // The run's versions a later run claims, with the claim that takes each over: the earliest by seq, after
+            // this run and before the run that superseded the version (a claim after that one is on its version).
+            execute(connection, "CREATE TEMP TABLE rollback_heirs ON COMMIT DROP AS "
+                    + "SELECT DISTINCT ON (m.row_key) m.row_key, m.superseded_by AS mine_superseded_by, "
+                    + "x.run_id AS heir_run, x.record_no AS heir_record FROM publish_ledger mine "
+                    + "JOIN publish_ledger heir ON heir.dataset_id = mine.dataset_id AND heir.seq > mine.seq "
+                    + "JOIN dataset_claims x ON x.run_id = heir.run_id "
+                    + "JOIN dataset_rows m ON m.dataset_id = mine.dataset_id AND m.run_id = mine.run_id "
+                    + "AND m.row_key = x.row_key "
+                    + "LEFT JOIN publish_ledger later ON later.run_id = m.superseded_by "
+                    + "WHERE mine.run_id = ? AND (m.superseded_by IS NULL "
+                    + "OR m.superseded_by <> m.run_id AND heir.seq < later.seq) "
+                    + "ORDER BY m.row_key, heir.seq",
+                    runId);
             execute(connection, "CREATE TEMP TABLE rollback_prior ON COMMIT DROP AS "
                     + "SELECT o.run_id, o.record_no, o.row_key, mine.superseded_by AS mine_superseded_by, "
-                    + "cur.run_id AS current_run FROM dataset_rows o "
+                    + "cur.run_id AS current_run, h.heir_run FROM dataset_rows o "
                     + "LEFT JOIN dataset_rows mine ON mine.dataset_id = o.dataset_id AND mine.run_id = ? "
                     + "AND mine.row_key = o.row_key AND mine.superseded_by IS DISTINCT FROM ? "
                     + "LEFT JOIN dataset_rows cur ON cur.dataset_id = o.dataset_id AND cur.superseded_by IS NULL "
                     + "AND cur.row_key = o.row_key AND cur.run_id <> ? "
+                    + "LEFT JOIN rollback_heirs h ON h.row_key = o.row_key "
                     + "WHERE o.dataset_id = ? AND o.superseded_by = ? AND o.run_id <> ?",
                     runId, runId, runId, datasetId, runId, runId);
             List<KeyConflict> conflicts = new ArrayList<>();
@@ -378,7 +414,8 @@ public final class PostgresPublisher implements RunPublisher {
                             + "LEFT JOIN dataset_rows cur ON cur.dataset_id = m.dataset_id "
                             + "AND cur.superseded_by IS NULL AND cur.row_key = m.row_key "
                             + "WHERE m.dataset_id = ? AND m.run_id = ? AND m.superseded_by <> m.run_id "
-                            + "UNION SELECT row_key, current_run FROM rollback_prior WHERE current_run IS NOT NULL) c "
+                            + "UNION SELECT row_key, current_run FROM rollback_prior WHERE current_run IS NOT NULL "
+                            + "UNION SELECT row_key, heir_run FROM rollback_heirs WHERE mine_superseded_by IS NULL) c "
                             + "ORDER BY row_key LIMIT " + MAX_CONFLICTS)) {
                 select.setString(1, datasetId);
                 select.setString(2, runId);
@@ -395,20 +432,37 @@ public final class PostgresPublisher implements RunPublisher {
                                 + "UNION ALL SELECT o.date, o.channel, o.campaign, 1, o.spend, o.clicks, "
                                 + "o.impressions, o.conversions FROM dataset_rows o JOIN rollback_prior p "
                                 + "ON o.dataset_id = ? AND o.run_id = p.run_id AND o.record_no = p.record_no "
-                                + "WHERE p.mine_superseded_by IS NULL AND p.current_run IS NULL",
+                                + "WHERE p.mine_superseded_by IS NULL AND p.current_run IS NULL "
+                                + "AND p.heir_run IS NULL "
+                                + "UNION ALL SELECT r.date, r.channel, r.campaign, 1, r.spend, r.clicks, "
+                                + "r.impressions, r.conversions FROM rollback_heirs h JOIN records r "
+                                + "ON r.run_id = h.heir_run AND r.record_no = h.heir_record "
+                                + "WHERE h.mine_superseded_by IS NULL",
                         datasetId, runId, datasetId);
             }
-            execute(connection, "UPDATE dataset_rows o SET superseded_by = coalesce(p.mine_superseded_by, "
-                    + "p.current_run) FROM rollback_prior p WHERE o.dataset_id = ? AND o.run_id = p.run_id "
-                    + "AND o.record_no = p.record_no AND (p.mine_superseded_by IS NOT NULL "
-                    + "OR p.current_run IS NOT NULL)", datasetId);
-            long removed = count(connection, "SELECT count(*) FROM dataset_rows WHERE dataset_id = ? AND run_id = ? "
-                    + "AND superseded_by IS NULL", datasetId, runId);
+            execute(connection, "UPDATE dataset_rows o SET superseded_by = coalesce(p.heir_run, "
+                    + "p.mine_superseded_by, p.current_run) FROM rollback_prior p WHERE o.dataset_id = ? "
+                    + "AND o.run_id = p.run_id AND o.record_no = p.record_no AND (p.heir_run IS NOT NULL "
+                    + "OR p.mine_superseded_by IS NOT NULL OR p.current_run IS NOT NULL)", datasetId);
+            long removed = count(connection, "SELECT count(*) FROM dataset_rows m WHERE m.dataset_id = ? "
+                    + "AND m.run_id = ? AND m.superseded_by IS NULL "
+                    + "AND NOT EXISTS (SELECT 1 FROM rollback_heirs h WHERE h.row_key = m.row_key)", datasetId, runId);
             execute(connection, "DELETE FROM dataset_rows WHERE dataset_id = ? AND run_id = ?", datasetId, runId);
+            // After the delete: a heir's version may be current, and so was the run's version it replaces.
+            execute(connection, "INSERT INTO dataset_rows (dataset_id, row_key, run_id, record_no, superseded_by, "
+                    + "from_claim, " + VALUE_COLUMNS + ") SELECT ?, h.row_key, h.heir_run, h.heir_record, "
+                    + "h.mine_superseded_by, true, r.date, r.campaign, r.channel, r.spend, r.clicks, r.conversions, "
+                    + "r.impressions, r.extra, w.data FROM rollback_heirs h "
+                    + "LEFT JOIN records r ON r.run_id = h.heir_run AND r.record_no = h.heir_record "
+                    + "LEFT JOIN raw_records w ON w.run_id = h.heir_run AND w.record_no = h.heir_record",
+                    datasetId);
+            execute(connection, "DELETE FROM dataset_claims x USING rollback_heirs h "
+                    + "WHERE x.run_id = h.heir_run AND x.record_no = h.heir_record");
+            execute(connection, "DELETE FROM dataset_claims WHERE run_id = ?", runId);
             long restored = executeCount(connection, "UPDATE dataset_rows o SET superseded_by = NULL "
                     + "FROM rollback_prior p WHERE o.dataset_id = ? AND o.run_id = p.run_id "
-                    + "AND o.record_no = p.record_no AND p.mine_superseded_by IS NULL AND p.current_run IS NULL",
-                    datasetId);
+                    + "AND o.record_no = p.record_no AND p.mine_superseded_by IS NULL AND p.current_run IS NULL "
+                    + "AND p.heir_run IS NULL", datasetId);
             ArrayNode conflictJson = json.createArrayNode();
             conflicts.forEach(c -> conflictJson.addObject().put("key", c.key()).put("laterRunId", c.laterRunId()));
             try (PreparedStatement update = connection.prepareStatement("UPDATE publish_ledger SET "
@@ -434,6 +488,8 @@ public final class PostgresPublisher implements RunPublisher {
         pool.inTransaction(connection -> {
             lockDataset(connection, datasetId);
             execute(connection, "DELETE FROM dataset_rows WHERE dataset_id = ?", datasetId);
+            execute(connection, "DELETE FROM dataset_claims WHERE run_id IN "
+                    + "(SELECT run_id FROM publish_ledger WHERE dataset_id = ?)", datasetId);
             RollupTables.clear(connection, datasetId);
             execute(connection, "DELETE FROM publish_ledger WHERE dataset_id = ?", datasetId);
             return null;

@@ -171,6 +171,96 @@ class PostgresPublisherTest {
     }
 
     @Test
+    void aKeyALaterUpsertLeftUnchangedIsLeftToItWhenTheEarlierRunIsRolledBackInEitherOrder() throws Exception {
+        rollBackAroundAnUnchangedKey(PublishStrategy.UPSERT, true);
+        rollBackAroundAnUnchangedKey(PublishStrategy.UPSERT, false);
+    }
+
+    @Test
+    void aKeyALaterReplaceLeftUnchangedIsLeftToItWhenTheEarlierRunIsRolledBackInEitherOrder() throws Exception {
+        rollBackAroundAnUnchangedKey(PublishStrategy.REPLACE, true);
+        rollBackAroundAnUnchangedKey(PublishStrategy.REPLACE, false);
+    }
+
+    /**
+     * X publishes K3 and K9; A (upsert) inserts K1 and K2 and updates K3; then B (the strategy under test) has K1 and
+     * K3 with A's values (K1 spelt "1.0": equal by value, so unchanged) and a new K4, and a replace removes K2 and K9.
+     * Rolled back in either order, A then B or B then A, the dataset ends as X left it; in between it holds exactly
+     * what it would without the run rolled back.
+     */
+    private static void rollBackAroundAnUnchangedKey(PublishStrategy strategy, boolean earlierFirst)
+            throws Exception {
+        boolean replace = strategy == PublishStrategy.REPLACE;
+        String dataset = "ds_" + UUID.randomUUID();
+        String x = run(dataset, List.of(rec("K3", "30"), rec("K9", "9")));
+        publisher.publish(upsert(x, dataset));
+        String a = run(dataset, List.of(rec("K1", "1"), rec("K2", "2"), rec("K3", "3")));
+        publisher.publish(upsert(a, dataset));
+        String b = run(dataset, List.of(rec("K1", "1.0"), rec("K3", "3"), rec("K4", "4")));
+        Target laterRun = new Target(b, dataset, DatasetKind.MARKETING, strategy, PublishSettings.MARKETING_KEY);
+        assertEquals(1, publishedNowOf(3, laterRun), "one of three concurrent deliveries publishes");
+        assertEquals(new PublishCounts(1, 0, 2, 0, replace ? 2 : 0), publisher.publication(b).orElseThrow().counts(),
+                "the unchanged keys count as unchanged");
+        assertEquals(2, count("SELECT count(*) FROM dataset_claims WHERE run_id = ?", b), "K1 and K3, claimed once");
+        Map<String, String> both = new TreeMap<>();
+        both.put(key("K1"), a + ":1:1");
+        both.put(key("K3"), a + ":3:3");
+        both.put(key("K4"), b + ":3:4");
+        if (!replace) {
+            both.put(key("K2"), a + ":2:2");
+            both.put(key("K9"), x + ":2:9");
+        }
+        assertEquals(both, currentRows(dataset), "an unchanged key keeps its row");
+        assertRollupsMatchRows(dataset);
+
+        Map<String, String> onlyX = Map.of(key("K3"), x + ":1:30", key("K9"), x + ":2:9");
+        if (earlierFirst) {
+            RollbackResult undone = publisher.rollback(a).orElseThrow();
+            Map<String, String> withoutA = new TreeMap<>();
+            withoutA.put(key("K1"), b + ":1:1.0");
+            withoutA.put(key("K3"), b + ":2:3");
+            withoutA.put(key("K4"), b + ":3:4");
+            if (!replace) {
+                withoutA.put(key("K9"), x + ":2:9");
+            }
+            assertEquals(withoutA, currentRows(dataset), "K1 and K3 are left to B, with B's records");
+            List<KeyConflict> conflicts = new ArrayList<>(List.of(new KeyConflict(key("K1"), b),
+                    new KeyConflict(key("K3"), b)));
+            if (replace) {
+                conflicts.add(1, new KeyConflict(key("K2"), b));
+            }
+            assertEquals(conflicts, undone.publication().rollback().conflicts());
+            assertEquals(replace ? 0 : 1, undone.publication().rollback().removed(), "K2, unless B removed it");
+            assertEquals(0, undone.publication().rollback().restored(), "X's K3 stays superseded, now by B");
+            assertEquals(List.of(List.of("K4")), delivered(dataset, b), "B delivers only what it wrote");
+            assertEquals(0, count("SELECT count(*) FROM dataset_claims x JOIN publish_ledger l USING (run_id) "
+                    + "WHERE l.dataset_id = ?", dataset));
+            assertRollupsMatchRows(dataset);
+
+            undone = publisher.rollback(b).orElseThrow();
+            assertEquals(List.of(), undone.publication().rollback().conflicts());
+            assertEquals(onlyX, currentRows(dataset), "without A and B the dataset is X's again");
+        } else {
+            publisher.rollback(b);
+            Map<String, String> withoutB = new TreeMap<>(both);
+            withoutB.remove(key("K4"));
+            withoutB.put(key("K2"), a + ":2:2");
+            withoutB.put(key("K9"), x + ":2:9");
+            assertEquals(withoutB, currentRows(dataset), "B's claims go with it: K1 and K3 stay A's");
+            assertEquals(0, count("SELECT count(*) FROM dataset_claims x JOIN publish_ledger l USING (run_id) "
+                    + "WHERE l.dataset_id = ?", dataset));
+            assertRollupsMatchRows(dataset);
+
+            RollbackResult undone = publisher.rollback(a).orElseThrow();
+            assertEquals(List.of(), undone.publication().rollback().conflicts());
+            assertEquals(3, undone.publication().rollback().removed(), "K1, K2 and K3");
+            assertEquals(1, undone.publication().rollback().restored(), "X's K3");
+            assertEquals(onlyX, currentRows(dataset), "without B and A the dataset is X's again");
+        }
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
     void aReplaceRemovesWhatTheRunLacksAndItsRollbackRestoresIt() throws SQLException {
         String dataset = "ds_" + UUID.randomUUID();
         String a = run(dataset, List.of(rec("K1", "1"), rec("K2", "2")));
@@ -327,6 +417,30 @@ class PostgresPublisherTest {
         assertEquals(Map.of(key("K1"), earlier + ":1:1", key("K3"), later + ":1:300", key("K5"), earlier + ":3:5",
                 key("K6"), later + ":2:600"), currentRows(dataset));
         assertEquals(0, count("SELECT count(*) FROM dataset_rows WHERE run_id = ?", runId));
+        assertRollupsMatchRows(dataset);
+    }
+
+    @Test
+    void aRedrivenRecordIsKeptOutOfAKeyALaterRunPublishedAsUnchanged() throws SQLException {
+        String dataset = "ds_" + UUID.randomUUID();
+        String earlier = run(dataset, List.of(rec("K5", "5")));
+        publisher.publish(upsert(earlier, dataset));
+        String runId = UUID.randomUUID().toString();
+        store(runId, dataset, 1, List.of(rec("K1", "10")));
+        publisher.publish(upsert(runId, dataset));
+        String later = run(dataset, List.of(rec("K5", "5.00")));
+        assertEquals(new PublishCounts(0, 0, 1, 0, 0), publisher.publish(upsert(later, dataset)).publication()
+                .counts());
+
+        // Had record 2 been in the run's first publication, the later run would have set K5 back to 5: it holds K5.
+        store(runId, dataset, 2, List.of(rec("K5", "55")));
+        assertEquals(new PublishCounts(1, 0, 0, 1, 0), publisher.publish(upsert(runId, dataset)).publication()
+                .counts(), "kept out: conflicting");
+        assertEquals(Map.of(key("K1"), runId + ":1:10", key("K5"), earlier + ":1:5"), currentRows(dataset));
+
+        RollbackResult undone = publisher.rollback(earlier).orElseThrow();
+        assertEquals(List.of(new KeyConflict(key("K5"), later)), undone.publication().rollback().conflicts());
+        assertEquals(Map.of(key("K1"), runId + ":1:10", key("K5"), later + ":1:5.00"), currentRows(dataset));
         assertRollupsMatchRows(dataset);
     }
 
@@ -551,6 +665,13 @@ class PostgresPublisherTest {
                 }
             }
         }
+        return rows;
+    }
+
+    /** The campaigns of the rows a destination of the dataset is sent for the run, in record order. */
+    private static List<List<String>> delivered(String dataset, String runId) {
+        List<List<String>> rows = new ArrayList<>();
+        new DestinationRows(pool).rowsOf(dataset, runId, List.of("campaign")).forEach(rows::add);
         return rows;
     }
 

@@ -134,6 +134,18 @@ class DynamoRecoveryRepositoryTest {
     }
 
     @Test
+    void aRunBeingPublishedIsNotCancelled() {
+        String runId = loadingRun(1);
+        runs.countChunkAndFinish(runId, 1, 10, 0, 150);
+        assertEquals(RunStatus.PUBLISHING, runs.find(runId).orElseThrow().status(), "it stored records: published");
+        assertFalse(runs.cancel(runId, "CANCELLED", "cancelled by its owner"),
+                "its publish transaction may be committing");
+        assertEquals(RunStatus.PUBLISHING, runs.find(runId).orElseThrow().status());
+        assertTrue(runs.finishPublishing(runId, "append", new PublishCounts(10, 0, 0, 0, 0), Instant.now()));
+        assertEquals(RunStatus.SUCCEEDED, runs.find(runId).orElseThrow().status());
+    }
+
+    @Test
     void runsWaitingForTheirFileAndAnOwnersRecentRunsAreFound() {
         String waiting = newRun();
         String started = loadingRun(1);
