@@ -41,6 +41,7 @@ import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.dataset.SavedMapping;
+import dev.sluice.domain.run.PublishCounts;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -520,6 +521,40 @@ class DatasetAnalyticsApiTest {
                 "elsewhere"))).get("code").asText());
         assertEquals("INVALID_REQUEST", error(400, get("/api/datasets/mkt/compare", Map.of("a", "cmp-a")))
                 .get("code").asText());
+    }
+
+    @Test
+    void decimalsCompareByValueSoCompareAndReviewAgreeOnWhatIsUnchanged() throws Exception {
+        DATASETS.create(dataset("corrected", ALICE, DatasetKind.MARKETING,
+                new PublishSettings(PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY, false)));
+        for (String id : List.of("fix-v1", "fix-v2")) {
+            RUNS.put(Run.created(id, ALICE, "corrected", id + ".csv", "uploads-bucket", "k", Run.RunSource.UPLOAD,
+                    RunStatus.SUCCEEDED, 1, Map.of(), NOW));
+        }
+        execute("INSERT INTO records (run_id, record_no, line_no, dataset_id, date, campaign, channel, spend, clicks, "
+                + "conversions) VALUES "
+                + "('fix-v1', 1, 2, 'corrected', '2026-10-01', 'A', 'Search', 98.70, 5, 3.0), "
+                + "('fix-v1', 2, 3, 'corrected', '2026-10-02', 'A', 'Search', 10.50, 5, 1.50), "
+                + "('fix-v2', 1, 2, 'corrected', '2026-10-01', 'A', 'Search', 98.7, 5, 3), "
+                + "('fix-v2', 2, 3, 'corrected', '2026-10-02', 'A', 'Search', 10.5, 6, 1.5)");
+        PostgresPublisher publisher = new PostgresPublisher(pool);
+        publisher.publish(new Target("fix-v1", "corrected", DatasetKind.MARKETING, PublishStrategy.UPSERT,
+                PublishSettings.MARKETING_KEY));
+        PublishCounts review = publisher.review(new Target("fix-v2", "corrected", DatasetKind.MARKETING,
+                PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY), 10).counts();
+
+        JsonNode answer = ok(get("/api/datasets/corrected/compare", Map.of("a", "fix-v1", "b", "fix-v2")));
+
+        JsonNode counts = answer.get("counts");
+        assertEquals(List.of(0L, 0L, 1L, 1L), List.of(counts.get("added").asLong(), counts.get("removed").asLong(),
+                counts.get("changed").asLong(), counts.get("unchanged").asLong()), answer.toString());
+        assertEquals(List.of(review.updated(), review.unchanged()), List.of(counts.get("changed").asLong(),
+                counts.get("unchanged").asLong()), "compare and review agree: " + review);
+        assertEquals(1, answer.get("items").size(), answer.toString());
+        JsonNode changed = answer.get("items").get(0);
+        assertEquals("[\"2026-10-02\",\"A\",\"Search\"]", changed.get("key").toString());
+        assertEquals("[{\"name\":\"clicks\",\"old\":\"5\",\"new\":\"6\"}]", changed.get("fields").toString(),
+                "10.50 → 10.5 and 1.50 → 1.5 are the same values, so only clicks is listed");
     }
 
     @Test
