@@ -145,7 +145,8 @@ public final class DatasetAnalytics {
         Range days = range.get();
         List<SpendAnomalies.DaySpend> spend = rollups.dailySpend(dataset.id(), anomalies.historyStart(days.from()),
                 days.to());
-        return new AnomalyReport(days.from(), days.to(), anomalies, anomalies.find(spend, days.from(), days.to()));
+        return new AnomalyReport(days.from(), days.to(), anomalies, anomalies.find(spend,
+                rollups.channelDays(dataset.id()), days.from(), days.to()));
     }
 
     static InvalidRequestException notMarketing(Dataset dataset, String what) {

@@ -34,6 +34,7 @@ import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.config.ApiWiring;
 import dev.sluice.domain.analytics.Metrics;
 import dev.sluice.domain.analytics.SpendAnomalies;
+import dev.sluice.domain.analytics.SpendAnomalies.ChannelDays;
 import dev.sluice.domain.analytics.SpendAnomalies.DaySpend;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetKind;
@@ -581,6 +582,36 @@ class DatasetAnalyticsApiTest {
     }
 
     @Test
+    void daysWithoutRowsBetweenAChannelsFirstAndLastDayAreFlaggedLowButAStoppedChannelIsNot() throws Exception {
+        DATASETS.create(dataset("gappy", ALICE, DatasetKind.MARKETING,
+                PublishSettings.defaults(DatasetKind.MARKETING)));
+        // Social every day of 60 but 40-42 (2024-02-10 to 02-12, a missing file); Email stops after day 45.
+        execute("INSERT INTO dataset_rollups SELECT 'gappy', DATE '2024-01-01' + n, 'Social', 'c', 1, "
+                + "200 + (n * 37 % 20), 1, 1, 0 FROM generate_series(0, 59) n WHERE n NOT BETWEEN 40 AND 42");
+        execute("INSERT INTO dataset_rollups SELECT 'gappy', DATE '2024-01-01' + n, 'Email', 'c', 1, "
+                + "300 + (n * 13 % 30), 1, 1, 0 FROM generate_series(0, 45) n");
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            RollupTables.rebuildCoarse(connection, "gappy");
+        }
+
+        JsonNode whole = ok(get("/api/datasets/gappy/anomalies", Map.of()));
+        assertEquals(List.of("2024-02-10 Social", "2024-02-11 Social", "2024-02-12 Social"),
+                iterator(whole.get("items").elements()).stream().map(item -> item.get("date").asText() + " "
+                        + item.get("channel").asText()).toList(), whole.toString());
+        for (JsonNode gap : whole.get("items")) {
+            assertEquals("low", gap.get("direction").asText());
+            assertEquals("0", gap.get("spend").asText());
+            assertEquals("No spend on Social on " + gap.get("date").asText() + "; its 28-day median is "
+                    + gap.get("median").asText() + ".", gap.get("explanation").asText());
+        }
+        // A range that ends inside the gap: Social has rows later in the dataset, so its last days are a gap too.
+        JsonNode endsInTheGap = ok(get("/api/datasets/gappy/anomalies", Map.of("from", "2024-02-01", "to",
+                "2024-02-11")));
+        assertEquals(List.of("2024-02-10", "2024-02-11"), iterator(endsInTheGap.get("items").elements()).stream()
+                .map(item -> item.get("date").asText()).toList(), endsInTheGap.toString());
+    }
+
+    @Test
     void answersFromTheCoarseRollupsAreTheDayLevelAnswersAfterPublishUpsertReplaceAndRollback() throws Exception {
         DATASETS.create(dataset("long", ALICE, DatasetKind.MARKETING,
                 PublishSettings.defaults(DatasetKind.MARKETING)));
@@ -763,6 +794,24 @@ class DatasetAnalyticsApiTest {
                     }
                 }
                 return spend;
+            });
+        }
+
+        @Override
+        public Map<String, ChannelDays> channelDays(String datasetId) {
+            return read(connection -> {
+                Map<String, ChannelDays> channels = new TreeMap<>();
+                try (PreparedStatement query = connection.prepareStatement("SELECT channel, min(day), max(day) "
+                        + "FROM dataset_rollups WHERE dataset_id = ? GROUP BY channel")) {
+                    query.setString(1, datasetId);
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            channels.put(rows.getString(1), new ChannelDays(rows.getDate(2).toLocalDate(),
+                                    rows.getDate(3).toLocalDate()));
+                        }
+                    }
+                }
+                return channels;
             });
         }
     }
