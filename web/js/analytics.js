@@ -58,11 +58,14 @@ export function changeOf(current, previous) {
 /** One tile per metric: {key, label, hint, text, change, tone ('good'|'bad'|'neutral'), previousText}. */
 export function kpiTiles(analytics) {
   const totals = (analytics && analytics.totals) || {};
-  const previous = analytics && analytics.previous ? analytics.previous.totals || null : null;
+  const totalsBefore = analytics && analytics.previous ? analytics.previous.totals || null : null;
+  // A previous period without rows (before the dataset's first day, or none at all for an empty dataset) is no
+  // earlier data: no change to compute and no "Previous period: 0.00" to show.
+  const previous = totalsBefore && (totalsBefore.rows ?? 1) > 0 ? totalsBefore : null;
   return METRICS.map((m) => {
     const current = metricNumber(totals, m.key);
     const before = previous ? metricNumber(previous, m.key) : null;
-    const change = changeOf(current, previous && (previous.rows ?? 1) > 0 ? before : null);
+    const change = changeOf(current, before);
     const tone = !m.better || !change.direction || change.direction === 'flat' ? 'neutral'
       : change.direction === m.better ? 'good' : 'bad';
     return {

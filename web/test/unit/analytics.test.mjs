@@ -36,6 +36,19 @@ test('a previous period without rows shows no change rather than +∞', () => {
   const tiles = kpiTiles({ totals: M({ spend: '10.00' }), previous: { totals: M({ rows: 0 }) } });
   assert.equal(tiles[0].change.text, 'no earlier data');
   assert.equal(kpiTiles({ totals: M({ spend: '10.00' }) })[0].change.text, 'no earlier data');
+  assert.equal(tiles[0].previousText, null, 'no "Previous period: 0.00" for a period without rows');
+});
+
+test('an empty dataset (no days, previous of the same shape) shows zeros and no earlier data', () => {
+  const zero = M({ rows: 0, spend: '0', conversions: '0' });
+  const tiles = kpiTiles({ from: null, to: null, totals: zero, groups: [],
+    previous: { from: null, to: null, totals: zero, groups: [] } });
+  const by = Object.fromEntries(tiles.map((t) => [t.key, t]));
+  assert.equal(by.spend.text, '0.00');
+  assert.equal(by.clicks.text, '0');
+  assert.equal(by.ctr.text, '—', 'a ratio without a divisor');
+  assert.ok(tiles.every((t) => t.change.text === (t.value === null ? '—' : 'no earlier data')
+    && t.previousText === null && t.tone === 'neutral'), JSON.stringify(tiles));
 });
 
 test('changes and formats', () => {

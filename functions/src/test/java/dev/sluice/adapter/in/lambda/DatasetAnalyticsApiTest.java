@@ -333,6 +333,33 @@ class DatasetAnalyticsApiTest {
     }
 
     @Test
+    void anEmptyDatasetAnswersZeroTotalsAndAPreviousPeriodOfTheSameShape() throws Exception {
+        DATASETS.create(dataset("empty", ALICE, DatasetKind.MARKETING,
+                PublishSettings.defaults(DatasetKind.MARKETING)));
+
+        for (String groupBy : List.of("day", "channel", "campaign")) {
+            JsonNode answer = ok(get("/api/datasets/empty/analytics", Map.of("groupBy", groupBy)));
+
+            assertTrue(answer.get("from").isNull() && answer.get("to").isNull(), answer.toString());
+            assertEquals(groupBy, answer.get("groupBy").asText());
+            assertEquals("[]", answer.get("groups").toString());
+            JsonNode totals = answer.get("totals");
+            assertEquals(List.of(0L, 0L, 0L), List.of(totals.get("rows").asLong(), totals.get("clicks").asLong(),
+                    totals.get("impressions").asLong()));
+            assertEquals(List.of("0", "0"), List.of(totals.get("spend").asText(), totals.get("conversions").asText()));
+            for (String ratio : List.of("ctr", "cpc", "cpa", "conversionRate")) {
+                assertTrue(totals.get(ratio).isNull(), ratio + " has no divisor: " + totals);
+            }
+            JsonNode previous = answer.get("previous");
+            assertTrue(previous.isObject(), "previous is an object, not null: " + answer);
+            assertTrue(previous.get("from").isNull() && previous.get("to").isNull(), previous.toString());
+            assertEquals(totals, previous.get("totals"));
+            assertEquals("[]", previous.get("groups").toString());
+        }
+        assertEquals("[]", ok(get("/api/datasets/empty/anomalies", Map.of())).get("items").toString());
+    }
+
+    @Test
     void campaignsAreTheTopNThenOneOtherGroup() throws Exception {
         JsonNode answer = ok(get("/api/datasets/mkt/analytics", Map.of("groupBy", "campaign", "top", "3")));
 
