@@ -202,3 +202,17 @@ export function compareCountsText(counts) {
   return ['added', 'removed', 'changed', 'unchanged'].map((k) => `${(c[k] ?? 0).toLocaleString('en-US')} ${k}`)
     .join(' · ');
 }
+
+/**
+ * The two runs the compare form selects once its list of runs (ids, newest first) is loaded again: the runs chosen
+ * before while both are still listed and differ; else the second newest as the first run and the newest as the
+ * second ("what the newer file changed"). When the form was not usable before (fewer than 2 runs: both selects then
+ * held the one run there was), the defaults. Null with fewer than 2 runs.
+ */
+export function compareChoice(runIds, kept, wasComparable) {
+  if (runIds.length < 2) return null;
+  const listed = (id) => runIds.includes(id);
+  const a = listed(kept && kept.a) ? kept.a : runIds[1];
+  const b = listed(kept && kept.b) ? kept.b : runIds[0];
+  return wasComparable && a !== b ? { a, b } : { a: runIds[1], b: runIds[0] };
+}
