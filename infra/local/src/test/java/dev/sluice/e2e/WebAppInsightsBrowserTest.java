@@ -28,7 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * equal the API's), the dataset page's KPI tiles and charts equal the API's analytics and this test's own sums over
  * the files, compare shows the API's counts, the correction rolled back through its button and confirmation leaves
  * exactly the first file's rows, and the admin view filters by status, owner and dataset as the API does while the
- * demo user has no admin view at all. Screenshots at desktop and phone width in
+ * demo user has no admin view at all. Live, without navigation: a second tab left on the dataset page from the first
+ * publish on shows the second run's totals and then the first file's again after the rollback, and its compare form
+ * offers both runs (the older first); an admin view left open shows the demo user's new run over the socket.
+ * Screenshots at desktop and phone width in
  * {@code infra/local/target/screenshots/insights-*.png}.
  */
 @ExtendWith(BrowserStack.class)
@@ -155,8 +158,39 @@ class WebAppInsightsBrowserTest {
         assertEquals(0, sum(firstOnly, 3).compareTo(number(after.at("/shown/tiles/spend"))),
                 () -> "the page shows the first file's spend again: " + after);
 
-        JsonNode admin = steps.get("admin");
+        // Live, on the dataset page left open in a second tab from the first publish on, and in an open admin view.
+        JsonNode live = steps.get("live");
+        String firstRun = steps.get("first").get("runId").asText();
         String secondRun = steps.get("second").get("runId").asText();
+        assertEquals(0, sum(firstOnly, 3).compareTo(number(live.at("/before/tiles/spend"))), live::toString);
+        assertTrue(live.at("/before/compare/hidden").asBoolean(), () -> "one run: no compare form yet: " + live);
+        assertTrue(live.at("/before/compare/message").asText().contains("Two imports"), live::toString);
+        assertEquals(0, sum(merged, 3).compareTo(number(live.at("/tiles/spend"))),
+                () -> "the open page's spend tile follows the publish: " + live);
+        assertEquals(sum(merged, 4).longValue(), number(live.at("/tiles/clicks")).longValue(), live::toString);
+        assertEquals(0, new BigDecimal(live.at("/analytics/totals/spend").asText()).compareTo(
+                number(live.at("/tiles/spend"))), live::toString);
+        JsonNode form = live.get("compare");
+        assertEquals(new TreeSet<>(List.of(firstRun, secondRun)), new TreeSet<>(strings(form.get("options"))));
+        assertEquals(List.of(firstRun, secondRun), List.of(form.get("a").asText(), form.get("b").asText()),
+                () -> "the older run first, the newer second: " + form);
+        assertFalse(form.get("message").asText().contains("Two imports"), () -> "the stale line is gone: " + form);
+        assertEquals("", form.get("error").asText(), form::toString);
+        assertEquals(expectedCounts, live.get("counts").asText(), "Compare on the open page compares the two runs");
+        assertTrue(live.get("sameUrl").asBoolean(), "the page was never navigated");
+        JsonNode liveRollback = steps.get("liveRollback");
+        assertEquals(0, sum(firstOnly, 3).compareTo(number(liveRollback.at("/tiles/spend"))),
+                () -> "the open page's spend tile follows the rollback: " + liveRollback);
+        assertTrue(liveRollback.get("sameUrl").asBoolean());
+        JsonNode adminLive = steps.get("adminLive");
+        assertEquals(secondRun, adminLive.get("runId").asText());
+        assertEquals(demo.at("/me/sub").asText(), adminLive.get("owner").asText(), adminLive::toString);
+        assertTrue(adminLive.get("first").asBoolean(), () -> "the new run is on top: " + adminLive);
+        assertEquals(adminLive.get("loadsBefore").asInt(), adminLive.get("loadsAfter").asInt(),
+                () -> "it came over the socket, not by loading the list again: " + adminLive);
+        assertEquals("#/admin", adminLive.get("hash").asText());
+
+        JsonNode admin = steps.get("admin");
         assertTrue(strings(admin.get("byStatus"), "runId").contains(secondRun), admin::toString);
         admin.get("byStatus").forEach(r -> assertEquals("ROLLED_BACK", r.get("status").asText()));
         assertEquals(strings(admin.at("/apiByStatus/items"), "runId"), strings(admin.get("byStatus"), "runId"),
@@ -171,7 +205,7 @@ class WebAppInsightsBrowserTest {
 
         steps.get("phone").get("overflow").properties().forEach(e -> assertEquals(0, e.getValue().asInt(),
                 () -> "nothing wider than a phone screen on " + e.getKey()));
-        for (String shot : List.of("review-run", "dataset", "admin")) {
+        for (String shot : List.of("review-run", "dataset", "dataset-live", "admin")) {
             for (String width : List.of("desktop", "phone")) {
                 Path png = OUT.resolve("screenshots/insights-" + width + "-" + shot + ".png");
                 assertTrue(Files.size(png) > 10_000, () -> png + " was written");
@@ -205,7 +239,8 @@ class WebAppInsightsBrowserTest {
 
     private Map<String, JsonNode> runScript(Path first, Path second) throws IOException, InterruptedException {
         return stack.runScript("insights.e2e.js", Duration.ofMinutes(8), List.of("demo", "settings", "first",
-                "second", "analytics", "rollback", "afterRollback", "admin", "phone", "summary"), OUT.toString(),
+                "adminLive", "second", "live", "analytics", "rollback", "afterRollback", "liveRollback", "admin",
+                "phone", "summary"), OUT.toString(),
                 first.toString(), second.toString());
     }
 
