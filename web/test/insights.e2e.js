@@ -60,6 +60,20 @@ async function apiGet(page, apiPath) {
     { headers: { Authorization: `Bearer ${await tokenOf(page)}` } });
   return { status: response.status(), body: await response.json().catch(() => null) };
 }
+async function apiPost(page, apiPath, body) {
+  const response = await page.request.post(`${baseUrl}api/${apiPath}`, { data: body,
+    headers: { Authorization: `Bearer ${await tokenOf(page)}`, 'Content-Type': 'application/json' } });
+  return { status: response.status(), body: await response.json().catch(() => null) };
+}
+
+/** Serves one CSV file on a loopback port (the local runtime lets sources pull from loopback URLs). */
+function serveCsv(text) {
+  const server = require('node:http').createServer((request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/csv' });
+    response.end(text);
+  });
+  return new Promise((resolve) => { server.listen(0, '127.0.0.1', () => resolve(server)); });
+}
 const overflow = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 /** A full-page screenshot at desktop and at phone width; returns the phone width's sideways overflow. */
@@ -330,6 +344,26 @@ async function readDatasetPage(page, datasetId) {
     emit('admin', { byStatus, byOwner, byDataset, health,
       apiByStatus: (await apiGet(admin, 'admin/runs?status=ROLLED_BACK')).body,
       apiByDataset: (await apiGet(admin, `admin/runs?dataset=${encodeURIComponent(datasetId)}`)).body });
+
+    // ------------------------------------ a pulled run's page names its source and links to it on the dataset page
+    const feed = await serveCsv(fs.readFileSync(firstCsv, 'utf8'));
+    const pullInto = (await apiPost(page, 'datasets', { name: `Pulled ${stamp}`, kind: 'marketing' })).body;
+    const sourceUrl = `http://127.0.0.1:${feed.address().port}/spend.csv`;
+    const source = await apiPost(page, `datasets/${encodeURIComponent(pullInto.id)}/sources`,
+      { kind: 'csv-url', url: sourceUrl });
+    const pull = await apiPost(page, `sources/${encodeURIComponent(source.body.id)}/pull`, {});
+    await go(page, `#/runs/${pull.body.runId}`);
+    await page.waitForFunction(() => /CSV file/.test(document.querySelector('#detail-pulled-by:not([hidden]) '
+      + '.source-name')?.textContent || ''), null, WAIT);
+    const pulledLine = await page.evaluate(() => ({ text: document.querySelector('#detail-pulled-by').textContent,
+      href: document.querySelector('#detail-pulled-by a').getAttribute('href') }));
+    phoneOverflow.pulledRun = await shootBoth(page, 'pulled-run', '#detail-pulled-by:not([hidden])');
+    await page.click('#detail-pulled-by a');
+    await page.waitForSelector(`#sources li[data-source-id="${source.body.id}"][aria-current="true"]`, WAIT);
+    emit('pulled', { source: source.body, sourceUrl, pull: pull.body, line: pulledLine,
+      run: (await apiGet(page, `runs/${pull.body.runId}`)).body,
+      focused: await page.evaluate(() => document.activeElement.id) });
+    feed.close();
 
     emit('phone', { overflow: phoneOverflow });
   } catch (error) {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly the first file's rows, and the admin view filters by status, owner and dataset as the API does while the
  * demo user has no admin view at all. Live, without navigation: a second tab left on the dataset page from the first
  * publish on shows the second run's totals and then the first file's again after the rollback, and its compare form
- * offers both runs (the older first); an admin view left open shows the demo user's new run over the socket.
+ * offers both runs (the older first); an admin view left open shows the demo user's new run over the socket. A run
+ * pulled by a source says so on its page and links to the source on its dataset's page.
  * Screenshots at desktop and phone width in
  * {@code infra/local/target/screenshots/insights-*.png}.
  */
@@ -203,9 +204,20 @@ class WebAppInsightsBrowserTest {
         admin.get("byDataset").forEach(r -> assertEquals(datasetId, r.get("dataset").asText()));
         assertEquals("ok", admin.get("health").asText());
 
+        JsonNode pulled = steps.get("pulled");
+        String sourceId = pulled.at("/source/id").asText();
+        assertEquals("pull", pulled.at("/run/source").asText(), pulled::toString);
+        assertEquals(sourceId, pulled.at("/run/sourceId").asText(), pulled::toString);
+        assertEquals("Pulled by source CSV file (URL): " + pulled.get("sourceUrl").asText() + " · pull "
+                + pulled.at("/run/pullId").asText(), pulled.at("/line/text").asText(),
+                "the run page says where the run came from");
+        assertEquals("#/datasets/" + pulled.at("/run/datasetId").asText() + "/sources/" + sourceId,
+                pulled.at("/line/href").asText());
+        assertEquals("sources-h", pulled.get("focused").asText(), "the link leads to the dataset's Sources card");
+
         steps.get("phone").get("overflow").properties().forEach(e -> assertEquals(0, e.getValue().asInt(),
                 () -> "nothing wider than a phone screen on " + e.getKey()));
-        for (String shot : List.of("review-run", "dataset", "dataset-live", "admin")) {
+        for (String shot : List.of("review-run", "dataset", "dataset-live", "admin", "pulled-run")) {
             for (String width : List.of("desktop", "phone")) {
                 Path png = OUT.resolve("screenshots/insights-" + width + "-" + shot + ".png");
                 assertTrue(Files.size(png) > 10_000, () -> png + " was written");
@@ -240,7 +252,7 @@ class WebAppInsightsBrowserTest {
     private Map<String, JsonNode> runScript(Path first, Path second) throws IOException, InterruptedException {
         return stack.runScript("insights.e2e.js", Duration.ofMinutes(8), List.of("demo", "settings", "first",
                 "adminLive", "second", "live", "analytics", "rollback", "afterRollback", "liveRollback", "admin",
-                "phone", "summary"), OUT.toString(),
+                "pulled", "phone", "summary"), OUT.toString(),
                 first.toString(), second.toString());
     }
 
