@@ -815,6 +815,7 @@ function onLiveState(liveState) {
   if (liveState === 'live') {
     // anything that changed while the socket was down: the snapshots cover watched runs, the list covers new ones
     loadRunList().catch(() => {});
+    if (state.admin) state.admin.catchUp();
   }
 }
 
@@ -838,6 +839,8 @@ function startPolling(generation) {
         lastList = Date.now();
         await loadRunList().catch(() => {});
       }
+      // Other users' runs are only in the admin view: it polls them itself.
+      if (state.admin) await state.admin.poll();
     }
     setTimeout(tick, POLL_MS);
   };

@@ -8,7 +8,8 @@
 //   confirmation, and reads the dataset page again. The admin then filters the admin view; the demo user has none.
 //   Live, without navigating: a second tab of the demo user keeps the dataset page open from the first publish on
 //   (its tiles follow the second run's publish and its rollback; its compare form then offers both runs), and an
-//   admin tab keeps #/admin open while the demo user's second run appears in it.
+//   admin tab keeps #/admin open while the demo user's second run appears in it. An admin tab whose WebSocket is
+//   refused polls instead: a pulled run appears in it and reaches SUCCEEDED there.
 //   OUT_DIR/screenshots/insights-*.png at desktop (1280) and phone (375) width. Every wait has a deadline.
 'use strict';
 const fs = require('node:fs');
@@ -345,6 +346,19 @@ async function readDatasetPage(page, datasetId) {
       apiByStatus: (await apiGet(admin, 'admin/runs?status=ROLLED_BACK')).body,
       apiByDataset: (await apiGet(admin, `admin/runs?dataset=${encodeURIComponent(datasetId)}`)).body });
 
+    // --------------- an admin view whose WebSocket never stays up polls instead: a new run appears and finishes in it
+    const offline = await newPage(browser, problems);
+    let refused = 0;
+    await offline.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+      refused++;
+      ws.close();
+    });
+    await open(offline, USERS.admin);
+    await go(offline, '#/admin');
+    await offline.waitForFunction(() => Number(document.querySelector('#admin-view tbody')?.dataset.loads || 0) > 0,
+      null, WAIT);
+    await offline.waitForSelector('body[data-live="polling"]', WAIT);
+
     // ------------------------------------ a pulled run's page names its source and links to it on the dataset page
     const feed = await serveCsv(fs.readFileSync(firstCsv, 'utf8'));
     const pullInto = (await apiPost(page, 'datasets', { name: `Pulled ${stamp}`, kind: 'marketing' })).body;
@@ -364,6 +378,13 @@ async function readDatasetPage(page, datasetId) {
       run: (await apiGet(page, `runs/${pull.body.runId}`)).body,
       focused: await page.evaluate(() => document.activeElement.id) });
     feed.close();
+    const pulledRow = `#admin-view tbody tr[data-run-id="${pull.body.runId}"]`;
+    await offline.waitForSelector(pulledRow, WAIT);
+    await offline.waitForSelector(`${pulledRow}[data-status="SUCCEEDED"]`, WAIT);
+    emit('adminPolling', { runId: pull.body.runId, refused, live: await offline.getAttribute('body', 'data-live'),
+      banner: await offline.textContent('#live-banner'),
+      polls: await offline.evaluate(() => Number(document.querySelector('#admin-view tbody').dataset.polls || 0)),
+      loads: await offline.evaluate(() => Number(document.querySelector('#admin-view tbody').dataset.loads || 0)) });
 
     emit('phone', { overflow: phoneOverflow });
   } catch (error) {

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * demo user has no admin view at all. Live, without navigation: a second tab left on the dataset page from the first
  * publish on shows the second run's totals and then the first file's again after the rollback, and its compare form
  * offers both runs (the older first); an admin view left open shows the demo user's new run over the socket. A run
- * pulled by a source says so on its page and links to the source on its dataset's page.
+ * pulled by a source says so on its page and links to the source on its dataset's page; an admin view whose
+ * WebSocket is refused polls, and shows that run appear and succeed.
  * Screenshots at desktop and phone width in
  * {@code infra/local/target/screenshots/insights-*.png}.
  */
@@ -215,6 +216,14 @@ class WebAppInsightsBrowserTest {
                 pulled.at("/line/href").asText());
         assertEquals("sources-h", pulled.get("focused").asText(), "the link leads to the dataset's Sources card");
 
+        JsonNode polling = steps.get("adminPolling");
+        assertEquals(pulled.at("/run/runId").asText(), polling.get("runId").asText());
+        assertTrue(polling.get("refused").asInt() >= 1, polling::toString);
+        assertEquals("polling", polling.get("live").asText(), () -> "the socket never came up: " + polling);
+        assertTrue(polling.get("banner").asText().contains("paused"), polling::toString);
+        assertTrue(polling.get("polls").asInt() >= 1, () -> "the run came by polling: " + polling);
+        assertEquals(1, polling.get("loads").asInt(), () -> "merged into the list, not loaded again: " + polling);
+
         steps.get("phone").get("overflow").properties().forEach(e -> assertEquals(0, e.getValue().asInt(),
                 () -> "nothing wider than a phone screen on " + e.getKey()));
         for (String shot : List.of("review-run", "dataset", "dataset-live", "admin", "pulled-run")) {
@@ -252,7 +261,7 @@ class WebAppInsightsBrowserTest {
     private Map<String, JsonNode> runScript(Path first, Path second) throws IOException, InterruptedException {
         return stack.runScript("insights.e2e.js", Duration.ofMinutes(8), List.of("demo", "settings", "first",
                 "adminLive", "second", "live", "analytics", "rollback", "afterRollback", "liveRollback", "admin",
-                "pulled", "phone", "summary"), OUT.toString(),
+                "pulled", "adminPolling", "phone", "summary"), OUT.toString(),
                 first.toString(), second.toString());
     }
 
