@@ -10,9 +10,15 @@ const PAGE = 50;
 const TONES = { SUCCEEDED: 'good', PARTIAL: 'warn', FAILED: 'bad', DUPLICATE: 'muted', CANCELLED: 'muted',
   EXPIRED: 'muted', ROLLED_BACK: 'muted' };
 
+/** While the socket is down: rows of runs still moving are read every poll, the first page every this often. */
+const PAGE_POLL_MS = 5000;
+const STRIP_POLL_MS = 30000;
+const MOVING_ROWS = 20;
+const FINAL = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'DUPLICATE', 'CANCELLED', 'EXPIRED', 'ROLLED_BACK']);
+
 /**
  * Renders into `root`. deps: {api, live, announce, onRun(run, action)}. Returns {update(run) for a run as the API
- * shows it, message(socket message), dispose}.
+ * shows it, message(socket message), poll() while the socket is down, catchUp() once it is back, dispose}.
  */
 export function adminView(root, { api, live, announce, onRun }) {
   const health = el('div', { class: 'health-strip', id: 'health-strip', role: 'status' });
@@ -183,12 +189,57 @@ export function adminView(root, { api, live, announce, onRun }) {
       if (!state.disposed) put(run, { prepend });
     }).catch(() => {}).finally(() => fetching.delete(runId));
   };
+  // Without the socket nothing says a run started or moved, so the view polls as "Your runs" does: the rows of runs
+  // still moving at every call (each second), the first page of the current filters every 5 s, merged into the
+  // list (new runs on top, known rows updated, none removed under the pointer), the health strip every 30 s.
+  let lastPage = 0;
+  let lastStrip = Date.now();
+  let stripTimer = 0;
+  const mergeFirstPage = async () => {
+    const query = adminQuery({ ...state.filters, limit: PAGE, cursor: null });
+    if (!query.ok) return;
+    const page = await api.adminRuns(query.query);
+    if (state.disposed) return;
+    const items = page.items || [];
+    for (const run of items) if (state.rows.has(run.runId)) put(run, { listed: true });
+    const fresh = items.filter((run) => !state.rows.has(run.runId));
+    if (fresh.length) list.querySelectorAll('tr:not([data-run-id])').forEach((placeholder) => placeholder.remove());
+    for (const run of fresh.reverse()) put(run, { listed: true, prepend: true });
+    count.textContent = `${state.rows.size}${state.cursor ? '+' : ''} ${state.rows.size === 1 ? 'run' : 'runs'}`;
+    list.dataset.polls = String(Number(list.dataset.polls || 0) + 1);
+  };
+  const poll = async () => {
+    if (state.disposed) return;
+    const moving = [...state.rows.values()].filter((r) => !FINAL.has(r.run.status)).slice(0, MOVING_ROWS);
+    await Promise.all(moving.map((r) => api.run(r.run.runId).then((run) => {
+      if (!state.disposed) put(run);
+    }).catch(() => {})));
+    if (Date.now() - lastPage >= PAGE_POLL_MS) {
+      lastPage = Date.now();
+      await mergeFirstPage().catch(() => {});
+    }
+    if (Date.now() - lastStrip >= STRIP_POLL_MS) {
+      lastStrip = Date.now();
+      await loadStrip().catch(() => {});
+    }
+  };
   return {
+    poll,
+    /** The socket is back: what happened while it was down. */
+    catchUp: () => {
+      lastPage = Date.now();
+      mergeFirstPage().catch(() => {});
+    },
     update: (run) => {
       if (state.rows.has(run.runId) || matchesFilters(run, state.filters)) put(run, { prepend: !state.rows.has(run.runId) });
     },
     /** A socket message: counters straight into the row; a new run or a change of state fetches the run. */
     message: (message) => {
+      if (message.type === 'run.finished') {
+        // The last 24 hours' figures count finished runs: read again once a burst of them has settled.
+        clearTimeout(stripTimer);
+        stripTimer = setTimeout(() => { if (!state.disposed) loadStrip().catch(() => {}); }, 2000);
+      }
       const known = state.rows.get(message.runId);
       if (!known) {
         refreshRun(message.runId, { prepend: true });
@@ -206,6 +257,7 @@ export function adminView(root, { api, live, announce, onRun }) {
     },
     dispose: () => {
       state.disposed = true;
+      clearTimeout(stripTimer);
       live.unwatchScope('all');
     },
   };

@@ -58,11 +58,14 @@ export function changeOf(current, previous) {
 /** One tile per metric: {key, label, hint, text, change, tone ('good'|'bad'|'neutral'), previousText}. */
 export function kpiTiles(analytics) {
   const totals = (analytics && analytics.totals) || {};
-  const previous = analytics && analytics.previous ? analytics.previous.totals || null : null;
+  const totalsBefore = analytics && analytics.previous ? analytics.previous.totals || null : null;
+  // A previous period without rows (before the dataset's first day, or none at all for an empty dataset) is no
+  // earlier data: no change to compute and no "Previous period: 0.00" to show.
+  const previous = totalsBefore && (totalsBefore.rows ?? 1) > 0 ? totalsBefore : null;
   return METRICS.map((m) => {
     const current = metricNumber(totals, m.key);
     const before = previous ? metricNumber(previous, m.key) : null;
-    const change = changeOf(current, previous && (previous.rows ?? 1) > 0 ? before : null);
+    const change = changeOf(current, before);
     const tone = !m.better || !change.direction || change.direction === 'flat' ? 'neutral'
       : change.direction === m.better ? 'good' : 'bad';
     return {
@@ -198,4 +201,18 @@ export function compareCountsText(counts) {
   const c = counts || {};
   return ['added', 'removed', 'changed', 'unchanged'].map((k) => `${(c[k] ?? 0).toLocaleString('en-US')} ${k}`)
     .join(' · ');
+}
+
+/**
+ * The two runs the compare form selects once its list of runs (ids, newest first) is loaded again: the runs chosen
+ * before while both are still listed and differ; else the second newest as the first run and the newest as the
+ * second ("what the newer file changed"). When the form was not usable before (fewer than 2 runs: both selects then
+ * held the one run there was), the defaults. Null with fewer than 2 runs.
+ */
+export function compareChoice(runIds, kept, wasComparable) {
+  if (runIds.length < 2) return null;
+  const listed = (id) => runIds.includes(id);
+  const a = listed(kept && kept.a) ? kept.a : runIds[1];
+  const b = listed(kept && kept.b) ? kept.b : runIds[0];
+  return wasComparable && a !== b ? { a, b } : { a: runIds[1], b: runIds[0] };
 }

@@ -103,6 +103,7 @@ export function createApi(apiBase, {
     listSources: (datasetId) => call(`/datasets/${encodeURIComponent(datasetId)}/sources`),
     createSource: (datasetId, body) => call(`/datasets/${encodeURIComponent(datasetId)}/sources`,
       { method: 'POST', body: JSON.stringify(body) }),
+    source: (id) => call(`/sources/${encodeURIComponent(id)}`),
     updateSource: (id, body) => call(`/sources/${encodeURIComponent(id)}`,
       { method: 'PATCH', body: JSON.stringify(body) }),
     deleteSource: (id) => call(`/sources/${encodeURIComponent(id)}`, { method: 'DELETE' }),

@@ -27,7 +27,7 @@ import { runControls, controlsKey } from './run-controls.js';
 import { doneText } from './run-actions.js';
 import { datasetInsights } from './dataset-insights.js';
 import { adminView } from './admin-view.js';
-import { sourcesSection } from './sources.js';
+import { sourcesSection, pulledBy } from './sources.js';
 import { mergeRun, progressOf, isFinal, recordsDone, stillCounting, RateEstimator } from './progress.js';
 import {
   formatCount, formatBytes, formatDuration, formatTime, formatDecimal, statusLabel, explainFailure, delimiterLabel, numberStyleLabel,
@@ -815,6 +815,7 @@ function onLiveState(liveState) {
   if (liveState === 'live') {
     // anything that changed while the socket was down: the snapshots cover watched runs, the list covers new ones
     loadRunList().catch(() => {});
+    if (state.admin) state.admin.catchUp();
   }
 }
 
@@ -838,6 +839,8 @@ function startPolling(generation) {
         lastList = Date.now();
         await loadRunList().catch(() => {});
       }
+      // Other users' runs are only in the admin view: it polls them itself.
+      if (state.admin) await state.admin.poll();
     }
     setTimeout(tick, POLL_MS);
   };
@@ -1052,7 +1055,8 @@ async function createDataset(form) {
   return undefined;
 }
 
-async function openDatasetPage(id) {
+/** @param focusSource a source's id: the page opens at its Sources card with that source marked */
+async function openDatasetPage(id, focusSource = null) {
   const view = enterDatasetsView();
   state.datasetPage = { id };
   view.replaceChildren(el('p', { class: 'muted', text: 'Loading the dataset…' }));
@@ -1068,11 +1072,16 @@ async function openDatasetPage(id) {
   }
   if (!state.datasetPage || state.datasetPage.id !== id) return;
   rememberDataset(dataset);
-  renderDatasetPage(view, dataset);
-  $('h1', view).focus();
+  renderDatasetPage(view, dataset, focusSource);
+  if (focusSource) {
+    $('#sources-h', view).focus();
+    $('#sources', view).scrollIntoView({ block: 'start' });
+  } else {
+    $('h1', view).focus();
+  }
 }
 
-function renderDatasetPage(view, dataset) {
+function renderDatasetPage(view, dataset, focusSource = null) {
   document.title = `${dataset.name} — Sluice`;
   const raw = dataset.kind === 'raw';
   const settingsForm = el('form', { id: 'dataset-settings', class: 'dataset-form', novalidate: true },
@@ -1125,7 +1134,7 @@ function renderDatasetPage(view, dataset) {
       el('h2', { id: 'dataset-runs-h', text: 'Imports into this dataset' }),
       el('div', { id: 'dataset-runs' }, el('p', { class: 'muted', text: 'Loading…' }))),
     destinationsPanel({ datasetId: dataset.id, url: state.api.url, token: () => state.session.token() }),
-    sourcesSection(state.api, dataset, { onRun: () => loadDatasetRuns(dataset) }),
+    sourcesSection(state.api, dataset, { onRun: () => loadDatasetRuns(dataset), focusSource }),
     el('section', { class: 'card danger-card', 'aria-labelledby': 'danger-h' },
       el('h2', { id: 'danger-h', text: 'Delete this dataset' }),
       el('p', { class: 'muted', text: raw
@@ -1355,7 +1364,7 @@ function openAdmin() {
 function route() {
   if (!state.signedIn) return;
   const match = location.hash.match(/^#\/runs\/([A-Za-z0-9-]{1,64})$/);
-  const datasets = location.hash.match(/^#\/datasets(?:\/([A-Za-z0-9_.-]{1,100}))?$/);
+  const datasets = location.hash.match(/^#\/datasets(?:\/([A-Za-z0-9_.-]{1,100})(?:\/sources\/([A-Za-z0-9_.-]{1,100}))?)?$/);
   const admin = location.hash === '#/admin';
   leaveViews(admin ? 'admin' : 'other');
   if (admin) {
@@ -1363,7 +1372,7 @@ function route() {
   } else if (match) {
     openDetail(match[1]);
   } else if (datasets) {
-    if (datasets[1]) openDatasetPage(datasets[1]);
+    if (datasets[1]) openDatasetPage(datasets[1], datasets[2] || null);
     else openDatasetList();
   } else {
     const previous = state.detail && state.detail.runId;
@@ -1421,6 +1430,7 @@ function buildDetail(run) {
       el('h1', { tabindex: '-1', id: 'detail-title', text: run.fileName }),
       el('span', { class: 'badge status', id: 'detail-status' })),
     el('p', { id: 'detail-rerun-of', class: 'rerun-of', hidden: true }),
+    el('p', { id: 'detail-pulled-by', class: 'rerun-of', hidden: true }),
     el('section', { class: 'card live-card', 'aria-labelledby': 'detail-progress-h' },
       el('h2', { id: 'detail-progress-h', class: 'visually-hidden', text: 'Progress' }),
       el('div', { class: 'bar big', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0', id: 'detail-bar' },
@@ -1507,6 +1517,7 @@ function renderDetailLive(entry) {
     ['Header', file.header ? el('ul', { class: 'chips header-chips' }, ...file.header.map((h) => el('li', { class: 'chip', text: h }))) : '—'],
   ]);
   renderRerunOf(run);
+  renderPulledBy(run);
   renderDecisions(run);
   renderRerun(run);
   $('#mapping-section', view).hidden = isRaw(run);
@@ -1569,6 +1580,30 @@ function renderRerunOf(run) {
   const name = (old) => { link.textContent = `${old.fileName} (${formatTime(old.createdAt)})`; };
   if (known && known.run.fileName) name(known.run);
   else state.api.run(run.rerunOf).then(name).catch(() => {});
+}
+
+/** "Pulled by source CSV file (URL): https://… · pull 3f2a…", linking the source on its dataset's page. */
+function renderPulledBy(run) {
+  const line = $('#detail-pulled-by');
+  if (!line) return;
+  const origin = pulledBy(run);
+  line.hidden = !origin;
+  if (!origin || line.dataset.of === `${origin.sourceId}/${origin.pullId}`) return;
+  line.dataset.of = `${origin.sourceId}/${origin.pullId}`;
+  const name = el('span', { class: 'source-name', text: origin.label });
+  const source = origin.sourceId && run.datasetId
+    ? el('a', { href: `#/datasets/${encodeURIComponent(run.datasetId)}/sources/${encodeURIComponent(origin.sourceId)}`,
+      title: 'The dataset\'s sources' }, name)
+    : name;
+  line.replaceChildren('Pulled by source ', source,
+    origin.pullId ? el('span', { class: 'muted', text: ` · pull ${origin.pullId}` }) : null);
+  if (!origin.sourceId) return;
+  state.api.source(origin.sourceId).then((found) => {
+    name.textContent = pulledBy(run, found).label;
+  }).catch((problem) => {
+    // A deleted source keeps its runs: say so rather than link to nothing.
+    if (problem.status === 404 || problem.code === 'NOT_FOUND') name.textContent = `${origin.label} (since deleted)`;
+  });
 }
 
 function renderDecisions(run) {

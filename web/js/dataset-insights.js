@@ -6,6 +6,7 @@ import { timeSeriesChart, barChart } from './charts.js';
 import {
   METRICS, metric, kpiTiles, formatMetric, periodText, dailySeries, breakdownItems, anomalyMarks, rowsQuery,
   analyticsQuery, checkRange, ROW_COLUMNS, rowCells, rawColumnsOf, changeLines, compareCountsText, keyText,
+  compareChoice,
 } from './analytics.js';
 
 const ROWS_PAGE = 25;
@@ -340,7 +341,9 @@ function compareSection(dataset, { api, runs }) {
     form, error, result);
   let nextCursor = null;
   let shownKey = [];
+  let comparable = false;
 
+  // Called again when a run of the dataset publishes or is rolled back, with the page open.
   const load = async () => {
     let list = [];
     try {
@@ -348,22 +351,27 @@ function compareSection(dataset, { api, runs }) {
     } catch {
       // the form then says there is nothing to compare
     }
-    const keepA = selectA.value;
-    const keepB = selectB.value;
+    const kept = { a: selectA.value, b: selectB.value };
     const options = () => list.map((r) => el('option', { value: r.runId,
       text: `${r.fileName || r.runId} · ${String(r.createdAt || '').slice(0, 16).replace('T', ' ')}` }));
     selectA.replaceChildren(...options());
     selectB.replaceChildren(...options());
-    // Oldest first in A, newest in B: "what the newer file changed".
-    if (list.length >= 2) {
-      selectA.value = list.some((r) => r.runId === keepA) ? keepA : list[1].runId;
-      selectB.value = list.some((r) => r.runId === keepB) ? keepB : list[0].runId;
-    }
-    form.hidden = list.length < 2;
-    if (list.length < 2) {
+    const choice = compareChoice(list.map((r) => r.runId), kept, comparable);
+    if (choice) {
+      selectA.value = choice.a;
+      selectB.value = choice.b;
+      if (!comparable || choice.a !== kept.a || choice.b !== kept.b) {
+        // The choice moved under the user: what was said about the old one ("needed to compare", "two different
+        // runs", a result of other runs) no longer holds.
+        error.hidden = true;
+        result.replaceChildren();
+      }
+    } else {
       result.replaceChildren(el('p', { class: 'muted small', text: 'Two imports with stored records are needed to '
         + 'compare.' }));
     }
+    comparable = Boolean(choice);
+    form.hidden = !comparable;
   };
 
   const renderItems = (answer, append) => {

@@ -89,12 +89,32 @@ export function pullSummary(pull) {
   return parts.join(' · ');
 }
 
-/** The "Sources" card of a dataset's page; loads itself. */
-export function sourcesSection(api, dataset, { onRun = () => {} } = {}) {
+/** A source as people read it: "CSV file (URL): https://…". */
+export function sourceLabel(source) {
+  const kind = (KINDS.find(([value]) => value === source.kind) || [null, source.kind])[1];
+  return `${kind}: ${source.url}`;
+}
+
+/**
+ * Where a pulled run came from, for its run page: {label, sourceId, pullId}, the source named by its kind and URL
+ * when it is known (`source`, as GET /api/sources/{id} answers), else by its id; null for a run that was not pulled.
+ */
+export function pulledBy(run, source = null) {
+  if (!run || run.source !== 'pull') return null;
+  const known = source && source.url && (!run.sourceId || source.id === run.sourceId);
+  return { label: known ? sourceLabel(source) : run.sourceId || 'an unknown source', sourceId: run.sourceId || null,
+    pullId: run.pullId || null };
+}
+
+/**
+ * The "Sources" card of a dataset's page; loads itself. `focusSource`: the id of a source to mark (a run page's
+ * "Pulled by source …" link leads here).
+ */
+export function sourcesSection(api, dataset, { onRun = () => {}, focusSource = null } = {}) {
   const list = h('ul', { class: 'source-list', id: 'source-list' });
   const status = h('p', { class: 'muted', role: 'status', id: 'source-status' });
   const section = h('section', { class: 'card', 'aria-labelledby': 'sources-h', id: 'sources' },
-    h('h2', { id: 'sources-h', text: 'Sources' }),
+    h('h2', { id: 'sources-h', text: 'Sources', tabindex: '-1' }),
     h('p', { class: 'muted small', text: 'Sluice can pull this dataset\u2019s data by itself from a URL, an API or a '
       + 'feed, on a schedule or when you ask. Only new records are loaded.' }),
     list, status, sourceForm(null));
@@ -104,6 +124,8 @@ export function sourcesSection(api, dataset, { onRun = () => {} } = {}) {
       const page = await api.listSources(dataset.id);
       list.replaceChildren(...page.items.map(item));
       if (!page.items.length) list.append(h('li', { class: 'muted', text: 'No sources yet.' }));
+      const marked = focusSource && [...list.children].find((li) => li.dataset.sourceId === focusSource);
+      if (marked) marked.setAttribute('aria-current', 'true');
     } catch (error) {
       status.textContent = error.message;
     }

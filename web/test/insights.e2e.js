@@ -6,6 +6,10 @@
 //   some keys plus new ones), publishes each from the review through the buttons (the run page, then the run card),
 //   reads the dataset page (KPI tiles, charts, rows, compare), rolls the second run back through the button and its
 //   confirmation, and reads the dataset page again. The admin then filters the admin view; the demo user has none.
+//   Live, without navigating: a second tab of the demo user keeps the dataset page open from the first publish on
+//   (its tiles follow the second run's publish and its rollback; its compare form then offers both runs), and an
+//   admin tab keeps #/admin open while the demo user's second run appears in it. An admin tab whose WebSocket is
+//   refused polls instead: a pulled run appears in it and reaches SUCCEEDED there.
 //   OUT_DIR/screenshots/insights-*.png at desktop (1280) and phone (375) width. Every wait has a deadline.
 'use strict';
 const fs = require('node:fs');
@@ -57,6 +61,20 @@ async function apiGet(page, apiPath) {
     { headers: { Authorization: `Bearer ${await tokenOf(page)}` } });
   return { status: response.status(), body: await response.json().catch(() => null) };
 }
+async function apiPost(page, apiPath, body) {
+  const response = await page.request.post(`${baseUrl}api/${apiPath}`, { data: body,
+    headers: { Authorization: `Bearer ${await tokenOf(page)}`, 'Content-Type': 'application/json' } });
+  return { status: response.status(), body: await response.json().catch(() => null) };
+}
+
+/** Serves one CSV file on a loopback port (the local runtime lets sources pull from loopback URLs). */
+function serveCsv(text) {
+  const server = require('node:http').createServer((request, response) => {
+    response.writeHead(200, { 'Content-Type': 'text/csv' });
+    response.end(text);
+  });
+  return new Promise((resolve) => { server.listen(0, '127.0.0.1', () => resolve(server)); });
+}
 const overflow = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 /** A full-page screenshot at desktop and at phone width; returns the phone width's sideways overflow. */
@@ -104,6 +122,28 @@ async function importFile(page, datasetId, file) {
 const reviewCountsShown = (page, root) => page.evaluate((selector) => Object.fromEntries(
   [...document.querySelectorAll(`${selector} .review-counts li`)].map((li) => [li.dataset.count,
     Number(li.querySelector('strong').textContent.replace(/,/g, ''))])), root);
+
+const tilesOf = (page) => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#kpi-tiles .kpi')]
+  .map((li) => [li.dataset.kpi, li.querySelector('.kpi-value').textContent])));
+
+/** Waits, on a page left where it is, until the spend tile shows something other than `before`. */
+async function awaitSpendTile(page, before) {
+  await page.waitForFunction((was) => {
+    const tile = document.querySelector('#kpi-tiles .kpi[data-kpi="spend"] .kpi-value');
+    return tile && tile.textContent !== was;
+  }, before, { ...WAIT, polling: 100 });
+  return tilesOf(page);
+}
+
+const compareFormOf = (page) => page.evaluate(() => ({
+  hidden: document.querySelector('#compare-section form').hidden,
+  options: [...document.querySelectorAll('#compare-a option')].map((o) => o.value),
+  a: document.querySelector('#compare-a').value,
+  b: document.querySelector('#compare-b').value,
+  message: document.querySelector('#compare-result').textContent,
+  error: document.querySelector('#compare-section .form-error').hidden ? ''
+    : document.querySelector('#compare-section .form-error').textContent,
+}));
 
 async function readDatasetPage(page, datasetId) {
   await go(page, `#/datasets/${datasetId}`);
@@ -184,8 +224,36 @@ async function readDatasetPage(page, datasetId) {
       publicationLine: await page.textContent('#publish-section .publication-line'),
       api: (await apiGet(page, `runs/${first}`)).body });
 
+    // ------------- tabs left open from here on: the demo user's dataset page, and the admin's view of all runs
+    const watch = await newPage(browser, problems);
+    await open(watch, USERS.demo);
+    await go(watch, `#/datasets/${datasetId}`);
+    await watch.waitForSelector('#kpi-tiles .kpi', WAIT);
+    await watch.waitForFunction(() => /Two imports/.test(document.querySelector('#compare-result')?.textContent || ''),
+      null, WAIT);
+    const watchBefore = { tiles: await tilesOf(watch), compare: await compareFormOf(watch) };
+    const watchUrl = watch.url();
+    const admin = await newPage(browser, problems);
+    await open(admin, USERS.admin);
+    await admin.waitForSelector('#admin-link:not([hidden])', WAIT);
+    await go(admin, '#/admin');
+    await admin.waitForSelector('#health-strip[data-status]', WAIT);
+    const loads = () => admin.evaluate(() => Number(document.querySelector('#admin-view tbody').dataset.loads || 0));
+    await admin.waitForFunction(() => Number(document.querySelector('#admin-view tbody').dataset.loads || 0) > 0,
+      null, WAIT);
+    const adminLoadsBefore = await loads();
+
     // ------------------------------------------- the correction: Publish from its card in the list
     const second = await importFile(page, datasetId, secondCsv);
+    // The admin's open view shows the demo user's new run by itself (the "all" scope), without loading its list again.
+    await admin.waitForSelector(`#admin-view tbody tr[data-run-id="${second}"]`, WAIT);
+    const adminLive = await admin.evaluate((id) => {
+      const tr = document.querySelector(`#admin-view tbody tr[data-run-id="${id}"]`);
+      return { status: tr.dataset.status, owner: tr.querySelector('.owner').textContent,
+        first: document.querySelector('#admin-view tbody tr[data-run-id]').dataset.runId === id };
+    }, second);
+    emit('adminLive', { ...adminLive, runId: second, loadsBefore: adminLoadsBefore, loadsAfter: await loads(),
+      hash: await admin.evaluate(() => location.hash) });
     await go(page, '#/');
     const card = `.run[data-run-id="${second}"]`;
     await page.waitForSelector(`${card} .action-publish`, WAIT);
@@ -197,6 +265,21 @@ async function readDatasetPage(page, datasetId) {
     await page.waitForSelector(`${card} .action-rollback`, WAIT);
     emit('second', { runId: second, shown: secondShown, review: secondReview,
       api: (await apiGet(page, `runs/${second}`)).body });
+
+    // The dataset page left open in the other tab follows the publish: tiles, then a compare form of both runs.
+    const watchTiles = await awaitSpendTile(watch, watchBefore.tiles.spend);
+    await watch.waitForFunction(() => document.querySelectorAll('#compare-a option').length === 2
+      && !document.querySelector('#compare-section form').hidden, null, WAIT);
+    const watchCompare = await compareFormOf(watch);
+    await watch.click('#compare-button');
+    // The counts, or the form's complaint (two equal runs chosen) for the test to report.
+    await watch.waitForFunction(() => document.querySelector('#compare-counts')
+      || !document.querySelector('#compare-section .form-error').hidden, null, WAIT);
+    const watchCounts = await watch.evaluate(() => document.querySelector('#compare-counts')?.textContent
+      || document.querySelector('#compare-section .form-error').textContent);
+    phoneOverflow.datasetLive = await shootBoth(watch, 'dataset-live', '#chart-daily svg.chart');
+    emit('live', { before: watchBefore, tiles: watchTiles, compare: watchCompare, counts: watchCounts,
+      sameUrl: watch.url() === watchUrl, analytics: (await apiGet(watch, `datasets/${datasetId}/analytics`)).body });
 
     // --------------------------------------------------------- the dataset page against the API
     const shown = await readDatasetPage(page, datasetId);
@@ -234,20 +317,16 @@ async function readDatasetPage(page, datasetId) {
       rows: (await apiGet(page, `datasets/${datasetId}/rows?limit=1000`)).body });
     const after = await readDatasetPage(page, datasetId);
     emit('afterRollback', { shown: after, analytics: (await apiGet(page, `datasets/${datasetId}/analytics?groupBy=day`)).body });
+    // ...and the tab that never left the dataset page follows the rollback too.
+    const watchRolledBack = await awaitSpendTile(watch, watchTiles.spend);
+    emit('liveRollback', { tiles: watchRolledBack, sameUrl: watch.url() === watchUrl });
 
-    // ------------------------------------------------------------------- the admin view, filtered
-    const admin = await newPage(browser, problems);
-    await open(admin, USERS.admin);
-    await admin.waitForSelector('#admin-link:not([hidden])', WAIT);
-    await go(admin, '#/admin');
-    await admin.waitForSelector('#health-strip[data-status]', WAIT);
+    // ------------------------------------------------------------- the admin view (open all along), filtered
     const listed = () => admin.evaluate(() => [...document.querySelectorAll('#admin-view tbody tr[data-run-id]')]
       .map((tr) => ({ runId: tr.dataset.runId, status: tr.dataset.status, owner: tr.querySelector('.owner').textContent,
         dataset: tr.querySelector('.dataset').textContent })));
-    const loads = () => admin.evaluate(() => Number(document.querySelector('#admin-view tbody').dataset.loads || 0));
     const settled = (n) => admin.waitForFunction((m) => Number(document.querySelector('#admin-view tbody').dataset.loads
       || 0) > m, n, WAIT);
-    await settled(0);
     const filter = async (apply) => {
       let n = await loads();
       await admin.click('#admin-filters button[type="reset"]');
@@ -266,6 +345,46 @@ async function readDatasetPage(page, datasetId) {
     emit('admin', { byStatus, byOwner, byDataset, health,
       apiByStatus: (await apiGet(admin, 'admin/runs?status=ROLLED_BACK')).body,
       apiByDataset: (await apiGet(admin, `admin/runs?dataset=${encodeURIComponent(datasetId)}`)).body });
+
+    // --------------- an admin view whose WebSocket never stays up polls instead: a new run appears and finishes in it
+    const offline = await newPage(browser, problems);
+    let refused = 0;
+    await offline.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+      refused++;
+      ws.close();
+    });
+    await open(offline, USERS.admin);
+    await go(offline, '#/admin');
+    await offline.waitForFunction(() => Number(document.querySelector('#admin-view tbody')?.dataset.loads || 0) > 0,
+      null, WAIT);
+    await offline.waitForSelector('body[data-live="polling"]', WAIT);
+
+    // ------------------------------------ a pulled run's page names its source and links to it on the dataset page
+    const feed = await serveCsv(fs.readFileSync(firstCsv, 'utf8'));
+    const pullInto = (await apiPost(page, 'datasets', { name: `Pulled ${stamp}`, kind: 'marketing' })).body;
+    const sourceUrl = `http://127.0.0.1:${feed.address().port}/spend.csv`;
+    const source = await apiPost(page, `datasets/${encodeURIComponent(pullInto.id)}/sources`,
+      { kind: 'csv-url', url: sourceUrl });
+    const pull = await apiPost(page, `sources/${encodeURIComponent(source.body.id)}/pull`, {});
+    await go(page, `#/runs/${pull.body.runId}`);
+    await page.waitForFunction(() => /CSV file/.test(document.querySelector('#detail-pulled-by:not([hidden]) '
+      + '.source-name')?.textContent || ''), null, WAIT);
+    const pulledLine = await page.evaluate(() => ({ text: document.querySelector('#detail-pulled-by').textContent,
+      href: document.querySelector('#detail-pulled-by a').getAttribute('href') }));
+    phoneOverflow.pulledRun = await shootBoth(page, 'pulled-run', '#detail-pulled-by:not([hidden])');
+    await page.click('#detail-pulled-by a');
+    await page.waitForSelector(`#sources li[data-source-id="${source.body.id}"][aria-current="true"]`, WAIT);
+    emit('pulled', { source: source.body, sourceUrl, pull: pull.body, line: pulledLine,
+      run: (await apiGet(page, `runs/${pull.body.runId}`)).body,
+      focused: await page.evaluate(() => document.activeElement.id) });
+    feed.close();
+    const pulledRow = `#admin-view tbody tr[data-run-id="${pull.body.runId}"]`;
+    await offline.waitForSelector(pulledRow, WAIT);
+    await offline.waitForSelector(`${pulledRow}[data-status="SUCCEEDED"]`, WAIT);
+    emit('adminPolling', { runId: pull.body.runId, refused, live: await offline.getAttribute('body', 'data-live'),
+      banner: await offline.textContent('#live-banner'),
+      polls: await offline.evaluate(() => Number(document.querySelector('#admin-view tbody').dataset.polls || 0)),
+      loads: await offline.evaluate(() => Number(document.querySelector('#admin-view tbody').dataset.loads || 0)) });
 
     emit('phone', { overflow: phoneOverflow });
   } catch (error) {

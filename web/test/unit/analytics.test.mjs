@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   kpiTiles, changeOf, formatMetric, dailySeries, breakdownItems, anomalyMarks, rowsQuery, analyticsQuery, checkRange,
-  rowCells, rawColumnsOf, changeLines, compareCountsText, keyText, metricNumber,
+  rowCells, rawColumnsOf, changeLines, compareCountsText, keyText, metricNumber, compareChoice,
 } from '../../js/analytics.js';
 
 const M = (o) => ({ rows: 2, spend: '0.00', clicks: 0, impressions: 0, conversions: '0', ctr: null, cpc: null, cpa: null,
@@ -36,6 +36,19 @@ test('a previous period without rows shows no change rather than +∞', () => {
   const tiles = kpiTiles({ totals: M({ spend: '10.00' }), previous: { totals: M({ rows: 0 }) } });
   assert.equal(tiles[0].change.text, 'no earlier data');
   assert.equal(kpiTiles({ totals: M({ spend: '10.00' }) })[0].change.text, 'no earlier data');
+  assert.equal(tiles[0].previousText, null, 'no "Previous period: 0.00" for a period without rows');
+});
+
+test('an empty dataset (no days, previous of the same shape) shows zeros and no earlier data', () => {
+  const zero = M({ rows: 0, spend: '0', conversions: '0' });
+  const tiles = kpiTiles({ from: null, to: null, totals: zero, groups: [],
+    previous: { from: null, to: null, totals: zero, groups: [] } });
+  const by = Object.fromEntries(tiles.map((t) => [t.key, t]));
+  assert.equal(by.spend.text, '0.00');
+  assert.equal(by.clicks.text, '0');
+  assert.equal(by.ctr.text, '—', 'a ratio without a divisor');
+  assert.ok(tiles.every((t) => t.change.text === (t.value === null ? '—' : 'no earlier data')
+    && t.previousText === null && t.tone === 'neutral'), JSON.stringify(tiles));
 });
 
 test('changes and formats', () => {
@@ -108,4 +121,17 @@ test('rows and compare items in words', () => {
     '3 added · 1 removed · 2 changed · 1,000 unchanged');
   assert.equal(keyText(['2024-01-01', 'Brand', 'Search'], ['date', 'campaign', 'channel']),
     'date 2024-01-01 · campaign Brand · channel Search');
+});
+
+test('the compare form defaults to the two newest runs when it becomes usable, and keeps a real choice', () => {
+  assert.equal(compareChoice(['r1'], { a: 'r1', b: 'r1' }, false), null, 'one run: nothing to compare');
+  assert.deepEqual(compareChoice(['r2', 'r1'], { a: 'r1', b: 'r1' }, false), { a: 'r1', b: 'r2' },
+    'a second run published on the open page: second newest against newest, not the old run twice');
+  assert.deepEqual(compareChoice(['r2', 'r1'], { a: '', b: '' }, false), { a: 'r1', b: 'r2' });
+  assert.deepEqual(compareChoice(['r3', 'r2', 'r1'], { a: 'r1', b: 'r2' }, true), { a: 'r1', b: 'r2' },
+    'a third run keeps the pair the user chose');
+  assert.deepEqual(compareChoice(['r3', 'r2', 'r1'], { a: 'r2', b: 'r2' }, true), { a: 'r2', b: 'r3' },
+    'the same run twice is no choice');
+  assert.deepEqual(compareChoice(['r3', 'r1'], { a: 'r2', b: 'r3' }, true), { a: 'r1', b: 'r3' },
+    'a run no longer listed falls back to its default');
 });

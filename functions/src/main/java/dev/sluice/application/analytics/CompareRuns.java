@@ -11,7 +11,9 @@ import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.domain.dataset.PublishStrategy;
+import dev.sluice.domain.mapping.CanonicalField;
 import dev.sluice.domain.run.Run;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,9 @@ import java.util.function.Supplier;
  * caller's to see (else NOT_FOUND, as for any run) and belong to the dataset.
  */
 public final class CompareRuns {
+    private static final Set<String> DECIMALS = Set.of(CanonicalField.SPEND.fieldName(),
+            CanonicalField.CONVERSIONS.fieldName());
+
     private final ManageDatasets datasets;
     private final RunQueries runs;
     private final RunComparisonReader reader;
@@ -73,7 +78,7 @@ public final class CompareRuns {
         List<String> order = fieldOrder(dataset, a, b);
         List<KeyChange> items = new ArrayList<>();
         for (Difference difference : differences) {
-            items.add(change(difference, order));
+            items.add(change(difference, order, dataset.kind()));
         }
         return new Comparison(a.runId(), b.runId(), key, reader.counts(a.runId(), b.runId(), dataset.kind(), key),
                 items, next);
@@ -116,7 +121,7 @@ public final class CompareRuns {
         return List.copyOf(order);
     }
 
-    private static KeyChange change(Difference difference, List<String> order) {
+    private static KeyChange change(Difference difference, List<String> order, DatasetKind kind) {
         Map<String, String> before = difference.before();
         Map<String, String> after = difference.after();
         Set<String> names = new LinkedHashSet<>();
@@ -136,11 +141,22 @@ public final class CompareRuns {
         for (String name : names) {
             String old = before == null ? null : before.get(name);
             String now = after == null ? null : after.get(name);
-            if (before == null || after == null || !Objects.equals(old, now)) {
+            if (before == null || after == null || !sameValue(kind, name, old, now)) {
                 fields.add(new FieldChange(name, old, now));
             }
         }
         Change change = before == null ? Change.ADDED : after == null ? Change.REMOVED : Change.CHANGED;
         return new KeyChange(difference.key(), change, fields);
+    }
+
+    /**
+     * A marketing record's decimals are equal by value ("98.70" is "98.7"), as publishing and the reader's counts
+     * take them; every other value (dates, whole numbers, extra and raw columns) by its text.
+     */
+    private static boolean sameValue(DatasetKind kind, String name, String old, String now) {
+        if (kind == DatasetKind.MARKETING && DECIMALS.contains(name) && old != null && now != null) {
+            return new BigDecimal(old).compareTo(new BigDecimal(now)) == 0;
+        }
+        return Objects.equals(old, now);
     }
 }

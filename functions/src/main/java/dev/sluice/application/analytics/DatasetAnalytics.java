@@ -61,8 +61,9 @@ public final class DatasetAnalytics {
     }
 
     /**
-     * The answer: {@code current} with its range (null days when the dataset has no data and none was asked), and
-     * {@code previous}, the same-length period just before (null when there is no current range).
+     * The answer: {@code current} with its range, and {@code previous}, the same-length period just before. When the
+     * dataset has no data and no range was asked, both are periods without days (null {@code from}/{@code to}), with
+     * zero totals and no groups, so an answer always has the same shape.
      */
     public record Report(Dimension groupBy, Period current, Period previous) {
     }
@@ -104,7 +105,8 @@ public final class DatasetAnalytics {
         Optional<DayRange> data = rollups.days(dataset.id());
         Optional<Range> range = range(from, to, data);
         if (range.isEmpty()) {
-            return new Report(groupBy, new Period(null, null, Metrics.ZERO, List.of()), null);
+            Period none = new Period(null, null, Metrics.ZERO, List.of());
+            return new Report(groupBy, none, none);
         }
         Range current = range.get();
         long days = current.days();
@@ -145,7 +147,8 @@ public final class DatasetAnalytics {
         Range days = range.get();
         List<SpendAnomalies.DaySpend> spend = rollups.dailySpend(dataset.id(), anomalies.historyStart(days.from()),
                 days.to());
-        return new AnomalyReport(days.from(), days.to(), anomalies, anomalies.find(spend, days.from(), days.to()));
+        return new AnomalyReport(days.from(), days.to(), anomalies, anomalies.find(spend,
+                rollups.channelDays(dataset.id()), days.from(), days.to()));
     }
 
     static InvalidRequestException notMarketing(Dataset dataset, String what) {

@@ -1,9 +1,11 @@
 package dev.sluice.application.port;
 
 import dev.sluice.domain.analytics.Metrics;
+import dev.sluice.domain.analytics.SpendAnomalies.ChannelDays;
 import dev.sluice.domain.analytics.SpendAnomalies.DaySpend;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,4 +40,7 @@ public interface DatasetRollups {
 
     /** The spend per channel and day of the days {@code from}..{@code to}, for the days a channel has rows. */
     List<DaySpend> dailySpend(String datasetId, LocalDate from, LocalDate to);
+
+    /** Per channel, the first and last day it has rows in the dataset (all of its days, not a range's). */
+    Map<String, ChannelDays> channelDays(String datasetId);
 }

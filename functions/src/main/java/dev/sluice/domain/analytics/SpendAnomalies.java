@@ -19,7 +19,9 @@ import java.util.TreeMap;
 /**
  * Days whose spend on a channel departs strongly from that channel's recent behaviour, by a robust statistic.
  *
- * <p>For each day with spend on a channel, the trailing window (the {@code window} days before it, from the channel's
+ * <p>Each day from a channel's first to its last day with rows is judged, a day without rows in between as spend 0
+ * (a gap: a file that never came, a day tracking broke); days after its last row are not (the channel stopped, which
+ * is no anomaly of any one day). The trailing window (the {@code window} days before the day, from the channel's
  * first day on; a day without rows counts as 0) is the history. Marketing spend often has a weekly rhythm (weekends
  * low, or none), so where all the window's days of a weekday (all but one of 4 or more) lie more than two spreads
  * away from the window's median on the same side, days of that weekday are compared with the median of
@@ -75,6 +77,21 @@ public final class SpendAnomalies {
             BigDecimal score, Direction direction, String explanation) {
     }
 
+    /** The first and last day a channel has rows in the whole dataset (not only in the days read). */
+    public record ChannelDays(LocalDate first, LocalDate last) {
+        public ChannelDays {
+            Objects.requireNonNull(first, "first");
+            Objects.requireNonNull(last, "last");
+            if (last.isBefore(first)) {
+                throw new IllegalArgumentException("last day " + last + " is before first day " + first);
+            }
+        }
+
+        ChannelDays span(LocalDate day) {
+            return new ChannelDays(day.isBefore(first) ? day : first, day.isAfter(last) ? day : last);
+        }
+    }
+
     public SpendAnomalies() {
         this(WINDOW_DAYS, MIN_HISTORY_DAYS, THRESHOLD, RATIO_FLOOR);
     }
@@ -118,26 +135,41 @@ public final class SpendAnomalies {
      * should hold the spend from {@link #historyStart} on; spend of one channel and day given twice is added up.
      */
     public List<Anomaly> find(Collection<DaySpend> daily, LocalDate from, LocalDate to) {
+        return find(daily, Map.of(), from, to);
+    }
+
+    /**
+     * As {@link #find(Collection, LocalDate, LocalDate)}, where {@code channels} says each channel's first and last day
+     * with rows in the whole dataset: a gap at the end of the days read is judged when the channel has rows later,
+     * and left alone when it stopped. A channel's days in {@code daily} widen its span where they lie outside it.
+     */
+    public List<Anomaly> find(Collection<DaySpend> daily, Map<String, ChannelDays> channels, LocalDate from,
+            LocalDate to) {
         Map<String, TreeMap<LocalDate, BigDecimal>> byChannel = new TreeMap<>();
+        Map<String, ChannelDays> spans = new TreeMap<>(channels);
         for (DaySpend spend : daily) {
             byChannel.computeIfAbsent(spend.channel(), c -> new TreeMap<>()).merge(spend.day(), spend.spend(),
                     BigDecimal::add);
+            spans.merge(spend.channel(), new ChannelDays(spend.day(), spend.day()),
+                    (span, day) -> span.span(day.first()));
         }
         List<Anomaly> found = new ArrayList<>();
-        byChannel.forEach((channel, series) -> judge(channel, series, from, to, found));
+        spans.forEach((channel, span) -> judge(channel, byChannel.getOrDefault(channel, new TreeMap<>()), span, from,
+                to, found));
         found.sort(Comparator.comparing(Anomaly::day).thenComparing(Anomaly::channel));
         return found;
     }
 
-    private void judge(String channel, TreeMap<LocalDate, BigDecimal> series, LocalDate from, LocalDate to,
-            List<Anomaly> found) {
-        LocalDate first = series.firstKey();
-        for (Map.Entry<LocalDate, BigDecimal> day : series.subMap(from, true, to, true).entrySet()) {
-            LocalDate start = day.getKey().minusDays(window);
-            if (start.isBefore(first)) {
-                start = first;
+    private void judge(String channel, TreeMap<LocalDate, BigDecimal> series, ChannelDays span, LocalDate from,
+            LocalDate to, List<Anomaly> found) {
+        LocalDate last = to.isBefore(span.last()) ? to : span.last();
+        for (LocalDate day = from.isAfter(span.first()) ? from : span.first(); !day.isAfter(last);
+                day = day.plusDays(1)) {
+            LocalDate start = day.minusDays(window);
+            if (start.isBefore(span.first())) {
+                start = span.first();
             }
-            int history = (int) (day.getKey().toEpochDay() - start.toEpochDay());
+            int history = (int) (day.toEpochDay() - start.toEpochDay());
             if (history < minHistory) {
                 continue;
             }
@@ -148,14 +180,18 @@ public final class SpendAnomalies {
                 values[i] = series.getOrDefault(past, BigDecimal.ZERO).doubleValue();
                 weekdays[i] = past.getDayOfWeek();
             }
-            Anomaly anomaly = judgeDay(channel, day.getKey(), day.getValue(), values, weekdays);
+            BigDecimal spend = series.get(day);
+            Anomaly anomaly = judgeDay(channel, day, spend == null ? BigDecimal.ZERO : spend, spend == null, values,
+                    weekdays);
             if (anomaly != null) {
                 found.add(anomaly);
             }
         }
     }
 
-    private Anomaly judgeDay(String channel, LocalDate day, BigDecimal spend, double[] values, DayOfWeek[] weekdays) {
+    /** @param noRows the channel has no rows that day (a gap between its first and last day), so spend is 0 */
+    private Anomaly judgeDay(String channel, LocalDate day, BigDecimal spend, boolean noRows, double[] values,
+            DayOfWeek[] weekdays) {
         // A weekday's own median only where the week really has a rhythm: a median of 2-4 values is noisy, so a
         // weekday gets its own baseline only when all its days in the window (all but one of 4 or more) lie more
         // than two spreads away from the window's median, on the same side.
@@ -201,14 +237,19 @@ public final class SpendAnomalies {
         BigDecimal shownRatio = ratio == null ? null : new BigDecimal(ratio).round(new MathContext(3));
         return new Anomaly(day, channel, spend, medianMoney, shownRatio,
                 BigDecimal.valueOf(score).setScale(2, RoundingMode.HALF_EVEN), direction,
-                explain(channel, rhythm[day.getDayOfWeek().ordinal()] ? day.getDayOfWeek() : null, spend,
-                        medianMoney, ratio, direction));
+                explain(channel, day, noRows, rhythm[day.getDayOfWeek().ordinal()] ? day.getDayOfWeek() : null,
+                        spend, medianMoney, ratio, direction));
     }
 
     /** @param weekday the weekday whose own median was the baseline, null when it was the window's */
-    private String explain(String channel, DayOfWeek weekday, BigDecimal spend, BigDecimal median, Double ratio,
-            Direction direction) {
+    private String explain(String channel, LocalDate day, boolean noRows, DayOfWeek weekday, BigDecimal spend,
+            BigDecimal median, Double ratio, Direction direction) {
         String of = weekday == null ? "" : " for " + weekday.getDisplayName(TextStyle.FULL, Locale.ENGLISH) + "s";
+        if (noRows) {
+            // Only a low day can have no rows: its spend is 0 and a flagged low day has a median above 0.
+            return "No spend on " + channel + " on " + day + "; its " + window + "-day median" + of + " is "
+                    + money(median) + ".";
+        }
         if (ratio == null) {
             return "Spend on " + channel + " was " + money(spend) + " while its " + window + "-day median" + of
                     + " was 0.00.";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.domain.analytics.SpendAnomalies.Anomaly;
+import dev.sluice.domain.analytics.SpendAnomalies.ChannelDays;
 import dev.sluice.domain.analytics.SpendAnomalies.DaySpend;
 import dev.sluice.domain.analytics.SpendAnomalies.Direction;
 import java.math.BigDecimal;
@@ -13,6 +14,7 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,63 @@ class SpendAnomaliesTest {
             List<DaySpend> series = noisy("Search", 90, 1000, 0.25, seed);
             assertEquals(List.of(), anomalies.find(series, START, START.plusDays(89)), "seed " + seed);
         }
+    }
+
+    @Test
+    void aNormalNoisyMonthWithoutWeekendRowsIsNotFlaggedForManySeeds() {
+        for (long seed = 1; seed <= 50; seed++) {
+            List<DaySpend> weekdays = noisy("Search", 90, 1000, 0.25, seed).stream()
+                    .filter(day -> day.day().getDayOfWeek().getValue() < 6).toList();
+            assertEquals(List.of(), anomalies.find(weekdays, START, START.plusDays(89)),
+                    "seed " + seed + ": weekends without rows are the week's rhythm, not gaps to flag");
+        }
+    }
+
+    @Test
+    void aThreeDayGapInsideASteadyChannelIsFlaggedLowDayByDay() {
+        List<DaySpend> series = noisy("Social", 60, 200, 0.1, 13).stream()
+                .filter(day -> day.day().isBefore(START.plusDays(40)) || day.day().isAfter(START.plusDays(42)))
+                .toList();
+
+        List<Anomaly> found = anomalies.find(series, START, START.plusDays(59));
+
+        assertEquals(List.of(START.plusDays(40), START.plusDays(41), START.plusDays(42)),
+                found.stream().map(Anomaly::day).toList(), found.toString());
+        for (Anomaly gap : found) {
+            assertEquals(Direction.LOW, gap.direction());
+            assertEquals(0, gap.spend().signum());
+            assertEquals(0, BigDecimal.ZERO.compareTo(gap.ratio()), gap.toString());
+            assertEquals("No spend on Social on " + gap.day() + "; its 28-day median is "
+                    + String.format(java.util.Locale.US, "%,.2f", gap.median()) + ".", gap.explanation());
+            assertTrue(gap.median().compareTo(new BigDecimal("180")) > 0
+                    && gap.median().compareTo(new BigDecimal("220")) < 0, gap.toString());
+        }
+    }
+
+    @Test
+    void aChannelThatStopsIsNotFlaggedAfterItsLastRow() {
+        List<DaySpend> stopped = noisy("Email", 40, 300, 0.1, 17);
+        List<DaySpend> both = new ArrayList<>(stopped);
+        both.addAll(noisy("Search", 60, 1000, 0.1, 19));
+
+        assertEquals(List.of(), anomalies.find(both, START, START.plusDays(59)),
+                "Email has no rows after day 39: it stopped, nothing is missing");
+        assertEquals(List.of(), anomalies.find(stopped, Map.of("Email", new ChannelDays(START, START.plusDays(39))),
+                START, START.plusDays(59)));
+    }
+
+    @Test
+    void aGapAtTheEndOfTheDaysReadIsJudgedWhenTheChannelHasRowsLater() {
+        // The days read end at day 44; the dataset has Email rows again from day 45 on, so 40..44 are a gap.
+        List<DaySpend> read = noisy("Email", 40, 300, 0.1, 17);
+
+        List<Anomaly> found = anomalies.find(read, Map.of("Email", new ChannelDays(START, START.plusDays(59))), START,
+                START.plusDays(44));
+
+        assertEquals(5, found.size(), found.toString());
+        assertEquals(START.plusDays(40), found.get(0).day());
+        assertTrue(found.stream().allMatch(a -> a.direction() == Direction.LOW && a.spend().signum() == 0));
+        assertEquals(List.of(), anomalies.find(read, START, START.plusDays(44)), "without the span it stopped");
     }
 
     @Test

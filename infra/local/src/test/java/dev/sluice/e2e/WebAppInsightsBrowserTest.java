@@ -28,7 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * equal the API's), the dataset page's KPI tiles and charts equal the API's analytics and this test's own sums over
  * the files, compare shows the API's counts, the correction rolled back through its button and confirmation leaves
  * exactly the first file's rows, and the admin view filters by status, owner and dataset as the API does while the
- * demo user has no admin view at all. Screenshots at desktop and phone width in
+ * demo user has no admin view at all. Live, without navigation: a second tab left on the dataset page from the first
+ * publish on shows the second run's totals and then the first file's again after the rollback, and its compare form
+ * offers both runs (the older first); an admin view left open shows the demo user's new run over the socket. A run
+ * pulled by a source says so on its page and links to the source on its dataset's page; an admin view whose
+ * WebSocket is refused polls, and shows that run appear and succeed.
+ * Screenshots at desktop and phone width in
  * {@code infra/local/target/screenshots/insights-*.png}.
  */
 @ExtendWith(BrowserStack.class)
@@ -155,8 +160,39 @@ class WebAppInsightsBrowserTest {
         assertEquals(0, sum(firstOnly, 3).compareTo(number(after.at("/shown/tiles/spend"))),
                 () -> "the page shows the first file's spend again: " + after);
 
-        JsonNode admin = steps.get("admin");
+        // Live, on the dataset page left open in a second tab from the first publish on, and in an open admin view.
+        JsonNode live = steps.get("live");
+        String firstRun = steps.get("first").get("runId").asText();
         String secondRun = steps.get("second").get("runId").asText();
+        assertEquals(0, sum(firstOnly, 3).compareTo(number(live.at("/before/tiles/spend"))), live::toString);
+        assertTrue(live.at("/before/compare/hidden").asBoolean(), () -> "one run: no compare form yet: " + live);
+        assertTrue(live.at("/before/compare/message").asText().contains("Two imports"), live::toString);
+        assertEquals(0, sum(merged, 3).compareTo(number(live.at("/tiles/spend"))),
+                () -> "the open page's spend tile follows the publish: " + live);
+        assertEquals(sum(merged, 4).longValue(), number(live.at("/tiles/clicks")).longValue(), live::toString);
+        assertEquals(0, new BigDecimal(live.at("/analytics/totals/spend").asText()).compareTo(
+                number(live.at("/tiles/spend"))), live::toString);
+        JsonNode form = live.get("compare");
+        assertEquals(new TreeSet<>(List.of(firstRun, secondRun)), new TreeSet<>(strings(form.get("options"))));
+        assertEquals(List.of(firstRun, secondRun), List.of(form.get("a").asText(), form.get("b").asText()),
+                () -> "the older run first, the newer second: " + form);
+        assertFalse(form.get("message").asText().contains("Two imports"), () -> "the stale line is gone: " + form);
+        assertEquals("", form.get("error").asText(), form::toString);
+        assertEquals(expectedCounts, live.get("counts").asText(), "Compare on the open page compares the two runs");
+        assertTrue(live.get("sameUrl").asBoolean(), "the page was never navigated");
+        JsonNode liveRollback = steps.get("liveRollback");
+        assertEquals(0, sum(firstOnly, 3).compareTo(number(liveRollback.at("/tiles/spend"))),
+                () -> "the open page's spend tile follows the rollback: " + liveRollback);
+        assertTrue(liveRollback.get("sameUrl").asBoolean());
+        JsonNode adminLive = steps.get("adminLive");
+        assertEquals(secondRun, adminLive.get("runId").asText());
+        assertEquals(demo.at("/me/sub").asText(), adminLive.get("owner").asText(), adminLive::toString);
+        assertTrue(adminLive.get("first").asBoolean(), () -> "the new run is on top: " + adminLive);
+        assertEquals(adminLive.get("loadsBefore").asInt(), adminLive.get("loadsAfter").asInt(),
+                () -> "it came over the socket, not by loading the list again: " + adminLive);
+        assertEquals("#/admin", adminLive.get("hash").asText());
+
+        JsonNode admin = steps.get("admin");
         assertTrue(strings(admin.get("byStatus"), "runId").contains(secondRun), admin::toString);
         admin.get("byStatus").forEach(r -> assertEquals("ROLLED_BACK", r.get("status").asText()));
         assertEquals(strings(admin.at("/apiByStatus/items"), "runId"), strings(admin.get("byStatus"), "runId"),
@@ -169,9 +205,28 @@ class WebAppInsightsBrowserTest {
         admin.get("byDataset").forEach(r -> assertEquals(datasetId, r.get("dataset").asText()));
         assertEquals("ok", admin.get("health").asText());
 
+        JsonNode pulled = steps.get("pulled");
+        String sourceId = pulled.at("/source/id").asText();
+        assertEquals("pull", pulled.at("/run/source").asText(), pulled::toString);
+        assertEquals(sourceId, pulled.at("/run/sourceId").asText(), pulled::toString);
+        assertEquals("Pulled by source CSV file (URL): " + pulled.get("sourceUrl").asText() + " · pull "
+                + pulled.at("/run/pullId").asText(), pulled.at("/line/text").asText(),
+                "the run page says where the run came from");
+        assertEquals("#/datasets/" + pulled.at("/run/datasetId").asText() + "/sources/" + sourceId,
+                pulled.at("/line/href").asText());
+        assertEquals("sources-h", pulled.get("focused").asText(), "the link leads to the dataset's Sources card");
+
+        JsonNode polling = steps.get("adminPolling");
+        assertEquals(pulled.at("/run/runId").asText(), polling.get("runId").asText());
+        assertTrue(polling.get("refused").asInt() >= 1, polling::toString);
+        assertEquals("polling", polling.get("live").asText(), () -> "the socket never came up: " + polling);
+        assertTrue(polling.get("banner").asText().contains("paused"), polling::toString);
+        assertTrue(polling.get("polls").asInt() >= 1, () -> "the run came by polling: " + polling);
+        assertEquals(1, polling.get("loads").asInt(), () -> "merged into the list, not loaded again: " + polling);
+
         steps.get("phone").get("overflow").properties().forEach(e -> assertEquals(0, e.getValue().asInt(),
                 () -> "nothing wider than a phone screen on " + e.getKey()));
-        for (String shot : List.of("review-run", "dataset", "admin")) {
+        for (String shot : List.of("review-run", "dataset", "dataset-live", "admin", "pulled-run")) {
             for (String width : List.of("desktop", "phone")) {
                 Path png = OUT.resolve("screenshots/insights-" + width + "-" + shot + ".png");
                 assertTrue(Files.size(png) > 10_000, () -> png + " was written");
@@ -205,7 +260,8 @@ class WebAppInsightsBrowserTest {
 
     private Map<String, JsonNode> runScript(Path first, Path second) throws IOException, InterruptedException {
         return stack.runScript("insights.e2e.js", Duration.ofMinutes(8), List.of("demo", "settings", "first",
-                "second", "analytics", "rollback", "afterRollback", "admin", "phone", "summary"), OUT.toString(),
+                "adminLive", "second", "live", "analytics", "rollback", "afterRollback", "liveRollback", "admin",
+                "pulled", "adminPolling", "phone", "summary"), OUT.toString(),
                 first.toString(), second.toString());
     }
 

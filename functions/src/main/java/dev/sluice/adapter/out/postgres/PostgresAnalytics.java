@@ -2,6 +2,7 @@ package dev.sluice.adapter.out.postgres;
 
 import dev.sluice.application.port.DatasetRollups;
 import dev.sluice.domain.analytics.Metrics;
+import dev.sluice.domain.analytics.SpendAnomalies.ChannelDays;
 import dev.sluice.domain.analytics.SpendAnomalies.DaySpend;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -12,7 +13,9 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Analytics over the rollups publishing keeps ({@link RollupTables}), never a scan of dataset_rows: every answer is
@@ -130,6 +133,25 @@ public final class PostgresAnalytics implements DatasetRollups {
                     }
                 }
                 return spend;
+            }
+        });
+    }
+
+    @Override
+    public Map<String, ChannelDays> channelDays(String datasetId) {
+        // One row per channel a day: the whole dataset is as many rows as the anomalies of its whole range read.
+        return pool.withConnection(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT channel, min(day), max(day) "
+                    + "FROM dataset_day_channel_rollups WHERE dataset_id = ? GROUP BY channel")) {
+                query.setString(1, datasetId);
+                Map<String, ChannelDays> channels = new TreeMap<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        channels.put(rows.getString(1), new ChannelDays(rows.getDate(2).toLocalDate(),
+                                rows.getDate(3).toLocalDate()));
+                    }
+                }
+                return channels;
             }
         });
     }

@@ -36,6 +36,13 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
     private static final String MARKETING_FIELDS = "coalesce(extra, '{}'::jsonb) || jsonb_build_object("
             + "'date', date::text, 'campaign', campaign, 'channel', channel, 'spend', spend::text, "
             + "'clicks', clicks::text, 'conversions', conversions::text, 'impressions', impressions::text)";
+    /**
+     * The same record by value, as publishing compares it: decimals without trailing zeros ("98.70" and "98.7" are
+     * one value, one key), so compare and review agree on what is unchanged.
+     */
+    private static final String MARKETING_VALUES = "coalesce(extra, '{}'::jsonb) || jsonb_build_object("
+            + "'date', date::text, 'campaign', campaign, 'channel', channel, 'spend', trim_scale(spend)::text, "
+            + "'clicks', clicks::text, 'conversions', trim_scale(conversions)::text, 'impressions', impressions::text)";
 
     private final ConnectionPool pool;
 
@@ -188,8 +195,8 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
     @Override
     public Counts counts(String runA, String runB, DatasetKind kind, List<String> key) {
         Sql sql = compared(runA, runB, kind, key).append("SELECT count(*) FILTER (WHERE old IS NULL), "
-                + "count(*) FILTER (WHERE new IS NULL), count(*) FILTER (WHERE old <> new), "
-                + "count(*) FILTER (WHERE old = new) FROM d");
+                + "count(*) FILTER (WHERE new IS NULL), count(*) FILTER (WHERE old_value <> new_value), "
+                + "count(*) FILTER (WHERE old_value = new_value) FROM d");
         return pool.withConnection(connection -> {
             try (PreparedStatement query = sql.prepare(connection); ResultSet result = query.executeQuery()) {
                 result.next();
@@ -202,7 +209,7 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
     public List<Difference> differences(String runA, String runB, DatasetKind kind, List<String> key,
             String afterKey, int limit) {
         Sql sql = compared(runA, runB, kind, key).append("SELECT k::text, old::text, new::text FROM d "
-                + "WHERE old IS DISTINCT FROM new");
+                + "WHERE old_value IS DISTINCT FROM new_value");
         if (afterKey != null) {
             sql.append(" AND k::text COLLATE \"C\" > ?", afterKey);
         }
@@ -222,32 +229,34 @@ public final class PostgresDatasetRows implements DatasetRowReader, RunCompariso
     }
 
     /**
-     * {@code WITH ... d(k, old, new)}: per key the last record of run a ({@code old}) and of run b ({@code new}), as
-     * JSON objects of text values; the key is a JSON array of the key fields' values (or of every value of a raw
-     * record, by column name, when there is no key).
+     * {@code WITH ... d(k, old, new, old_value, new_value)}: per key the last record of run a ({@code old}) and of run
+     * b ({@code new}), as JSON objects of text values as stored (for display), and the same records by value (for
+     * equality); the key is a JSON array of the key fields' values (or of every value of a raw record, by column
+     * name, when there is no key), taken by value like a publish key.
      */
     private static Sql compared(String runA, String runB, DatasetKind kind, List<String> key) {
         String table = kind == DatasetKind.MARKETING ? "records" : "raw_records";
         String fields = kind == DatasetKind.MARKETING ? MARKETING_FIELDS : "data";
+        String values = kind == DatasetKind.MARKETING ? MARKETING_VALUES : "data";
         String keyOf = key.isEmpty()
-                ? "(SELECT coalesce(jsonb_agg(e.value ORDER BY e.key), '[]'::jsonb) FROM jsonb_each(f) AS e)"
-                : "to_jsonb(ARRAY(SELECT f ->> n.name FROM unnest(?::text[]) WITH ORDINALITY AS n(name, position) "
+                ? "(SELECT coalesce(jsonb_agg(e.value ORDER BY e.key), '[]'::jsonb) FROM jsonb_each(v) AS e)"
+                : "to_jsonb(ARRAY(SELECT v ->> n.name FROM unnest(?::text[]) WITH ORDINALITY AS n(name, position) "
                         + "ORDER BY n.position))";
         String[] names = key.toArray(String[]::new);
         Sql sql = new Sql();
         for (String side : List.of("a", "b")) {
             sql.append(side.equals("a") ? "WITH " : ", ");
-            String last = side + " AS (SELECT DISTINCT ON (k) k, f FROM (SELECT " + keyOf + " AS k, f, record_no "
-                    + "FROM (SELECT " + fields + " AS f, record_no FROM " + table + " WHERE run_id = ?) AS r) AS s "
-                    + "ORDER BY k, record_no DESC)";
+            String last = side + " AS (SELECT DISTINCT ON (k) k, f, v FROM (SELECT " + keyOf + " AS k, f, v, "
+                    + "record_no FROM (SELECT " + fields + " AS f, " + values + " AS v, record_no FROM " + table
+                    + " WHERE run_id = ?) AS r) AS s ORDER BY k, record_no DESC)";
             if (key.isEmpty()) {
                 sql.append(last, side.equals("a") ? runA : runB);
             } else {
                 sql.append(last, names, side.equals("a") ? runA : runB);
             }
         }
-        return sql.append(", d AS (SELECT coalesce(a.k, b.k) AS k, a.f AS old, b.f AS new "
-                + "FROM a FULL JOIN b ON a.k = b.k) ");
+        return sql.append(", d AS (SELECT coalesce(a.k, b.k) AS k, a.f AS old, b.f AS new, a.v AS old_value, "
+                + "b.v AS new_value FROM a FULL JOIN b ON a.k = b.k) ");
     }
 
     private static Map<String, String> map(String json) {

@@ -34,6 +34,7 @@ import dev.sluice.application.upload.UploadLimits;
 import dev.sluice.config.ApiWiring;
 import dev.sluice.domain.analytics.Metrics;
 import dev.sluice.domain.analytics.SpendAnomalies;
+import dev.sluice.domain.analytics.SpendAnomalies.ChannelDays;
 import dev.sluice.domain.analytics.SpendAnomalies.DaySpend;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetKind;
@@ -41,6 +42,7 @@ import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.dataset.ReadingSettings;
 import dev.sluice.domain.dataset.SavedMapping;
+import dev.sluice.domain.run.PublishCounts;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -331,6 +333,33 @@ class DatasetAnalyticsApiTest {
     }
 
     @Test
+    void anEmptyDatasetAnswersZeroTotalsAndAPreviousPeriodOfTheSameShape() throws Exception {
+        DATASETS.create(dataset("empty", ALICE, DatasetKind.MARKETING,
+                PublishSettings.defaults(DatasetKind.MARKETING)));
+
+        for (String groupBy : List.of("day", "channel", "campaign")) {
+            JsonNode answer = ok(get("/api/datasets/empty/analytics", Map.of("groupBy", groupBy)));
+
+            assertTrue(answer.get("from").isNull() && answer.get("to").isNull(), answer.toString());
+            assertEquals(groupBy, answer.get("groupBy").asText());
+            assertEquals("[]", answer.get("groups").toString());
+            JsonNode totals = answer.get("totals");
+            assertEquals(List.of(0L, 0L, 0L), List.of(totals.get("rows").asLong(), totals.get("clicks").asLong(),
+                    totals.get("impressions").asLong()));
+            assertEquals(List.of("0", "0"), List.of(totals.get("spend").asText(), totals.get("conversions").asText()));
+            for (String ratio : List.of("ctr", "cpc", "cpa", "conversionRate")) {
+                assertTrue(totals.get(ratio).isNull(), ratio + " has no divisor: " + totals);
+            }
+            JsonNode previous = answer.get("previous");
+            assertTrue(previous.isObject(), "previous is an object, not null: " + answer);
+            assertTrue(previous.get("from").isNull() && previous.get("to").isNull(), previous.toString());
+            assertEquals(totals, previous.get("totals"));
+            assertEquals("[]", previous.get("groups").toString());
+        }
+        assertEquals("[]", ok(get("/api/datasets/empty/anomalies", Map.of())).get("items").toString());
+    }
+
+    @Test
     void campaignsAreTheTopNThenOneOtherGroup() throws Exception {
         JsonNode answer = ok(get("/api/datasets/mkt/analytics", Map.of("groupBy", "campaign", "top", "3")));
 
@@ -523,6 +552,40 @@ class DatasetAnalyticsApiTest {
     }
 
     @Test
+    void decimalsCompareByValueSoCompareAndReviewAgreeOnWhatIsUnchanged() throws Exception {
+        DATASETS.create(dataset("corrected", ALICE, DatasetKind.MARKETING,
+                new PublishSettings(PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY, false)));
+        for (String id : List.of("fix-v1", "fix-v2")) {
+            RUNS.put(Run.created(id, ALICE, "corrected", id + ".csv", "uploads-bucket", "k", Run.RunSource.UPLOAD,
+                    RunStatus.SUCCEEDED, 1, Map.of(), NOW));
+        }
+        execute("INSERT INTO records (run_id, record_no, line_no, dataset_id, date, campaign, channel, spend, clicks, "
+                + "conversions) VALUES "
+                + "('fix-v1', 1, 2, 'corrected', '2026-10-01', 'A', 'Search', 98.70, 5, 3.0), "
+                + "('fix-v1', 2, 3, 'corrected', '2026-10-02', 'A', 'Search', 10.50, 5, 1.50), "
+                + "('fix-v2', 1, 2, 'corrected', '2026-10-01', 'A', 'Search', 98.7, 5, 3), "
+                + "('fix-v2', 2, 3, 'corrected', '2026-10-02', 'A', 'Search', 10.5, 6, 1.5)");
+        PostgresPublisher publisher = new PostgresPublisher(pool);
+        publisher.publish(new Target("fix-v1", "corrected", DatasetKind.MARKETING, PublishStrategy.UPSERT,
+                PublishSettings.MARKETING_KEY));
+        PublishCounts review = publisher.review(new Target("fix-v2", "corrected", DatasetKind.MARKETING,
+                PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY), 10).counts();
+
+        JsonNode answer = ok(get("/api/datasets/corrected/compare", Map.of("a", "fix-v1", "b", "fix-v2")));
+
+        JsonNode counts = answer.get("counts");
+        assertEquals(List.of(0L, 0L, 1L, 1L), List.of(counts.get("added").asLong(), counts.get("removed").asLong(),
+                counts.get("changed").asLong(), counts.get("unchanged").asLong()), answer.toString());
+        assertEquals(List.of(review.updated(), review.unchanged()), List.of(counts.get("changed").asLong(),
+                counts.get("unchanged").asLong()), "compare and review agree: " + review);
+        assertEquals(1, answer.get("items").size(), answer.toString());
+        JsonNode changed = answer.get("items").get(0);
+        assertEquals("[\"2026-10-02\",\"A\",\"Search\"]", changed.get("key").toString());
+        assertEquals("[{\"name\":\"clicks\",\"old\":\"5\",\"new\":\"6\"}]", changed.get("fields").toString(),
+                "10.50 → 10.5 and 1.50 → 1.5 are the same values, so only clicks is listed");
+    }
+
+    @Test
     void aSpendSpikeInTheRollupsIsReportedWithItsExplanation() throws Exception {
         DATASETS.create(dataset("spiky", ALICE, DatasetKind.MARKETING,
                 PublishSettings.defaults(DatasetKind.MARKETING)));
@@ -543,6 +606,36 @@ class DatasetAnalyticsApiTest {
         assertEquals("high", spike.get("direction").asText());
         assertEquals("4000", spike.get("spend").asText());
         assertTrue(spike.get("explanation").asText().startsWith("Spend on Search was 3."), spike.toString());
+    }
+
+    @Test
+    void daysWithoutRowsBetweenAChannelsFirstAndLastDayAreFlaggedLowButAStoppedChannelIsNot() throws Exception {
+        DATASETS.create(dataset("gappy", ALICE, DatasetKind.MARKETING,
+                PublishSettings.defaults(DatasetKind.MARKETING)));
+        // Social every day of 60 but 40-42 (2024-02-10 to 02-12, a missing file); Email stops after day 45.
+        execute("INSERT INTO dataset_rollups SELECT 'gappy', DATE '2024-01-01' + n, 'Social', 'c', 1, "
+                + "200 + (n * 37 % 20), 1, 1, 0 FROM generate_series(0, 59) n WHERE n NOT BETWEEN 40 AND 42");
+        execute("INSERT INTO dataset_rollups SELECT 'gappy', DATE '2024-01-01' + n, 'Email', 'c', 1, "
+                + "300 + (n * 13 % 30), 1, 1, 0 FROM generate_series(0, 45) n");
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            RollupTables.rebuildCoarse(connection, "gappy");
+        }
+
+        JsonNode whole = ok(get("/api/datasets/gappy/anomalies", Map.of()));
+        assertEquals(List.of("2024-02-10 Social", "2024-02-11 Social", "2024-02-12 Social"),
+                iterator(whole.get("items").elements()).stream().map(item -> item.get("date").asText() + " "
+                        + item.get("channel").asText()).toList(), whole.toString());
+        for (JsonNode gap : whole.get("items")) {
+            assertEquals("low", gap.get("direction").asText());
+            assertEquals("0", gap.get("spend").asText());
+            assertEquals("No spend on Social on " + gap.get("date").asText() + "; its 28-day median is "
+                    + gap.get("median").asText() + ".", gap.get("explanation").asText());
+        }
+        // A range that ends inside the gap: Social has rows later in the dataset, so its last days are a gap too.
+        JsonNode endsInTheGap = ok(get("/api/datasets/gappy/anomalies", Map.of("from", "2024-02-01", "to",
+                "2024-02-11")));
+        assertEquals(List.of("2024-02-10", "2024-02-11"), iterator(endsInTheGap.get("items").elements()).stream()
+                .map(item -> item.get("date").asText()).toList(), endsInTheGap.toString());
     }
 
     @Test
@@ -728,6 +821,24 @@ class DatasetAnalyticsApiTest {
                     }
                 }
                 return spend;
+            });
+        }
+
+        @Override
+        public Map<String, ChannelDays> channelDays(String datasetId) {
+            return read(connection -> {
+                Map<String, ChannelDays> channels = new TreeMap<>();
+                try (PreparedStatement query = connection.prepareStatement("SELECT channel, min(day), max(day) "
+                        + "FROM dataset_rollups WHERE dataset_id = ? GROUP BY channel")) {
+                    query.setString(1, datasetId);
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            channels.put(rows.getString(1), new ChannelDays(rows.getDate(2).toLocalDate(),
+                                    rows.getDate(3).toLocalDate()));
+                        }
+                    }
+                }
+                return channels;
             });
         }
     }

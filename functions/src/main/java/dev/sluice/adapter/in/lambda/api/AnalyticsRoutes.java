@@ -209,15 +209,11 @@ public final class AnalyticsRoutes {
         response.put("groupBy", report.groupBy().name().toLowerCase(Locale.ROOT));
         response.set("totals", metrics(json.createObjectNode(), current.totals()));
         response.set("groups", groups(current.groups()));
-        if (report.previous() == null) {
-            response.putNull("previous");
-        } else {
-            ObjectNode previous = response.putObject("previous");
-            previous.put("from", text(report.previous().from()));
-            previous.put("to", text(report.previous().to()));
-            previous.set("totals", metrics(json.createObjectNode(), report.previous().totals()));
-            previous.set("groups", groups(report.previous().groups()));
-        }
+        ObjectNode previous = response.putObject("previous");
+        previous.put("from", text(report.previous().from()));
+        previous.put("to", text(report.previous().to()));
+        previous.set("totals", metrics(json.createObjectNode(), report.previous().totals()));
+        previous.set("groups", groups(report.previous().groups()));
         return response;
     }
 
