@@ -20,6 +20,8 @@ import dev.sluice.application.twins.InMemoryObjectStore;
 import dev.sluice.application.twins.InMemoryRecordRepository;
 import dev.sluice.application.twins.InMemoryRunRepository;
 import dev.sluice.domain.chunk.ChunkMessage;
+import dev.sluice.domain.dataset.Dataset;
+import dev.sluice.domain.dataset.DatasetKind;
 import dev.sluice.domain.dataset.PublishSettings;
 import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.run.PublishCounts;
@@ -134,7 +136,10 @@ class CancelAndPublishTest {
             loader = new LoadChunk(objects, runs, records, metrics);
             RunQueries queries = new RunQueries(runs, records);
             recover = new RecoverRuns(queries, runs, runs, records, chunks, clock);
-            publishRun = new PublishRun(runs, new InMemoryDatasetRepository(), publisher, PublishListener.NONE);
+            InMemoryDatasetRepository datasets = new InMemoryDatasetRepository();
+            datasets.create(new Dataset("ds-1", "Spend", OWNER.owner(), DatasetKind.MARKETING, null, null, null, false,
+                    clock.instant(), clock.instant()));
+            publishRun = new PublishRun(runs, datasets, publisher, PublishListener.NONE);
             publications = new RunPublications(queries, runs, publishRun, publisher, runId -> { });
         }
 
