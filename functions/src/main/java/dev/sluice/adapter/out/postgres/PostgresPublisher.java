@@ -451,11 +451,8 @@ public final class PostgresPublisher implements RunPublisher {
             // After the delete: a heir's version may be current, and so was the run's version it replaces.
             execute(connection, "INSERT INTO dataset_rows (dataset_id, row_key, run_id, record_no, superseded_by, "
                     + "from_claim, " + VALUE_COLUMNS + ") SELECT ?, h.row_key, h.heir_run, h.heir_record, "
-                    + "h.mine_superseded_by, true, r.date, r.campaign, r.channel, r.spend, r.clicks, r.conversions, "
-                    + "r.impressions, r.extra, w.data FROM rollback_heirs h "
-                    + "LEFT JOIN records r ON r.run_id = h.heir_run AND r.record_no = h.heir_record "
-                    + "LEFT JOIN raw_records w ON w.run_id = h.heir_run AND w.record_no = h.heir_record",
-                    datasetId);
+                    + "h.mine_superseded_by, true, " + StoredRecords.VALUES + " FROM rollback_heirs h "
+                    + StoredRecords.joinedOn("h.heir_run", "h.heir_record"), datasetId);
             execute(connection, "DELETE FROM dataset_claims x USING rollback_heirs h "
                     + "WHERE x.run_id = h.heir_run AND x.record_no = h.heir_record");
             execute(connection, "DELETE FROM dataset_claims WHERE run_id = ?", runId);
