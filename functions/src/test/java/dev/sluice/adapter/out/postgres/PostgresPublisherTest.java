@@ -509,6 +509,18 @@ class PostgresPublisherTest {
             assertEquals(0, count("SELECT count(*) FROM " + table + " WHERE dataset_id = ?", dataset),
                     "raw datasets have no rollups: " + table);
         }
+        // A raw run's unchanged record is part of its complete data, read from its raw record.
+        String third = rawRun(dataset, List.of("{\"Id\": \"1\", \"Name\": \"a\"}",
+                "{\"Id\": \"4\", \"Name\": \"d\"}"));
+        publisher.publish(new Target(third, dataset, DatasetKind.RAW, PublishStrategy.UPSERT, List.of("Id")));
+        List<List<String>> complete = new ArrayList<>();
+        new DestinationRows(pool).rowsOf(dataset, third, List.of("Id", "Name"), PublishedRows.Scope.COMPLETE)
+                .forEach(complete::add);
+        assertEquals(List.of(List.of("1", "a"), List.of("4", "d")), complete);
+        List<List<String>> changed = new ArrayList<>();
+        new DestinationRows(pool).rowsOf(dataset, third, List.of("Id", "Name"), PublishedRows.Scope.CHANGED)
+                .forEach(changed::add);
+        assertEquals(List.of(List.of("4", "d")), changed);
         publisher.deleteDataset(dataset);
         assertEquals(0, count("SELECT count(*) FROM dataset_rows WHERE dataset_id = ?", dataset));
         assertEquals(0, count("SELECT count(*) FROM publish_ledger WHERE dataset_id = ?", dataset));
