@@ -135,7 +135,7 @@ public final class DeliverRuns implements PublishListener {
     }
 
     private static String rolledBackMessage(String runId) {
-        return "RUN_ROLLED_BACK: run " + runId + " was rolled back before it was delivered; nothing was sent";
+        return "RUN_ROLLED_BACK: " + PublishedRows.RunRolledBack.describe(runId);
     }
 
     /** The run's deliveries; the caller has been shown the run already (its visibility is checked by the caller). */

@@ -44,7 +44,12 @@ public interface PublishedRows {
         private static final long serialVersionUID = 1L;
 
         public RunRolledBack(String runId) {
-            super("run " + runId + " was rolled back before it was delivered; nothing was sent");
+            super(describe(runId));
+        }
+
+        /** What a delivery of the run says when it is not sent. */
+        public static String describe(String runId) {
+            return "run " + runId + " was rolled back before it was delivered; nothing was sent";
         }
     }
 }

@@ -23,8 +23,6 @@ public final class DestinationRows implements PublishedRows {
     private static final Set<String> CANONICAL = Set.of("date", "campaign", "channel", "spend", "clicks",
             "conversions", "impressions");
     private static final int FETCH_SIZE = 1000;
-    private static final String VALUE_COLUMNS =
-            "date, campaign, channel, spend, clicks, conversions, impressions, extra, data";
     private static final String ROLLED_BACK = "SELECT 1 FROM publish_ledger WHERE run_id = ? "
             + "AND rolled_back_at IS NOT NULL";
     /** A version the run holds by a claim (a record it published as unchanged, V12) is not one it wrote. */
@@ -37,7 +35,7 @@ public final class DestinationRows implements PublishedRows {
      * publishing took that record last.
      */
     private static final String COMPLETE = " FROM (SELECT DISTINCT ON (row_key) * FROM ("
-            + "SELECT row_key, record_no, 0 AS by_claim, " + VALUE_COLUMNS + " FROM dataset_rows "
+            + "SELECT row_key, record_no, 0 AS by_claim, " + PostgresPublisher.VALUE_COLUMNS + " FROM dataset_rows "
             + "WHERE dataset_id = ? AND run_id = ? AND superseded_by IS DISTINCT FROM run_id "
             + "UNION ALL SELECT x.row_key, x.record_no, 1, " + StoredRecords.VALUES + " FROM dataset_claims x "
             + StoredRecords.joinedOn("x.run_id", "x.record_no") + " WHERE x.run_id = ?) published "

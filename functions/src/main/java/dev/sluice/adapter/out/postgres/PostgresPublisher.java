@@ -44,7 +44,8 @@ import java.util.Optional;
 public final class PostgresPublisher implements RunPublisher {
     /** Rollback conflicts kept on the ledger row and shown by the API; the count of all is in the report. */
     static final int MAX_CONFLICTS = 1000;
-    private static final String VALUE_COLUMNS =
+    /** dataset_rows' value columns (V3), in its order. */
+    static final String VALUE_COLUMNS =
             "date, campaign, channel, spend, clicks, conversions, impressions, extra, data";
     /**
      * The record numbers staged in publish_changes as a multirange of runs of consecutive numbers (a run with few
