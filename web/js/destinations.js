@@ -9,7 +9,16 @@ const STATUS_WORDS = {
   delivering: 'Being delivered',
   delivered: 'Delivered',
   failed: 'Failed',
+  skipped: 'Not sent: the import was rolled back before it was delivered',
 };
+
+/**
+ * Whether Resend can do anything: not for a delivered one (its rows are in the target once), nor a skipped one (its
+ * import was rolled back, so there is nothing to send; the server answers 409 RUN_ROLLED_BACK).
+ */
+export function canResend(d) {
+  return d.status !== 'delivered' && d.status !== 'skipped';
+}
 
 /** `target=source` lines (or `target: source`) into the API's columns object; throws with the line at fault. */
 export function parseColumns(text) {
@@ -230,7 +239,10 @@ export function destinationsPanel({ datasetId, url, token }) {
   return section;
 }
 
-/** The run page's "Deliveries" card: each destination's status, rows, error, and Resend for one not delivered. */
+/**
+ * The run page's "Deliveries" card: each destination's status, rows, error, and Resend for one not delivered (nor
+ * skipped).
+ */
 export function deliveriesPanel({ runId, url, token }) {
   const call = client({ url, token });
   const body = el('div', { id: 'deliveries-list' }, el('p', { class: 'muted', text: 'Loading…' }));
@@ -253,8 +265,10 @@ export function deliveriesPanel({ runId, url, token }) {
   function row(d) {
     const line = el('p', { 'data-status': d.status },
       el('strong', { text: d.name }), ' — ', deliveryText(d));
-    const error = d.error ? el('p', { class: 'failure-box', text: d.error }) : null;
-    const resend = d.status === 'delivered' ? null : el('button', { type: 'button', class: 'button secondary',
+    // A skipped delivery's reason is a fact, not a failure to act on.
+    const error = d.error ? el('p', { class: d.status === 'skipped' ? 'muted small' : 'failure-box', text: d.error })
+      : null;
+    const resend = !canResend(d) ? null : el('button', { type: 'button', class: 'button secondary',
       text: 'Resend', onclick: async () => {
         try {
           await call(`/runs/${enc(runId)}/deliveries/${enc(d.destinationId)}/resend`, { method: 'POST', body: '{}' });

@@ -42,6 +42,9 @@ public interface DestinationRepository {
 
     void failed(String runId, String destinationId, String error, Instant at);
 
+    /** Marks a delivery that is not DELIVERED as SKIPPED, with the reason as its error. */
+    void skipped(String runId, String destinationId, String reason, Instant at);
+
     /** Makes a delivery that is not DELIVERED pending again (a resend); false when it is delivered or missing. */
     boolean requeue(String runId, String destinationId, Instant now);
 

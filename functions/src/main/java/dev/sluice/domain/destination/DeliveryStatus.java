@@ -11,7 +11,12 @@ public enum DeliveryStatus {
     /** The target committed the rows with its marker row; final. */
     DELIVERED,
     /** The last attempt failed; the queue retries, and a user may resend. */
-    FAILED;
+    FAILED,
+    /**
+     * The run was rolled back before it was delivered: nothing was written to the target, and nothing will be (a
+     * rollback is final, so a resend is refused); final.
+     */
+    SKIPPED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -218,6 +218,21 @@ public final class DestinationStore implements DestinationRepository {
     }
 
     @Override
+    public void skipped(String runId, String destinationId, String reason, Instant at) {
+        pool.withConnection(connection -> {
+            // A run rolled back after its delivery committed stays delivered: the target has its rows.
+            try (PreparedStatement update = connection.prepareStatement("UPDATE deliveries SET status = 'skipped', "
+                    + "error = ?, updated_at = ? WHERE run_id = ? AND destination_id = ? AND status <> 'delivered'")) {
+                update.setString(1, reason);
+                update.setTimestamp(2, Timestamp.from(at));
+                update.setString(3, runId);
+                update.setString(4, destinationId);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public boolean requeue(String runId, String destinationId, Instant now) {
         return change("UPDATE deliveries SET status = 'pending', updated_at = ? WHERE run_id = ? "
                 + "AND destination_id = ? AND status <> 'delivered'", now, runId, destinationId);

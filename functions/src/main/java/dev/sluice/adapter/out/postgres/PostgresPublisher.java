@@ -44,7 +44,8 @@ import java.util.Optional;
 public final class PostgresPublisher implements RunPublisher {
     /** Rollback conflicts kept on the ledger row and shown by the API; the count of all is in the report. */
     static final int MAX_CONFLICTS = 1000;
-    private static final String VALUE_COLUMNS =
+    /** dataset_rows' value columns (V3), in its order. */
+    static final String VALUE_COLUMNS =
             "date, campaign, channel, spend, clicks, conversions, impressions, extra, data";
     /**
      * The record numbers staged in publish_changes as a multirange of runs of consecutive numbers (a run with few
@@ -451,11 +452,8 @@ public final class PostgresPublisher implements RunPublisher {
             // After the delete: a heir's version may be current, and so was the run's version it replaces.
             execute(connection, "INSERT INTO dataset_rows (dataset_id, row_key, run_id, record_no, superseded_by, "
                     + "from_claim, " + VALUE_COLUMNS + ") SELECT ?, h.row_key, h.heir_run, h.heir_record, "
-                    + "h.mine_superseded_by, true, r.date, r.campaign, r.channel, r.spend, r.clicks, r.conversions, "
-                    + "r.impressions, r.extra, w.data FROM rollback_heirs h "
-                    + "LEFT JOIN records r ON r.run_id = h.heir_run AND r.record_no = h.heir_record "
-                    + "LEFT JOIN raw_records w ON w.run_id = h.heir_run AND w.record_no = h.heir_record",
-                    datasetId);
+                    + "h.mine_superseded_by, true, " + StoredRecords.VALUES + " FROM rollback_heirs h "
+                    + StoredRecords.joinedOn("h.heir_run", "h.heir_record"), datasetId);
             execute(connection, "DELETE FROM dataset_claims x USING rollback_heirs h "
                     + "WHERE x.run_id = h.heir_run AND x.record_no = h.heir_record");
             execute(connection, "DELETE FROM dataset_claims WHERE run_id = ?", runId);

@@ -16,6 +16,7 @@ import dev.sluice.adapter.out.postgres.DestinationStore;
 import dev.sluice.adapter.out.postgres.ExternalDeliveryTest;
 import dev.sluice.adapter.out.postgres.ExternalPostgres;
 import dev.sluice.adapter.out.postgres.Migrations;
+import dev.sluice.adapter.out.postgres.PostgresPublisher;
 import dev.sluice.adapter.out.secrets.LocalSecretStore;
 import dev.sluice.adapter.wire.DeliveryMessageCodec;
 import dev.sluice.application.dataset.ManageDatasets;
@@ -25,6 +26,7 @@ import dev.sluice.application.destination.ManageDestinations;
 import dev.sluice.application.identity.HttpCallers;
 import dev.sluice.application.mapping.SuggestMapping;
 import dev.sluice.application.port.PublishListener;
+import dev.sluice.application.port.RunPublisher;
 import dev.sluice.application.query.RunQueries;
 import dev.sluice.application.twins.InMemoryDatasetRepository;
 import dev.sluice.application.twins.InMemoryRecordRepository;
@@ -35,6 +37,8 @@ import dev.sluice.config.ApiWiring;
 import dev.sluice.config.Json;
 import dev.sluice.domain.dataset.Dataset;
 import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.PublishSettings;
+import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.domain.destination.DeliveryMessage;
 import dev.sluice.domain.run.Run;
 import dev.sluice.domain.run.RunStatus;
@@ -69,6 +73,8 @@ class DestinationApiTest {
     private static final String PASSWORD = "Api-Secret-Pa55-7781";
     private static final String DATASET = "ds_00000000000000000abc";
     private static final String RUN = "3f1c9a2e-8b7d-4c6e-9a1b-2d3e4f5a6b7c";
+    /** Published, then rolled back before its delivery was handled. */
+    private static final String ROLLED_BACK_RUN = "7a2d4e6f-1b3c-4d5e-8f9a-0b1c2d3e4f5a";
     private static EmbeddedPostgres sluice;
     private static EmbeddedPostgres target;
     private static ConnectionPool pool;
@@ -102,6 +108,8 @@ class DestinationApiTest {
         InMemoryRunRepository runs = new InMemoryRunRepository();
         runs.put(Run.created(RUN, ALICE, DATASET, "spring.csv", "bucket", "uploads/x", Run.RunSource.UPLOAD,
                 RunStatus.SUCCEEDED, 10, Map.of(), Instant.now()));
+        runs.put(Run.created(ROLLED_BACK_RUN, ALICE, DATASET, "autumn.csv", "bucket", "uploads/y",
+                Run.RunSource.UPLOAD, RunStatus.ROLLED_BACK, 10, Map.of(), Instant.now()));
         ManageDatasets manageDatasets = new ManageDatasets(datasets, runs, UploadLimits.defaults().datasetLimits(),
                 clock);
         DestinationStore store = new DestinationStore(pool, JSON);
@@ -337,5 +345,57 @@ class DestinationApiTest {
                 ALICE);
         assertEquals(409, resend.getStatusCode(), resend.getBody());
         assertEquals("ALREADY_DELIVERED", body(resend).at("/error/code").asText());
+    }
+
+    @Test
+    void aRunRolledBackBeforeItsDeliveryIsShownSkippedAndItsResendIsRefused() throws Exception {
+        String id = create(PASSWORD);
+        ExternalDeliveryTest.execute(sluice.getPostgresDatabase(), "INSERT INTO records (run_id, record_no, line_no, "
+                + "dataset_id, date, campaign, channel, spend) VALUES ('" + ROLLED_BACK_RUN + "', 1, 2, '" + DATASET
+                + "', '2024-09-01', 'Autumn', 'search', 3.00)");
+        PostgresPublisher publisher = new PostgresPublisher(pool);
+        assertTrue(publisher.publish(new RunPublisher.Target(ROLLED_BACK_RUN, DATASET, DatasetKind.MARKETING,
+                PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY)).publishedNow());
+        SENT.clear();
+        deliverRuns.published(new PublishListener.Published(ROLLED_BACK_RUN, DATASET, "upsert"));
+        publisher.rollback(ROLLED_BACK_RUN).orElseThrow();
+
+        SQSEvent event = new SQSEvent();
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        for (DeliveryMessage message : SENT) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(message.destinationId());
+            record.setBody(DeliveryMessageCodec.encode(JSON, message));
+            records.add(record);
+        }
+        event.setRecords(records);
+        SQSBatchResponse response = new DeliveryFunction(deliverRuns).handleRequest(event, new TestContext());
+        assertEquals(List.of(), response.getBatchItemFailures(), "a skipped delivery is done, not retried");
+
+        JsonNode skipped = null;
+        for (JsonNode item : body(call("GET", "/api/runs/" + ROLLED_BACK_RUN + "/deliveries", null, ALICE))
+                .get("items")) {
+            if (item.get("destinationId").asText().equals(id)) {
+                skipped = item;
+            }
+        }
+        assertEquals("skipped", skipped.get("status").asText());
+        assertTrue(skipped.get("rows").isNull());
+        assertEquals("RUN_ROLLED_BACK: run " + ROLLED_BACK_RUN + " was rolled back before it was delivered; "
+                + "nothing was sent", skipped.get("error").asText());
+        try (var connection = target.getPostgresDatabase().getConnection();
+                var statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT count(*) FROM mart.spend WHERE campaign = 'Autumn'")) {
+            rows.next();
+            assertEquals(0, rows.getLong(1), "nothing of the rolled-back run reached the target");
+        }
+
+        APIGatewayV2HTTPResponse resend = call("POST", "/api/runs/" + ROLLED_BACK_RUN + "/deliveries/" + id
+                + "/resend", null, ALICE);
+        assertEquals(409, resend.getStatusCode(), resend.getBody());
+        assertEquals("RUN_ROLLED_BACK", body(resend).at("/error/code").asText());
+        assertEquals("Run '" + ROLLED_BACK_RUN + "' was rolled back before it was delivered to destination 'Mart'; "
+                + "it has no rows to send, so nothing is sent (the target table is left as it is)",
+                body(resend).at("/error/message").asText());
     }
 }

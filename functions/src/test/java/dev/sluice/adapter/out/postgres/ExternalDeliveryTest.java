@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.adapter.out.secrets.LocalSecretStore;
+import dev.sluice.application.InvalidRequestException;
 import dev.sluice.application.destination.DeliverRuns;
 import dev.sluice.application.port.ExternalDatabase;
 import dev.sluice.application.port.PublishListener;
+import dev.sluice.application.port.PublishedRows;
+import dev.sluice.application.port.RunPublisher;
+import dev.sluice.domain.dataset.DatasetKind;
+import dev.sluice.domain.dataset.PublishSettings;
+import dev.sluice.domain.dataset.PublishStrategy;
 import dev.sluice.config.Json;
 import dev.sluice.domain.destination.ConnectionProblem;
 import dev.sluice.domain.destination.Delivery;
@@ -18,10 +24,12 @@ import dev.sluice.domain.destination.Destination;
 import dev.sluice.domain.destination.DestinationKind;
 import dev.sluice.domain.destination.LoadStrategy;
 import dev.sluice.domain.destination.SslMode;
+import dev.sluice.domain.run.PublishCounts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -363,7 +371,7 @@ public class ExternalDeliveryTest {
                 attempts.add(threads.submit(() -> {
                     bothReady.await(30, java.util.concurrent.TimeUnit.SECONDS);
                     return external.deliver(target, runId, rows.rowsOf(dataset, runId,
-                            List.copyOf(destination.columns().values())));
+                            List.copyOf(destination.columns().values()), PublishedRows.Scope.CHANGED));
                 }));
             }
             int wrote = 0;
@@ -383,6 +391,145 @@ public class ExternalDeliveryTest {
         }
         assertEquals(runRows(false), targetRows());
         assertEquals(1, markers(runId));
+    }
+
+    /** One stored record of a marketing run (day 2024-05-01, channel search): campaign, spend, clicks, Region. */
+    private record Rec(String campaign, String spend, long clicks, String region) {
+        String targetRow() {
+            return "2024-05-01|" + campaign + "|search|" + spend + "|" + clicks + "|" + region;
+        }
+    }
+
+    /** Stores the records as loading leaves them and publishes the run into the dataset by upsert. */
+    private static void publishUpsert(String dataset, String runId, List<Rec> records) throws SQLException {
+        try (Connection connection = sluice.getPostgresDatabase().getConnection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO records (run_id, record_no, "
+                        + "line_no, dataset_id, date, campaign, channel, spend, clicks, extra) "
+                        + "VALUES (?, ?, ?, ?, DATE '2024-05-01', ?, 'search', ?::numeric, ?, "
+                        + "jsonb_build_object('Region', ?::text))")) {
+            long recordNo = 1;
+            for (Rec rec : records) {
+                insert.setString(1, runId);
+                insert.setLong(2, recordNo);
+                insert.setLong(3, recordNo + 1);
+                insert.setString(4, dataset);
+                insert.setString(5, rec.campaign());
+                insert.setString(6, rec.spend());
+                insert.setLong(7, rec.clicks());
+                insert.setString(8, rec.region());
+                insert.addBatch();
+                recordNo++;
+            }
+            insert.executeBatch();
+        }
+        assertTrue(new PostgresPublisher(pool).publish(new RunPublisher.Target(runId, dataset, DatasetKind.MARKETING,
+                PublishStrategy.UPSERT, PublishSettings.MARKETING_KEY)).publishedNow());
+    }
+
+    /** Run 1 has keys a, b, c; run 2 has a (once changed, then as run 1 had it: the last wins), b changed, d new. */
+    private static final List<Rec> RUN_1 = List.of(new Rec("a", "1.50", 1, "EU"), new Rec("b", "2.50", 2, "EU"),
+            new Rec("c", "3.50", 3, "EU"));
+    private static final List<Rec> RUN_2 = List.of(new Rec("a", "9.00", 9, "US"), new Rec("b", "2.75", 20, "US"),
+            new Rec("d", "4.50", 4, "US"), new Rec("a", "1.50", 1, "EU"));
+
+    @ParameterizedTest(name = "{0} into {1}")
+    @MethodSource("strategiesAndDialects")
+    void truncateInsertGetsEveryKeyTheRunPublishedInsertAndUpsertOnlyWhatItChanged(LoadStrategy strategy,
+            DestinationKind kind) throws SQLException {
+        dataset = "ds_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String first = UUID.randomUUID().toString();
+        publishUpsert(dataset, first, RUN_1);
+        // Created after run 1 was published, so only run 2 is delivered to it.
+        Destination destination = destination(kind, strategy);
+        execute(target.getPostgresDatabase(), "INSERT INTO stats VALUES ('2023-01-01', 'old', 'tv', 1, 1, 'US')");
+        runId = UUID.randomUUID().toString();
+        publishUpsert(dataset, runId, RUN_2);
+        assertEquals(new PublishCounts(1, 1, 1, 1, 0),
+                new PostgresPublisher(pool).publication(runId).orElseThrow().counts(),
+                "d inserted, b updated, a unchanged (its first record kept out by its last)");
+
+        assertEquals(List.of(DeliverRuns.Outcome.DELIVERED), publishAndDeliver());
+
+        String a = RUN_2.get(3).targetRow();
+        String b = RUN_2.get(1).targetRow();
+        String d = RUN_2.get(2).targetRow();
+        // truncate-insert: the table becomes run 2's data, a included (c is not run 2's, "old" goes); insert and
+        // upsert: run 2's changes added to what the table held (a is there from run 1's time, or never wanted).
+        List<String> expected = strategy == LoadStrategy.TRUNCATE_INSERT ? List.of(a, b, d)
+                : List.of("2023-01-01|old|tv|1.00|1|US", b, d);
+        assertEquals(expected.stream().sorted().toList(), targetRows());
+        assertEquals(strategy == LoadStrategy.TRUNCATE_INSERT ? 3L : 2L, delivery(destination).rows());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DestinationKind.class)
+    void aRunRolledBackBeforeItsDeliveryIsNotSentAndCannotBeResent(DestinationKind kind) throws SQLException {
+        dataset = "ds_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        runId = UUID.randomUUID().toString();
+        Destination destination = destination(kind, LoadStrategy.TRUNCATE_INSERT);
+        execute(target.getPostgresDatabase(), "INSERT INTO stats VALUES ('2023-01-01', 'kept', 'tv', 1, 1, 'US')");
+        List<String> before = targetRows();
+        publishUpsert(dataset, runId, RUN_1);
+        deliveries.published(new PublishListener.Published(runId, dataset, "upsert"));
+        DeliveryMessage message = sent.getFirst();
+        new PostgresPublisher(pool).rollback(runId).orElseThrow();
+
+        assertEquals(DeliverRuns.Outcome.SKIPPED, deliveries.deliver(message));
+
+        assertEquals(before, targetRows(), "the table is not emptied");
+        assertEquals(0, markers(runId));
+        Delivery skipped = delivery(destination);
+        assertEquals(DeliveryStatus.SKIPPED, skipped.status());
+        assertEquals("RUN_ROLLED_BACK: run " + runId + " was rolled back before it was delivered; nothing was sent",
+                skipped.error());
+        assertEquals(null, skipped.rows());
+        sent.clear();
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                () -> deliveries.resend(runId, destination.id()));
+        assertEquals("RUN_ROLLED_BACK", refused.code());
+        assertEquals(409, refused.httpStatus());
+        assertTrue(sent.isEmpty(), "nothing is queued");
+        // The queue delivering the message again changes nothing either.
+        assertEquals(DeliverRuns.Outcome.SKIPPED, deliveries.deliver(message));
+        assertEquals(before, targetRows());
+        assertEquals(DeliveryStatus.SKIPPED, delivery(destination).status());
+    }
+
+    @ParameterizedTest
+    @EnumSource(DestinationKind.class)
+    void aRunRolledBackWhileItsDeliveryConnectsLeavesTheTargetAsItWas(DestinationKind kind) throws SQLException {
+        dataset = "ds_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        runId = UUID.randomUUID().toString();
+        Destination destination = destination(kind, LoadStrategy.TRUNCATE_INSERT);
+        execute(target.getPostgresDatabase(), "INSERT INTO stats VALUES ('2023-01-01', 'kept', 'tv', 1, 1, 'US')");
+        List<String> before = targetRows();
+        publishUpsert(dataset, runId, RUN_1);
+        DestinationRows rows = new DestinationRows(pool);
+        // The check before connecting saw the run published; the rollback commits before its rows are read, after
+        // the target's DELETE.
+        PublishedRows lateRollback = new PublishedRows() {
+            @Override
+            public RowStream rowsOf(String datasetId, String runId, List<String> fields, Scope scope) {
+                return sink -> {
+                    new PostgresPublisher(pool).rollback(runId).orElseThrow();
+                    rows.rowsOf(datasetId, runId, fields, scope).forEach(sink);
+                };
+            }
+
+            @Override
+            public boolean rolledBack(String runId) {
+                return false;
+            }
+        };
+        DeliverRuns racing = new DeliverRuns(store, sent::add, lateRollback, new ExternalPostgres(), secrets,
+                Clock.systemUTC());
+        racing.published(new PublishListener.Published(runId, dataset, "upsert"));
+
+        assertEquals(DeliverRuns.Outcome.SKIPPED, racing.deliver(sent.getFirst()));
+
+        assertEquals(before, targetRows(), "the DELETE went with the target's transaction");
+        assertEquals(0, markers(runId));
+        assertEquals(DeliveryStatus.SKIPPED, delivery(destination).status());
     }
 
     public static void execute(DataSource dataSource, String... statements) throws SQLException {

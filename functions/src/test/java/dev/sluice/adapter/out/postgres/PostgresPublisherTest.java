@@ -3,8 +3,10 @@ package dev.sluice.adapter.out.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.application.port.PublishedRows;
 import dev.sluice.application.port.RunPublisher.Result;
 import dev.sluice.application.publish.PublishRun;
 import dev.sluice.application.twins.InMemoryDatasetRepository;
@@ -212,6 +214,9 @@ class PostgresPublisherTest {
         }
         assertEquals(both, currentRows(dataset), "an unchanged key keeps its row");
         assertRollupsMatchRows(dataset);
+        List<List<String>> bComplete = List.of(List.of("K1", "1.0"), List.of("K3", "3"), List.of("K4", "4"));
+        assertEquals(bComplete, deliveredComplete(dataset, b), "B's complete data: its claims with its own values");
+        assertEquals(List.of(List.of("K4")), delivered(dataset, b), "B changed only K4");
 
         Map<String, String> onlyX = Map.of(key("K3"), x + ":1:30", key("K9"), x + ":2:9");
         if (earlierFirst) {
@@ -233,6 +238,7 @@ class PostgresPublisherTest {
             assertEquals(replace ? 0 : 1, undone.publication().rollback().removed(), "K2, unless B removed it");
             assertEquals(0, undone.publication().rollback().restored(), "X's K3 stays superseded, now by B");
             assertEquals(List.of(List.of("K4")), delivered(dataset, b), "B delivers only what it wrote");
+            assertEquals(bComplete, deliveredComplete(dataset, b), "the keys left to B are still B's data, once");
             assertEquals(0, count("SELECT count(*) FROM dataset_claims x JOIN publish_ledger l USING (run_id) "
                     + "WHERE l.dataset_id = ?", dataset));
             assertRollupsMatchRows(dataset);
@@ -240,6 +246,10 @@ class PostgresPublisherTest {
             undone = publisher.rollback(b).orElseThrow();
             assertEquals(List.of(), undone.publication().rollback().conflicts());
             assertEquals(onlyX, currentRows(dataset), "without A and B the dataset is X's again");
+            PublishedRows.RunRolledBack refused = assertThrows(PublishedRows.RunRolledBack.class,
+                    () -> deliveredComplete(dataset, b), "a rolled-back run has nothing to send");
+            assertEquals("run " + b + " was rolled back before it was delivered; nothing was sent",
+                    refused.getMessage());
         } else {
             publisher.rollback(b);
             Map<String, String> withoutB = new TreeMap<>(both);
@@ -499,6 +509,18 @@ class PostgresPublisherTest {
             assertEquals(0, count("SELECT count(*) FROM " + table + " WHERE dataset_id = ?", dataset),
                     "raw datasets have no rollups: " + table);
         }
+        // A raw run's unchanged record is part of its complete data, read from its raw record.
+        String third = rawRun(dataset, List.of("{\"Id\": \"1\", \"Name\": \"a\"}",
+                "{\"Id\": \"4\", \"Name\": \"d\"}"));
+        publisher.publish(new Target(third, dataset, DatasetKind.RAW, PublishStrategy.UPSERT, List.of("Id")));
+        List<List<String>> complete = new ArrayList<>();
+        new DestinationRows(pool).rowsOf(dataset, third, List.of("Id", "Name"), PublishedRows.Scope.COMPLETE)
+                .forEach(complete::add);
+        assertEquals(List.of(List.of("1", "a"), List.of("4", "d")), complete);
+        List<List<String>> changed = new ArrayList<>();
+        new DestinationRows(pool).rowsOf(dataset, third, List.of("Id", "Name"), PublishedRows.Scope.CHANGED)
+                .forEach(changed::add);
+        assertEquals(List.of(List.of("4", "d")), changed);
         publisher.deleteDataset(dataset);
         assertEquals(0, count("SELECT count(*) FROM dataset_rows WHERE dataset_id = ?", dataset));
         assertEquals(0, count("SELECT count(*) FROM publish_ledger WHERE dataset_id = ?", dataset));
@@ -668,10 +690,19 @@ class PostgresPublisherTest {
         return rows;
     }
 
-    /** The campaigns of the rows a destination of the dataset is sent for the run, in record order. */
+    /** Campaigns of the rows an insert or upsert destination of the dataset is sent for the run, in record order. */
     private static List<List<String>> delivered(String dataset, String runId) {
         List<List<String>> rows = new ArrayList<>();
-        new DestinationRows(pool).rowsOf(dataset, runId, List.of("campaign")).forEach(rows::add);
+        new DestinationRows(pool).rowsOf(dataset, runId, List.of("campaign"), PublishedRows.Scope.CHANGED)
+                .forEach(rows::add);
+        return rows;
+    }
+
+    /** Campaign and spend of the rows a truncate-insert destination of the dataset is sent for the run. */
+    private static List<List<String>> deliveredComplete(String dataset, String runId) {
+        List<List<String>> rows = new ArrayList<>();
+        new DestinationRows(pool).rowsOf(dataset, runId, List.of("campaign", "spend"), PublishedRows.Scope.COMPLETE)
+                .forEach(rows::add);
         return rows;
     }
 
