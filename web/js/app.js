@@ -1563,8 +1563,30 @@ const isRaw = (run) => run.datasetKind === 'raw'
 
 function datasetLink(run) {
   const dataset = state.datasets.find((d) => d.id === run.datasetId);
-  if (!dataset) return run.datasetId || 'default';
-  return el('a', { href: `#/datasets/${encodeURIComponent(dataset.id)}`, text: dataset.name });
+  if (dataset) return el('a', { href: `#/datasets/${encodeURIComponent(dataset.id)}`, text: dataset.name });
+  if (!run.datasetId) return 'default';
+  // A dataset made since this tab read its list (over the API, in another tab): read it once, then name it here.
+  const shown = el('span', { text: run.datasetId });
+  lookUpDataset(run.datasetId).then((found) => {
+    if (found && shown.isConnected) shown.replaceWith(datasetLink(run));
+  });
+  return shown;
+}
+
+const datasetLookups = new Map();
+
+/** One GET of a dataset the list lacks; null when it is gone or unreadable (the id stays shown). */
+function lookUpDataset(id) {
+  if (!datasetLookups.has(id)) {
+    datasetLookups.set(id, state.api.dataset(id).then((dataset) => {
+      if (dataset && dataset.id === id) {
+        rememberDataset(dataset);
+        return dataset;
+      }
+      return null;
+    }, () => null));
+  }
+  return datasetLookups.get(id);
 }
 
 /** "Re-run of messy.csv (Dec 1, 2:53 PM)", linking the run it was made from. */

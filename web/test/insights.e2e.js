@@ -369,6 +369,9 @@ async function readDatasetPage(page, datasetId) {
     await go(page, `#/runs/${pull.body.runId}`);
     await page.waitForFunction(() => /CSV file/.test(document.querySelector('#detail-pulled-by:not([hidden]) '
       + '.source-name')?.textContent || ''), null, WAIT);
+    // The dataset was made over the API after this tab read its list: the File card still names it, as a link.
+    await page.waitForFunction((name) => document.querySelector('#detail-file a[href^="#/datasets/"]')
+      ?.textContent === name, pullInto.name, WAIT);
     const pulledLine = await page.evaluate(() => ({ text: document.querySelector('#detail-pulled-by').textContent,
       href: document.querySelector('#detail-pulled-by a').getAttribute('href') }));
     phoneOverflow.pulledRun = await shootBoth(page, 'pulled-run', '#detail-pulled-by:not([hidden])');

@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.adapter.out.postgres.RollupTables;
 import dev.sluice.local.LocalSluice;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
@@ -56,6 +58,7 @@ final class AnalyticsScenario {
         result.put("channels", CHANNELS);
         result.put("campaigns", CAMPAIGNS);
         seed(datasetId, rows, result);
+        checkTotals(api, bearer, datasetId, result);
         ObjectNode latency = result.putObject("latencyMillis");
         double worstP95 = 0;
         for (String range : List.of("all", "last90")) {
@@ -77,6 +80,34 @@ final class AnalyticsScenario {
         result.put("worstP95Millis", round(worstP95, 1));
         result.put("p95Under200ms", worstP95 < TARGET_P95_MILLIS);
         return result;
+    }
+
+    /**
+     * The figures timed must be right: the whole dataset's totals, which analytics reads from the coarse rollups, are
+     * compared with sums over the seeded rows themselves (decimals by value), and a difference stops the bench.
+     */
+    private void checkTotals(URI api, String bearer, String datasetId, ObjectNode result) throws Exception {
+        URI whole = api.resolve("datasets/" + datasetId + "/analytics?groupBy=channel");
+        JsonNode totals = send(HttpRequest.newBuilder(whole).header("Authorization", bearer).GET().build(), 200)
+                .get("totals");
+        try (Connection connection = connect(sluice); PreparedStatement sums = connection.prepareStatement(
+                "SELECT count(*), sum(spend), sum(clicks), sum(impressions), sum(conversions) FROM dataset_rows "
+                        + "WHERE dataset_id = ? AND superseded_by IS NULL")) {
+            sums.setString(1, datasetId);
+            try (ResultSet row = sums.executeQuery()) {
+                row.next();
+                String[] names = {"rows", "spend", "clicks", "impressions", "conversions"};
+                for (int i = 0; i < names.length; i++) {
+                    BigDecimal expected = row.getBigDecimal(i + 1);
+                    BigDecimal answered = new BigDecimal(totals.get(names[i]).asText());
+                    if (expected.compareTo(answered) != 0) {
+                        throw new IllegalStateException("analytics answered " + names[i] + " " + answered
+                                + " for the whole dataset, its rows sum to " + expected);
+                    }
+                }
+            }
+        }
+        result.put("totalsChecked", true);
     }
 
     private static java.time.LocalDate firstDay() {
