@@ -42,8 +42,8 @@ final class RecordTable implements AutoCloseable {
     private final TreeSet<String> columns = new TreeSet<>();
     private final List<String> header;
     private final String cursorField;
-    private final String checkpoint;
-    private String maxCursor;
+    private final CursorValues.Value checkpoint;
+    private CursorValues.Value maxCursor;
     private long records;
     private long seen;
     private long uncursored;
@@ -63,8 +63,8 @@ final class RecordTable implements AutoCloseable {
             throw e;
         }
         this.cursorField = cursorField == null || cursorField.isBlank() ? null : cursorField;
-        this.checkpoint = checkpoint;
-        this.maxCursor = checkpoint;
+        this.checkpoint = checkpoint == null ? null : CursorValues.Value.of(checkpoint);
+        this.maxCursor = this.checkpoint;
         this.header = header == null ? null : List.copyOf(header);
     }
 
@@ -97,15 +97,20 @@ final class RecordTable implements AutoCloseable {
         if (cursorField == null) {
             return true;
         }
-        if (cursor == null || cursor.isBlank() || maxCursor != null && !CursorValues.sameKind(cursor, maxCursor)) {
+        if (cursor == null || cursor.isBlank()) {
             uncursored++;
             return true;
         }
-        if (checkpoint != null && CursorValues.compare(cursor, checkpoint) <= 0) {
+        CursorValues.Value value = CursorValues.Value.of(cursor);
+        if (maxCursor != null && !value.sameKind(maxCursor)) {
+            uncursored++;
+            return true;
+        }
+        if (checkpoint != null && value.compareTo(checkpoint) <= 0) {
             return false;
         }
-        if (maxCursor == null || CursorValues.compare(cursor, maxCursor) > 0) {
-            maxCursor = cursor;
+        if (maxCursor == null || value.compareTo(maxCursor) > 0) {
+            maxCursor = value;
         }
         return true;
     }
@@ -137,7 +142,7 @@ final class RecordTable implements AutoCloseable {
 
     /** The largest cursor value seen, or the checkpoint when no record had a newer one. */
     String maxCursor() {
-        return maxCursor;
+        return maxCursor == null ? null : maxCursor.text();
     }
 
     List<String> columns() {
