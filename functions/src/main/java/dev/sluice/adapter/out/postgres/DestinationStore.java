@@ -204,29 +204,26 @@ public final class DestinationStore implements DestinationRepository {
 
     @Override
     public void failed(String runId, String destinationId, String error, Instant at) {
-        pool.withConnection(connection -> {
-            // A late failure report of one attempt never undoes another attempt's success.
-            try (PreparedStatement update = connection.prepareStatement("UPDATE deliveries SET status = 'failed', "
-                    + "error = ?, updated_at = ? WHERE run_id = ? AND destination_id = ? AND status <> 'delivered'")) {
-                update.setString(1, error);
-                update.setTimestamp(2, Timestamp.from(at));
-                update.setString(3, runId);
-                update.setString(4, destinationId);
-                return update.executeUpdate();
-            }
-        });
+        // A late failure report of one attempt never undoes another attempt's success.
+        endUndelivered(runId, destinationId, "failed", error, at);
     }
 
     @Override
     public void skipped(String runId, String destinationId, String reason, Instant at) {
+        // A run rolled back after its delivery committed stays delivered: the target has its rows.
+        endUndelivered(runId, destinationId, "skipped", reason, at);
+    }
+
+    /** Moves a delivery that is not delivered to {@code status} with its reason; a delivered one stays as it is. */
+    private void endUndelivered(String runId, String destinationId, String status, String reason, Instant at) {
         pool.withConnection(connection -> {
-            // A run rolled back after its delivery committed stays delivered: the target has its rows.
-            try (PreparedStatement update = connection.prepareStatement("UPDATE deliveries SET status = 'skipped', "
-                    + "error = ?, updated_at = ? WHERE run_id = ? AND destination_id = ? AND status <> 'delivered'")) {
-                update.setString(1, reason);
-                update.setTimestamp(2, Timestamp.from(at));
-                update.setString(3, runId);
-                update.setString(4, destinationId);
+            try (PreparedStatement update = connection.prepareStatement("UPDATE deliveries SET status = ?, error = ?, "
+                    + "updated_at = ? WHERE run_id = ? AND destination_id = ? AND status <> 'delivered'")) {
+                update.setString(1, status);
+                update.setString(2, reason);
+                update.setTimestamp(3, Timestamp.from(at));
+                update.setString(4, runId);
+                update.setString(5, destinationId);
                 return update.executeUpdate();
             }
         });
