@@ -154,6 +154,30 @@ class DestinationApiTest {
         return response;
     }
 
+    /** The queued delivery messages through DeliveryFunction, as one SQS batch (message id: the destination). */
+    private static SQSBatchResponse deliverSent() {
+        SQSEvent event = new SQSEvent();
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        for (DeliveryMessage message : SENT) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(message.destinationId());
+            record.setBody(DeliveryMessageCodec.encode(JSON, message));
+            records.add(record);
+        }
+        event.setRecords(records);
+        return new DeliveryFunction(deliverRuns).handleRequest(event, new TestContext());
+    }
+
+    /** The run's delivery to destination {@code id} as {@code GET /api/runs/{id}/deliveries} lists it for Alice. */
+    private static JsonNode deliveryOf(String runId, String id) throws Exception {
+        for (JsonNode item : body(call("GET", "/api/runs/" + runId + "/deliveries", null, ALICE)).get("items")) {
+            if (item.get("destinationId").asText().equals(id)) {
+                return item;
+            }
+        }
+        throw new AssertionError("run " + runId + " lists no delivery to " + id);
+    }
+
     private static JsonNode body(APIGatewayV2HTTPResponse response) throws Exception {
         return JSON.readTree(response.getBody());
     }
@@ -306,34 +330,13 @@ class DestinationApiTest {
         String id = create(PASSWORD);
         SENT.clear();
         deliverRuns.published(new PublishListener.Published(RUN, DATASET, "append"));
-        JsonNode pending = body(call("GET", "/api/runs/" + RUN + "/deliveries", null, ALICE)).get("items");
-        JsonNode mine = null;
-        for (JsonNode item : pending) {
-            if (item.get("destinationId").asText().equals(id)) {
-                mine = item;
-            }
-        }
-        assertEquals("pending", mine.get("status").asText());
+        assertEquals("pending", deliveryOf(RUN, id).get("status").asText());
 
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (DeliveryMessage message : SENT) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(message.destinationId());
-            record.setBody(DeliveryMessageCodec.encode(JSON, message));
-            records.add(record);
-        }
-        event.setRecords(records);
-        SQSBatchResponse response = new DeliveryFunction(deliverRuns).handleRequest(event, new TestContext());
+        SQSBatchResponse response = deliverSent();
         // Other tests' destinations of this dataset may fail (one has a wrong password); this one must not.
         assertFalse(response.getBatchItemFailures().stream().anyMatch(f -> f.getItemIdentifier().equals(id)));
 
-        JsonNode delivered = null;
-        for (JsonNode item : body(call("GET", "/api/runs/" + RUN + "/deliveries", null, ALICE)).get("items")) {
-            if (item.get("destinationId").asText().equals(id)) {
-                delivered = item;
-            }
-        }
+        JsonNode delivered = deliveryOf(RUN, id);
         assertEquals("delivered", delivered.get("status").asText());
         assertEquals(2, delivered.get("rows").asLong());
         assertEquals(1, delivered.get("attempts").asInt());
@@ -360,25 +363,10 @@ class DestinationApiTest {
         deliverRuns.published(new PublishListener.Published(ROLLED_BACK_RUN, DATASET, "upsert"));
         publisher.rollback(ROLLED_BACK_RUN).orElseThrow();
 
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (DeliveryMessage message : SENT) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(message.destinationId());
-            record.setBody(DeliveryMessageCodec.encode(JSON, message));
-            records.add(record);
-        }
-        event.setRecords(records);
-        SQSBatchResponse response = new DeliveryFunction(deliverRuns).handleRequest(event, new TestContext());
+        SQSBatchResponse response = deliverSent();
         assertEquals(List.of(), response.getBatchItemFailures(), "a skipped delivery is done, not retried");
 
-        JsonNode skipped = null;
-        for (JsonNode item : body(call("GET", "/api/runs/" + ROLLED_BACK_RUN + "/deliveries", null, ALICE))
-                .get("items")) {
-            if (item.get("destinationId").asText().equals(id)) {
-                skipped = item;
-            }
-        }
+        JsonNode skipped = deliveryOf(ROLLED_BACK_RUN, id);
         assertEquals("skipped", skipped.get("status").asText());
         assertTrue(skipped.get("rows").isNull());
         assertEquals("RUN_ROLLED_BACK: run " + ROLLED_BACK_RUN + " was rolled back before it was delivered; "

@@ -461,13 +461,19 @@ public class ExternalDeliveryTest {
         assertEquals(strategy == LoadStrategy.TRUNCATE_INSERT ? 3L : 2L, delivery(destination).rows());
     }
 
-    @ParameterizedTest
-    @EnumSource(DestinationKind.class)
-    void aRunRolledBackBeforeItsDeliveryIsNotSentAndCannotBeResent(DestinationKind kind) throws SQLException {
+    /** A new dataset and run, and a truncate-insert destination whose table already holds a row of its own. */
+    private Destination truncateInsertBesideAKeptRow(DestinationKind kind) throws SQLException {
         dataset = "ds_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         runId = UUID.randomUUID().toString();
         Destination destination = destination(kind, LoadStrategy.TRUNCATE_INSERT);
         execute(target.getPostgresDatabase(), "INSERT INTO stats VALUES ('2023-01-01', 'kept', 'tv', 1, 1, 'US')");
+        return destination;
+    }
+
+    @ParameterizedTest
+    @EnumSource(DestinationKind.class)
+    void aRunRolledBackBeforeItsDeliveryIsNotSentAndCannotBeResent(DestinationKind kind) throws SQLException {
+        Destination destination = truncateInsertBesideAKeptRow(kind);
         List<String> before = targetRows();
         publishUpsert(dataset, runId, RUN_1);
         deliveries.published(new PublishListener.Published(runId, dataset, "upsert"));
@@ -498,10 +504,7 @@ public class ExternalDeliveryTest {
     @ParameterizedTest
     @EnumSource(DestinationKind.class)
     void aRunRolledBackWhileItsDeliveryConnectsLeavesTheTargetAsItWas(DestinationKind kind) throws SQLException {
-        dataset = "ds_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        runId = UUID.randomUUID().toString();
-        Destination destination = destination(kind, LoadStrategy.TRUNCATE_INSERT);
-        execute(target.getPostgresDatabase(), "INSERT INTO stats VALUES ('2023-01-01', 'kept', 'tv', 1, 1, 'US')");
+        Destination destination = truncateInsertBesideAKeptRow(kind);
         List<String> before = targetRows();
         publishUpsert(dataset, runId, RUN_1);
         DestinationRows rows = new DestinationRows(pool);
